@@ -1,0 +1,312 @@
+//! DOS DEBUG addressing. An origin SEG:OFF is the address of file offset 0; file offset x is
+//! shown as segment S0 + ((F0 + x) >> 16) * 1000h and offset (F0 + x) & FFFFh, so that
+//! segment * 16 + offset always equals the linear address origin + x, and inside each 64 KiB the
+//! segment stays fixed as it does in DEBUG. Also parses every address form the tool accepts.
+
+use std::fmt;
+
+/// The address of file offset 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub segment: u32,
+    pub offset: u16,
+}
+
+/// A segment:offset pair as displayed. The segment widens past FFFF for large files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Address {
+    pub segment: u64,
+    pub offset: u16,
+}
+
+impl Address {
+    pub fn linear(self) -> u64 {
+        self.segment * 16 + self.offset as u64
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04X}:{:04X}", self.segment, self.offset)
+    }
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+
+impl Origin {
+    pub const ZERO: Origin = Origin {
+        segment: 0,
+        offset: 0,
+    };
+
+    /// Parses `SEG:OFF` (hex, DEBUG style).
+    pub fn parse(s: &str) -> Result<Origin, String> {
+        let (seg, off) = split_seg_off(s.trim()).ok_or_else(|| {
+            format!(
+                "invalid origin '{}': expected SEG:OFF in hex, e.g. 0AFA:0100",
+                clean(s)
+            )
+        })?;
+        let segment = u32::try_from(seg)
+            .ok()
+            .filter(|&v| v <= 0xFFFF)
+            .ok_or_else(|| {
+                format!(
+                    "invalid origin '{}': the segment must be 0000 to FFFF",
+                    clean(s)
+                )
+            })?;
+        let offset = u16::try_from(off).map_err(|_| {
+            format!(
+                "invalid origin '{}': the offset must be 0000 to FFFF",
+                clean(s)
+            )
+        })?;
+        Ok(Origin { segment, offset })
+    }
+
+    pub fn linear(self) -> u64 {
+        self.segment as u64 * 16 + self.offset as u64
+    }
+
+    /// The displayed address of file offset `x`.
+    #[inline]
+    pub fn address(self, x: u64) -> Address {
+        let f = self.offset as u64 + x;
+        Address {
+            segment: self.segment as u64 + (f >> 16) * 0x1000,
+            offset: (f & 0xFFFF) as u16,
+        }
+    }
+
+    /// Column (0..16) of file offset `x` on its dump line: lines start where the displayed
+    /// offset is a multiple of 16, as in DEBUG.
+    #[inline]
+    pub fn column(self, x: u64) -> usize {
+        ((self.offset as u64 + x) & 15) as usize
+    }
+
+    /// Appends the address of file offset `x` in uppercase hex (`SSSS:OOOO`) to `out`.
+    #[inline]
+    pub fn write_address(self, x: u64, out: &mut Vec<u8>) {
+        let a = self.address(x);
+        let mut seg = [0u8; 16];
+        let mut n = 0;
+        let mut v = a.segment;
+        loop {
+            seg[n] = HEX_DIGITS[(v & 15) as usize];
+            n += 1;
+            v >>= 4;
+            if v == 0 && n >= 4 {
+                break;
+            }
+        }
+        out.extend(seg[..n].iter().rev());
+        let o = a.offset;
+        out.extend_from_slice(&[
+            b':',
+            HEX_DIGITS[(o >> 12) as usize],
+            HEX_DIGITS[((o >> 8) & 15) as usize],
+            HEX_DIGITS[((o >> 4) & 15) as usize],
+            HEX_DIGITS[(o & 15) as usize],
+        ]);
+    }
+
+    /// The file offset shown at linear address `lin`, if it is not before the origin.
+    pub fn offset_of_linear(self, lin: u64) -> Option<u64> {
+        lin.checked_sub(self.linear())
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04X}:{:04X}", self.segment, self.offset)
+    }
+}
+
+fn clean(s: &str) -> String {
+    crate::sanitize::line(s).into_owned()
+}
+
+fn split_seg_off(s: &str) -> Option<(u64, u64)> {
+    let (a, b) = s.split_once(':')?;
+    let a = a.trim();
+    let b = b.trim();
+    let hex = |t: &str| {
+        let t = t.strip_suffix(['h', 'H']).unwrap_or(t);
+        (!t.is_empty() && t.len() <= 12 && t.bytes().all(|c| c.is_ascii_hexdigit()))
+            .then(|| u64::from_str_radix(t, 16).ok())
+            .flatten()
+    };
+    Some((hex(a)?, hex(b)?))
+}
+
+/// Parses a number: decimal, `0x` hex, or hex with an `h` suffix. Underscores are ignored.
+pub fn parse_number(s: &str) -> Option<u64> {
+    let t: String = s.trim().chars().filter(|&c| c != '_').collect();
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return u64::from_str_radix(h, 16).ok().filter(|_| !h.is_empty());
+    }
+    if let Some(h) = t.strip_suffix(['h', 'H']) {
+        if !h.is_empty() && h.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return u64::from_str_radix(h, 16).ok();
+        }
+        return None;
+    }
+    if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) {
+        return t.parse().ok();
+    }
+    None
+}
+
+/// Parses a byte count: a number as in [`parse_number`], optionally followed by K, M or G
+/// (binary multiples, `KiB` and `k` too).
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let (num, mul) = [
+        ("kib", 1u64 << 10),
+        ("mib", 1 << 20),
+        ("gib", 1 << 30),
+        ("k", 1 << 10),
+        ("m", 1 << 20),
+        ("g", 1 << 30),
+    ]
+    .iter()
+    .find_map(|(suf, m)| {
+        lower
+            .strip_suffix(suf)
+            .filter(|rest| !rest.starts_with("0x") && !rest.is_empty())
+            .map(|_| (&t[..t.len() - suf.len()], *m))
+    })
+    .unwrap_or((t, 1));
+    parse_number(num)
+        .and_then(|n| n.checked_mul(mul))
+        .ok_or_else(|| format!("invalid length '{}': expected a number (decimal, 0x1F or 1Fh, with optional K/M/G)", clean(s)))
+}
+
+/// Parses an address inside a file of `len` bytes into a file offset. Accepted forms: `SEG:OFF`
+/// (any normalization: 0AFA:3F00 and 0EEA:0000 name the same linear address), `0x3E00`,
+/// `3E00h`, decimal `15872`, and a percentage of the file (`50%`, `12.5%`). The result is a
+/// valid offset (< len); anything else is an error that states the valid range.
+pub fn parse_location(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
+    let off = parse_position(s, origin, len)?;
+    if len == 0 {
+        return Err("the file is empty: there is no address to go to".into());
+    }
+    if off >= len {
+        return Err(format!(
+            "address '{}' is outside the file: valid {} to {} (offsets 0 to {})",
+            clean(s.trim()),
+            origin.address(0),
+            origin.address(len - 1),
+            len - 1
+        ));
+    }
+    Ok(off)
+}
+
+/// Like [`parse_location`] but without the range check; may return offsets >= len.
+pub fn parse_position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
+    let t = s.trim();
+    if let Some(p) = t.strip_suffix('%') {
+        let pct: f64 = p
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && (0.0..=100.0).contains(v))
+            .ok_or_else(|| format!("invalid percentage '{}': expected 0% to 100%", clean(t)))?;
+        let off = ((len as f64) * pct / 100.0).floor() as u64;
+        return Ok(off.min(len.saturating_sub(1)));
+    }
+    if t.contains(':') {
+        let (seg, off) = split_seg_off(t).ok_or_else(|| {
+            format!(
+                "invalid address '{}': expected SEG:OFF in hex, e.g. 0AFA:3F00",
+                clean(t)
+            )
+        })?;
+        let lin = seg
+            .checked_mul(16)
+            .and_then(|v| v.checked_add(off))
+            .ok_or_else(|| format!("invalid address '{}': too large", clean(t)))?;
+        return origin.offset_of_linear(lin).ok_or_else(|| {
+            if len == 0 {
+                "the file is empty: there is no address to go to".to_string()
+            } else {
+                format!(
+                    "address '{}' lies before the file: valid {} to {} (offsets 0 to {})",
+                    clean(t),
+                    origin.address(0),
+                    origin.address(len - 1),
+                    len - 1
+                )
+            }
+        });
+    }
+    parse_number(t).ok_or_else(|| {
+        format!(
+            "invalid address '{}': use SEG:OFF (0AFA:3F00), 0x3E00, 3E00h, decimal or a percentage (50%)",
+            clean(t)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_file_convention() {
+        let o = Origin::parse("0AFA:0100").unwrap();
+        assert_eq!(o.address(0x3E00).to_string(), "0AFA:3F00");
+        assert_eq!(o.address(0).to_string(), "0AFA:0100");
+        assert_eq!(o.address(0xFF00).to_string(), "1AFA:0000");
+        assert_eq!(o.column(0x3E00), 0);
+    }
+
+    #[test]
+    fn segment_widens_past_ffff() {
+        let a = Origin::ZERO.address(0x10_0000);
+        assert_eq!(a.to_string(), "10000:0000");
+        let mut v = Vec::new();
+        Origin::ZERO.write_address(0x10_0010, &mut v);
+        assert_eq!(v, b"10000:0010");
+        assert_eq!(a.linear(), 0x10_0000);
+    }
+
+    #[test]
+    fn location_forms() {
+        let o = Origin::parse("0AFA:0100").unwrap();
+        let len = 0x4000;
+        assert_eq!(parse_location("0AFA:3F00", o, len), Ok(0x3E00));
+        assert_eq!(parse_location("0EEA:0000", o, len), Ok(0x3E00));
+        assert_eq!(parse_location("0x3E00", o, len), Ok(0x3E00));
+        assert_eq!(parse_location("3E00h", o, len), Ok(0x3E00));
+        assert_eq!(parse_location("15872", o, len), Ok(0x3E00));
+        assert_eq!(parse_location("50%", o, len), Ok(0x2000));
+        assert_eq!(parse_location("100%", o, len), Ok(0x3FFF));
+        assert_eq!(
+            parse_location("0AFA:9000", o, len).unwrap_err(),
+            "address '0AFA:9000' is outside the file: valid 0AFA:0100 to 0AFA:40FF (offsets 0 to 16383)"
+        );
+        assert!(parse_location("0000:0000", o, len)
+            .unwrap_err()
+            .contains("before the file"));
+        assert!(parse_location("zz", o, len)
+            .unwrap_err()
+            .starts_with("invalid address 'zz'"));
+        assert!(parse_location("3E00", o, len).is_err());
+        assert!(parse_location("3EG0", o, len).is_err());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_count("128"), Ok(128));
+        assert_eq!(parse_count("80h"), Ok(128));
+        assert_eq!(parse_count("0x80"), Ok(128));
+        assert_eq!(parse_count("4K"), Ok(4096));
+        assert_eq!(parse_count("2MiB"), Ok(2 << 20));
+        assert!(parse_count("x").is_err());
+    }
+}

@@ -1,0 +1,245 @@
+//! The signature set: known texts of the cc:Mail tools and the connector, loaded from TOML
+//! (`assets/signatures.toml`, compiled in; `--signatures FILE` replaces it). A bad file is an
+//! error that names its line.
+
+use regex::Regex;
+use serde::Deserialize;
+
+pub const BUILTIN: &str = include_str!("../../assets/signatures.toml");
+
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub name: String,
+    pub regex: Regex,
+    pub confidence: f32,
+    /// The literal text the pattern starts with: a line cut short inside it still counts.
+    pub literal_prefix: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignatureSet {
+    pub signatures: Vec<Signature>,
+}
+
+/// One signature's match on a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub name: String,
+    pub confidence: f32,
+    pub mailbox: Option<String>,
+    pub file: Option<String>,
+    /// True when only a cut-short start of the text was seen.
+    pub partial: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    #[serde(default)]
+    signature: Vec<toml::Spanned<EntryDef>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryDef {
+    name: String,
+    pattern: String,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default = "default_confidence")]
+    confidence: f32,
+}
+
+fn default_confidence() -> f32 {
+    0.9
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
+}
+
+impl SignatureSet {
+    pub fn builtin() -> SignatureSet {
+        SignatureSet::parse(BUILTIN, "built-in signatures")
+            .expect("built-in signature file is valid")
+    }
+
+    /// Parses a signature file; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<SignatureSet, String> {
+        let def: FileDef = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
+            let msg = e.message().replace('\n', " ");
+            format!("{origin}: line {line}: {}", crate::sanitize::line(&msg))
+        })?;
+        let mut signatures = Vec::new();
+        for entry in def.signature {
+            let line = line_of(text, entry.span().start);
+            let e = entry.into_inner();
+            let _ = e.source;
+            if !(0.0..=1.0).contains(&e.confidence) {
+                return Err(format!(
+                    "{origin}: line {line}: signature '{}': confidence must be between 0 and 1",
+                    crate::sanitize::line(&e.name)
+                ));
+            }
+            let regex = regex::RegexBuilder::new(&e.pattern)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|err| {
+                    let first = err
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("invalid pattern")
+                        .trim()
+                        .to_string();
+                    format!(
+                        "{origin}: line {line}: signature '{}': bad pattern: {}",
+                        crate::sanitize::line(&e.name),
+                        crate::sanitize::line(&first)
+                    )
+                })?;
+            signatures.push(Signature {
+                literal_prefix: literal_prefix(&e.pattern),
+                name: e.name,
+                regex,
+                confidence: e.confidence,
+            });
+        }
+        if signatures.is_empty() {
+            return Err(format!("{origin}: no [[signature]] entries"));
+        }
+        Ok(SignatureSet { signatures })
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<SignatureSet, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {}", crate::sanitize::path(path), crate::io_cause(&e)))?;
+        SignatureSet::parse(&text, &crate::sanitize::path(path))
+    }
+
+    /// The best signature on one line of text, if any. A line that is a cut-short start
+    /// (at least 16 characters) of a signature's literal text counts as a partial hit.
+    pub fn match_line(&self, line: &str) -> Option<Hit> {
+        let mut best: Option<Hit> = None;
+        for s in &self.signatures {
+            let hit = if let Some(c) = s.regex.captures(line) {
+                Some(Hit {
+                    name: s.name.clone(),
+                    confidence: s.confidence,
+                    mailbox: c.name("mailbox").map(|m| m.as_str().to_string()),
+                    file: c.name("file").map(|m| m.as_str().to_string()),
+                    partial: false,
+                })
+            } else {
+                let t = line.trim_start();
+                let p = &s.literal_prefix;
+                let cut = t.len() >= 16
+                    && p.len() >= 16
+                    && (p.starts_with(t)
+                        || (t.starts_with(p.as_str())
+                            && s.regex.captures(t).is_none()
+                            && cut_short_after_prefix(t, p)));
+                cut.then(|| Hit {
+                    name: s.name.clone(),
+                    confidence: s.confidence * 0.85,
+                    mailbox: None,
+                    file: None,
+                    partial: true,
+                })
+            };
+            if let Some(h) = hit {
+                if best.as_ref().is_none_or(|b| h.confidence > b.confidence) {
+                    best = Some(h);
+                }
+            }
+        }
+        best
+    }
+}
+
+/// After the literal start, a cut-short line holds only a short tail without line structure.
+fn cut_short_after_prefix(t: &str, p: &str) -> bool {
+    t.len() - p.len() <= 160
+}
+
+/// The literal text a regular expression starts with, up to its first metacharacter.
+fn literal_prefix(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(n) if n.is_ascii_punctuation() => out.push(n),
+                _ => break,
+            },
+            '.' | '^' | '$' | '*' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' => {
+                // A quantifier makes the last literal character optional.
+                if matches!(c, '*' | '?' | '{') {
+                    out.pop();
+                }
+                break;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_line_matches() {
+        let s = SignatureSet::builtin();
+        let h = s
+            .match_line("Exporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM")
+            .unwrap();
+        assert_eq!(h.name, "export-mailbox");
+        assert_eq!(h.mailbox.as_deref(), Some("randyyeh_ee"));
+        assert_eq!(h.file.as_deref(), Some("EXPORT\\MSG4A27.CCM"));
+        assert!(!h.partial);
+        let h = s.match_line("Exporting messages in mail").unwrap();
+        assert!(h.partial);
+        assert!(s.match_line("Exporting goods").is_none());
+    }
+
+    #[test]
+    fn bad_files_name_their_line() {
+        let e = SignatureSet::parse(
+            "[[signature]]\nname = \"x\"\npattern = \"(unclosed\"\n",
+            "f.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("f.toml: line 1: signature 'x': bad pattern"),
+            "{e}"
+        );
+        let e = SignatureSet::parse(
+            "[[signature]]\nname = \"x\"\npattern = 'ok'\nbogus = 1\n",
+            "f.toml",
+        )
+        .unwrap_err();
+        assert!(e.starts_with("f.toml: line "), "{e}");
+        let e = SignatureSet::parse("\n\n[[signature]\n", "f.toml").unwrap_err();
+        assert!(e.starts_with("f.toml: line 3:"), "{e}");
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(
+            literal_prefix("Exporting messages in mailbox \"(?P<m>x)"),
+            "Exporting messages in mailbox \""
+        );
+        assert_eq!(literal_prefix("(?:a|b)"), "");
+        assert_eq!(
+            literal_prefix("Lotus cc:Mail IMPORT from file (?P<file>"),
+            "Lotus cc:Mail IMPORT from file "
+        );
+    }
+}

@@ -1,0 +1,423 @@
+//! The shared dump formatter, modelled on hexyl's Printer: 256-entry tables give each byte its
+//! hex digits, ASCII-column character and class; whole lines are built in a buffer; colour
+//! escapes are emitted only where the class changes; repeated lines are squeezed to `*`.
+//!
+//! Line layout, exactly as DOS DEBUG's `d`:
+//! `0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 69 6E 67 20 6D 65   ....Exporting me`
+//! address, two spaces, 16 bytes with a dash between the 8th and 9th, three spaces, ASCII with
+//! `.` for bytes outside 20h-7Eh. Lines start where the displayed offset is a multiple of 16; a
+//! range that starts mid-line is padded with blanks (three columns a byte, one in the ASCII
+//! column), a range that ends mid-line stops after its last byte.
+
+use crate::address::Origin;
+use std::io::{self, Write};
+
+pub const BYTES_PER_LINE: usize = 16;
+
+/// Byte classes for colour, as hexyl draws them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ByteClass {
+    Null,
+    Printable,
+    Whitespace,
+    Control,
+    HighBit,
+}
+
+impl ByteClass {
+    pub const ALL: [ByteClass; 5] = [
+        ByteClass::Null,
+        ByteClass::Printable,
+        ByteClass::Whitespace,
+        ByteClass::Control,
+        ByteClass::HighBit,
+    ];
+
+    #[inline]
+    pub fn of(b: u8) -> ByteClass {
+        CLASS[b as usize]
+    }
+
+    /// ANSI SGR foreground code: the palette shared by the terminal dump, the TUI and HTML.
+    pub fn ansi(self) -> &'static str {
+        match self {
+            ByteClass::Null => "90",
+            ByteClass::Printable => "36",
+            ByteClass::Whitespace => "32",
+            ByteClass::Control => "35",
+            ByteClass::HighBit => "33",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ByteClass::Null => "NUL",
+            ByteClass::Printable => "printable",
+            ByteClass::Whitespace => "whitespace",
+            ByteClass::Control => "control",
+            ByteClass::HighBit => "high bit",
+        }
+    }
+}
+
+const fn class_of(b: u8) -> ByteClass {
+    match b {
+        0 => ByteClass::Null,
+        0x21..=0x7E => ByteClass::Printable,
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => ByteClass::Whitespace,
+        0x01..=0x1F | 0x7F => ByteClass::Control,
+        _ => ByteClass::HighBit,
+    }
+}
+
+const fn build_class() -> [ByteClass; 256] {
+    let mut t = [ByteClass::Null; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = class_of(i as u8);
+        i += 1;
+    }
+    t
+}
+
+const fn build_hex() -> [[u8; 2]; 256] {
+    let digits = b"0123456789ABCDEF";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [digits[i >> 4], digits[i & 15]];
+        i += 1;
+    }
+    t
+}
+
+const fn build_ascii() -> [u8; 256] {
+    let mut t = [b'.'; 256];
+    let mut i = 0x20;
+    while i <= 0x7E {
+        t[i] = i as u8;
+        i += 1;
+    }
+    t
+}
+
+pub static CLASS: [ByteClass; 256] = build_class();
+pub static HEX: [[u8; 2]; 256] = build_hex();
+/// The ASCII column: 20h-7Eh as themselves, everything else `.`.
+pub static ASCII: [u8; 256] = build_ascii();
+
+/// Column positions of one line, given the width of its address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineLayout {
+    pub addr_width: usize,
+}
+
+impl LineLayout {
+    /// Column of the first hex digit of byte `col` (0..16).
+    #[inline]
+    pub fn hex(self, col: usize) -> usize {
+        self.addr_width + 2 + col * 3
+    }
+    /// Column of the ASCII character of byte `col`.
+    #[inline]
+    pub fn ascii(self, col: usize) -> usize {
+        self.addr_width + 2 + 47 + 3 + col
+    }
+    /// Width of a full line.
+    pub fn width(self) -> usize {
+        self.ascii(16)
+    }
+}
+
+/// One dump line: the bytes of `bytes` sit at columns `first_col..first_col + bytes.len()`,
+/// and `start` is the file offset of `bytes[0]`.
+#[derive(Clone, Copy, Debug)]
+pub struct Line<'a> {
+    pub start: u64,
+    pub first_col: usize,
+    pub bytes: &'a [u8],
+}
+
+impl Line<'_> {
+    /// File offset of column 0 of this line (may be "before" the range when padded).
+    pub fn base(&self) -> u64 {
+        self.start.wrapping_sub(self.first_col as u64)
+    }
+}
+
+/// Splits file range `[start, end)` of `data` into dump lines under `origin`.
+pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator<Item = Line<'_>> {
+    let end = end.min(data.len() as u64);
+    let mut pos = start;
+    std::iter::from_fn(move || {
+        if pos >= end {
+            return None;
+        }
+        let col = origin.column(pos);
+        let n = ((BYTES_PER_LINE - col) as u64).min(end - pos);
+        let line = Line {
+            start: pos,
+            first_col: col,
+            bytes: &data[pos as usize..(pos + n) as usize],
+        };
+        pos += n;
+        Some(line)
+    })
+}
+
+/// The dump printer. Formats lines as text, optionally with ANSI colours by byte class, and
+/// squeezes runs of identical full lines into a single `*` line.
+#[derive(Clone, Copy, Debug)]
+pub struct Printer {
+    pub origin: Origin,
+    pub squeeze: bool,
+    pub color: bool,
+}
+
+impl Printer {
+    pub fn new(origin: Origin) -> Printer {
+        Printer {
+            origin,
+            squeeze: true,
+            color: false,
+        }
+    }
+
+    /// Appends one line of text (no newline) to `out`, without colour.
+    #[inline]
+    pub fn format_line(&self, line: &Line<'_>, out: &mut Vec<u8>) {
+        self.origin.write_address(line.base(), out);
+        if line.first_col == 0 && line.bytes.len() == BYTES_PER_LINE {
+            // The common case: one full line, built in a fixed buffer.
+            let mut buf = [b' '; 2 + 48 + 2 + 16];
+            let b = line.bytes;
+            for i in 0..16 {
+                let h = HEX[b[i] as usize];
+                buf[2 + i * 3] = h[0];
+                buf[3 + i * 3] = h[1];
+                buf[52 + i] = ASCII[b[i] as usize];
+            }
+            buf[2 + 7 * 3 + 2] = b'-';
+            out.extend_from_slice(&buf);
+            return;
+        }
+        let first = line.first_col;
+        let last = first + line.bytes.len(); // exclusive
+        out.extend_from_slice(b"  ");
+        for col in 0..last {
+            if col > 0 {
+                out.push(if col == 8 && col >= first { b'-' } else { b' ' });
+            }
+            if col < first {
+                out.extend_from_slice(b"  ");
+            } else {
+                out.extend_from_slice(&HEX[line.bytes[col - first] as usize]);
+            }
+        }
+        // Pad the hex area to full width so the ASCII column stays aligned.
+        let hex_written = last * 3 - 1;
+        out.resize(out.len() + (47 - hex_written) + 3, b' ');
+        out.resize(out.len() + first, b' ');
+        out.extend(line.bytes.iter().map(|&b| ASCII[b as usize]));
+    }
+
+    /// Appends one line with ANSI colours by class; escapes change only with the class.
+    pub fn format_line_color(&self, line: &Line<'_>, out: &mut Vec<u8>) {
+        self.origin.write_address(line.base(), out);
+        out.extend_from_slice(b"  ");
+        let first = line.first_col;
+        let last = first + line.bytes.len();
+        let mut current: Option<ByteClass> = None;
+        let set = |out: &mut Vec<u8>, class: ByteClass, current: &mut Option<ByteClass>| {
+            if *current != Some(class) {
+                out.extend_from_slice(b"\x1b[");
+                out.extend_from_slice(class.ansi().as_bytes());
+                out.push(b'm');
+                *current = Some(class);
+            }
+        };
+        for col in 0..last {
+            if col > 0 {
+                out.push(if col == 8 && col >= first { b'-' } else { b' ' });
+            }
+            if col < first {
+                out.extend_from_slice(b"  ");
+            } else {
+                let b = line.bytes[col - first];
+                set(out, CLASS[b as usize], &mut current);
+                out.extend_from_slice(&HEX[b as usize]);
+            }
+        }
+        if current.is_some() {
+            out.extend_from_slice(b"\x1b[0m");
+            current = None;
+        }
+        let hex_written = last * 3 - 1;
+        out.resize(out.len() + (47 - hex_written) + 3 + first, b' ');
+        for &b in line.bytes {
+            set(out, CLASS[b as usize], &mut current);
+            out.push(ASCII[b as usize]);
+        }
+        if current.is_some() {
+            out.extend_from_slice(b"\x1b[0m");
+        }
+    }
+
+    /// Writes the dump of `[start, end)` to `w`, one line per 16 bytes, squeezing repeats when
+    /// enabled. A squeezed run that reaches the end of the range is closed by its last line, so
+    /// the text always says where the data ends (and parses back exactly).
+    pub fn write_range<W: Write>(
+        &self,
+        data: &[u8],
+        start: u64,
+        end: u64,
+        mut w: W,
+    ) -> io::Result<()> {
+        const FLUSH_AT: usize = 1 << 16;
+        let end = end.min(data.len() as u64);
+        let mut buf = Vec::with_capacity(FLUSH_AT + 512);
+        let mut prev: Option<&[u8]> = None;
+        let mut squeezing = false;
+        let mut last_skipped: Option<Line<'_>> = None;
+        let mut pos = start;
+        while pos < end {
+            let col = self.origin.column(pos);
+            let n = ((BYTES_PER_LINE - col) as u64).min(end - pos);
+            let line = Line {
+                start: pos,
+                first_col: col,
+                bytes: &data[pos as usize..(pos + n) as usize],
+            };
+            let full = col == 0 && n as usize == BYTES_PER_LINE;
+            if self.squeeze && full && prev == Some(line.bytes) {
+                if !squeezing {
+                    buf.extend_from_slice(b"*\n");
+                    squeezing = true;
+                }
+                // Skip the rest of an identical run quickly: compare 16-byte blocks directly.
+                let pattern = line.bytes;
+                let mut p = pos + 16;
+                while p + 16 <= end && &data[p as usize..p as usize + 16] == pattern {
+                    p += 16;
+                }
+                last_skipped = Some(Line {
+                    start: p - 16,
+                    first_col: 0,
+                    bytes: &data[(p - 16) as usize..p as usize],
+                });
+                pos = p;
+                continue;
+            }
+            squeezing = false;
+            last_skipped = None;
+            if self.color {
+                self.format_line_color(&line, &mut buf);
+            } else {
+                self.format_line(&line, &mut buf);
+            }
+            buf.push(b'\n');
+            prev = full.then_some(line.bytes);
+            pos += n;
+            if buf.len() >= FLUSH_AT {
+                w.write_all(&buf)?;
+                buf.clear();
+            }
+        }
+        if let Some(line) = last_skipped {
+            if self.color {
+                self.format_line_color(&line, &mut buf);
+            } else {
+                self.format_line(&line, &mut buf);
+            }
+            buf.push(b'\n');
+        }
+        w.write_all(&buf)?;
+        w.flush()
+    }
+
+    /// The dump of `[start, end)` as a string (tests, exports).
+    pub fn to_string(&self, data: &[u8], start: u64, end: u64) -> String {
+        let mut v = Vec::new();
+        self.write_range(data, start, end, &mut v)
+            .expect("writing to memory");
+        String::from_utf8(v).expect("dump text is ASCII")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article() -> Vec<u8> {
+        let mut v = b"\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n".to_vec();
+        v.extend_from_slice(&[0x41, 0xFA, 0x2B, 0x16]);
+        v
+    }
+
+    #[test]
+    fn full_line_matches_debug() {
+        let p = Printer::new(Origin::parse("0AFA:3F00").unwrap());
+        let d = article();
+        let s = p.to_string(&d, 0, 16);
+        assert_eq!(
+            s,
+            "0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 69 6E 67 20 6D 65   ....Exporting me\n"
+        );
+        assert_eq!(s.trim_end().len(), 77);
+    }
+
+    #[test]
+    fn partial_lines_pad_like_debug() {
+        let data: Vec<u8> = (0u8..64).collect();
+        let p = Printer::new(Origin::parse("025F:0A40").unwrap());
+        let s = p.to_string(&data, 10, 20);
+        let lines: Vec<&str> = s.lines().collect();
+        let first = format!(
+            "025F:0A40  {}0A 0B 0C 0D 0E 0F   {}......",
+            " ".repeat(30),
+            " ".repeat(10)
+        );
+        assert_eq!(lines[0], first);
+        let second = format!("025F:0A50  10 11 12 13{}....", " ".repeat(36 + 3));
+        assert_eq!(lines[1], second);
+        assert_eq!(lines[0].len(), 77);
+        for l in &lines {
+            let layout = LineLayout { addr_width: 9 };
+            assert!(l.len() <= layout.width());
+        }
+    }
+
+    #[test]
+    fn squeeze_keeps_the_last_line() {
+        let data = vec![0u8; 64];
+        let p = Printer::new(Origin::ZERO);
+        let s = p.to_string(&data, 0, 64);
+        assert_eq!(
+            s,
+            "0000:0000  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................\n*\n0000:0030  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................\n"
+        );
+        let p = Printer {
+            squeeze: false,
+            ..p
+        };
+        assert_eq!(p.to_string(&data, 0, 64).lines().count(), 4);
+    }
+
+    #[test]
+    fn color_changes_only_with_class() {
+        let p = Printer {
+            color: true,
+            ..Printer::new(Origin::ZERO)
+        };
+        let mut out = Vec::new();
+        let line = Line {
+            start: 0,
+            first_col: 0,
+            bytes: b"AB\0\0",
+        };
+        p.format_line_color(&line, &mut out);
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(s.matches("\x1b[36m").count(), 2); // once in hex, once in ASCII
+        assert_eq!(s.matches("\x1b[90m").count(), 2);
+    }
+}
