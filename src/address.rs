@@ -86,10 +86,31 @@ impl Origin {
         ((self.offset as u64 + x) & 15) as usize
     }
 
+    /// The label of the dump line holding file offset `x`: its segment, and its offset rounded
+    /// down to 16 (lines never cross a 64 KiB boundary, so the segment is the same).
+    #[inline]
+    pub fn line_address(self, x: u64) -> Address {
+        let a = self.address(x);
+        Address {
+            segment: a.segment,
+            offset: a.offset & 0xFFF0,
+        }
+    }
+
+    /// Appends the label of the line holding file offset `x` (`SSSS:OOO0`) to `out`.
+    #[inline]
+    pub fn write_line_address(self, x: u64, out: &mut Vec<u8>) {
+        self.write(self.line_address(x), out)
+    }
+
     /// Appends the address of file offset `x` in uppercase hex (`SSSS:OOOO`) to `out`.
     #[inline]
     pub fn write_address(self, x: u64, out: &mut Vec<u8>) {
-        let a = self.address(x);
+        self.write(self.address(x), out)
+    }
+
+    #[inline]
+    fn write(self, a: Address, out: &mut Vec<u8>) {
         let mut seg = [0u8; 16];
         let mut n = 0;
         let mut v = a.segment;

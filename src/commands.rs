@@ -157,7 +157,11 @@ pub fn dump(a: DumpArgs) -> Result<u8, Error> {
         squeeze: a.squeeze,
         color,
     };
-    write_out(printer.write_range(src.safe_bytes(), start, end, stdout.lock()))?;
+    write_out(
+        printer.write_range_sparse(src.safe_bytes(), start, end, stdout.lock(), &|x| {
+            src.next_data(x)
+        }),
+    )?;
     Ok(0)
 }
 

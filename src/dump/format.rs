@@ -138,13 +138,6 @@ pub struct Line<'a> {
     pub bytes: &'a [u8],
 }
 
-impl Line<'_> {
-    /// File offset of column 0 of this line (may be "before" the range when padded).
-    pub fn base(&self) -> u64 {
-        self.start.wrapping_sub(self.first_col as u64)
-    }
-}
-
 /// Splits file range `[start, end)` of `data` into dump lines under `origin`.
 pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator<Item = Line<'_>> {
     let end = end.min(data.len() as u64);
@@ -186,7 +179,7 @@ impl Printer {
     /// Appends one line of text (no newline) to `out`, without colour.
     #[inline]
     pub fn format_line(&self, line: &Line<'_>, out: &mut Vec<u8>) {
-        self.origin.write_address(line.base(), out);
+        self.origin.write_line_address(line.start, out);
         if line.first_col == 0 && line.bytes.len() == BYTES_PER_LINE {
             // The common case: one full line, built in a fixed buffer.
             let mut buf = [b' '; 2 + 48 + 2 + 16];
@@ -223,7 +216,7 @@ impl Printer {
 
     /// Appends one line with ANSI colours by class; escapes change only with the class.
     pub fn format_line_color(&self, line: &Line<'_>, out: &mut Vec<u8>) {
-        self.origin.write_address(line.base(), out);
+        self.origin.write_line_address(line.start, out);
         out.extend_from_slice(b"  ");
         let first = line.first_col;
         let last = first + line.bytes.len();
@@ -266,12 +259,20 @@ impl Printer {
     /// Writes the dump of `[start, end)` to `w`, one line per 16 bytes, squeezing repeats when
     /// enabled. A squeezed run that reaches the end of the range is closed by its last line, so
     /// the text always says where the data ends (and parses back exactly).
-    pub fn write_range<W: Write>(
+    pub fn write_range<W: Write>(&self, data: &[u8], start: u64, end: u64, w: W) -> io::Result<()> {
+        self.write_range_sparse(data, start, end, w, &|x| Some(x))
+    }
+
+    /// Like [`Printer::write_range`], told by `next_data` where a sparse file's holes end (the
+    /// next offset that is not a hole, `None` if only a hole follows). A squeezed run of zero
+    /// lines jumps over holes instead of reading them.
+    pub fn write_range_sparse<W: Write>(
         &self,
         data: &[u8],
         start: u64,
         end: u64,
         mut w: W,
+        next_data: &dyn Fn(u64) -> Option<u64>,
     ) -> io::Result<()> {
         const FLUSH_AT: usize = 1 << 16;
         let end = end.min(data.len() as u64);
@@ -296,8 +297,25 @@ impl Printer {
                 }
                 // Skip the rest of an identical run quickly: compare 16-byte blocks directly.
                 let pattern = line.bytes;
+                let zeros = pattern.iter().all(|&b| b == 0);
                 let mut p = pos + 16;
-                while p + 16 <= end && &data[p as usize..p as usize + 16] == pattern {
+                let mut ask_at = p;
+                while p + 16 <= end {
+                    if zeros && p >= ask_at {
+                        // Holes read as zeros: skip whole lines up to where data begins.
+                        let target = next_data(p).unwrap_or(end).min(end);
+                        if target > p + 16 {
+                            p += (target - p) / 16 * 16;
+                            p = p.min(end - (end - p) % 16);
+                            if p + 16 > end {
+                                break;
+                            }
+                        }
+                        ask_at = p + (1 << 20);
+                    }
+                    if &data[p as usize..p as usize + 16] != pattern {
+                        break;
+                    }
                     p += 16;
                 }
                 last_skipped = Some(Line {

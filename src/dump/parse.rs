@@ -101,6 +101,8 @@ struct HexLine<'a> {
     lead_spaces: usize,
     /// Index of the byte that a dash follows.
     dash_after: Option<usize>,
+    /// The dash came before the first byte: it is the 9th of its line.
+    dash_first: bool,
     text: &'a str,
 }
 
@@ -140,9 +142,15 @@ fn classify(line: &str) -> Raw<'_> {
     if t == "*" {
         return Raw::Star;
     }
-    if let Some(cmd) = debug_command(t) {
-        return cmd;
+    if let Some(raw) = dump_line(t) {
+        return raw;
     }
+    debug_command(t).unwrap_or(Raw::Other)
+}
+
+/// A line of dump: an address in one of the known styles, then bytes (or, for hexdump, the
+/// lone end address).
+fn dump_line(t: &str) -> Option<Raw<'_>> {
     let n = hex_run(t);
     let rest = &t[n..];
     // DEBUG / clanscope: SSSS:OOOO
@@ -151,31 +159,30 @@ fn classify(line: &str) -> Raw<'_> {
         if after.is_empty() || after.starts_with([' ', '\t']) {
             let seg = parse_hex(&t[..n]);
             let off = parse_hex(&rest[1..5]);
-            return hex_line(AddrStyle::Segmented, seg, seg * 16 + off, after, false)
-                .unwrap_or(Raw::Other);
+            return hex_line(AddrStyle::Segmented, seg, seg * 16 + off, after, false);
         }
     }
     // xxd: OOOOOOOO:
     if (6..=16).contains(&n) && rest.starts_with(": ") {
-        return hex_line(AddrStyle::Linear, 0, parse_hex(&t[..n]), &rest[1..], true)
-            .unwrap_or(Raw::Other);
+        return hex_line(AddrStyle::Linear, 0, parse_hex(&t[..n]), &rest[1..], true);
     }
     // hexdump -C: OOOOOOOO  xx xx ...   or the lone end address
     if (7..=16).contains(&n) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
         if rest.trim().is_empty() {
-            return Raw::End(AddrStyle::Linear, parse_hex(&t[..n]));
+            return Some(Raw::End(AddrStyle::Linear, parse_hex(&t[..n])));
         }
-        return hex_line(AddrStyle::Linear, 0, parse_hex(&t[..n]), rest, false)
-            .unwrap_or(Raw::Other);
+        return hex_line(AddrStyle::Linear, 0, parse_hex(&t[..n]), rest, false);
     }
-    Raw::Other
+    None
 }
 
 fn debug_command(t: &str) -> Option<Raw<'_>> {
+    // `-d 0AFA:3F00` at DEBUG's prompt (`-d3F00` too), or `d 0AFA:3F00` with a space.
+    let prompted = t.starts_with('-');
     let body = t.strip_prefix('-').unwrap_or(t).trim_start();
     let args = body.strip_prefix(['d', 'D'])?;
     let first = args.split_whitespace().next()?;
-    if !args.starts_with([' ', '\t']) && !first.chars().next()?.is_ascii_hexdigit() {
+    if !args.starts_with([' ', '\t']) && !(prompted && first.chars().next()?.is_ascii_hexdigit()) {
         return None;
     }
     let rest_words = args.split_whitespace().skip(1);
@@ -209,6 +216,11 @@ fn hex_line(style: AddrStyle, seg: u64, base: u64, text: &str, grouped: bool) ->
         i += 1;
     }
     let lead_spaces = i;
+    // A padded line whose first byte is the 9th starts with the dash.
+    let dash_first = b.get(i) == Some(&b'-') && lead_spaces > 2;
+    if dash_first {
+        i += 1;
+    }
     let mut bytes = Vec::with_capacity(16);
     let mut cuts = Vec::new();
     let mut dash_after = None;
@@ -258,6 +270,7 @@ fn hex_line(style: AddrStyle, seg: u64, base: u64, text: &str, grouped: bool) ->
         cuts,
         lead_spaces,
         dash_after,
+        dash_first,
         text,
     }))
 }
@@ -282,11 +295,15 @@ fn check_ascii(bytes: &[u8], rest: &str, next: &[&str]) -> AsciiCheck {
         .filter(|c| *c != ' ')
         .collect();
     let mut got = squash(rest);
-    if let Some(r) = got.strip_prefix('|') {
-        got = r.to_string();
-    }
     if got.starts_with(&expected) {
         return AsciiCheck::Match(0);
+    }
+    // hexdump -C puts the column between bars.
+    if let Some(r) = got.strip_prefix('|') {
+        if r.starts_with(&expected) {
+            return AsciiCheck::Match(0);
+        }
+        got = r.to_string();
     }
     let had_rest = !got.is_empty();
     if expected.starts_with(&got) {
@@ -439,7 +456,10 @@ pub fn parse(text: &str) -> Undump {
                 let mut absent = false;
                 let mut mismatch = None;
                 for &(count, pos) in h.cuts.iter().rev() {
+                    let blank = h.bytes[..count].iter().all(|&x| x == b' ');
                     match check_ascii(&h.bytes[..count], &h.text[pos..], &following) {
+                        // An all-blank column matches anything: it proves nothing for a shorter cut.
+                        AsciiCheck::Match(_) if blank && count < h.bytes.len() => {}
                         AsciiCheck::Match(consumed) => {
                             chosen = Some((count, consumed));
                             break;
@@ -530,6 +550,9 @@ fn first_column(
         return 0;
     }
     let max = 16 - count;
+    if h.dash_first {
+        return 8.min(max);
+    }
     if h.lead_spaces > 2 {
         return ((h.lead_spaces - 2) / 3).min(max);
     }

@@ -180,7 +180,7 @@ fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
             "  "
         });
         let mut addr = Vec::new();
-        doc.origin.write_address(line.base(), &mut addr);
+        doc.origin.write_line_address(line.start, &mut addr);
         o.push_str(&format!(
             "<span class=\"addr\">{}</span>  ",
             String::from_utf8(addr).expect("ASCII")

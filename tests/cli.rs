@@ -1,0 +1,481 @@
+//! End-to-end tests of the command line: exact output lines, exit codes, and the KB article
+//! acceptance checks.
+
+use assert_cmd::Command;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+const ARTICLE_SHA: &str = "f75c258c4281fcc5c6ac662688c21f3ed8adec7a22c56bea5cb9af34f86884b2";
+
+fn bin() -> Command {
+    Command::cargo_bin("clanscope").unwrap()
+}
+
+fn kb() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/kb-q179072.txt")
+}
+
+fn sha(b: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(b))
+}
+
+fn article_file(dir: &Path) -> PathBuf {
+    let p = dir.join("article.bin");
+    std::fs::write(&p, clanscope::demo::ARTICLE).unwrap();
+    p
+}
+
+#[test]
+fn undump_the_article_gives_its_128_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.bin");
+    let a = bin()
+        .arg("undump")
+        .arg(kb())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr, "0AFA:3F00-0AFA:3F7F  128 bytes  (from line 41)\n");
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(bytes.len(), 128);
+    assert_eq!(sha(&bytes), ARTICLE_SHA);
+    assert_eq!(bytes, clanscope::demo::ARTICLE);
+}
+
+/// The article's eight lines with each wrapped ASCII column joined back onto its line.
+fn article_lines() -> Vec<String> {
+    let text = std::fs::read_to_string(kb()).unwrap();
+    let mut out: Vec<String> = Vec::new();
+    // Each address line, then the lines its ASCII column wrapped onto, up to the page's next
+    // element (a line starting with '|').
+    for l in text.lines() {
+        if l.starts_with('|') && !out.is_empty() {
+            break;
+        }
+        if l.starts_with("0AFA:3F") {
+            out.push(l.to_string());
+        } else if !l.is_empty() {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(l);
+            }
+        }
+    }
+    // The web page glued its next heading onto the dump's last line.
+    let last = out.last_mut().unwrap();
+    *last = last.trim_end_matches("APPLIES TO").to_string();
+    out.iter().map(|l| collapse(l)).collect()
+}
+
+fn collapse(s: &str) -> String {
+    s.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn dump_matches_the_article_line_for_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = article_file(dir.path());
+    let a = bin()
+        .args(["dump", "--origin", "0AFA:3F00"])
+        .arg(&f)
+        .assert()
+        .success();
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let ours: Vec<String> = out.lines().map(collapse).collect();
+    let article = article_lines();
+    assert_eq!(article.len(), 8);
+    assert_eq!(ours, article);
+    // Exact layout before collapsing.
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 69 6E 67 20 6D 65   ....Exporting me"
+    );
+}
+
+#[test]
+fn debug_file_origin_puts_offset_3e00_at_0afa_3f00() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("f");
+    let mut d = vec![0xAAu8; 0x3E00];
+    d.extend_from_slice(&clanscope::demo::ARTICLE);
+    std::fs::write(&p, d).unwrap();
+    let a = bin()
+        .args([
+            "dump",
+            "--origin",
+            "0AFA:0100",
+            "--from",
+            "0x3E00",
+            "--length",
+            "16",
+        ])
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stdout),
+        "0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 69 6E 67 20 6D 65   ....Exporting me\n"
+    );
+    // The same byte by its address, and through another normalization of it.
+    for from in ["0AFA:3F00", "0EEA:0000", "3E00h", "15872"] {
+        let a = bin()
+            .args([
+                "dump",
+                "--origin",
+                "0AFA:0100",
+                "--from",
+                from,
+                "--length",
+                "1",
+            ])
+            .arg(&p)
+            .assert()
+            .success();
+        assert!(
+            String::from_utf8_lossy(&a.get_output().stdout).starts_with("0AFA:3F00  0D"),
+            "{from}"
+        );
+    }
+}
+
+#[test]
+fn dump_pads_a_mid_line_start_like_debug_and_to_is_inclusive() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("f");
+    std::fs::write(&p, (0u8..=255).collect::<Vec<_>>()).unwrap();
+    let a = bin()
+        .args(["dump", "--from", "0x4A", "--to", "0x51"])
+        .arg(&p)
+        .assert()
+        .success();
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let expect = format!(
+        "0000:0040  {}4A 4B 4C 4D 4E 4F   {}JKLMNO\n0000:0050  50 51{}PQ\n",
+        " ".repeat(30),
+        " ".repeat(10),
+        " ".repeat(45)
+    );
+    assert_eq!(out, expect);
+}
+
+#[test]
+fn squeeze_and_no_squeeze() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("z");
+    std::fs::write(&p, vec![0u8; 4096]).unwrap();
+    let a = bin().arg("dump").arg(&p).assert().success();
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        vec![
+            "0000:0000  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................",
+            "*",
+            "0000:0FF0  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................",
+        ]
+    );
+    let a = bin()
+        .args(["dump", "--no-squeeze"])
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stdout)
+            .lines()
+            .count(),
+        256
+    );
+}
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color_on_auto() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = article_file(dir.path());
+    let a = bin()
+        .args(["dump", "--color", "always"])
+        .arg(&f)
+        .assert()
+        .success();
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(out.contains("\x1b[32m0D"), "whitespace class is green");
+    assert!(out.contains("\x1b[36m45"), "printable class is cyan");
+    let a = bin()
+        .args(["dump"])
+        .arg(&f)
+        .env("NO_COLOR", "1")
+        .assert()
+        .success();
+    assert!(!a.get_output().stdout.contains(&0x1b));
+    let a = bin()
+        .args(["dump", "--color", "auto"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(
+        !a.get_output().stdout.contains(&0x1b),
+        "not a terminal: no colour"
+    );
+}
+
+#[test]
+fn errors_are_one_line_with_the_path_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["dump".into(), "/no/such".into()],
+            "clanscope: /no/such: no such file or directory\n".into(),
+        ),
+        (
+            vec!["dump".into(), dir.path().display().to_string()],
+            format!("clanscope: {}: is a directory\n", dir.path().display()),
+        ),
+    ];
+    for (args, want) in cases {
+        let a = bin().args(&args).assert().code(2);
+        assert_eq!(String::from_utf8_lossy(&a.get_output().stderr), want);
+    }
+    let f = article_file(dir.path());
+    let a = bin()
+        .args(["dump", "--from", "0x200"])
+        .arg(&f)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert_eq!(err, format!("clanscope: {}: address '0x200' is outside the file: valid 0000:0000 to 0000:007F (offsets 0 to 127)\n", f.display()));
+    let a = bin()
+        .args(["dump", "--origin", "zz"])
+        .arg(&f)
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr)
+        .starts_with("clanscope: invalid origin 'zz'"));
+}
+
+#[test]
+fn permission_denied_is_reported() {
+    if unsafe { libc::geteuid() } == 0 {
+        // root reads anything; check the message through a file that cannot be opened instead
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("secret");
+    std::fs::write(&p, b"x").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let a = bin().arg("dump").arg(&p).assert().code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!("clanscope: {}: permission denied\n", p.display())
+    );
+}
+
+#[test]
+fn empty_file_dumps_as_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("empty");
+    std::fs::write(&p, b"").unwrap();
+    let a = bin().arg("dump").arg(&p).assert().success();
+    assert!(a.get_output().stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!("clanscope: {}: empty file (0 bytes)\n", p.display())
+    );
+}
+
+#[test]
+fn sparse_5gib_file_opens_dumps_its_tail_and_reports_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("sparse");
+    let f = std::fs::File::create(&p).unwrap();
+    f.set_len(5 << 30).unwrap();
+    drop(f);
+    let a = bin()
+        .args(["dump", "--from", "0x13FFFFFF0"])
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stdout),
+        "13FFF000:FFF0  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................\n"
+    );
+    let a = bin().arg("dump").arg(&p).assert().success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stdout)
+            .lines()
+            .count(),
+        3
+    );
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(&p)
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(v["files"][0]["size"], 5u64 << 30);
+}
+
+fn roundtrip(data: &[u8], origin: &str, squeeze: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("in");
+    std::fs::write(&p, data).unwrap();
+    let mut cmd = bin();
+    cmd.args(["dump", "--origin", origin]);
+    if !squeeze {
+        cmd.arg("--no-squeeze");
+    }
+    let a = cmd.arg(&p).assert().success();
+    let t = dir.path().join("dump.txt");
+    std::fs::write(&t, &a.get_output().stdout).unwrap();
+    let out = dir.path().join("out");
+    bin()
+        .arg("undump")
+        .arg(&t)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        data,
+        "origin {origin} squeeze {squeeze}"
+    );
+}
+
+#[test]
+fn dump_then_undump_returns_random_files() {
+    let mut x = 0x1234_5678_9ABC_DEF0u64;
+    for (i, origin) in ["0000:0000", "0AFA:0100", "FFFF:FFF7", "1234:0005"]
+        .iter()
+        .enumerate()
+    {
+        let len = 3000 + i * 777;
+        let mut d: Vec<u8> = (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        d[100..1100].fill(0);
+        roundtrip(&d, origin, true);
+        roundtrip(&d, origin, false);
+    }
+}
+
+#[test]
+fn undump_reads_xxd_and_hexdump_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = article_file(dir.path());
+    for (tool, args) in [
+        ("xxd", vec![]),
+        ("xxd", vec!["-u", "-g1"]),
+        ("hexdump", vec!["-C"]),
+    ] {
+        let Ok(o) = std::process::Command::new(tool)
+            .args(&args)
+            .arg(&f)
+            .output()
+        else {
+            panic!("{tool} is needed by this test (.ci/run installs it)");
+        };
+        let t = dir.path().join(format!("{tool}.txt"));
+        std::fs::write(&t, &o.stdout).unwrap();
+        let out = dir.path().join("o");
+        let a = bin()
+            .arg("undump")
+            .arg(&t)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        assert_eq!(
+            std::fs::read(&out).unwrap(),
+            clanscope::demo::ARTICLE,
+            "{tool} {args:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&a.get_output().stderr),
+            "00000000-0000007F  128 bytes  (from line 1)\n"
+        );
+    }
+}
+
+#[test]
+fn undump_several_blocks_split_and_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Some prose first.\n-d 0AFA:3F00\n0AFA:3F00  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\nMore prose between dumps.\n1000:0000  00 01 02 03 04 05 06 07-08 09 0A 0B 0C 0D 0E 0F   ..X.............\n";
+    let t = dir.path().join("t.txt");
+    std::fs::write(&t, text).unwrap();
+    let out = dir.path().join("o");
+    let split = dir.path().join("blocks");
+    let a = bin()
+        .arg("undump")
+        .arg(&t)
+        .arg("-o")
+        .arg(&out)
+        .arg("--split")
+        .arg(&split)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    let name = t.display().to_string();
+    assert_eq!(
+        err,
+        format!("clanscope: {name}: warning: line 5: ASCII column does not match the hex: expected '................', found '..X.............'\n0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)\n1000:0000-1000:000F  16 bytes  (from line 5)\n")
+    );
+    let all = std::fs::read(&out).unwrap();
+    assert_eq!(&all[..16], b"ABCDEFGHIJKLMNOP");
+    assert_eq!(all[16..], (0u8..16).collect::<Vec<_>>());
+    assert_eq!(
+        std::fs::read(split.join("0AFA_3F00.bin")).unwrap(),
+        b"ABCDEFGHIJKLMNOP"
+    );
+    assert_eq!(
+        std::fs::read(split.join("1000_0000.bin")).unwrap().len(),
+        16
+    );
+    bin()
+        .arg("undump")
+        .arg("--strict")
+        .arg(&t)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let prose = dir.path().join("p.txt");
+    std::fs::write(&prose, "no dump here\n").unwrap();
+    let a = bin().arg("undump").arg(&prose).assert().code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!("clanscope: {}: no dump lines found\n", prose.display())
+    );
+}
+
+#[test]
+fn completions_and_versions() {
+    let a = bin().args(["completions", "bash"]).assert().success();
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("clanscope"));
+    for sub in ["dump", "undump", "scan", "export", "view", "completions"] {
+        let a = bin().args([sub, "--version"]).assert().success();
+        assert_eq!(
+            String::from_utf8_lossy(&a.get_output().stdout),
+            format!("clanscope-{sub} {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+    let a = bin().arg("--version").assert().success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stdout),
+        format!("clanscope {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn view_without_a_terminal_says_so() {
+    let a = bin().assert().code(2);
+    assert_eq!(String::from_utf8_lossy(&a.get_output().stderr), "clanscope: the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes\n");
+}
