@@ -138,7 +138,7 @@ pub fn make_store() -> Vec<u8> {
 /// The demo Ccmcdata folder: (relative path, contents).
 pub fn make_ccmcdata() -> Vec<(&'static str, Vec<u8>)> {
     let msg = |from: &str, to: &str, subject: &str, body: &str| -> String {
-        let text = format!("Text item:\r\n{}\r\n{body}\r\n", body.len());
+        let text = format!("Text item:\r\n{}\r\n{body}\r\n", body.len() + 2);
         let contents = format!("Contents:\r\n{}\r\n", text.len());
         let header =
             format!("From: {from}\r\nDate: 6/2/98 8:39\r\nTo: {to}\r\nSubject: {subject}\r\n");

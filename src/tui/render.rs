@@ -289,8 +289,17 @@ fn title(app: &App, frame: &mut Frame, area: Rect) {
         String::new()
     };
     let kind = app.kind.map(|k| k.name()).unwrap_or("…");
-    let left = if area.width >= 120 {
-        format!(" clanscope │ {} │ {} bytes │ {kind} │ origin {} │ {headers} damaged header(s), {} finding(s){dropped} ", app.src.name(), app.size, app.origin, app.findings.len())
+    let wide = format!(
+        " clanscope │ {} │ {} bytes │ {kind} │ origin {} │ {headers} damaged header(s), {} finding(s){dropped} ",
+        app.src.name(),
+        app.size,
+        app.origin,
+        app.findings.len()
+    );
+    // The wide form when it fits beside the scan gauge, the short one otherwise.
+    let reserve = if app.scan_done { 0 } else { 26 };
+    let left = if wide.chars().count() + reserve <= area.width as usize {
+        wide
     } else {
         format!(
             " {} │ {} B │ {kind} │ {} │ {headers} hdr, {} found{dropped} ",
@@ -577,7 +586,7 @@ fn status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn help(frame: &mut Frame, size: Rect) {
-    let w = 66.min(size.width);
+    let w = 72.min(size.width);
     let h = (HELP.len() as u16 + 4).min(size.height);
     let r = Rect::new((size.width - w) / 2, (size.height - h) / 2, w, h);
     let mut lines: Vec<Line> = HELP
