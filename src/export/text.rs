@@ -10,18 +10,21 @@ use crate::sanitize;
 
 const WRAP: usize = 86;
 
+/// `  LABEL    text`, wrapped so no line reaches 100 columns; continuation lines start with `|`.
 fn wrapped(out: &mut String, label: &str, text: &str) {
+    let indent = label.chars().count().max(8);
+    let width = WRAP - indent.saturating_sub(8);
     let chars: Vec<char> = text.chars().collect();
     if chars.is_empty() {
-        out.push_str(&format!("  {label:<8} \n"));
+        out.push_str(&format!("  {label:<8}\n"));
         return;
     }
-    for (i, piece) in chars.chunks(WRAP).enumerate() {
+    for (i, piece) in chars.chunks(width).enumerate() {
         let s: String = piece.iter().collect();
         if i == 0 {
             out.push_str(&format!("  {label:<8} {s}\n"));
         } else {
-            out.push_str(&format!("  |        {s}\n"));
+            out.push_str(&format!("  |{} {s}\n", " ".repeat(indent - 1)));
         }
     }
 }

@@ -1,0 +1,369 @@
+//! `clanscope export`: text that parses back, self-contained HTML whose overlays cover exactly
+//! the findings, JSON, determinism and notes.
+
+use assert_cmd::Command;
+use clanscope::address::Origin;
+use clanscope::dump::parse;
+use std::path::{Path, PathBuf};
+
+fn bin() -> Command {
+    Command::cargo_bin("clanscope").unwrap()
+}
+
+fn demo_copy(dir: &Path) -> PathBuf {
+    let p = dir.join("CLANDATA");
+    std::fs::write(&p, clanscope::demo::STORE).unwrap();
+    p
+}
+
+fn export(args: &[&str], file: &Path) -> String {
+    let a = bin().arg("export").args(args).arg(file).assert().success();
+    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+}
+
+fn scan_json(file: &Path, extra: &[&str]) -> serde_json::Value {
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .args(extra)
+        .arg(file)
+        .assert();
+    serde_json::from_slice(&a.get_output().stdout).unwrap()
+}
+
+#[test]
+fn text_export_reads_like_the_article_and_parses_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let data = std::fs::read(&f).unwrap();
+    let text = export(&["--origin", "0AFA:0100"], &f);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "clanscope annotated dump");
+    assert_eq!(lines[1], format!("File:      {}", f.display()));
+    assert_eq!(lines[2], "Size:      327680 bytes");
+    assert_eq!(
+        lines[3],
+        format!("SHA-256:   {}", clanscope::notes::sha256_all(&data))
+    );
+    assert_eq!(lines[4], "Kind:      clandata");
+    assert_eq!(lines[5], "Origin:    0AFA:0100");
+    assert!(
+        lines[7].starts_with("Exported:  20") && lines[7].ends_with('Z'),
+        "{}",
+        lines[7]
+    );
+    assert!(
+        text.contains(
+            "  Mailboxes: admin_hub (2), jgrewal (1), kwong (1), randyyeh_ee (1), zz (1)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Finding #2: console-write, confidence 0.99\n  Range:   0AFA:3F00-0AFA:3F4B, offsets 15872-15947 (3E00h-3E4Bh), 76 bytes\n"));
+    // The marked lines and the carets under exactly the write's bytes.
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(">  0AFA:3F40"))
+        .unwrap();
+    assert_eq!(
+        lines[i],
+        ">  0AFA:3F40  53 47 34 41 32 37 2E 43-43 4D 0D 0A 41 FA 2B 16   SG4A27.CCM..A.+."
+    );
+    assert_eq!(
+        lines[i + 1],
+        format!(
+            "{}^^ ^^ ^^ ^^ ^^ ^^ ^^ ^^ ^^ ^^ ^^ ^^{}^^^^^^^^^^^^",
+            " ".repeat(14),
+            " ".repeat(15)
+        )
+    );
+    assert!(
+        lines.iter().all(|l| l.chars().count() < 100),
+        "lines stay under 100 columns"
+    );
+    // Every excerpt comes back, at its address, byte for byte.
+    let u = parse::parse(&text);
+    assert_eq!(u.warnings, vec![]);
+    let n_excerpts = text.matches("\nFinding #").count();
+    assert_eq!(u.blocks.len(), n_excerpts);
+    let o = Origin::parse("0AFA:0100").unwrap();
+    for b in &u.blocks {
+        let off = o.offset_of_linear(b.start).unwrap() as usize;
+        assert_eq!(
+            &data[off..off + b.bytes.len()],
+            &b.bytes[..],
+            "block at {}",
+            b.start_label()
+        );
+    }
+    // And through the command: undump of the export.
+    let t = dir.path().join("export.txt");
+    std::fs::write(&t, &text).unwrap();
+    let out = dir.path().join("back.bin");
+    let a = bin()
+        .arg("undump")
+        .arg(&t)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.starts_with("0AFA:3EE0-0AFA:3F6F  144 bytes"), "{err}");
+}
+
+#[test]
+fn same_export_differs_only_in_the_time_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    for fmt in ["text", "html", "json"] {
+        let a = export(&["--format", fmt, "--all"], &f);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let b = export(&["--format", fmt, "--all"], &f);
+        let diff: Vec<(&str, &str)> = a.lines().zip(b.lines()).filter(|(x, y)| x != y).collect();
+        assert_eq!(a.lines().count(), b.lines().count());
+        assert_eq!(diff.len(), 1, "{fmt}: {diff:?}");
+        assert!(
+            diff[0].0.contains("Exported") || diff[0].0.contains("exported"),
+            "{fmt}: {diff:?}"
+        );
+    }
+}
+
+#[test]
+fn random_files_round_trip_through_export_and_undump() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut x = 77u64;
+    for k in 0..4 {
+        let mut d: Vec<u8> = (0..50_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        for (j, at) in [1234usize, 20_000 + k * 17, 49_000].into_iter().enumerate() {
+            let w = format!(
+                "\r\n\r\nExporting messages in mailbox \"m{j}\" to file EXPORT\\MSG000{j}.CCM\r\n"
+            );
+            d[at - 1] = 0xFF;
+            d[at..at + w.len()].copy_from_slice(w.as_bytes());
+            d[at + w.len()] = 0xFF;
+        }
+        let f = dir.path().join(format!("r{k}"));
+        std::fs::write(&f, &d).unwrap();
+        let origin = ["0000:0000", "1234:0007", "0AFA:0100", "FFFF:FFFF"][k];
+        let text = export(&["--origin", origin, "--context", &k.to_string()], &f);
+        let u = parse::parse(&text);
+        assert_eq!(u.warnings, vec![], "{text}");
+        assert_eq!(u.blocks.len(), 6, "three writes and their damaged headers");
+        let o = Origin::parse(origin).unwrap();
+        for b in &u.blocks {
+            let off = o.offset_of_linear(b.start).unwrap() as usize;
+            assert_eq!(&d[off..off + b.bytes.len()], &b.bytes[..]);
+        }
+    }
+}
+
+/// Offsets each overlay span of the HTML marks, read from its data-o and its hex tokens.
+fn overlay_offsets(html: &str, part: &str) -> Vec<Vec<u64>> {
+    let dom = tl::parse(html, tl::ParserOptions::default()).unwrap();
+    let parser = dom.parser();
+    let mut sections = Vec::new();
+    for s in dom.query_selector("section").unwrap() {
+        let sec = s.get(parser).unwrap();
+        let inner = sec.inner_html(parser);
+        let sub = tl::parse(&inner, tl::ParserOptions::default()).unwrap();
+        let p2 = sub.parser();
+        let mut offs = Vec::new();
+        for h in sub.query_selector("span.ov").unwrap() {
+            let tag = h.get(p2).unwrap().as_tag().unwrap();
+            let attrs = tag.attributes();
+            if attrs
+                .get("data-part")
+                .flatten()
+                .map(|v| v.as_utf8_str().to_string())
+                != Some(part.to_string())
+            {
+                continue;
+            }
+            let start: u64 = attrs
+                .get("data-o")
+                .flatten()
+                .unwrap()
+                .as_utf8_str()
+                .parse()
+                .unwrap();
+            let text = tag.inner_text(p2).to_string();
+            let n = if part == "hex" {
+                text.split([' ', '-']).filter(|t| t.len() == 2).count()
+            } else {
+                text.replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+                    .chars()
+                    .count()
+            };
+            offs.extend(start..start + n as u64);
+        }
+        sections.push(offs);
+    }
+    sections
+}
+
+#[test]
+fn html_is_self_contained_and_overlays_cover_exactly_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let out = dir.path().join("report.html");
+    bin()
+        .arg("export")
+        .arg(&f)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("src="),
+        "no external resources"
+    );
+    let v = scan_json(&f, &[]);
+    let findings = v["files"][0]["findings"].as_array().unwrap().clone();
+    for part in ["hex", "ascii"] {
+        let sections = overlay_offsets(&html, part);
+        assert_eq!(sections.len(), findings.len());
+        for (sec, f) in sections.iter().zip(&findings) {
+            let want: Vec<u64> =
+                (f["start"].as_u64().unwrap()..f["end"].as_u64().unwrap()).collect();
+            assert_eq!(sec, &want, "{part} overlay of finding {}", f["number"]);
+        }
+    }
+    for n in findings.iter().map(|f| f["number"].as_u64().unwrap()) {
+        assert!(html.contains(&format!("<a href=\"#f{n}\">")));
+        assert!(html.contains(&format!("<section id=\"f{n}\">")));
+    }
+}
+
+#[test]
+fn json_export_has_the_scan_shape_and_excerpt_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let out = dir.path().join("e.json");
+    bin()
+        .arg("export")
+        .arg(&f)
+        .arg("-o")
+        .arg(&out)
+        .args(["--finding", "2"])
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["tool"], "clanscope");
+    let file = &v["files"][0];
+    assert_eq!(file["size"], 327680);
+    assert_eq!(file["kind"], "clandata");
+    assert_eq!(
+        file["sha256"],
+        clanscope::notes::sha256_all(clanscope::demo::STORE)
+    );
+    let ex = &file["excerpts"][0];
+    assert_eq!(ex["finding"], 2);
+    let (s, e) = (
+        ex["start"].as_u64().unwrap() as usize,
+        ex["end"].as_u64().unwrap() as usize,
+    );
+    let hex: String = clanscope::demo::STORE[s..e]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(ex["bytes"], hex);
+    assert_eq!(
+        (ex["mark_start"].as_u64(), ex["mark_end"].as_u64()),
+        (Some(0x3E00), Some(0x3E00 + 76))
+    );
+    bin()
+        .arg("export")
+        .arg(&f)
+        .args(["--finding", "99"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    let notes = dir.path().join("n.json");
+    let mut s = clanscope::notes::Sidecar::new("CLANDATA", 327680, &sha);
+    s.notes.push(clanscope::notes::Note {
+        start: 0x3E00,
+        end: 0x3E4C,
+        text: "matches <KB> \x1b[2J Q179072".into(),
+        source: Some("other-tool".into()),
+    });
+    s.save(&notes).unwrap();
+    let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "2"], &f);
+    assert!(
+        text.contains("  Note:    matches <KB> \\x1B[2J Q179072\n"),
+        "{text}"
+    );
+    let html = export(
+        &[
+            "--notes",
+            notes.to_str().unwrap(),
+            "--finding",
+            "2",
+            "--format",
+            "html",
+        ],
+        &f,
+    );
+    assert!(html.contains("<dt>Note</dt><dd>matches &lt;KB&gt; \\x1B[2J Q179072</dd>"));
+    s.sha256 = "0".repeat(64);
+    s.save(&notes).unwrap();
+    let a = bin()
+        .arg("export")
+        .arg("--notes")
+        .arg(&notes)
+        .arg(&f)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("not applied"), "{err}");
+    assert!(!String::from_utf8_lossy(&a.get_output().stdout).contains("Note:"));
+}
+
+#[test]
+fn range_export_and_refusal_to_overwrite_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let text = export(
+        &[
+            "--origin",
+            "0AFA:0100",
+            "--from",
+            "0AFA:3F00",
+            "--length",
+            "0x80",
+            "--context",
+            "0",
+        ],
+        &f,
+    );
+    assert!(text.contains("\nRange\n  Range:   0AFA:3F00-0AFA:3F7F, offsets 15872-15999 (3E00h-3E7Fh), 128 bytes\n"), "{text}");
+    let u = parse::parse(&text);
+    assert_eq!(u.bytes(), clanscope::demo::ARTICLE.to_vec());
+    let a = bin()
+        .arg("export")
+        .arg(&f)
+        .arg("-o")
+        .arg(&f)
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr)
+        .ends_with("is the examined file; clanscope never writes to it\n"));
+    assert_eq!(std::fs::read(&f).unwrap(), clanscope::demo::STORE);
+}

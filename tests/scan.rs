@@ -1,0 +1,209 @@
+//! `clanscope scan`: output formats, exit codes and folders.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn bin() -> Command {
+    Command::cargo_bin("clanscope").unwrap()
+}
+
+fn demo_tree(dir: &Path) {
+    std::fs::write(dir.join("CLANDATA"), clanscope::demo::STORE).unwrap();
+    for (rel, b) in clanscope::demo::make_ccmcdata() {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, b).unwrap();
+    }
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_tree(dir.path());
+    let a = bin()
+        .args(["scan", "--format", "json", "--origin", "0AFA:0100"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(v["tool"], "clanscope");
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4);
+    let store = &files[0];
+    assert_eq!(
+        store["path"],
+        dir.path().join("CLANDATA").display().to_string()
+    );
+    assert_eq!(store["size"], 327680);
+    assert_eq!(store["kind"], "clandata");
+    let f = &store["findings"][1];
+    assert_eq!(f["kind"], "console-write");
+    assert_eq!(f["start"], 15872);
+    assert_eq!(f["end"], 15948);
+    assert_eq!(f["address"], "0AFA:3F00");
+    assert_eq!(f["confidence"], 0.99);
+    assert_eq!(
+        f["text"],
+        "\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n"
+    );
+    assert_eq!(f["mailbox"], "randyyeh_ee");
+    assert_eq!(f["file"], "EXPORT\\MSG4A27.CCM");
+    // By default only >= 0.5; --all lists the weaker plain text too.
+    assert!(store["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["confidence"].as_f64().unwrap() >= 0.5));
+    let a = bin()
+        .args(["scan", "--format", "json", "--all"])
+        .arg(dir.path().join("CLANDATA"))
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert!(v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["kind"] == "plain-text"));
+    assert_eq!(v["mailboxes"]["admin_hub"], 2);
+}
+
+#[test]
+fn text_lines_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_tree(dir.path());
+    let a = bin()
+        .arg("scan")
+        .arg(dir.path().join("Ccmcdata"))
+        .assert()
+        .code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let p = dir
+        .path()
+        .join("Ccmcdata/Import/MSG0012.CCM")
+        .display()
+        .to_string();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{p}  #1  0000:0000  0  199  damaged-header  0.99  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"From: Grewal, Jeff at Hub; Date: 6/2/98 8:39; To: Admin at HUBPO2; Subject: Another message\""));
+    assert_eq!(lines[1], format!("{p}  #2  0000:0000  0  76  console-write  0.99  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"\\r\\n\\r\\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\\r\\n\""));
+    assert!(out.contains(&format!("{p}: connector-message, 402 bytes: 1 damaged header(s), 1 console write(s), 0 plain text\n")));
+    assert!(out.contains("mailboxes: randyyeh_ee (1)\n"));
+    assert!(
+        out.ends_with("3 file(s) scanned, 2 with findings at confidence >= 0.50\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn exit_codes_follow_grep() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.bin");
+    std::fs::write(&clean, vec![0x90u8; 4096]).unwrap();
+    bin().arg("scan").arg(&clean).assert().code(0);
+    let dirty = dir.path().join("CLANDATA");
+    std::fs::write(&dirty, clanscope::demo::STORE).unwrap();
+    bin().arg("scan").arg(&dirty).assert().code(1);
+    // A missing path among good ones: reported, the others still scanned, exit 2.
+    let a = bin()
+        .arg("scan")
+        .arg(&dirty)
+        .arg(dir.path().join("missing"))
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: {}: no such file or directory\n",
+            dir.path().join("missing").display()
+        )
+    );
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("#2  0000:3E00"));
+    // A symlink loop inside a folder.
+    let sub = dir.path().join("po");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(sub.join("USR00001"), clanscope::demo::STORE).unwrap();
+    std::os::unix::fs::symlink("loop", sub.join("loop")).unwrap();
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(&sub)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert_eq!(
+        err,
+        format!(
+            "clanscope: {}: too many levels of symbolic links\n",
+            sub.join("loop").display()
+        )
+    );
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(v["files"][0]["kind"], "usr-mailbox");
+    assert_eq!(
+        v["errors"][0]["error"],
+        err.trim_start_matches("clanscope: ").trim_end()
+    );
+}
+
+#[test]
+fn csv_is_quoted_and_safe_for_spreadsheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("CLANDATA");
+    let mut d = vec![0xFFu8; 300];
+    let w = b"\r\n\r\nExporting messages in mailbox \"=cmd|x,y\" to file EXPORT\\MSG0001.CCM\r\n";
+    d[100..100 + w.len()].copy_from_slice(w);
+    std::fs::write(&f, &d).unwrap();
+    let a = bin()
+        .args(["scan", "--format", "csv"])
+        .arg(&f)
+        .assert()
+        .code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "path,number,address,start,end,length,kind,confidence,mailbox,file,text"
+    );
+    assert!(
+        lines[2].contains(",console-write,0.99,\"'=cmd|x,y\",EXPORT\\MSG0001.CCM,\""),
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn bad_signature_file_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("sigs.toml");
+    std::fs::write(&s, "[[signature]]\nname = \"x\"\npattern = \"(\"\n").unwrap();
+    let a = bin()
+        .arg("scan")
+        .arg("--signatures")
+        .arg(&s)
+        .arg(&s)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.starts_with(&format!(
+            "clanscope: {}: line 1: signature 'x': bad pattern",
+            s.display()
+        )),
+        "{err}"
+    );
+    // A replacement set is used instead of the built-in one.
+    std::fs::write(&s, "[[signature]]\nname = \"custom\"\npattern = 'Hello mailbox (?P<mailbox>\\w+)'\nconfidence = 0.9\n").unwrap();
+    let f = dir.path().join("CLANDATA");
+    let mut d = vec![0xFFu8; 200];
+    d[50..78].copy_from_slice(b"\r\n\r\nHello mailbox bob here\r\n");
+    std::fs::write(&f, &d).unwrap();
+    let a = bin()
+        .args(["scan", "--format", "json", "--signatures"])
+        .arg(&s)
+        .arg(&f)
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(v["files"][0]["findings"][1]["signature"], "custom");
+    assert_eq!(v["files"][0]["findings"][1]["mailbox"], "bob");
+}
