@@ -422,7 +422,7 @@ pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>) {
         f.message = Some(m.index);
         findings.push(f);
     }
-    findings.sort_by(|a, b| (a.start, a.kind).cmp(&(b.start, b.kind)));
+    super::sort_findings(&mut findings);
     (messages, findings)
 }
 

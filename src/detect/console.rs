@@ -280,8 +280,9 @@ pub fn analyze_run(
         |l: &LineSpan| -> &str { std::str::from_utf8(&run[l.start..l.content_end]).unwrap_or("") };
     // Edge fragments: binary bytes that happen to be printable are not part of the write.
     if let Some(first) = lines.first() {
-        if !first.is_blank()
-            && !(wordlike(text_of(first)) || sigs.match_line(text_of(first)).is_some())
+        if !(first.is_blank()
+            || wordlike(text_of(first))
+            || sigs.match_line(text_of(first)).is_some())
         {
             if first.terminated() {
                 lines[0].start = first.content_end;

@@ -391,9 +391,7 @@ impl Engine {
                 }
                 let headers = derive_headers(&report.findings);
                 report.findings.extend(headers);
-                report
-                    .findings
-                    .sort_by(|a, b| (a.start, a.kind).cmp(&(b.start, b.kind)));
+                sort_findings(&mut report.findings);
             }
         }
         if report.findings.len() > MAX_FINDINGS {
@@ -493,6 +491,11 @@ impl Engine {
         let findings: Vec<Finding> = kept.into_values().flatten().collect();
         (findings, dropped, ctl.is_cancelled())
     }
+}
+
+/// Sorts findings by offset; at one offset a damaged header comes before what it holds.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| (f.start, f.kind));
 }
 
 /// Damaged headers in a binary store: each run of suspected console writes closer than

@@ -182,7 +182,7 @@ fn debug_command(t: &str) -> Option<Raw<'_>> {
     let body = t.strip_prefix('-').unwrap_or(t).trim_start();
     let args = body.strip_prefix(['d', 'D'])?;
     let first = args.split_whitespace().next()?;
-    if !args.starts_with([' ', '\t']) && !(prompted && first.chars().next()?.is_ascii_hexdigit()) {
+    if !(args.starts_with([' ', '\t']) || prompted && first.chars().next()?.is_ascii_hexdigit()) {
         return None;
     }
     let rest_words = args.split_whitespace().skip(1);
@@ -227,7 +227,7 @@ fn hex_line(style: AddrStyle, seg: u64, base: u64, text: &str, grouped: bool) ->
     loop {
         let n = hex_run(&text[i..]);
         let ok_len = if grouped {
-            n >= 2 && n % 2 == 0 && n <= 32
+            n >= 2 && n.is_multiple_of(2) && n <= 32
         } else {
             n == 2
         };
@@ -371,7 +371,7 @@ impl Builder {
             return false;
         }
         let gap = target - block.end();
-        if gap % self.last_line.len() as u64 != 0 {
+        if !gap.is_multiple_of(self.last_line.len() as u64) {
             self.warnings.push(Warning {
                 line,
                 message: format!(
@@ -546,7 +546,7 @@ fn first_column(
     hint: Option<(Option<u64>, u64)>,
     current: Option<&Block>,
 ) -> usize {
-    if h.style != AddrStyle::Segmented || count >= 16 || h.base % 16 != 0 {
+    if h.style != AddrStyle::Segmented || count >= 16 || !h.base.is_multiple_of(16) {
         return 0;
     }
     let max = 16 - count;

@@ -335,13 +335,15 @@ impl Document<'_> {
 pub fn excerpt<'a>(
     origin: Origin,
     len: u64,
-    start: u64,
-    end: u64,
+    (start, end): (u64, u64),
     context: u64,
-    number: Option<usize>,
-    finding: Option<&'a Finding>,
+    finding: Option<(usize, &'a Finding)>,
     sidecar: Option<&'a Sidecar>,
 ) -> Excerpt<'a> {
+    let (number, finding) = match finding {
+        Some((n, f)) => (Some(n), Some(f)),
+        None => (None, None),
+    };
     let line_of = |x: u64| x - origin.column(x) as u64;
     let first = line_of(start).saturating_sub(context * 16);
     let shown_end = end.min(start.saturating_add(MAX_EXCERPT_LINES * 16));
@@ -411,10 +413,8 @@ pub fn run(a: ExportArgs) -> Result<u8, Error> {
         excerpts.push(excerpt(
             origin,
             len,
-            s,
-            e,
+            (s, e),
             a.context,
-            None,
             None,
             sidecar.as_ref(),
         ));
@@ -432,11 +432,9 @@ pub fn run(a: ExportArgs) -> Result<u8, Error> {
             excerpts.push(excerpt(
                 origin,
                 len,
-                f.start,
-                f.end,
+                (f.start, f.end),
                 a.context,
-                Some(n),
-                Some(f),
+                Some((n, f)),
                 sidecar.as_ref(),
             ));
         }
@@ -445,11 +443,9 @@ pub fn run(a: ExportArgs) -> Result<u8, Error> {
             excerpts.push(excerpt(
                 origin,
                 len,
-                f.start,
-                f.end,
+                (f.start, f.end),
                 a.context,
-                Some(n),
-                Some(f),
+                Some((n, f)),
                 sidecar.as_ref(),
             ));
         }

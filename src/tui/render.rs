@@ -189,10 +189,13 @@ fn dump_line(app: &App, li: u64, vis: &[usize]) -> Line<'static> {
         let mut best: Option<&Finding> = None;
         for &i in vis {
             let f = &app.findings[i];
-            if x >= f.start && x < f.end && app.visible(f) && f.kind != FindingKind::DamagedHeader {
-                if best.is_none_or(|b| f.confidence > b.confidence) {
-                    best = Some(f);
-                }
+            if x >= f.start
+                && x < f.end
+                && app.visible(f)
+                && f.kind != FindingKind::DamagedHeader
+                && best.is_none_or(|b| f.confidence > b.confidence)
+            {
+                best = Some(f);
             }
         }
         if best.is_none() {

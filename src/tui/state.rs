@@ -524,10 +524,8 @@ impl App {
                 vec![crate::export::excerpt(
                     self.origin,
                     len,
-                    s,
-                    e,
+                    (s, e),
                     2,
-                    None,
                     None,
                     Some(&sidecar),
                 )],
@@ -538,11 +536,9 @@ impl App {
                 vec![crate::export::excerpt(
                     self.origin,
                     len,
-                    self.findings[i].start,
-                    self.findings[i].end,
+                    (self.findings[i].start, self.findings[i].end),
                     2,
-                    Some(i + 1),
-                    Some(&report.findings[i]),
+                    Some((i + 1, &report.findings[i])),
                     Some(&sidecar),
                 )],
             )
@@ -552,11 +548,9 @@ impl App {
                     crate::export::excerpt(
                         self.origin,
                         len,
-                        f.start,
-                        f.end,
+                        (f.start, f.end),
                         2,
-                        Some(n),
-                        Some(f),
+                        Some((n, f)),
                         Some(&sidecar),
                     )
                 })
@@ -604,8 +598,7 @@ impl App {
             ScanMsg::Batch(mut batch) => {
                 batch.retain(|f| f.start < self.size);
                 self.findings.extend(batch);
-                self.findings
-                    .sort_by(|a, b| (a.start, a.kind).cmp(&(b.start, b.kind)));
+                crate::detect::sort_findings(&mut self.findings);
                 self.reindex();
             }
             ScanMsg::Done(r) => {
@@ -869,7 +862,9 @@ pub fn parse_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
         .filter(|c| !c.is_whitespace() && *c != '-' && *c != ',')
         .collect();
     let digits = digits.strip_prefix("0x").unwrap_or(&digits);
-    if digits.is_empty() || digits.len() % 2 != 0 || !digits.bytes().all(|c| c.is_ascii_hexdigit())
+    if digits.is_empty()
+        || !digits.len().is_multiple_of(2)
+        || !digits.bytes().all(|c| c.is_ascii_hexdigit())
     {
         return Err(format!(
             "not hex bytes: '{}' (write e.g. 0D 0A 45)",
