@@ -157,11 +157,7 @@ pub fn dump(a: DumpArgs) -> Result<u8, Error> {
         squeeze: a.squeeze,
         color,
     };
-    write_out(
-        printer.write_range_sparse(src.safe_bytes(), start, end, stdout.lock(), &|x| {
-            src.next_data(x)
-        }),
-    )?;
+    write_out(printer.write_range_paged(src.safe_bytes(), start, end, stdout.lock(), &src))?;
     Ok(0)
 }
 

@@ -187,11 +187,39 @@ impl Source {
         Some((r as u64).max(offset))
     }
 
+    /// Drops the mapping's pages in `[from, to)` from this process (they stay in the page cache
+    /// and are read again if touched), so a pass over a large file keeps its memory flat.
+    pub fn release(&self, from: u64, to: u64) {
+        if let Backing::Mapped { map, .. } = &self.backing {
+            let to = to.min(map.len() as u64);
+            if from < to {
+                // SAFETY: the mapping is shared and read-only; MADV_DONTNEED only unmaps pages,
+                // which are faulted in again, unchanged, from the file on the next access.
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        from as usize,
+                        (to - from) as usize,
+                    )
+                };
+            }
+        }
+    }
+
     /// Tells the kernel a front-to-back pass follows (scans, dumps).
     pub fn advise_sequential(&self) {
         if let Backing::Mapped { map, .. } = &self.backing {
             let _ = map.advise(memmap2::Advice::Sequential);
         }
+    }
+}
+
+impl crate::dump::format::Pages for Source {
+    fn next_data(&self, x: u64) -> Option<u64> {
+        Source::next_data(self, x)
+    }
+    fn release(&self, from: u64, to: u64) {
+        Source::release(self, from, to)
     }
 }
 

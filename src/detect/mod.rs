@@ -273,6 +273,8 @@ pub trait Input: Sync {
     fn current_len(&self) -> u64 {
         self.bytes().len() as u64
     }
+    /// The engine is done with `[from, to)` (a mapped file may drop those pages).
+    fn release(&self, _from: u64, _to: u64) {}
 }
 
 impl Input for [u8] {
@@ -290,6 +292,9 @@ impl Input for crate::source::Source {
     }
     fn current_len(&self) -> u64 {
         crate::source::Source::current_len(self)
+    }
+    fn release(&self, from: u64, to: u64) {
+        crate::source::Source::release(self, from, to)
     }
 }
 
@@ -454,6 +459,7 @@ impl Engine {
                             }
                         });
                     }
+                    input.release(from as u64, to as u64);
                     if tx.send((i, found, count)).is_err() {
                         break;
                     }

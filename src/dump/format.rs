@@ -158,6 +158,74 @@ pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator
     })
 }
 
+/// Appends a full 16-byte line after its address label: the hot path of every dump.
+#[inline(always)]
+fn full_line(addr: &[u8], b: &[u8; 16], out: &mut Vec<u8>) {
+    const BODY: usize = 2 + 48 + 2 + 16;
+    let at = out.len();
+    out.resize(at + addr.len() + BODY, b' ');
+    let (a, rest) = out[at..].split_at_mut(addr.len());
+    a.copy_from_slice(addr);
+    let rest: &mut [u8; BODY] = rest.try_into().expect("sized above");
+    for i in 0..16 {
+        let h = HEX[b[i] as usize];
+        rest[2 + i * 3] = h[0];
+        rest[3 + i * 3] = h[1];
+        rest[52 + i] = ASCII[b[i] as usize];
+    }
+    rest[2 + 7 * 3 + 2] = b'-';
+}
+
+/// The address label of consecutive lines: rebuilt when the segment changes, otherwise only its
+/// four offset digits are rewritten.
+struct LineLabel {
+    text: Vec<u8>,
+    segment_key: u64,
+}
+
+impl LineLabel {
+    fn new() -> LineLabel {
+        LineLabel {
+            text: Vec::with_capacity(20),
+            segment_key: u64::MAX,
+        }
+    }
+
+    #[inline(always)]
+    fn at(&mut self, origin: Origin, x: u64) -> &[u8] {
+        let f = origin.offset as u64 + x;
+        if f >> 16 != self.segment_key {
+            self.segment_key = f >> 16;
+            self.text.clear();
+            origin.write_line_address(x, &mut self.text);
+        } else {
+            let o = (f & 0xFFF0) as usize;
+            let n = self.text.len();
+            let hi = HEX[o >> 8];
+            let lo = HEX[o & 0xFF];
+            self.text[n - 4..].copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
+        }
+        &self.text
+    }
+}
+
+/// What the printer may ask of whoever owns the bytes: where a sparse file's holes end (the next
+/// offset that is not a hole; `None` if only a hole follows), and that a range is done with.
+pub trait Pages {
+    fn next_data(&self, x: u64) -> Option<u64> {
+        Some(x)
+    }
+    fn release(&self, _from: u64, _to: u64) {}
+}
+
+/// Bytes in memory: no holes, nothing to release.
+pub struct InMemory;
+
+impl Pages for InMemory {}
+
+/// Bytes are released in steps of this size during a long dump.
+const RELEASE_STEP: u64 = 16 << 20;
+
 /// The dump printer. Formats lines as text, optionally with ANSI colours by byte class, and
 /// squeezes runs of identical full lines into a single `*` line.
 #[derive(Clone, Copy, Debug)]
@@ -179,21 +247,13 @@ impl Printer {
     /// Appends one line of text (no newline) to `out`, without colour.
     #[inline]
     pub fn format_line(&self, line: &Line<'_>, out: &mut Vec<u8>) {
-        self.origin.write_line_address(line.start, out);
         if line.first_col == 0 && line.bytes.len() == BYTES_PER_LINE {
-            // The common case: one full line, built in a fixed buffer.
-            let mut buf = [b' '; 2 + 48 + 2 + 16];
-            let b = line.bytes;
-            for i in 0..16 {
-                let h = HEX[b[i] as usize];
-                buf[2 + i * 3] = h[0];
-                buf[3 + i * 3] = h[1];
-                buf[52 + i] = ASCII[b[i] as usize];
-            }
-            buf[2 + 7 * 3 + 2] = b'-';
-            out.extend_from_slice(&buf);
+            let mut addr = Vec::with_capacity(20);
+            self.origin.write_line_address(line.start, &mut addr);
+            full_line(&addr, line.bytes.try_into().expect("16 bytes"), out);
             return;
         }
+        self.origin.write_line_address(line.start, out);
         let first = line.first_col;
         let last = first + line.bytes.len(); // exclusive
         out.extend_from_slice(b"  ");
@@ -260,19 +320,18 @@ impl Printer {
     /// enabled. A squeezed run that reaches the end of the range is closed by its last line, so
     /// the text always says where the data ends (and parses back exactly).
     pub fn write_range<W: Write>(&self, data: &[u8], start: u64, end: u64, w: W) -> io::Result<()> {
-        self.write_range_sparse(data, start, end, w, &|x| Some(x))
+        self.write_range_paged(data, start, end, w, &InMemory)
     }
 
-    /// Like [`Printer::write_range`], told by `next_data` where a sparse file's holes end (the
-    /// next offset that is not a hole, `None` if only a hole follows). A squeezed run of zero
-    /// lines jumps over holes instead of reading them.
-    pub fn write_range_sparse<W: Write>(
+    /// Like [`Printer::write_range`] over pages that `pages` can tell about: a squeezed run of
+    /// zero lines jumps over holes instead of reading them, and finished stretches are released.
+    pub fn write_range_paged<W: Write>(
         &self,
         data: &[u8],
         start: u64,
         end: u64,
         mut w: W,
-        next_data: &dyn Fn(u64) -> Option<u64>,
+        pages: &dyn Pages,
     ) -> io::Result<()> {
         const FLUSH_AT: usize = 1 << 16;
         let end = end.min(data.len() as u64);
@@ -280,6 +339,8 @@ impl Printer {
         let mut prev: Option<&[u8]> = None;
         let mut squeezing = false;
         let mut last_skipped: Option<Line<'_>> = None;
+        let mut released = start;
+        let mut label = LineLabel::new();
         let mut pos = start;
         while pos < end {
             let col = self.origin.column(pos);
@@ -303,7 +364,7 @@ impl Printer {
                 while p + 16 <= end {
                     if zeros && p >= ask_at {
                         // Holes read as zeros: skip whole lines up to where data begins.
-                        let target = next_data(p).unwrap_or(end).min(end);
+                        let target = pages.next_data(p).unwrap_or(end).min(end);
                         if target > p + 16 {
                             p += (target - p) / 16 * 16;
                             p = p.min(end - (end - p) % 16);
@@ -328,7 +389,13 @@ impl Printer {
             }
             squeezing = false;
             last_skipped = None;
-            if self.color {
+            if full && !self.color {
+                full_line(
+                    label.at(self.origin, pos),
+                    line.bytes.try_into().expect("16 bytes"),
+                    &mut buf,
+                );
+            } else if self.color {
                 self.format_line_color(&line, &mut buf);
             } else {
                 self.format_line(&line, &mut buf);
@@ -339,6 +406,10 @@ impl Printer {
             if buf.len() >= FLUSH_AT {
                 w.write_all(&buf)?;
                 buf.clear();
+                if pos >= released + RELEASE_STEP {
+                    pages.release(released, pos);
+                    released = pos;
+                }
             }
         }
         if let Some(line) = last_skipped {
