@@ -24,16 +24,19 @@ mkdir -p "$work"
 cleanup() { rm -f "$work"/bench-*; }
 trap cleanup EXIT
 
-# best of 3 wall-clock seconds of a command (output to /dev/null)
+# best of 3 wall-clock seconds of a command (output to /dev/null; exit status ignored, since
+# scan exits 1 when it finds something)
+tf="$work/bench-time"
 best() {
     local b=999999 t
     for _ in 1 2 3; do
-        t=$( { /usr/bin/time -f "%e" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+        /usr/bin/time -f "%e" -o "$tf" "$@" >/dev/null 2>/dev/null || true
+        t=$(tail -1 "$tf")
         b=$(python3 -c "print(min($b, $t))")
     done
     echo "$b"
 }
-rss() { { /usr/bin/time -f "%M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1; }
+rss() { /usr/bin/time -f "%M" -o "$tf" "$@" >/dev/null 2>/dev/null || true; tail -1 "$tf"; }
 ratio() { python3 -c "print(f'{$1/$2:.1f}')"; }
 mbs() { python3 -c "print(f'{$1/$2/1e6:.0f}')"; }
 
@@ -76,7 +79,7 @@ tc=$(best "$B" scan "$work/bench-s1g")
 tr=$(best rg -c --text 'Exporting messages' "$work/bench-s1g")
 printf "%-36s %8s s %8s MB/s\n" "clanscope scan" "$tc" "$(mbs $size $tc)"
 printf "%-36s %8s s %8s MB/s   clanscope takes %sx ripgrep's time\n" "rg -c --text 'Exporting messages'" "$tr" "$(mbs $size $tr)" "$(ratio $tc $tr)"
-"$B" scan "$work/bench-s1g" | tail -3
+"$B" scan "$work/bench-s1g" | tail -3 || true
 
 echo "== scan: peak memory, 1 GiB vs 4 GiB"
 for _ in 1 2 3 4; do cat "$work/bench-s1g"; done > "$work/bench-s4g"

@@ -83,15 +83,24 @@ impl Source {
 
     /// Reads everything from `reader` into memory (up to [`MEMORY_CAP`]).
     pub fn from_reader(name: &str, reader: impl Read) -> Result<Source, Error> {
+        Source::from_reader_capped(name, reader, MEMORY_CAP)
+    }
+
+    /// Reads everything from `reader` into memory, refusing more than `cap` bytes.
+    pub fn from_reader_capped(name: &str, reader: impl Read, cap: u64) -> Result<Source, Error> {
         let mut buf = Vec::new();
         let got = reader
-            .take(MEMORY_CAP + 1)
+            .take(cap + 1)
             .read_to_end(&mut buf)
             .map_err(|e| Error(format!("{name}: {}", io_cause(&e))))?;
-        if got as u64 > MEMORY_CAP {
+        if got as u64 > cap {
+            let limit = if cap >= 1 << 20 {
+                format!("{} MiB", cap >> 20)
+            } else {
+                format!("{cap} bytes")
+            };
             return Err(Error(format!(
-                "{name}: more than {} MiB; save it to a file and open that file instead",
-                MEMORY_CAP >> 20
+                "{name}: more than {limit}; save it to a file and open that file instead"
             )));
         }
         Ok(Source::from_vec(name, buf))

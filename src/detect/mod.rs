@@ -321,6 +321,14 @@ impl Report {
     }
 }
 
+/// What the binary pass found.
+struct BinaryScan {
+    findings: Vec<Finding>,
+    dropped: u64,
+    cancelled: bool,
+    shrank_to: Option<u64>,
+}
+
 /// The engine: a signature set and how many worker threads to use.
 #[derive(Clone, Debug)]
 pub struct Engine {
@@ -379,10 +387,11 @@ impl Engine {
                 report.findings = findings;
             }
             Method::Binary => {
-                let (findings, dropped, cancelled) = self.scan_binary(input, data, ctl, on_batch);
-                report.findings = findings;
-                report.dropped = dropped;
-                report.cancelled = cancelled;
+                let b = self.scan_binary(input, data, ctl, on_batch);
+                report.findings = b.findings;
+                report.dropped = b.dropped;
+                report.cancelled = b.cancelled;
+                report.shrank_to = report.shrank_to.or(b.shrank_to);
                 if !kind.is_store() {
                     // Strings are normal in executables and other binary files; in a post office
                     // store, text is itself a symptom (KB Q179072).
@@ -413,7 +422,7 @@ impl Engine {
         data: &[u8],
         ctl: &Control,
         on_batch: &mut dyn FnMut(&[Finding]),
-    ) -> (Vec<Finding>, u64, bool) {
+    ) -> BinaryScan {
         let chunks = data.len().div_ceil(CHUNK);
         let next = AtomicU64::new(0);
         let threads = self.threads.clamp(1, chunks.max(1));
@@ -422,11 +431,12 @@ impl Engine {
         let mut dropped = 0u64;
         // Chunks past this index are not stored once the cap is reached (they lie further on).
         let cutoff = AtomicU64::new(u64::MAX);
+        let shrank = AtomicU64::new(u64::MAX);
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<(usize, Vec<Finding>, usize)>();
             for _ in 0..threads {
                 let tx = tx.clone();
-                let (next, cutoff) = (&next, &cutoff);
+                let (next, cutoff, shrank) = (&next, &cutoff, &shrank);
                 scope.spawn(move || loop {
                     if ctl.is_cancelled() {
                         break;
@@ -438,8 +448,9 @@ impl Engine {
                     let from = i * CHUNK;
                     let to = (from + CHUNK).min(data.len());
                     // Stop at the file's current size: bytes past it are gone.
-                    if input.current_len() < to as u64 {
-                        ctl.cancel.store(true, Ordering::Relaxed);
+                    let now = input.current_len();
+                    if now < to as u64 {
+                        shrank.fetch_min(now, Ordering::Relaxed);
                         break;
                     }
                     let mut found = Vec::new();
@@ -495,7 +506,13 @@ impl Engine {
             }
         });
         let findings: Vec<Finding> = kept.into_values().flatten().collect();
-        (findings, dropped, ctl.is_cancelled())
+        let shrank = shrank.into_inner();
+        BinaryScan {
+            findings,
+            dropped,
+            cancelled: ctl.is_cancelled(),
+            shrank_to: (shrank != u64::MAX).then_some(shrank),
+        }
     }
 }
 
