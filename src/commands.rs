@@ -300,34 +300,48 @@ pub fn scan_files(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<Scanned>>> =
         files.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    // One control per file; a ticker sums their progress for the bar, bytes within files too.
+    let controls: Vec<Control> = files.iter().map(|_| Control::new()).collect();
+    let finished = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
-        for _ in 0..cores.min(files.len().max(1)) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(path) = files.get(i) else { break };
-                let scanned = match Source::open(path) {
-                    Ok(src) => {
-                        let ctl = Control::new();
-                        src.advise_sequential();
-                        let report = per_file.scan(&src, path, &ctl);
-                        if let Some(pb) = progress {
-                            pb.inc(src.len());
-                        }
-                        Scanned {
-                            path: path.clone(),
-                            size: src.len(),
-                            result: Ok(report),
-                        }
-                    }
-                    Err(e) => Scanned {
-                        path: path.clone(),
-                        size: 0,
-                        result: Err(e),
-                    },
-                };
-                *results[i].lock().expect("not poisoned") = Some(scanned);
+        if let Some(pb) = progress {
+            let (controls, finished) = (&controls, &finished);
+            s.spawn(move || {
+                while !finished.load(std::sync::atomic::Ordering::Relaxed) {
+                    pb.set_position(controls.iter().map(|c| c.progress().0).sum());
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
             });
         }
+        let workers: Vec<_> = (0..cores.min(files.len().max(1)))
+            .map(|_| {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    let scanned = match Source::open(path) {
+                        Ok(src) => {
+                            src.advise_sequential();
+                            let report = per_file.scan(&src, path, &controls[i]);
+                            Scanned {
+                                path: path.clone(),
+                                size: src.len(),
+                                result: Ok(report),
+                            }
+                        }
+                        Err(e) => Scanned {
+                            path: path.clone(),
+                            size: 0,
+                            result: Err(e),
+                        },
+                    };
+                    *results[i].lock().expect("not poisoned") = Some(scanned);
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().expect("scan worker");
+        }
+        finished.store(true, std::sync::atomic::Ordering::Relaxed);
     });
     results
         .into_iter()

@@ -85,3 +85,19 @@ proptest! {
         }
     }
 }
+
+/// Found by `cargo fuzz run undump`: a `*` followed by a far-away address once asked for an
+/// allocation of petabytes. Squeezed runs are now filled within a budget, with a warning.
+#[test]
+fn fuzz_regression_huge_squeeze_fill() {
+    let text = String::from_utf8_lossy(include_bytes!("data/fuzz-undump-huge-fill.txt"));
+    let u = parse::parse(&text);
+    assert!(u.bytes().len() < 1 << 20);
+    assert!(
+        u.warnings
+            .iter()
+            .any(|w| w.line == 5 && w.message.contains("not filled")),
+        "{:?}",
+        u.warnings
+    );
+}

@@ -158,54 +158,70 @@ pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator
     })
 }
 
-/// Appends a full 16-byte line after its address label: the hot path of every dump.
+const BODY: usize = 2 + 48 + 2 + 16;
+const BODY_TEMPLATE: [u8; BODY] = {
+    let mut t = [b' '; BODY];
+    t[2 + 7 * 3 + 2] = b'-';
+    t
+};
+
+/// Writes the hex digits and ASCII column of a full line into `body`, whose spaces and dash are
+/// already in place.
 #[inline(always)]
-fn full_line(addr: &[u8], b: &[u8; 16], out: &mut Vec<u8>) {
-    const BODY: usize = 2 + 48 + 2 + 16;
-    let at = out.len();
-    out.resize(at + addr.len() + BODY, b' ');
-    let (a, rest) = out[at..].split_at_mut(addr.len());
-    a.copy_from_slice(addr);
-    let rest: &mut [u8; BODY] = rest.try_into().expect("sized above");
+fn fill_body(body: &mut [u8; BODY], b: &[u8; 16]) {
     for i in 0..16 {
-        let h = HEX[b[i] as usize];
-        rest[2 + i * 3] = h[0];
-        rest[3 + i * 3] = h[1];
-        rest[52 + i] = ASCII[b[i] as usize];
+        let x = b[i] as usize;
+        body[2 + i * 3..4 + i * 3].copy_from_slice(&HEX[x]);
+        body[52 + i] = ASCII[x];
     }
-    rest[2 + 7 * 3 + 2] = b'-';
 }
 
-/// The address label of consecutive lines: rebuilt when the segment changes, otherwise only its
-/// four offset digits are rewritten.
-struct LineLabel {
-    text: Vec<u8>,
+/// Appends a full 16-byte line after its address label.
+fn full_line(addr: &[u8], b: &[u8; 16], out: &mut Vec<u8>) {
+    let mut body = BODY_TEMPLATE;
+    fill_body(&mut body, b);
+    out.extend_from_slice(addr);
+    out.extend_from_slice(&body);
+}
+
+/// The hot path of every dump: one line buffer kept across consecutive full lines. Its spaces
+/// and dash are written once; per line only the four offset digits of the label (the whole
+/// label when the segment changes), the hex digits and the ASCII column are rewritten.
+struct FastLine {
+    buf: [u8; 24 + BODY],
+    label_len: usize,
     segment_key: u64,
 }
 
-impl LineLabel {
-    fn new() -> LineLabel {
-        LineLabel {
-            text: Vec::with_capacity(20),
+impl FastLine {
+    fn new() -> FastLine {
+        FastLine {
+            buf: [b' '; 24 + BODY],
+            label_len: 0,
             segment_key: u64::MAX,
         }
     }
 
     #[inline(always)]
-    fn at(&mut self, origin: Origin, x: u64) -> &[u8] {
+    fn format(&mut self, origin: Origin, x: u64, b: &[u8; 16]) -> &[u8] {
         let f = origin.offset as u64 + x;
         if f >> 16 != self.segment_key {
             self.segment_key = f >> 16;
-            self.text.clear();
-            origin.write_line_address(x, &mut self.text);
+            let mut label = Vec::with_capacity(24);
+            origin.write_line_address(x, &mut label);
+            self.label_len = label.len().min(24);
+            self.buf[..self.label_len].copy_from_slice(&label[..self.label_len]);
+            self.buf[self.label_len..self.label_len + BODY].copy_from_slice(&BODY_TEMPLATE);
         } else {
             let o = (f & 0xFFF0) as usize;
-            let n = self.text.len();
-            let hi = HEX[o >> 8];
-            let lo = HEX[o & 0xFF];
-            self.text[n - 4..].copy_from_slice(&[hi[0], hi[1], lo[0], lo[1]]);
+            let n = self.label_len;
+            self.buf[n - 4..n - 2].copy_from_slice(&HEX[o >> 8]);
+            self.buf[n - 2..n].copy_from_slice(&HEX[o & 0xFF]);
         }
-        &self.text
+        let n = self.label_len;
+        let body: &mut [u8; BODY] = (&mut self.buf[n..n + BODY]).try_into().expect("sized");
+        fill_body(body, b);
+        &self.buf[..n + BODY]
     }
 }
 
@@ -340,7 +356,7 @@ impl Printer {
         let mut squeezing = false;
         let mut last_skipped: Option<Line<'_>> = None;
         let mut released = start;
-        let mut label = LineLabel::new();
+        let mut fast = FastLine::new();
         let mut pos = start;
         while pos < end {
             let col = self.origin.column(pos);
@@ -390,11 +406,11 @@ impl Printer {
             squeezing = false;
             last_skipped = None;
             if full && !self.color {
-                full_line(
-                    label.at(self.origin, pos),
+                buf.extend_from_slice(fast.format(
+                    self.origin,
+                    pos,
                     line.bytes.try_into().expect("16 bytes"),
-                    &mut buf,
-                );
+                ));
             } else if self.color {
                 self.format_line_color(&line, &mut buf);
             } else {

@@ -328,7 +328,13 @@ fn check_ascii(bytes: &[u8], rest: &str, next: &[&str]) -> AsciiCheck {
     }
 }
 
+/// Squeezed runs are filled in memory up to this many bytes in all, so hostile text cannot ask
+/// for an impossible allocation.
+pub const FILL_LIMIT: u64 = 4 << 30;
+
 struct Builder {
+    /// Bytes squeezed runs may still fill.
+    fill_budget: u64,
     blocks: Vec<Block>,
     warnings: Vec<Warning>,
     current: Option<Block>,
@@ -371,6 +377,18 @@ impl Builder {
             return false;
         }
         let gap = target - block.end();
+        if gap > self.fill_budget {
+            self.warnings.push(Warning {
+                line: star,
+                message: format!(
+                    "'*' stands for {gap} bytes, more than the {} bytes left of the {} GiB that squeezed runs may fill in memory; not filled",
+                    self.fill_budget,
+                    FILL_LIMIT >> 30
+                ),
+            });
+            return false;
+        }
+        self.fill_budget -= gap;
         if !gap.is_multiple_of(self.last_line.len() as u64) {
             self.warnings.push(Warning {
                 line,
@@ -404,6 +422,7 @@ pub fn parse(text: &str) -> Undump {
     let lines: Vec<&str> = text.lines().collect();
     let raws: Vec<Raw<'_>> = lines.iter().map(|l| classify(l)).collect();
     let mut b = Builder {
+        fill_budget: FILL_LIMIT,
         blocks: Vec::new(),
         warnings: Vec::new(),
         current: None,
@@ -652,6 +671,20 @@ mod tests {
             u.warnings[1].message,
             "gap of 16 bytes: expected 0000:0010, found 0000:0020; a new block starts here"
         );
+    }
+
+    #[test]
+    fn huge_squeezed_runs_are_refused() {
+        let t = "0000:0000  41 41 41 41 41 41 41 41-41 41 41 41 41 41 41 41   AAAAAAAAAAAAAAAA\n*\nFFFFFFFF:0000  41 41 41 41 41 41 41 41-41 41 41 41 41 41 41 41   AAAAAAAAAAAAAAAA\n";
+        let u = parse(t);
+        assert_eq!(u.blocks.len(), 2);
+        assert_eq!(u.bytes().len(), 32);
+        assert!(
+            u.warnings[0].message.contains("not filled"),
+            "{:?}",
+            u.warnings
+        );
+        assert_eq!(u.warnings[0].line, 2);
     }
 
     #[test]

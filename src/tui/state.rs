@@ -116,6 +116,8 @@ pub struct App {
     pub findings: Vec<Finding>,
     /// Findings longer than [`LONG`], looked at one by one (few); the rest by binary search.
     pub long: Vec<usize>,
+    /// Suspected damaged headers, in file order (kept with the findings, not recomputed per frame).
+    pub header_list: Vec<usize>,
     pub messages: Vec<Message>,
     pub scan_done: bool,
     pub progress: (u64, u64),
@@ -156,6 +158,7 @@ impl App {
             kind: None,
             findings: Vec::new(),
             long: Vec::new(),
+            header_list: Vec::new(),
             messages: Vec::new(),
             scan_done: false,
             progress: (0, size),
@@ -233,18 +236,19 @@ impl App {
     }
 
     /// Damaged headers, in file order.
-    pub fn headers(&self) -> Vec<usize> {
-        (0..self.findings.len())
-            .filter(|&i| {
-                self.findings[i].kind == FindingKind::DamagedHeader && self.findings[i].suspected()
-            })
-            .collect()
+    pub fn headers(&self) -> &[usize] {
+        &self.header_list
     }
 
     /// Rebuilds the lookup index after the findings changed.
     pub fn reindex(&mut self) {
         self.long = (0..self.findings.len())
             .filter(|&i| self.findings[i].len() >= LONG)
+            .collect();
+        self.header_list = (0..self.findings.len())
+            .filter(|&i| {
+                self.findings[i].kind == FindingKind::DamagedHeader && self.findings[i].suspected()
+            })
             .collect();
     }
 
@@ -786,8 +790,8 @@ impl App {
                 self.cursor = self.size.saturating_sub(1);
                 self.follow();
             }
-            Command::NextHeader => self.walk(&self.headers(), true, "damaged headers"),
-            Command::PrevHeader => self.walk(&self.headers(), false, "damaged headers"),
+            Command::NextHeader => self.walk(&self.header_list.clone(), true, "damaged headers"),
+            Command::PrevHeader => self.walk(&self.header_list.clone(), false, "damaged headers"),
             Command::NextFinding => self.walk(&self.visible_findings(), true, "findings"),
             Command::PrevFinding => self.walk(&self.visible_findings(), false, "findings"),
             Command::Goto => self.mode = Mode::Prompt(Prompt::Goto, String::new()),

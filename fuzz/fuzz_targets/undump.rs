@@ -1,0 +1,21 @@
+//! undump on arbitrary text never panics; dump then undump of arbitrary bytes is exact.
+#![no_main]
+use clanscope::address::Origin;
+use clanscope::dump::{parse, Printer};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let u = parse::parse(&String::from_utf8_lossy(data));
+    for b in &u.blocks {
+        let _ = (b.start_label(), b.end_label());
+    }
+    if data.len() >= 4 {
+        let origin = Origin { segment: u16::from_le_bytes([data[0], data[1]]) as u32, offset: u16::from_le_bytes([data[2], data[3]]) };
+        let body = &data[4..];
+        let squeeze = data[0] & 1 == 0;
+        let text = Printer { squeeze, ..Printer::new(origin) }.to_string(body, 0, body.len() as u64);
+        let back = parse::parse(&text);
+        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+        assert_eq!(back.bytes(), body);
+    }
+});
