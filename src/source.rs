@@ -166,6 +166,16 @@ impl Source {
         }
     }
 
+    /// The size the file has on disk now, which may exceed the mapping if it grew.
+    pub fn size_on_disk(&self) -> u64 {
+        match &self.backing {
+            Backing::Mapped { file, map } => {
+                file.metadata().map(|m| m.len()).unwrap_or(map.len() as u64)
+            }
+            _ => self.len(),
+        }
+    }
+
     /// The bytes that are safe to read now: the mapping cut to the file's current size.
     pub fn safe_bytes(&self) -> &[u8] {
         let b = self.bytes();

@@ -253,6 +253,30 @@ fn shrinking_file_shows_a_warning_not_a_crash() {
 }
 
 #[test]
+fn growing_file_is_reported_once_and_shown_as_opened() {
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), vec![0x41u8; 4096]).unwrap();
+    let src = Arc::new(Source::open(f.path()).unwrap());
+    let mut app = App::new(src, clanscope::address::Origin::ZERO);
+    app.update(Command::Resize {
+        width: 80,
+        height: 24,
+    });
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(f.path())
+        .unwrap()
+        .set_len(10_000)
+        .unwrap();
+    app.recheck_size();
+    assert_eq!(app.size, 4096);
+    assert_eq!(status(&app), "the file grew to 10000 bytes since it was opened; showing the 4096 bytes it had then (reopen to see the rest)");
+    app.status = None;
+    app.recheck_size();
+    assert_eq!(app.status, None, "said once");
+}
+
+#[test]
 fn empty_file_views_as_empty() {
     let src = Arc::new(Source::from_vec("empty", Vec::new()));
     let mut app = App::new(src, clanscope::address::Origin::ZERO);

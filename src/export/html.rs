@@ -48,7 +48,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 pre.dump{font-family:monospace;background:#111;color:#ddd;padding:.6em;line-height:1.3;overflow-x:auto}\
 .n{color:#888}.p{color:#2cc}.w{color:#4c4}.c{color:#c4c}.h{color:#cb4}.addr{color:#ddd}\
 .gut{color:#f55;font-weight:bold}.ov-cw{background:#a11;color:#fff}.ov-cw span{color:#fff}\
-.ov-dh{background:#850;color:#fff}.ov-dh span{color:#fff}.ov-weak{background:#335}.ov-range{background:#136}\
+.ov-dh{background:#850;color:#fff}.ov-dh span{color:#fff}.ov-weak{background:#335;color:#fff}.ov-weak span{color:#fff}.ov-range{background:#136;color:#fff}.ov-range span{color:#fff}\
 .legend span{padding:0 .4em;margin-right:.5em;font-family:monospace}code{font-family:monospace}section{margin-top:2em}";
 
 pub fn render(doc: &Document<'_>) -> String {

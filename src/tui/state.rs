@@ -141,6 +141,8 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub quit: bool,
+    /// The examiner was told the file grew (told once).
+    pub grew_warned: bool,
 }
 
 /// Lines shown above a jump target.
@@ -180,6 +182,7 @@ impl App {
             width: 80,
             height: 24,
             quit: false,
+            grew_warned: false,
         }
     }
 
@@ -649,6 +652,14 @@ impl App {
 
     /// The file's size now; a shrunk file is shown to its new end with a warning.
     pub fn recheck_size(&mut self) {
+        let on_disk = self.src.size_on_disk();
+        if on_disk > self.src.len() && !self.grew_warned {
+            self.grew_warned = true;
+            self.error(format!(
+                "the file grew to {on_disk} bytes since it was opened; showing the {} bytes it had then (reopen to see the rest)",
+                self.src.len()
+            ));
+        }
         let now = self.src.current_len().min(self.src.len());
         if now != self.size {
             let was = self.size;
