@@ -103,6 +103,21 @@ pub fn looks_like_ccm(b: &[u8]) -> bool {
     })
 }
 
+/// Ends the open message where line `l` starts and opens the next one there.
+fn open_message(messages: &mut Vec<Message>, l: &Line, len: usize, anomaly: Option<&str>) {
+    if let Some(m) = messages.last_mut() {
+        m.end = l.start as u64;
+    }
+    messages.push(Message {
+        index: messages.len(),
+        header_start: l.start as u64,
+        header_end: l.end as u64,
+        end: len as u64,
+        fields: Vec::new(),
+        anomalies: anomaly.map(|a| vec![a.to_string()]).unwrap_or_default(),
+    });
+}
+
 #[derive(PartialEq, Clone, Copy, Debug)]
 enum State {
     Outside,
@@ -179,22 +194,12 @@ pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>) {
                 }
             }
             close_group(&mut open, &mut groups);
-            if let Some(m) = messages.last_mut() {
-                m.end = l.start as u64;
-            }
             if let Some(g) = groups.last_mut() {
                 if g.message.is_none() && g.end == l.start {
                     g.message = Some(messages.len());
                 }
             }
-            messages.push(Message {
-                index: messages.len(),
-                header_start: l.start as u64,
-                header_end: l.end as u64,
-                end: b.len() as u64,
-                fields: Vec::new(),
-                anomalies: Vec::new(),
-            });
+            open_message(&mut messages, &l, b.len(), None);
             body_lines.clear();
             state = State::MessageSize;
             idx += 1;
@@ -242,17 +247,12 @@ pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>) {
                     if state == State::Outside {
                         // Header lines with no `Message:` before them: the keyword was lost.
                         close_group(&mut open, &mut groups);
-                        if let Some(m) = messages.last_mut() {
-                            m.end = l.start as u64;
-                        }
-                        messages.push(Message {
-                            index: messages.len(),
-                            header_start: l.start as u64,
-                            header_end: l.end as u64,
-                            end: b.len() as u64,
-                            fields: Vec::new(),
-                            anomalies: vec!["header without a 'Message:' line before it".into()],
-                        });
+                        open_message(
+                            &mut messages,
+                            &l,
+                            b.len(),
+                            Some("header without a 'Message:' line before it"),
+                        );
                         if let Some(g) = groups.last_mut() {
                             if g.message.is_none() {
                                 g.message = Some(messages.len() - 1);

@@ -314,10 +314,9 @@ pub fn analyze_run(
         groups.push(cur);
     }
     for g in groups {
-        // Split the group where lines change between console-like and other text.
-        let mut seg_start = g[0].start;
-        let mut seg: Vec<(LineSpan, f32, Option<Hit>)> = Vec::new();
-        let mut seg_console: Option<bool> = None;
+        // Split the group where lines change between console-like and other text; the first
+        // piece keeps the group's leading blank lines.
+        let mut pieces: Vec<(usize, bool, Vec<(LineSpan, f32, Option<Hit>)>)> = Vec::new();
         let mut leading_blank = false;
         for l in &g {
             if l.is_blank() {
@@ -326,31 +325,28 @@ pub fn analyze_run(
             }
             let (score, hit) = line_score(text_of(l), sigs);
             let console = hit.is_some() || score >= 0.2;
-            if seg_console.is_some_and(|c| c != console) {
-                emit(
-                    &mut out,
-                    run,
-                    base + s as u64,
-                    seg_start,
-                    &seg,
-                    seg_console == Some(true),
-                    leading_blank && seg_start == g[0].start,
-                );
-                seg.clear();
-                seg_start = l.start;
+            match pieces.last_mut() {
+                Some((_, c, seg)) if *c == console => seg.push((*l, score, hit)),
+                _ => {
+                    let start = if pieces.is_empty() {
+                        g[0].start
+                    } else {
+                        l.start
+                    };
+                    pieces.push((start, console, vec![(*l, score, hit)]));
+                }
             }
-            seg_console = Some(console);
-            seg.push((*l, score, hit));
         }
-        if !seg.is_empty() {
+        for (start, console, seg) in &pieces {
+            let framed = leading_blank && *start == g[0].start;
             emit(
                 &mut out,
                 run,
                 base + s as u64,
-                seg_start,
-                &seg,
-                seg_console == Some(true),
-                leading_blank && seg_start == g[0].start,
+                *start,
+                seg,
+                *console,
+                framed,
             );
         }
     }

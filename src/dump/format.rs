@@ -269,42 +269,40 @@ impl Printer {
             full_line(&addr, line.bytes.try_into().expect("16 bytes"), out);
             return;
         }
-        self.origin.write_line_address(line.start, out);
-        let first = line.first_col;
-        let last = first + line.bytes.len(); // exclusive
-        out.extend_from_slice(b"  ");
-        for col in 0..last {
-            if col > 0 {
-                out.push(if col == 8 && col >= first { b'-' } else { b' ' });
-            }
-            if col < first {
-                out.extend_from_slice(b"  ");
-            } else {
-                out.extend_from_slice(&HEX[line.bytes[col - first] as usize]);
-            }
-        }
-        // Pad the hex area to full width so the ASCII column stays aligned.
-        let hex_written = last * 3 - 1;
-        out.resize(out.len() + (47 - hex_written) + 3, b' ');
-        out.resize(out.len() + first, b' ');
-        out.extend(line.bytes.iter().map(|&b| ASCII[b as usize]));
+        self.layout(line, out, |_, _| {});
     }
 
     /// Appends one line with ANSI colours by class; escapes change only with the class.
     pub fn format_line_color(&self, line: &Line<'_>, out: &mut Vec<u8>) {
+        let mut current: Option<ByteClass> = None;
+        self.layout(line, out, |out, class| match class {
+            Some(c) if current != Some(c) => {
+                out.extend_from_slice(b"\x1b[");
+                out.extend_from_slice(c.ansi().as_bytes());
+                out.push(b'm');
+                current = Some(c);
+            }
+            None if current.is_some() => {
+                out.extend_from_slice(b"\x1b[0m");
+                current = None;
+            }
+            _ => {}
+        });
+    }
+
+    /// Lays out any line, a partial one padded as DEBUG pads it (three columns a byte, one in
+    /// the ASCII column). `paint(out, Some(class))` runs before each byte's hex and ASCII
+    /// character, `paint(out, None)` after each of the two areas.
+    fn layout(
+        &self,
+        line: &Line<'_>,
+        out: &mut Vec<u8>,
+        mut paint: impl FnMut(&mut Vec<u8>, Option<ByteClass>),
+    ) {
         self.origin.write_line_address(line.start, out);
         out.extend_from_slice(b"  ");
         let first = line.first_col;
-        let last = first + line.bytes.len();
-        let mut current: Option<ByteClass> = None;
-        let set = |out: &mut Vec<u8>, class: ByteClass, current: &mut Option<ByteClass>| {
-            if *current != Some(class) {
-                out.extend_from_slice(b"\x1b[");
-                out.extend_from_slice(class.ansi().as_bytes());
-                out.push(b'm');
-                *current = Some(class);
-            }
-        };
+        let last = first + line.bytes.len(); // exclusive
         for col in 0..last {
             if col > 0 {
                 out.push(if col == 8 && col >= first { b'-' } else { b' ' });
@@ -313,23 +311,19 @@ impl Printer {
                 out.extend_from_slice(b"  ");
             } else {
                 let b = line.bytes[col - first];
-                set(out, CLASS[b as usize], &mut current);
+                paint(out, Some(CLASS[b as usize]));
                 out.extend_from_slice(&HEX[b as usize]);
             }
         }
-        if current.is_some() {
-            out.extend_from_slice(b"\x1b[0m");
-            current = None;
-        }
+        paint(out, None);
+        // Pad the hex area to full width so the ASCII column stays aligned.
         let hex_written = last * 3 - 1;
         out.resize(out.len() + (47 - hex_written) + 3 + first, b' ');
         for &b in line.bytes {
-            set(out, CLASS[b as usize], &mut current);
+            paint(out, Some(CLASS[b as usize]));
             out.push(ASCII[b as usize]);
         }
-        if current.is_some() {
-            out.extend_from_slice(b"\x1b[0m");
-        }
+        paint(out, None);
     }
 
     /// Writes the dump of `[start, end)` to `w`, one line per 16 bytes, squeezing repeats when

@@ -418,28 +418,30 @@ pub fn run(a: ExportArgs) -> Result<u8, Error> {
             None,
             sidecar.as_ref(),
         ));
-    } else if !a.findings.is_empty() {
-        for &n in &a.findings {
-            let f = report.findings.get(n.wrapping_sub(1)).ok_or_else(|| {
-                Error::at(
-                    &a.file,
-                    format!(
-                        "there is no finding {n}: the file has {} finding(s)",
-                        report.findings.len()
-                    ),
-                )
-            })?;
-            excerpts.push(excerpt(
-                origin,
-                len,
-                (f.start, f.end),
-                a.context,
-                Some((n, f)),
-                sidecar.as_ref(),
-            ));
-        }
     } else {
-        for (n, f) in listed(&report, min) {
+        let chosen: Vec<(usize, &Finding)> = if a.findings.is_empty() {
+            listed(&report, min).collect()
+        } else {
+            a.findings
+                .iter()
+                .map(|&n| {
+                    report
+                        .findings
+                        .get(n.wrapping_sub(1))
+                        .map(|f| (n, f))
+                        .ok_or_else(|| {
+                            Error::at(
+                                &a.file,
+                                format!(
+                                    "there is no finding {n}: the file has {} finding(s)",
+                                    report.findings.len()
+                                ),
+                            )
+                        })
+                })
+                .collect::<Result<_, _>>()?
+        };
+        for (n, f) in chosen {
             excerpts.push(excerpt(
                 origin,
                 len,

@@ -383,6 +383,26 @@ fn legend() -> Line<'static> {
     ])
 }
 
+/// A .CCM message's header fields and anomalies, for the details pane.
+fn message_lines(m: &crate::detect::ccm::Message, label: &str) -> Vec<Line<'static>> {
+    let fields: Vec<String> = m
+        .fields
+        .iter()
+        .map(|(k, v)| format!("{}: {}", sanitize::line(k), sanitize::line(v)))
+        .collect();
+    let mut lines = vec![Line::from(format!(
+        "message {}{label}: {}",
+        m.index + 1,
+        fields.join("; ")
+    ))];
+    lines.extend(
+        m.anomalies
+            .iter()
+            .map(|an| Line::from(format!("anomaly: {}", sanitize::line(an)))),
+    );
+    lines
+}
+
 fn details(app: &App, frame: &mut Frame, area: Rect) {
     let o = app.origin;
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -426,19 +446,7 @@ fn details(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::from(format!("text: \"{}\"", sanitize::line(&f.text))));
             lines.push(Line::from(format!("why: {}", sanitize::line(&f.why))));
             if let Some(m) = f.message.and_then(|m| app.messages.get(m)) {
-                let fields: Vec<String> = m
-                    .fields
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", sanitize::line(k), sanitize::line(v)))
-                    .collect();
-                lines.push(Line::from(format!(
-                    "message {} header: {}",
-                    m.index + 1,
-                    fields.join("; ")
-                )));
-                for an in &m.anomalies {
-                    lines.push(Line::from(format!("anomaly: {}", sanitize::line(an))));
-                }
+                lines.extend(message_lines(m, " header"));
             }
         }
         None => {
@@ -450,19 +458,7 @@ fn details(app: &App, frame: &mut Frame, area: Rect) {
                 .iter()
                 .find(|m| app.cursor >= m.header_start && app.cursor < m.end)
             {
-                let fields: Vec<String> = m
-                    .fields
-                    .iter()
-                    .map(|(k, v)| format!("{}: {}", sanitize::line(k), sanitize::line(v)))
-                    .collect();
-                lines.push(Line::from(format!(
-                    "message {}: {}",
-                    m.index + 1,
-                    fields.join("; ")
-                )));
-                for an in &m.anomalies {
-                    lines.push(Line::from(format!("anomaly: {}", sanitize::line(an))));
-                }
+                lines.extend(message_lines(m, ""));
             }
         }
     }
