@@ -98,6 +98,9 @@ impl LineSpan {
     }
 }
 
+/// A line with its console score and signature hit.
+type Scored = (LineSpan, f32, Option<Hit>);
+
 fn split_lines(b: &[u8]) -> Vec<LineSpan> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -316,7 +319,7 @@ pub fn analyze_run(
     for g in groups {
         // Split the group where lines change between console-like and other text; the first
         // piece keeps the group's leading blank lines.
-        let mut pieces: Vec<(usize, bool, Vec<(LineSpan, f32, Option<Hit>)>)> = Vec::new();
+        let mut pieces: Vec<(usize, bool, Vec<Scored>)> = Vec::new();
         let mut leading_blank = false;
         for l in &g {
             if l.is_blank() {
@@ -422,7 +425,7 @@ fn emit(
     run: &[u8],
     base: u64,
     start: usize,
-    seg: &[(LineSpan, f32, Option<Hit>)],
+    seg: &[Scored],
     console: bool,
     framed_before: bool,
 ) {
