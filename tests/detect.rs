@@ -282,3 +282,43 @@ fn text_documents_are_not_flagged() {
     let r = e.scan(&kb[..], Path::new("kb.txt"), &Control::new());
     assert!(r.findings.iter().all(|f| !f.suspected()));
 }
+
+/// Console wording the signature set does not know is caught; prose about mail is not. (These
+/// lines are test data written for clanscope, not quotations of cc:Mail's real output, which
+/// is not documented.)
+#[test]
+fn unseen_console_wording_versus_prose() {
+    let e = Engine::default();
+    let console = [
+        "Importing messages into mailbox \"JONES, BOB\" from file IMPORT\\MSG0001.CCM",
+        "Lotus cc:Mail Import Version 5.15  Copyright (c) Lotus Development Corp.",
+        "Exporting message 3 of 12 from mailbox ADMIN",
+        "Post office is locked; result code 4",
+        "Reading post office directory C:\\CCDATA",
+        "12 messages exported to file EXPORT\\MSG4A31.CCM",
+        "Writing file EXPORT\\MSG4A30.TMP",
+    ];
+    let prose = [
+        "Hi Randy, could you export the budget file to me?",
+        "We will import the mailbox next week when the post office is ready.",
+        "The meeting is moved to Tuesday at 3pm in the main office.",
+        "Thanks for the message, I will reply tomorrow.",
+        "Please import the mailbox file for me before Friday.",
+    ];
+    for (lines, want) in [(&console[..], true), (&prose[..], false)] {
+        for line in lines {
+            let mut d = noise(4096, line.len() as u64);
+            let w = format!("\r\n\r\n{line}\r\n");
+            d[1000..1000 + w.len()].copy_from_slice(w.as_bytes());
+            d[999] = 0xFF;
+            d[1000 + w.len()] = 0xFF;
+            let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+            let got = console_writes(&r);
+            if want {
+                assert_eq!(got, vec![(1000, 1000 + w.len() as u64)], "console: {line}");
+            } else {
+                assert!(got.is_empty(), "prose flagged: {line} {:?}", r.findings);
+            }
+        }
+    }
+}

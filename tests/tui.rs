@@ -391,10 +391,16 @@ fn mouse_click_places_the_cursor_and_the_wheel_scrolls() {
     let mut app = demo_app(80, 24);
     app.update(Command::NextHeader);
     // Row 4 shows 0AFA:3F00; the hex of byte 5 starts at column 1 + 11 + 15.
-    app.update(Command::Click { col: 1 + 11 + 15, row: 4 });
+    app.update(Command::Click {
+        col: 1 + 11 + 15,
+        row: 4,
+    });
     assert_eq!(app.cursor, 0x3E05);
     // And its ASCII character.
-    app.update(Command::Click { col: 1 + 61 + 9, row: 5 });
+    app.update(Command::Click {
+        col: 1 + 61 + 9,
+        row: 5,
+    });
     assert_eq!(app.cursor, 0x3E19);
     // Outside the dump: nothing happens.
     app.update(Command::Click { col: 5, row: 0 });
@@ -423,7 +429,14 @@ fn selection_length_note_and_export_of_the_selection() {
     assert!(format!("{}", t.backend()).contains("sel 20"));
     app.update(Command::Annotate);
     keys(&mut app, "odd bytes\n");
-    assert_eq!(app.notes.last().map(|n| (n.start, n.end)), Some((0x100, 0x114)));
+    assert_eq!(
+        app.notes.last().map(|n| (n.start, n.end)),
+        Some((0x100, 0x114))
+    );
     app.update(Command::Export);
-    assert!(status(&app).starts_with("exported selection to "), "{}", status(&app));
+    assert!(
+        status(&app).starts_with("exported selection to "),
+        "{}",
+        status(&app)
+    );
 }

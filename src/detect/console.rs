@@ -170,6 +170,13 @@ const STRONG: &[&str] = &[
     "nfterror",
     "ccmcdata",
 ];
+/// Words of letters and conversation, rare in console output: pronouns, modal verbs, greetings.
+const PROSE: &[&str] = &[
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "she", "his", "her", "they", "please",
+    "thanks", "thank", "hi", "hello", "dear", "regards", "should", "would", "could", "will", "can",
+    "shall", "let's",
+];
+
 const WEAK: &[&str] = &[
     "message",
     "export",
@@ -221,6 +228,11 @@ pub fn line_score(line: &str, sigs: &SignatureSet) -> (f32, Option<Hit>) {
     if t.len() > 132 {
         s -= 0.4;
     }
+    let prose = lower
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .filter(|w| PROSE.contains(w))
+        .count();
+    s -= (prose as f32 * 0.15).min(0.45);
     (s.clamp(0.0, 0.9), None)
 }
 
@@ -576,5 +588,13 @@ mod tests {
         assert!(s < 0.2, "{s}");
         let (s, _) = line_score("cannot open file %s: %s", &sigs);
         assert_eq!(s, 0.0);
+        // Prose with a cc:Mail word in it is not console output.
+        let (s, _) = line_score(
+            "Please import the mailbox file for me before Friday.",
+            &sigs,
+        );
+        assert!(s < 0.2, "{s}");
+        let (s, _) = line_score("Reading the post office directory for mailbox ADMIN", &sigs);
+        assert!(s >= 0.4, "{s}");
     }
 }
