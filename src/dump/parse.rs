@@ -330,7 +330,7 @@ fn check_ascii(bytes: &[u8], rest: &str, next: &[&str]) -> AsciiCheck {
 
 /// Squeezed runs are filled in memory up to this many bytes in all, so hostile text cannot ask
 /// for an impossible allocation.
-pub const FILL_LIMIT: u64 = 4 << 30;
+pub const FILL_LIMIT: u64 = 1 << 30;
 
 struct Builder {
     /// Bytes squeezed runs may still fill.
@@ -381,9 +381,8 @@ impl Builder {
             self.warnings.push(Warning {
                 line: star,
                 message: format!(
-                    "'*' stands for {gap} bytes, more than the {} bytes left of the {} GiB that squeezed runs may fill in memory; not filled",
-                    self.fill_budget,
-                    FILL_LIMIT >> 30
+                    "'*' stands for {gap} bytes, more than the {} bytes that squeezed runs may still fill in memory; not filled",
+                    self.fill_budget
                 ),
             });
             return false;
@@ -419,10 +418,15 @@ impl Builder {
 
 /// Parses dump text into blocks of bytes.
 pub fn parse(text: &str) -> Undump {
+    parse_with_fill_limit(text, FILL_LIMIT)
+}
+
+/// [`parse`] with another budget for filling squeezed runs.
+pub fn parse_with_fill_limit(text: &str, fill_limit: u64) -> Undump {
     let lines: Vec<&str> = text.lines().collect();
     let raws: Vec<Raw<'_>> = lines.iter().map(|l| classify(l)).collect();
     let mut b = Builder {
-        fill_budget: FILL_LIMIT,
+        fill_budget: fill_limit,
         blocks: Vec::new(),
         warnings: Vec::new(),
         current: None,

@@ -306,7 +306,8 @@ fn title(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         format!(
             " {} │ {} B │ {kind} │ {} │ {headers} hdr, {} found{dropped} ",
-            app.src.name(),
+            // The name is sanitized already; narrow terminals get its last component only.
+            app.src.name().rsplit('/').next().unwrap_or(""),
             app.size,
             app.origin,
             app.findings.len()
