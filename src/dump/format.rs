@@ -227,7 +227,7 @@ impl FastLine {
 
 /// What the printer may ask of whoever owns the bytes: where a sparse file's holes end (the next
 /// offset that is not a hole; `None` if only a hole follows), and that a range is done with.
-pub trait Pages {
+pub trait Pages: Sync {
     fn next_data(&self, x: u64) -> Option<u64> {
         Some(x)
     }
@@ -239,8 +239,16 @@ pub struct InMemory;
 
 impl Pages for InMemory {}
 
+static ZERO_LINE: [u8; 16] = [0; 16];
+
 /// Bytes are released in steps of this size during a long dump.
 const RELEASE_STEP: u64 = 16 << 20;
+/// Output is handed to the writer in pieces of about this size.
+const FLUSH_AT: usize = 1 << 16;
+/// Ranges at least this long are formatted on all cores.
+const PARALLEL_MIN: u64 = 8 << 20;
+/// Bytes of input per span formatted by one core at a time.
+const SPAN: u64 = 512 << 10;
 
 /// The dump printer. Formats lines as text, optionally with ANSI colours by byte class, and
 /// squeezes runs of identical full lines into a single `*` line.
@@ -343,18 +351,153 @@ impl Printer {
         mut w: W,
         pages: &dyn Pages,
     ) -> io::Result<()> {
-        const FLUSH_AT: usize = 1 << 16;
         let end = end.min(data.len() as u64);
-        let mut buf = Vec::with_capacity(FLUSH_AT + 512);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        if start >= end || end - start < PARALLEL_MIN || threads < 2 {
+            let mut released = start;
+            let mut buf = Vec::with_capacity(FLUSH_AT + 512);
+            self.format_span(
+                data,
+                (start, end),
+                (start, end),
+                pages,
+                &mut buf,
+                &mut |buf, pos| {
+                    w.write_all(buf)?;
+                    buf.clear();
+                    if pos >= released + RELEASE_STEP {
+                        pages.release(released, pos);
+                        released = pos;
+                    }
+                    Ok(())
+                },
+            )?;
+            w.write_all(&buf)?;
+            return w.flush();
+        }
+        self.write_parallel(data, (start, end), &mut w, pages, threads)?;
+        w.flush()
+    }
+
+    /// Large ranges: spans of [`SPAN`] bytes (borders at line starts) are formatted on all cores
+    /// and written in order; at most a few spans wait in memory at a time.
+    fn write_parallel(
+        &self,
+        data: &[u8],
+        (start, end): (u64, u64),
+        w: &mut dyn Write,
+        pages: &dyn Pages,
+        threads: usize,
+    ) -> io::Result<()> {
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+        let first_border =
+            start + ((BYTES_PER_LINE - self.origin.column(start)) % BYTES_PER_LINE) as u64;
+        let spans = (end - first_border).div_ceil(SPAN).max(1);
+        let border = |i: u64| {
+            if i == 0 {
+                start
+            } else {
+                (first_border + i * SPAN).min(end)
+            }
+        };
+        let window = 2 * threads as u64;
+        let (next, written, stop) = (AtomicU64::new(0), AtomicU64::new(0), AtomicBool::new(false));
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::channel::<(u64, Vec<u8>)>();
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, written, stop) = (&next, &written, &stop);
+                s.spawn(move || loop {
+                    let i = next.fetch_add(1, Relaxed);
+                    if i >= spans || stop.load(Relaxed) {
+                        break;
+                    }
+                    // Bounded memory: do not run too far ahead of the writer.
+                    while i >= written.load(Relaxed) + window && !stop.load(Relaxed) {
+                        std::thread::sleep(std::time::Duration::from_micros(20));
+                    }
+                    let mut buf = Vec::with_capacity(SPAN as usize * 5 + 512);
+                    let _ = self.format_span(
+                        data,
+                        (start, end),
+                        (border(i), border(i + 1)),
+                        pages,
+                        &mut buf,
+                        &mut |_, _| Ok(()),
+                    );
+                    if tx.send((i, buf)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            let mut pending = std::collections::BTreeMap::new();
+            let mut result = Ok(());
+            let mut released = start;
+            for (i, buf) in rx {
+                pending.insert(i, buf);
+                while let Some(buf) = pending.remove(&written.load(Relaxed)) {
+                    if result.is_ok() {
+                        result = w.write_all(&buf);
+                        if result.is_err() {
+                            stop.store(true, Relaxed);
+                        }
+                    }
+                    let done = border(written.fetch_add(1, Relaxed) + 1);
+                    if done >= released + RELEASE_STEP {
+                        pages.release(released, done);
+                        released = done;
+                    }
+                }
+            }
+            result
+        })
+    }
+
+    /// Formats the lines of `[from, to)`, a span of the dumped range `[range_start, range_end)`
+    /// that starts at a line border. Whether a line is printed, squeezed to `*` or skipped
+    /// depends only on it and the two lines before it, so spans are independent. `flush` gets
+    /// the buffer and the position reached whenever the buffer is full.
+    fn format_span(
+        &self,
+        data: &[u8],
+        (range_start, range_end): (u64, u64),
+        (from, to): (u64, u64),
+        pages: &dyn Pages,
+        buf: &mut Vec<u8>,
+        flush: &mut dyn FnMut(&mut Vec<u8>, u64) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let line_at = |p: u64| &data[p as usize..p as usize + 16];
         let mut prev: Option<&[u8]> = None;
         let mut squeezing = false;
         let mut last_skipped: Option<Line<'_>> = None;
-        let mut released = start;
+        let mut pos = from;
+        if self.squeeze
+            && from >= range_start + 32
+            && pages.next_data(from - 32).is_none_or(|d| d >= to)
+        {
+            // The span and the two lines before it lie in a hole: one squeezed run of zero
+            // lines, known without reading (reading holes of a mapped file costs page faults).
+            pos = to - self.origin.column(to) as u64;
+            prev = Some(&ZERO_LINE);
+            squeezing = true;
+            last_skipped = Some(Line {
+                start: pos - 16,
+                first_col: 0,
+                bytes: &ZERO_LINE,
+            });
+        } else if from >= range_start + 16 {
+            prev = Some(line_at(from - 16));
+            squeezing = self.squeeze
+                && from >= range_start + 32
+                && line_at(from - 32) == line_at(from - 16);
+        }
         let mut fast = FastLine::new();
-        let mut pos = start;
-        while pos < end {
+        while pos < to {
             let col = self.origin.column(pos);
-            let n = ((BYTES_PER_LINE - col) as u64).min(end - pos);
+            let n = ((BYTES_PER_LINE - col) as u64).min(to - pos);
             let line = Line {
                 start: pos,
                 first_col: col,
@@ -371,20 +514,19 @@ impl Printer {
                 let zeros = pattern.iter().all(|&b| b == 0);
                 let mut p = pos + 16;
                 let mut ask_at = p;
-                while p + 16 <= end {
+                while p + 16 <= to {
                     if zeros && p >= ask_at {
                         // Holes read as zeros: skip whole lines up to where data begins.
-                        let target = pages.next_data(p).unwrap_or(end).min(end);
+                        let target = pages.next_data(p).unwrap_or(to).min(to);
                         if target > p + 16 {
                             p += (target - p) / 16 * 16;
-                            p = p.min(end - (end - p) % 16);
-                            if p + 16 > end {
+                            if p + 16 > to {
                                 break;
                             }
                         }
                         ask_at = p + (1 << 20);
                     }
-                    if &data[p as usize..p as usize + 16] != pattern {
+                    if line_at(p) != pattern {
                         break;
                     }
                     p += 16;
@@ -392,7 +534,7 @@ impl Printer {
                 last_skipped = Some(Line {
                     start: p - 16,
                     first_col: 0,
-                    bytes: &data[(p - 16) as usize..p as usize],
+                    bytes: line_at(p - 16),
                 });
                 pos = p;
                 continue;
@@ -406,32 +548,27 @@ impl Printer {
                     line.bytes.try_into().expect("16 bytes"),
                 ));
             } else if self.color {
-                self.format_line_color(&line, &mut buf);
+                self.format_line_color(&line, buf);
             } else {
-                self.format_line(&line, &mut buf);
+                self.format_line(&line, buf);
             }
             buf.push(b'\n');
             prev = full.then_some(line.bytes);
             pos += n;
             if buf.len() >= FLUSH_AT {
-                w.write_all(&buf)?;
-                buf.clear();
-                if pos >= released + RELEASE_STEP {
-                    pages.release(released, pos);
-                    released = pos;
-                }
+                flush(buf, pos)?;
             }
         }
-        if let Some(line) = last_skipped {
+        // A squeezed run that reaches the end of the range is closed by its last line.
+        if let (Some(line), true) = (last_skipped, to == range_end) {
             if self.color {
-                self.format_line_color(&line, &mut buf);
+                self.format_line_color(&line, buf);
             } else {
-                self.format_line(&line, &mut buf);
+                self.format_line(&line, buf);
             }
             buf.push(b'\n');
         }
-        w.write_all(&buf)?;
-        w.flush()
+        Ok(())
     }
 
     /// The dump of `[start, end)` as a string (tests, exports).
