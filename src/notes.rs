@@ -141,6 +141,15 @@ pub fn sha256(
     Some(format!("{:x}", h.finalize()))
 }
 
+/// SHA-256 of a source's bytes, releasing each stretch once hashed so memory stays flat.
+pub fn sha256_source(src: &crate::source::Source, cancel: &dyn Fn() -> bool) -> Option<String> {
+    let mut hashed = 0;
+    sha256(src.safe_bytes(), cancel, &mut |done| {
+        src.release(hashed, done);
+        hashed = done;
+    })
+}
+
 pub fn sha256_all(bytes: &[u8]) -> String {
     sha256(bytes, &|| false, &mut |_| {}).expect("not cancelled")
 }

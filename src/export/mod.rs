@@ -394,7 +394,7 @@ pub fn run(a: ExportArgs) -> Result<u8, Error> {
     let len = data.len() as u64;
     // One hash pass beside the scan.
     let (report, sha) = std::thread::scope(|s| {
-        let h = s.spawn(|| notes::sha256_all(data));
+        let h = s.spawn(|| notes::sha256_source(&src, &|| false).expect("not cancelled"));
         let r = engine.scan(&src, &a.file, &Control::new());
         (r, h.join().expect("hash thread"))
     });

@@ -42,8 +42,7 @@ pub fn start_workers(
     {
         let ctl = ctl.clone();
         std::thread::spawn(move || {
-            let bytes = src.safe_bytes();
-            if let Some(h) = notes::sha256(bytes, &|| ctl.is_cancelled(), &mut |_| {}) {
+            if let Some(h) = notes::sha256_source(&src, &|| ctl.is_cancelled()) {
                 let _ = tx.send(ScanMsg::Hash(h));
             }
         });
