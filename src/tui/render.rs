@@ -61,49 +61,56 @@ pub fn areas(size: Rect, show_list: bool) -> Areas {
     let title = Rect::new(0, 0, size.width, 1);
     let status = Rect::new(0, size.height - 2, size.width, 2);
     let body_h = size.height - 3;
-    if size.width >= DUMP_WIDTH + 1 + SIDE_MIN {
-        let dump = Rect::new(0, 1, DUMP_WIDTH - 1, body_h);
-        let minimap = Rect::new(DUMP_WIDTH - 1, 1, 1, body_h);
-        let side_x = DUMP_WIDTH + 1;
-        let side_w = size.width - side_x;
+    let (dump, minimap, details, list) = if size.width >= DUMP_WIDTH + 1 + SIDE_MIN {
+        // Wide: the panes beside the dump, the list under the details when shown.
+        let side = Rect::new(DUMP_WIDTH + 1, 1, size.width - DUMP_WIDTH - 1, body_h);
         let (details, list) = if show_list {
             let half = body_h / 2;
             (
-                Rect::new(side_x, 1, side_w, half),
-                Rect::new(side_x, 1 + half, side_w, body_h - half),
+                Rect {
+                    height: half,
+                    ..side
+                },
+                Rect {
+                    y: 1 + half,
+                    height: body_h - half,
+                    ..side
+                },
             )
         } else {
-            (Rect::new(side_x, 1, side_w, body_h), Rect::default())
+            (side, Rect::default())
         };
-        Areas {
-            title,
-            dump,
-            minimap,
+        (
+            Rect::new(0, 1, DUMP_WIDTH - 1, body_h),
+            Rect::new(DUMP_WIDTH - 1, 1, 1, body_h),
             details,
             list,
-            status,
-            too_small: false,
-        }
+        )
     } else {
+        // 80 columns: one pane below the dump, the list in place of the details when shown.
         let dump_h = body_h - BOTTOM_HEIGHT;
         let w = size.width.min(DUMP_WIDTH);
-        let dump = Rect::new(0, 1, w - 1, dump_h);
-        let minimap = Rect::new(w - 1, 1, 1, dump_h);
         let bottom = Rect::new(0, 1 + dump_h, size.width, BOTTOM_HEIGHT);
         let (details, list) = if show_list {
             (Rect::default(), bottom)
         } else {
             (bottom, Rect::default())
         };
-        Areas {
-            title,
-            dump,
-            minimap,
+        (
+            Rect::new(0, 1, w - 1, dump_h),
+            Rect::new(w - 1, 1, 1, dump_h),
             details,
             list,
-            status,
-            too_small: false,
-        }
+        )
+    };
+    Areas {
+        title,
+        dump,
+        minimap,
+        details,
+        list,
+        status,
+        too_small: false,
     }
 }
 
