@@ -233,7 +233,13 @@ fn hex_line(style: AddrStyle, seg: u64, base: u64, text: &str, grouped: bool) ->
         };
         let end = i + n;
         let terminated = end == b.len() || matches!(b[end], b' ' | b'\t' | b'-');
-        if !ok_len || !terminated || bytes.len() + n / 2 > 16 {
+        // DEBUG lines hold 16 bytes; xxd and hexdump lines may hold more (xxd -c 32).
+        let max = if style == AddrStyle::Segmented {
+            16
+        } else {
+            256
+        };
+        if !ok_len || !terminated || bytes.len() + n / 2 > max {
             break;
         }
         for k in (i..end).step_by(2) {
