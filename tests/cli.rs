@@ -255,22 +255,67 @@ fn errors_are_one_line_with_the_path_and_exit_2() {
         .starts_with("clanscope: invalid origin 'zz'"));
 }
 
-#[test]
-fn permission_denied_is_reported() {
+/// Runs clanscope as the unprivileged user `nobody` when the tests run as root (root reads
+/// everything), so that permission errors really happen. The binary is copied into `dir`
+/// (world-readable), since the build folder may not be reachable for `nobody`.
+fn unprivileged(dir: &Path) -> Command {
     if unsafe { libc::geteuid() } == 0 {
-        // root reads anything; check the message through a file that cannot be opened instead
-        return;
+        use std::os::unix::fs::PermissionsExt;
+        let exe = dir.join("clanscope-bin");
+        if !exe.exists() {
+            std::fs::copy(env!("CARGO_BIN_EXE_clanscope"), &exe).unwrap();
+            std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&exe)
+            .current_dir(dir);
+        c
+    } else {
+        bin()
     }
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("secret");
-    std::fs::write(&p, b"x").unwrap();
+}
+
+#[test]
+fn permission_denied_is_reported_and_other_files_still_scanned() {
     use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let po = dir.path().join("po");
+    std::fs::create_dir(&po).unwrap();
+    std::fs::set_permissions(&po, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let p = po.join("secret");
+    std::fs::write(&p, b"x").unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let a = bin().arg("dump").arg(&p).assert().code(2);
+    let ok = po.join("CLANDATA");
+    std::fs::write(&ok, clanscope::demo::STORE).unwrap();
+    std::fs::set_permissions(&ok, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let a = unprivileged(dir.path())
+        .arg("dump")
+        .arg(&p)
+        .assert()
+        .code(2);
     assert_eq!(
         String::from_utf8_lossy(&a.get_output().stderr),
         format!("clanscope: {}: permission denied\n", p.display())
     );
+    let a = unprivileged(dir.path())
+        .args(["scan", "--format", "json"])
+        .arg(&po)
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!("clanscope: {}: permission denied\n", p.display())
+    );
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(
+        v["files"].as_array().unwrap().len(),
+        1,
+        "the readable file was scanned"
+    );
+    assert_eq!(v["files"][0]["kind"], "clandata");
+    assert_eq!(v["errors"][0]["path"], p.display().to_string());
 }
 
 #[test]
