@@ -75,6 +75,38 @@ fn n_and_shift_n_walk_damaged_headers_and_wrap() {
 }
 
 #[test]
+fn braces_walk_every_message_header_of_a_ccm_file() {
+    let files = demo::make_ccmcdata();
+    let (rel, bytes) = &files[2];
+    let src = Arc::new(Source::from_vec(rel, bytes.clone()));
+    let mut app = App::new(src.clone(), clanscope::address::Origin::ZERO);
+    app.absorb(ScanMsg::Done(Engine::default().scan(
+        &*src,
+        Path::new(rel),
+        &Control::new(),
+    )));
+    app.update(Command::Resize {
+        width: 80,
+        height: 24,
+    });
+    let starts: Vec<u64> = app.messages.iter().map(|m| m.header_start).collect();
+    assert_eq!(starts.len(), 2);
+    app.update(Command::NextMessage);
+    assert_eq!(
+        app.cursor, starts[1],
+        "from offset 0 the next header is the second"
+    );
+    app.update(Command::NextMessage);
+    assert_eq!(app.cursor, starts[0]);
+    assert_eq!(
+        status(&app),
+        "message header 1/2 at 0000:0000 (wrapped to the first)"
+    );
+    app.update(Command::PrevMessage);
+    assert_eq!(app.cursor, starts[1]);
+}
+
+#[test]
 fn findings_walk_includes_weak_ones_unless_hidden() {
     let mut app = demo_app(80, 24);
     app.jump(0x3F000);

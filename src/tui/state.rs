@@ -28,6 +28,9 @@ pub enum Command {
     PrevHeader,
     NextFinding,
     PrevFinding,
+    /// Next / previous message header of a .CCM file, damaged or not.
+    NextMessage,
+    PrevMessage,
     Goto,
     SetOrigin,
     SearchText,
@@ -355,16 +358,28 @@ impl App {
 
     /// Next (or previous) item of `list` (finding indices) after the cursor, wrapping.
     fn walk(&mut self, list: &[usize], forward: bool, what: &str) {
-        if list.is_empty() {
+        let starts: Vec<u64> = list.iter().map(|&i| self.findings[i].start).collect();
+        let kinds: Vec<&'static str> = list.iter().map(|&i| self.findings[i].kind.name()).collect();
+        self.walk_starts(&starts, forward, what, &|k| format!(": {}", kinds[k]));
+    }
+
+    /// Moves to the next (or previous) of `starts` after the cursor, wrapping, and says where
+    /// it went; `describe` adds words about the item chosen.
+    fn walk_starts(
+        &mut self,
+        starts: &[u64],
+        forward: bool,
+        what: &str,
+        describe: &dyn Fn(usize) -> String,
+    ) {
+        if starts.is_empty() {
             let extra = if self.scan_done {
                 ""
             } else {
                 " yet (the scan is still running)"
             };
-            self.error(format!("no {what}{extra}"));
-            return;
+            return self.error(format!("no {what}{extra}"));
         }
-        let starts: Vec<u64> = list.iter().map(|&i| self.findings[i].start).collect();
         let (target, wrapped) = if forward {
             match starts.iter().position(|&s| s > self.cursor) {
                 Some(p) => (p, false),
@@ -377,14 +392,13 @@ impl App {
             }
         };
         self.jump(starts[target]);
-        let f = &self.findings[list[target]];
         let msg = format!(
-            "{} {}/{}: {} at {}",
+            "{} {}/{}{} at {}",
             what.trim_end_matches('s'),
             target + 1,
-            list.len(),
-            f.kind.name(),
-            self.origin.address(f.start)
+            starts.len(),
+            describe(target),
+            self.origin.address(starts[target])
         );
         if wrapped {
             self.info(format!(
@@ -805,6 +819,15 @@ impl App {
             Command::PrevHeader => self.walk(&self.header_list.clone(), false, "damaged headers"),
             Command::NextFinding => self.walk(&self.visible_findings(), true, "findings"),
             Command::PrevFinding => self.walk(&self.visible_findings(), false, "findings"),
+            Command::NextMessage | Command::PrevMessage => {
+                let starts: Vec<u64> = self.messages.iter().map(|m| m.header_start).collect();
+                self.walk_starts(
+                    &starts,
+                    cmd == Command::NextMessage,
+                    "message headers",
+                    &|_| String::new(),
+                );
+            }
             Command::Goto => self.mode = Mode::Prompt(Prompt::Goto, String::new()),
             Command::SetOrigin => self.mode = Mode::Prompt(Prompt::Origin, self.origin.to_string()),
             Command::SearchText => self.mode = Mode::Prompt(Prompt::SearchText, String::new()),
