@@ -12,19 +12,39 @@ use ratatui::Terminal;
 use std::path::Path;
 use std::sync::Arc;
 
-fn demo_app(w: u16, h: u16) -> App {
-    let src = Arc::new(Source::from_static(
-        "CLANDATA (demo, generated)",
-        demo::STORE,
-    ));
-    let mut app = App::new(src.clone(), demo::ORIGIN);
-    let report = Engine::default().scan(&*src, Path::new("CLANDATA"), &Control::new());
+/// An app over `src` (named `name` for classification) with its scan done, at `w`×`h`.
+fn scanned_app(src: Source, name: &str, origin: clanscope::address::Origin, w: u16, h: u16) -> App {
+    let src = Arc::new(src);
+    let mut app = App::new(src.clone(), origin);
+    let report = Engine::default().scan(&*src, Path::new(name), &Control::new());
     app.absorb(ScanMsg::Done(report));
     app.update(Command::Resize {
         width: w,
         height: h,
     });
     app
+}
+
+fn demo_app(w: u16, h: u16) -> App {
+    scanned_app(
+        Source::from_static("CLANDATA (demo, generated)", demo::STORE),
+        "CLANDATA",
+        demo::ORIGIN,
+        w,
+        h,
+    )
+}
+
+/// Message file `index` of the demo Ccmcdata folder, scanned.
+fn ccm_app(index: usize, w: u16, h: u16) -> App {
+    let (rel, bytes) = demo::make_ccmcdata().swap_remove(index);
+    scanned_app(
+        Source::from_vec(rel, bytes),
+        rel,
+        clanscope::address::Origin::ZERO,
+        w,
+        h,
+    )
 }
 
 fn screen(app: &App) -> Terminal<TestBackend> {
@@ -76,19 +96,7 @@ fn n_and_shift_n_walk_damaged_headers_and_wrap() {
 
 #[test]
 fn braces_walk_every_message_header_of_a_ccm_file() {
-    let files = demo::make_ccmcdata();
-    let (rel, bytes) = &files[2];
-    let src = Arc::new(Source::from_vec(rel, bytes.clone()));
-    let mut app = App::new(src.clone(), clanscope::address::Origin::ZERO);
-    app.absorb(ScanMsg::Done(Engine::default().scan(
-        &*src,
-        Path::new(rel),
-        &Control::new(),
-    )));
-    app.update(Command::Resize {
-        width: 80,
-        height: 24,
-    });
+    let mut app = ccm_app(2, 80, 24);
     let starts: Vec<u64> = app.messages.iter().map(|m| m.header_start).collect();
     assert_eq!(starts.len(), 2);
     app.update(Command::NextMessage);
@@ -372,19 +380,7 @@ fn snapshot_tiny_terminal() {
 
 #[test]
 fn snapshot_ccm_file() {
-    let files = demo::make_ccmcdata();
-    let (rel, bytes) = &files[1];
-    let src = Arc::new(Source::from_vec(rel, bytes.clone()));
-    let mut app = App::new(src.clone(), clanscope::address::Origin::ZERO);
-    app.absorb(ScanMsg::Done(Engine::default().scan(
-        &*src,
-        Path::new(rel),
-        &Control::new(),
-    )));
-    app.update(Command::Resize {
-        width: 120,
-        height: 30,
-    });
+    let mut app = ccm_app(1, 120, 30);
     app.update(Command::NextHeader);
     app.update(Command::Goto);
     keys(&mut app, "0x60\n");
