@@ -71,7 +71,7 @@ fn main() {
         d.as_secs_f64() * 1e3,
         rate(dump_in.len(), d)
     );
-    let pc = Printer { color: true, ..p };
+    let pc = p.color(true);
     let (d, _) = best(3, || {
         pc.write_range(dump_in, 0, dump_in.len() as u64, std::io::sink())
             .unwrap()
@@ -94,10 +94,7 @@ fn main() {
     );
 
     for threads in [1, 2] {
-        let e = Engine {
-            threads,
-            ..Engine::default()
-        };
+        let e = Engine::default().with_threads(threads);
         let (d, r) = best(3, || {
             e.scan(&data[..], Path::new("CLANDATA"), &Control::new())
         });

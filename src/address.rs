@@ -3,6 +3,7 @@
 //! segment * 16 + offset always equals the linear address origin + x, and inside each 64 KiB the
 //! segment stays fixed as it does in DEBUG. Also parses every address form the tool accepts.
 
+use crate::Error;
 use std::fmt;
 
 /// The address of file offset 0.
@@ -40,7 +41,11 @@ impl Origin {
     };
 
     /// Parses `SEG:OFF` (hex, DEBUG style).
-    pub fn parse(s: &str) -> Result<Origin, String> {
+    pub fn parse(s: &str) -> Result<Origin, Error> {
+        Origin::parse_str(s).map_err(Error::Address)
+    }
+
+    fn parse_str(s: &str) -> Result<Origin, String> {
         let (seg, off) = split_seg_off(s.trim()).ok_or_else(|| {
             format!(
                 "invalid origin '{}': expected SEG:OFF in hex, e.g. 0AFA:0100",
@@ -182,7 +187,11 @@ pub fn parse_number(s: &str) -> Option<u64> {
 
 /// Parses a byte count: a number as in [`parse_number`], optionally followed by K, M or G
 /// (binary multiples, `KiB` and `k` too).
-pub fn parse_count(s: &str) -> Result<u64, String> {
+pub fn parse_count(s: &str) -> Result<u64, Error> {
+    count(s).map_err(Error::Address)
+}
+
+fn count(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let lower = t.to_ascii_lowercase();
     let (num, mul) = [
@@ -210,8 +219,12 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
 /// (any normalization: 0AFA:3F00 and 0EEA:0000 name the same linear address), `0x3E00`,
 /// `3E00h`, decimal `15872`, and a percentage of the file (`50%`, `12.5%`). The result is a
 /// valid offset (< len); anything else is an error that states the valid range.
-pub fn parse_location(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
-    let off = parse_position(s, origin, len)?;
+pub fn parse_location(s: &str, origin: Origin, len: u64) -> Result<u64, Error> {
+    location(s, origin, len).map_err(Error::Address)
+}
+
+fn location(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
+    let off = position(s, origin, len)?;
     if len == 0 {
         return Err("the file is empty: there is no address to go to".into());
     }
@@ -228,7 +241,11 @@ pub fn parse_location(s: &str, origin: Origin, len: u64) -> Result<u64, String> 
 }
 
 /// Like [`parse_location`] but without the range check; may return offsets >= len.
-pub fn parse_position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
+pub fn parse_position(s: &str, origin: Origin, len: u64) -> Result<u64, Error> {
+    position(s, origin, len).map_err(Error::Address)
+}
+
+fn position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
     let t = s.trim();
     if let Some(p) = t.strip_suffix('%') {
         let pct: f64 = p
@@ -273,6 +290,36 @@ pub fn parse_position(s: &str, origin: Origin, len: u64) -> Result<u64, String> 
     })
 }
 
+/// Resolves `--from` / `--length` / `--to` against a file of `len` bytes into `[start, end)`:
+/// from the start and to the end where not given; `to` is inclusive, as DEBUG's `d START END`.
+pub fn resolve_range(
+    from: Option<&str>,
+    length: Option<&str>,
+    to: Option<&str>,
+    origin: Origin,
+    len: u64,
+) -> Result<(u64, u64), Error> {
+    let start = match from {
+        Some(f) => parse_location(f, origin, len)?,
+        None => 0,
+    };
+    let end = match (length, to) {
+        (Some(l), _) => start.saturating_add(parse_count(l)?).min(len),
+        (None, Some(t)) => {
+            let last = parse_location(t, origin, len)?;
+            if last < start {
+                return Err(Error::Address(format!(
+                    "--to {} lies before --from",
+                    clean(t)
+                )));
+            }
+            last + 1
+        }
+        (None, None) => len,
+    };
+    Ok((start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,14 +355,16 @@ mod tests {
         assert_eq!(parse_location("50%", o, len), Ok(0x2000));
         assert_eq!(parse_location("100%", o, len), Ok(0x3FFF));
         assert_eq!(
-            parse_location("0AFA:9000", o, len).unwrap_err(),
+            parse_location("0AFA:9000", o, len).unwrap_err().to_string(),
             "address '0AFA:9000' is outside the file: valid 0AFA:0100 to 0AFA:40FF (offsets 0 to 16383)"
         );
         assert!(parse_location("0000:0000", o, len)
             .unwrap_err()
+            .to_string()
             .contains("before the file"));
         assert!(parse_location("zz", o, len)
             .unwrap_err()
+            .to_string()
             .starts_with("invalid address 'zz'"));
         assert!(parse_location("3E00", o, len).is_err());
         assert!(parse_location("3EG0", o, len).is_err());

@@ -3,7 +3,7 @@
 //! the evidence. The file is plain JSON so it can be edited by hand, and findings of other tools
 //! can be imported as notes. A sidecar whose hash does not match the file is not applied.
 
-use crate::{io_cause, sanitize, Error};
+use crate::{sanitize, Error};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -58,8 +58,8 @@ impl Sidecar {
         let mut text = serde_json::to_string_pretty(self).expect("serializable");
         text.push('\n');
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(|e| Error::at(&tmp, io_cause(&e)))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::at(path, io_cause(&e)))
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, &e))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, &e))
     }
 }
 
@@ -76,13 +76,11 @@ pub fn load(path: &Path, sha256: &str) -> Result<Loaded, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::Missing),
-        Err(e) => return Err(Error::at(path, io_cause(&e))),
+        Err(e) => return Err(Error::io(path, &e)),
     };
-    let mut s: Sidecar = serde_json::from_str(&text).map_err(|e| {
-        Error::at(
-            path,
-            format!("not a notes file: {}", sanitize::line(&e.to_string())),
-        )
+    let mut s: Sidecar = serde_json::from_str(&text).map_err(|e| Error::Notes {
+        path: sanitize::path(path),
+        message: format!("not a notes file: {}", sanitize::line(&e.to_string())),
     })?;
     if !s.sha256.eq_ignore_ascii_case(sha256) {
         return Ok(Loaded::Mismatch(format!(

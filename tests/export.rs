@@ -1,20 +1,12 @@
 //! `clanscope export`: text that parses back, self-contained HTML whose overlays cover exactly
 //! the findings, JSON, determinism and notes.
 
-use assert_cmd::Command;
+mod common;
+
 use clanscope::address::Origin;
 use clanscope::dump::parse;
-use std::path::{Path, PathBuf};
-
-fn bin() -> Command {
-    Command::cargo_bin("clanscope").unwrap()
-}
-
-fn demo_copy(dir: &Path) -> PathBuf {
-    let p = dir.join("CLANDATA");
-    std::fs::write(&p, clanscope::demo::STORE).unwrap();
-    p
-}
+use common::{bin, demo_copy};
+use std::path::Path;
 
 fn export(args: &[&str], file: &Path) -> String {
     let a = bin().arg("export").args(args).arg(file).assert().success();
@@ -57,7 +49,11 @@ fn text_export_reads_like_the_article_and_parses_back() {
         ),
         "{text}"
     );
-    assert!(text.contains("Finding #2: console-write, confidence 0.99\n  Range:   0AFA:3F00-0AFA:3F4B, offsets 15872-15947 (3E00h-3E4Bh), 76 bytes\n"));
+    assert!(text.contains("\nDamaged header H1: confidence 0.99, 1 console write(s)\n  Range:   0AFA:3F00-0AFA:3F4B, offsets 15872-15947 (3E00h-3E4Bh), 76 bytes\n  Write #1: console-write, confidence 0.99, 0AFA:3F00-0AFA:3F4B, 76 bytes\n  Mailbox: randyyeh_ee\n"), "{text}");
+    // Two writes in a row: one excerpt for their header, both writes described in it.
+    assert!(text.contains("console write(s)\n"));
+    assert_eq!(text.matches("\nDamaged header H").count(), 6, "{text}");
+    assert!(text.contains(", 2 console write(s)\n"), "{text}");
     // The marked lines and the carets under exactly the write's bytes.
     let i = lines
         .iter()
@@ -82,7 +78,8 @@ fn text_export_reads_like_the_article_and_parses_back() {
     // Every excerpt comes back, at its address, byte for byte.
     let u = parse::parse(&text);
     assert_eq!(u.warnings, vec![]);
-    let n_excerpts = text.matches("\nFinding #").count();
+    let n_excerpts =
+        text.matches("\nFinding #").count() + text.matches("\nDamaged header H").count();
     assert_eq!(u.blocks.len(), n_excerpts);
     let o = Origin::parse("0AFA:0100").unwrap();
     for b in &u.blocks {
@@ -154,7 +151,7 @@ fn random_files_round_trip_through_export_and_undump() {
         let text = export(&["--origin", origin, "--context", &k.to_string()], &f);
         let u = parse::parse(&text);
         assert_eq!(u.warnings, vec![], "{text}");
-        assert_eq!(u.blocks.len(), 6, "three writes and their damaged headers");
+        assert_eq!(u.blocks.len(), 3, "one excerpt per damaged header");
         let o = Origin::parse(origin).unwrap();
         for b in &u.blocks {
             let off = o.offset_of_linear(b.start).unwrap() as usize;
@@ -229,20 +226,49 @@ fn html_is_self_contained_and_overlays_cover_exactly_the_findings() {
         "no external resources"
     );
     let v = scan_json(&f, &[]);
-    let findings = v["files"][0]["findings"].as_array().unwrap().clone();
+    let file = &v["files"][0];
+    // One section per damaged header, and one per finding outside any header, in file order.
+    let mut subjects: Vec<(u64, u64, String)> = file["damaged_headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["start"].as_u64().unwrap(),
+                h["end"].as_u64().unwrap(),
+                format!("h{}", h["id"]),
+            )
+        })
+        .collect();
+    subjects.extend(
+        file["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["header"].is_null())
+            .map(|f| {
+                (
+                    f["start"].as_u64().unwrap(),
+                    f["end"].as_u64().unwrap(),
+                    format!("f{}", f["id"]),
+                )
+            }),
+    );
+    subjects.sort();
     for part in ["hex", "ascii"] {
         let sections = overlay_offsets(&html, part);
-        assert_eq!(sections.len(), findings.len());
-        for (sec, f) in sections.iter().zip(&findings) {
-            let want: Vec<u64> =
-                (f["start"].as_u64().unwrap()..f["end"].as_u64().unwrap()).collect();
-            assert_eq!(sec, &want, "{part} overlay of finding {}", f["number"]);
+        assert_eq!(sections.len(), subjects.len());
+        for (sec, (s, e, id)) in sections.iter().zip(&subjects) {
+            let want: Vec<u64> = (*s..*e).collect();
+            assert_eq!(sec, &want, "{part} overlay of {id}");
         }
     }
-    for n in findings.iter().map(|f| f["number"].as_u64().unwrap()) {
-        assert!(html.contains(&format!("<a href=\"#f{n}\">")));
-        assert!(html.contains(&format!("<section id=\"f{n}\">")));
+    for (_, _, id) in &subjects {
+        assert!(html.contains(&format!("<a href=\"#{id}\">")));
+        assert!(html.contains(&format!("<section id=\"{id}\">")));
     }
+    // The write inside a header is marked as a write (red), the header around it as a header.
+    assert!(html.contains("class=\"ov ov-cw\""));
 }
 
 #[test]
@@ -255,7 +281,7 @@ fn json_export_has_the_scan_shape_and_excerpt_bytes() {
         .arg(&f)
         .arg("-o")
         .arg(&out)
-        .args(["--finding", "2"])
+        .args(["--finding", "1"])
         .assert()
         .success();
     let v: serde_json::Value =
@@ -269,7 +295,8 @@ fn json_export_has_the_scan_shape_and_excerpt_bytes() {
         clanscope::notes::sha256_all(clanscope::demo::STORE)
     );
     let ex = &file["excerpts"][0];
-    assert_eq!(ex["finding"], 2);
+    assert_eq!(ex["subject"]["header"], 1);
+    assert_eq!(ex["findings"], serde_json::json!([1]));
     let (s, e) = (
         ex["start"].as_u64().unwrap() as usize,
         ex["end"].as_u64().unwrap() as usize,
@@ -305,7 +332,7 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
         source: Some("other-tool".into()),
     });
     s.save(&notes).unwrap();
-    let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "2"], &f);
+    let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "1"], &f);
     assert!(
         text.contains("  Note:    matches <KB> \\x1B[2J Q179072\n"),
         "{text}"
@@ -315,7 +342,7 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
             "--notes",
             notes.to_str().unwrap(),
             "--finding",
-            "2",
+            "1",
             "--format",
             "html",
         ],

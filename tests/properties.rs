@@ -42,7 +42,7 @@ proptest! {
     #[test]
     fn dump_then_parse_returns_the_bytes(d in data(), o in origin(), squeeze in any::<bool>(), cut in 0usize..40) {
         let from = cut.min(d.len());
-        let p = Printer { squeeze, ..Printer::new(o) };
+        let p = Printer::new(o).squeeze(squeeze);
         let text = p.to_string(&d, from as u64, d.len() as u64);
         let u = parse::parse(&text);
         prop_assert_eq!(&u.warnings, &vec![]);
@@ -55,7 +55,7 @@ proptest! {
 
     #[test]
     fn collapsed_spaces_still_parse(d in prop::collection::vec(any::<u8>(), 17..200), o in origin()) {
-        let p = Printer { squeeze: false, ..Printer::new(Origin { segment: o.segment, offset: o.offset & 0xFFF0 }) };
+        let p = Printer::new(Origin { segment: o.segment, offset: o.offset & 0xFFF0 }).squeeze(false);
         let text = p.to_string(&d, 0, d.len() as u64);
         let collapsed: String = text.lines().map(|l| l.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ") + "\n").collect();
         let u = parse::parse(&collapsed);

@@ -1,83 +1,20 @@
 //! The inspector in a real pseudo-terminal (tmux): start on the demo, press `n`, read the
 //! screen, quit, and check the exit code and that the terminal was given back.
 
+mod common;
+
+use common::Tmux;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed (.ci/run installs it)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
 
 fn start(dir: &Path, args: &str, w: u16, h: u16) -> Tmux {
-    let t = Tmux {
-        socket: format!("clanscope-test-{}-{}", std::process::id(), w),
-    };
-    let bin = env!("CARGO_BIN_EXE_clanscope");
-    let script = format!(
-        "cd '{}' && '{bin}' {args}; echo EXIT=$?; sleep 60",
-        dir.display()
-    );
-    t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        &w.to_string(),
-        "-y",
-        &h.to_string(),
-        &script,
-    ]);
-    t
+    Tmux::clanscope(&format!("pty-{w}"), dir, args, w, h)
 }
 
 #[test]
 fn demo_in_a_real_terminal_walks_to_the_first_damaged_header_and_quits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let t = start(dir.path(), "", 80, 24);
-    let s = t.wait_for("the scan to finish", |s| s.contains("6 hdr, 14 found"));
+    let s = t.wait_for("the scan to finish", |s| s.contains("6 hdr, 8 found"));
     assert!(
         s.lines()
             .nth(1)
@@ -85,7 +22,7 @@ fn demo_in_a_real_terminal_walks_to_the_first_damaged_header_and_quits_cleanly()
             .starts_with(" 0AFA:0100  AB 94 CB 58"),
         "{s}"
     );
-    t.run(&["send-keys", "-t", "t", "n"]);
+    t.keys(&["n"]);
     let s = t.wait_for("the jump", |s| s.contains("damaged header 1/6"));
     let status: Vec<&str> = s
         .lines()
@@ -102,7 +39,7 @@ fn demo_in_a_real_terminal_walks_to_the_first_damaged_header_and_quits_cleanly()
         ),
         "{s}"
     );
-    t.run(&["send-keys", "-t", "t", "q"]);
+    t.keys(&["q"]);
     let s = t.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
     // Back on the normal screen: the inspector's lines are gone.
@@ -127,7 +64,7 @@ fn hostile_file_name_and_bytes_do_not_reach_the_terminal_raw() {
         !title.contains("pwned"),
         "the file name set the window title: {title}"
     );
-    t.run(&["send-keys", "-t", "t", "q"]);
+    t.keys(&["q"]);
     let s = t.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
 }

@@ -1,20 +1,8 @@
 //! `clanscope scan`: output formats, exit codes and folders.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn bin() -> Command {
-    Command::cargo_bin("clanscope").unwrap()
-}
-
-fn demo_tree(dir: &Path) {
-    std::fs::write(dir.join("CLANDATA"), clanscope::demo::STORE).unwrap();
-    for (rel, b) in clanscope::demo::make_ccmcdata() {
-        let p = dir.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, b).unwrap();
-    }
-}
+use common::{bin, demo_tree};
 
 #[test]
 fn json_has_the_documented_shape() {
@@ -37,7 +25,8 @@ fn json_has_the_documented_shape() {
     );
     assert_eq!(store["size"], 327680);
     assert_eq!(store["kind"], "clandata");
-    let f = &store["findings"][1];
+    let f = &store["findings"][0];
+    assert_eq!(f["id"], 1);
     assert_eq!(f["kind"], "console-write");
     assert_eq!(f["start"], 15872);
     assert_eq!(f["end"], 15948);
@@ -49,6 +38,26 @@ fn json_has_the_documented_shape() {
     );
     assert_eq!(f["mailbox"], "randyyeh_ee");
     assert_eq!(f["file"], "EXPORT\\MSG4A27.CCM");
+    assert_eq!(f["header"], 1);
+    // The damaged header holds the write, by id; every write is listed once.
+    let h = &store["damaged_headers"][0];
+    assert_eq!(h["id"], 1);
+    assert_eq!(
+        (h["start"].as_u64(), h["end"].as_u64()),
+        (Some(15872), Some(15948))
+    );
+    assert_eq!(h["address"], "0AFA:3F00");
+    assert_eq!(h["confidence"], 0.99);
+    assert_eq!(h["writes"], serde_json::json!([1]));
+    let starts: Vec<u64> = store["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["start"].as_u64().unwrap())
+        .collect();
+    let mut unique = starts.clone();
+    unique.dedup();
+    assert_eq!(starts, unique, "one finding per write");
     // By default only >= 0.5; --all lists the weaker plain text too.
     assert!(store["findings"]
         .as_array()
@@ -85,9 +94,12 @@ fn text_lines_and_summary() {
         .display()
         .to_string();
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], format!("{p}  #1  0000:0000  0  199  damaged-header  0.99  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"From: Grewal, Jeff at Hub; Date: 6/2/98 8:39; To: Admin at HUBPO2; Subject: Another message\""));
-    assert_eq!(lines[1], format!("{p}  #2  0000:0000  0  76  console-write  0.99  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"\\r\\n\\r\\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\\r\\n\""));
-    assert!(out.contains(&format!("{p}: connector-message, 402 bytes: 1 damaged header(s), 1 console write(s), 0 plain text\n")));
+    assert_eq!(
+        lines[0],
+        format!("{p}  H1  0000:0000  0  199  damaged-header  0.99  writes #1")
+    );
+    assert_eq!(lines[1], format!("{p}    #1  0000:0000  0  76  console-write  0.99  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"\\r\\n\\r\\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\\r\\n\""));
+    assert!(out.contains(&format!("{p}: connector-message, 402 bytes: 1 damaged header(s), 1 console write(s), 0 plain text, 0 header anomalies\n")), "{out}");
     assert!(out.contains("mailboxes: randyyeh_ee (1)\n"));
     assert!(
         out.ends_with("3 file(s) scanned, 2 with findings at confidence >= 0.50\n"),
@@ -118,7 +130,7 @@ fn exit_codes_follow_grep() {
             dir.path().join("missing").display()
         )
     );
-    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("#2  0000:3E00"));
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("#1  0000:3E00"));
     // A symlink loop inside a folder.
     let sub = dir.path().join("po");
     std::fs::create_dir(&sub).unwrap();
@@ -162,10 +174,17 @@ fn csv_is_quoted_and_safe_for_spreadsheets() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "path,number,address,start,end,length,kind,confidence,mailbox,file,text"
+        "path,id,header,address,start,end,length,kind,confidence,mailbox,file,text"
     );
     assert!(
-        lines[2].contains(",console-write,0.99,\"'=cmd|x,y\",EXPORT\\MSG0001.CCM,\""),
+        lines[1].contains(",H1,H1,0000:0064,100,173,73,damaged-header,0.99,,,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(
+            ",1,H1,0000:0064,100,173,73,console-write,0.99,\"'=cmd|x,y\",EXPORT\\MSG0001.CCM,\""
+        ),
         "{}",
         lines[2]
     );
@@ -204,6 +223,6 @@ fn bad_signature_file_is_an_error_with_its_line() {
         .assert()
         .code(1);
     let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
-    assert_eq!(v["files"][0]["findings"][1]["signature"], "custom");
-    assert_eq!(v["files"][0]["findings"][1]["mailbox"], "bob");
+    assert_eq!(v["files"][0]["findings"][0]["signature"], "custom");
+    assert_eq!(v["files"][0]["findings"][0]["mailbox"], "bob");
 }

@@ -3,9 +3,10 @@
 
 use clanscope::demo;
 use clanscope::detect::{Control, Engine};
+use clanscope::dump::Overlay;
 use clanscope::source::Source;
-use clanscope::tui::picker::{Entry, Picker};
-use clanscope::tui::render::{self, STYLE_WRITE};
+use clanscope::tui::picker::{self, Picker};
+use clanscope::tui::render;
 use clanscope::tui::state::{App, Command, ScanMsg};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -79,7 +80,7 @@ fn n_and_shift_n_walk_damaged_headers_and_wrap() {
     assert_eq!(app.cursor, HEADERS[0]);
     assert_eq!(
         status(&app),
-        "damaged header 1/6: damaged-header at 0AFA:3F00 (wrapped to the first)"
+        "damaged header 1/6: 1 write(s) at 0AFA:3F00 (wrapped to the first)"
     );
     app.update(Command::PrevHeader);
     assert_eq!(app.cursor, HEADERS[5]);
@@ -219,7 +220,7 @@ fn notes_and_exports_go_to_the_output_folder() {
         .unwrap();
     let text = std::fs::read_to_string(&export).unwrap();
     assert!(
-        text.contains("Finding #2: console-write, confidence 0.99"),
+        text.contains("Damaged header H1: confidence 0.99, 1 console write(s)"),
         "{text}"
     );
     assert!(text.contains("  Note:    seen in the article"));
@@ -244,20 +245,30 @@ fn overlay_marks_exactly_the_write() {
         let cell = &buf[(1 + 11 + 3 * k, row)];
         assert_eq!(
             cell.bg,
-            STYLE_WRITE.bg.unwrap(),
+            clanscope::tui::theme::overlay(Overlay::Write).bg.unwrap(),
             "byte {k} of the first line is part of the write"
         );
         let ascii = &buf[(1 + 61 + k, row)];
-        assert_eq!(ascii.bg, STYLE_WRITE.bg.unwrap());
+        assert_eq!(
+            ascii.bg,
+            clanscope::tui::theme::overlay(Overlay::Write).bg.unwrap()
+        );
     }
     // 0AFA:3F40: bytes 0..12 (to the LF at 0AFA:3F4B) are the write; 'A' at 0AFA:3F4C is not.
     let row = 8;
     for k in 0..16u16 {
         let cell = &buf[(1 + 11 + 3 * k, row)];
-        assert_eq!(cell.bg == STYLE_WRITE.bg.unwrap(), k < 12, "byte {k}");
+        assert_eq!(
+            cell.bg == clanscope::tui::theme::overlay(Overlay::Write).bg.unwrap(),
+            k < 12,
+            "byte {k}"
+        );
     }
     // The line above the write is not marked.
-    assert_ne!(buf[(1 + 11, 3)].bg, STYLE_WRITE.bg.unwrap());
+    assert_ne!(
+        buf[(1 + 11, 3)].bg,
+        clanscope::tui::theme::overlay(Overlay::Write).bg.unwrap()
+    );
 }
 
 #[test]
@@ -390,23 +401,12 @@ fn snapshot_ccm_file() {
 #[test]
 fn snapshot_picker() {
     let root = Path::new("assets/demo");
-    let files = demo::make_ccmcdata();
-    let mut p = Picker::new(root.to_path_buf(), vec![]);
+    let (files, errors) = clanscope::source::walk::files(&[root.to_path_buf()]);
+    assert!(errors.is_empty());
+    let mut p = Picker::new(root.to_path_buf(), files.clone());
     let engine = Engine::default();
-    let mut entries = vec![("CLANDATA".to_string(), demo::STORE.to_vec())];
-    entries.extend(files.into_iter().map(|(r, b)| (r.to_string(), b)));
-    for (rel, b) in entries {
-        let r = engine.scan(&b[..], Path::new(&rel), &Control::new());
-        p.entries.push(Entry {
-            path: root.join(&rel),
-            size: b.len() as u64,
-            kind: r.kind.map(|k| k.name()),
-            counts: Some((
-                r.count(clanscope::detect::FindingKind::DamagedHeader, 0.5),
-                r.findings.iter().filter(|f| f.suspected()).count(),
-            )),
-            error: None,
-        });
+    for (i, f) in files.into_iter().enumerate() {
+        p.entries[i] = picker::scan_entry(&engine, f);
     }
     p.update(&Command::Down, 20);
     let mut t = Terminal::new(TestBackend::new(100, 12)).unwrap();

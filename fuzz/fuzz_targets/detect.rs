@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 static ENGINE: OnceLock<Engine> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let e = ENGINE.get_or_init(|| Engine { threads: 1, ..Engine::default() });
+    let e = ENGINE.get_or_init(|| Engine::default().with_threads(1));
     for name in ["CLANDATA", "MSG0001.CCM", "notes.txt"] {
         let r = e.scan(data, Path::new(name), &Control::new());
         for f in &r.findings {
@@ -17,5 +17,6 @@ fuzz_target!(|data: &[u8]| {
             assert!((0.0..=1.0).contains(&f.confidence));
         }
         assert!(r.findings.windows(2).all(|w| w[0].start <= w[1].start));
+        assert!(r.findings.iter().enumerate().all(|(i, f)| f.id as usize == i + 1));
     }
 });

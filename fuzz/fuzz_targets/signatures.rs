@@ -11,6 +11,6 @@ fuzz_target!(|data: &[u8]| {
                 let _ = set.match_line(&sig.name);
             }
         }
-        Err(e) => assert!(e.starts_with("f:")),
+        Err(e) => assert!(e.to_string().starts_with("f:")),
     }
 });

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         let origin = Origin { segment: u16::from_le_bytes([data[0], data[1]]) as u32, offset: u16::from_le_bytes([data[2], data[3]]) };
         let body = &data[4..];
         let squeeze = data[0] & 1 == 0;
-        let text = Printer { squeeze, ..Printer::new(origin) }.to_string(body, 0, body.len() as u64);
+        let text = Printer::new(origin).squeeze(squeeze).to_string(body, 0, body.len() as u64);
         let back = parse::parse(&text);
         assert!(back.warnings.is_empty(), "{:?}", back.warnings);
         assert_eq!(back.bytes(), body);

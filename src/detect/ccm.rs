@@ -5,13 +5,12 @@
 //! header that is not a header line, and text before the first message, is console output
 //! written into the file.
 
-use super::console::{decode, line_score, names_in};
+use super::console::{line_score, names_in};
 use super::signatures::SignatureSet;
-use super::{Finding, FindingKind};
-use serde::Serialize;
+use super::{DamagedHeader, Finding, FindingKind, Reason};
 
 /// One message of a .CCM file.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     pub index: usize,
     /// Start of the `Message:` line (or of the first header line where that line is missing).
@@ -134,8 +133,9 @@ struct Group {
     message: Option<usize>,
 }
 
-/// Parses a .CCM file; returns its messages and the console-write and damaged-header findings.
-pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>) {
+/// Parses a .CCM file; returns its messages, the console-write findings (numbered, in file
+/// order) and the damaged headers that hold them.
+pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>, Vec<DamagedHeader>) {
     let ls = lines(b);
     let mut messages: Vec<Message> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
@@ -345,38 +345,46 @@ pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>) {
         let conf = (base + 0.45 * best).min(0.99);
         let (mut mailbox, mut file) = names_in(&joined);
         if let Some(h) = &hit {
-            mailbox = h.mailbox.clone().or(mailbox);
-            file = h.file.clone().or(file);
+            mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);
+            file = h.file.as_deref().map(Into::into).or(file);
         }
         let why = match g.message {
             Some(mi) if (g.start as u64) < messages[mi].header_start => {
-                format!("text before the header of message {}", mi + 1)
+                Reason::BeforeHeader(mi as u32 + 1)
             }
-            Some(mi) => format!(
-                "text inside the header of message {} that is not a header line",
-                mi + 1
-            ),
-            None => "text in a .CCM file outside any message header".into(),
+            Some(mi) => Reason::InsideHeader(mi as u32 + 1),
+            None => Reason::OutsideMessages,
         };
         let mut f = Finding::new(
             FindingKind::ConsoleWrite,
             g.start as u64,
             g.end as u64,
             conf,
-            decode(&b[g.start..g.end]),
-            why,
         );
+        f.reasons.push(why);
+        if let Some(h) = &hit {
+            f.reasons.push(Reason::Signature { partial: h.partial });
+        }
         f.mailbox = mailbox;
         f.file = file;
-        f.signature = hit.map(|h| h.name);
-        f.message = g.message;
+        f.signature = hit.map(|h| h.name.into());
+        f.message = g.message.map(|m| m as u32);
         findings.push(f);
     }
-    // Damaged headers: each message hit by console output.
-    for m in &messages {
-        let hits: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.message == Some(m.index))
+    findings.sort_by_key(|f| (f.start, f.kind));
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.id = i as u32 + 1;
+    }
+    let headers = damaged_headers(&messages, &mut findings);
+    (messages, findings, headers)
+}
+
+/// Damaged headers: each message hit by console output, or whose `Message:` line is lost.
+fn damaged_headers(messages: &[Message], findings: &mut [Finding]) -> Vec<DamagedHeader> {
+    let mut headers = Vec::new();
+    for m in messages {
+        let hits: Vec<usize> = (0..findings.len())
+            .filter(|&i| findings[i].message == Some(m.index as u32))
             .collect();
         let missing_keyword = m.anomalies.iter().any(|a| a.starts_with("header without"));
         if hits.is_empty() && !missing_keyword {
@@ -384,46 +392,30 @@ pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>) {
         }
         let start = hits
             .iter()
-            .map(|f| f.start)
+            .map(|&i| findings[i].start)
             .min()
             .unwrap_or(m.header_start)
             .min(m.header_start);
-        let conf = hits
+        let confidence = hits
             .iter()
-            .map(|f| f.confidence)
+            .map(|&i| findings[i].confidence)
             .fold(if missing_keyword { 0.6 } else { 0.0 }, f32::max);
-        let summary: Vec<String> = m
-            .fields
-            .iter()
-            .filter(|(k, _)| {
-                ["from", "to", "subject", "date"].contains(&k.to_ascii_lowercase().as_str())
-            })
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect();
-        let mut f = Finding::new(
-            FindingKind::DamagedHeader,
+        let id = headers.len() as u32 + 1;
+        for &i in &hits {
+            findings[i].header = Some(id);
+        }
+        headers.push(DamagedHeader {
+            id,
             start,
-            m.header_end.max(start + 1),
-            conf,
-            summary.join("; "),
-            format!(
-                "header of message {} with {} console write(s){}",
-                m.index + 1,
-                hits.len(),
-                if missing_keyword {
-                    "; its 'Message:' line is missing"
-                } else {
-                    ""
-                }
-            ),
-        );
-        f.mailbox = hits.iter().find_map(|h| h.mailbox.clone());
-        f.file = hits.iter().find_map(|h| h.file.clone());
-        f.message = Some(m.index);
-        findings.push(f);
+            end: m.header_end.max(start + 1),
+            confidence,
+            writes: hits.iter().map(|&i| findings[i].id).collect(),
+            anomalies: Vec::new(),
+            message: Some(m.index as u32),
+            missing_keyword,
+        });
     }
-    super::sort_findings(&mut findings);
-    (messages, findings)
+    headers
 }
 
 #[cfg(test)]
@@ -434,8 +426,9 @@ mod tests {
 
     #[test]
     fn clean_sample_parses_with_size_anomalies_only() {
-        let (msgs, findings) = analyze(SAMPLE.as_bytes(), &SignatureSet::builtin());
+        let (msgs, findings, headers) = analyze(SAMPLE.as_bytes(), &SignatureSet::builtin());
         assert_eq!(findings, vec![]);
+        assert_eq!(headers, vec![]);
         assert_eq!(msgs.len(), 1);
         assert_eq!(msgs[0].header_start, 0);
         assert_eq!(&SAMPLE[msgs[0].header_end as usize..][..11], "Text item:\r");
@@ -458,7 +451,7 @@ mod tests {
         let w =
             "\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n";
         let text = format!("{w}{SAMPLE}");
-        let (msgs, f) = analyze(text.as_bytes(), &SignatureSet::builtin());
+        let (msgs, f, dh) = analyze(text.as_bytes(), &SignatureSet::builtin());
         assert_eq!(msgs.len(), 1);
         let cw: Vec<_> = f
             .iter()
@@ -467,16 +460,14 @@ mod tests {
         assert_eq!(cw.len(), 1);
         assert_eq!((cw[0].start, cw[0].end), (0, w.len() as u64));
         assert!(cw[0].confidence > 0.9);
-        let dh: Vec<_> = f
-            .iter()
-            .filter(|x| x.kind == FindingKind::DamagedHeader)
-            .collect();
         assert_eq!(dh.len(), 1);
         assert_eq!(dh[0].start, 0);
         assert_eq!(dh[0].end, msgs[0].header_end);
+        assert_eq!(dh[0].writes, vec![cw[0].id]);
+        assert_eq!(cw[0].header, Some(dh[0].id));
 
         let inside = SAMPLE.replace("Date:", &format!("{}Date:", &w[2..]));
-        let (_, f) = analyze(inside.as_bytes(), &SignatureSet::builtin());
+        let (_, f, _) = analyze(inside.as_bytes(), &SignatureSet::builtin());
         let cw: Vec<_> = f
             .iter()
             .filter(|x| x.kind == FindingKind::ConsoleWrite)

@@ -4,7 +4,7 @@
 //! 8.3 names, quoted mailbox names, the tools' vocabulary) on top of the signature set.
 
 use super::signatures::{Hit, SignatureSet};
-use super::{Finding, FindingKind};
+use super::{round2, Finding, FindingKind, Reason};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -12,8 +12,6 @@ use std::sync::LazyLock;
 pub const MIN_RUN: usize = 16;
 /// Longer runs are a text region, reported as one plain-text finding, not split into lines.
 pub const MAX_SPLIT_RUN: usize = 64 * 1024;
-/// Decoded text kept per finding.
-pub const TEXT_CAP: usize = 1024;
 
 const fn build_text() -> [bool; 256] {
     let mut t = [false; 256];
@@ -253,41 +251,41 @@ fn wordlike(t: &str) -> bool {
             .any(|w| w.len() >= 3)
 }
 
-pub(crate) fn decode(b: &[u8]) -> String {
-    let n = b.len().min(TEXT_CAP);
-    let mut s: String = b[..n].iter().map(|&c| c as char).collect();
-    if b.len() > TEXT_CAP {
-        s.push('…');
-    }
-    s
-}
-
 /// Where the mailbox and the .CCM/.TMP file name stand in a piece of console text.
-pub fn names_in(text: &str) -> (Option<String>, Option<String>) {
-    let mailbox = MAILBOX.captures(text).map(|c| c[1].to_string());
-    let file = FILE_83.find(text).map(|m| m.as_str().to_string());
+pub fn names_in(text: &str) -> (Option<Box<str>>, Option<Box<str>>) {
+    let mailbox = MAILBOX.captures(text).map(|c| c[1].into());
+    let file = FILE_83.find(text).map(|m| m.as_str().into());
     (mailbox, file)
 }
 
-/// Analyses one text run `[s, e)` of `data` into findings (absolute offsets, `base` added).
+/// Analyses one text run `[s, e)` of `data` into findings. Outside post office stores
+/// (`store` false), where strings are normal, plain text weighs less; in a store, text is
+/// itself a symptom (KB Q179072).
 pub fn analyze_run(
     data: &[u8],
     s: usize,
     e: usize,
-    base: u64,
+    store: bool,
     sigs: &SignatureSet,
 ) -> Vec<Finding> {
+    let mut out = analyze_lines(data, s, e, sigs);
+    if !store {
+        for f in out.iter_mut().filter(|f| f.kind == FindingKind::PlainText) {
+            f.confidence = round2(f.confidence * 0.6);
+        }
+    }
+    out
+}
+
+fn analyze_lines(data: &[u8], s: usize, e: usize, sigs: &SignatureSet) -> Vec<Finding> {
+    let base = 0u64;
     let mut out = Vec::new();
     let run = &data[s..e];
     if run.len() > MAX_SPLIT_RUN {
-        out.push(Finding::new(
-            FindingKind::PlainText,
-            base + s as u64,
-            base + e as u64,
-            0.3,
-            decode(run),
-            format!("a text region of {} bytes inside binary data", run.len()),
-        ));
+        let mut f = Finding::new(FindingKind::PlainText, s as u64, e as u64, 0.3);
+        f.reasons
+            .push(Reason::Fact("a long text region inside binary data"));
+        out.push(f);
         return out;
     }
     let mut lines = split_lines(run);
@@ -374,7 +372,6 @@ pub fn analyze_run(
                 && prev.end == f.start
             {
                 prev.end = f.end;
-                prev.text = decode(&data[(prev.start - base) as usize..(prev.end - base) as usize]);
                 continue;
             }
         }
@@ -396,13 +393,8 @@ pub fn analyze_run(
             continue;
         }
         merged[i].start -= 2;
-        merged[i].text =
-            decode(&data[(merged[i].start - base) as usize..(merged[i].end - base) as usize]);
         if i > 0 && merged[i - 1].end == merged[i].start + 2 {
             merged[i - 1].end -= 2;
-            merged[i - 1].text = decode(
-                &data[(merged[i - 1].start - base) as usize..(merged[i - 1].end - base) as usize],
-            );
         }
     }
     // A write that ends its lines with CR LF does not start with a lone CR or LF: such a byte
@@ -415,17 +407,12 @@ pub fn analyze_run(
         let crlf = data[(f.start - base) as usize..(f.end - base) as usize]
             .windows(2)
             .any(|w| w == b"\r\n");
-        let mut moved = false;
         while crlf
             && f.end - f.start > 2
             && matches!(b(f.start), b'\r' | b'\n')
             && !(b(f.start) == b'\r' && b(f.start + 1) == b'\n')
         {
             f.start += 1;
-            moved = true;
-        }
-        if moved {
-            f.text = decode(&data[(f.start - base) as usize..(f.end - base) as usize]);
         }
     }
     merged.retain(|f| f.kind != FindingKind::PlainText || f.end - f.start >= MIN_RUN as u64);
@@ -444,18 +431,19 @@ fn emit(
     let last = seg.last().expect("non-empty segment").0;
     let end = last.end;
     let bytes = &run[start..end];
-    let text = decode(bytes);
     if !console {
         let t: String = bytes.iter().map(|&c| c as char).collect();
         if wordlike(&t) {
-            out.push(Finding::new(
+            let mut f = Finding::new(
                 FindingKind::PlainText,
                 base + start as u64,
                 base + end as u64,
                 0.35,
-                text,
-                "readable text inside binary data; a healthy post office store holds none".into(),
+            );
+            f.reasons.push(Reason::Fact(
+                "readable text inside binary data; a healthy post office store holds none",
             ));
+            out.push(f);
         }
         return;
     }
@@ -469,28 +457,23 @@ fn emit(
     let lf_only = !crlf && bytes.contains(&b'\n');
     let mut why = Vec::new();
     let mut conf = best;
-    if let Some(h) = &best_hit {
-        why.push(format!(
-            "{}signature '{}'",
-            if h.partial { "cut-short " } else { "" },
-            h.name
-        ));
-    } else {
-        why.push("console vocabulary".to_string());
+    match &best_hit {
+        Some(h) => why.push(Reason::Signature { partial: h.partial }),
+        None => why.push(Reason::Fact("console vocabulary")),
     }
     let mut bonus = 0.0;
     if framed_before {
         bonus += 0.1;
-        why.push("blank line before".into());
+        why.push(Reason::Fact("blank line before"));
     }
     if last.terminated() {
         bonus += 0.05;
     } else {
-        why.push("cut short by binary data".into());
+        why.push(Reason::Fact("cut short by binary data"));
     }
     if crlf {
         bonus += 0.1;
-        why.push("CR/LF line ends".into());
+        why.push(Reason::Fact("CR/LF line ends"));
     } else if lf_only {
         bonus -= 0.1;
     }
@@ -501,20 +484,19 @@ fn emit(
     }
     let (mut mailbox, mut file) = names_in(&String::from_utf8_lossy(bytes));
     if let Some(h) = &best_hit {
-        mailbox = h.mailbox.clone().or(mailbox);
-        file = h.file.clone().or(file);
+        mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);
+        file = h.file.as_deref().map(Into::into).or(file);
     }
     let mut f = Finding::new(
         FindingKind::ConsoleWrite,
         base + start as u64,
         base + end as u64,
         conf.max(0.05),
-        text,
-        why.join(", "),
     );
+    f.reasons = why;
     f.mailbox = mailbox;
     f.file = file;
-    f.signature = best_hit.map(|h| h.name);
+    f.signature = best_hit.map(|h| h.name.into());
     out.push(f);
 }
 
@@ -564,7 +546,7 @@ mod tests {
         let mut runs = Vec::new();
         find_runs(&d, 0, d.len(), |s, e| runs.push((s, e)));
         assert_eq!(runs, vec![(at, at + 77)]);
-        let f = analyze_run(&d, runs[0].0, runs[0].1, 0, &sigs);
+        let f = analyze_run(&d, runs[0].0, runs[0].1, true, &sigs);
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].start, f[0].end), (at as u64, at as u64 + 76));
         assert_eq!(f[0].kind, FindingKind::ConsoleWrite);

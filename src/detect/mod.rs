@@ -1,22 +1,32 @@
 //! The detection engine: finds console output of the cc:Mail IMPORT/EXPORT tools written into
 //! post office and connector files, other plain text in binary stores, and the message headers
 //! such writes damaged. A library with no terminal code: it streams over mapped bytes in chunks
-//! on worker threads, reports progress, can be cancelled from another thread, and keeps memory
-//! proportional to its findings (at most [`MAX_FINDINGS`] a file), never to the file.
+//! on worker threads, delivers findings in file order to a [`Sink`] as they become final, can be
+//! cancelled from another thread, and keeps memory proportional to its findings (at most
+//! [`MAX_FINDINGS`] a file), never to the file.
+//!
+//! The finding model: each write is one [`Finding`] (kinds `console-write`, `plain-text`,
+//! `ccm-header-anomaly`), numbered by `id` in file order; a [`DamagedHeader`] is a separate
+//! record that holds the ids of the writes inside it. What a sink receives is exactly what the
+//! final [`Report`] holds.
 //!
 //! The binary layout of CLANDATA, MLANDATA and USR files is not public, so nothing here assumes
-//! records: a binary store is read for content (text does not belong there), and a "damaged
-//! header" in a store is where a write, or a run of writes close together, begins.
+//! records: a binary store is read for content (text does not belong there), and a damaged
+//! header in a store is where a write, or a run of writes close together, begins.
 
+pub mod batch;
 pub mod ccm;
 pub mod console;
+mod engine;
 pub mod signatures;
+mod sink;
 
-use serde::Serialize;
-use signatures::SignatureSet;
+pub use engine::Engine;
+pub use sink::{Collect, Sink};
+
+use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
 
 /// Findings kept per file; more are counted but not stored (the first by offset are kept).
 pub const MAX_FINDINGS: usize = 100_000;
@@ -26,63 +36,107 @@ pub const HEADER_GAP: u64 = 512;
 pub const CHUNK: usize = 4 << 20;
 /// Confidence from which a console write is a suspected misdirected write.
 pub const SUSPECTED: f32 = 0.5;
+/// Decoded text shown per finding, in bytes.
+pub const TEXT_CAP: usize = 1024;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// What a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FindingKind {
-    DamagedHeader,
+    /// Console output of a DOS tool written where it does not belong.
     ConsoleWrite,
+    /// Other readable text inside binary data.
     PlainText,
+    /// A line in a .CCM header block that is neither `Key: value` nor a console write.
+    CcmHeaderAnomaly,
 }
 
 impl FindingKind {
     pub fn name(self) -> &'static str {
         match self {
-            FindingKind::DamagedHeader => "damaged-header",
             FindingKind::ConsoleWrite => "console-write",
             FindingKind::PlainText => "plain-text",
+            FindingKind::CcmHeaderAnomaly => "ccm-header-anomaly",
         }
     }
 }
 
-/// One thing found: a byte range `[start, end)` of the file and what it is.
+/// One reason the engine gave a finding its kind and confidence.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reason {
+    /// A feature of the console model and what it added (positive) or took away (negative).
+    Feature(&'static str, f32),
+    /// A known text of the signature set matched (`partial`: only its cut-short start).
+    Signature { partial: bool },
+    /// A fact about the bytes, in words.
+    Fact(&'static str),
+    /// .CCM: text before the header of message N (1-based).
+    BeforeHeader(u32),
+    /// .CCM: text inside the header of message N (1-based) that is not a header line.
+    InsideHeader(u32),
+    /// .CCM: text outside any message header.
+    OutsideMessages,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Feature(name, w) => write!(f, "{name} ({w:+.2})"),
+            Reason::Signature { partial: true } => f.write_str("cut-short signature"),
+            Reason::Signature { partial: false } => f.write_str("signature"),
+            Reason::Fact(s) => f.write_str(s),
+            Reason::BeforeHeader(m) => write!(f, "text before the header of message {m}"),
+            Reason::InsideHeader(m) => write!(
+                f,
+                "text inside the header of message {m} that is not a header line"
+            ),
+            Reason::OutsideMessages => f.write_str("text in a .CCM file outside any message"),
+        }
+    }
+}
+
+/// One thing found: a byte range `[start, end)` of the file and what it is. The text is not
+/// kept; [`Finding::text`] decodes it from the bytes on demand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
+    /// 1-based, in file order; the same in `scan`, the inspector and `export --finding`.
+    pub id: u32,
     pub kind: FindingKind,
     pub start: u64,
     pub end: u64,
+    /// 0..1, rounded to two decimals by the engine (the only place it is rounded).
     pub confidence: f32,
-    /// Decoded text (raw: may hold CR/LF; sanitize before display). At most 1 KiB.
-    pub text: String,
-    pub mailbox: Option<String>,
-    pub file: Option<String>,
-    pub signature: Option<String>,
-    /// Why the engine thinks so, in words.
-    pub why: String,
+    pub mailbox: Option<Box<str>>,
+    pub file: Option<Box<str>>,
+    /// The signature that matched, by name.
+    pub signature: Option<Box<str>>,
+    /// Why, most important first.
+    pub reasons: Vec<Reason>,
     /// For .CCM files, the message (0-based) this finding belongs to.
-    pub message: Option<usize>,
+    pub message: Option<u32>,
+    /// The damaged header holding this write, by id.
+    pub header: Option<u32>,
+}
+
+/// Rounds a confidence to two decimals.
+pub(crate) fn round2(x: f32) -> f32 {
+    (x * 100.0).round() / 100.0
 }
 
 impl Finding {
-    pub fn new(
-        kind: FindingKind,
-        start: u64,
-        end: u64,
-        confidence: f32,
-        text: String,
-        why: String,
-    ) -> Finding {
+    /// A finding not yet numbered (the engine numbers findings as it delivers them).
+    pub(crate) fn new(kind: FindingKind, start: u64, end: u64, confidence: f32) -> Finding {
         Finding {
+            id: 0,
             kind,
             start,
             end,
-            confidence: (confidence * 100.0).round() / 100.0,
-            text,
+            confidence: round2(confidence),
             mailbox: None,
             file: None,
             signature: None,
-            why,
+            reasons: Vec::new(),
             message: None,
+            header: None,
         }
     }
 
@@ -97,11 +151,80 @@ impl Finding {
     pub fn suspected(&self) -> bool {
         self.confidence >= SUSPECTED
     }
+
+    /// The finding's bytes decoded as text (raw: may hold CR/LF; sanitize before display), at
+    /// most [`TEXT_CAP`] bytes, with `…` when cut.
+    pub fn text(&self, data: &[u8]) -> String {
+        decode(range(data, self.start, self.end))
+    }
+
+    /// Why, in words.
+    pub fn why(&self) -> String {
+        let mut parts: Vec<String> = Vec::with_capacity(self.reasons.len());
+        for r in &self.reasons {
+            match (r, &self.signature) {
+                (Reason::Signature { partial }, Some(name)) => parts.push(format!(
+                    "{}signature '{}'",
+                    if *partial { "cut-short " } else { "" },
+                    name
+                )),
+                _ => parts.push(r.to_string()),
+            }
+        }
+        parts.join(", ")
+    }
+}
+
+/// `data[start..end]`, cut to what `data` holds.
+pub(crate) fn range(data: &[u8], start: u64, end: u64) -> &[u8] {
+    let s = (start as usize).min(data.len());
+    let e = (end as usize).clamp(s, data.len());
+    &data[s..e]
+}
+
+/// Decodes bytes as Latin-1 text, at most [`TEXT_CAP`] bytes, with `…` when cut.
+pub(crate) fn decode(b: &[u8]) -> String {
+    let n = b.len().min(TEXT_CAP);
+    let mut s: String = b[..n].iter().map(|&c| c as char).collect();
+    if b.len() > TEXT_CAP {
+        s.push('…');
+    }
+    s
+}
+
+/// A message header (in a .CCM file) or a stretch of a binary store that console writes
+/// damaged. It holds its writes by id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DamagedHeader {
+    /// 1-based, in file order.
+    pub id: u32,
+    pub start: u64,
+    pub end: u64,
+    /// The highest confidence of its writes (0.6 for a .CCM header that lost its `Message:`
+    /// line and holds no write).
+    pub confidence: f32,
+    /// Ids of the console writes inside it.
+    pub writes: Vec<u32>,
+    /// Ids of the other header anomalies inside it (.CCM).
+    pub anomalies: Vec<u32>,
+    /// For .CCM files, the message (0-based).
+    pub message: Option<u32>,
+    /// A .CCM header whose `Message:` line is missing.
+    pub missing_keyword: bool,
+}
+
+impl DamagedHeader {
+    pub fn len(&self) -> u64 {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
 }
 
 /// What a file is, by its name and its content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Clandata,
     Mlandata,
@@ -260,49 +383,25 @@ impl Control {
             self.total.load(Ordering::Relaxed),
         )
     }
-}
-
-/// What the engine reads: bytes, plus what the file system can tell about them.
-pub trait Input: Sync {
-    fn bytes(&self) -> &[u8];
-    /// The next offset at or after `offset` that is not a hole (sparse files).
-    fn next_data(&self, offset: u64) -> Option<u64> {
-        (offset < self.bytes().len() as u64).then_some(offset)
+    pub(crate) fn set_total(&self, n: u64) {
+        self.total.store(n, Ordering::Relaxed);
     }
-    /// The size now; a file that shrank is read only up to it.
-    fn current_len(&self) -> u64 {
-        self.bytes().len() as u64
+    pub(crate) fn add_done(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
     }
-    /// The engine is done with `[from, to)` (a mapped file may drop those pages).
-    fn release(&self, _from: u64, _to: u64) {}
-}
-
-impl Input for [u8] {
-    fn bytes(&self) -> &[u8] {
-        self
-    }
-}
-
-impl Input for crate::source::Source {
-    fn bytes(&self) -> &[u8] {
-        crate::source::Source::bytes(self)
-    }
-    fn next_data(&self, offset: u64) -> Option<u64> {
-        crate::source::Source::next_data(self, offset)
-    }
-    fn current_len(&self) -> u64 {
-        crate::source::Source::current_len(self)
-    }
-    fn release(&self, from: u64, to: u64) {
-        crate::source::Source::release(self, from, to)
+    pub(crate) fn set_done(&self, n: u64) {
+        self.done.store(n, Ordering::Relaxed);
     }
 }
 
 /// The result of scanning one file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Report {
-    pub kind: Option<FileKind>,
+    pub kind: FileKind,
+    /// Findings in file order; `findings[i].id == i + 1`.
     pub findings: Vec<Finding>,
+    /// Damaged headers in file order; `headers[i].id == i + 1`.
+    pub headers: Vec<DamagedHeader>,
     /// .CCM messages with their header ranges.
     pub messages: Vec<ccm::Message>,
     /// Findings found beyond [`MAX_FINDINGS`] and not kept.
@@ -313,258 +412,43 @@ pub struct Report {
 }
 
 impl Report {
+    pub(crate) fn new(kind: FileKind) -> Report {
+        Report {
+            kind,
+            findings: Vec::new(),
+            headers: Vec::new(),
+            messages: Vec::new(),
+            dropped: 0,
+            cancelled: false,
+            shrank_to: None,
+        }
+    }
+
+    /// The finding with this id.
+    pub fn finding(&self, id: u32) -> Option<&Finding> {
+        self.findings.get((id as usize).wrapping_sub(1))
+    }
+
+    /// The damaged header with this id.
+    pub fn header(&self, id: u32) -> Option<&DamagedHeader> {
+        self.headers.get((id as usize).wrapping_sub(1))
+    }
+
+    /// Findings of `kind` at `min` confidence or more.
     pub fn count(&self, kind: FindingKind, min_conf: f32) -> usize {
         self.findings
             .iter()
             .filter(|f| f.kind == kind && f.confidence >= min_conf)
             .count()
     }
-}
 
-/// What the binary pass found.
-struct BinaryScan {
-    findings: Vec<Finding>,
-    dropped: u64,
-    cancelled: bool,
-    shrank_to: Option<u64>,
-}
-
-/// The engine: a signature set and how many worker threads to use.
-#[derive(Clone, Debug)]
-pub struct Engine {
-    pub signatures: SignatureSet,
-    pub threads: usize,
-}
-
-impl Default for Engine {
-    fn default() -> Engine {
-        Engine::new(SignatureSet::builtin())
+    /// Damaged headers at `min` confidence or more.
+    pub fn damaged(&self, min_conf: f32) -> usize {
+        self.headers
+            .iter()
+            .filter(|h| h.confidence >= min_conf)
+            .count()
     }
-}
-
-impl Engine {
-    pub fn new(signatures: SignatureSet) -> Engine {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
-        Engine {
-            signatures,
-            threads,
-        }
-    }
-
-    /// Scans `input` (named `name` for classification). Findings come sorted by offset.
-    pub fn scan(&self, input: &(impl Input + ?Sized), name: &Path, ctl: &Control) -> Report {
-        self.scan_with(input, name, ctl, &mut |_| {})
-    }
-
-    /// Like [`Engine::scan`], calling `on_batch` with findings as they are found (in chunk
-    /// order per worker, not sorted across workers).
-    pub fn scan_with(
-        &self,
-        input: &(impl Input + ?Sized),
-        name: &Path,
-        ctl: &Control,
-        on_batch: &mut dyn FnMut(&[Finding]),
-    ) -> Report {
-        let data = input.bytes();
-        let now = (input.current_len() as usize).min(data.len());
-        let shrank_to = (now < data.len()).then_some(now as u64);
-        let data = &data[..now];
-        ctl.total.store(data.len() as u64, Ordering::Relaxed);
-        let (kind, method) = classify(name, data);
-        let mut report = Report {
-            kind: Some(kind),
-            shrank_to,
-            ..Report::default()
-        };
-        match method {
-            Method::Text => {}
-            Method::Ccm => {
-                let (messages, findings) = ccm::analyze(data, &self.signatures);
-                on_batch(&findings);
-                report.messages = messages;
-                report.findings = findings;
-            }
-            Method::Binary => {
-                let b = self.scan_binary(input, data, ctl, on_batch);
-                report.findings = b.findings;
-                report.dropped = b.dropped;
-                report.cancelled = b.cancelled;
-                report.shrank_to = report.shrank_to.or(b.shrank_to);
-                if !kind.is_store() {
-                    // Strings are normal in executables and other binary files; in a post office
-                    // store, text is itself a symptom (KB Q179072).
-                    for f in report
-                        .findings
-                        .iter_mut()
-                        .filter(|f| f.kind == FindingKind::PlainText)
-                    {
-                        f.confidence = (f.confidence * 0.6 * 100.0).round() / 100.0;
-                    }
-                }
-                let headers = derive_headers(&report.findings);
-                report.findings.extend(headers);
-                sort_findings(&mut report.findings);
-            }
-        }
-        if report.findings.len() > MAX_FINDINGS {
-            report.dropped += (report.findings.len() - MAX_FINDINGS) as u64;
-            report.findings.truncate(MAX_FINDINGS);
-        }
-        ctl.done.store(data.len() as u64, Ordering::Relaxed);
-        report
-    }
-
-    fn scan_binary(
-        &self,
-        input: &(impl Input + ?Sized),
-        data: &[u8],
-        ctl: &Control,
-        on_batch: &mut dyn FnMut(&[Finding]),
-    ) -> BinaryScan {
-        let chunks = data.len().div_ceil(CHUNK);
-        let next = AtomicU64::new(0);
-        let threads = self.threads.clamp(1, chunks.max(1));
-        let mut kept: std::collections::BTreeMap<usize, Vec<Finding>> = Default::default();
-        let mut stored = 0usize;
-        let mut dropped = 0u64;
-        // Chunks past this index are not stored once the cap is reached (they lie further on).
-        let cutoff = AtomicU64::new(u64::MAX);
-        let shrank = AtomicU64::new(u64::MAX);
-        std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::channel::<(usize, Vec<Finding>, usize)>();
-            for _ in 0..threads {
-                let tx = tx.clone();
-                let (next, cutoff, shrank) = (&next, &cutoff, &shrank);
-                scope.spawn(move || loop {
-                    if ctl.is_cancelled() {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-                    if i >= chunks {
-                        break;
-                    }
-                    let from = i * CHUNK;
-                    let to = (from + CHUNK).min(data.len());
-                    // Stop at the file's current size: bytes past it are gone.
-                    let now = input.current_len();
-                    if now < to as u64 {
-                        shrank.fetch_min(now, Ordering::Relaxed);
-                        break;
-                    }
-                    let mut found = Vec::new();
-                    let mut count = 0usize;
-                    // Holes in a sparse file hold only zeros: no text there.
-                    let skip = match input.next_data(from as u64) {
-                        None => true,
-                        Some(d) => d >= to as u64,
-                    };
-                    if !skip {
-                        let store = (i as u64) <= cutoff.load(Ordering::Relaxed);
-                        console::find_runs(data, from, to, |s, e| {
-                            let f = console::analyze_run(data, s, e, 0, &self.signatures);
-                            count += f.len();
-                            if store {
-                                found.extend(f);
-                            }
-                        });
-                    }
-                    input.release(from as u64, to as u64);
-                    if tx.send((i, found, count)).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(tx);
-            for (i, found, count) in rx {
-                ctl.done
-                    .fetch_add(CHUNK.min(data.len() - i * CHUNK) as u64, Ordering::Relaxed);
-                if count > found.len() {
-                    dropped += (count - found.len()) as u64;
-                }
-                if found.is_empty() {
-                    continue;
-                }
-                on_batch(&found);
-                stored += found.len();
-                kept.insert(i, found);
-                // Keep the lowest chunks only, once more than the cap is held.
-                while stored > MAX_FINDINGS {
-                    let (&last, v) = kept.iter().next_back().expect("non-empty");
-                    if stored - v.len() < MAX_FINDINGS {
-                        break;
-                    }
-                    stored -= v.len();
-                    dropped += v.len() as u64;
-                    kept.remove(&last);
-                    cutoff.store(
-                        kept.keys().next_back().map_or(0, |&k| k as u64),
-                        Ordering::Relaxed,
-                    );
-                }
-            }
-        });
-        let findings: Vec<Finding> = kept.into_values().flatten().collect();
-        let shrank = shrank.into_inner();
-        BinaryScan {
-            findings,
-            dropped,
-            cancelled: ctl.is_cancelled(),
-            shrank_to: (shrank != u64::MAX).then_some(shrank),
-        }
-    }
-}
-
-/// Sorts findings by offset; at one offset a damaged header comes before what it holds.
-pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by_key(|f| (f.start, f.kind));
-}
-
-/// Damaged headers in a binary store: each run of suspected console writes closer than
-/// [`HEADER_GAP`] to each other is one damaged header, starting where the first write begins.
-pub fn derive_headers(findings: &[Finding]) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
-    let mut group: Vec<&Finding> = Vec::new();
-    let flush = |group: &mut Vec<&Finding>, out: &mut Vec<Finding>| {
-        if group.is_empty() {
-            return;
-        }
-        let first = group[0];
-        let last = group[group.len() - 1];
-        let conf = group.iter().map(|f| f.confidence).fold(0.0, f32::max);
-        let mut h = Finding::new(
-            FindingKind::DamagedHeader,
-            first.start,
-            last.end,
-            conf,
-            first.text.clone(),
-            format!(
-                "{} console write(s) in {} bytes; the store's record layout is not public, so the damaged header is taken to begin where the first write begins",
-                group.len(),
-                last.end - first.start
-            ),
-        );
-        h.mailbox = group.iter().find_map(|f| f.mailbox.clone());
-        h.file = group.iter().find_map(|f| f.file.clone());
-        out.push(h);
-        group.clear();
-    };
-    let mut sorted: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::ConsoleWrite && f.suspected())
-        .collect();
-    sorted.sort_by_key(|f| f.start);
-    for f in sorted {
-        if let Some(last) = group.last() {
-            if f.start > last.end + HEADER_GAP {
-                flush(&mut group, &mut out);
-            }
-        }
-        group.push(f);
-    }
-    flush(&mut group, &mut out);
-    out
 }
 
 #[cfg(test)]
@@ -601,43 +485,5 @@ mod tests {
             classify(Path::new("a/Ccmcdata/Bad/X.BAK"), &bin).0,
             FileKind::ConnectorMessage
         );
-    }
-
-    #[test]
-    fn seams_and_threads_give_the_same_answer() {
-        let w = b"\r\n\r\nExporting messages in mailbox \"a\" to file EXPORT\\MSG0001.CCM\r\n";
-        let mut d = vec![0x90u8; 3 * CHUNK];
-        for at in [0, CHUNK - 30, 2 * CHUNK - 3, 3 * CHUNK - w.len()] {
-            d[at..at + w.len()].copy_from_slice(w);
-        }
-        let mut e = Engine::default();
-        let one = {
-            e.threads = 1;
-            e.scan(&d[..], Path::new("CLANDATA"), &Control::new())
-        };
-        e.threads = 2;
-        let two = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
-        assert_eq!(one.findings, two.findings);
-        let cw: Vec<(u64, u64)> = one
-            .findings
-            .iter()
-            .filter(|f| f.kind == FindingKind::ConsoleWrite)
-            .map(|f| (f.start, f.end))
-            .collect();
-        let want: Vec<(u64, u64)> = [0, CHUNK - 30, 2 * CHUNK - 3, 3 * CHUNK - w.len()]
-            .iter()
-            .map(|&a| (a as u64, (a + w.len()) as u64))
-            .collect();
-        assert_eq!(cw, want);
-        assert_eq!(one.count(FindingKind::DamagedHeader, 0.5), 4);
-    }
-
-    #[test]
-    fn cancel_stops_early() {
-        let d = vec![0x90u8; 8 * CHUNK];
-        let ctl = Control::new();
-        ctl.cancel();
-        let r = Engine::default().scan(&d[..], Path::new("CLANDATA"), &ctl);
-        assert!(r.cancelled);
     }
 }

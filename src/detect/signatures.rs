@@ -2,6 +2,7 @@
 //! (`assets/signatures.toml`, compiled in; `--signatures FILE` replaces it). A bad file is an
 //! error that names its line.
 
+use crate::{sanitize, Error};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -69,11 +70,16 @@ impl SignatureSet {
     }
 
     /// Parses a signature file; `origin` names it in errors.
-    pub fn parse(text: &str, origin: &str) -> Result<SignatureSet, String> {
+    pub fn parse(text: &str, origin: &str) -> Result<SignatureSet, Error> {
+        let err = |line: usize, message: String| Error::Signatures {
+            file: sanitize::line(origin).into_owned(),
+            line,
+            message,
+        };
         let def: FileDef = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
             let msg = e.message().replace('\n', " ");
-            format!("{origin}: line {line}: {}", crate::sanitize::line(&msg))
+            err(line, sanitize::line(&msg).into_owned())
         })?;
         let mut signatures = Vec::new();
         for entry in def.signature {
@@ -81,26 +87,32 @@ impl SignatureSet {
             let e = entry.into_inner();
             let _ = e.source;
             if !(0.0..=1.0).contains(&e.confidence) {
-                return Err(format!(
-                    "{origin}: line {line}: signature '{}': confidence must be between 0 and 1",
-                    crate::sanitize::line(&e.name)
+                return Err(err(
+                    line,
+                    format!(
+                        "signature '{}': confidence must be between 0 and 1",
+                        sanitize::line(&e.name)
+                    ),
                 ));
             }
             let regex = regex::RegexBuilder::new(&e.pattern)
                 .size_limit(1 << 20)
                 .build()
-                .map_err(|err| {
-                    let first = err
+                .map_err(|re| {
+                    let first = re
                         .to_string()
                         .lines()
                         .last()
                         .unwrap_or("invalid pattern")
                         .trim()
                         .to_string();
-                    format!(
-                        "{origin}: line {line}: signature '{}': bad pattern: {}",
-                        crate::sanitize::line(&e.name),
-                        crate::sanitize::line(&first)
+                    err(
+                        line,
+                        format!(
+                            "signature '{}': bad pattern: {}",
+                            sanitize::line(&e.name),
+                            sanitize::line(&first)
+                        ),
                     )
                 })?;
             signatures.push(Signature {
@@ -111,15 +123,14 @@ impl SignatureSet {
             });
         }
         if signatures.is_empty() {
-            return Err(format!("{origin}: no [[signature]] entries"));
+            return Err(err(0, "no [[signature]] entries".into()));
         }
         Ok(SignatureSet { signatures })
     }
 
-    pub fn load(path: &std::path::Path) -> Result<SignatureSet, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {}", crate::sanitize::path(path), crate::io_cause(&e)))?;
-        SignatureSet::parse(&text, &crate::sanitize::path(path))
+    pub fn load(path: &std::path::Path) -> Result<SignatureSet, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        SignatureSet::parse(&text, &sanitize::path(path))
     }
 
     /// The best signature on one line of text, if any. A line that is a cut-short start
@@ -215,7 +226,8 @@ mod tests {
             "[[signature]]\nname = \"x\"\npattern = \"(unclosed\"\n",
             "f.toml",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             e.starts_with("f.toml: line 1: signature 'x': bad pattern"),
             "{e}"
@@ -224,9 +236,12 @@ mod tests {
             "[[signature]]\nname = \"x\"\npattern = 'ok'\nbogus = 1\n",
             "f.toml",
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("f.toml: line "), "{e}");
-        let e = SignatureSet::parse("\n\n[[signature]\n", "f.toml").unwrap_err();
+        let e = SignatureSet::parse("\n\n[[signature]\n", "f.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("f.toml: line 3:"), "{e}");
     }
 

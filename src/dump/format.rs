@@ -9,76 +9,12 @@
 //! range that starts mid-line is padded with blanks (three columns a byte, one in the ASCII
 //! column), a range that ends mid-line stops after its last byte.
 
+pub use super::palette::{ByteClass, CLASS};
 use crate::address::Origin;
+use crate::source::Bytes;
 use std::io::{self, Write};
 
 pub const BYTES_PER_LINE: usize = 16;
-
-/// Byte classes for colour, as hexyl draws them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ByteClass {
-    Null,
-    Printable,
-    Whitespace,
-    Control,
-    HighBit,
-}
-
-impl ByteClass {
-    pub const ALL: [ByteClass; 5] = [
-        ByteClass::Null,
-        ByteClass::Printable,
-        ByteClass::Whitespace,
-        ByteClass::Control,
-        ByteClass::HighBit,
-    ];
-
-    #[inline]
-    pub fn of(b: u8) -> ByteClass {
-        CLASS[b as usize]
-    }
-
-    /// ANSI SGR foreground code: the palette shared by the terminal dump, the TUI and HTML.
-    pub fn ansi(self) -> &'static str {
-        match self {
-            ByteClass::Null => "90",
-            ByteClass::Printable => "36",
-            ByteClass::Whitespace => "32",
-            ByteClass::Control => "35",
-            ByteClass::HighBit => "33",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ByteClass::Null => "NUL",
-            ByteClass::Printable => "printable",
-            ByteClass::Whitespace => "whitespace",
-            ByteClass::Control => "control",
-            ByteClass::HighBit => "high bit",
-        }
-    }
-}
-
-const fn class_of(b: u8) -> ByteClass {
-    match b {
-        0 => ByteClass::Null,
-        0x21..=0x7E => ByteClass::Printable,
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => ByteClass::Whitespace,
-        0x01..=0x1F | 0x7F => ByteClass::Control,
-        _ => ByteClass::HighBit,
-    }
-}
-
-const fn build_class() -> [ByteClass; 256] {
-    let mut t = [ByteClass::Null; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = class_of(i as u8);
-        i += 1;
-    }
-    t
-}
 
 const fn build_hex() -> [[u8; 2]; 256] {
     let digits = b"0123456789ABCDEF";
@@ -101,7 +37,6 @@ const fn build_ascii() -> [u8; 256] {
     t
 }
 
-pub static CLASS: [ByteClass; 256] = build_class();
 pub static HEX: [[u8; 2]; 256] = build_hex();
 /// The ASCII column: 20h-7Eh as themselves, everything else `.`.
 pub static ASCII: [u8; 256] = build_ascii();
@@ -225,20 +160,6 @@ impl FastLine {
     }
 }
 
-/// What the printer may ask of whoever owns the bytes: where a sparse file's holes end (the next
-/// offset that is not a hole; `None` if only a hole follows), and that a range is done with.
-pub trait Pages: Sync {
-    fn next_data(&self, x: u64) -> Option<u64> {
-        Some(x)
-    }
-    fn release(&self, _from: u64, _to: u64) {}
-}
-
-/// Bytes in memory: no holes, nothing to release.
-pub struct InMemory;
-
-impl Pages for InMemory {}
-
 static ZERO_LINE: [u8; 16] = [0; 16];
 
 /// Bytes are released in steps of this size during a long dump.
@@ -251,21 +172,39 @@ const PARALLEL_MIN: u64 = 8 << 20;
 const SPAN: u64 = 512 << 10;
 
 /// The dump printer. Formats lines as text, optionally with ANSI colours by byte class, and
-/// squeezes runs of identical full lines into a single `*` line.
+/// squeezes runs of identical full lines into a single `*` line. Built with [`Printer::new`]
+/// and the `squeeze` and `color` settings.
 #[derive(Clone, Copy, Debug)]
 pub struct Printer {
-    pub origin: Origin,
-    pub squeeze: bool,
-    pub color: bool,
+    origin: Origin,
+    squeeze: bool,
+    color: bool,
 }
 
 impl Printer {
+    /// A printer for addresses under `origin`: squeezing on, no colour.
     pub fn new(origin: Origin) -> Printer {
         Printer {
             origin,
             squeeze: true,
             color: false,
         }
+    }
+
+    /// Squeeze runs of identical lines into `*` (on by default).
+    pub fn squeeze(mut self, on: bool) -> Printer {
+        self.squeeze = on;
+        self
+    }
+
+    /// ANSI colours by byte class (off by default).
+    pub fn color(mut self, on: bool) -> Printer {
+        self.color = on;
+        self
+    }
+
+    pub fn origin(&self) -> Origin {
+        self.origin
     }
 
     /// Appends one line of text (no newline) to `out`, without colour.
@@ -334,23 +273,21 @@ impl Printer {
         paint(out, None);
     }
 
-    /// Writes the dump of `[start, end)` to `w`, one line per 16 bytes, squeezing repeats when
-    /// enabled. A squeezed run that reaches the end of the range is closed by its last line, so
-    /// the text always says where the data ends (and parses back exactly).
-    pub fn write_range<W: Write>(&self, data: &[u8], start: u64, end: u64, w: W) -> io::Result<()> {
-        self.write_range_paged(data, start, end, w, &InMemory)
-    }
-
-    /// Like [`Printer::write_range`] over pages that `pages` can tell about: a squeezed run of
-    /// zero lines jumps over holes instead of reading them, and finished stretches are released.
-    pub fn write_range_paged<W: Write>(
+    /// Writes the dump of `[start, end)` of `input` to `w`, one line per 16 bytes, squeezing
+    /// repeats when enabled. A squeezed run that reaches the end of the range is closed by its
+    /// last line, so the text always says where the data ends (and parses back exactly). A
+    /// squeezed run of zero lines jumps over the holes of a sparse file instead of reading them,
+    /// and finished stretches are released.
+    pub fn write_range<W: Write, B: Bytes + ?Sized>(
         &self,
-        data: &[u8],
+        input: &B,
         start: u64,
         end: u64,
         mut w: W,
-        pages: &dyn Pages,
     ) -> io::Result<()> {
+        let data = input.safe_bytes();
+        let pages = Pages(input);
+        let pages: &dyn PageInfo = &pages;
         let end = end.min(data.len() as u64);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -388,7 +325,7 @@ impl Printer {
         data: &[u8],
         (start, end): (u64, u64),
         w: &mut dyn Write,
-        pages: &dyn Pages,
+        pages: &dyn PageInfo,
         threads: usize,
     ) -> io::Result<()> {
         use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -465,7 +402,7 @@ impl Printer {
         data: &[u8],
         (range_start, range_end): (u64, u64),
         (from, to): (u64, u64),
-        pages: &dyn Pages,
+        pages: &dyn PageInfo,
         buf: &mut Vec<u8>,
         flush: &mut dyn FnMut(&mut Vec<u8>, u64) -> io::Result<()>,
     ) -> io::Result<()> {
@@ -580,6 +517,23 @@ impl Printer {
     }
 }
 
+/// What the span formatter asks of the bytes' owner, object-safe for the worker threads.
+trait PageInfo: Sync {
+    fn next_data(&self, x: u64) -> Option<u64>;
+    fn release(&self, from: u64, to: u64);
+}
+
+struct Pages<'a, B: ?Sized>(&'a B);
+
+impl<B: Bytes + ?Sized> PageInfo for Pages<'_, B> {
+    fn next_data(&self, x: u64) -> Option<u64> {
+        self.0.next_data(x)
+    }
+    fn release(&self, from: u64, to: u64) {
+        self.0.release(from, to)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -632,19 +586,13 @@ mod tests {
             s,
             "0000:0000  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................\n*\n0000:0030  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................\n"
         );
-        let p = Printer {
-            squeeze: false,
-            ..p
-        };
+        let p = p.squeeze(false);
         assert_eq!(p.to_string(&data, 0, 64).lines().count(), 4);
     }
 
     #[test]
     fn color_changes_only_with_class() {
-        let p = Printer {
-            color: true,
-            ..Printer::new(Origin::ZERO)
-        };
+        let p = Printer::new(Origin::ZERO).color(true);
         let mut out = Vec::new();
         let line = Line {
             start: 0,

@@ -4,14 +4,15 @@
 //! through a channel; quitting cancels them.
 
 pub mod keys;
+pub mod layout;
 pub mod picker;
 pub mod render;
 pub mod state;
+pub mod theme;
 
 use crate::address::Origin;
-use crate::commands::{self, ViewArgs};
-use crate::detect::{Control, Engine};
-use crate::source::Source;
+use crate::detect::{Control, DamagedHeader, Engine, Finding, Sink};
+use crate::source::{walk, Source};
 use crate::{demo, notes, Error};
 use crossterm::event;
 use picker::{Picker, PickerAction};
@@ -21,6 +22,56 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
+
+/// What to inspect.
+pub enum Target {
+    /// The bundled demo post office.
+    Demo,
+    File(PathBuf),
+    /// A folder: a picker over its files.
+    Folder(PathBuf),
+}
+
+/// Everything the inspector needs, already in library types.
+pub struct ViewConfig {
+    /// `--origin`, if given.
+    pub origin: Option<Origin>,
+    pub engine: Engine,
+    /// `--notes`, if given.
+    pub notes: Option<PathBuf>,
+    pub target: Target,
+}
+
+/// Passes findings to the view in batches, and headers as they close.
+struct ToView {
+    tx: mpsc::Sender<ScanMsg>,
+    batch: Vec<Finding>,
+    sent: std::time::Instant,
+}
+
+impl ToView {
+    fn flush(&mut self) -> bool {
+        self.sent = std::time::Instant::now();
+        self.batch.is_empty()
+            || self
+                .tx
+                .send(ScanMsg::Findings(std::mem::take(&mut self.batch)))
+                .is_ok()
+    }
+}
+
+impl Sink for ToView {
+    fn finding(&mut self, f: &Finding) -> bool {
+        self.batch.push(f.clone());
+        if self.batch.len() >= 4096 || self.sent.elapsed() > Duration::from_millis(40) {
+            return self.flush();
+        }
+        true
+    }
+    fn header(&mut self, h: &DamagedHeader) -> bool {
+        self.flush() && self.tx.send(ScanMsg::Header(h.clone())).is_ok()
+    }
+}
 
 /// Starts the background scan and hash of `src`; returns the channel and the control to cancel.
 pub fn start_workers(
@@ -33,9 +84,13 @@ pub fn start_workers(
     {
         let (src, ctl, tx) = (src.clone(), ctl.clone(), tx.clone());
         std::thread::spawn(move || {
-            let report = engine.scan_with(&*src, &name, &ctl, &mut |batch| {
-                let _ = tx.send(ScanMsg::Batch(batch.to_vec()));
-            });
+            let mut sink = ToView {
+                tx: tx.clone(),
+                batch: Vec::new(),
+                sent: std::time::Instant::now(),
+            };
+            let report = engine.scan_into(&*src, &name, &ctl, &mut sink);
+            sink.flush();
             let _ = tx.send(ScanMsg::Done(report));
         });
     }
@@ -61,7 +116,7 @@ impl Drop for TerminalGuard {
 
 fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Error("the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes".into()));
+        return Err(Error::Usage("the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes".into()));
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -69,21 +124,16 @@ fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
         ratatui::restore();
         previous(info);
     }));
-    let terminal =
-        ratatui::try_init().map_err(|e| Error(format!("cannot set up the terminal: {e}")))?;
+    let terminal = ratatui::try_init()
+        .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
     let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
     Ok((terminal, TerminalGuard))
 }
 
-pub fn run(a: ViewArgs) -> Result<u8, Error> {
-    let engine = commands::engine(&a.signatures)?;
-    let explicit_origin = a
-        .origin
-        .as_ref()
-        .map(|o| Origin::parse(o).map_err(Error))
-        .transpose()?;
-    match &a.path {
-        None => {
+/// Runs the inspector (or the picker) until the examiner quits.
+pub fn run(c: ViewConfig) -> Result<(), Error> {
+    match c.target {
+        Target::Demo => {
             let src = Arc::new(Source::from_static(
                 "CLANDATA (demo, generated)",
                 demo::STORE,
@@ -93,15 +143,14 @@ pub fn run(a: ViewArgs) -> Result<u8, Error> {
                 &mut term,
                 src,
                 Path::new("CLANDATA"),
-                explicit_origin.unwrap_or(demo::ORIGIN),
-                &engine,
-                a.notes.clone(),
-            )?;
-            Ok(0)
+                c.origin.unwrap_or(demo::ORIGIN),
+                &c.engine,
+                c.notes,
+            )
         }
-        Some(p) if p.is_dir() => {
-            let (files, errors) = commands::collect_files(std::slice::from_ref(p));
-            let mut picker = Picker::new(p.clone(), files);
+        Target::Folder(p) => {
+            let (files, errors) = walk::files(std::slice::from_ref(&p));
+            let mut picker = Picker::new(p, files);
             if let Some(e) = errors.first() {
                 picker.status = Some(format!(
                     "{} problem(s) reading the folder, e.g. {e}",
@@ -112,29 +161,27 @@ pub fn run(a: ViewArgs) -> Result<u8, Error> {
             pick(
                 &mut term,
                 &mut picker,
-                explicit_origin.unwrap_or(Origin::ZERO),
-                &engine,
-            )?;
-            Ok(0)
+                c.origin.unwrap_or(Origin::ZERO),
+                &c.engine,
+            )
         }
-        Some(p) => {
-            let src = Arc::new(Source::open(p)?);
+        Target::File(p) => {
+            let src = Arc::new(Source::open(&p)?);
             let (mut term, _guard) = setup()?;
             inspect(
                 &mut term,
                 src,
-                p,
-                explicit_origin.unwrap_or(Origin::ZERO),
-                &engine,
-                a.notes.clone(),
-            )?;
-            Ok(0)
+                &p,
+                c.origin.unwrap_or(Origin::ZERO),
+                &c.engine,
+                c.notes,
+            )
         }
     }
 }
 
 fn draw_err(e: std::io::Error) -> Error {
-    Error(format!("terminal: {}", crate::io_cause(&e)))
+    Error::Terminal(crate::error::io_cause(&e))
 }
 
 /// The inspector loop for one file; returns when the examiner quits.
@@ -202,38 +249,14 @@ fn pick(
     let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let paths: Vec<PathBuf> = picker.entries.iter().map(|e| e.path.clone()).collect();
-        let engine = Engine {
-            threads: 1,
-            ..engine.clone()
-        };
+        let engine = engine.clone().with_threads(1);
         let cancel = cancel.clone();
         std::thread::spawn(move || {
             for (i, p) in paths.into_iter().enumerate() {
                 if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
-                let entry = match Source::open(&p) {
-                    Ok(src) => {
-                        let r = engine.scan(&src, &p, &Control::new());
-                        let h = r.count(
-                            crate::detect::FindingKind::DamagedHeader,
-                            crate::detect::SUSPECTED,
-                        );
-                        let f = r.findings.iter().filter(|f| f.suspected()).count();
-                        picker::Entry {
-                            path: p,
-                            size: src.len(),
-                            kind: r.kind.map(|k| k.name()),
-                            counts: Some((h, f)),
-                            error: None,
-                        }
-                    }
-                    Err(e) => picker::Entry {
-                        path: p,
-                        error: Some(e.0),
-                        ..Default::default()
-                    },
-                };
+                let entry = picker::scan_entry(&engine, p);
                 if tx.send((i, entry)).is_err() {
                     break;
                 }
@@ -263,7 +286,7 @@ fn pick(
                                 Ok(src) => {
                                     inspect(term, Arc::new(src), &path, origin, engine, None)?
                                 }
-                                Err(e) => picker.status = Some(e.0),
+                                Err(e) => picker.status = Some(e.to_string()),
                             }
                         }
                         PickerAction::None => {}

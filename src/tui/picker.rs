@@ -1,7 +1,9 @@
 //! The file picker for `clanscope DIR`: every file under a post office or Ccmcdata folder with
 //! its size, kind and finding counts, filled in by a background scan as it goes.
 
+use crate::detect::{Control, Engine};
 use crate::sanitize;
+use crate::source::Source;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -17,6 +19,29 @@ pub struct Entry {
     /// (damaged headers, findings at >= 0.5), once scanned.
     pub counts: Option<(usize, usize)>,
     pub error: Option<String>,
+}
+
+/// Scans one file for the picker: its size, kind and counts, or the error.
+pub fn scan_entry(engine: &Engine, path: PathBuf) -> Entry {
+    match Source::open(&path) {
+        Ok(src) => {
+            let r = engine.scan(&src, &path, &Control::new());
+            let h = r.damaged(crate::detect::SUSPECTED);
+            let f = r.findings.iter().filter(|f| f.suspected()).count();
+            Entry {
+                path,
+                size: src.len(),
+                kind: Some(r.kind.name()),
+                counts: Some((h, f)),
+                error: None,
+            }
+        }
+        Err(e) => Entry {
+            path,
+            error: Some(e.to_string()),
+            ..Default::default()
+        },
+    }
 }
 
 pub struct Picker {
@@ -125,7 +150,7 @@ impl Picker {
         ))];
         for (i, e) in self.entries.iter().enumerate().skip(self.top).take(rows) {
             let rel = e.path.strip_prefix(&self.root).unwrap_or(&e.path);
-            let name = crate::export::clip(&sanitize::path(rel), 44);
+            let name = crate::report::clip(&sanitize::path(rel), 44);
             let (h, f) = match (e.counts, &e.error) {
                 (Some((h, f)), _) => (h.to_string(), f.to_string()),
                 (None, Some(_)) => ("-".into(), "error".into()),

@@ -4,123 +4,19 @@
 //! limited to the visible lines; findings are looked up by binary search.
 
 use super::keys::HELP;
+use super::layout::{areas, MIN_HEIGHT, MIN_WIDTH};
 use super::state::{App, Mode, Severity};
-use crate::detect::{Finding, FindingKind};
+use super::theme;
+use crate::detect::FindingKind;
 use crate::dump::format::{Line as DumpLine, LineLayout, CLASS};
-use crate::dump::{ByteClass, Printer};
+use crate::dump::{Overlay, Printer};
+use crate::report::overlay;
 use crate::sanitize;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, LineGauge, Paragraph, Wrap};
 use ratatui::Frame;
-
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
-/// Gutter column left of each dump line.
-pub const GUTTER: u16 = 1;
-/// Gutter + a DEBUG line (77) + the minimap column.
-pub const DUMP_WIDTH: u16 = GUTTER + 77 + 1;
-const SIDE_MIN: u16 = 40;
-const BOTTOM_HEIGHT: u16 = 7;
-
-pub const STYLE_WRITE: Style = Style::new().fg(Color::White).bg(Color::Rgb(160, 20, 20));
-pub const STYLE_WEAK: Style = Style::new().fg(Color::White).bg(Color::Rgb(40, 40, 110));
-pub const STYLE_HEADER: Style = Style::new().fg(Color::White).bg(Color::Rgb(120, 80, 0));
-pub const STYLE_SELECT: Style = Style::new().fg(Color::White).bg(Color::Blue);
-
-pub fn class_color(c: ByteClass) -> Color {
-    match c {
-        ByteClass::Null => Color::DarkGray,
-        ByteClass::Printable => Color::Cyan,
-        ByteClass::Whitespace => Color::Green,
-        ByteClass::Control => Color::Magenta,
-        ByteClass::HighBit => Color::Yellow,
-    }
-}
-
-/// Where everything goes for a terminal of `size`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Areas {
-    pub title: Rect,
-    pub dump: Rect,
-    pub minimap: Rect,
-    pub details: Rect,
-    pub list: Rect,
-    pub status: Rect,
-    pub too_small: bool,
-}
-
-pub fn areas(size: Rect, show_list: bool) -> Areas {
-    if size.width < MIN_WIDTH || size.height < MIN_HEIGHT {
-        return Areas {
-            too_small: true,
-            ..Areas::default()
-        };
-    }
-    let title = Rect::new(0, 0, size.width, 1);
-    let status = Rect::new(0, size.height - 2, size.width, 2);
-    let body_h = size.height - 3;
-    let (dump, minimap, details, list) = if size.width >= DUMP_WIDTH + 1 + SIDE_MIN {
-        // Wide: the panes beside the dump, the list under the details when shown.
-        let side = Rect::new(DUMP_WIDTH + 1, 1, size.width - DUMP_WIDTH - 1, body_h);
-        let (details, list) = if show_list {
-            let half = body_h / 2;
-            (
-                Rect {
-                    height: half,
-                    ..side
-                },
-                Rect {
-                    y: 1 + half,
-                    height: body_h - half,
-                    ..side
-                },
-            )
-        } else {
-            (side, Rect::default())
-        };
-        (
-            Rect::new(0, 1, DUMP_WIDTH - 1, body_h),
-            Rect::new(DUMP_WIDTH - 1, 1, 1, body_h),
-            details,
-            list,
-        )
-    } else {
-        // 80 columns: one pane below the dump, the list in place of the details when shown.
-        let dump_h = body_h - BOTTOM_HEIGHT;
-        let w = size.width.min(DUMP_WIDTH);
-        let bottom = Rect::new(0, 1 + dump_h, size.width, BOTTOM_HEIGHT);
-        let (details, list) = if show_list {
-            (Rect::default(), bottom)
-        } else {
-            (bottom, Rect::default())
-        };
-        (
-            Rect::new(0, 1, w - 1, dump_h),
-            Rect::new(w - 1, 1, 1, dump_h),
-            details,
-            list,
-        )
-    };
-    Areas {
-        title,
-        dump,
-        minimap,
-        details,
-        list,
-        status,
-        too_small: false,
-    }
-}
-
-fn overlay_style(f: &Finding) -> Style {
-    match f.kind {
-        FindingKind::ConsoleWrite if f.suspected() => STYLE_WRITE,
-        FindingKind::DamagedHeader if f.suspected() => STYLE_HEADER,
-        _ => STYLE_WEAK,
-    }
-}
 
 struct Spans {
     spans: Vec<Span<'static>>,
@@ -166,10 +62,8 @@ fn dump_line(app: &App, li: u64, vis: &[usize]) -> Line<'static> {
     let text = String::from_utf8(text).expect("dump text is ASCII");
     let aw = text.find(' ').unwrap_or(9);
     let layout = LineLayout { addr_width: aw };
-    let header_here = vis.iter().any(|&i| {
-        let f = &app.findings[i];
-        f.kind == FindingKind::DamagedHeader && f.suspected() && f.start >= start && f.start < end
-    });
+    let hi = app.headers.partition_point(|h| h.start < start);
+    let header_here = app.headers.get(hi).is_some_and(|h| h.start < end);
     let bookmark_here = app.bookmarks.values().any(|&b| b >= start && b < end);
     let note_here = app.notes.iter().any(|n| n.start >= start && n.start < end);
     let mut s = Spans::new();
@@ -191,34 +85,26 @@ fn dump_line(app: &App, li: u64, vis: &[usize]) -> Line<'static> {
     s.push(&text[..aw], Style::new().fg(Color::Gray));
     let selection = app.selection();
     let byte_style = |x: u64, b: u8| -> Style {
-        let mut st = Style::new().fg(class_color(CLASS[b as usize]));
-        // Weaker overlays first, stronger ones on top.
-        let mut best: Option<&Finding> = None;
-        for &i in vis {
-            let f = &app.findings[i];
-            if x >= f.start
-                && x < f.end
-                && app.visible(f)
-                && f.kind != FindingKind::DamagedHeader
-                && best.is_none_or(|b| f.confidence > b.confidence)
-            {
-                best = Some(f);
-            }
-        }
-        if best.is_none() {
-            best = vis.iter().map(|&i| &app.findings[i]).find(|f| {
-                f.kind == FindingKind::DamagedHeader
-                    && f.message.is_some()
-                    && x >= f.start
-                    && x < f.end
-                    && app.visible(f)
-            });
-        }
-        if let Some(f) = best {
-            st = overlay_style(f);
-        }
-        if selection.is_some_and(|(a, b)| x >= a && x < b) {
-            st = STYLE_SELECT;
+        let mut st = Style::new().fg(theme::class_color(CLASS[b as usize]));
+        let over = vis
+            .iter()
+            .map(|&i| &app.findings[i])
+            .filter(|f| x >= f.start && x < f.end && app.visible(f))
+            .map(overlay::of_finding)
+            .chain(app.header_at(x).map(overlay::of_header))
+            .chain(
+                app.messages
+                    .iter()
+                    .find(|m| x >= m.header_start && x < m.header_end)
+                    .map(|_| Overlay::CcmHeader),
+            )
+            .chain(
+                selection
+                    .is_some_and(|(a, b)| x >= a && x < b)
+                    .then_some(Overlay::Select),
+            );
+        if let Some(o) = overlay::strongest(over) {
+            st = theme::overlay(o);
         }
         if x == app.cursor {
             st = st.add_modifier(Modifier::REVERSED);
@@ -292,7 +178,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 }
 
 fn title(app: &App, frame: &mut Frame, area: Rect) {
-    let headers = app.headers().len();
+    let headers = app.headers.len();
     let dropped = if app.dropped > 0 {
         format!(" (+{} not kept)", app.dropped)
     } else {
@@ -355,7 +241,7 @@ fn minimap(app: &App, frame: &mut Frame, area: Rect, view_start: u64, view_end: 
         let mut mark = None;
         for i in app.findings_in(a, b) {
             let f = &app.findings[i];
-            if f.suspected() {
+            if f.suspected() && f.kind == FindingKind::ConsoleWrite {
                 mark = Some(true);
                 break;
             } else if app.show_weak {
@@ -379,15 +265,17 @@ fn minimap(app: &App, frame: &mut Frame, area: Rect, view_start: u64, view_end: 
 
 fn legend() -> Line<'static> {
     Line::from(vec![
-        Span::styled(" console write ", STYLE_WRITE),
+        Span::styled(" console write ", theme::overlay(Overlay::Write)),
         Span::raw(" "),
-        Span::styled(" weaker ", STYLE_WEAK),
+        Span::styled(" weaker ", theme::overlay(Overlay::Weak)),
         Span::raw(" "),
-        Span::styled(" .CCM header ", STYLE_HEADER),
+        Span::styled(" damaged hdr ", theme::overlay(Overlay::Header)),
+        Span::raw(" "),
+        Span::styled(" .CCM hdr ", theme::overlay(Overlay::CcmHeader)),
         Span::raw(" "),
         Span::styled("▶", Style::new().fg(Color::LightRed)),
-        Span::raw(" damaged header "),
-        Span::styled(" selection ", STYLE_SELECT),
+        Span::raw("hdr "),
+        Span::styled(" selection ", theme::overlay(Overlay::Select)),
     ])
 }
 
@@ -419,13 +307,13 @@ fn details(app: &App, frame: &mut Frame, area: Rect) {
             let f = &app.findings[i];
             let verdict = match (f.kind, f.suspected()) {
                 (FindingKind::ConsoleWrite, true) => "suspected misdirected console write",
-                (FindingKind::DamagedHeader, true) => "damaged message header",
+                (FindingKind::CcmHeaderAnomaly, _) => "not a header line",
                 (FindingKind::PlainText, _) => "text inside binary data",
                 _ => "weaker candidate",
             };
             lines.push(Line::from(vec![
                 Span::styled(
-                    format!("#{} {} ", i + 1, f.kind.name()),
+                    format!("#{} {} ", f.id, f.kind.name()),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(format!("confidence {:.2} ({verdict})", f.confidence)),
@@ -451,9 +339,59 @@ fn details(app: &App, frame: &mut Frame, area: Rect) {
             if !names.is_empty() {
                 lines.push(Line::from(names.join("   ")));
             }
-            lines.push(Line::from(format!("text: \"{}\"", sanitize::line(&f.text))));
-            lines.push(Line::from(format!("why: {}", sanitize::line(&f.why))));
-            if let Some(m) = f.message.and_then(|m| app.messages.get(m)) {
+            if let Some(h) = f
+                .header
+                .and_then(|id| app.headers.iter().find(|h| h.id == id))
+            {
+                lines.push(Line::from(format!(
+                    "in damaged header H{} ({} write(s)) {}-{}",
+                    h.id,
+                    h.writes.len(),
+                    o.address(h.start),
+                    o.address(h.end.max(h.start + 1) - 1)
+                )));
+            }
+            lines.push(Line::from(format!(
+                "text: \"{}\"",
+                sanitize::line(&f.text(app.data()))
+            )));
+            lines.push(Line::from(format!("why: {}", sanitize::line(&f.why()))));
+            if let Some(m) = f.message.and_then(|m| app.messages.get(m as usize)) {
+                lines.extend(message_lines(m, " header"));
+            }
+        }
+        None if app.header_at(app.cursor).is_some() => {
+            let h = app.header_at(app.cursor).expect("checked");
+            let writes: Vec<String> = h.writes.iter().map(|w| format!("#{w}")).collect();
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("H{} damaged header ", h.id),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(format!("confidence {:.2}", h.confidence)),
+            ]));
+            lines.push(Line::from(format!(
+                "{}-{}  offsets {}-{}  {} bytes",
+                o.address(h.start),
+                o.address(h.end.max(h.start + 1) - 1),
+                h.start,
+                h.end.max(h.start + 1) - 1,
+                h.len()
+            )));
+            lines.push(Line::from(format!(
+                "writes: {}{}",
+                if writes.is_empty() {
+                    "none".into()
+                } else {
+                    writes.join(" ")
+                },
+                if h.missing_keyword {
+                    "; its 'Message:' line is missing"
+                } else {
+                    ""
+                }
+            )));
+            if let Some(m) = h.message.and_then(|m| app.messages.get(m as usize)) {
                 lines.extend(message_lines(m, " header"));
             }
         }
@@ -509,7 +447,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         let f = &app.findings[i];
         let text = format!(
             "#{:<4} {}  {:<14} {:.2}  {}",
-            i + 1,
+            f.id,
             app.origin.address(f.start),
             f.kind.name(),
             f.confidence,
@@ -617,39 +555,4 @@ fn help(frame: &mut Frame, size: Rect) {
         ),
         r,
     );
-}
-
-/// The file offset under a mouse click, if it hit a byte in the dump.
-pub fn offset_at(app: &App, col: u16, row: u16) -> Option<u64> {
-    let a = areas(Rect::new(0, 0, app.width, app.height), app.show_list);
-    if a.too_small
-        || row < a.dump.y
-        || row >= a.dump.y + a.dump.height
-        || col < a.dump.x + GUTTER
-        || col >= a.dump.x + a.dump.width
-    {
-        return None;
-    }
-    let li = app.top + (row - a.dump.y) as u64;
-    if li >= app.line_count() {
-        return None;
-    }
-    let (start, end) = app.line_range(li);
-    let mut addr = Vec::new();
-    app.origin.write_address(
-        start.saturating_sub(app.origin.column(start) as u64),
-        &mut addr,
-    );
-    let layout = LineLayout {
-        addr_width: addr.len(),
-    };
-    let c = (col - a.dump.x - GUTTER) as usize;
-    let first = app.origin.column(start);
-    let pick =
-        (0..16).find(|&k| (c >= layout.hex(k) && c < layout.hex(k) + 3) || c == layout.ascii(k))?;
-    if pick < first {
-        return None;
-    }
-    let x = start + (pick - first) as u64;
-    (x < end).then_some(x)
 }

@@ -2,9 +2,12 @@
 //! [`Command`]s (see keys.rs); scan results arrive as [`ScanMsg`]s. Rendering reads this state
 //! and nothing else.
 
+use super::layout;
 use crate::address::{self, Origin};
-use crate::detect::{ccm::Message, FileKind, Finding, FindingKind, Report};
+use crate::detect::{ccm::Message, DamagedHeader, FileKind, Finding, FindingKind, Report};
+use crate::dump::LineLayout;
 use crate::notes::{self, Bookmark, Note, Sidecar};
+use crate::report::export::{self as ex, ExportFormat, Selection};
 use crate::source::Source;
 use crate::{sanitize, Error};
 use std::collections::BTreeMap;
@@ -99,7 +102,10 @@ pub enum Mode {
 
 /// Messages from the background workers.
 pub enum ScanMsg {
-    Batch(Vec<Finding>),
+    /// Findings, final and in file order, continuing the ones already received.
+    Findings(Vec<Finding>),
+    /// A damaged header, after its writes.
+    Header(DamagedHeader),
     Done(Report),
     Hash(String),
 }
@@ -119,8 +125,8 @@ pub struct App {
     pub findings: Vec<Finding>,
     /// Findings longer than [`LONG`], looked at one by one (few); the rest by binary search.
     pub long: Vec<usize>,
-    /// Suspected damaged headers, in file order (kept with the findings, not recomputed per frame).
-    pub header_list: Vec<usize>,
+    /// Damaged headers, in file order.
+    pub headers: Vec<DamagedHeader>,
     pub messages: Vec<Message>,
     pub scan_done: bool,
     pub progress: (u64, u64),
@@ -163,7 +169,7 @@ impl App {
             kind: None,
             findings: Vec::new(),
             long: Vec::new(),
-            header_list: Vec::new(),
+            headers: Vec::new(),
             messages: Vec::new(),
             scan_done: false,
             progress: (0, size),
@@ -221,7 +227,7 @@ impl App {
 
     /// Dump rows visible, from the layout for the current terminal size.
     pub fn rows(&self) -> u64 {
-        super::render::areas(
+        layout::areas(
             ratatui::layout::Rect::new(0, 0, self.width, self.height),
             self.show_list,
         )
@@ -241,21 +247,21 @@ impl App {
             .collect()
     }
 
-    /// Damaged headers, in file order.
-    pub fn headers(&self) -> &[usize] {
-        &self.header_list
-    }
-
     /// Rebuilds the lookup index after the findings changed.
     pub fn reindex(&mut self) {
         self.long = (0..self.findings.len())
             .filter(|&i| self.findings[i].len() >= LONG)
             .collect();
-        self.header_list = (0..self.findings.len())
-            .filter(|&i| {
-                self.findings[i].kind == FindingKind::DamagedHeader && self.findings[i].suspected()
-            })
-            .collect();
+    }
+
+    /// The damaged header covering file offset `x`, if any.
+    pub fn header_at(&self, x: u64) -> Option<&DamagedHeader> {
+        let i = self.headers.partition_point(|h| h.start <= x);
+        self.headers[..i]
+            .iter()
+            .rev()
+            .take(8)
+            .find(|h| x < h.end.max(h.start + 1))
     }
 
     /// Indices (sorted) of the findings that overlap `[start, end)`.
@@ -363,6 +369,14 @@ impl App {
         self.walk_starts(&starts, forward, what, &|k| format!(": {}", kinds[k]));
     }
 
+    fn walk_headers(&mut self, forward: bool) {
+        let starts: Vec<u64> = self.headers.iter().map(|h| h.start).collect();
+        let writes: Vec<usize> = self.headers.iter().map(|h| h.writes.len()).collect();
+        self.walk_starts(&starts, forward, "damaged headers", &|k| {
+            format!(": {} write(s)", writes[k])
+        });
+    }
+
     /// Moves to the next (or previous) of `starts` after the cursor, wrapping, and says where
     /// it went; `describe` adds words about the item chosen.
     fn walk_starts(
@@ -450,7 +464,7 @@ impl App {
                     self.jump(x);
                     self.info(format!("at {}", self.origin.address(x)));
                 }
-                Err(e) => self.error(e),
+                Err(e) => self.error(e.to_string()),
             },
             Prompt::Origin => match Origin::parse(&text) {
                 Ok(o) => {
@@ -460,7 +474,7 @@ impl App {
                     self.follow();
                     self.info(format!("origin {o}: file offset 0 is now {o}"));
                 }
-                Err(e) => self.error(e),
+                Err(e) => self.error(e.to_string()),
             },
             Prompt::SearchText => {
                 if text.is_empty() {
@@ -474,7 +488,7 @@ impl App {
                     self.last_search = Some(b);
                     self.search(true);
                 }
-                Err(e) => self.error(e),
+                Err(e) => self.error(e.to_string()),
             },
             Prompt::Note => {
                 let text = text.trim().to_string();
@@ -497,7 +511,7 @@ impl App {
                     Ok(None) => {
                         self.info("note kept; it is saved once the file's SHA-256 is known")
                     }
-                    Err(e) => self.error(e.0),
+                    Err(e) => self.error(e.to_string()),
                 }
             }
         }
@@ -528,70 +542,45 @@ impl App {
         let Some(sha) = self.sha256.clone() else {
             return self.error("the SHA-256 is still being computed; export again in a moment");
         };
-        let report = Report {
-            kind: self.kind,
-            findings: self.findings.clone(),
-            messages: self.messages.clone(),
-            ..Report::default()
-        };
+        let mut report = Report::new(self.kind.unwrap_or(FileKind::Binary));
+        report.findings = self.findings.clone();
+        report.headers = self.headers.clone();
+        report.messages = self.messages.clone();
         let sidecar = Sidecar {
             notes: self.notes.clone(),
             ..Sidecar::new(self.src.name(), self.size, &sha)
         };
-        let len = self.size;
-        let (what, excerpts) = if let Some((s, e)) = self.selection() {
-            (
-                "selection",
-                vec![crate::export::excerpt(
-                    self.origin,
-                    len,
-                    (s, e),
-                    2,
-                    None,
-                    Some(&sidecar),
-                )],
-            )
+        let (what, selection) = if let Some((s, e)) = self.selection() {
+            ("selection", Selection::Range(s, e))
         } else if let Some(i) = self.finding_at(self.cursor) {
-            (
-                "finding",
-                vec![crate::export::excerpt(
-                    self.origin,
-                    len,
-                    (self.findings[i].start, self.findings[i].end),
-                    2,
-                    Some((i + 1, &report.findings[i])),
-                    Some(&sidecar),
-                )],
-            )
+            ("finding", Selection::Findings(vec![self.findings[i].id]))
         } else {
-            let ex = crate::export::listed(&report, crate::detect::SUSPECTED)
-                .map(|(n, f)| {
-                    crate::export::excerpt(
-                        self.origin,
-                        len,
-                        (f.start, f.end),
-                        2,
-                        Some((n, f)),
-                        Some(&sidecar),
-                    )
-                })
-                .collect();
-            ("all findings", ex)
+            ("all findings", Selection::Listed(crate::detect::SUSPECTED))
         };
-        let doc = crate::export::Document {
+        let excerpts = match ex::excerpts(
+            &report,
+            self.size,
+            self.origin,
+            &selection,
+            2,
+            Some(&sidecar),
+        ) {
+            Ok(e) => e,
+            Err(e) => return self.error(e.to_string()),
+        };
+        let doc = crate::report::Document {
             path: self.src.name().to_string(),
-            size: len,
+            size: self.size,
             sha256: sha.clone(),
-            kind: self.kind.map(|k| k.name()).unwrap_or("unknown"),
             origin: self.origin,
-            exported: crate::export::now_rfc3339(),
+            exported: crate::report::now_rfc3339(),
             report: &report,
             data: self.data(),
             excerpts,
             sidecar: Some(&sidecar),
             min: crate::detect::SUSPECTED,
         };
-        let text = crate::export::render(&doc, crate::commands::ExportFormat::Text);
+        let text = ex::render(&doc, ExportFormat::Text);
         let stem = notes::default_path(self.src.name(), &sha)
             .to_string_lossy()
             .replace(".clanscope-notes.json", "");
@@ -605,32 +594,37 @@ impl App {
         let path = self.out_dir.join(name);
         match std::fs::write(&path, text) {
             Ok(()) => self.info(format!("exported {what} to {}", sanitize::path(&path))),
-            Err(e) => self.error(format!(
-                "{}: {}",
-                sanitize::path(&path),
-                crate::io_cause(&e)
-            )),
+            Err(e) => self.error(Error::io(&path, &e).to_string()),
         }
     }
 
     /// Takes in what the background scan and hash found.
     pub fn absorb(&mut self, msg: ScanMsg) {
         match msg {
-            ScanMsg::Batch(mut batch) => {
+            ScanMsg::Findings(mut batch) => {
                 batch.retain(|f| f.start < self.size);
+                let from = self.findings.len();
                 self.findings.extend(batch);
-                crate::detect::sort_findings(&mut self.findings);
-                self.reindex();
+                let long = (from..self.findings.len()).filter(|&i| self.findings[i].len() >= LONG);
+                self.long.extend(long);
+            }
+            ScanMsg::Header(h) => {
+                if h.start < self.size {
+                    self.headers.push(h);
+                }
             }
             ScanMsg::Done(r) => {
-                self.kind = r.kind;
+                self.kind = Some(r.kind);
                 self.findings = r.findings;
+                self.findings.retain(|f| f.start < self.size);
+                self.headers = r.headers;
+                self.headers.retain(|h| h.start < self.size);
                 self.messages = r.messages;
                 self.dropped = r.dropped;
                 self.reindex();
                 self.scan_done = true;
                 self.progress = (self.size, self.size);
-                let n = self.headers().len();
+                let n = self.headers.len();
                 if self.status.is_none() {
                     self.info(format!(
                         "scan done: {n} damaged header(s), {} finding(s); n: next damaged header",
@@ -658,7 +652,7 @@ impl App {
                             let _ = self.save_notes();
                         }
                     }
-                    Err(e) => self.error(e.0),
+                    Err(e) => self.error(e.to_string()),
                 }
             }
         }
@@ -679,6 +673,7 @@ impl App {
             let was = self.size;
             self.size = now;
             self.findings.retain(|f| f.start < now);
+            self.headers.retain(|h| h.start < now);
             self.reindex();
             self.clamp_cursor();
             self.top = self.top.min(self.line_count().saturating_sub(1));
@@ -815,8 +810,8 @@ impl App {
                 self.cursor = self.size.saturating_sub(1);
                 self.follow();
             }
-            Command::NextHeader => self.walk(&self.header_list.clone(), true, "damaged headers"),
-            Command::PrevHeader => self.walk(&self.header_list.clone(), false, "damaged headers"),
+            Command::NextHeader => self.walk_headers(true),
+            Command::PrevHeader => self.walk_headers(false),
             Command::NextFinding => self.walk(&self.visible_findings(), true, "findings"),
             Command::PrevFinding => self.walk(&self.visible_findings(), false, "findings"),
             Command::NextMessage | Command::PrevMessage => {
@@ -875,7 +870,7 @@ impl App {
                 self.show_list = false;
             }
             Command::Click { col, row } => {
-                if let Some(x) = super::render::offset_at(self, col, row) {
+                if let Some(x) = self.offset_at(col, row) {
                     self.cursor = x;
                 }
             }
@@ -885,16 +880,56 @@ impl App {
     }
 }
 
+impl App {
+    /// The file offset under a mouse click, if it hit a byte in the dump.
+    pub fn offset_at(&self, col: u16, row: u16) -> Option<u64> {
+        let a = layout::areas(
+            ratatui::layout::Rect::new(0, 0, self.width, self.height),
+            self.show_list,
+        );
+        if a.too_small
+            || row < a.dump.y
+            || row >= a.dump.y + a.dump.height
+            || col < a.dump.x + layout::GUTTER
+            || col >= a.dump.x + a.dump.width
+        {
+            return None;
+        }
+        let li = self.top + (row - a.dump.y) as u64;
+        if li >= self.line_count() {
+            return None;
+        }
+        let (start, end) = self.line_range(li);
+        let mut addr = Vec::new();
+        self.origin.write_address(
+            start.saturating_sub(self.origin.column(start) as u64),
+            &mut addr,
+        );
+        let lay = LineLayout {
+            addr_width: addr.len(),
+        };
+        let c = (col - a.dump.x - layout::GUTTER) as usize;
+        let first = self.origin.column(start);
+        let pick =
+            (0..16).find(|&k| (c >= lay.hex(k) && c < lay.hex(k) + 3) || c == lay.ascii(k))?;
+        if pick < first {
+            return None;
+        }
+        let x = start + (pick - first) as u64;
+        (x < end).then_some(x)
+    }
+}
+
 fn rank(k: FindingKind) -> u8 {
     match k {
         FindingKind::ConsoleWrite => 0,
-        FindingKind::PlainText => 1,
-        FindingKind::DamagedHeader => 2,
+        FindingKind::CcmHeaderAnomaly => 1,
+        FindingKind::PlainText => 2,
     }
 }
 
 /// Parses hex bytes typed by the examiner: `0D 0A`, `0d0a`, `0D-0A`.
-pub fn parse_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
+pub fn parse_hex_bytes(s: &str) -> Result<Vec<u8>, Error> {
     let digits: String = s
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-' && *c != ',')
@@ -904,10 +939,10 @@ pub fn parse_hex_bytes(s: &str) -> Result<Vec<u8>, String> {
         || !digits.len().is_multiple_of(2)
         || !digits.bytes().all(|c| c.is_ascii_hexdigit())
     {
-        return Err(format!(
+        return Err(Error::Usage(format!(
             "not hex bytes: '{}' (write e.g. 0D 0A 45)",
             sanitize::line(s)
-        ));
+        )));
     }
     Ok((0..digits.len())
         .step_by(2)

@@ -1,0 +1,173 @@
+//! clap's view of the command line: every subcommand, option and its help text.
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A read-only hex inspector for Lotus cc:Mail post office files: finds console output of
+/// IMPORT/EXPORT written into message headers (KB Q179072) and shows it DEBUG-style.
+///
+/// With no PATH, opens the bundled demo post office (generated, not real data). With a file,
+/// opens the inspector on it; with a folder, a file picker. Examined files are only ever opened
+/// read-only.
+#[derive(Parser)]
+#[command(
+    name = "clanscope",
+    version,
+    args_conflicts_with_subcommands = true,
+    propagate_version = true
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// The clap command, for completions and tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+#[derive(clap::Args, Clone)]
+pub(crate) struct ViewArgs {
+    /// Address of file offset 0, SEG:OFF in hex (`0AFA:0100` reproduces `DEBUG FILE` at CS=0AFA).
+    #[arg(long, value_name = "SEG:OFF")]
+    pub origin: Option<String>,
+    /// Signature file replacing the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub signatures: Option<PathBuf>,
+    /// Sidecar file for notes and bookmarks (default: in the current folder, named after the file).
+    #[arg(long, value_name = "FILE")]
+    pub notes: Option<PathBuf>,
+    /// File or folder to inspect; none opens the bundled demo.
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Open the interactive inspector on a file (or a file picker on a folder).
+    View(ViewArgs),
+    /// Print a DEBUG-style dump: `0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 ...   ....Expo...`.
+    Dump(DumpArgs),
+    /// Turn dump text (DEBUG, clanscope, xxd, hexdump -C, mangled by mail or web) back into bytes.
+    Undump(UndumpArgs),
+    /// Scan files and folders for console writes, plain text and damaged headers.
+    Scan(ScanArgs),
+    /// Export an annotated dump of findings or a range: text (parses back with undump), html, json.
+    Export(ExportArgs),
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormatArg {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormatArg {
+    Text,
+    Html,
+    Json,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct DumpArgs {
+    /// Address of file offset 0, SEG:OFF in hex.
+    #[arg(long, value_name = "SEG:OFF")]
+    pub origin: Option<String>,
+    /// First byte: SEG:OFF, 0x3E00, 3E00h, decimal or a percentage (50%).
+    #[arg(long, value_name = "ADDR")]
+    pub from: Option<String>,
+    /// Number of bytes (decimal, 0x80, 80h; K/M/G suffixes).
+    #[arg(long, value_name = "N", conflicts_with = "to")]
+    pub length: Option<String>,
+    /// Last byte to dump (inclusive, as DEBUG's `d START END`).
+    #[arg(long, value_name = "ADDR")]
+    pub to: Option<String>,
+    /// Squeeze runs of identical lines into `*` (the default).
+    #[arg(long, overrides_with = "no_squeeze")]
+    pub squeeze: bool,
+    /// Print every line.
+    #[arg(long)]
+    pub no_squeeze: bool,
+    /// Colour bytes by class: auto (terminal and no NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+    pub file: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct UndumpArgs {
+    /// Write the bytes here (default: standard output, never a terminal).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Also write one file per block into DIR, named by start address.
+    #[arg(long, value_name = "DIR")]
+    pub split: Option<PathBuf>,
+    /// Treat warnings (ASCII mismatches, gaps) as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// The dump text (`-` for standard input).
+    pub dump_text: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ScanArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ScanFormatArg,
+    /// List findings from this confidence up (default 0.5).
+    #[arg(long, value_name = "X")]
+    pub min_confidence: Option<f32>,
+    /// List every finding, weak ones included.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_name = "SEG:OFF")]
+    pub origin: Option<String>,
+    /// Signature file replacing the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub signatures: Option<PathBuf>,
+    /// Files and folders (folders are walked recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ExportArgs {
+    /// Output file; the format follows its extension unless --format is given. Default: stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormatArg>,
+    /// Dump lines shown before and after each finding.
+    #[arg(long, default_value_t = 2, value_name = "LINES")]
+    pub context: u64,
+    /// Export only finding N (1-based, as numbered by scan and the inspector); repeatable.
+    #[arg(long, value_name = "N")]
+    pub finding: Vec<u32>,
+    /// Export this range instead of findings (with --length).
+    #[arg(long, value_name = "ADDR", requires = "length")]
+    pub from: Option<String>,
+    #[arg(long, value_name = "N", requires = "from")]
+    pub length: Option<String>,
+    #[arg(long, value_name = "SEG:OFF")]
+    pub origin: Option<String>,
+    /// Sidecar notes file (default: beside the current folder, named after the file).
+    #[arg(long, value_name = "NOTES")]
+    pub notes: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    pub signatures: Option<PathBuf>,
+    /// Include weak findings (confidence below 0.5).
+    #[arg(long)]
+    pub all: bool,
+    pub file: PathBuf,
+}

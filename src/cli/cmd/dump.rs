@@ -1,0 +1,45 @@
+//! `clanscope dump`: a DEBUG-style dump of a file or a range of it.
+
+use crate::address;
+use crate::cli::args::{ColorArg, DumpArgs};
+use crate::cli::{origin, out};
+use crate::dump::Printer;
+use crate::source::Source;
+use crate::Error;
+use std::io::IsTerminal;
+
+pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
+    let origin = origin(&a.origin)?;
+    let src = Source::open(&a.file)?;
+    if src.is_empty() {
+        if a.from.is_some() || a.to.is_some() {
+            return Err(Error::file(
+                &a.file,
+                "the file is empty: there is no address to dump from",
+            ));
+        }
+        eprintln!("clanscope: {}: empty file (0 bytes)", src.name());
+        return Ok(0);
+    }
+    let len = src.current_len().min(src.len());
+    let (start, end) = address::resolve_range(
+        a.from.as_deref(),
+        a.length.as_deref(),
+        a.to.as_deref(),
+        origin,
+        len,
+    )
+    .map_err(|e| e.in_file(&a.file))?;
+    let stdout = std::io::stdout();
+    let color = match a.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    src.advise_sequential();
+    let printer = Printer::new(origin).squeeze(!a.no_squeeze).color(color);
+    out::result(printer.write_range(&src, start, end, stdout.lock()))?;
+    Ok(0)
+}

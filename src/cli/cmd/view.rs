@@ -1,0 +1,23 @@
+//! `clanscope [PATH]` and `clanscope view PATH`: the inspector on a file, a folder or the demo.
+
+use crate::address::Origin;
+use crate::cli::args::ViewArgs;
+use crate::cli::engine;
+use crate::tui::{self, Target, ViewConfig};
+use crate::Error;
+
+pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
+    let target = match a.path {
+        None => Target::Demo,
+        Some(p) if p.is_dir() => Target::Folder(p),
+        Some(p) => Target::File(p),
+    };
+    let config = ViewConfig {
+        origin: a.origin.as_deref().map(Origin::parse).transpose()?,
+        engine: engine(&a.signatures)?,
+        notes: a.notes,
+        target,
+    };
+    tui::run(config)?;
+    Ok(0)
+}

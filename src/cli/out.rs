@@ -1,0 +1,20 @@
+//! Standard output for the commands: a closed pipe (`| head`) ends a command quietly.
+
+use crate::Error;
+use std::io::Write;
+
+/// Maps a write result: a broken pipe is not an error.
+pub(crate) fn result(r: std::io::Result<()>) -> Result<(), Error> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("standard output", &e)),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// Writes all of `bytes` to standard output.
+pub(crate) fn write(bytes: &[u8]) -> Result<(), Error> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    result(lock.write_all(bytes).and_then(|()| lock.flush()))
+}

@@ -1,0 +1,336 @@
+//! The engine: classifies a file, then reads it the way its kind asks (binary data in chunks on
+//! worker threads, the .CCM text format whole) and delivers findings to a sink in file order,
+//! each one final when delivered: numbered, with its confidence and its damaged header. Chunk
+//! results that arrive early wait in a small reorder window; workers never run far ahead.
+
+use super::{
+    ccm, classify, console, signatures::SignatureSet, Control, DamagedHeader, Finding, FindingKind,
+    Method, Report, Sink, CHUNK, HEADER_GAP, MAX_FINDINGS,
+};
+use crate::source::Bytes;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+
+/// The engine: a signature set and how many worker threads to use.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    signatures: SignatureSet,
+    threads: usize,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new(SignatureSet::builtin())
+    }
+}
+
+impl Engine {
+    /// An engine using all cores.
+    pub fn new(signatures: SignatureSet) -> Engine {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        Engine {
+            signatures,
+            threads,
+        }
+    }
+
+    /// The same engine with `n` worker threads per file (at least one).
+    pub fn with_threads(mut self, n: usize) -> Engine {
+        self.threads = n.max(1);
+        self
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    pub fn signatures(&self) -> &SignatureSet {
+        &self.signatures
+    }
+
+    /// Scans `input` (named `name` for classification) and returns the report.
+    pub fn scan(&self, input: &(impl Bytes + ?Sized), name: &Path, ctl: &Control) -> Report {
+        self.scan_into(input, name, ctl, &mut ())
+    }
+
+    /// Scans `input`, delivering each finding and damaged header to `sink` as it becomes final,
+    /// in file order. The report returned holds exactly what the sink received.
+    pub fn scan_into(
+        &self,
+        input: &(impl Bytes + ?Sized),
+        name: &Path,
+        ctl: &Control,
+        sink: &mut dyn Sink,
+    ) -> Report {
+        let all = input.bytes();
+        let now = (input.current_len() as usize).min(all.len());
+        let data = &all[..now];
+        ctl.set_total(data.len() as u64);
+        let (kind, method) = classify(name, data);
+        let mut out = Output::new(Report::new(kind), sink);
+        out.report.shrank_to = (now < all.len()).then_some(now as u64);
+        match method {
+            Method::Text => {}
+            Method::Ccm => {
+                let (messages, findings, headers) = ccm::analyze(data, &self.signatures);
+                out.report.messages = messages;
+                for f in findings {
+                    out.finding_numbered(f);
+                }
+                for h in headers {
+                    out.header(h);
+                }
+            }
+            Method::Binary => {
+                let store = kind.is_store();
+                let shrank = self.scan_binary(input, data, ctl, store, &mut out);
+                out.report.shrank_to = out.report.shrank_to.or(shrank);
+                out.close_header();
+            }
+        }
+        out.report.cancelled |= ctl.is_cancelled();
+        ctl.set_done(data.len() as u64);
+        out.report
+    }
+
+    /// Binary data: chunks on worker threads, delivered in order. Returns the size the file
+    /// shrank to, if it did.
+    fn scan_binary(
+        &self,
+        input: &(impl Bytes + ?Sized),
+        data: &[u8],
+        ctl: &Control,
+        store: bool,
+        out: &mut Output<'_>,
+    ) -> Option<u64> {
+        let chunks = data.len().div_ceil(CHUNK);
+        let threads = self.threads.clamp(1, chunks.max(1));
+        let window = 4 * threads;
+        let next = AtomicU64::new(0);
+        let delivered = AtomicU64::new(0);
+        let stop = AtomicBool::new(false);
+        let shrank = AtomicU64::new(u64::MAX);
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::channel::<(usize, Vec<Finding>)>();
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, delivered, stop, shrank) = (&next, &delivered, &stop, &shrank);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    if i >= chunks || stop.load(Ordering::Relaxed) || ctl.is_cancelled() {
+                        break;
+                    }
+                    // Bounded memory: stay within a window of the delivery.
+                    while i as u64 >= delivered.load(Ordering::Relaxed) + window as u64
+                        && !stop.load(Ordering::Relaxed)
+                        && !ctl.is_cancelled()
+                    {
+                        std::thread::sleep(std::time::Duration::from_micros(50));
+                    }
+                    let found = self.scan_chunk(input, data, i, store, shrank);
+                    let Some(found) = found else { break };
+                    if tx.send((i, found)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            let mut pending: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
+            for (i, found) in rx {
+                pending.insert(i, found);
+                while let Some(found) =
+                    pending.remove(&(delivered.load(Ordering::Relaxed) as usize))
+                {
+                    let i = delivered.fetch_add(1, Ordering::Relaxed) as usize;
+                    ctl.add_done(CHUNK.min(data.len() - i * CHUNK) as u64);
+                    for f in found {
+                        if !out.finding(f) {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                }
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+        });
+        let shrank = shrank.into_inner();
+        (shrank != u64::MAX).then_some(shrank)
+    }
+
+    /// One chunk's findings, or `None` when the file shrank below the chunk.
+    fn scan_chunk(
+        &self,
+        input: &(impl Bytes + ?Sized),
+        data: &[u8],
+        i: usize,
+        store: bool,
+        shrank: &AtomicU64,
+    ) -> Option<Vec<Finding>> {
+        let from = i * CHUNK;
+        let to = (from + CHUNK).min(data.len());
+        let now = input.current_len();
+        if now < to as u64 {
+            shrank.fetch_min(now, Ordering::Relaxed);
+            return None;
+        }
+        let mut found = Vec::new();
+        // Holes in a sparse file hold only zeros: no text there.
+        let hole = input.next_data(from as u64).is_none_or(|d| d >= to as u64);
+        if !hole {
+            console::find_runs(data, from, to, |s, e| {
+                found.extend(console::analyze_run(data, s, e, store, &self.signatures));
+            });
+        }
+        input.release(from as u64, to as u64);
+        Some(found)
+    }
+}
+
+/// Where findings go as they become final: numbered, grouped under damaged headers, kept in the
+/// report up to the cap, and handed to the sink.
+struct Output<'a> {
+    report: Report,
+    sink: &'a mut dyn Sink,
+    open: Option<DamagedHeader>,
+    stopped: bool,
+}
+
+impl<'a> Output<'a> {
+    fn new(report: Report, sink: &'a mut dyn Sink) -> Output<'a> {
+        Output {
+            report,
+            sink,
+            open: None,
+            stopped: false,
+        }
+    }
+
+    /// A finding of a binary store: numbered and grouped here. Returns false once the sink
+    /// asked to stop.
+    fn finding(&mut self, mut f: Finding) -> bool {
+        if self.stopped {
+            return false;
+        }
+        if self.report.findings.len() >= MAX_FINDINGS {
+            self.report.dropped += 1;
+            return true;
+        }
+        f.id = self.report.findings.len() as u32 + 1;
+        if f.kind == FindingKind::ConsoleWrite && f.suspected() {
+            if self
+                .open
+                .as_ref()
+                .is_some_and(|h| f.start > h.end + HEADER_GAP)
+            {
+                self.close_header();
+            }
+            let id = self.report.headers.len() as u32 + 1;
+            let h = self.open.get_or_insert_with(|| DamagedHeader {
+                id,
+                start: f.start,
+                end: f.end,
+                confidence: f.confidence,
+                writes: Vec::new(),
+                anomalies: Vec::new(),
+                message: None,
+                missing_keyword: false,
+            });
+            h.end = h.end.max(f.end);
+            h.confidence = h.confidence.max(f.confidence);
+            h.writes.push(f.id);
+            f.header = Some(h.id);
+        }
+        self.deliver(f)
+    }
+
+    /// A finding already numbered and grouped (the .CCM parser does its own).
+    fn finding_numbered(&mut self, f: Finding) -> bool {
+        if self.report.findings.len() >= MAX_FINDINGS {
+            self.report.dropped += 1;
+            return true;
+        }
+        self.deliver(f)
+    }
+
+    fn deliver(&mut self, f: Finding) -> bool {
+        if !self.stopped && !self.sink.finding(&f) {
+            self.stopped = true;
+        }
+        self.report.findings.push(f);
+        !self.stopped
+    }
+
+    /// The open header of a binary store is complete: hand it over.
+    fn close_header(&mut self) {
+        if let Some(h) = self.open.take() {
+            self.header(h);
+        }
+    }
+
+    fn header(&mut self, h: DamagedHeader) {
+        if !self.stopped && !self.sink.header(&h) {
+            self.stopped = true;
+        }
+        self.report.headers.push(h);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::Collect;
+
+    #[test]
+    fn seams_and_threads_give_the_same_answer() {
+        let w = b"\r\n\r\nExporting messages in mailbox \"a\" to file EXPORT\\MSG0001.CCM\r\n";
+        let mut d = vec![0x90u8; 3 * CHUNK];
+        let at = [0, CHUNK - 30, 2 * CHUNK - 3, 3 * CHUNK - w.len()];
+        for a in at {
+            d[a..a + w.len()].copy_from_slice(w);
+        }
+        let one =
+            Engine::default()
+                .with_threads(1)
+                .scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        let mut streamed = Collect::default();
+        let two = Engine::default().with_threads(2).scan_into(
+            &d[..],
+            Path::new("CLANDATA"),
+            &Control::new(),
+            &mut streamed,
+        );
+        assert_eq!(one.findings, two.findings);
+        assert_eq!(streamed.findings, two.findings);
+        assert_eq!(streamed.headers, two.headers);
+        let cw: Vec<(u64, u64)> = one
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::ConsoleWrite)
+            .map(|f| (f.start, f.end))
+            .collect();
+        let want: Vec<(u64, u64)> = at
+            .iter()
+            .map(|&a| (a as u64, (a + w.len()) as u64))
+            .collect();
+        assert_eq!(cw, want);
+        assert_eq!(one.damaged(0.5), 4);
+        for (i, f) in one.findings.iter().enumerate() {
+            assert_eq!(f.id as usize, i + 1);
+            assert_eq!(one.header(f.header.unwrap()).unwrap().writes, vec![f.id]);
+        }
+    }
+
+    #[test]
+    fn cancel_stops_early() {
+        let d = vec![0x90u8; 8 * CHUNK];
+        let ctl = Control::new();
+        ctl.cancel();
+        let r = Engine::default().scan(&d[..], Path::new("CLANDATA"), &ctl);
+        assert!(r.cancelled);
+    }
+}

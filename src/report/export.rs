@@ -1,0 +1,303 @@
+//! Building an export: which excerpts a request asks for (one per damaged header with its
+//! writes marked inside, one per finding outside any header, or one range), the scan and hash
+//! of the file in one pass, and rendering in the chosen format.
+
+use super::{overlay, Document, Excerpt, Mark, Subject, MAX_EXCERPT_LINES};
+use crate::address::Origin;
+use crate::detect::{Control, Engine, Finding, Report};
+use crate::dump::Overlay;
+use crate::notes::{self, Sidecar};
+use crate::source::Source;
+use crate::Error;
+use std::path::Path;
+
+/// The formats of `export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Text,
+    Html,
+    Json,
+}
+
+impl ExportFormat {
+    /// The format a file name's extension asks for (text unless `.html`/`.htm`/`.json`).
+    pub fn from_path(p: &Path) -> ExportFormat {
+        match p
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("html") | Some("htm") => ExportFormat::Html,
+            Some("json") => ExportFormat::Json,
+            _ => ExportFormat::Text,
+        }
+    }
+}
+
+/// What to export.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    /// Every damaged header and finding at this confidence or more.
+    Listed(f32),
+    /// These findings (ids), each with its damaged header if it has one.
+    Findings(Vec<u32>),
+    /// The byte range `[start, end)`.
+    Range(u64, u64),
+}
+
+/// Scans `src` and hashes it in one pass over the bytes (the hash on its own thread).
+pub fn scan_and_hash(engine: &Engine, src: &Source, name: &Path) -> (Report, String) {
+    std::thread::scope(|s| {
+        let h = s.spawn(|| notes::sha256_source(src, &|| false).expect("not cancelled"));
+        let r = engine.scan(src, name, &Control::new());
+        (r, h.join().expect("hash thread"))
+    })
+}
+
+/// The excerpts `selection` asks for, with `context` lines before and after each.
+pub fn excerpts<'a>(
+    report: &'a Report,
+    len: u64,
+    origin: Origin,
+    selection: &Selection,
+    context: u64,
+    sidecar: Option<&'a Sidecar>,
+) -> Result<Vec<Excerpt<'a>>, Error> {
+    let chosen: Vec<&Finding> = match selection {
+        Selection::Range(s, e) => {
+            return Ok(vec![range_excerpt(origin, len, (*s, *e), context, sidecar)]);
+        }
+        Selection::Listed(min) => super::listed(report, *min).collect(),
+        Selection::Findings(ids) => ids
+            .iter()
+            .map(|&id| {
+                report.finding(id).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "there is no finding {id}: the file has {} finding(s)",
+                        report.findings.len()
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let min = match selection {
+        Selection::Listed(m) => *m,
+        _ => 0.0,
+    };
+    let mut out: Vec<Excerpt<'a>> = Vec::new();
+    let mut done_headers = Vec::new();
+    for f in chosen {
+        match f.header.and_then(|id| report.header(id)) {
+            Some(h) if !done_headers.contains(&h.id) => {
+                done_headers.push(h.id);
+                let writes: Vec<&Finding> = h
+                    .writes
+                    .iter()
+                    .chain(&h.anomalies)
+                    .filter_map(|&id| report.finding(id))
+                    .filter(|w| w.confidence >= min)
+                    .collect();
+                out.push(subject_excerpt(
+                    origin,
+                    len,
+                    Subject::Header(h),
+                    writes,
+                    context,
+                    sidecar,
+                ));
+            }
+            Some(_) => {}
+            None => out.push(subject_excerpt(
+                origin,
+                len,
+                Subject::Finding(f),
+                vec![f],
+                context,
+                sidecar,
+            )),
+        }
+    }
+    // Headers with no listed write (a .CCM header that lost its `Message:` line).
+    if let Selection::Listed(min) = selection {
+        for h in super::listed_headers(report, *min).filter(|h| !done_headers.contains(&h.id)) {
+            out.push(subject_excerpt(
+                origin,
+                len,
+                Subject::Header(h),
+                Vec::new(),
+                context,
+                sidecar,
+            ));
+        }
+        out.sort_by_key(|e| e.start);
+    }
+    Ok(out)
+}
+
+fn subject_excerpt<'a>(
+    origin: Origin,
+    len: u64,
+    subject: Subject<'a>,
+    findings: Vec<&'a Finding>,
+    context: u64,
+    sidecar: Option<&'a Sidecar>,
+) -> Excerpt<'a> {
+    let (start, end) = match subject {
+        Subject::Header(h) => (h.start, h.end),
+        Subject::Finding(f) => (f.start, f.end),
+        Subject::Range => unreachable!("ranges are built by range_excerpt"),
+    };
+    let mut marks = Vec::new();
+    if let Subject::Header(h) = subject {
+        marks.push(Mark {
+            start,
+            end,
+            overlay: overlay::of_header(h),
+            finding: None,
+        });
+    }
+    marks.extend(findings.iter().map(|f| Mark {
+        start: f.start,
+        end: f.end,
+        overlay: overlay::of_finding(f),
+        finding: Some(f.id),
+    }));
+    frame(
+        origin,
+        len,
+        subject,
+        (start, end),
+        marks,
+        findings,
+        context,
+        sidecar,
+    )
+}
+
+fn range_excerpt<'a>(
+    origin: Origin,
+    len: u64,
+    (start, end): (u64, u64),
+    context: u64,
+    sidecar: Option<&'a Sidecar>,
+) -> Excerpt<'a> {
+    let marks = vec![Mark {
+        start,
+        end,
+        overlay: Overlay::Range,
+        finding: None,
+    }];
+    frame(
+        origin,
+        len,
+        Subject::Range,
+        (start, end),
+        marks,
+        Vec::new(),
+        context,
+        sidecar,
+    )
+}
+
+/// Places an excerpt: the lines shown around `[start, end)`, cut after
+/// [`MAX_EXCERPT_LINES`] lines.
+#[allow(clippy::too_many_arguments)]
+fn frame<'a>(
+    origin: Origin,
+    len: u64,
+    subject: Subject<'a>,
+    (start, end): (u64, u64),
+    marks: Vec<Mark>,
+    findings: Vec<&'a Finding>,
+    context: u64,
+    sidecar: Option<&'a Sidecar>,
+) -> Excerpt<'a> {
+    let line_of = |x: u64| x - origin.column(x) as u64;
+    let from = line_of(start).saturating_sub(context.saturating_mul(16));
+    let shown_end = end.min(start.saturating_add(MAX_EXCERPT_LINES * 16));
+    let last_line = line_of(shown_end.saturating_sub(1).max(start));
+    let to = last_line
+        .saturating_add(context.saturating_add(1).saturating_mul(16))
+        .min(len);
+    let notes = sidecar
+        .map(|s| s.notes_in(start, end).collect())
+        .unwrap_or_default();
+    Excerpt {
+        subject,
+        start,
+        end,
+        marks,
+        findings,
+        from,
+        to,
+        cut: end - shown_end,
+        notes,
+    }
+}
+
+/// Renders a document.
+pub fn render(doc: &Document<'_>, format: ExportFormat) -> String {
+    match format {
+        ExportFormat::Text => super::text::render(doc),
+        ExportFormat::Html => super::html::render(doc),
+        ExportFormat::Json => super::json::to_string(&json_doc(doc)),
+    }
+}
+
+fn json_doc(doc: &Document<'_>) -> serde_json::Value {
+    use serde_json::json;
+    let r = doc.report;
+    let excerpts: Vec<serde_json::Value> = doc
+        .excerpts
+        .iter()
+        .map(|e| {
+            json!({
+                "subject": match e.subject {
+                    Subject::Header(h) => json!({"header": h.id}),
+                    Subject::Finding(f) => json!({"finding": f.id}),
+                    Subject::Range => json!("range"),
+                },
+                "findings": e.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+                "start": e.from,
+                "end": e.to,
+                "address": doc.origin.address(e.from).to_string(),
+                "mark_start": e.start,
+                "mark_end": e.shown_end(),
+                "cut": e.cut,
+                "bytes": hex(&doc.data[e.from as usize..e.to as usize]),
+                "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "text": n.text, "source": n.source})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let a = super::Affected::of(super::listed(r, doc.min));
+    let mut file = json!({
+        "path": doc.path,
+        "size": doc.size,
+        "sha256": doc.sha256,
+        "kind": r.kind.name(),
+        "origin": doc.origin.to_string(),
+        "findings": super::listed(r, doc.min).map(|f| super::json::finding(f, doc.origin, doc.data)).collect::<Vec<_>>(),
+    });
+    for (k, v) in super::json::file_tail(r, doc.origin, doc.min) {
+        file[k] = v;
+    }
+    file["excerpts"] = json!(excerpts);
+    file["notes"] = json!(doc.sidecar.map(|s| s.notes.clone()).unwrap_or_default());
+    json!({
+        "tool": "clanscope",
+        "version": crate::VERSION,
+        "exported": doc.exported,
+        "min_confidence": super::json::confidence(doc.min),
+        "files": [file],
+        "mailboxes": a.mailboxes,
+        "ccm_files": a.files,
+    })
+}
+
+fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}

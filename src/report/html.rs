@@ -1,0 +1,309 @@
+//! The HTML export: one self-contained file (inline CSS, no scripts, no external resources):
+//! the summary, a findings table linking to each excerpt, and the excerpts drawn with the
+//! inspector's byte-class colours and the finding's overlay. Overlay spans carry `data-o`, the
+//! file offset of their first byte, so a reader (or a test) can check exactly what is marked.
+
+use super::{Document, Excerpt, Subject};
+use crate::dump::format::{lines, ASCII, CLASS, HEX};
+use crate::dump::{ByteClass, Overlay};
+use crate::sanitize;
+
+pub fn escape(s: &str) -> String {
+    let s = sanitize::line(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:1.5em;color:#222;background:#fff}\
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}\
+pre.dump{font-family:monospace;background:#111;color:#ddd;padding:.6em;line-height:1.3;overflow-x:auto}\
+.addr{color:#ddd}.gut{color:#f55;font-weight:bold}\
+.legend span{padding:0 .4em;margin-right:.5em;font-family:monospace}code{font-family:monospace}section{margin-top:2em}";
+
+/// The style sheet: the fixed rules, then the palette's byte classes and overlays.
+fn style() -> String {
+    let mut s = String::from(STYLE);
+    for c in ByteClass::ALL {
+        s.push_str(&format!(".{}{{color:{}}}", c.css(), c.rgb().css()));
+    }
+    for o in Overlay::ALL {
+        s.push_str(&format!(
+            ".{0}{{background:{1};color:{2}}}.{0} span{{color:{2}}}",
+            o.css(),
+            o.bg().css(),
+            o.fg().css()
+        ));
+    }
+    s
+}
+
+pub fn render(doc: &Document<'_>) -> String {
+    let mut o = String::with_capacity(64 * 1024);
+    o.push_str(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clanscope: ",
+    );
+    o.push_str(&escape(&doc.path));
+    o.push_str("</title><style>");
+    o.push_str(&style());
+    o.push_str(
+        "</style></head><body>\n<h1>clanscope annotated dump</h1>\n<table class=\"meta\">\n",
+    );
+    for (k, v) in doc.header_lines() {
+        o.push_str(&format!(
+            "<tr><th>{}</th><td><code>{}</code></td></tr>\n",
+            escape(&k),
+            escape(&v)
+        ));
+    }
+    o.push_str("</table>\n<h2>Summary</h2>\n<table class=\"summary\">\n");
+    for (k, v) in doc.summary_lines() {
+        o.push_str(&format!(
+            "<tr><th>{}</th><td>{}</td></tr>\n",
+            escape(&k),
+            escape(&v)
+        ));
+    }
+    o.push_str("</table>\n<p class=\"legend\">Bytes: ");
+    for c in ByteClass::ALL {
+        o.push_str(&format!(
+            "<span class=\"{}\" style=\"background:#111\">{}</span>",
+            c.css(),
+            escape(c.name())
+        ));
+    }
+    o.push_str(" Overlays: ");
+    for ov in [
+        Overlay::Write,
+        Overlay::Header,
+        Overlay::Weak,
+        Overlay::Range,
+    ] {
+        o.push_str(&format!(
+            "<span class=\"{}\">{}</span>",
+            ov.css(),
+            escape(ov.name())
+        ));
+    }
+    o.push_str("<span class=\"gut\">&gt;</span>line holds marked bytes</p>\n");
+    findings_table(&mut o, doc);
+    for e in &doc.excerpts {
+        excerpt(&mut o, doc, e);
+    }
+    o.push_str("</body></html>\n");
+    o
+}
+
+/// The table of every excerpt's subject and the findings inside, each linking to its excerpt.
+fn findings_table(o: &mut String, doc: &Document<'_>) {
+    o.push_str("<h2>Findings</h2>\n<table class=\"findings\"><tr><th>#</th><th>Kind</th><th>Confidence</th><th>Address</th><th>Offset</th><th>Length</th><th>Mailbox</th><th>File</th><th>Text</th></tr>\n");
+    for e in &doc.excerpts {
+        let id = e.anchor();
+        let (label, kind, conf) = match e.subject {
+            Subject::Header(h) => (
+                format!("H{}", h.id),
+                "damaged-header",
+                format!("{:.2}", h.confidence),
+            ),
+            Subject::Finding(f) => (
+                format!("#{}", f.id),
+                f.kind.name(),
+                format!("{:.2}", f.confidence),
+            ),
+            Subject::Range => ("-".to_string(), "range", String::new()),
+        };
+        o.push_str(&format!(
+            "<tr><td><a href=\"#{id}\">{label}</a></td><td>{kind}</td><td>{conf}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td></td><td></td><td></td></tr>\n",
+            doc.origin.address(e.start),
+            e.start,
+            e.end - e.start,
+        ));
+        for f in e
+            .findings
+            .iter()
+            .filter(|_| matches!(e.subject, Subject::Header(_)))
+            .chain(
+                e.findings
+                    .iter()
+                    .filter(|_| matches!(e.subject, Subject::Finding(_))),
+            )
+        {
+            o.push_str(&format!(
+                "<tr><td><a href=\"#{id}\">#{}</a></td><td>{}</td><td>{:.2}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>\n",
+                f.id,
+                f.kind.name(),
+                f.confidence,
+                doc.origin.address(f.start),
+                f.start,
+                f.len(),
+                escape(f.mailbox.as_deref().unwrap_or("")),
+                escape(f.file.as_deref().unwrap_or("")),
+                escape(&super::clip(&f.text(doc.data), 120))
+            ));
+        }
+    }
+    o.push_str("</table>\n");
+}
+
+fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
+    let heading = super::text::heading(doc, e);
+    let mut parts = heading.lines();
+    o.push_str(&format!(
+        "<section id=\"{}\"><h3>{}</h3>\n<dl>",
+        e.anchor(),
+        escape(parts.next().unwrap_or(""))
+    ));
+    for p in parts {
+        if let Some((k, v)) = p.trim().split_once(':') {
+            o.push_str(&format!(
+                "<dt>{}</dt><dd><code>{}</code></dd>",
+                escape(k),
+                escape(v.trim())
+            ));
+        }
+    }
+    for f in &e.findings {
+        if matches!(e.subject, Subject::Header(_)) {
+            o.push_str(&format!(
+                "<dt>Write #{}</dt><dd>{}, confidence {:.2}, <code>{}</code></dd>",
+                f.id,
+                f.kind.name(),
+                f.confidence,
+                escape(&super::text::range_words(doc, f.start, f.end))
+            ));
+        }
+        let text = f.text(doc.data);
+        let why = f.why();
+        for (k, v) in [
+            ("Mailbox", f.mailbox.as_deref()),
+            ("File", f.file.as_deref()),
+            ("Why", Some(why.as_str())),
+            ("Text", Some(text.as_str())),
+        ] {
+            if let Some(v) = v {
+                o.push_str(&format!("<dt>{k}</dt><dd><code>{}</code></dd>", escape(v)));
+            }
+        }
+    }
+    for n in &e.notes {
+        o.push_str(&format!("<dt>Note</dt><dd>{}</dd>", escape(&n.text)));
+    }
+    o.push_str("</dl>\n<pre class=\"dump\">");
+    for line in lines(doc.data, doc.origin, e.from, e.to) {
+        dump_line(o, doc, e, &line);
+    }
+    o.push_str("</pre>");
+    if e.cut > 0 {
+        o.push_str(&format!("<p>{} more bytes are not shown.</p>", e.cut));
+    }
+    o.push_str("</section>\n");
+}
+
+/// One dump line: gutter, address, hex area and ASCII column, each byte in its class colour and
+/// runs of bytes under one overlay in one span carrying `data-o` (the offset of its first byte).
+fn dump_line(
+    o: &mut String,
+    doc: &Document<'_>,
+    e: &Excerpt<'_>,
+    line: &crate::dump::format::Line<'_>,
+) {
+    let ovs: Vec<Option<Overlay>> = (0..line.bytes.len())
+        .map(|i| e.overlay_at(line.start + i as u64))
+        .collect();
+    o.push_str(if ovs.iter().any(Option::is_some) {
+        "<span class=\"gut\">&gt;</span> "
+    } else {
+        "  "
+    });
+    let mut addr = Vec::new();
+    doc.origin.write_line_address(line.start, &mut addr);
+    o.push_str(&format!(
+        "<span class=\"addr\">{}</span>  ",
+        String::from_utf8(addr).expect("ASCII")
+    ));
+    let mut open: Option<Overlay> = None;
+    for col in 0..16 {
+        let i = col as isize - line.first_col as isize;
+        let byte = (i >= 0 && (i as usize) < line.bytes.len()).then_some(i as usize);
+        let ov = byte.and_then(|i| ovs[i]);
+        if col > 0 {
+            if open.is_some() && open != ov {
+                o.push_str("</span>");
+                open = None;
+            }
+            let dash = col == 8 && byte.is_some();
+            o.push_str(if dash { "-" } else { " " });
+        }
+        let Some(i) = byte else {
+            o.push_str("  ");
+            continue;
+        };
+        if ov != open {
+            if open.is_some() {
+                o.push_str("</span>");
+            }
+            if let Some(v) = ov {
+                o.push_str(&format!(
+                    "<span class=\"ov {}\" data-part=\"hex\" data-o=\"{}\">",
+                    v.css(),
+                    line.start + i as u64
+                ));
+            }
+            open = ov;
+        }
+        let b = line.bytes[i];
+        let h = HEX[b as usize];
+        o.push_str(&format!(
+            "<span class=\"{}\">{}{}</span>",
+            CLASS[b as usize].css(),
+            h[0] as char,
+            h[1] as char
+        ));
+    }
+    if open.take().is_some() {
+        o.push_str("</span>");
+    }
+    o.push_str("   ");
+    for _ in 0..line.first_col {
+        o.push(' ');
+    }
+    for (i, &b) in line.bytes.iter().enumerate() {
+        if ovs[i] != open {
+            if open.is_some() {
+                o.push_str("</span>");
+            }
+            if let Some(v) = ovs[i] {
+                o.push_str(&format!(
+                    "<span class=\"ov {}\" data-part=\"ascii\" data-o=\"{}\">",
+                    v.css(),
+                    line.start + i as u64
+                ));
+            }
+            open = ovs[i];
+        }
+        let ch = ASCII[b as usize] as char;
+        let text = match ch {
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '&' => "&amp;".to_string(),
+            c => c.to_string(),
+        };
+        o.push_str(&format!(
+            "<span class=\"{}\">{text}</span>",
+            CLASS[b as usize].css()
+        ));
+    }
+    if open.is_some() {
+        o.push_str("</span>");
+    }
+    o.push('\n');
+}

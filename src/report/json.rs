@@ -1,0 +1,117 @@
+//! JSON: the shapes of findings, damaged headers, messages and errors shared by `scan` and
+//! `export`, and the one writer every JSON output goes through.
+
+use crate::address::Origin;
+use crate::detect::{ccm::Message, DamagedHeader, Finding, Report};
+use crate::Error;
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// A confidence as JSON: the two decimals it has, without binary noise (0.99, not
+/// 0.9900000095367432).
+pub fn confidence(c: f32) -> Value {
+    json!(format!("{c:.2}").parse::<f64>().unwrap_or(0.0))
+}
+
+/// One finding (`data`: the file's bytes, for the text).
+pub fn finding(f: &Finding, origin: Origin, data: &[u8]) -> Value {
+    json!({
+        "id": f.id,
+        "kind": f.kind.name(),
+        "start": f.start,
+        "end": f.end,
+        "address": origin.address(f.start).to_string(),
+        "end_address": origin.address(f.end.saturating_sub(1).max(f.start)).to_string(),
+        "length": f.len(),
+        "confidence": confidence(f.confidence),
+        "text": f.text(data),
+        "mailbox": f.mailbox,
+        "file": f.file,
+        "signature": f.signature,
+        "why": f.why(),
+        "message": f.message.map(|m| m + 1),
+        "header": f.header,
+    })
+}
+
+/// One damaged header.
+pub fn header(h: &DamagedHeader, origin: Origin) -> Value {
+    json!({
+        "id": h.id,
+        "start": h.start,
+        "end": h.end,
+        "address": origin.address(h.start).to_string(),
+        "end_address": origin.address(h.end.saturating_sub(1).max(h.start)).to_string(),
+        "length": h.len(),
+        "confidence": confidence(h.confidence),
+        "writes": h.writes,
+        "anomalies": h.anomalies,
+        "message": h.message.map(|m| m + 1),
+        "missing_message_line": h.missing_keyword,
+    })
+}
+
+/// One .CCM message.
+pub fn message(m: &Message) -> Value {
+    json!({
+        "number": m.index + 1,
+        "header_start": m.header_start,
+        "header_end": m.header_end,
+        "end": m.end,
+        "fields": m.fields.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "anomalies": m.anomalies,
+    })
+}
+
+/// One error entry, with its kind.
+pub fn error(e: &Error) -> Value {
+    let mut v = json!({ "kind": e.kind(), "error": e.to_string() });
+    if let Some(p) = e.path() {
+        v["path"] = json!(p);
+    }
+    v
+}
+
+/// The fields of a file that follow its findings: headers, messages, dropped, shrank.
+pub fn file_tail(r: &Report, origin: Origin, min: f32) -> Vec<(&'static str, Value)> {
+    let mut out = vec![(
+        "damaged_headers",
+        Value::Array(
+            super::listed_headers(r, min)
+                .map(|h| header(h, origin))
+                .collect(),
+        ),
+    )];
+    if !r.messages.is_empty() {
+        out.push((
+            "messages",
+            Value::Array(r.messages.iter().map(message).collect()),
+        ));
+    }
+    if r.dropped > 0 {
+        out.push(("dropped", json!(r.dropped)));
+    }
+    if let Some(n) = r.shrank_to {
+        out.push(("shrank_to", json!(n)));
+    }
+    out
+}
+
+/// Writes `v` pretty-printed, every line after the first indented by `indent` spaces, so a value
+/// can be placed inside a document written piece by piece.
+pub fn write(w: &mut dyn Write, v: &Value, indent: usize) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(v).expect("a JSON value serializes");
+    if indent == 0 {
+        return w.write_all(text.as_bytes());
+    }
+    let pad = format!("\n{}", " ".repeat(indent));
+    w.write_all(text.replace('\n', &pad).as_bytes())
+}
+
+/// A whole value, pretty-printed, with a final newline.
+pub fn to_string(v: &Value) -> String {
+    let mut out = Vec::new();
+    write(&mut out, v, 0).expect("writing to memory");
+    out.push(b'\n');
+    String::from_utf8(out).expect("JSON is UTF-8")
+}

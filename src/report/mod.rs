@@ -1,0 +1,217 @@
+//! Documents for readers without the tool: scan results (text, JSON, CSV; `scan`) and annotated
+//! dumps (text that reads like the KB article and parses back with `undump`, self-contained
+//! HTML, JSON; `export`). Every dump line comes from the shared formatter, every colour from the
+//! one palette, every overlay decision from [`overlay`]; everything from the file or from notes
+//! is sanitized (text) or escaped (HTML, JSON).
+
+pub mod export;
+pub mod html;
+pub mod json;
+pub mod overlay;
+pub mod scan;
+pub mod text;
+
+use crate::address::Origin;
+use crate::detect::{DamagedHeader, Finding, FindingKind, Report};
+use crate::dump::Overlay;
+use crate::notes::{Note, Sidecar};
+use crate::{sanitize, VERSION};
+use std::collections::BTreeMap;
+
+/// Mailboxes and .CCM/.TMP names named by console writes, with counts, in name order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Affected {
+    pub mailboxes: BTreeMap<String, usize>,
+    pub files: BTreeMap<String, usize>,
+}
+
+impl Affected {
+    /// Counts the names of one console write.
+    pub fn add(&mut self, f: &Finding) {
+        if f.kind != FindingKind::ConsoleWrite {
+            return;
+        }
+        if let Some(m) = &f.mailbox {
+            *self.mailboxes.entry(m.to_string()).or_insert(0) += 1;
+        }
+        if let Some(n) = &f.file {
+            *self.files.entry(n.to_string()).or_insert(0) += 1;
+        }
+    }
+
+    pub fn of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Affected {
+        let mut a = Affected::default();
+        for f in findings {
+            a.add(f);
+        }
+        a
+    }
+}
+
+/// `name (count), …` or `none`, sanitized.
+pub(crate) fn counted(map: &BTreeMap<String, usize>) -> String {
+    if map.is_empty() {
+        return "none".into();
+    }
+    map.iter()
+        .map(|(k, v)| format!("{} ({v})", sanitize::line(k)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Findings listed at `min` confidence.
+pub fn listed(r: &Report, min: f32) -> impl Iterator<Item = &Finding> {
+    r.findings.iter().filter(move |f| f.confidence >= min)
+}
+
+/// Damaged headers listed at `min` confidence.
+pub fn listed_headers(r: &Report, min: f32) -> impl Iterator<Item = &DamagedHeader> {
+    r.headers.iter().filter(move |h| h.confidence >= min)
+}
+
+/// `N damaged header(s), N console write(s), N plain text, N header anomalies`.
+pub(crate) fn by_kind(r: &Report, min: f32) -> String {
+    let mut n = [0usize; 3];
+    for f in listed(r, min) {
+        n[f.kind as usize] += 1;
+    }
+    format!(
+        "{} damaged header(s), {} console write(s), {} plain text, {} header anomal{}",
+        listed_headers(r, min).count(),
+        n[FindingKind::ConsoleWrite as usize],
+        n[FindingKind::PlainText as usize],
+        n[FindingKind::CcmHeaderAnomaly as usize],
+        if n[FindingKind::CcmHeaderAnomaly as usize] == 1 {
+            "y"
+        } else {
+            "ies"
+        }
+    )
+}
+
+/// Cuts display text to `max` characters.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max).collect();
+    t.push('…');
+    t
+}
+
+/// The time now, RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// What an excerpt is about.
+#[derive(Clone, Copy, Debug)]
+pub enum Subject<'a> {
+    /// A damaged header and the writes inside it.
+    Header(&'a DamagedHeader),
+    /// One finding outside any damaged header.
+    Finding(&'a Finding),
+    /// A range the examiner asked for.
+    Range,
+}
+
+/// A marked stretch of an excerpt.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    pub start: u64,
+    pub end: u64,
+    pub overlay: Overlay,
+    /// The finding marked, if it is one.
+    pub finding: Option<u32>,
+}
+
+/// One dumped piece of an export: the lines `[from, to)` shown, the marks inside them, and
+/// what it is about.
+pub struct Excerpt<'a> {
+    pub subject: Subject<'a>,
+    /// The range the subject covers (shown up to [`MAX_EXCERPT_LINES`] lines).
+    pub start: u64,
+    pub end: u64,
+    /// Marks, outer ones (a header) first.
+    pub marks: Vec<Mark>,
+    /// The findings inside, in order (a header's writes; the finding itself).
+    pub findings: Vec<&'a Finding>,
+    pub from: u64,
+    pub to: u64,
+    /// Bytes of the subject not shown (long subjects are cut).
+    pub cut: u64,
+    pub notes: Vec<&'a Note>,
+}
+
+impl Excerpt<'_> {
+    /// The shown end of the subject's range.
+    pub fn shown_end(&self) -> u64 {
+        self.end - self.cut
+    }
+
+    /// An anchor name: `h1` for header 1, `f3` for finding 3, `r15872` for a range.
+    pub fn anchor(&self) -> String {
+        match self.subject {
+            Subject::Header(h) => format!("h{}", h.id),
+            Subject::Finding(f) => format!("f{}", f.id),
+            Subject::Range => format!("r{}", self.start),
+        }
+    }
+
+    /// The strongest overlay at file offset `x`, if any mark covers it.
+    pub fn overlay_at(&self, x: u64) -> Option<Overlay> {
+        overlay::strongest(
+            self.marks
+                .iter()
+                .filter(|m| x >= m.start && x < m.end.min(self.shown_end()))
+                .map(|m| m.overlay),
+        )
+    }
+}
+
+/// Lines of dump shown at most for one excerpt.
+pub const MAX_EXCERPT_LINES: u64 = 256;
+
+/// Everything an export shows, gathered once for every format.
+pub struct Document<'a> {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+    pub origin: Origin,
+    pub exported: String,
+    pub report: &'a Report,
+    pub data: &'a [u8],
+    pub excerpts: Vec<Excerpt<'a>>,
+    pub sidecar: Option<&'a Sidecar>,
+    pub min: f32,
+}
+
+impl Document<'_> {
+    pub fn summary_lines(&self) -> Vec<(String, String)> {
+        let a = Affected::of(listed(self.report, self.min));
+        vec![
+            (
+                "Findings".into(),
+                format!(
+                    "{} (confidence >= {:.2})",
+                    by_kind(self.report, self.min),
+                    self.min
+                ),
+            ),
+            ("Mailboxes".into(), counted(&a.mailboxes)),
+            ("Files named".into(), counted(&a.files)),
+        ]
+    }
+
+    pub fn header_lines(&self) -> Vec<(String, String)> {
+        vec![
+            ("File".into(), self.path.clone()),
+            ("Size".into(), format!("{} bytes", self.size)),
+            ("SHA-256".into(), self.sha256.clone()),
+            ("Kind".into(), self.report.kind.name().into()),
+            ("Origin".into(), self.origin.to_string()),
+            ("Tool".into(), format!("clanscope {VERSION}")),
+            ("Exported".into(), self.exported.clone()),
+        ]
+    }
+}

@@ -1,0 +1,293 @@
+//! `scan` output, written file by file as results arrive (memory does not grow with the number
+//! of files or findings): text lines with writes nested under their damaged header, CSV rows
+//! likewise, or one JSON document. A summary across all files closes the output.
+
+use super::{clip, counted, json, listed, listed_headers, Affected};
+use crate::address::Origin;
+use crate::detect::{DamagedHeader, Finding, Report};
+use crate::{sanitize, Error, VERSION};
+use serde_json::json as j;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// The output format of `scan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+/// Writes scan results as they come.
+pub struct ScanWriter<W: Write> {
+    w: W,
+    format: ScanFormat,
+    origin: Origin,
+    min: f32,
+    affected: Affected,
+    /// Text format: one summary line per file, printed at the end.
+    summaries: Vec<String>,
+    files: usize,
+    with_findings: usize,
+    found: bool,
+    errors: Vec<serde_json::Value>,
+}
+
+impl<W: Write> ScanWriter<W> {
+    /// Starts the output (the JSON head, the CSV header row).
+    pub fn new(mut w: W, format: ScanFormat, origin: Origin, min: f32) -> io::Result<Self> {
+        match format {
+            ScanFormat::Json => write!(
+                w,
+                "{{\n  \"tool\": \"clanscope\",\n  \"version\": \"{VERSION}\",\n  \"min_confidence\": {},\n  \"files\": [",
+                json::confidence(min)
+            )?,
+            ScanFormat::Csv => w.write_all(
+                b"path,id,header,address,start,end,length,kind,confidence,mailbox,file,text\n",
+            )?,
+            ScanFormat::Text => {}
+        }
+        Ok(ScanWriter {
+            w,
+            format,
+            origin,
+            min,
+            affected: Affected::default(),
+            summaries: Vec::new(),
+            files: 0,
+            with_findings: 0,
+            found: false,
+            errors: Vec::new(),
+        })
+    }
+
+    /// True once anything at the listed confidence was written.
+    pub fn found(&self) -> bool {
+        self.found
+    }
+
+    /// One scanned file; `data` is its bytes (for the text of findings).
+    pub fn file(&mut self, path: &Path, size: u64, data: &[u8], r: &Report) -> io::Result<()> {
+        let any =
+            listed(r, self.min).next().is_some() || listed_headers(r, self.min).next().is_some();
+        self.found |= any;
+        self.with_findings += any as usize;
+        self.files += 1;
+        for f in listed(r, self.min) {
+            self.affected.add(f);
+        }
+        match self.format {
+            ScanFormat::Text => self.text_file(path, size, data, r),
+            ScanFormat::Csv => self.csv_file(path, data, r),
+            ScanFormat::Json => self.json_file(path, size, data, r),
+        }
+    }
+
+    /// A file or folder that could not be scanned (JSON keeps it; the caller prints it).
+    pub fn error(&mut self, e: &Error) {
+        self.errors.push(json::error(e));
+    }
+
+    /// Ends the output: the summary across all files.
+    pub fn finish(mut self) -> io::Result<W> {
+        match self.format {
+            ScanFormat::Text => {
+                if !self.summaries.is_empty() && self.with_findings > 0 {
+                    self.w.write_all(b"\n")?;
+                }
+                for s in &self.summaries {
+                    self.w.write_all(s.as_bytes())?;
+                }
+                write!(
+                    self.w,
+                    "mailboxes: {}\nfiles named: {}\n{} file(s) scanned, {} with findings at confidence >= {:.2}\n",
+                    counted(&self.affected.mailboxes),
+                    counted(&self.affected.files),
+                    self.files,
+                    self.with_findings,
+                    self.min
+                )?;
+            }
+            ScanFormat::Csv => {}
+            ScanFormat::Json => {
+                self.w
+                    .write_all(if self.files > 0 { b"\n  ],\n" } else { b"],\n" })?;
+                let tail = j!({
+                    "mailboxes": self.affected.mailboxes,
+                    "ccm_files": self.affected.files,
+                    "errors": self.errors,
+                });
+                let text = serde_json::to_string_pretty(&tail).expect("serializable");
+                // Splice the tail's members into the open document.
+                let inner = text
+                    .trim_start_matches('{')
+                    .trim_end_matches('}')
+                    .trim_matches('\n');
+                self.w.write_all(inner.as_bytes())?;
+                self.w.write_all(b"\n}\n")?;
+            }
+        }
+        self.w.flush()?;
+        Ok(self.w)
+    }
+
+    fn text_file(&mut self, path: &Path, size: u64, data: &[u8], r: &Report) -> io::Result<()> {
+        let p = sanitize::path(path);
+        let mut open_header = 0;
+        for f in listed(r, self.min) {
+            let h = f
+                .header
+                .and_then(|id| r.header(id))
+                .filter(|h| h.confidence >= self.min);
+            if let Some(h) = h {
+                if h.id != open_header {
+                    open_header = h.id;
+                    writeln!(self.w, "{p}  {}", self.header_line(h))?;
+                }
+            } else {
+                open_header = 0;
+            }
+            let indent = if h.is_some() { "  " } else { "" };
+            writeln!(self.w, "{p}  {indent}{}", self.finding_line(f, data))?;
+        }
+        // Headers that hold no listed write (a .CCM header that lost its `Message:` line).
+        for h in listed_headers(r, self.min).filter(|h| h.writes.is_empty()) {
+            writeln!(self.w, "{p}  {}", self.header_line(h))?;
+        }
+        let listed_n = listed(r, self.min).count();
+        let weaker = r.findings.len() - listed_n;
+        self.summaries.push(format!(
+            "{p}: {}, {size} bytes: {}{}\n",
+            r.kind.name(),
+            super::by_kind(r, self.min),
+            if weaker > 0 {
+                format!(" ({weaker} weaker below {:.2} not listed)", self.min)
+            } else {
+                String::new()
+            }
+        ));
+        Ok(())
+    }
+
+    fn header_line(&self, h: &DamagedHeader) -> String {
+        let writes: Vec<String> = h.writes.iter().map(|w| format!("#{w}")).collect();
+        format!(
+            "H{}  {}  {}  {}  damaged-header  {:.2}  writes {}",
+            h.id,
+            self.origin.address(h.start),
+            h.start,
+            h.len(),
+            h.confidence,
+            if writes.is_empty() {
+                "none".to_string()
+            } else {
+                writes.join(",")
+            }
+        )
+    }
+
+    fn finding_line(&self, f: &Finding, data: &[u8]) -> String {
+        let mut extra = String::new();
+        if let Some(m) = &f.mailbox {
+            extra.push_str(&format!("mailbox={}  ", sanitize::line(m)));
+        }
+        if let Some(x) = &f.file {
+            extra.push_str(&format!("file={}  ", sanitize::line(x)));
+        }
+        format!(
+            "#{}  {}  {}  {}  {}  {:.2}  {extra}\"{}\"",
+            f.id,
+            self.origin.address(f.start),
+            f.start,
+            f.len(),
+            f.kind.name(),
+            f.confidence,
+            clip(&sanitize::line(&f.text(data)), 160)
+        )
+    }
+
+    fn csv_file(&mut self, path: &Path, data: &[u8], r: &Report) -> io::Result<()> {
+        let p = csv_field(&sanitize::path(path));
+        let mut open_header = 0;
+        for f in listed(r, self.min) {
+            if let Some(h) = f.header.and_then(|id| r.header(id)) {
+                if h.id != open_header && h.confidence >= self.min {
+                    open_header = h.id;
+                    self.csv_header(&p, h)?;
+                }
+            }
+            writeln!(
+                self.w,
+                "{p},{},{},{},{},{},{},{},{:.2},{},{},{}",
+                f.id,
+                f.header.map(|h| format!("H{h}")).unwrap_or_default(),
+                self.origin.address(f.start),
+                f.start,
+                f.end,
+                f.len(),
+                f.kind.name(),
+                f.confidence,
+                csv_field(f.mailbox.as_deref().unwrap_or("")),
+                csv_field(f.file.as_deref().unwrap_or("")),
+                csv_field(&f.text(data))
+            )?;
+        }
+        for h in listed_headers(r, self.min).filter(|h| h.writes.is_empty()) {
+            self.csv_header(&p, h)?;
+        }
+        Ok(())
+    }
+
+    fn csv_header(&mut self, p: &str, h: &DamagedHeader) -> io::Result<()> {
+        writeln!(
+            self.w,
+            "{p},H{},H{},{},{},{},{},damaged-header,{:.2},,,",
+            h.id,
+            h.id,
+            self.origin.address(h.start),
+            h.start,
+            h.end,
+            h.len(),
+            h.confidence
+        )
+    }
+
+    fn json_file(&mut self, path: &Path, size: u64, data: &[u8], r: &Report) -> io::Result<()> {
+        if self.files > 1 {
+            self.w.write_all(b",")?;
+        }
+        write!(
+            self.w,
+            "\n    {{\n      \"path\": {},\n      \"size\": {size},\n      \"kind\": \"{}\",\n      \"findings\": [",
+            serde_json::Value::from(sanitize::path(path)),
+            r.kind.name()
+        )?;
+        let mut first = true;
+        for f in listed(r, self.min) {
+            self.w
+                .write_all(if first { b"\n        " } else { b",\n        " })?;
+            first = false;
+            json::write(&mut self.w, &json::finding(f, self.origin, data), 8)?;
+        }
+        self.w.write_all(if first { b"]" } else { b"\n      ]" })?;
+        for (k, v) in json::file_tail(r, self.origin, self.min) {
+            write!(self.w, ",\n      \"{k}\": ")?;
+            json::write(&mut self.w, &v, 6)?;
+        }
+        self.w.write_all(b"\n    }")
+    }
+}
+
+/// A CSV cell: sanitized, quoted when needed, and defused where a spreadsheet would run it as a
+/// formula.
+fn csv_field(s: &str) -> String {
+    let mut t = sanitize::line(s).into_owned();
+    if t.starts_with(['=', '+', '-', '@']) {
+        t.insert(0, '\'');
+    }
+    if t.contains([',', '"']) {
+        format!("\"{}\"", t.replace('"', "\"\""))
+    } else {
+        t
+    }
+}

@@ -1,0 +1,213 @@
+//! The text export: reads like the KB article (DEBUG lines), marks lines that hold marked bytes
+//! with `>` in a gutter, and marks the bytes themselves on a caret line below: `^` under a
+//! write or finding (or the range asked for), `~` under the rest of a damaged header. It parses
+//! back with `clanscope undump`: prose lines never start with something a dump parser could
+//! take for data (wrapped text and notes are prefixed with `|`).
+
+use super::{Document, Excerpt, Subject};
+use crate::detect::Finding;
+use crate::dump::format::{lines, LineLayout};
+use crate::dump::{Overlay, Printer};
+use crate::sanitize;
+
+const WRAP: usize = 86;
+
+/// `  LABEL    text`, wrapped at word boundaries so no line reaches 100 columns; continuation
+/// lines start with `|`.
+fn wrapped(out: &mut String, label: &str, text: &str) {
+    let indent = label.chars().count().max(8);
+    let width = WRAP - indent.saturating_sub(8);
+    if text.is_empty() {
+        out.push_str(&format!("  {label:<8}\n"));
+        return;
+    }
+    for (i, piece) in wrap_words(text, width).iter().enumerate() {
+        if i == 0 {
+            out.push_str(&format!("  {label:<8} {piece}\n"));
+        } else {
+            out.push_str(&format!("  |{} {piece}\n", " ".repeat(indent - 1)));
+        }
+    }
+}
+
+/// Splits `text` into pieces of at most `width` characters, at spaces where it can.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < chars.len() {
+        let mut end = (at + width).min(chars.len());
+        if end < chars.len() && chars[end] != ' ' {
+            if let Some(sp) = (at + 1..end).rev().find(|&i| chars[i] == ' ') {
+                end = sp;
+            }
+        }
+        out.push(chars[at..end].iter().collect::<String>());
+        at = end;
+        while at < chars.len() && chars[at] == ' ' && end < chars.len() {
+            at += 1;
+        }
+    }
+    out
+}
+
+/// `SEG:OFF-SEG:OFF, offsets A-B (Ah-Bh), N bytes` for `[start, end)`.
+pub fn range_words(doc: &Document<'_>, start: u64, end: u64) -> String {
+    let o = doc.origin;
+    let last = end.max(start + 1) - 1;
+    format!(
+        "{}-{}, offsets {}-{} ({:X}h-{:X}h), {} bytes",
+        o.address(start),
+        o.address(last),
+        start,
+        last,
+        start,
+        last,
+        end - start
+    )
+}
+
+/// The heading of an excerpt: what it is and its range.
+pub fn heading(doc: &Document<'_>, e: &Excerpt<'_>) -> String {
+    let range = range_words(doc, e.start, e.end);
+    match e.subject {
+        Subject::Header(h) => format!(
+            "Damaged header H{}: confidence {:.2}, {} console write(s){}\n  Range:   {range}",
+            h.id,
+            h.confidence,
+            h.writes.len(),
+            if h.missing_keyword {
+                "; its 'Message:' line is missing"
+            } else {
+                ""
+            }
+        ),
+        Subject::Finding(f) => format!(
+            "Finding #{}: {}, confidence {:.2}\n  Range:   {range}",
+            f.id,
+            f.kind.name(),
+            f.confidence
+        ),
+        Subject::Range => format!("Range\n  Range:   {range}"),
+    }
+}
+
+fn finding_details(out: &mut String, doc: &Document<'_>, f: &Finding, nested: bool) {
+    if nested {
+        let o = doc.origin;
+        out.push_str(&format!(
+            "  Write #{}: {}, confidence {:.2}, {}-{}, {} bytes\n",
+            f.id,
+            f.kind.name(),
+            f.confidence,
+            o.address(f.start),
+            o.address(f.end.max(f.start + 1) - 1),
+            f.len()
+        ));
+    }
+    if let Some(m) = &f.mailbox {
+        wrapped(out, "Mailbox:", &sanitize::line(m));
+    }
+    if let Some(x) = &f.file {
+        wrapped(out, "File:", &sanitize::line(x));
+    }
+    wrapped(out, "Why:", &sanitize::line(&f.why()));
+    wrapped(
+        out,
+        "Text:",
+        &format!("\"{}\"", sanitize::line(&f.text(doc.data))),
+    );
+}
+
+pub fn render(doc: &Document<'_>) -> String {
+    let mut out = String::from("clanscope annotated dump\n");
+    for (k, v) in doc.header_lines() {
+        out.push_str(&format!("{:<10} {}\n", format!("{k}:"), sanitize::line(&v)));
+    }
+    out.push_str("\nSummary\n");
+    for (k, v) in doc.summary_lines() {
+        wrapped(&mut out, &format!("{k}:"), &v);
+    }
+    if doc.excerpts.is_empty() {
+        out.push_str("\nNothing to export: no findings at this confidence.\n");
+    }
+    for e in &doc.excerpts {
+        excerpt(&mut out, doc, e);
+    }
+    out
+}
+
+fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
+    out.push('\n');
+    out.push_str(&heading(doc, e));
+    out.push('\n');
+    let nested = matches!(e.subject, Subject::Header(_));
+    for f in &e.findings {
+        finding_details(out, doc, f, nested);
+    }
+    for n in &e.notes {
+        wrapped(out, "Note:", &sanitize::line(&n.text));
+    }
+    out.push('\n');
+    let printer = Printer::new(doc.origin);
+    let mut buf = Vec::with_capacity(96);
+    for line in lines(doc.data, doc.origin, e.from, e.to) {
+        buf.clear();
+        printer.format_line(&line, &mut buf);
+        let marks: Vec<Option<Overlay>> = (0..line.bytes.len())
+            .map(|i| e.overlay_at(line.start + i as u64))
+            .collect();
+        let any = marks.iter().any(Option::is_some);
+        out.push_str(if any { ">  " } else { "   " });
+        out.push_str(std::str::from_utf8(&buf).expect("ASCII"));
+        out.push('\n');
+        if any {
+            caret_line(out, &buf, line.first_col, &marks);
+        }
+    }
+    if e.cut > 0 {
+        out.push_str(&format!(
+            "  | ({} more bytes not shown: export them with --from {} --length {})\n",
+            e.cut,
+            doc.origin.address(e.shown_end()),
+            e.cut
+        ));
+    }
+}
+
+/// The caret line under a dump line: `^` under marked bytes, `~` under header-only bytes.
+fn caret_line(out: &mut String, printed: &[u8], first_col: usize, marks: &[Option<Overlay>]) {
+    let layout = LineLayout {
+        addr_width: printed.iter().position(|&c| c == b' ').unwrap_or(9),
+    };
+    let mut caret = vec![b' '; 3 + layout.width()];
+    for (i, m) in marks.iter().enumerate() {
+        let Some(o) = m else { continue };
+        let c = if matches!(o, Overlay::Header | Overlay::CcmHeader) {
+            b'~'
+        } else {
+            b'^'
+        };
+        let col = first_col + i;
+        caret[3 + layout.hex(col)] = c;
+        caret[3 + layout.hex(col) + 1] = c;
+        caret[3 + layout.ascii(col)] = c;
+    }
+    let s = String::from_utf8(caret).expect("ASCII");
+    out.push_str(s.trim_end());
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(
+            wrap_words("the damaged header holds two writes", 12),
+            vec!["the damaged", "header holds", "two writes"]
+        );
+        assert_eq!(wrap_words("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    }
+}

@@ -1,0 +1,351 @@
+//! Read-only byte sources. A file is opened with `O_RDONLY` and mapped with a read-only shared
+//! mapping (`memmap2::Mmap`, never `MmapMut` or copy-on-write); pipes, FIFOs and standard input
+//! are read into memory up to [`MEMORY_CAP`]; the bundled demo and tests serve bytes from memory.
+//! Nothing in this module can write to the examined file. [`Bytes`] is the one way readers
+//! (the engine, the dump printer, the hash) reach bytes; [`walk`] lists the files of folders.
+
+pub mod walk;
+
+use crate::{sanitize, Error};
+use memmap2::{Mmap, MmapOptions};
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+
+/// Standard input, FIFOs and character devices are read into memory up to this many bytes.
+pub const MEMORY_CAP: u64 = 1 << 30;
+
+enum Backing {
+    Empty,
+    Mapped { map: Mmap, file: File },
+    Memory(Cow<'static, [u8]>),
+}
+
+/// The bytes under examination, whatever they come from.
+pub struct Source {
+    name: String,
+    path: Option<PathBuf>,
+    backing: Backing,
+}
+
+impl Source {
+    /// Opens `path` read-only. `-` reads standard input into memory. Directories, missing files
+    /// and unreadable files are errors naming the path; an empty file is an empty source.
+    pub fn open(path: &Path) -> Result<Source, Error> {
+        if path.as_os_str() == "-" {
+            return Source::from_reader("standard input", std::io::stdin().lock());
+        }
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+        let ft = meta.file_type();
+        if ft.is_dir() {
+            return Err(Error::file(path, "is a directory"));
+        }
+        let name = sanitize::path(path);
+        if ft.is_fifo() || ft.is_char_device() || ft.is_socket() {
+            // Opening a FIFO blocks until a writer appears; O_NONBLOCK avoids the hang, then
+            // reads block as usual. No writer means end of file at once.
+            use std::os::unix::fs::OpenOptionsExt;
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+                .map_err(|e| Error::io(path, &e))?;
+            clear_nonblock(&file);
+            let mut src = Source::from_reader(&name, file)?;
+            src.path = Some(path.to_path_buf());
+            return Ok(src);
+        }
+        let mut file = File::open(path).map_err(|e| Error::io(path, &e))?;
+        let len = if ft.is_block_device() {
+            use std::io::Seek;
+            file.seek(std::io::SeekFrom::End(0))
+                .map_err(|e| Error::io(path, &e))?
+        } else {
+            meta.len()
+        };
+        let backing = if len == 0 {
+            Backing::Empty
+        } else {
+            let len_usize = usize::try_from(len)
+                .map_err(|_| Error::file(path, "too large to map on this machine"))?;
+            // SAFETY: the map is read-only and shared; the file is never written through it.
+            // A file truncated by another process while mapped can raise SIGBUS on access;
+            // callers re-check `current_len` before touching bytes near the end.
+            let map = unsafe { MmapOptions::new().len(len_usize).map(&file) }.map_err(|e| {
+                Error::file(path, format!("cannot map: {}", crate::error::io_cause(&e)))
+            })?;
+            Backing::Mapped { map, file }
+        };
+        Ok(Source {
+            name,
+            path: Some(path.to_path_buf()),
+            backing,
+        })
+    }
+
+    /// Reads everything from `reader` into memory (up to [`MEMORY_CAP`]).
+    pub fn from_reader(name: &str, reader: impl Read) -> Result<Source, Error> {
+        Source::from_reader_capped(name, reader, MEMORY_CAP)
+    }
+
+    /// Reads everything from `reader` into memory, refusing more than `cap` bytes.
+    pub fn from_reader_capped(name: &str, reader: impl Read, cap: u64) -> Result<Source, Error> {
+        let mut buf = Vec::new();
+        let got = reader
+            .take(cap + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::Io {
+                path: name.to_string(),
+                cause: crate::error::io_cause(&e),
+            })?;
+        if got as u64 > cap {
+            let limit = if cap >= 1 << 20 {
+                format!("{} MiB", cap >> 20)
+            } else {
+                format!("{cap} bytes")
+            };
+            return Err(Error::File {
+                path: name.to_string(),
+                message: format!("more than {limit}; save it to a file and open that file instead"),
+            });
+        }
+        Ok(Source::from_vec(name, buf))
+    }
+
+    pub fn from_vec(name: &str, bytes: Vec<u8>) -> Source {
+        Source {
+            name: sanitize::line(name).into_owned(),
+            path: None,
+            backing: Backing::Memory(Cow::Owned(bytes)),
+        }
+    }
+
+    pub fn from_static(name: &str, bytes: &'static [u8]) -> Source {
+        Source {
+            name: sanitize::line(name).into_owned(),
+            path: None,
+            backing: Backing::Memory(Cow::Borrowed(bytes)),
+        }
+    }
+
+    /// The display name (already sanitized).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// All bytes as they were when opened.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.backing {
+            Backing::Empty => &[],
+            Backing::Mapped { map, .. } => map,
+            Backing::Memory(b) => b,
+        }
+    }
+
+    /// Size when opened.
+    pub fn len(&self) -> u64 {
+        self.bytes().len() as u64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.backing, Backing::Mapped { .. })
+    }
+
+    /// The size the file has now (fstat on the open handle). Bytes of a mapped file beyond this
+    /// must not be touched: they are gone and reading them would fault. Memory sources never
+    /// change.
+    pub fn current_len(&self) -> u64 {
+        match &self.backing {
+            Backing::Mapped { file, map } => match file.metadata() {
+                Ok(m) if m.file_type().is_file() => m.len().min(map.len() as u64),
+                _ => map.len() as u64,
+            },
+            _ => self.len(),
+        }
+    }
+
+    /// The size the file has on disk now, which may exceed the mapping if it grew.
+    pub fn size_on_disk(&self) -> u64 {
+        match &self.backing {
+            Backing::Mapped { file, map } => {
+                file.metadata().map(|m| m.len()).unwrap_or(map.len() as u64)
+            }
+            _ => self.len(),
+        }
+    }
+
+    /// The bytes that are safe to read now: the mapping cut to the file's current size.
+    pub fn safe_bytes(&self) -> &[u8] {
+        let b = self.bytes();
+        &b[..(self.current_len() as usize).min(b.len())]
+    }
+
+    /// Where the next byte at or after `offset` that is not in a hole of a sparse file lies, as
+    /// the file system reports it (SEEK_DATA). `None` when the rest of the file is a hole.
+    /// Sources that cannot tell answer `Some(offset)`.
+    pub fn next_data(&self, offset: u64) -> Option<u64> {
+        let Backing::Mapped { file, map } = &self.backing else {
+            return (offset < self.len()).then_some(offset);
+        };
+        use std::os::fd::AsRawFd;
+        if offset >= map.len() as u64 {
+            return None;
+        }
+        // SAFETY: lseek on a descriptor we own; the result is only a position.
+        let r = unsafe { libc::lseek(file.as_raw_fd(), offset as libc::off_t, libc::SEEK_DATA) };
+        if r < 0 {
+            let err = std::io::Error::last_os_error();
+            return if err.raw_os_error() == Some(libc::ENXIO) {
+                None
+            } else {
+                Some(offset)
+            };
+        }
+        Some((r as u64).max(offset))
+    }
+
+    /// Drops the mapping's pages in `[from, to)` from this process (they stay in the page cache
+    /// and are read again if touched), so a pass over a large file keeps its memory flat.
+    pub fn release(&self, from: u64, to: u64) {
+        if let Backing::Mapped { map, .. } = &self.backing {
+            let to = to.min(map.len() as u64);
+            if from < to {
+                // SAFETY: the mapping is shared and read-only; MADV_DONTNEED only unmaps pages,
+                // which are faulted in again, unchanged, from the file on the next access.
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        from as usize,
+                        (to - from) as usize,
+                    )
+                };
+            }
+        }
+    }
+
+    /// Tells the kernel a front-to-back pass follows (scans, dumps).
+    pub fn advise_sequential(&self) {
+        if let Backing::Mapped { map, .. } = &self.backing {
+            let _ = map.advise(memmap2::Advice::Sequential);
+        }
+    }
+}
+
+/// What readers may ask of the bytes they read: the bytes themselves, where the holes of a
+/// sparse file end, the size now (a file may shrink while open), and that a stretch is done with
+/// (a mapped file drops those pages, so a pass over a large file keeps its memory flat).
+pub trait Bytes: Sync {
+    /// All bytes as they were when opened.
+    fn bytes(&self) -> &[u8];
+    /// The next offset at or after `offset` that is not a hole; `None` if only a hole follows.
+    fn next_data(&self, offset: u64) -> Option<u64> {
+        (offset < self.bytes().len() as u64).then_some(offset)
+    }
+    /// The size now; bytes past it must not be read.
+    fn current_len(&self) -> u64 {
+        self.bytes().len() as u64
+    }
+    /// The reader is done with `[from, to)`.
+    fn release(&self, _from: u64, _to: u64) {}
+    /// The bytes that are safe to read now.
+    fn safe_bytes(&self) -> &[u8] {
+        let b = self.bytes();
+        &b[..(self.current_len() as usize).min(b.len())]
+    }
+}
+
+impl Bytes for [u8] {
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+}
+
+impl Bytes for Vec<u8> {
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+}
+
+impl Bytes for Source {
+    fn bytes(&self) -> &[u8] {
+        Source::bytes(self)
+    }
+    fn next_data(&self, offset: u64) -> Option<u64> {
+        Source::next_data(self, offset)
+    }
+    fn current_len(&self) -> u64 {
+        Source::current_len(self)
+    }
+    fn release(&self, from: u64, to: u64) {
+        Source::release(self, from, to)
+    }
+}
+
+fn clear_nonblock(file: &File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: fcntl on a descriptor we own, only changing its O_NONBLOCK flag.
+    unsafe {
+        let fd = file.as_raw_fd();
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_path_and_cause() {
+        let e = Source::open(Path::new("/no/such/file")).err().unwrap();
+        assert_eq!(e.to_string(), "/no/such/file: no such file or directory");
+        let e = Source::open(Path::new("/tmp")).err().unwrap();
+        assert_eq!(e.to_string(), "/tmp: is a directory");
+    }
+
+    #[test]
+    fn empty_file_is_empty_source() {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        let s = Source::open(f.path()).unwrap();
+        assert_eq!(s.len(), 0);
+        assert_eq!(s.bytes(), b"");
+    }
+
+    #[test]
+    fn mapped_bytes_match_file() {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), b"hello\r\n").unwrap();
+        let s = Source::open(f.path()).unwrap();
+        assert!(s.is_mapped());
+        assert_eq!(s.bytes(), b"hello\r\n");
+        assert_eq!(s.current_len(), 7);
+    }
+
+    #[test]
+    fn shrinking_file_is_seen() {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), vec![7u8; 10000]).unwrap();
+        let s = Source::open(f.path()).unwrap();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(f.path())
+            .unwrap()
+            .set_len(100)
+            .unwrap();
+        assert_eq!(s.len(), 10000);
+        assert_eq!(s.current_len(), 100);
+        assert_eq!(s.safe_bytes().len(), 100);
+    }
+}

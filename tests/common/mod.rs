@@ -1,0 +1,162 @@
+//! Helpers shared by the integration tests: the binary, the demo on disk, noise, fixture paths,
+//! a tmux session for real-terminal tests, and how a test that cannot run says so.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::time::{Duration, Instant};
+
+/// The clanscope binary, ready for arguments.
+pub fn bin() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("clanscope").unwrap()
+}
+
+/// A file of `tests/data`.
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// The article's dump as the archived web page lays it out (tests/data/article-web.txt).
+pub fn article_web() -> PathBuf {
+    data("article-web.txt")
+}
+
+/// The demo store written as `dir/CLANDATA`.
+pub fn demo_copy(dir: &Path) -> PathBuf {
+    let p = dir.join("CLANDATA");
+    std::fs::write(&p, clanscope::demo::STORE).unwrap();
+    p
+}
+
+/// The demo store and its Ccmcdata folder under `dir`.
+pub fn demo_tree(dir: &Path) {
+    demo_copy(dir);
+    for (rel, b) in clanscope::demo::make_ccmcdata() {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, b).unwrap();
+    }
+}
+
+/// Deterministic pseudo-random bytes.
+pub fn noise(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+/// Says that a test could not run here, and why: on stderr, and in a log that CI counts
+/// (`target/tmp/skipped.log`).
+pub fn skip(test: &str, why: &str) {
+    eprintln!("skipped: {test}: {why}");
+    let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped.log");
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+    {
+        use std::io::Write;
+        let _ = writeln!(f, "skipped: {test}: {why}");
+    }
+}
+
+/// True when a command can be run (it exists on this machine).
+pub fn have(cmd: &str) -> bool {
+    Process::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A tmux server of its own, with one window running a shell command; killed when dropped.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Runs `script` (a shell command line) in a `w`×`h` window.
+    pub fn start(name: &str, script: &str, w: u16, h: u16) -> Tmux {
+        let t = Tmux {
+            socket: format!("clanscope-{name}-{}", std::process::id()),
+        };
+        t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+            script,
+        ]);
+        t
+    }
+
+    /// Runs clanscope with `args` from `dir`; the window shows `EXIT=code` when it ends.
+    pub fn clanscope(name: &str, dir: &Path, args: &str, w: u16, h: u16) -> Tmux {
+        let script = format!(
+            "cd '{}' && '{}' {args}; echo EXIT=$?; sleep 60",
+            dir.display(),
+            env!("CARGO_BIN_EXE_clanscope")
+        );
+        Tmux::start(name, &script, w, h)
+    }
+
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = Process::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is installed (.ci/run installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Sends tmux key names, one at a time, with a pause after each.
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "t", k]);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Waits (up to 20 s) until the screen satisfies `pred`; returns that screen.
+    pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Process::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
