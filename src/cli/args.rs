@@ -18,7 +18,7 @@ use std::path::PathBuf;
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<Sub>,
     #[command(flatten)]
     pub view: ViewArgs,
 }
@@ -44,7 +44,7 @@ pub(crate) struct ViewArgs {
 }
 
 #[derive(Subcommand)]
-pub(crate) enum Command {
+pub(crate) enum Sub {
     /// Open the interactive inspector on a file (or a file picker on a folder).
     View(ViewArgs),
     /// Print a DEBUG-style dump: `0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 ...   ....Expo...`.

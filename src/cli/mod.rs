@@ -9,7 +9,7 @@ mod out;
 use crate::address::Origin;
 use crate::detect::{signatures::SignatureSet, Engine};
 use crate::Error;
-use args::{Cli, Command};
+use args::{Cli, Sub};
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,12 +22,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => cmd::view::run(cli.view),
-        Some(Command::View(v)) => cmd::view::run(v),
-        Some(Command::Dump(a)) => cmd::dump::run(a),
-        Some(Command::Undump(a)) => cmd::undump::run(a),
-        Some(Command::Scan(a)) => cmd::scan::run(a),
-        Some(Command::Export(a)) => cmd::export::run(a),
-        Some(Command::Completions { shell }) => cmd::completions::run(shell),
+        Some(Sub::View(v)) => cmd::view::run(v),
+        Some(Sub::Dump(a)) => cmd::dump::run(a),
+        Some(Sub::Undump(a)) => cmd::undump::run(a),
+        Some(Sub::Scan(a)) => cmd::scan::run(a),
+        Some(Sub::Export(a)) => cmd::export::run(a),
+        Some(Sub::Completions { shell }) => cmd::completions::run(shell),
     };
     match result {
         Ok(code) => ExitCode::from(code),
