@@ -281,18 +281,24 @@ fn is_text_sample(b: &[u8]) -> bool {
     if b.is_empty() {
         return true;
     }
-    if b.contains(&0) {
+    if memchr::memchr(0, b).is_some() {
         return false;
     }
-    let mut good = 0usize;
-    for chunk in b.utf8_chunks() {
-        good += chunk
-            .valid()
-            .bytes()
-            .filter(|&c| console::TEXT[c as usize] || c >= 0x80 || c == 0x0C)
-            .count();
-    }
-    good * 100 >= b.len() * 97
+    // Good bytes: console text (TEXT), form feeds, and the bytes of valid UTF-8 sequences of
+    // two bytes or more. ASCII is never part of an invalid sequence, so the count is the length
+    // less the ASCII controls outside TEXT and less the bytes of invalid sequences. Written as
+    // a branch-free sum so that it runs on vector registers (classifying a folder of text files
+    // is otherwise most of a folder scan).
+    let bad_ascii: usize = b
+        .iter()
+        .map(|&c| ((c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C)) || c == 0x7F) as usize)
+        .sum();
+    let invalid: usize = if std::str::from_utf8(b).is_ok() {
+        0
+    } else {
+        b.utf8_chunks().map(|c| c.invalid().len()).sum()
+    };
+    (b.len() - bad_ascii - invalid) * 100 >= b.len() * 97
 }
 
 /// Classifies a file by its name (post office and connector names) and its content.

@@ -12,7 +12,10 @@
 pub use super::palette::{ByteClass, CLASS};
 use crate::address::Origin;
 use crate::source::Bytes;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::Mutex;
 
 pub const BYTES_PER_LINE: usize = 16;
 
@@ -65,16 +68,17 @@ impl LineLayout {
 }
 
 /// One dump line: the bytes of `bytes` sit at columns `first_col..first_col + bytes.len()`,
-/// and `start` is the file offset of `bytes[0]`.
+/// and `start` is the file offset of `bytes[0]`. (Named apart from ratatui's `Line`, a line of
+/// styled text, and from the line types of the parsers.)
 #[derive(Clone, Copy, Debug)]
-pub struct Line<'a> {
+pub struct DumpLine<'a> {
     pub start: u64,
     pub first_col: usize,
     pub bytes: &'a [u8],
 }
 
 /// Splits file range `[start, end)` of `data` into dump lines under `origin`.
-pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator<Item = Line<'_>> {
+pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator<Item = DumpLine<'_>> {
     let end = end.min(data.len() as u64);
     let mut pos = start;
     std::iter::from_fn(move || {
@@ -83,7 +87,7 @@ pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator
         }
         let col = origin.column(pos);
         let n = ((BYTES_PER_LINE - col) as u64).min(end - pos);
-        let line = Line {
+        let line = DumpLine {
             start: pos,
             first_col: col,
             bytes: &data[pos as usize..(pos + n) as usize],
@@ -119,44 +123,203 @@ fn full_line(addr: &[u8], b: &[u8; 16], out: &mut Vec<u8>) {
     out.extend_from_slice(&body);
 }
 
-/// The hot path of every dump: one line buffer kept across consecutive full lines. Its spaces
-/// and dash are written once; per line only the four offset digits of the label (the whole
-/// label when the segment changes), the hex digits and the ASCII column are rewritten.
-struct FastLine {
-    buf: [u8; 24 + BODY],
-    label_len: usize,
+/// A cell of a coloured line, ready to copy: up to 15 bytes of text, its length in the last
+/// byte. Copying all 16 bytes and advancing by the length costs no branch.
+type Cell = [u8; 16];
+
+/// Each byte's cells in a coloured line, as hexyl keeps them: the hex digits with the space
+/// after them, and the ASCII character, each with its class's colour escape in front (`[1]`,
+/// where the class changes) or without (`[0]`, where it continues).
+struct ColorCells {
+    hex: [[Cell; 256]; 2],
+    ascii: [[Cell; 256]; 2],
+    /// Each byte's class as a small number, to compare with the previous byte's.
+    class: [u8; 256],
+}
+
+const RESET: &[u8] = b"\x1b[0m";
+
+fn cell(parts: &[&[u8]]) -> Cell {
+    let mut c = [0u8; 16];
+    let mut n = 0;
+    for p in parts {
+        c[n..n + p.len()].copy_from_slice(p);
+        n += p.len();
+    }
+    assert!(n < 16, "a colour escape too long for a cell");
+    c[15] = n as u8;
+    c
+}
+
+/// The tables, built once from the palette (the one place the colours are defined).
+static COLOR_CELLS: std::sync::LazyLock<Box<ColorCells>> = std::sync::LazyLock::new(|| {
+    let mut t = Box::new(ColorCells {
+        hex: [[[0; 16]; 256]; 2],
+        ascii: [[[0; 16]; 256]; 2],
+        class: [0; 256],
+    });
+    for x in 0..256 {
+        let class = CLASS[x];
+        let esc = format!("\x1b[{}m", class.ansi());
+        t.hex[0][x] = cell(&[&HEX[x], b" "]);
+        t.hex[1][x] = cell(&[esc.as_bytes(), &HEX[x], b" "]);
+        t.ascii[0][x] = cell(&[&[ASCII[x]]]);
+        t.ascii[1][x] = cell(&[esc.as_bytes(), &[ASCII[x]]]);
+        t.class[x] = ByteClass::ALL
+            .iter()
+            .position(|&c| c == class)
+            .expect("every class is listed") as u8;
+    }
+    t
+});
+
+/// The longest coloured line: a label, 16 hex cells with separators, the gap, 16 ASCII cells,
+/// two resets, and room for the last 16-byte cell copy.
+const COLOR_LINE_MAX: usize = 24 + 2 + 16 * 16 + 4 + 3 + 16 * 16 + 4 + 16;
+
+/// The address label of the line being formatted, kept across consecutive lines: only its last
+/// four digits change within a 64 KiB segment.
+struct Label {
+    buf: [u8; 24],
+    len: usize,
     segment_key: u64,
 }
 
-impl FastLine {
-    fn new() -> FastLine {
-        FastLine {
-            buf: [b' '; 24 + BODY],
-            label_len: 0,
+impl Label {
+    fn new() -> Label {
+        Label {
+            buf: [b' '; 24],
+            len: 0,
             segment_key: u64::MAX,
         }
     }
 
+    /// The label of the line holding file offset `x`; true when it was written whole.
     #[inline(always)]
-    fn format(&mut self, origin: Origin, x: u64, b: &[u8; 16]) -> &[u8] {
+    fn update(&mut self, origin: Origin, x: u64) -> bool {
         let f = origin.offset as u64 + x;
         if f >> 16 != self.segment_key {
             self.segment_key = f >> 16;
             let mut label = Vec::with_capacity(24);
             origin.write_line_address(x, &mut label);
-            self.label_len = label.len().min(24);
-            self.buf[..self.label_len].copy_from_slice(&label[..self.label_len]);
-            self.buf[self.label_len..self.label_len + BODY].copy_from_slice(&BODY_TEMPLATE);
-        } else {
-            let o = (f & 0xFFF0) as usize;
-            let n = self.label_len;
-            self.buf[n - 4..n - 2].copy_from_slice(&HEX[o >> 8]);
-            self.buf[n - 2..n].copy_from_slice(&HEX[o & 0xFF]);
+            self.len = label.len().min(24);
+            self.buf[..self.len].copy_from_slice(&label[..self.len]);
+            return true;
         }
-        let n = self.label_len;
-        let body: &mut [u8; BODY] = (&mut self.buf[n..n + BODY]).try_into().expect("sized");
+        let o = (f & 0xFFF0) as usize;
+        let n = self.len;
+        self.buf[n - 4..n - 2].copy_from_slice(&HEX[o >> 8]);
+        self.buf[n - 2..n].copy_from_slice(&HEX[o & 0xFF]);
+        false
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// The longest plain line: a label and the body.
+const PLAIN_LINE_MAX: usize = 24 + BODY;
+
+/// The hot path of every dump: full 16-byte lines formatted in place in the output buffer.
+/// Plain lines are a copy of the body template (spaces and dash) with the digits and ASCII
+/// column written over it; coloured lines are copied together from the [`ColorCells`] tables,
+/// an escape only where the class changes. The address label is kept across lines.
+struct FastLine {
+    label: Label,
+    cells: &'static ColorCells,
+}
+
+impl FastLine {
+    fn new() -> FastLine {
+        FastLine {
+            label: Label::new(),
+            cells: &COLOR_CELLS,
+        }
+    }
+
+    /// Writes the plain line of the 16 bytes `b` at file offset `x` into `out` (at least
+    /// [`PLAIN_LINE_MAX`] long); returns its length.
+    #[inline(always)]
+    fn plain(&mut self, origin: Origin, x: u64, b: &[u8; 16], out: &mut [u8]) -> usize {
+        self.label.update(origin, x);
+        let n = self.label.len;
+        out[..n].copy_from_slice(self.label.text());
+        let body: &mut [u8; BODY] = (&mut out[n..n + BODY]).try_into().expect("sized");
+        *body = BODY_TEMPLATE;
         fill_body(body, b);
-        &self.buf[..n + BODY]
+        n + BODY
+    }
+
+    /// Writes the coloured line of the 16 bytes `b` at file offset `x` into `out` (at least
+    /// [`COLOR_LINE_MAX`] long); returns its length. Every copy has a fixed size (the label's
+    /// whole buffer, whole cells) so that none is a call, and the loops have no branch.
+    #[inline(always)]
+    fn color(&mut self, origin: Origin, x: u64, b: &[u8; 16], out: &mut [u8]) -> usize {
+        self.label.update(origin, x);
+        let t = self.cells;
+        out[..24].copy_from_slice(&self.label.buf);
+        let mut n = self.label.len;
+        out[n..n + 2].copy_from_slice(b"  ");
+        n += 2;
+        let mut prev = u8::MAX;
+        for (i, &v) in b.iter().enumerate() {
+            let class = t.class[v as usize];
+            let c = &t.hex[(class != prev) as usize][v as usize];
+            out[n..n + 16].copy_from_slice(c);
+            n += c[15] as usize;
+            prev = class;
+            if i == 7 {
+                // The separator after the eighth byte is a dash.
+                out[n - 1] = b'-';
+            }
+        }
+        // The last byte's separator gives way to the reset and the gap.
+        n -= 1;
+        out[n..n + 8].copy_from_slice(b"\x1b[0m   \0");
+        n += 7;
+        prev = u8::MAX;
+        for &v in b {
+            let class = t.class[v as usize];
+            let c = &t.ascii[(class != prev) as usize][v as usize];
+            out[n..n + 16].copy_from_slice(c);
+            n += c[15] as usize;
+            prev = class;
+        }
+        out[n..n + 4].copy_from_slice(RESET);
+        n + 4
+    }
+}
+
+/// The text of a span being formatted: `v[..n]`. `v` is kept longer than the text, so that a
+/// line is formatted in place (no copy), and reused from span to span (no page faults).
+struct Out {
+    v: Vec<u8>,
+    n: usize,
+}
+
+impl Out {
+    fn new(v: Vec<u8>) -> Out {
+        Out { v, n: 0 }
+    }
+
+    /// At least `k` writable bytes after the text.
+    #[inline(always)]
+    fn room(&mut self, k: usize) -> &mut [u8] {
+        if self.v.len() < self.n + k {
+            let len = (self.n + k).max(2 * self.v.len()).max(FLUSH_AT + COLOR_LINE_MAX);
+            self.v.resize(len, 0);
+        }
+        &mut self.v[self.n..]
+    }
+
+    fn push(&mut self, s: &[u8]) {
+        self.room(s.len())[..s.len()].copy_from_slice(s);
+        self.n += s.len();
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.v[..self.n]
     }
 }
 
@@ -169,7 +332,7 @@ const FLUSH_AT: usize = 1 << 16;
 /// Ranges at least this long are formatted on all cores.
 const PARALLEL_MIN: u64 = 8 << 20;
 /// Bytes of input per span formatted by one core at a time.
-const SPAN: u64 = 512 << 10;
+const SPAN: u64 = 64 << 10;
 
 /// The dump printer. Formats lines as text, optionally with ANSI colours by byte class, and
 /// squeezes runs of identical full lines into a single `*` line. Built with [`Printer::new`]
@@ -209,7 +372,7 @@ impl Printer {
 
     /// Appends one line of text (no newline) to `out`, without colour.
     #[inline]
-    pub fn format_line(&self, line: &Line<'_>, out: &mut Vec<u8>) {
+    pub fn format_line(&self, line: &DumpLine<'_>, out: &mut Vec<u8>) {
         if line.first_col == 0 && line.bytes.len() == BYTES_PER_LINE {
             let mut addr = Vec::with_capacity(20);
             self.origin.write_line_address(line.start, &mut addr);
@@ -220,7 +383,7 @@ impl Printer {
     }
 
     /// Appends one line with ANSI colours by class; escapes change only with the class.
-    pub fn format_line_color(&self, line: &Line<'_>, out: &mut Vec<u8>) {
+    pub fn format_line_color(&self, line: &DumpLine<'_>, out: &mut Vec<u8>) {
         let mut current: Option<ByteClass> = None;
         self.layout(line, out, |out, class| match class {
             Some(c) if current != Some(c) => {
@@ -242,7 +405,7 @@ impl Printer {
     /// character, `paint(out, None)` after each of the two areas.
     fn layout(
         &self,
-        line: &Line<'_>,
+        line: &DumpLine<'_>,
         out: &mut Vec<u8>,
         mut paint: impl FnMut(&mut Vec<u8>, Option<ByteClass>),
     ) {
@@ -294,24 +457,23 @@ impl Printer {
             .min(4);
         if start >= end || end - start < PARALLEL_MIN || threads < 2 {
             let mut released = start;
-            let mut buf = Vec::with_capacity(FLUSH_AT + 512);
+            let mut out = Out::new(Vec::new());
             self.format_span(
                 data,
                 (start, end),
                 (start, end),
                 pages,
-                &mut buf,
-                &mut |buf, pos| {
-                    w.write_all(buf)?;
-                    buf.clear();
+                &mut out,
+                Some(&mut |text, pos| {
+                    w.write_all(text)?;
                     if pos >= released + RELEASE_STEP {
                         pages.release(released, pos);
                         released = pos;
                     }
                     Ok(())
-                },
+                }),
             )?;
-            w.write_all(&buf)?;
+            w.write_all(out.text())?;
             return w.flush();
         }
         self.write_parallel(data, (start, end), &mut w, pages, threads)?;
@@ -319,7 +481,8 @@ impl Printer {
     }
 
     /// Large ranges: spans of [`SPAN`] bytes (borders at line starts) are formatted on all cores
-    /// and written in order; at most a few spans wait in memory at a time.
+    /// and written in order; at most a few spans wait in memory at a time. The calling thread
+    /// formats spans too and writes what is ready between them; span buffers are reused.
     fn write_parallel(
         &self,
         data: &[u8],
@@ -328,184 +491,175 @@ impl Printer {
         pages: &dyn PageInfo,
         threads: usize,
     ) -> io::Result<()> {
-        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
         let first_border =
             start + ((BYTES_PER_LINE - self.origin.column(start)) % BYTES_PER_LINE) as u64;
-        let spans = (end - first_border).div_ceil(SPAN).max(1);
-        let border = |i: u64| {
-            if i == 0 {
-                start
-            } else {
-                (first_border + i * SPAN).min(end)
-            }
+        let job = Spans {
+            printer: self,
+            data,
+            range: (start, end),
+            first_border,
+            count: (end - first_border).div_ceil(SPAN).max(1),
+            pages,
+            next: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            window: 2 * threads as u64,
+            stop: AtomicBool::new(false),
+            pool: Mutex::new(Vec::new()),
         };
-        let window = 2 * threads as u64;
-        let (next, written, stop) = (AtomicU64::new(0), AtomicU64::new(0), AtomicBool::new(false));
         std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::channel::<(u64, Vec<u8>)>();
-            for _ in 0..threads {
-                let tx = tx.clone();
-                let (next, written, stop) = (&next, &written, &stop);
-                s.spawn(move || loop {
-                    let i = next.fetch_add(1, Relaxed);
-                    if i >= spans || stop.load(Relaxed) {
-                        break;
-                    }
-                    // Bounded memory: do not run too far ahead of the writer.
-                    while i >= written.load(Relaxed) + window && !stop.load(Relaxed) {
-                        std::thread::sleep(std::time::Duration::from_micros(20));
-                    }
-                    let mut buf = Vec::with_capacity(SPAN as usize * 5 + 512);
-                    let _ = self.format_span(
-                        data,
-                        (start, end),
-                        (border(i), border(i + 1)),
-                        pages,
-                        &mut buf,
-                        &mut |_, _| Ok(()),
-                    );
-                    if tx.send((i, buf)).is_err() {
-                        break;
+            let (tx, rx) = std::sync::mpsc::channel::<(u64, Out)>();
+            for _ in 1..threads {
+                let (tx, job) = (tx.clone(), &job);
+                s.spawn(move || {
+                    while let Some(done) = job.format_next(true) {
+                        if tx.send(done).is_err() {
+                            break;
+                        }
                     }
                 });
             }
             drop(tx);
-            let mut pending = std::collections::BTreeMap::new();
-            let mut result = Ok(());
-            let mut released = start;
-            for (i, buf) in rx {
-                pending.insert(i, buf);
-                while let Some(buf) = pending.remove(&written.load(Relaxed)) {
-                    if result.is_ok() {
-                        result = w.write_all(&buf);
-                        if result.is_err() {
-                            stop.store(true, Relaxed);
-                        }
-                    }
-                    let done = border(written.fetch_add(1, Relaxed) + 1);
-                    if done >= released + RELEASE_STEP {
-                        pages.release(released, done);
-                        released = done;
-                    }
-                }
+            let mut pending = BTreeMap::new();
+            let mut writer = SpanWriter {
+                w,
+                result: Ok(()),
+                released: start,
+            };
+            while let Some((i, out)) = job.format_next(false) {
+                pending.insert(i, out);
+                pending.extend(rx.try_iter());
+                job.write_ready(&mut pending, &mut writer);
             }
-            result
+            for (i, out) in rx {
+                pending.insert(i, out);
+                job.write_ready(&mut pending, &mut writer);
+            }
+            job.write_ready(&mut pending, &mut writer);
+            writer.result
         })
     }
 
     /// Formats the lines of `[from, to)`, a span of the dumped range `[range_start, range_end)`
-    /// that starts at a line border. Whether a line is printed, squeezed to `*` or skipped
-    /// depends only on it and the two lines before it, so spans are independent. `flush` gets
-    /// the buffer and the position reached whenever the buffer is full.
+    /// that starts at a line border, into `out`. Whether a line is printed, squeezed to `*` or
+    /// skipped depends only on it and the two lines before it, so spans are independent.
+    /// `flush`, if given, takes the text and the position reached whenever the buffer is full.
     fn format_span(
         &self,
         data: &[u8],
         (range_start, range_end): (u64, u64),
         (from, to): (u64, u64),
         pages: &dyn PageInfo,
-        buf: &mut Vec<u8>,
-        flush: &mut dyn FnMut(&mut Vec<u8>, u64) -> io::Result<()>,
+        out: &mut Out,
+        mut flush: Option<&mut dyn FnMut(&[u8], u64) -> io::Result<()>>,
     ) -> io::Result<()> {
-        let line_at = |p: u64| &data[p as usize..p as usize + 16];
-        let mut prev: Option<&[u8]> = None;
-        let mut squeezing = false;
-        let mut last_skipped: Option<Line<'_>> = None;
-        let mut pos = from;
-        if self.squeeze
-            && from >= range_start + 32
-            && pages.next_data(from - 32).is_none_or(|d| d >= to)
-        {
-            // The span and the two lines before it lie in a hole: one squeezed run of zero
-            // lines, known without reading (reading holes of a mapped file costs page faults).
-            pos = to - self.origin.column(to) as u64;
-            prev = Some(&ZERO_LINE);
-            squeezing = true;
-            last_skipped = Some(Line {
-                start: pos - 16,
-                first_col: 0,
-                bytes: &ZERO_LINE,
-            });
-        } else if from >= range_start + 16 {
-            prev = Some(line_at(from - 16));
-            squeezing = self.squeeze
-                && from >= range_start + 32
-                && line_at(from - 32) == line_at(from - 16);
-        }
+        let mut st = self.span_start(data, range_start, (from, to), pages);
         let mut fast = FastLine::new();
-        while pos < to {
+        while st.pos < to {
+            let pos = st.pos;
             let col = self.origin.column(pos);
             let n = ((BYTES_PER_LINE - col) as u64).min(to - pos);
-            let line = Line {
+            let line = DumpLine {
                 start: pos,
                 first_col: col,
                 bytes: &data[pos as usize..(pos + n) as usize],
             };
             let full = col == 0 && n as usize == BYTES_PER_LINE;
-            if self.squeeze && full && prev == Some(line.bytes) {
-                if !squeezing {
-                    buf.extend_from_slice(b"*\n");
-                    squeezing = true;
+            if self.squeeze && full && st.prev.is_some_and(|p| same_line(p, line.bytes)) {
+                if !st.squeezing {
+                    out.push(b"*\n");
+                    st.squeezing = true;
                 }
-                // Skip the rest of an identical run quickly: compare 16-byte blocks directly.
-                let pattern = line.bytes;
-                let zeros = pattern.iter().all(|&b| b == 0);
-                let mut p = pos + 16;
-                let mut ask_at = p;
-                while p + 16 <= to {
-                    if zeros && p >= ask_at {
-                        // Holes read as zeros: skip whole lines up to where data begins.
-                        let target = pages.next_data(p).unwrap_or(to).min(to);
-                        if target > p + 16 {
-                            p += (target - p) / 16 * 16;
-                            if p + 16 > to {
-                                break;
-                            }
-                        }
-                        ask_at = p + (1 << 20);
-                    }
-                    if line_at(p) != pattern {
-                        break;
-                    }
-                    p += 16;
-                }
-                last_skipped = Some(Line {
-                    start: p - 16,
+                let end = skip_repeats(data, line.bytes, pos + 16, to, pages);
+                st.last_skipped = Some(DumpLine {
+                    start: end - 16,
                     first_col: 0,
-                    bytes: line_at(p - 16),
+                    bytes: &data[end as usize - 16..end as usize],
                 });
-                pos = p;
+                st.pos = end;
                 continue;
             }
-            squeezing = false;
-            last_skipped = None;
-            if full && !self.color {
-                buf.extend_from_slice(fast.format(
-                    self.origin,
-                    pos,
-                    line.bytes.try_into().expect("16 bytes"),
-                ));
-            } else if self.color {
-                self.format_line_color(&line, buf);
-            } else {
-                self.format_line(&line, buf);
-            }
-            buf.push(b'\n');
-            prev = full.then_some(line.bytes);
-            pos += n;
-            if buf.len() >= FLUSH_AT {
-                flush(buf, pos)?;
+            st.squeezing = false;
+            st.last_skipped = None;
+            self.emit(&mut fast, &line, out);
+            st.prev = full.then_some(line.bytes);
+            st.pos += n;
+            if let Some(flush) = flush.as_mut().filter(|_| out.n >= FLUSH_AT) {
+                flush(out.text(), st.pos)?;
+                out.n = 0;
             }
         }
         // A squeezed run that reaches the end of the range is closed by its last line.
-        if let (Some(line), true) = (last_skipped, to == range_end) {
-            if self.color {
-                self.format_line_color(&line, buf);
-            } else {
-                self.format_line(&line, buf);
-            }
-            buf.push(b'\n');
+        if let (Some(line), true) = (st.last_skipped, to == range_end) {
+            self.emit(&mut fast, &line, out);
         }
         Ok(())
+    }
+
+    /// Where a span starts: the line before it and whether a squeezed run is going on (from
+    /// the two lines before the span), or, when the span and the two lines before it lie in a
+    /// hole of a sparse file, one squeezed run of zero lines known without reading (reading
+    /// holes of a mapped file costs page faults).
+    fn span_start<'a>(
+        &self,
+        data: &'a [u8],
+        range_start: u64,
+        (from, to): (u64, u64),
+        pages: &dyn PageInfo,
+    ) -> SpanState<'a> {
+        let line_at = |p: u64| &data[p as usize..p as usize + 16];
+        let mut st = SpanState {
+            pos: from,
+            prev: None,
+            squeezing: false,
+            last_skipped: None,
+        };
+        if self.squeeze
+            && from >= range_start + 32
+            && pages.next_data(from - 32).is_none_or(|d| d >= to)
+        {
+            st.pos = to - self.origin.column(to) as u64;
+            st.prev = Some(&ZERO_LINE);
+            st.squeezing = true;
+            st.last_skipped = Some(DumpLine {
+                start: st.pos - 16,
+                first_col: 0,
+                bytes: &ZERO_LINE,
+            });
+        } else if from >= range_start + 16 {
+            st.prev = Some(line_at(from - 16));
+            st.squeezing = self.squeeze
+                && from >= range_start + 32
+                && line_at(from - 32) == line_at(from - 16);
+        }
+        st
+    }
+
+    /// Appends one line and its newline: full lines formatted in place by the fast
+    /// formatter, partial ones through the general layout.
+    #[inline]
+    fn emit(&self, fast: &mut FastLine, line: &DumpLine<'_>, out: &mut Out) {
+        match (line.first_col == 0, <&[u8; 16]>::try_from(line.bytes)) {
+            (true, Ok(b)) if self.color => {
+                let k = fast.color(self.origin, line.start, b, out.room(COLOR_LINE_MAX + 1));
+                out.v[out.n + k] = b'\n';
+                out.n += k + 1;
+            }
+            (true, Ok(b)) => {
+                let k = fast.plain(self.origin, line.start, b, out.room(PLAIN_LINE_MAX + 1));
+                out.v[out.n + k] = b'\n';
+                out.n += k + 1;
+            }
+            _ => {
+                let mut v = Vec::with_capacity(COLOR_LINE_MAX);
+                if self.color {
+                    self.format_line_color(line, &mut v);
+                } else {
+                    self.format_line(line, &mut v);
+                }
+                v.push(b'\n');
+                out.push(&v);
+            }
+        }
     }
 
     /// The dump of `[start, end)` as a string (tests, exports).
@@ -515,6 +669,129 @@ impl Printer {
             .expect("writing to memory");
         String::from_utf8(v).expect("dump text is ASCII")
     }
+}
+
+/// A large range cut into spans formatted on several threads.
+struct Spans<'a> {
+    printer: &'a Printer,
+    data: &'a [u8],
+    range: (u64, u64),
+    /// The first line border after the range's start; spans after the first start at
+    /// `first_border + i * SPAN`.
+    first_border: u64,
+    count: u64,
+    pages: &'a dyn PageInfo,
+    next: AtomicU64,
+    written: AtomicU64,
+    /// Spans that may be formatted ahead of the writer.
+    window: u64,
+    stop: AtomicBool,
+    /// Buffers of written spans, for the next spans.
+    pool: Mutex<Vec<Vec<u8>>>,
+}
+
+/// Where the spans go, in order, and how far the range is done with.
+struct SpanWriter<'w> {
+    w: &'w mut dyn Write,
+    result: io::Result<()>,
+    released: u64,
+}
+
+impl Spans<'_> {
+    /// Where span `i` starts.
+    fn border(&self, i: u64) -> u64 {
+        if i == 0 {
+            self.range.0
+        } else {
+            (self.first_border + i * SPAN).min(self.range.1)
+        }
+    }
+
+    /// Formats the next span; a helper thread first waits while it is too far ahead of the
+    /// writer (the calling thread never waits: it is the one that writes).
+    fn format_next(&self, wait: bool) -> Option<(u64, Out)> {
+        let i = self.next.fetch_add(1, Relaxed);
+        if i >= self.count || self.stop.load(Relaxed) {
+            return None;
+        }
+        // Bounded memory: do not run too far ahead of the writer.
+        while wait && i >= self.written.load(Relaxed) + self.window && !self.stop.load(Relaxed) {
+            std::thread::sleep(std::time::Duration::from_micros(20));
+        }
+        let buf = self.pool.lock().expect("not poisoned").pop();
+        let mut out = Out::new(buf.unwrap_or_default());
+        let span = (self.border(i), self.border(i + 1));
+        let _ = self
+            .printer
+            .format_span(self.data, self.range, span, self.pages, &mut out, None);
+        Some((i, out))
+    }
+
+    /// Writes the spans that are next in order, releases the pages behind them, and keeps
+    /// their buffers for reuse.
+    fn write_ready(&self, pending: &mut BTreeMap<u64, Out>, to: &mut SpanWriter<'_>) {
+        while let Some(out) = pending.remove(&self.written.load(Relaxed)) {
+            if to.result.is_ok() {
+                to.result = to.w.write_all(out.text());
+                if to.result.is_err() {
+                    self.stop.store(true, Relaxed);
+                }
+            }
+            self.pool.lock().expect("not poisoned").push(out.v);
+            let done = self.border(self.written.fetch_add(1, Relaxed) + 1);
+            if done >= to.released + RELEASE_STEP {
+                self.pages.release(to.released, done);
+                to.released = done;
+            }
+        }
+    }
+}
+
+/// The state of a span being formatted.
+struct SpanState<'a> {
+    /// The next line to format.
+    pos: u64,
+    /// The last full line printed or skipped (what a repeat is compared with).
+    prev: Option<&'a [u8]>,
+    /// A `*` has been printed for the run going on.
+    squeezing: bool,
+    /// The last line of the squeezed run going on (printed if the range ends there).
+    last_skipped: Option<DumpLine<'a>>,
+}
+
+/// Two 16-byte lines compared as two words (a slice comparison calls `memcmp`).
+#[inline(always)]
+fn same_line(a: &[u8], b: &[u8]) -> bool {
+    match (<&[u8; 16]>::try_from(a), <&[u8; 16]>::try_from(b)) {
+        (Ok(a), Ok(b)) => u128::from_ne_bytes(*a) == u128::from_ne_bytes(*b),
+        _ => a == b,
+    }
+}
+
+/// The end of a run of lines equal to `pattern` starting at `p` (the offset after the last
+/// equal full line before `to`). Lines are compared as 16-byte blocks; in a run of zero lines,
+/// the holes of a sparse file are jumped over without reading them.
+fn skip_repeats(data: &[u8], pattern: &[u8], mut p: u64, to: u64, pages: &dyn PageInfo) -> u64 {
+    let zeros = pattern.iter().all(|&b| b == 0);
+    let mut ask_at = p;
+    while p + 16 <= to {
+        if zeros && p >= ask_at {
+            // Holes read as zeros: skip whole lines up to where data begins.
+            let target = pages.next_data(p).unwrap_or(to).min(to);
+            if target > p + 16 {
+                p += (target - p) / 16 * 16;
+                if p + 16 > to {
+                    break;
+                }
+            }
+            ask_at = p + (1 << 20);
+        }
+        if !same_line(&data[p as usize..p as usize + 16], pattern) {
+            break;
+        }
+        p += 16;
+    }
+    p
 }
 
 /// What the span formatter asks of the bytes' owner, object-safe for the worker threads.
@@ -594,7 +871,7 @@ mod tests {
     fn color_changes_only_with_class() {
         let p = Printer::new(Origin::ZERO).color(true);
         let mut out = Vec::new();
-        let line = Line {
+        let line = DumpLine {
             start: 0,
             first_col: 0,
             bytes: b"AB\0\0",

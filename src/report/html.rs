@@ -214,7 +214,7 @@ fn dump_line(
     o: &mut String,
     doc: &Document<'_>,
     e: &Excerpt<'_>,
-    line: &crate::dump::format::Line<'_>,
+    line: &crate::dump::format::DumpLine<'_>,
 ) {
     let ovs: Vec<Option<Overlay>> = (0..line.bytes.len())
         .map(|i| e.overlay_at(line.start + i as u64))

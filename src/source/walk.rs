@@ -1,46 +1,273 @@
-//! The folder walk: every file under the paths named on the command line, in name order.
-//! Folders are walked recursively; symbolic links to folders are not followed. Problems are
-//! collected, not fatal, so one unreadable folder does not stop a scan.
+//! The folder walk: every file under the paths named on the command line, in name order,
+//! produced lazily (memory holds one sorted listing per folder level, not the whole tree).
+//!
+//! What a walk reads and what it only lists:
+//! - regular files are read; a symbolic link inside the walked folder to a regular file inside
+//!   it is read under the link's name;
+//! - devices, FIFOs and sockets are listed as skipped with their type (reading a tty would wait
+//!   for the keyboard, `/dev/zero` never ends); named on the command line they are read;
+//! - symbolic links whose target lies outside the walked folder are listed as skipped with
+//!   their target; links to folders are not followed (the folder is walked where it lies);
+//! - problems (an unreadable folder, a dangling link) are collected, not fatal.
+//!
+//! The walk asks the file system for each entry's type from the folder listing (`d_type`), so
+//! a file costs no `stat` here; the reader makes the one `statx` of the file when it opens it.
 
-use crate::Error;
+use crate::{sanitize, Error};
+use std::ffi::OsString;
+use std::fs::FileType;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
-/// The files under `paths` and the problems met on the way. `-` (standard input) and files
-/// named explicitly are kept as given.
+/// One step of a walk, in name order.
+#[derive(Debug)]
+pub enum Entry {
+    /// A file to read. `explicit` when it was named on the command line (then it may be of any
+    /// type: a FIFO, a device, standard input as `-`).
+    File { path: PathBuf, explicit: bool },
+    /// A file the walk does not read, and why.
+    Skipped { path: PathBuf, why: Skip },
+    /// A folder or link that could not be read.
+    Error(Error),
+}
+
+/// Why a walk lists a file without reading it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// A device, FIFO or socket met in a folder.
+    Special(Special),
+    /// A symbolic link whose target lies outside the walked folder.
+    LeavesTree { target: PathBuf },
+}
+
+/// The types of special files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Special {
+    CharDevice,
+    BlockDevice,
+    Fifo,
+    Socket,
+}
+
+impl Special {
+    /// The type of `ft`, when it is a special file.
+    pub fn of(ft: &FileType) -> Option<Special> {
+        if ft.is_char_device() {
+            Some(Special::CharDevice)
+        } else if ft.is_block_device() {
+            Some(Special::BlockDevice)
+        } else if ft.is_fifo() {
+            Some(Special::Fifo)
+        } else if ft.is_socket() {
+            Some(Special::Socket)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Special::CharDevice => "character device",
+            Special::BlockDevice => "block device",
+            Special::Fifo => "FIFO",
+            Special::Socket => "socket",
+        }
+    }
+}
+
+impl Skip {
+    /// The one-line reason, as printed after the path.
+    pub fn reason(&self) -> String {
+        match self {
+            Skip::Special(s) => format!(
+                "skipped: a {} (a folder walk reads only regular files; name it on the command line to read it)",
+                s.name()
+            ),
+            Skip::LeavesTree { target } => format!(
+                "skipped: a symbolic link leaving the scanned folder (to {}); name it on the command line to read it",
+                sanitize::path(target)
+            ),
+        }
+    }
+
+    /// The skip as an error entry (kind `file`), for output that lists problems.
+    pub fn to_error(&self, path: &Path) -> Error {
+        Error::file(path, self.reason())
+    }
+}
+
+/// A lazy walk of `paths` in name order. `-` (standard input) and files named explicitly are
+/// produced as given; folders are walked recursively.
+pub fn walk(paths: &[PathBuf]) -> Walk {
+    Walk {
+        args: paths.iter().rev().cloned().collect(),
+        levels: Vec::new(),
+    }
+}
+
+/// The files under `paths` and the problems met on the way, skipped files among them.
 pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            files.push(p.clone());
-            continue;
-        }
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, &mut files, &mut errors),
-            Ok(_) => files.push(p.clone()),
-            Err(e) => errors.push(Error::io(p, &e)),
+    for e in walk(paths) {
+        match e {
+            Entry::File { path, .. } => files.push(path),
+            Entry::Skipped { path, why } => errors.push(why.to_error(&path)),
+            Entry::Error(e) => errors.push(e),
         }
     }
     (files, errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Error>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => return errors.push(Error::io(dir, &e)),
-    };
-    let mut list: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    list.sort();
-    for p in list {
-        match std::fs::symlink_metadata(&p) {
-            Ok(m) if m.is_dir() => walk(&p, files, errors),
-            Ok(m) if m.file_type().is_symlink() => match std::fs::metadata(&p) {
-                Ok(t) if t.is_dir() => {}
-                Ok(_) => files.push(p),
-                Err(e) => errors.push(Error::io(&p, &e)),
-            },
-            Ok(_) => files.push(p),
-            Err(e) => errors.push(Error::io(&p, &e)),
+/// The walk's state: the command-line paths still to do, and one sorted listing per folder
+/// level being walked.
+pub struct Walk {
+    args: Vec<PathBuf>,
+    levels: Vec<Level>,
+}
+
+struct Level {
+    /// The walked folder named on the command line, resolved (for links leaving it).
+    root: std::sync::Arc<PathBuf>,
+    /// Entries still to visit, in reverse name order (popped from the end).
+    todo: Vec<(OsString, Option<FileType>)>,
+    dir: PathBuf,
+}
+
+impl Iterator for Walk {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            if let Some(level) = self.levels.last_mut() {
+                let Some((name, ft)) = level.todo.pop() else {
+                    self.levels.pop();
+                    continue;
+                };
+                let path = level.dir.join(&name);
+                let root = level.root.clone();
+                if let Some(e) = self.visit(path, ft, root) {
+                    return Some(e);
+                }
+                continue;
+            }
+            let p = self.args.pop()?;
+            if let Some(e) = self.argument(p) {
+                return Some(e);
+            }
         }
     }
+}
+
+impl Walk {
+    /// A path named on the command line.
+    fn argument(&mut self, p: PathBuf) -> Option<Entry> {
+        if p.as_os_str() == "-" {
+            return Some(Entry::File {
+                path: p,
+                explicit: true,
+            });
+        }
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() => {
+                let root = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                self.enter(p, std::sync::Arc::new(root))
+            }
+            Ok(_) => Some(Entry::File {
+                path: p,
+                explicit: true,
+            }),
+            Err(e) => Some(Entry::Error(Error::io(&p, &e))),
+        }
+    }
+
+    /// Lists a folder and pushes its level; an unreadable folder is an error entry.
+    fn enter(&mut self, dir: PathBuf, root: std::sync::Arc<PathBuf>) -> Option<Entry> {
+        let rd = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) => return Some(Entry::Error(Error::io(&dir, &e))),
+        };
+        let mut todo = Vec::new();
+        for e in rd {
+            match e {
+                Ok(e) => todo.push((e.file_name(), e.file_type().ok())),
+                Err(e) => return Some(Entry::Error(Error::io(&dir, &e))),
+            }
+        }
+        todo.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        self.levels.push(Level { root, todo, dir });
+        None
+    }
+
+    /// One entry of a folder: a file to read, a folder to enter, or something to list.
+    fn visit(
+        &mut self,
+        path: PathBuf,
+        ft: Option<FileType>,
+        root: std::sync::Arc<PathBuf>,
+    ) -> Option<Entry> {
+        let ft = match ft {
+            Some(ft) => ft,
+            None => match std::fs::symlink_metadata(&path) {
+                Ok(m) => m.file_type(),
+                Err(e) => return Some(Entry::Error(Error::io(&path, &e))),
+            },
+        };
+        if ft.is_dir() {
+            return self.enter(path, root);
+        }
+        if ft.is_symlink() {
+            return link(path, &root);
+        }
+        Some(match Special::of(&ft) {
+            Some(s) => Entry::Skipped {
+                path,
+                why: Skip::Special(s),
+            },
+            None => Entry::File {
+                path,
+                explicit: false,
+            },
+        })
+    }
+}
+
+/// A symbolic link met in a folder: read when it leads to a regular file inside the walked
+/// folder, listed when it leaves it or leads to a special file, nothing for a folder inside
+/// (that folder is walked where it lies).
+fn link(path: PathBuf, root: &Path) -> Option<Entry> {
+    let target = match std::fs::canonicalize(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            let to = std::fs::read_link(&path).unwrap_or_default();
+            return Some(Entry::Error(Error::file(
+                &path,
+                format!(
+                    "a symbolic link to {} that cannot be followed: {}",
+                    sanitize::path(&to),
+                    crate::error::io_cause(&e)
+                ),
+            )));
+        }
+    };
+    if !target.starts_with(root) {
+        return Some(Entry::Skipped {
+            path,
+            why: Skip::LeavesTree { target },
+        });
+    }
+    Some(match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => return None,
+        Ok(m) => match Special::of(&m.file_type()) {
+            Some(s) => Entry::Skipped {
+                path,
+                why: Skip::Special(s),
+            },
+            None => Entry::File {
+                path,
+                explicit: false,
+            },
+        },
+        Err(e) => Entry::Error(Error::io(&path, &e)),
+    })
 }

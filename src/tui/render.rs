@@ -8,7 +8,7 @@ use super::layout::{areas, MIN_HEIGHT, MIN_WIDTH};
 use super::state::{App, Mode, Severity};
 use super::theme;
 use crate::detect::FindingKind;
-use crate::dump::format::{Line as DumpLine, LineLayout, CLASS};
+use crate::dump::format::{DumpLine, LineLayout, CLASS};
 use crate::dump::{Overlay, Printer};
 use crate::report::overlay;
 use crate::sanitize;

@@ -9,7 +9,7 @@ use crate::report::scan::{ScanFormat, ScanWriter};
 use crate::source::walk;
 use crate::{sanitize, Error};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
     let origin = origin(&a.origin)?;
@@ -24,19 +24,18 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
         ScanFormatArg::Json => ScanFormat::Json,
         ScanFormatArg::Csv => ScanFormat::Csv,
     };
-    let (files, walk_errors) = walk::files(&a.paths);
-    let mut had_error = !walk_errors.is_empty();
-    for e in &walk_errors {
-        eprintln!("clanscope: {e}");
-    }
     let stdout = std::io::stdout();
-    let mut writer = ScanWriter::new(stdout.lock(), format, origin, min)
-        .map_err(|e| Error::io("standard output", &e))?;
-    for e in &walk_errors {
-        writer.error(e);
-    }
-    let batch = Batch::new(files.len());
-    let bar = progress_bar(&files);
+    // A terminal sees each line as it comes; a pipe or file gets large writes.
+    let out: Box<dyn std::io::Write> = if stdout.is_terminal() {
+        Box::new(stdout.lock())
+    } else {
+        Box::new(std::io::BufWriter::with_capacity(64 << 10, stdout.lock()))
+    };
+    let mut writer =
+        ScanWriter::new(out, format, origin, min).map_err(|e| Error::io("standard output", &e))?;
+    let mut had_error = false;
+    let batch = Batch::new();
+    let bar = progress_bar(&a.paths);
     let mut write_err: Option<std::io::Error> = None;
     std::thread::scope(|s| {
         let ticker = bar.as_ref().map(|pb| {
@@ -44,25 +43,38 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
             s.spawn(move || {
                 while !pb.is_finished() {
                     pb.set_position(batch.progress());
+                    pb.set_message(format!("{} files", batch.files_done()));
                     std::thread::sleep(std::time::Duration::from_millis(100));
                 }
             })
         });
-        batch.run(&engine, &files, &mut |_, path, outcome| match outcome {
-            Scanned::Done { source, report } => {
-                notices(path, &report);
-                if write_err.is_none() {
-                    let r = writer.file(path, source.len(), source.safe_bytes(), &report);
-                    if let Err(e) = r {
-                        batch.cancel();
-                        write_err = Some(e);
+        batch.run(&engine, walk::walk(&a.paths), &mut |_, outcome| {
+            match outcome {
+                Scanned::Done {
+                    path,
+                    input,
+                    report,
+                } => {
+                    notices(path, &report);
+                    if write_err.is_none() {
+                        let data = input.safe_bytes();
+                        let r = writer.file(path, input.bytes().len() as u64, data, &report);
+                        if let Err(e) = r {
+                            batch.cancel();
+                            write_err = Some(e);
+                        }
                     }
                 }
-            }
-            Scanned::Failed(e) => {
-                eprintln!("clanscope: {e}");
-                writer.error(&e);
-                had_error = true;
+                // Listed, not read: not an error of the scan.
+                Scanned::Skipped { reason, .. } => {
+                    eprintln!("clanscope: {reason}");
+                    writer.error(&reason);
+                }
+                Scanned::Failed(e) => {
+                    eprintln!("clanscope: {e}");
+                    writer.error(&e);
+                    had_error = true;
+                }
             }
         });
         if let Some(pb) = &bar {
@@ -104,14 +116,27 @@ fn notices(path: &Path, r: &crate::detect::Report) {
     }
 }
 
-/// A progress bar on standard error for large inputs when it is a terminal.
-fn progress_bar(files: &[std::path::PathBuf]) -> Option<indicatif::ProgressBar> {
-    let total: u64 = files
+/// A progress bar on standard error when it is a terminal, for a folder (bytes and files
+/// scanned, no total: the walk is not counted ahead, which would cost a `stat` a file) or for
+/// files named on the command line that hold more than 64 MiB.
+fn progress_bar(paths: &[PathBuf]) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let metas: Vec<std::fs::Metadata> = paths
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    (std::io::stderr().is_terminal() && total > (64 << 20)).then(|| {
+        .collect();
+    if metas.iter().any(|m| m.is_dir()) {
+        let pb = indicatif::ProgressBar::no_length();
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{bytes} {bytes_per_sec} {msg}")
+                .expect("valid template"),
+        );
+        return Some(pb);
+    }
+    let total: u64 = metas.iter().map(|m| m.len()).sum();
+    (total > (64 << 20)).then(|| {
         let pb = indicatif::ProgressBar::new(total);
         pb.set_style(
             indicatif::ProgressStyle::with_template(
