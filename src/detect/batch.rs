@@ -67,7 +67,10 @@ pub struct Batch {
 /// The bytes of one file, read or mapped.
 enum Content {
     /// A reused buffer; the file's bytes are `buf[..len]`.
-    Read { buf: Vec<u8>, len: usize },
+    Read {
+        buf: Vec<u8>,
+        len: usize,
+    },
     Source(Source),
 }
 
@@ -348,7 +351,7 @@ fn load<W>(
     }
     let size = meta.len();
     if size == 0 {
-        return stream(shared, file, path).map(|c| (c, None));
+        return stream(&shared.streaming, file, path, MEMORY_CAP).map(|c| (c, None));
     }
     if size > READ_MAX {
         drop(file);
@@ -383,24 +386,32 @@ fn read_full(mut file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// A regular file that reports a size of 0: empty on a disk file system, but a procfs or sysfs
-/// file has content all the same. Read to its end, up to [`MEMORY_CAP`], one at a time.
-fn stream<W>(shared: &Shared<'_, W>, file: File, path: &Path) -> Result<Content, Error> {
-    let _one = shared.streaming.lock().expect("not poisoned");
+/// file has content all the same. Read to its end, up to `cap` bytes, one such file at a time
+/// (`one` is held meanwhile); more is refused.
+fn stream(one: &Mutex<()>, file: File, path: &Path, cap: u64) -> Result<Content, Error> {
+    let _one = one.lock().expect("not poisoned");
     let mut buf = Vec::new();
     let got = file
-        .take(MEMORY_CAP + 1)
+        .take(cap + 1)
         .read_to_end(&mut buf)
         .map_err(|e| Error::io(path, &e))?;
-    if got as u64 > MEMORY_CAP {
+    if got as u64 > cap {
+        let limit = if cap >= 1 << 20 {
+            format!("{} MiB", cap >> 20)
+        } else {
+            format!("{cap} bytes")
+        };
         return Err(Error::file(
             path,
             format!(
-                "reports a size of 0 bytes but holds more than {} MiB (a file of a special file system such as /proc); not read",
-                MEMORY_CAP >> 20
+                "reports a size of 0 bytes but holds more than {limit} (a file of a special file system such as /proc); not read"
             ),
         ));
     }
-    Ok(Content::Read { len: buf.len(), buf })
+    Ok(Content::Read {
+        len: buf.len(),
+        buf,
+    })
 }
 
 /// Opens a file read-only without waiting (a FIFO put in place of a listed file would block),
@@ -417,5 +428,78 @@ fn open_read_only(path: &Path) -> std::io::Result<File> {
         // O_NOATIME needs the file's owner (or CAP_FOWNER).
         Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(libc::O_NONBLOCK),
         r => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::walk;
+
+    #[test]
+    fn a_zero_size_file_beyond_the_cap_is_refused() {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), b"0123456789abcdefghij").unwrap();
+        let one = Mutex::new(());
+        let open = || File::open(f.path()).unwrap();
+        let c = stream(&one, open(), f.path(), 20).unwrap();
+        assert_eq!(c.bytes(), b"0123456789abcdefghij");
+        let e = stream(&one, open(), f.path(), 19).err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: reports a size of 0 bytes but holds more than 19 bytes (a file of a special file system such as /proc); not read",
+                f.path().display()
+            )
+        );
+    }
+
+    #[test]
+    fn reports_equal_the_engine_on_the_same_bytes_in_walk_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = b"\r\n\r\nExporting messages in mailbox \"a\" to file EXPORT\\MSG0001.CCM\r\n";
+        let mut paths = Vec::new();
+        for (i, len) in [
+            100usize,
+            5000,
+            300 << 10,
+            70,
+            PARALLEL_MIN as usize + 1000,
+            0,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut d: Vec<u8> = (0..len).map(|k| (k * 7919 % 251) as u8 | 0x80).collect();
+            if len > 200 {
+                d[len / 2..len / 2 + w.len()].copy_from_slice(w);
+            }
+            let p = dir.path().join(format!("f{i}"));
+            std::fs::write(&p, &d).unwrap();
+            paths.push((p, d));
+        }
+        let engine = Engine::default().with_threads(2);
+        let mut seen = Vec::new();
+        Batch::new().run(
+            &engine,
+            walk::walk(&[dir.path().to_path_buf()]),
+            &mut |i, s| match s {
+                Scanned::Done {
+                    path,
+                    input,
+                    report,
+                } => {
+                    let (p, d) = &paths[i];
+                    assert_eq!(path, p);
+                    assert_eq!(input.bytes(), &d[..]);
+                    let direct = engine.scan(&d[..], p, &Control::new());
+                    assert_eq!(report.findings, direct.findings);
+                    assert_eq!(report.headers, direct.headers);
+                    seen.push(i);
+                }
+                _ => panic!("only regular files here"),
+            },
+        );
+        assert_eq!(seen, (0..paths.len()).collect::<Vec<_>>());
     }
 }

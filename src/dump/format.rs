@@ -78,7 +78,12 @@ pub struct DumpLine<'a> {
 }
 
 /// Splits file range `[start, end)` of `data` into dump lines under `origin`.
-pub fn lines(data: &[u8], origin: Origin, start: u64, end: u64) -> impl Iterator<Item = DumpLine<'_>> {
+pub fn lines(
+    data: &[u8],
+    origin: Origin,
+    start: u64,
+    end: u64,
+) -> impl Iterator<Item = DumpLine<'_>> {
     let end = end.min(data.len() as u64);
     let mut pos = start;
     std::iter::from_fn(move || {
@@ -307,7 +312,9 @@ impl Out {
     #[inline(always)]
     fn room(&mut self, k: usize) -> &mut [u8] {
         if self.v.len() < self.n + k {
-            let len = (self.n + k).max(2 * self.v.len()).max(FLUSH_AT + COLOR_LINE_MAX);
+            let len = (self.n + k)
+                .max(2 * self.v.len())
+                .max(FLUSH_AT + COLOR_LINE_MAX);
             self.v.resize(len, 0);
         }
         &mut self.v[self.n..]

@@ -271,3 +271,35 @@ fn link(path: PathBuf, root: &Path) -> Option<Entry> {
         Err(e) => Entry::Error(Error::io(&path, &e)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_order_depth_first_with_arguments_as_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for p in ["b/z", "b/a", "a", "c/d/e", "B"] {
+            let p = d.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        std::fs::create_dir(d.join("empty")).unwrap();
+        let lone = d.join("c/d/e");
+        let (files, errors) = files(&[d.to_path_buf(), lone.clone(), d.join("missing")]);
+        let rel: Vec<String> = files
+            .iter()
+            .map(|p| p.strip_prefix(d).unwrap().display().to_string())
+            .collect();
+        assert_eq!(rel, ["B", "a", "b/a", "b/z", "c/d/e", "c/d/e"]);
+        assert_eq!(files[5], lone);
+        assert_eq!(
+            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+            [format!(
+                "{}: no such file or directory",
+                d.join("missing").display()
+            )]
+        );
+    }
+}
