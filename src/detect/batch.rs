@@ -109,7 +109,9 @@ enum Outcome {
 
 /// The state the workers share while a batch runs.
 struct Shared<'a, W> {
-    walk: Mutex<(W, usize)>,
+    walk: Mutex<W>,
+    /// Walk entries taken so far.
+    taken: AtomicUsize,
     /// Buffers the caller is done with, for the next small files.
     pool: Mutex<Vec<Vec<u8>>>,
     /// One zero-size (procfs) file streams at a time.
@@ -158,7 +160,8 @@ impl Batch {
     {
         let workers = engine.threads().max(1);
         let shared = Shared {
-            walk: Mutex::new((walk, 0)),
+            walk: Mutex::new(walk),
+            taken: AtomicUsize::new(0),
             pool: Mutex::new(Vec::new()),
             streaming: Mutex::new(()),
             delivered: AtomicUsize::new(0),
@@ -182,7 +185,20 @@ impl Batch {
             drop(tx);
             let mut pending = BTreeMap::new();
             // Work while there is work, delivering what is ready after each batch.
-            while let Some((first, outcomes)) = self.next_batch(&shared, false) {
+            loop {
+                // Bounded memory: when the helpers lag, deliver their files before taking more.
+                while shared.taken.load(Ordering::Relaxed)
+                    >= shared.delivered.load(Ordering::Relaxed) + shared.window
+                {
+                    let Ok((first, outcomes)) = rx.recv() else {
+                        break;
+                    };
+                    pending.insert(first, outcomes);
+                    self.deliver_ready(&shared, &mut pending, each);
+                }
+                let Some((first, outcomes)) = self.next_batch(&shared, false) else {
+                    break;
+                };
                 pending.insert(first, outcomes);
                 pending.extend(rx.try_iter());
                 self.deliver_ready(&shared, &mut pending, each);
@@ -198,7 +214,7 @@ impl Batch {
 
     /// Takes the next few entries of the walk (one lock for several files), reads and scans
     /// them. A helper worker first waits while they are too far ahead of the delivery (the
-    /// calling thread never waits: it is the one that delivers).
+    /// calling thread does not: it delivers the helpers' files instead).
     fn next_batch<W>(&self, shared: &Shared<'_, W>, wait: bool) -> Option<(usize, Vec<Outcome>)>
     where
         W: Iterator<Item = Entry>,
@@ -208,9 +224,9 @@ impl Batch {
         }
         let (first, entries) = {
             let mut walk = shared.walk.lock().expect("not poisoned");
-            let entries: Vec<Entry> = walk.0.by_ref().take(PER_TAKE).collect();
-            walk.1 += entries.len();
-            (walk.1 - entries.len(), entries)
+            let entries: Vec<Entry> = walk.by_ref().take(PER_TAKE).collect();
+            let first = shared.taken.fetch_add(entries.len(), Ordering::Relaxed);
+            (first, entries)
         };
         if entries.is_empty() {
             return None;

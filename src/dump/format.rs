@@ -133,11 +133,11 @@ fn full_line(addr: &[u8], b: &[u8; 16], out: &mut Vec<u8>) {
 type Cell = [u8; 16];
 
 /// Each byte's cells in a coloured line, as hexyl keeps them: the hex digits with the space
-/// after them, and the ASCII character, each with its class's colour escape in front (`[1]`,
-/// where the class changes) or without (`[0]`, where it continues).
+/// after them, and the ASCII character, each at `2 * byte + 1` with its class's colour escape in
+/// front (where the class changes), at `2 * byte` without (where it continues).
 struct ColorCells {
-    hex: [[Cell; 256]; 2],
-    ascii: [[Cell; 256]; 2],
+    hex: [Cell; 512],
+    ascii: [Cell; 512],
     /// Each byte's class as a small number, to compare with the previous byte's.
     class: [u8; 256],
 }
@@ -159,17 +159,17 @@ fn cell(parts: &[&[u8]]) -> Cell {
 /// The tables, built once from the palette (the one place the colours are defined).
 static COLOR_CELLS: std::sync::LazyLock<Box<ColorCells>> = std::sync::LazyLock::new(|| {
     let mut t = Box::new(ColorCells {
-        hex: [[[0; 16]; 256]; 2],
-        ascii: [[[0; 16]; 256]; 2],
+        hex: [[0; 16]; 512],
+        ascii: [[0; 16]; 512],
         class: [0; 256],
     });
     for x in 0..256 {
         let class = CLASS[x];
         let esc = format!("\x1b[{}m", class.ansi());
-        t.hex[0][x] = cell(&[&HEX[x], b" "]);
-        t.hex[1][x] = cell(&[esc.as_bytes(), &HEX[x], b" "]);
-        t.ascii[0][x] = cell(&[&[ASCII[x]]]);
-        t.ascii[1][x] = cell(&[esc.as_bytes(), &[ASCII[x]]]);
+        t.hex[2 * x] = cell(&[&HEX[x], b" "]);
+        t.hex[2 * x + 1] = cell(&[esc.as_bytes(), &HEX[x], b" "]);
+        t.ascii[2 * x] = cell(&[&[ASCII[x]]]);
+        t.ascii[2 * x + 1] = cell(&[esc.as_bytes(), &[ASCII[x]]]);
         t.class[x] = ByteClass::ALL
             .iter()
             .position(|&c| c == class)
@@ -178,9 +178,12 @@ static COLOR_CELLS: std::sync::LazyLock<Box<ColorCells>> = std::sync::LazyLock::
     t
 });
 
-/// The longest coloured line: a label, 16 hex cells with separators, the gap, 16 ASCII cells,
-/// two resets, and room for the last 16-byte cell copy.
-const COLOR_LINE_MAX: usize = 24 + 2 + 16 * 16 + 4 + 3 + 16 * 16 + 4 + 16;
+/// Room for the longest coloured line (a label, 16 hex cells, the gap, 16 ASCII cells, two
+/// resets: under 600 bytes) as a power of two, so that positions can be masked.
+const COLOR_LINE_MAX: usize = 1024;
+
+/// A coloured line being written: its room and the overhang of a last whole-cell copy.
+type ColorLine = [u8; COLOR_LINE_MAX + 16];
 
 /// The address label of the line being formatted, kept across consecutive lines: only its last
 /// four digits change within a 64 KiB segment.
@@ -256,41 +259,48 @@ impl FastLine {
         n + BODY
     }
 
-    /// Writes the coloured line of the 16 bytes `b` at file offset `x` into `out` (at least
-    /// [`COLOR_LINE_MAX`] long); returns its length. Every copy has a fixed size (the label's
-    /// whole buffer, whole cells) so that none is a call, and the loops have no branch.
+    /// Writes the coloured line of the 16 bytes `b` at file offset `x` into `out`; returns its
+    /// length. The cells are chosen once for both areas (both start a new colour at their first
+    /// byte), then copied whole; every copy has a fixed size, so none is a call, and the loops
+    /// have no branch. Positions are masked to the line buffer's size (they never reach it; the
+    /// mask only lets the compiler drop the bounds checks).
     #[inline(always)]
-    fn color(&mut self, origin: Origin, x: u64, b: &[u8; 16], out: &mut [u8]) -> usize {
+    fn color(&mut self, origin: Origin, x: u64, b: &[u8; 16], out: &mut ColorLine) -> usize {
+        const M: usize = COLOR_LINE_MAX - 1;
         self.label.update(origin, x);
         let t = self.cells;
+        let mut cells = [0u16; 16];
+        let mut prev = u8::MAX;
+        for (c, &v) in cells.iter_mut().zip(b) {
+            let class = t.class[v as usize];
+            *c = (v as u16) << 1 | (class != prev) as u16;
+            prev = class;
+        }
         out[..24].copy_from_slice(&self.label.buf);
-        let mut n = self.label.len;
+        let mut n = self.label.len & M;
         out[n..n + 2].copy_from_slice(b"  ");
         n += 2;
-        let mut prev = u8::MAX;
-        for (i, &v) in b.iter().enumerate() {
-            let class = t.class[v as usize];
-            let c = &t.hex[(class != prev) as usize][v as usize];
-            out[n..n + 16].copy_from_slice(c);
-            n += c[15] as usize;
-            prev = class;
+        for (i, &c) in cells.iter().enumerate() {
+            let h = &t.hex[c as usize & 511];
+            n &= M;
+            out[n..n + 16].copy_from_slice(h);
+            n += h[15] as usize;
             if i == 7 {
                 // The separator after the eighth byte is a dash.
-                out[n - 1] = b'-';
+                out[(n - 1) & M] = b'-';
             }
         }
         // The last byte's separator gives way to the reset and the gap.
-        n -= 1;
+        n = (n - 1) & M;
         out[n..n + 8].copy_from_slice(b"\x1b[0m   \0");
         n += 7;
-        prev = u8::MAX;
-        for &v in b {
-            let class = t.class[v as usize];
-            let c = &t.ascii[(class != prev) as usize][v as usize];
-            out[n..n + 16].copy_from_slice(c);
-            n += c[15] as usize;
-            prev = class;
+        for &c in &cells {
+            let a = &t.ascii[c as usize & 511];
+            n &= M;
+            out[n..n + 16].copy_from_slice(a);
+            n += a[15] as usize;
         }
+        n &= M;
         out[n..n + 4].copy_from_slice(RESET);
         n + 4
     }
@@ -532,7 +542,16 @@ impl Printer {
                 result: Ok(()),
                 released: start,
             };
-            while let Some((i, out)) = job.format_next(false) {
+            loop {
+                // Bounded memory: when the helpers lag, write their spans before formatting more.
+                while job.next.load(Relaxed) >= job.written.load(Relaxed) + job.window {
+                    let Ok((i, out)) = rx.recv() else { break };
+                    pending.insert(i, out);
+                    job.write_ready(&mut pending, &mut writer);
+                }
+                let Some((i, out)) = job.format_next(false) else {
+                    break;
+                };
                 pending.insert(i, out);
                 pending.extend(rx.try_iter());
                 job.write_ready(&mut pending, &mut writer);
@@ -647,7 +666,11 @@ impl Printer {
     fn emit(&self, fast: &mut FastLine, line: &DumpLine<'_>, out: &mut Out) {
         match (line.first_col == 0, <&[u8; 16]>::try_from(line.bytes)) {
             (true, Ok(b)) if self.color => {
-                let k = fast.color(self.origin, line.start, b, out.room(COLOR_LINE_MAX + 1));
+                let room = out.room(COLOR_LINE_MAX + 16);
+                let line_buf: &mut ColorLine = (&mut room[..COLOR_LINE_MAX + 16])
+                    .try_into()
+                    .expect("sized");
+                let k = fast.color(self.origin, line.start, b, line_buf);
                 out.v[out.n + k] = b'\n';
                 out.n += k + 1;
             }
@@ -715,7 +738,7 @@ impl Spans<'_> {
     }
 
     /// Formats the next span; a helper thread first waits while it is too far ahead of the
-    /// writer (the calling thread never waits: it is the one that writes).
+    /// writer (the calling thread does not: it writes the helpers' spans instead).
     fn format_next(&self, wait: bool) -> Option<(u64, Out)> {
         let i = self.next.fetch_add(1, Relaxed);
         if i >= self.count || self.stop.load(Relaxed) {
