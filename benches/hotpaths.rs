@@ -1,18 +1,16 @@
-//! Benchmarks of the hot paths, run with `cargo bench`: dump formatting, undump parsing,
-//! scanning (one and all cores), and rendering inspector frames at the end of a 4 GiB file.
-//! Each figure is the best of several runs. Side-by-side comparisons with xxd, hexyl and
-//! ripgrep are in benches/peers.sh.
+//! Benchmarks of the hot paths, run with `cargo bench --bench hotpaths`: dump formatting (plain
+//! and colour, random bytes and text), undump parsing, scanning one file (one and all cores),
+//! the folder walk, and a folder scan (the batch of many small files). Each figure is the best
+//! of several runs, in process. The side-by-side table with the peers (xxd, hexdump, hexyl,
+//! ripgrep, sha256sum, openssl, heh), with peak RSS, is `bash benches/run.sh`; the inspector's
+//! frames are `cargo bench --bench inspector`.
 
 use clanscope::address::Origin;
+use clanscope::detect::batch::{Batch, Scanned};
 use clanscope::detect::{Control, Engine};
 use clanscope::dump::{parse, Printer};
-use clanscope::source::Source;
-use clanscope::tui::render;
-use clanscope::tui::state::{App, Command, ScanMsg};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-use std::path::Path;
-use std::sync::Arc;
+use clanscope::source::walk;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn noise(n: usize) -> Vec<u8> {
@@ -28,6 +26,29 @@ fn noise(n: usize) -> Vec<u8> {
     v
 }
 
+/// English-like lines with CRLF, as text files and text regions hold them.
+fn text(n: usize) -> Vec<u8> {
+    let words = [
+        "the", "mail", "post", "office", "message", "folder", "user", "export", "file", "date",
+        "subject", "report", "server", "please", "thanks", "meeting", "budget", "draft",
+    ];
+    let mut v = Vec::with_capacity(n + 100);
+    let mut i = 7usize;
+    while v.len() < n {
+        for k in 0..10 {
+            i = i.wrapping_mul(2_654_435_761).wrapping_add(k) % 1_000_003;
+            v.extend_from_slice(words[i % words.len()].as_bytes());
+            v.push(b' ');
+        }
+        v.extend_from_slice(b"end.\r\n");
+    }
+    v.truncate(n);
+    v
+}
+
+const WRITE: &[u8] =
+    b"\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n";
+
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut out = None;
@@ -40,58 +61,107 @@ fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, out.expect("ran"))
 }
 
-fn rate(bytes: usize, d: Duration) -> String {
-    format!("{:8.0} MB/s", bytes as f64 / d.as_secs_f64() / 1e6)
+fn row(name: &str, bytes: usize, d: Duration) {
+    println!(
+        "{:<48} {:>10.1}ms {:>10.0} MB/s",
+        name,
+        d.as_secs_f64() * 1e3,
+        bytes as f64 / d.as_secs_f64() / 1e6
+    );
+}
+
+fn dumps(random: &[u8], text: &[u8]) {
+    let p = Printer::new(Origin::ZERO);
+    for (what, data) in [("random", random), ("text", text)] {
+        for color in [false, true] {
+            let pc = p.color(color);
+            let (d, _) = best(5, || {
+                pc.write_range(data, 0, data.len() as u64, std::io::sink())
+                    .unwrap()
+            });
+            let mode = if color { "colour" } else { "plain" };
+            row(
+                &format!("dump {} MiB of {what} ({mode})", data.len() >> 20),
+                data.len(),
+                d,
+            );
+        }
+    }
+}
+
+/// A folder of `n` files of 1-64 KiB in 10 subfolders, 70% binary (every 8th with a write),
+/// 30% text, as the folder row of the table.
+fn folder(dir: &Path, n: usize) -> usize {
+    let bin = noise(65 << 10);
+    let txt = text(64 << 10);
+    let mut total = 0;
+    for i in 0..n {
+        let sub = dir.join(format!("d{}", i % 10));
+        std::fs::create_dir_all(&sub).unwrap();
+        let len = 1024 + (i * 7919) % (63 << 10);
+        let mut d = if i % 10 < 3 {
+            txt[..len].to_vec()
+        } else {
+            bin[(i * 31) % 1024..][..len].to_vec()
+        };
+        if i % 8 == 0 && i % 10 >= 3 {
+            d[len / 2 - WRITE.len()..len / 2].copy_from_slice(WRITE);
+        }
+        total += len;
+        std::fs::write(sub.join(format!("f{i:05}")), d).unwrap();
+    }
+    total
+}
+
+fn folder_scan(dir: &Path, bytes: usize) {
+    let paths = [dir.to_path_buf()];
+    let (d, n) = best(5, || walk::files(&paths).0.len());
+    println!(
+        "{:<48} {:>10.1}ms {:>10.0} files/ms",
+        format!("walk a folder of {n} files"),
+        d.as_secs_f64() * 1e3,
+        n as f64 / d.as_secs_f64() / 1e3
+    );
+    for threads in [1, 2] {
+        let engine = Engine::default().with_threads(threads);
+        let (d, found) = best(5, || {
+            let mut found = 0;
+            Batch::new().run(&engine, walk::walk(&paths), &mut |_, s| {
+                if let Scanned::Done { report, .. } = s {
+                    found += report.headers.len();
+                }
+            });
+            found
+        });
+        assert!(found > 0);
+        row(
+            &format!("scan the folder ({n} files), {threads} thread(s)"),
+            bytes,
+            d,
+        );
+    }
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    println!("{:<44} {:>12} {:>16}", "benchmark", "time", "throughput");
+    println!("{:<48} {:>12} {:>15}", "benchmark", "time", "throughput");
     let mut data = noise(256 << 20);
-    let w =
-        b"\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n";
     for at in (1000..data.len() - 200).step_by(1 << 20) {
-        data[at..at + w.len()].copy_from_slice(w);
+        data[at..at + WRITE.len()].copy_from_slice(WRITE);
     }
     for at in (0..data.len()).step_by(32 << 20) {
         data[at..at + (4 << 20)].fill(0);
     }
+    let words = text(64 << 20);
+    dumps(&data[4 << 20..68 << 20], &words);
 
-    let dump_in = &data[..64 << 20];
     let p = Printer::new(Origin::ZERO);
-    let (d, _) = best(5, || {
-        p.write_range(dump_in, 0, dump_in.len() as u64, std::io::sink())
-            .unwrap()
-    });
-    println!(
-        "{:<44} {:>10.1}ms {:>16}",
-        "dump 64 MiB (plain, squeeze)",
-        d.as_secs_f64() * 1e3,
-        rate(dump_in.len(), d)
-    );
-    let pc = p.color(true);
-    let (d, _) = best(3, || {
-        pc.write_range(dump_in, 0, dump_in.len() as u64, std::io::sink())
-            .unwrap()
-    });
-    println!(
-        "{:<44} {:>10.1}ms {:>16}",
-        "dump 64 MiB (colour)",
-        d.as_secs_f64() * 1e3,
-        rate(dump_in.len(), d)
-    );
-
-    let text = p.to_string(&data[..16 << 20], 0, 16 << 20);
-    let (d, u) = best(3, || parse::parse(&text));
+    let dump_text = p.to_string(&data[..16 << 20], 0, 16 << 20);
+    let (d, u) = best(3, || parse::parse(&dump_text));
     assert_eq!(u.bytes().len(), 16 << 20);
-    println!(
-        "{:<44} {:>10.1}ms {:>16}",
-        "undump 16 MiB of dump text",
-        d.as_secs_f64() * 1e3,
-        rate(16 << 20, d)
-    );
+    row("undump 16 MiB of dump text", 16 << 20, d);
 
     for threads in [1, 2] {
         let e = Engine::default().with_threads(threads);
@@ -99,71 +169,16 @@ fn main() {
             e.scan(&data[..], Path::new("CLANDATA"), &Control::new())
         });
         assert!(r.findings.len() >= 200);
-        println!(
-            "{:<44} {:>10.1}ms {:>16}",
-            format!("scan 256 MiB store, {threads} thread(s)"),
-            d.as_secs_f64() * 1e3,
-            rate(data.len(), d)
+        row(
+            &format!("scan 256 MiB store, {threads} thread(s)"),
+            data.len(),
+            d,
         );
     }
 
-    // Frames at the end of a 4 GiB (sparse) file.
-    let dir = std::env::temp_dir().join(format!("clanscope-bench-{}", std::process::id()));
+    let dir: PathBuf = std::env::temp_dir().join(format!("clanscope-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let big = dir.join("CLANDATA");
-    {
-        use std::io::{Seek, SeekFrom, Write};
-        let mut f = std::fs::File::create(&big).unwrap();
-        f.set_len(4 << 30).unwrap();
-        f.seek(SeekFrom::Start((4 << 30) - 8192)).unwrap();
-        f.write_all(&data[..8192]).unwrap();
-    }
-    let t = Instant::now();
-    let src = Arc::new(Source::open(&big).unwrap());
-    let mut app = App::new(src.clone(), Origin::parse("0AFA:0100").unwrap());
-    app.update(Command::Resize {
-        width: 160,
-        height: 50,
-    });
-    let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
-    term.draw(|f| render::render(&app, f)).unwrap();
-    let first = t.elapsed();
-    println!(
-        "{:<44} {:>10.2}ms",
-        "open 4 GiB file + first frame",
-        first.as_secs_f64() * 1e3
-    );
-    let report = Engine::default().scan(&*src, &big, &Control::new());
-    app.absorb(ScanMsg::Done(report));
-    app.update(Command::End);
-    let n = 200;
-    let (d, _) = best(3, || {
-        for i in 0..n {
-            app.update(if i % 2 == 0 {
-                Command::Up
-            } else {
-                Command::Down
-            });
-            term.draw(|f| render::render(&app, f)).unwrap();
-        }
-    });
-    println!(
-        "{:<44} {:>10.3}ms",
-        "key + frame at the end of 4 GiB (160x50)",
-        d.as_secs_f64() * 1e3 / n as f64
-    );
-    let (d, _) = best(3, || {
-        for _ in 0..n {
-            app.update(Command::PrevHeader);
-            term.draw(|f| render::render(&app, f)).unwrap();
-        }
-    });
-    println!(
-        "{:<44} {:>10.3}ms",
-        "N (previous header) + frame, 4 GiB",
-        d.as_secs_f64() * 1e3 / n as f64
-    );
-    drop(app);
-    drop(src);
+    let bytes = folder(&dir, 4000);
+    folder_scan(&dir, bytes);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -286,12 +286,19 @@ fn is_text_sample(b: &[u8]) -> bool {
     }
     // Good bytes: console text (TEXT), form feeds, and the bytes of valid UTF-8 sequences of
     // two bytes or more. ASCII is never part of an invalid sequence, so the count is the length
-    // less the ASCII controls outside TEXT and less the bytes of invalid sequences. Written as
-    // a branch-free sum so that it runs on vector registers (classifying a folder of text files
-    // is otherwise most of a folder scan).
+    // less the ASCII controls outside TEXT and less the bytes of invalid sequences. Counted
+    // with bitwise operations in blocks of 64 so that it runs on vector registers (classifying
+    // a folder of text files is otherwise a third of a folder scan).
     let bad_ascii: usize = b
-        .iter()
-        .map(|&c| ((c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C)) || c == 0x7F) as usize)
+        .chunks(64)
+        .map(|block| {
+            let mut k = 0u8;
+            for &c in block {
+                k += (((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != 0x0C) & (c != b'\r'))
+                    | (c == 0x7F)) as u8;
+            }
+            k as usize
+        })
         .sum();
     let invalid: usize = if std::str::from_utf8(b).is_ok() {
         0

@@ -576,7 +576,7 @@ impl Printer {
         (from, to): (u64, u64),
         pages: &dyn PageInfo,
         out: &mut Out,
-        mut flush: Option<&mut dyn FnMut(&[u8], u64) -> io::Result<()>>,
+        mut flush: Option<Flush<'_>>,
     ) -> io::Result<()> {
         let mut st = self.span_start(data, range_start, (from, to), pages);
         let mut fast = FastLine::new();
@@ -776,6 +776,9 @@ impl Spans<'_> {
         }
     }
 }
+
+/// Takes formatted text and the file position reached.
+type Flush<'f> = &'f mut dyn FnMut(&[u8], u64) -> io::Result<()>;
 
 /// The state of a span being formatted.
 struct SpanState<'a> {

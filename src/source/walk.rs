@@ -238,17 +238,8 @@ impl Walk {
 fn link(path: PathBuf, root: &Path) -> Option<Entry> {
     let target = match std::fs::canonicalize(&path) {
         Ok(t) => t,
-        Err(e) => {
-            let to = std::fs::read_link(&path).unwrap_or_default();
-            return Some(Entry::Error(Error::file(
-                &path,
-                format!(
-                    "a symbolic link to {} that cannot be followed: {}",
-                    sanitize::path(&to),
-                    crate::error::io_cause(&e)
-                ),
-            )));
-        }
+        // Dangling, a loop, or a part of the way unreadable.
+        Err(e) => return Some(Entry::Error(Error::io(&path, &e))),
     };
     if !target.starts_with(root) {
         return Some(Entry::Skipped {

@@ -8,7 +8,7 @@ use crate::detect::MAX_FINDINGS;
 use crate::report::scan::{ScanFormat, ScanWriter};
 use crate::source::walk;
 use crate::{sanitize, Error};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
@@ -26,20 +26,84 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
     };
     let stdout = std::io::stdout();
     // A terminal sees each line as it comes; a pipe or file gets large writes.
-    let out: Box<dyn std::io::Write> = if stdout.is_terminal() {
+    let out: Box<dyn Write> = if stdout.is_terminal() {
         Box::new(stdout.lock())
     } else {
         Box::new(std::io::BufWriter::with_capacity(64 << 10, stdout.lock()))
     };
-    let mut writer =
+    let writer =
         ScanWriter::new(out, format, origin, min).map_err(|e| Error::io("standard output", &e))?;
-    let mut had_error = false;
+    let mut results = Results {
+        writer,
+        had_error: false,
+        write_err: None,
+    };
     let batch = Batch::new();
-    let bar = progress_bar(&a.paths);
-    let mut write_err: Option<std::io::Error> = None;
+    with_progress(&a.paths, &batch, || {
+        batch.run(&engine, walk::walk(&a.paths), &mut |_, outcome| {
+            results.take(&batch, outcome)
+        })
+    });
+    let found = results.writer.found();
+    let finished = match results.write_err {
+        Some(e) => Err(e),
+        None => results.writer.finish().map(|_| ()),
+    };
+    out::result(finished)?;
+    Ok(if results.had_error {
+        2
+    } else if found {
+        1
+    } else {
+        0
+    })
+}
+
+/// Where the outcomes of a scan go, in walk order.
+struct Results<W: Write> {
+    writer: ScanWriter<W>,
+    had_error: bool,
+    /// The output failed (a closed pipe): the batch is cancelled, nothing more is written.
+    write_err: Option<std::io::Error>,
+}
+
+impl<W: Write> Results<W> {
+    fn take(&mut self, batch: &Batch, outcome: Scanned<'_>) {
+        match outcome {
+            Scanned::Done {
+                path,
+                input,
+                report,
+            } => {
+                notices(path, &report);
+                if self.write_err.is_none() {
+                    let size = input.bytes().len() as u64;
+                    if let Err(e) = self.writer.file(path, size, input.safe_bytes(), &report) {
+                        batch.cancel();
+                        self.write_err = Some(e);
+                    }
+                }
+            }
+            // Listed, not read: not an error of the scan.
+            Scanned::Skipped { reason, .. } => {
+                eprintln!("clanscope: {reason}");
+                self.writer.error(&reason);
+            }
+            Scanned::Failed(e) => {
+                eprintln!("clanscope: {e}");
+                self.writer.error(&e);
+                self.had_error = true;
+            }
+        }
+    }
+}
+
+/// Runs `f` with a progress bar on standard error (when it is a terminal and the input is
+/// large or a folder) that follows the batch.
+fn with_progress(paths: &[PathBuf], batch: &Batch, f: impl FnOnce()) {
+    let bar = progress_bar(paths);
     std::thread::scope(|s| {
         let ticker = bar.as_ref().map(|pb| {
-            let batch = &batch;
             s.spawn(move || {
                 while !pb.is_finished() {
                     pb.set_position(batch.progress());
@@ -48,35 +112,7 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
                 }
             })
         });
-        batch.run(&engine, walk::walk(&a.paths), &mut |_, outcome| {
-            match outcome {
-                Scanned::Done {
-                    path,
-                    input,
-                    report,
-                } => {
-                    notices(path, &report);
-                    if write_err.is_none() {
-                        let data = input.safe_bytes();
-                        let r = writer.file(path, input.bytes().len() as u64, data, &report);
-                        if let Err(e) = r {
-                            batch.cancel();
-                            write_err = Some(e);
-                        }
-                    }
-                }
-                // Listed, not read: not an error of the scan.
-                Scanned::Skipped { reason, .. } => {
-                    eprintln!("clanscope: {reason}");
-                    writer.error(&reason);
-                }
-                Scanned::Failed(e) => {
-                    eprintln!("clanscope: {e}");
-                    writer.error(&e);
-                    had_error = true;
-                }
-            }
-        });
+        f();
         if let Some(pb) = &bar {
             pb.finish_and_clear();
         }
@@ -84,19 +120,6 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
             let _ = t.join();
         }
     });
-    let found = writer.found();
-    let finished = match write_err {
-        Some(e) => Err(e),
-        None => writer.finish().map(|_| ()),
-    };
-    out::result(finished)?;
-    Ok(if had_error {
-        2
-    } else if found {
-        1
-    } else {
-        0
-    })
 }
 
 /// What the examiner should know about a file beyond its findings.
