@@ -50,6 +50,21 @@ pub fn find_runs(data: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, u
     let to = to.min(data.len());
     let mut i = from;
     while i + 8 <= to {
+        // Binary data: skip four words at a time while each has a byte with the high bit set
+        // (no text word among them; the test below would reject each alike).
+        while i + 32 <= to {
+            let block: &[u8; 32] = data[i..i + 32].try_into().expect("32 bytes");
+            let hi = |k: usize| {
+                u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().expect("8 bytes")) & HI != 0
+            };
+            if !(hi(0) & hi(1) & hi(2) & hi(3)) {
+                break;
+            }
+            i += 32;
+        }
+        if i + 8 > to {
+            break;
+        }
         let w = u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
         if !maybe_text_word(w) || !data[i..i + 8].iter().all(|&b| TEXT[b as usize]) {
             i += 8;
