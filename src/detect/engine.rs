@@ -109,14 +109,29 @@ impl Engine {
     ) -> Option<u64> {
         let chunks = data.len().div_ceil(CHUNK);
         let threads = self.threads.clamp(1, chunks.max(1));
+        let shrank = AtomicU64::new(u64::MAX);
         if threads == 1 {
-            return self.scan_binary_here(input, data, ctl, store, out);
+            // On the calling thread: no thread is started for a small file or a one-thread
+            // engine (a folder of many small files is spread over the cores by the batch).
+            for i in 0..chunks {
+                if ctl.is_cancelled() {
+                    break;
+                }
+                let Some(found) = self.scan_chunk(input, data, i, store, &shrank) else {
+                    break;
+                };
+                ctl.add_done(CHUNK.min(data.len() - i * CHUNK) as u64);
+                if !found.into_iter().all(|f| out.finding(f)) {
+                    break;
+                }
+            }
+            let shrank = shrank.into_inner();
+            return (shrank != u64::MAX).then_some(shrank);
         }
         let window = 4 * threads;
         let next = AtomicU64::new(0);
         let delivered = AtomicU64::new(0);
         let stop = AtomicBool::new(false);
-        let shrank = AtomicU64::new(u64::MAX);
         std::thread::scope(|scope| {
             let (tx, rx) = mpsc::channel::<(usize, Vec<Finding>)>();
             for _ in 0..threads {
@@ -161,34 +176,6 @@ impl Engine {
                 }
             }
         });
-        let shrank = shrank.into_inner();
-        (shrank != u64::MAX).then_some(shrank)
-    }
-
-    /// Binary data on the calling thread, chunk after chunk: no thread is started for a small
-    /// file or a one-thread engine (a folder of many small files is spread over the cores by
-    /// the batch instead).
-    fn scan_binary_here(
-        &self,
-        input: &(impl Bytes + ?Sized),
-        data: &[u8],
-        ctl: &Control,
-        store: bool,
-        out: &mut Output<'_>,
-    ) -> Option<u64> {
-        let shrank = AtomicU64::new(u64::MAX);
-        for i in 0..data.len().div_ceil(CHUNK) {
-            if ctl.is_cancelled() {
-                break;
-            }
-            let Some(found) = self.scan_chunk(input, data, i, store, &shrank) else {
-                break;
-            };
-            ctl.add_done(CHUNK.min(data.len() - i * CHUNK) as u64);
-            if !found.into_iter().all(|f| out.finding(f)) {
-                break;
-            }
-        }
         let shrank = shrank.into_inner();
         (shrank != u64::MAX).then_some(shrank)
     }

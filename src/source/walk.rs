@@ -219,16 +219,22 @@ impl Walk {
         if ft.is_symlink() {
             return link(path, &root);
         }
-        Some(match Special::of(&ft) {
-            Some(s) => Entry::Skipped {
-                path,
-                why: Skip::Special(s),
-            },
-            None => Entry::File {
-                path,
-                explicit: false,
-            },
-        })
+        Some(by_type(path, &ft))
+    }
+}
+
+/// A file met in a folder that is not a folder or a link: read when regular, listed when
+/// special.
+fn by_type(path: PathBuf, ft: &FileType) -> Entry {
+    match Special::of(ft) {
+        Some(s) => Entry::Skipped {
+            path,
+            why: Skip::Special(s),
+        },
+        None => Entry::File {
+            path,
+            explicit: false,
+        },
     }
 }
 
@@ -249,16 +255,7 @@ fn link(path: PathBuf, root: &Path) -> Option<Entry> {
     }
     Some(match std::fs::metadata(&target) {
         Ok(m) if m.is_dir() => return None,
-        Ok(m) => match Special::of(&m.file_type()) {
-            Some(s) => Entry::Skipped {
-                path,
-                why: Skip::Special(s),
-            },
-            None => Entry::File {
-                path,
-                explicit: false,
-            },
-        },
+        Ok(m) => by_type(path, &m.file_type()),
         Err(e) => Entry::Error(Error::io(&path, &e)),
     })
 }
