@@ -269,24 +269,29 @@ impl FastLine {
         const M: usize = COLOR_LINE_MAX - 1;
         self.label.update(origin, x);
         let t = self.cells;
-        let mut cells = [0u16; 16];
-        let mut prev = u8::MAX;
-        for (c, &v) in cells.iter_mut().zip(b) {
-            let class = t.class[v as usize];
-            *c = (v as u16) << 1 | (class != prev) as u16;
-            prev = class;
-        }
         out[..24].copy_from_slice(&self.label.buf);
         let mut n = self.label.len & M;
         out[n..n + 2].copy_from_slice(b"  ");
         n += 2;
-        for (i, &c) in cells.iter().enumerate() {
-            let h = &t.hex[c as usize & 511];
-            n &= M;
-            out[n..n + 16].copy_from_slice(h);
-            n += h[15] as usize;
-            if i == 7 {
-                // The separator after the eighth byte is a dash.
+        // Each byte's cell (with or without an escape), chosen in the hex area and kept for
+        // the ASCII column (both start a new colour at their first byte).
+        let mut cells = [0u16; 16];
+        let mut prev = u8::MAX;
+        for half in [0..8, 8..16] {
+            for i in half {
+                let v = b[i];
+                let class = t.class[v as usize];
+                let c = ((v as usize) << 1 | (class != prev) as usize) & 511;
+                cells[i] = c as u16;
+                prev = class;
+                let h = &t.hex[c];
+                n &= M;
+                out[n..n + 16].copy_from_slice(h);
+                n += h[15] as usize;
+            }
+            if n > 0 {
+                // The separator after the eighth byte is a dash (after the sixteenth, it is
+                // overwritten below).
                 out[(n - 1) & M] = b'-';
             }
         }
