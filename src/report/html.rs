@@ -85,6 +85,7 @@ pub fn render(doc: &Document<'_>) -> String {
     for ov in [
         Overlay::Write,
         Overlay::Header,
+        Overlay::CcmHeader,
         Overlay::Weak,
         Overlay::Range,
     ] {
@@ -120,6 +121,7 @@ fn findings_table(o: &mut String, doc: &Document<'_>) {
                 format!("{:.2}", f.confidence),
             ),
             Subject::Range => ("-".to_string(), "range", String::new()),
+            Subject::Note(_) => ("note".to_string(), "note", String::new()),
         };
         o.push_str(&format!(
             "<tr><td><a href=\"#{id}\">{label}</a></td><td>{kind}</td><td>{conf}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td></td><td></td><td></td></tr>\n",
@@ -193,9 +195,20 @@ fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
                 o.push_str(&format!("<dt>{k}</dt><dd><code>{}</code></dd>", escape(v)));
             }
         }
+        if let Some(d) = doc.destroyed(f) {
+            o.push_str(&format!(
+                "<dt>Destroyed</dt><dd><code>{}</code> (the compared file's bytes at offsets {}-{})</dd>",
+                escape(&sanitize::bytes_line(&d.backup)),
+                d.start,
+                d.start + d.backup.len() as u64 - 1
+            ));
+        }
     }
     for n in &e.notes {
-        o.push_str(&format!("<dt>Note</dt><dd>{}</dd>", escape(&n.text)));
+        o.push_str(&format!(
+            "<dt>Note</dt><dd>{}</dd>",
+            escape(&super::text::note_words(doc, n))
+        ));
     }
     o.push_str("</dl>\n<pre class=\"dump\">");
     for line in lines(doc.data, doc.origin, e.from, e.to) {

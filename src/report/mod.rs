@@ -113,6 +113,8 @@ pub enum Subject<'a> {
     Finding(&'a Finding),
     /// A range the examiner asked for.
     Range,
+    /// An examiner's note outside every other excerpt.
+    Note(&'a Note),
 }
 
 /// A marked stretch of an excerpt.
@@ -155,6 +157,7 @@ impl Excerpt<'_> {
             Subject::Header(h) => format!("h{}", h.id),
             Subject::Finding(f) => format!("f{}", f.id),
             Subject::Range => format!("r{}", self.start),
+            Subject::Note(_) => format!("n{}", self.start),
         }
     }
 
@@ -184,9 +187,19 @@ pub struct Document<'a> {
     pub excerpts: Vec<Excerpt<'a>>,
     pub sidecar: Option<&'a Sidecar>,
     pub min: f32,
+    /// A backup copy's bytes (`export --compare`): excerpts show what each write destroyed.
+    pub other: Option<&'a [u8]>,
 }
 
 impl Document<'_> {
+    /// What the compared file holds under finding `f`, when it holds other bytes there.
+    pub fn destroyed(&self, f: &Finding) -> Option<crate::compare::Destroyed> {
+        if f.kind != FindingKind::ConsoleWrite {
+            return None;
+        }
+        crate::compare::destroyed_by(f, self.data, self.other?).filter(|d| !d.same)
+    }
+
     pub fn summary_lines(&self) -> Vec<(String, String)> {
         let a = Affected::of(listed(self.report, self.min));
         vec![

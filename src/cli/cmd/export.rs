@@ -15,6 +15,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let origin = origin(&a.origin)?;
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
+    let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
         (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
@@ -59,6 +60,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         excerpts,
         sidecar: sidecar.as_ref(),
         min,
+        other: other.as_ref().map(|o| o.safe_bytes()),
     };
     let body = ex::render(&doc, format);
     match &a.output {
