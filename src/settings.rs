@@ -124,10 +124,21 @@ fn rgb(s: &str) -> Option<Rgb> {
 /// Parses settings text; the error names the line.
 pub fn parse(text: &str) -> Result<Settings, String> {
     let f: File = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
-            .unwrap_or(1);
+        // An unknown key is reported over its table; name the key's own line.
+        let key = e
+            .message()
+            .strip_prefix("unknown field `")
+            .and_then(|r| r.split('`').next());
+        let by_key = key.and_then(|k| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(k))
+                .map(|i| i + 1)
+        });
+        let line = by_key.unwrap_or_else(|| {
+            e.span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .unwrap_or(1)
+        });
         format!(
             "line {line}: {}",
             sanitize::line(e.message().lines().next().unwrap_or(""))

@@ -991,3 +991,145 @@ fn a_report_with_headers_streamed_equals_the_final_one() {
     assert_eq!(app.index().findings(), &r.findings[..]);
     assert_eq!(app.index().headers(), &r.headers[..]);
 }
+
+mod random_keys {
+    //! Random keys and resizes against a file that shrinks while open: no panic, and the state
+    //! stays consistent (cursor, view, selection and lists inside the file as it is now).
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Cmd(Command),
+        Shrink(u64),
+    }
+
+    fn command() -> impl Strategy<Value = Command> {
+        let simple = prop::sample::select(vec![
+            Command::Up,
+            Command::Down,
+            Command::Left,
+            Command::Right,
+            Command::PageUp,
+            Command::PageDown,
+            Command::HalfUp,
+            Command::HalfDown,
+            Command::Home,
+            Command::End,
+            Command::NextHeader,
+            Command::PrevHeader,
+            Command::NextFinding,
+            Command::PrevFinding,
+            Command::NextMessage,
+            Command::PrevMessage,
+            Command::NextDiff,
+            Command::Goto,
+            Command::SetOrigin,
+            Command::SearchText,
+            Command::SearchHex,
+            Command::SearchRegex,
+            Command::SearchNext,
+            Command::SearchPrev,
+            Command::Mark,
+            Command::JumpMark,
+            Command::ToggleSelect,
+            Command::Annotate,
+            Command::Copy,
+            Command::ToggleWeak,
+            Command::ToggleList,
+            Command::MatchList,
+            Command::NotesList,
+            Command::ToggleValues,
+            Command::FollowPointer,
+            Command::ToggleGlyphs,
+            Command::ToggleCp437,
+            Command::ScrollDetails(3),
+            Command::ScrollDetails(-3),
+            Command::Help,
+            Command::Escape,
+            Command::Enter,
+            Command::Delete,
+            Command::Edit(Edit::Backspace),
+            Command::Edit(Edit::Home),
+            Command::Edit(Edit::Older),
+        ]);
+        prop_oneof![
+            8 => simple,
+            2 => prop::sample::select(vec!['a', '\'', '0', 'x', 'E', '%', ':', '?', ' ', '+', '#', 'h', 'e', 'c'])
+                .prop_map(|c| Command::Edit(Edit::Char(c))),
+            1 => prop::sample::select(vec!['a', '\'', 'h', 'd', 'c', 'e', 'z'])
+                .prop_map(Command::Char),
+            1 => (0u16..220, 0u16..70).prop_map(|(col, row)| Command::Click { col, row }),
+            1 => (0u16..220, 0u16..70, -9i64..9)
+                .prop_map(|(col, row, lines)| Command::Wheel { col, row, lines }),
+            1 => (20u16..220, 5u16..70).prop_map(|(width, height)| Command::Resize { width, height }),
+        ]
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![30 => command().prop_map(Op::Cmd), 1 => (0u64..70_000).prop_map(Op::Shrink)]
+    }
+
+    fn check(app: &App) {
+        let v = app.view();
+        let size = v.size();
+        if size > 0 {
+            assert!(v.cursor() < size, "cursor {} size {size}", v.cursor());
+            assert!(v.top() < v.line_count().max(1));
+        } else {
+            assert_eq!(v.cursor(), 0);
+        }
+        if let Some((a, b)) = app.selection() {
+            assert!(a < b && b <= size.max(1), "selection {a}..{b} size {size}");
+        }
+        if let Mode::List(k, sel) = app.mode() {
+            let n = app.list_len(*k);
+            assert!(*sel < n.max(1), "list {k:?} row {sel} of {n}");
+        }
+        assert!(app.index().findings().iter().all(|f| f.start < size.max(1)));
+        assert!(app.search().matches().iter().all(|m| m.1 <= size));
+        let s = v.screen();
+        let mut t = Terminal::new(TestBackend::new(s.width, s.height)).unwrap();
+        t.draw(|f| render(app, f)).unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn keys_and_resizes_on_a_shrinking_file(
+            len in 0usize..70_000,
+            at in 0usize..70_000,
+            ops in prop::collection::vec(op(), 1..120),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("CLANDATA");
+            let mut bytes = common::noise(len, 7);
+            if len >= 128 {
+                let at = at.min(len - 128);
+                bytes[at..at + 128].copy_from_slice(&demo::ARTICLE);
+            }
+            std::fs::write(&p, &bytes).unwrap();
+            let src = Arc::new(Source::open(&p).unwrap());
+            let mut app = App::with_settings(src.clone(), Origin::ZERO, Settings::default(), dir.path().to_path_buf(), None);
+            app.absorb(ScanMsg::Done(Engine::default().scan(&*src, &p, &Control::new())));
+            app.update(Command::Resize { width: 100, height: 30 });
+            for op in ops {
+                match op {
+                    Op::Cmd(c) => {
+                        app.update(c);
+                        app.take_effects();
+                    }
+                    Op::Shrink(n) => {
+                        let now = app.view().size();
+                        std::fs::OpenOptions::new().write(true).open(&p).unwrap().set_len(n.min(now)).unwrap();
+                        app.recheck_size();
+                    }
+                }
+                check(&app);
+                if app.quitting() {
+                    break;
+                }
+            }
+        }
+    }
+}

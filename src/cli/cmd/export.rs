@@ -2,7 +2,7 @@
 
 use crate::address;
 use crate::cli::args::{ExportArgs, ExportFormatArg};
-use crate::cli::{engine, origin, out};
+use crate::cli::{engine, out};
 use crate::notes::{self, Loaded, Sidecar};
 use crate::report::export::{self as ex, ExportFormat, Selection};
 use crate::report::{now_rfc3339, Document};
@@ -12,9 +12,19 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
-    let origin = origin(&a.origin)?;
+    let given = a
+        .origin
+        .as_deref()
+        .map(crate::address::Origin::parse)
+        .transpose()?;
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
+    let origin = crate::settings::default_origin(
+        given,
+        &crate::settings::load_default()?,
+        src.name(),
+        src.bytes(),
+    );
     let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
