@@ -11,7 +11,7 @@
 
 use clanscope::address::Origin;
 use clanscope::demo;
-use clanscope::detect::{Control, DamagedHeader, Engine, FileKind, Finding, FindingKind, Report};
+use clanscope::detect::{Control, DamagedHeader, Engine, Finding, FindingKind, Report};
 use clanscope::source::Source;
 use clanscope::tui::app::{App, Effect, ScanMsg};
 use clanscope::tui::command::Command;
@@ -36,7 +36,7 @@ fn peak_rss_mb() -> f64 {
 
 /// A report of `n` console writes spread over `size` bytes, every tenth in a damaged header.
 fn many_findings(size: u64, n: u32) -> Report {
-    let mut r = Report::new(FileKind::Clandata);
+    let mut r = Engine::default().scan(&b""[..], Path::new("CLANDATA"), &Control::new());
     let step = size / n as u64;
     for i in 0..n {
         let start = i as u64 * step + 16;

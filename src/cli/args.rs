@@ -210,6 +210,9 @@ pub(crate) struct ExportArgs {
     /// A backup copy: each console write's excerpt also shows the bytes it destroyed there.
     #[arg(long, value_name = "OTHER")]
     pub compare: Option<PathBuf>,
+    /// The examiner's name, written into the export (overrides the settings file).
+    #[arg(long, value_name = "NAME")]
+    pub examiner: Option<String>,
     /// The file to export from (only ever read).
     pub file: PathBuf,
 }

@@ -86,6 +86,40 @@ pub fn excerpts<'a>(
         Selection::Listed(m) => *m,
         _ => 0.0,
     };
+    let (mut out, done_headers) =
+        finding_excerpts(report, len, origin, chosen, min, context, sidecar);
+    // Headers with no listed write (a .CCM header that lost its `Message:` line).
+    if let Selection::Listed(min) = selection {
+        for h in super::listed_headers(report, *min).filter(|h| !done_headers.contains(&h.id)) {
+            out.push(subject_excerpt(
+                origin,
+                len,
+                Subject::Header(h),
+                Vec::new(),
+                context,
+                sidecar,
+            ));
+        }
+        out.extend(note_excerpts(origin, len, &out, context, sidecar));
+        out.sort_by_key(|e| e.start);
+    }
+    for x in &mut out {
+        mark_messages(report, x);
+    }
+    Ok(out)
+}
+
+/// One excerpt per damaged header holding a chosen finding (with its writes at `min`), and one
+/// per chosen finding outside any header; also the ids of the headers done.
+fn finding_excerpts<'a>(
+    report: &'a Report,
+    len: u64,
+    origin: Origin,
+    chosen: Vec<&'a Finding>,
+    min: f32,
+    context: u64,
+    sidecar: Option<&'a Sidecar>,
+) -> (Vec<Excerpt<'a>>, Vec<u32>) {
     let mut out: Vec<Excerpt<'a>> = Vec::new();
     let mut done_headers = Vec::new();
     for f in chosen {
@@ -119,25 +153,7 @@ pub fn excerpts<'a>(
             )),
         }
     }
-    // Headers with no listed write (a .CCM header that lost its `Message:` line).
-    if let Selection::Listed(min) = selection {
-        for h in super::listed_headers(report, *min).filter(|h| !done_headers.contains(&h.id)) {
-            out.push(subject_excerpt(
-                origin,
-                len,
-                Subject::Header(h),
-                Vec::new(),
-                context,
-                sidecar,
-            ));
-        }
-        out.extend(note_excerpts(origin, len, &out, context, sidecar));
-        out.sort_by_key(|e| e.start);
-    }
-    for x in &mut out {
-        mark_messages(report, x);
-    }
-    Ok(out)
+    (out, done_headers)
 }
 
 /// One excerpt for each note that no other excerpt shows, so every note reaches the document

@@ -189,6 +189,8 @@ pub struct Document<'a> {
     pub min: f32,
     /// A backup copy's bytes (`export --compare`): excerpts show what each write destroyed.
     pub other: Option<&'a [u8]>,
+    /// The examiner's name (settings or `--examiner`).
+    pub examiner: Option<String>,
 }
 
 impl Document<'_> {
@@ -226,5 +228,12 @@ impl Document<'_> {
             ("Tool".into(), format!("clanscope {VERSION}")),
             ("Exported".into(), self.exported.clone()),
         ]
+        .into_iter()
+        .chain(
+            self.examiner
+                .as_ref()
+                .map(|e| ("Examiner".to_string(), sanitize::line(e).into_owned())),
+        )
+        .collect()
     }
 }

@@ -141,6 +141,7 @@ fn export(app: &mut App) {
         sidecar: Some(&sidecar),
         min: crate::detect::SUSPECTED,
         other: None,
+        examiner: app.notes().examiner.clone(),
     };
     let text = ex::render(&doc, ExportFormat::Text);
     let Some(path) = free_name(app, &label, "export.txt") else {

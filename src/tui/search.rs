@@ -234,7 +234,8 @@ impl Search {
     pub fn generation(&self) -> u64 {
         self.generation
     }
-    pub(crate) fn cancel_flag(&self) -> Arc<AtomicBool> {
+    /// The flag that stops the current background search.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         self.cancel.clone()
     }
 
@@ -252,7 +253,7 @@ impl Search {
         if (src.safe_bytes().len() as u64) <= SYNC_LIMIT {
             let generation = self.generation;
             let cancel = self.cancel.clone();
-            search_all(&*p, src, generation, &cancel, &mut |m| {
+            search_all(&p, src, generation, &cancel, &mut |m| {
                 self.absorb(m);
                 true
             });

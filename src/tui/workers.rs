@@ -97,7 +97,7 @@ pub fn search(
     tx: mpsc::Sender<ScanMsg>,
 ) {
     std::thread::spawn(move || {
-        search::search_all(&*p, &*src, generation, &cancel, &mut |m: SearchMsg| {
+        search::search_all(&p, &*src, generation, &cancel, &mut |m: SearchMsg| {
             tx.send(ScanMsg::Search(m)).is_ok()
         });
     });

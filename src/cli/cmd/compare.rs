@@ -135,29 +135,7 @@ impl Comparison<'_> {
             self.replaced.len()
         ));
         for x in self.destroyed {
-            let last = x.end.max(x.start + 1) - 1;
-            s.push_str(&format!(
-                "  #{} {}-{} ({} bytes): ",
-                x.finding,
-                o.address(x.start),
-                o.address(last),
-                x.end - x.start
-            ));
-            if x.same {
-                s.push_str("the other file holds the same bytes (the write is there too)\n");
-                continue;
-            }
-            s.push_str(&format!(
-                "destroyed \"{}\"\n    hex {}\n",
-                sanitize::line(&values::cp437(&x.backup)),
-                Self::hex(&x.backup)
-            ));
-            if x.missing() > 0 {
-                s.push_str(&format!(
-                    "    ({} byte(s) lie past the other file's end)\n",
-                    x.missing()
-                ));
-            }
+            self.destroyed_text(&mut s, x);
         }
         if let Some(out) = &self.a.repaired_copy {
             s.push_str(&format!(
@@ -178,6 +156,34 @@ impl Comparison<'_> {
             }
         }
         s
+    }
+
+    /// One write's line: what it destroyed, or that the other file holds the same bytes.
+    fn destroyed_text(&self, s: &mut String, x: &Destroyed) {
+        let o = self.origin;
+        let last = x.end.max(x.start + 1) - 1;
+        s.push_str(&format!(
+            "  #{} {}-{} ({} bytes): ",
+            x.finding,
+            o.address(x.start),
+            o.address(last),
+            x.end - x.start
+        ));
+        if x.same {
+            s.push_str("the other file holds the same bytes (the write is there too)\n");
+            return;
+        }
+        s.push_str(&format!(
+            "destroyed \"{}\"\n    hex {}\n",
+            sanitize::bytes_line(&x.backup),
+            Self::hex(&x.backup)
+        ));
+        if x.missing() > 0 {
+            s.push_str(&format!(
+                "    ({} byte(s) lie past the other file's end)\n",
+                x.missing()
+            ));
+        }
     }
 
     fn json(&self) -> serde_json::Value {

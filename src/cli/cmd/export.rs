@@ -19,12 +19,8 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         .transpose()?;
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
-    let origin = crate::settings::default_origin(
-        given,
-        &crate::settings::load_default()?,
-        src.name(),
-        src.bytes(),
-    );
+    let settings = crate::settings::load_default()?;
+    let origin = crate::settings::default_origin(given, &settings, src.name(), src.bytes());
     let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
@@ -71,6 +67,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         sidecar: sidecar.as_ref(),
         min,
         other: other.as_ref().map(|o| o.safe_bytes()),
+        examiner: a.examiner.clone().or(settings.examiner),
     };
     let body = ex::render(&doc, format);
     match &a.output {
