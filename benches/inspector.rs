@@ -127,14 +127,27 @@ fn key_to_frame(dir: &Path, keys: usize) {
         Command::ToggleValues,
     ];
     let mut times = Vec::with_capacity(keys);
+    let mut by_key: Vec<Vec<(Duration, Duration)>> = vec![Vec::new(); cycle.len()];
     for k in 0..keys {
         let t = Instant::now();
         app.update(cycle[k % cycle.len()].clone());
         while let Ok(m) = rx.try_recv() {
             app.absorb(m);
         }
+        let u = t.elapsed();
         term.draw(|f| render(&app, f)).unwrap();
         times.push(t.elapsed());
+        by_key[k % cycle.len()].push((u, t.elapsed() - u));
+    }
+    for (c, v) in cycle.iter().zip(by_key.iter_mut()) {
+        let mut u: Vec<Duration> = v.iter().map(|x| x.0).collect();
+        let mut d: Vec<Duration> = v.iter().map(|x| x.1).collect();
+        println!(
+            "  {c:?}: update median {:.2} ms, draw median {:.2} ms, draw p99 {:.2} ms",
+            percentile(&mut u, 0.5).as_secs_f64() * 1e3,
+            percentile(&mut d, 0.5).as_secs_f64() * 1e3,
+            percentile(&mut d, 0.99).as_secs_f64() * 1e3
+        );
     }
     let searched = app.search().searched();
     let matches = app.search().matches().len();

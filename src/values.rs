@@ -16,37 +16,46 @@ fn take<const N: usize>(b: &[u8]) -> Option<[u8; N]> {
     b.get(..N).map(|s| s.try_into().expect("length checked"))
 }
 
-/// The integer readings: u8/i8, then u16/i16, u32/i32 and u64/i64, little- then big-endian.
+/// The integer readings, one line per width: `LE u BE u`, with the signed values after them
+/// when either is negative.
 pub fn integers(b: &[u8]) -> Vec<Reading> {
-    let mut out = Vec::with_capacity(14);
-    let none = || "(too few bytes)".to_string();
-    out.push(Reading {
-        label: "u8 / i8",
-        value: b
-            .first()
-            .map(|&x| format!("{x} / {}", x as i8))
-            .unwrap_or_else(none),
-    });
-    macro_rules! pair {
-        ($n:literal, $u:ty, $i:ty, $le:literal, $be:literal) => {
-            out.push(Reading {
-                label: $le,
-                value: take::<$n>(b)
-                    .map(|a| format!("{} / {}", <$u>::from_le_bytes(a), <$i>::from_le_bytes(a)))
-                    .unwrap_or_else(none),
-            });
-            out.push(Reading {
-                label: $be,
-                value: take::<$n>(b)
-                    .map(|a| format!("{} / {}", <$u>::from_be_bytes(a), <$i>::from_be_bytes(a)))
-                    .unwrap_or_else(none),
-            });
+    macro_rules! width {
+        ($n:literal, $u:ty, $i:ty, $label:literal) => {
+            Reading {
+                label: $label,
+                value: match take::<$n>(b) {
+                    None => "(too few bytes)".to_string(),
+                    Some(a) => {
+                        let (ul, ub) = (<$u>::from_le_bytes(a), <$u>::from_be_bytes(a));
+                        let (il, ib) = (<$i>::from_le_bytes(a), <$i>::from_be_bytes(a));
+                        let signed = if il < 0 || ib < 0 {
+                            format!("  signed LE {il} BE {ib}")
+                        } else {
+                            String::new()
+                        };
+                        if $n == 1 {
+                            format!(
+                                "{ul}{}",
+                                if il < 0 {
+                                    format!("  signed {il}")
+                                } else {
+                                    String::new()
+                                }
+                            )
+                        } else {
+                            format!("LE {ul}  BE {ub}{signed}")
+                        }
+                    }
+                },
+            }
         };
     }
-    pair!(2, u16, i16, "u16 / i16 LE", "u16 / i16 BE");
-    pair!(4, u32, i32, "u32 / i32 LE", "u32 / i32 BE");
-    pair!(8, u64, i64, "u64 / i64 LE", "u64 / i64 BE");
-    out
+    vec![
+        width!(1, u8, i8, "8-bit"),
+        width!(2, u16, i16, "16-bit"),
+        width!(4, u32, i32, "32-bit"),
+        width!(8, u64, i64, "64-bit"),
+    ]
 }
 
 /// A FAT date word (little-endian): day in bits 0-4, month in 5-8, year - 1980 in 9-15.
@@ -221,11 +230,18 @@ mod tests {
     #[test]
     fn integers_in_both_orders() {
         let r = integers(&[0xFE, 0x01, 0, 0, 0, 0, 0, 0x80]);
-        assert_eq!(r[0].value, "254 / -2");
-        assert_eq!(r[1].value, "510 / 510");
-        assert_eq!(r[2].value, "65025 / -511");
-        assert_eq!(r[5].value, "9223372036854776318 / -9223372036854775298");
+        assert_eq!(r[0].value, "254  signed -2");
+        assert_eq!(r[1].value, "LE 510  BE 65025  signed LE 510 BE -511");
+        assert_eq!(
+            r[2].value,
+            "LE 510  BE 4261478400  signed LE 510 BE -33488896"
+        );
+        assert_eq!(
+            r[3].value,
+            "LE 9223372036854776318  BE 18303189645120372864  signed LE -9223372036854775298 BE -143554428589178752"
+        );
         assert_eq!(integers(&[1])[1].value, "(too few bytes)");
+        assert_eq!(integers(&[1, 0])[1].value, "LE 1  BE 256");
     }
 
     #[test]

@@ -318,19 +318,35 @@ fn json_export_has_the_scan_shape_and_excerpt_bytes() {
         .code(2);
 }
 
+/// A sidecar for the demo's bytes with one note.
+fn demo_sidecar(
+    start: u64,
+    end: u64,
+    text: &str,
+    source: Option<&str>,
+) -> clanscope::notes::Sidecar {
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    let mut s = clanscope::notes::Sidecar::new("CLANDATA", 327680, &sha);
+    s.notes.push(clanscope::notes::Note {
+        start,
+        end,
+        text: text.into(),
+        source: source.map(String::from),
+    });
+    s
+}
+
 #[test]
 fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
-    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
     let notes = dir.path().join("n.json");
-    let mut s = clanscope::notes::Sidecar::new("CLANDATA", 327680, &sha);
-    s.notes.push(clanscope::notes::Note {
-        start: 0x3E00,
-        end: 0x3E4C,
-        text: "matches <KB> \x1b[2J Q179072".into(),
-        source: Some("other-tool".into()),
-    });
+    let mut s = demo_sidecar(
+        0x3E00,
+        0x3E4C,
+        "matches <KB> \x1b[2J Q179072",
+        Some("other-tool"),
+    );
     s.save(&notes).unwrap();
     let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "1"], &f);
     assert!(
@@ -401,16 +417,10 @@ fn range_export_and_refusal_to_overwrite_evidence() {
 fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
-    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
     let notes = dir.path().join("n.json");
-    let mut s = clanscope::notes::Sidecar::new("CLANDATA", 327680, &sha);
-    s.notes.push(clanscope::notes::Note {
-        start: 0x120,
-        end: 0x124,
-        text: "free-standing".into(),
-        source: None,
-    });
-    s.save(&notes).unwrap();
+    demo_sidecar(0x120, 0x124, "free-standing", None)
+        .save(&notes)
+        .unwrap();
     let n = notes.to_str().unwrap();
     let text = export(&["--notes", n], &f);
     assert!(

@@ -665,7 +665,7 @@ fn value_inspector_reads_the_bytes_at_the_cursor() {
     app.jump(0x3E00);
     app.update(Command::ToggleValues);
     let s = text(&app);
-    assert!(s.contains("u16 / i16 LE  2573 / 2573"), "{s}");
+    assert!(s.contains("16-bit        LE 2573  BE 3338"), "{s}");
     assert!(s.contains("far pointer"), "{s}");
     assert!(s.contains("CP437 text"), "{s}");
     insta::assert_snapshot!("values_120", s);

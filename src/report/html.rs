@@ -246,6 +246,18 @@ impl Runs<'_> {
         }
     }
 
+    /// Writes byte `i` of `line` as `text` in its class colour under its overlay.
+    fn cell(
+        &mut self,
+        ovs: &[Option<Overlay>],
+        line: &crate::dump::format::Line<'_>,
+        i: usize,
+        text: &str,
+    ) {
+        let class = CLASS[line.bytes[i] as usize].css();
+        self.byte(ovs[i], line.start + i as u64, class, text);
+    }
+
     /// Writes one byte's text under overlay `ov`, opening a run when it changes.
     fn byte(&mut self, ov: Option<Overlay>, at: u64, class: &str, text: &str) {
         self.close_unless(ov);
@@ -303,12 +315,7 @@ fn dump_line(
             b'&' => "&amp;".to_string(),
             c => (c as char).to_string(),
         };
-        runs.byte(
-            ovs[i],
-            line.start + i as u64,
-            CLASS[b as usize].css(),
-            &text,
-        );
+        runs.cell(&ovs, line, i, &text);
     }
     runs.close_unless(None);
     o.push('\n');
@@ -335,13 +342,7 @@ fn hex_area(o: &mut String, line: &crate::dump::format::Line<'_>, ovs: &[Option<
         };
         let b = line.bytes[i];
         let h = HEX[b as usize];
-        let text = format!("{}{}", h[0] as char, h[1] as char);
-        runs.byte(
-            ovs[i],
-            line.start + i as u64,
-            CLASS[b as usize].css(),
-            &text,
-        );
+        runs.cell(ovs, line, i, &format!("{}{}", h[0] as char, h[1] as char));
     }
     runs.close_unless(None);
 }

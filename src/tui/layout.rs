@@ -20,7 +20,7 @@ const SIDE_MIN: u16 = 18;
 const SIDE_FULL: u16 = 40;
 const BOTTOM_MIN: u16 = 7;
 /// Rows the value inspector wants (its readings and a title).
-const VALUES_HEIGHT: u16 = 21;
+const VALUES_HEIGHT: u16 = 14;
 
 /// Column positions of a dump line for one file at one terminal width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -45,8 +45,8 @@ impl Sink for ToView {
     }
 }
 
-/// Lowers the calling thread's CPU priority to the least (nice 19), so the scan's threads
-/// always come first.
+/// Lowers the calling thread's CPU priority to the least (nice 19), so the scan's threads and
+/// the key handling always come first.
 fn lowest_priority() {
     // SAFETY: setpriority on the calling thread (tid from gettid); no memory is involved.
     unsafe {
@@ -97,6 +97,7 @@ pub fn search(
     tx: mpsc::Sender<ScanMsg>,
 ) {
     std::thread::spawn(move || {
+        lowest_priority();
         search::search_all(&p, &*src, generation, &cancel, &mut |m: SearchMsg| {
             tx.send(ScanMsg::Search(m)).is_ok()
         });
@@ -106,6 +107,7 @@ pub fn search(
 /// Compares `a` with `b` on a background thread; `cancel` stops it.
 pub fn compare(a: Arc<Source>, b: Arc<Source>, cancel: Arc<AtomicBool>, tx: mpsc::Sender<ScanMsg>) {
     std::thread::spawn(move || {
+        lowest_priority();
         comparison::run(&a, &b, &cancel, &mut |m: DiffMsg| {
             tx.send(ScanMsg::Diff(m)).is_ok()
         });

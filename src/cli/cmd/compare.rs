@@ -8,24 +8,19 @@ use crate::cli::{engine, out};
 use crate::compare::{self, Destroyed, Diff, Replacement};
 use crate::detect::{Control, Report};
 use crate::source::Source;
-use crate::{notes, output, sanitize, settings, values, Error};
+use crate::{notes, output, sanitize, values, Error};
 use serde_json::json;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
-    let given = a
-        .origin
-        .as_deref()
-        .map(crate::address::Origin::parse)
-        .transpose()?;
     let engine = engine(&a.signatures)?;
     if let Some(o) = &a.repaired_copy {
         output::refuse_inputs(o, &[&a.evidence, &a.other])?;
     }
     let ev = Source::open(&a.evidence)?;
     let other = Source::open(&a.other)?;
-    let origin = settings::default_origin(given, &settings::load_default()?, ev.name(), ev.bytes());
+    let (origin, _) = super::export::file_origin(a.origin.as_deref(), &ev)?;
     let (da, db) = (ev.safe_bytes(), other.safe_bytes());
     let report = engine.scan(&ev, &a.evidence, &Control::new());
     let diff = compare::diff(da, db);

@@ -12,15 +12,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
-    let given = a
-        .origin
-        .as_deref()
-        .map(crate::address::Origin::parse)
-        .transpose()?;
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
-    let settings = crate::settings::load_default()?;
-    let origin = crate::settings::default_origin(given, &settings, src.name(), src.bytes());
+    let (origin, settings) = file_origin(a.origin.as_deref(), &src)?;
     let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
@@ -80,6 +74,17 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         }
     }
     Ok(0)
+}
+
+/// The origin `src` opens at (`--origin`, a settings rule, the demo's) and the settings.
+pub(crate) fn file_origin(
+    given: Option<&str>,
+    src: &Source,
+) -> Result<(crate::address::Origin, crate::settings::Settings), Error> {
+    let given = given.map(crate::address::Origin::parse).transpose()?;
+    let settings = crate::settings::load_default()?;
+    let o = crate::settings::default_origin(given, &settings, src.name(), src.bytes());
+    Ok((o, settings))
 }
 
 /// Loads the sidecar named by `--notes`, or the default one if it exists. A mismatch warns.

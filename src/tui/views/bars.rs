@@ -110,16 +110,7 @@ pub fn minimap(app: &App, frame: &mut Frame, area: Rect, view_start: u64, view_e
             app.minimap_offset(r + 1, h).max(a + 1)
         };
         let in_view = a < view_end && b > view_start;
-        let mut mark = None;
-        for i in app.index().in_range(a, b) {
-            let f = &app.index().findings()[i];
-            if f.suspected() && f.kind == crate::detect::FindingKind::ConsoleWrite {
-                mark = Some(true);
-                break;
-            } else if app.index().show_weak() {
-                mark = Some(false);
-            }
-        }
+        let mark = map_mark(app, a, b);
         let bg = if in_view {
             Color::Gray
         } else {
@@ -133,6 +124,27 @@ pub fn minimap(app: &App, frame: &mut Frame, area: Rect, view_start: u64, view_e
         lines.push(Line::from(span));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// What a map row covering `[a, b)` shows: Some(true) for a suspected console write, Some(false)
+/// for another visible finding. Looks at a bounded number of findings, by binary search.
+fn map_mark(app: &App, a: u64, b: u64) -> Option<bool> {
+    let idx = app.index();
+    let f = idx.findings();
+    let lo = f.partition_point(|x| x.start < a);
+    let hi = f.partition_point(|x| x.start < b);
+    let mut mark = None;
+    let starting = f[lo..hi.min(lo + 512)].iter();
+    let covering = idx.in_range(a, a + 1).into_iter().map(|i| &f[i]);
+    for x in starting.chain(covering) {
+        if x.suspected() && x.kind == crate::detect::FindingKind::ConsoleWrite {
+            return Some(true);
+        }
+        if idx.visible(x) {
+            mark = Some(false);
+        }
+    }
+    mark
 }
 
 fn cursor_info(app: &App) -> String {

@@ -13,56 +13,68 @@ use crate::tui::theme::Theme;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-/// Marked stretches of the visible range, gathered once a frame.
+/// The overlay of every visible byte, worked out once a frame: each marked stretch (finding,
+/// header, message header, match, difference, selection) is laid over the window, the
+/// strongest overlay winning, so drawing a byte is one lookup however many marks there are.
 pub(super) struct Marks {
-    spans: Vec<(u64, u64, Overlay)>,
+    start: u64,
+    at: Vec<Option<Overlay>>,
 }
 
 impl Marks {
     /// Everything marked in `[start, end)`.
     pub(super) fn gather(app: &App, start: u64, end: u64) -> Marks {
+        let mut m = Marks {
+            start,
+            at: vec![None; (end - start) as usize],
+        };
         let idx = app.index();
-        let mut spans = Vec::new();
         for i in idx.in_range(start, end) {
             let f = &idx.findings()[i];
             if idx.visible(f) {
-                spans.push((f.start, f.end.max(f.start + 1), overlay::of_finding(f)));
+                m.lay(f.start, f.end.max(f.start + 1), overlay::of_finding(f));
             }
         }
         let hs = idx.headers();
         let lo = hs.partition_point(|h| h.end.max(h.start + 1) <= start);
         for h in hs[lo..].iter().take_while(|h| h.start < end) {
-            spans.push((h.start, h.end.max(h.start + 1), overlay::of_header(h)));
+            m.lay(h.start, h.end.max(h.start + 1), overlay::of_header(h));
         }
         let ms = idx.messages();
-        let lo = ms.partition_point(|m| m.header_end <= start);
-        for m in ms[lo..].iter().take_while(|m| m.header_start < end) {
-            spans.push((m.header_start, m.header_end, Overlay::CcmHeader));
+        let lo = ms.partition_point(|x| x.header_end <= start);
+        for x in ms[lo..].iter().take_while(|x| x.header_start < end) {
+            m.lay(x.header_start, x.header_end, Overlay::CcmHeader);
         }
         let s = app.search();
         for &(a, b) in &s.matches()[s.in_range(start, end)] {
-            spans.push((a, b, Overlay::Match));
+            m.lay(a, b, Overlay::Match);
         }
         if let Some(c) = app.comparison() {
             let r = &c.diff().ranges;
             let lo = r.partition_point(|x| x.1 <= start);
             for &(a, b) in r[lo..].iter().take_while(|x| x.0 < end) {
-                spans.push((a, b, Overlay::Diff));
+                m.lay(a, b, Overlay::Diff);
             }
         }
         if let Some((a, b)) = app.selection() {
-            spans.push((a, b, Overlay::Select));
+            m.lay(a, b, Overlay::Select);
         }
-        Marks { spans }
+        m
+    }
+
+    /// Lays overlay `o` over `[a, b)` where it is stronger than what is there.
+    fn lay(&mut self, a: u64, b: u64, o: Overlay) {
+        let end = self.start + self.at.len() as u64;
+        let (a, b) = (a.max(self.start), b.min(end));
+        for x in a..b.max(a) {
+            let cell = &mut self.at[(x - self.start) as usize];
+            *cell = overlay::strongest(cell.iter().copied().chain([o]));
+        }
     }
 
     pub(super) fn at(&self, x: u64) -> Option<Overlay> {
-        overlay::strongest(
-            self.spans
-                .iter()
-                .filter(|s| x >= s.0 && x < s.1)
-                .map(|s| s.2),
-        )
+        x.checked_sub(self.start)
+            .and_then(|i| self.at.get(i as usize).copied().flatten())
     }
 }
 
