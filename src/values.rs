@@ -238,7 +238,7 @@ mod tests {
         );
         assert_eq!(
             r[3].value,
-            "LE 9223372036854776318  BE 18303189645120372864  signed LE -9223372036854775298 BE -143554428589178752"
+            "LE 9223372036854776318  BE 18302910360610406528  signed LE -9223372036854775298 BE -143833713099145088"
         );
         assert_eq!(integers(&[1])[1].value, "(too few bytes)");
         assert_eq!(integers(&[1, 0])[1].value, "LE 1  BE 256");

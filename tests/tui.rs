@@ -666,9 +666,24 @@ fn value_inspector_reads_the_bytes_at_the_cursor() {
     app.update(Command::ToggleValues);
     let s = text(&app);
     assert!(s.contains("16-bit        LE 2573  BE 3338"), "{s}");
-    assert!(s.contains("far pointer"), "{s}");
-    assert!(s.contains("CP437 text"), "{s}");
     insta::assert_snapshot!("values_120", s);
+    let mut app = demo_app(200, 60);
+    app.jump(0x3E00);
+    app.update(Command::ToggleValues);
+    let s = text(&app);
+    assert!(
+        s.contains("far pointer   0A0D:0A0D -> linear AADDh, outside the file at this origin"),
+        "{s}"
+    );
+    assert!(
+        s.contains("DOS time+date not a valid DOS time + date"),
+        "{s}"
+    );
+    assert!(
+        s.contains("CP437 text    \"♪◙♪◙Exporting messages in mailbo\""),
+        "{s}"
+    );
+    insta::assert_snapshot!("values_200", s);
     let mut app = demo_app(80, 24);
     app.jump(0x3E00);
     app.update(Command::ToggleValues);
