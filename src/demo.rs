@@ -36,6 +36,7 @@ pub const ORIGIN: Origin = Origin {
     segment: 0x0AFA,
     offset: 0x0100,
 };
+/// The demo store's size.
 pub const STORE_SIZE: usize = 320 * 1024;
 
 /// The demo's origin when `bytes` are the demo store's (whether opened as the demo or as
@@ -43,6 +44,7 @@ pub const STORE_SIZE: usize = 320 * 1024;
 pub fn origin_of(bytes: &[u8]) -> Option<Origin> {
     (bytes.len() == STORE_SIZE && bytes == STORE).then_some(ORIGIN)
 }
+/// The committed demo store (assets/demo/CLANDATA).
 pub const STORE: &[u8] = include_bytes!("../assets/demo/CLANDATA");
 
 /// Where the generator plants things in the store, for tests and the README.

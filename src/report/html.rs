@@ -9,6 +9,7 @@ use crate::dump::format::{lines, ASCII, CLASS, HEX};
 use crate::dump::{ByteClass, Overlay};
 use crate::sanitize;
 
+/// Escapes text for HTML (after the sanitizer).
 pub fn escape(s: &str) -> String {
     let s = sanitize::line(s);
     let mut out = String::with_capacity(s.len());
@@ -48,6 +49,7 @@ fn style() -> String {
     s
 }
 
+/// The HTML document.
 pub fn render(doc: &Document<'_>) -> String {
     let mut o = String::with_capacity(64 * 1024);
     o.push_str(

@@ -39,6 +39,7 @@ impl Affected {
         }
     }
 
+    /// Counts the names of `findings`.
     pub fn of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Affected {
         let mut a = Affected::default();
         for f in findings {
@@ -202,6 +203,7 @@ impl Document<'_> {
         crate::compare::destroyed_by(f, self.data, self.other?).filter(|d| !d.same)
     }
 
+    /// The summary: findings by kind, mailboxes, files named.
     pub fn summary_lines(&self) -> Vec<(String, String)> {
         let a = Affected::of(listed(self.report, self.min));
         vec![
@@ -218,6 +220,7 @@ impl Document<'_> {
         ]
     }
 
+    /// The document's header: file, size, hash, kind, origin, tool, time, examiner.
     pub fn header_lines(&self) -> Vec<(String, String)> {
         vec![
             ("File".into(), self.path.clone()),

@@ -136,6 +136,7 @@ fn finding_details(out: &mut String, doc: &Document<'_>, f: &Finding, nested: bo
     );
 }
 
+/// The text document.
 pub fn render(doc: &Document<'_>) -> String {
     let mut out = String::from("clanscope annotated dump\n");
     for (k, v) in doc.header_lines() {

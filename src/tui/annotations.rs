@@ -6,6 +6,7 @@ use crate::notes::{self, Bookmark, Note, Sidecar};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// The notes, bookmarks and sidecar of the open file.
 #[derive(Clone, Debug, Default)]
 pub struct Annotations {
     pub(crate) notes: Vec<Note>,
@@ -21,6 +22,7 @@ pub struct Annotations {
 }
 
 impl Annotations {
+    /// Annotations writing into `out_dir`, with `--notes` and the examiner.
     pub fn new(out_dir: PathBuf, explicit: Option<PathBuf>, examiner: Option<String>) -> Self {
         Annotations {
             path: explicit.clone(),
@@ -31,18 +33,23 @@ impl Annotations {
         }
     }
 
+    /// The notes and bookmarks.
     pub fn notes(&self) -> &[Note] {
         &self.notes
     }
+    /// Bookmarks by letter.
     pub fn bookmarks(&self) -> &BTreeMap<char, u64> {
         &self.bookmarks
     }
+    /// The file's SHA-256, once known.
     pub fn sha256(&self) -> Option<&str> {
         self.sha256.as_deref()
     }
+    /// The case folder.
     pub fn out_dir(&self) -> &std::path::Path {
         &self.out_dir
     }
+    /// The sidecar in use, once known.
     pub fn path(&self) -> Option<&std::path::Path> {
         self.path.as_deref()
     }

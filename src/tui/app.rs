@@ -34,6 +34,7 @@ pub enum ScanMsg {
     Diff(DiffMsg),
 }
 
+/// How the status line shows a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Info,
@@ -77,6 +78,7 @@ pub enum Effect {
     Search(Arc<Pattern>),
 }
 
+/// The inspector's state: the components and the mode.
 pub struct App {
     pub(crate) src: Arc<Source>,
     pub(crate) view: Viewport,
@@ -99,6 +101,7 @@ pub struct App {
 }
 
 impl App {
+    /// An app over `src` with default settings, writing into the current folder.
     pub fn new(src: Arc<Source>, origin: Origin) -> App {
         App::with_settings(src, origin, Settings::default(), PathBuf::from("."), None)
     }
@@ -143,36 +146,47 @@ impl App {
         self.compare = Some(c);
     }
 
+    /// The examined file.
     pub fn src(&self) -> &Source {
         &self.src
     }
+    /// The viewport: origin, size, cursor, top line, terminal size.
     pub fn view(&self) -> &Viewport {
         &self.view
     }
+    /// The findings index.
     pub fn index(&self) -> &FindingsIndex {
         &self.index
     }
+    /// The search and its matches.
     pub fn search(&self) -> &Search {
         &self.search
     }
+    /// The notes and bookmarks.
     pub fn notes(&self) -> &Annotations {
         &self.notes
     }
+    /// The comparison with another file, if one is open.
     pub fn comparison(&self) -> Option<&Comparison> {
         self.compare.as_ref()
     }
+    /// How keys are read now.
     pub fn mode(&self) -> &Mode {
         &self.mode
     }
+    /// What the ASCII column and the panes show.
     pub fn display(&self) -> Display {
         self.display
     }
+    /// The settings in force.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
+    /// The cursor's file offset.
     pub fn cursor(&self) -> u64 {
         self.view.cursor
     }
+    /// Whether the examiner asked to quit.
     pub fn quitting(&self) -> bool {
         self.quit
     }
@@ -180,6 +194,7 @@ impl App {
     pub fn status(&self) -> Option<(&str, Severity)> {
         self.status.as_ref().map(|(s, k)| (s.as_str(), *k))
     }
+    /// Scan progress: (bytes done, bytes in all).
     pub fn progress(&self) -> (u64, u64) {
         self.progress
     }

@@ -93,6 +93,7 @@ pub enum ListKind {
 }
 
 impl ListKind {
+    /// The list's name, for its pane title.
     pub fn title(self) -> &'static str {
         match self {
             ListKind::Findings => "findings",

@@ -20,6 +20,7 @@ pub enum DiffMsg {
     Done,
 }
 
+/// Compare mode: the other file and the ranges that differ.
 pub struct Comparison {
     pub(crate) other: Arc<Source>,
     pub(crate) diff: Diff,
@@ -53,12 +54,15 @@ impl Comparison {
         c
     }
 
+    /// The compared file.
     pub fn other(&self) -> &Source {
         &self.other
     }
+    /// The differing ranges found so far.
     pub fn diff(&self) -> &Diff {
         &self.diff
     }
+    /// Whether the whole file has been compared.
     pub fn done(&self) -> bool {
         self.done
     }

@@ -9,6 +9,7 @@ use crate::detect::{ccm::Message, DamagedHeader, FileKind, Finding, FindingKind,
 /// Findings at least this long are indexed apart.
 pub const LONG: u64 = 4096;
 
+/// Findings, damaged headers and .CCM messages of the open file, with the walk state.
 #[derive(Clone, Debug, Default)]
 pub struct FindingsIndex {
     pub(crate) kind: Option<FileKind>,
@@ -37,6 +38,7 @@ pub struct Step {
 }
 
 impl FindingsIndex {
+    /// An empty index that shows weaker findings.
     pub fn new() -> FindingsIndex {
         FindingsIndex {
             show_weak: true,
@@ -44,24 +46,31 @@ impl FindingsIndex {
         }
     }
 
+    /// Findings in file order.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }
+    /// Damaged headers in file order.
     pub fn headers(&self) -> &[DamagedHeader] {
         &self.headers
     }
+    /// .CCM messages in file order.
     pub fn messages(&self) -> &[Message] {
         &self.messages
     }
+    /// The file's kind, once scanned.
     pub fn kind(&self) -> Option<FileKind> {
         self.kind
     }
+    /// Whether the scan has finished.
     pub fn done(&self) -> bool {
         self.done
     }
+    /// Findings found past the cap and not kept.
     pub fn dropped(&self) -> u64 {
         self.dropped
     }
+    /// Whether weaker findings are shown.
     pub fn show_weak(&self) -> bool {
         self.show_weak
     }
@@ -110,6 +119,7 @@ impl FindingsIndex {
         }
     }
 
+    /// Whether finding `f` is shown (weaker ones only when shown).
     pub fn visible(&self, f: &Finding) -> bool {
         self.show_weak || f.suspected()
     }
@@ -120,6 +130,7 @@ impl FindingsIndex {
         self.findings.get(i).filter(|f| f.id == id)
     }
 
+    /// The damaged header with id `id`.
     pub fn header_by_id(&self, id: u32) -> Option<&DamagedHeader> {
         let i = self.headers.partition_point(|h| h.id < id);
         self.headers.get(i).filter(|h| h.id == id)
@@ -259,6 +270,7 @@ impl FindingsIndex {
         self.findings.iter().filter(|f| self.visible(f)).nth(k)
     }
 
+    /// Findings shown in the list.
     pub fn visible_count(&self) -> usize {
         if self.show_weak {
             self.findings.len()

@@ -10,7 +10,9 @@
 use crate::address::Origin;
 use ratatui::layout::Rect;
 
+/// The smallest terminal the inspector draws in (columns).
 pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal the inspector draws in (rows).
 pub const MIN_HEIGHT: u16 = 24;
 /// Gutter column left of each dump line.
 pub const GUTTER: u16 = 1;
@@ -50,6 +52,7 @@ impl DumpGeometry {
         }
     }
 
+    /// Width of the address: segment digits, a colon and four offset digits.
     pub fn addr_width(self) -> usize {
         self.seg_digits + 5
     }

@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use std::path::PathBuf;
 
+/// One file of the picker.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {
     pub path: PathBuf,
@@ -54,6 +55,7 @@ pub fn scan_entry(
     }
 }
 
+/// The file picker's state.
 pub struct Picker {
     pub root: PathBuf,
     pub entries: Vec<Entry>,
@@ -71,6 +73,7 @@ pub enum PickerAction {
 }
 
 impl Picker {
+    /// A picker over `files` under `root`, not yet scanned.
     pub fn new(root: PathBuf, files: Vec<PathBuf>) -> Picker {
         let entries = files
             .into_iter()
@@ -92,6 +95,7 @@ impl Picker {
         }
     }
 
+    /// Takes a command; says whether to open a file or quit.
     pub fn update(&mut self, cmd: &super::command::Command, rows: usize) -> PickerAction {
         use super::command::Command::*;
         let n = self.entries.len();
@@ -129,10 +133,12 @@ impl Picker {
         PickerAction::None
     }
 
+    /// File rows shown at a terminal height.
     pub fn rows(height: u16) -> usize {
         height.saturating_sub(4) as usize
     }
 
+    /// Draws the picker.
     pub fn render(&self, frame: &mut Frame) {
         let size = frame.area();
         let scanned = self

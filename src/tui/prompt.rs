@@ -25,6 +25,7 @@ pub enum PromptKind {
 }
 
 impl PromptKind {
+    /// The prompt's text before the input.
     pub fn label(self) -> &'static str {
         match self {
             PromptKind::Goto => "go to (SEG:OFF, 0x3E00, 3E00h, #3E00, +10h, -16, 50%): ",
@@ -82,6 +83,7 @@ pub struct Prompt {
 }
 
 impl Prompt {
+    /// A prompt of `kind` holding `text`, the cursor at its end.
     pub fn new(kind: PromptKind, text: &str) -> Prompt {
         Prompt {
             kind,
@@ -91,6 +93,7 @@ impl Prompt {
         }
     }
 
+    /// The text typed.
     pub fn text(&self) -> &str {
         self.input.value()
     }

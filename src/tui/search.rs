@@ -44,6 +44,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// Compiles what the examiner typed as a search of `kind`.
     pub fn new(kind: SearchKind, typed: &str) -> Result<Pattern, Error> {
         if typed.is_empty() {
             return Err(Error::Usage("empty search".into()));
@@ -219,18 +220,23 @@ pub struct Search {
 }
 
 impl Search {
+    /// The search pattern, if a search is set.
     pub fn pattern(&self) -> Option<&Pattern> {
         self.pattern.as_deref()
     }
+    /// The matches found so far, in file order.
     pub fn matches(&self) -> &[(u64, u64)] {
         &self.matches
     }
+    /// Whether the whole file has been searched.
     pub fn done(&self) -> bool {
         self.done
     }
+    /// Bytes searched so far.
     pub fn searched(&self) -> u64 {
         self.searched
     }
+    /// The number of the current search (older batches are ignored).
     pub fn generation(&self) -> u64 {
         self.generation
     }

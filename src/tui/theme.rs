@@ -29,16 +29,19 @@ pub struct Theme {
 }
 
 impl Theme {
+    /// The theme for the settings' colours.
     pub fn new(s: &Settings) -> Theme {
         Theme {
             overlays: s.colors.clone(),
         }
     }
 
+    /// The colour of a byte class.
     pub fn class(&self, c: ByteClass) -> Color {
         class_color(c)
     }
 
+    /// The style of an overlay.
     pub fn overlay(&self, o: Overlay) -> Style {
         match self.overlays.get(&o) {
             Some(&bg) => Style::new().fg(color(o.fg())).bg(color(bg)),

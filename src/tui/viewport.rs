@@ -11,6 +11,7 @@ pub const CONTEXT_ABOVE: u64 = 3;
 /// Jump positions remembered for `''`.
 const JUMPS_KEPT: usize = 32;
 
+/// Where the view is in the file and how big the terminal is.
 #[derive(Clone, Debug)]
 pub struct Viewport {
     pub(crate) origin: Origin,
@@ -26,6 +27,7 @@ pub struct Viewport {
 }
 
 impl Viewport {
+    /// A viewport at the start of a file of `size` bytes.
     pub fn new(origin: Origin, size: u64) -> Viewport {
         Viewport {
             origin,
@@ -38,15 +40,19 @@ impl Viewport {
         }
     }
 
+    /// The origin: the address of file offset 0.
     pub fn origin(&self) -> Origin {
         self.origin
     }
+    /// The file's size as the view sees it.
     pub fn size(&self) -> u64 {
         self.size
     }
+    /// The cursor's file offset.
     pub fn cursor(&self) -> u64 {
         self.cursor
     }
+    /// The top dump line.
     pub fn top(&self) -> u64 {
         self.top
     }
@@ -81,6 +87,7 @@ impl Viewport {
         (start, end)
     }
 
+    /// Dump lines of the file.
     pub fn line_count(&self) -> u64 {
         if self.size == 0 {
             0

@@ -27,6 +27,7 @@ pub fn counts(app: &App, short: bool) -> String {
     }
 }
 
+/// Draws the title bar: file, size, kind, origin, counts, and the scan gauge.
 pub fn title(app: &App, frame: &mut Frame, area: Rect) {
     let kind = app.index().kind().map(|k| k.name()).unwrap_or("…");
     let v = app.view();
@@ -90,6 +91,7 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// Draws the map column: where the findings are in the whole file and where the view is.
 pub fn minimap(app: &App, frame: &mut Frame, area: Rect, view_start: u64, view_end: u64) {
     let h = area.height;
     let size = app.view().size();
@@ -201,6 +203,7 @@ fn prompt_line(app: &App) -> Option<Line<'static>> {
     })
 }
 
+/// Draws the two status lines.
 pub fn status(app: &App, frame: &mut Frame, area: Rect) {
     let hint = if area.width >= 110 {
         "   n/N header  ]/[ finding  : goto  / search  i values  ? help  q quit"
@@ -229,6 +232,7 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(vec![first, second]), area);
 }
 
+/// Draws the help overlay, scrolled.
 pub fn help(frame: &mut Frame, size: Rect, scroll: u16) {
     let w = 80.min(size.width);
     let total = HELP.len() as u16 + 1;

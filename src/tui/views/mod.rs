@@ -15,6 +15,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
+/// Draws the whole screen for `app`.
 pub fn render(app: &App, frame: &mut Frame) {
     let size = frame.area();
     let a = app.view().areas(app.panes());
