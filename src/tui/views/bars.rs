@@ -36,7 +36,7 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect) {
         .map(|c| {
             format!(
                 " │ vs {}: {} diff range(s)",
-                c.other().name().rsplit('/').next().unwrap_or(""),
+                c.other().name(),
                 c.diff().ranges.len()
             )
         })

@@ -234,7 +234,9 @@ pub fn details_lines(app: &App, with_legend: bool, theme: &Theme) -> Vec<Line<'s
             l
         }
     };
-    lines.extend(compare_lines(app));
+    // In compare mode what the other file holds comes right under the heading and range.
+    let at = lines.len().min(2);
+    lines.splice(at..at, compare_lines(app));
     lines.extend(note_lines(app));
     if with_legend {
         lines.push(Line::from(""));
