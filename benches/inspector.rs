@@ -219,7 +219,7 @@ fn main() {
     key_to_frame(dir.path(), if quick { 100 } else { 1000 });
     scan_pipeline(
         dir.path(),
-        if quick { 32 } else { 256 },
+        if quick { 32 } else { 1024 },
         if quick { 1 } else { 3 },
     );
     println!("peak RSS {:.0} MB", peak_rss_mb());
