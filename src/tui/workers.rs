@@ -45,13 +45,14 @@ impl Sink for ToView {
     }
 }
 
-/// Lowers the calling thread's CPU priority to the least (nice 19), so the scan's threads and
-/// the key handling always come first.
-fn lowest_priority() {
+/// Lowers the calling thread's CPU priority to `nice` (the hash takes 19, the least, so the
+/// scan always comes first; searches and comparisons take 10, so key handling comes first
+/// without starving them on a busy machine).
+fn lower_priority(nice: i32) {
     // SAFETY: setpriority on the calling thread (tid from gettid); no memory is involved.
     unsafe {
         let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+        libc::setpriority(libc::PRIO_PROCESS, tid, nice);
     }
 }
 
@@ -79,7 +80,7 @@ pub fn start(
     {
         let (ctl, tx) = (ctl.clone(), tx.clone());
         std::thread::spawn(move || {
-            lowest_priority();
+            lower_priority(19);
             if let Some(h) = notes::sha256_source(&src, &|| ctl.is_cancelled()) {
                 let _ = tx.send(ScanMsg::Hash(h));
             }
@@ -97,7 +98,7 @@ pub fn search(
     tx: mpsc::Sender<ScanMsg>,
 ) {
     std::thread::spawn(move || {
-        lowest_priority();
+        lower_priority(10);
         search::search_all(&p, &*src, generation, &cancel, &mut |m: SearchMsg| {
             tx.send(ScanMsg::Search(m)).is_ok()
         });
@@ -107,7 +108,7 @@ pub fn search(
 /// Compares `a` with `b` on a background thread; `cancel` stops it.
 pub fn compare(a: Arc<Source>, b: Arc<Source>, cancel: Arc<AtomicBool>, tx: mpsc::Sender<ScanMsg>) {
     std::thread::spawn(move || {
-        lowest_priority();
+        lower_priority(10);
         comparison::run(&a, &b, &cancel, &mut |m: DiffMsg| {
             tx.send(ScanMsg::Diff(m)).is_ok()
         });
