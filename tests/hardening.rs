@@ -227,25 +227,25 @@ fn hostile_bytes_never_reach_output_raw() {
     // The inspector's screen, cell by cell.
     for path in [&f, &ccm] {
         let src = std::sync::Arc::new(clanscope::source::Source::open(path).unwrap());
-        let mut app =
-            clanscope::tui::state::App::new(src.clone(), clanscope::address::Origin::ZERO);
-        app.absorb(clanscope::tui::state::ScanMsg::Done(
-            Engine::default().scan(&*src, path, &Control::new()),
-        ));
-        app.update(clanscope::tui::state::Command::Resize {
+        let mut app = clanscope::tui::app::App::new(src.clone(), clanscope::address::Origin::ZERO);
+        app.absorb(clanscope::tui::app::ScanMsg::Done(Engine::default().scan(
+            &*src,
+            path,
+            &Control::new(),
+        )));
+        app.update(clanscope::tui::command::Command::Resize {
             width: 140,
             height: 40,
         });
         for cmd in [
-            clanscope::tui::state::Command::NextFinding,
-            clanscope::tui::state::Command::NextFinding,
-            clanscope::tui::state::Command::ToggleList,
+            clanscope::tui::command::Command::NextFinding,
+            clanscope::tui::command::Command::NextFinding,
+            clanscope::tui::command::Command::ToggleList,
         ] {
             app.update(cmd);
             let mut t =
                 ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 40)).unwrap();
-            t.draw(|fr| clanscope::tui::render::render(&app, fr))
-                .unwrap();
+            t.draw(|fr| clanscope::tui::render(&app, fr)).unwrap();
             for cell in t.backend().buffer().content() {
                 assert!(
                     !cell
@@ -480,21 +480,21 @@ fn a_store_made_of_console_lines_stays_bounded_and_usable() {
     assert_eq!(r.findings.len() as u64 + r.dropped, 300_000);
     assert_eq!(r.headers.len(), 1);
     assert_eq!(r.headers[0].writes.len(), clanscope::detect::MAX_FINDINGS);
-    let mut app = clanscope::tui::state::App::new(src, clanscope::address::Origin::ZERO);
-    app.absorb(clanscope::tui::state::ScanMsg::Done(r));
-    app.update(clanscope::tui::state::Command::Resize {
+    let mut app = clanscope::tui::app::App::new(src, clanscope::address::Origin::ZERO);
+    app.absorb(clanscope::tui::app::ScanMsg::Done(r));
+    app.update(clanscope::tui::command::Command::Resize {
         width: 120,
         height: 40,
     });
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
     for cmd in [
-        clanscope::tui::state::Command::PrevHeader,
-        clanscope::tui::state::Command::NextHeader,
-        clanscope::tui::state::Command::End,
-        clanscope::tui::state::Command::ToggleList,
+        clanscope::tui::command::Command::PrevHeader,
+        clanscope::tui::command::Command::NextHeader,
+        clanscope::tui::command::Command::End,
+        clanscope::tui::command::Command::ToggleList,
     ] {
         app.update(cmd);
-        t.draw(|f| clanscope::tui::render::render(&app, f)).unwrap();
+        t.draw(|f| clanscope::tui::render(&app, f)).unwrap();
     }
     assert!(format!("{}", t.backend()).contains("not kept"));
 }

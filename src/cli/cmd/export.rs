@@ -2,7 +2,7 @@
 
 use crate::address;
 use crate::cli::args::{ExportArgs, ExportFormatArg};
-use crate::cli::{engine, origin, out};
+use crate::cli::{engine, out};
 use crate::notes::{self, Loaded, Sidecar};
 use crate::report::export::{self as ex, ExportFormat, Selection};
 use crate::report::{now_rfc3339, Document};
@@ -12,9 +12,10 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
-    let origin = origin(&a.origin)?;
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
+    let (origin, settings) = file_origin(a.origin.as_deref(), &src)?;
+    let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
         (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
@@ -59,6 +60,8 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         excerpts,
         sidecar: sidecar.as_ref(),
         min,
+        other: other.as_ref().map(|o| o.safe_bytes()),
+        examiner: a.examiner.clone().or(settings.examiner),
     };
     let body = ex::render(&doc, format);
     match &a.output {
@@ -71,6 +74,17 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         }
     }
     Ok(0)
+}
+
+/// The origin `src` opens at (`--origin`, a settings rule, the demo's) and the settings.
+pub(crate) fn file_origin(
+    given: Option<&str>,
+    src: &Source,
+) -> Result<(crate::address::Origin, crate::settings::Settings), Error> {
+    let given = given.map(crate::address::Origin::parse).transpose()?;
+    let settings = crate::settings::load_default()?;
+    let o = crate::settings::default_origin(given, &settings, src.name(), src.bytes());
+    Ok((o, settings))
 }
 
 /// Loads the sidecar named by `--notes`, or the default one if it exists. A mismatch warns.
