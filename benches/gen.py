@@ -6,7 +6,10 @@
   gen.py text PATH BYTES           pure text (English-like lines, CRLF)
   gen.py folder DIR FILES          FILES files of 1-64 KiB in 20 subfolders: 70% binary,
                                    30% text, a console write planted in every 8th binary file
-Deterministic: the same arguments give the same bytes.
+Deterministic: the same arguments give the same bytes. Files are written in pieces of 1 MiB
+(as cp writes): on Linux 6.18, a file written in pieces of 64 MiB sits in the page cache as large
+folios, and the kernel then reports a peak RSS for a process that maps it that grows with the
+file at unmap time, although its RSS sampled during the run stays flat.
 """
 import os
 import random
@@ -31,6 +34,14 @@ def text_bytes(rng, n):
     return bytes(out[:n])
 
 
+PIECE = 1 << 20
+
+
+def write_pieces(f, data):
+    for i in range(0, len(data), PIECE):
+        f.write(data[i:i + PIECE])
+
+
 def write_random(path, size):
     rng = random.Random(1)
     step = 64 << 20
@@ -38,7 +49,7 @@ def write_random(path, size):
         left = size
         while left > 0:
             n = min(step, left)
-            f.write(rand_bytes(rng, n))
+            write_pieces(f, rand_bytes(rng, n))
             left -= n
     with open(path, "r+b") as f:
         for at in range(12345, size - len(WRITE), 97 << 20):
@@ -66,7 +77,7 @@ def write_text(path, size):
         left = size
         while left > 0:
             n = min(len(block), left)
-            f.write(block[:n])
+            write_pieces(f, block[:n])
             left -= n
 
 

@@ -347,7 +347,10 @@ impl Out {
 
 static ZERO_LINE: [u8; 16] = [0; 16];
 
-/// Bytes are released in steps of this size during a long dump.
+/// Bytes are released in steps of this size during a long dump. Each step releases everything
+/// from the start of the range: a fault near a step's border can map a large page-cache folio
+/// again that reaches back over bytes already released (seen on Linux 6.18 with files written
+/// in large pieces: memory grew with the file), and releasing an unmapped stretch costs little.
 const RELEASE_STEP: u64 = 16 << 20;
 /// Output is handed to the writer in pieces of about this size.
 const FLUSH_AT: usize = 1 << 16;
@@ -489,7 +492,7 @@ impl Printer {
                 Some(&mut |text, pos| {
                     w.write_all(text)?;
                     if pos >= released + RELEASE_STEP {
-                        pages.release(released, pos);
+                        pages.release(start, pos);
                         released = pos;
                     }
                     Ok(())
@@ -775,7 +778,7 @@ impl Spans<'_> {
             self.pool.lock().expect("not poisoned").push(out.v);
             let done = self.border(self.written.fetch_add(1, Relaxed) + 1);
             if done >= to.released + RELEASE_STEP {
-                self.pages.release(to.released, done);
+                self.pages.release(self.range.0, done);
                 to.released = done;
             }
         }

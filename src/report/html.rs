@@ -252,7 +252,7 @@ impl Runs<'_> {
     fn cell(
         &mut self,
         ovs: &[Option<Overlay>],
-        line: &crate::dump::format::Line<'_>,
+        line: &crate::dump::format::DumpLine<'_>,
         i: usize,
         text: &str,
     ) {
@@ -324,7 +324,7 @@ fn dump_line(
 }
 
 /// The hex area of a dump line: 16 columns, a dash between the 8th and 9th byte.
-fn hex_area(o: &mut String, line: &crate::dump::format::Line<'_>, ovs: &[Option<Overlay>]) {
+fn hex_area(o: &mut String, line: &crate::dump::format::DumpLine<'_>, ovs: &[Option<Overlay>]) {
     let mut runs = Runs {
         o,
         part: "hex",
