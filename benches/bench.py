@@ -390,8 +390,8 @@ def undump_group(srnd, cs, before, runs, quick):
     n = 16 * MiB if quick else 64 * MiB
     data = os.path.join(WORK, "bench-undump-bytes")
     with open(srnd, "rb") as f, open(data, "wb") as o:
-        for _ in range(n // MiB):
-            o.write(f.read(MiB))
+        for _ in range(n // (128 << 10)):
+            o.write(f.read(128 << 10))
     ours = os.path.join(WORK, "bench-undump-clanscope.txt")
     xxd = os.path.join(WORK, "bench-undump-xxd.txt")
     with open(ours, "wb") as o:
@@ -417,7 +417,7 @@ def memory_rows(cs, srnd, size, quick):
     with open(big, "wb") as o:
         for _ in range(4):
             with open(srnd, "rb") as f:
-                shutil.copyfileobj(f, o, 1 * MiB)
+                shutil.copyfileobj(f, o, 128 << 10)
     rows = []
     for what, argv in [("dump", ["dump"]), ("dump --color", ["dump", "--color", "always"]),
                        ("scan", ["scan"]), ("export", ["export"])]:
