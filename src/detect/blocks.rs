@@ -32,6 +32,11 @@ pub struct Block {
     pub cut_short: bool,
     /// The block's last non-blank line ends with CR LF and is its only CR LF.
     pub one_crlf_at_end: bool,
+    /// What the block's last paragraph reads as, and its words (segmentation compares
+    /// neighbouring paragraphs).
+    last: (TextClass, f32, u32),
+    /// The probabilities are those of the whole block.
+    judged: bool,
 }
 
 impl Block {
@@ -50,6 +55,7 @@ impl Block {
     fn judge(&mut self, model: &Model) {
         let ev = self.hit.as_ref().map_or(0.0, |h| evidence(h.confidence));
         self.probs = model.probs(&self.features(), ev);
+        self.judged = true;
     }
 }
 
@@ -159,8 +165,16 @@ impl Reader<'_> {
             if b.cut_short {
                 self.cut_evidence(data, &mut b);
             }
-            out(b);
+            self.emit(b, out);
         }
+    }
+
+    /// A block is complete: judged as a whole, handed out.
+    fn emit(&self, mut b: Block, out: &mut dyn FnMut(Block)) {
+        if !b.judged {
+            b.judge(self.model);
+        }
+        out(b);
     }
 
     /// A paragraph is complete: it joins the open block or starts the next one.
@@ -171,7 +185,7 @@ impl Reader<'_> {
                 b.acc.merge(&p.acc);
                 b.end = p.end;
                 b.one_crlf_at_end = false;
-                b.judge(self.model);
+                b.judged = false;
             }
             return;
         }
@@ -184,10 +198,14 @@ impl Reader<'_> {
             hit: self.sigs.match_text(&data[p.start..p.end]),
             cut_short: false,
             one_crlf_at_end: p.crlf_text_ends == 1 && p.last_end == End::CrLf,
+            last: (TextClass::Noise, 0.0, 0),
+            judged: false,
         };
         next.judge(self.model);
+        let (class, pc) = next.class();
+        next.last = (class, pc, next.acc.words());
         match block {
-            Some(b) if !p.hard && !self.differ(b, &next) => {
+            Some(b) if !p.hard && !self.differ(b.last, next.last) => {
                 b.acc.merge(&next.acc);
                 b.end = next.end;
                 b.one_crlf_at_end = false;
@@ -196,30 +214,30 @@ impl Reader<'_> {
                 }) {
                     b.hit = next.hit;
                 }
-                b.judge(self.model);
+                b.last = next.last;
+                b.judged = false;
             }
             Some(_) => {
                 let done = block.replace(next).expect("a block is open");
-                out(done);
+                self.emit(done, out);
             }
             None => *block = Some(next),
         }
     }
 
-    /// Two stretches clearly differ: one reads as console output and the other as prose (or
-    /// noise), each at the model's split probability or more, and both hold a few words. A
-    /// field list or table next to console output stays with it: tools print those too.
-    fn differ(&self, a: &Block, b: &Block) -> bool {
-        let (ca, pa) = a.class();
-        let (cb, pb) = b.class();
+    /// Two neighbouring paragraphs (class, probability, words) clearly differ: one reads as
+    /// console output and the other as prose (or noise), each at the model's split probability
+    /// or more, and both hold a few words. A field list or table next to console output stays
+    /// with it: tools print those too.
+    fn differ(&self, a: (TextClass, f32, u32), b: (TextClass, f32, u32)) -> bool {
         let apart = |x: TextClass, y: TextClass| {
             x == TextClass::Console && matches!(y, TextClass::Prose | TextClass::Noise)
         };
-        (apart(ca, cb) || apart(cb, ca))
-            && pa >= self.model.split
-            && pb >= self.model.split
-            && a.acc.words() >= MIN_WORDS
-            && b.acc.words() >= MIN_WORDS
+        (apart(a.0, b.0) || apart(b.0, a.0))
+            && a.1 >= self.model.split
+            && b.1 >= self.model.split
+            && a.2 >= MIN_WORDS
+            && b.2 >= MIN_WORDS
     }
 
     /// The last line of a block cut short by binary data may be the start of a known text.
@@ -241,26 +259,27 @@ fn ends_line(data: &[u8], end: usize) -> bool {
     end > 0 && matches!(data[end - 1], b'\n' | b'\r')
 }
 
-/// Text at the edge of an island that reads as words (and not as printable binary bytes).
+/// Text at the edge of an island that reads as words (and not as printable binary bytes):
+/// at least two tokens, a run of three letters, and half of it letters and spaces. Only the
+/// first 80 bytes are looked at.
 pub fn wordlike(t: &[u8]) -> bool {
     let t = t.trim_ascii();
+    let t = &t[..t.len().min(80)];
     if t.len() < 6 {
         return false;
     }
-    let letters = t.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    let spaces = t.iter().filter(|&&b| b == b' ').count();
-    let mut tokens = 0;
-    let mut long_word = false;
-    for w in t.split(|&b| b == b' ' || b == b'\t').filter(|w| !w.is_empty()) {
-        tokens += 1;
-        let run = w
-            .split(|b| !b.is_ascii_alphabetic())
-            .map(<[u8]>::len)
-            .max()
-            .unwrap_or(0);
+    let (mut plain, mut tokens, mut run, mut long_word) = (0, 0, 0, false);
+    let mut in_token = false;
+    for &c in t {
+        let letter = c.is_ascii_alphabetic();
+        plain += (letter || c == b' ') as usize;
+        run = if letter { run + 1 } else { 0 };
         long_word |= run >= 3;
+        let space = c == b' ' || c == b'\t';
+        tokens += (!space && !in_token) as usize;
+        in_token = !space;
     }
-    tokens >= 2 && long_word && (letters + spaces) * 2 >= t.len()
+    tokens >= 2 && long_word && plain * 2 >= t.len()
 }
 
 /// The line-end style most lines near one edge use (CR LF: true).

@@ -3,9 +3,11 @@
 //! reader, and each block becomes a console-write finding, a plain-text finding, or nothing
 //! (printable noise). Also: where a write names a mailbox and a file ([`names_in`]).
 
-use super::blocks::{Block, Reader};
-use super::place::{binary_finding, Place};
-use super::{Finding, FindingKind};
+use super::blocks::Reader;
+use super::features::{equal_in, in_range, HIGH};
+use super::place::{Candidate, Place};
+use super::{FindingKind, MAX_FINDINGS};
+use std::sync::atomic::{AtomicBool, Ordering};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -32,12 +34,34 @@ const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
 /// True when the 8 bytes of `w` might all be text: no high bit, nothing below 09h, no 7Fh.
-/// A cheap superset test; candidates are checked exactly afterwards.
+/// A cheap superset test, for skipping binary data.
 #[inline(always)]
 fn maybe_text_word(w: u64) -> bool {
     let below_09 = w.wrapping_sub(LO * 0x09) & !w & HI;
     let is_7f = w.wrapping_add(LO) & HI;
     (w & HI) | below_09 | is_7f == 0
+}
+
+/// True when the 8 bytes of `w` are all text (exactly [`TEXT`], eight at once).
+#[inline(always)]
+fn text_word(w: u64) -> bool {
+    let text = in_range(w, 0x20, 0x7E) | equal_in(w, b'\t') | equal_in(w, b'\n') | equal_in(w, b'\r');
+    text == HIGH
+}
+
+/// Where the text run going on at `i` ends: eight bytes at a time while they are all text.
+fn run_end(data: &[u8], mut i: usize) -> usize {
+    while i + 8 <= data.len() {
+        let w = u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
+        if !text_word(w) {
+            break;
+        }
+        i += 8;
+    }
+    while i < data.len() && TEXT[data[i] as usize] {
+        i += 1;
+    }
+    i
 }
 
 /// Calls `f(start, end)` for every maximal text run of at least [`MIN_RUN`] bytes whose first
@@ -50,16 +74,13 @@ pub fn find_runs(data: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, u
     let mut i = from;
     while i + 8 <= to {
         let w = u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
-        if !maybe_text_word(w) || !data[i..i + 8].iter().all(|&b| TEXT[b as usize]) {
+        if !maybe_text_word(w) || !text_word(w) {
             i += 8;
             continue;
         }
         if i == from && i >= 8 && data[i - 8..i].iter().all(|&b| TEXT[b as usize]) {
             // The run began in an earlier chunk, which reports it; skip its part in ours.
-            let mut e = i + 8;
-            while e < to && TEXT[data[e] as usize] {
-                e += 1;
-            }
+            let e = run_end(&data[..to], i + 8);
             i = (e + 8) & !7;
             continue;
         }
@@ -67,10 +88,7 @@ pub fn find_runs(data: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, u
         while s > 0 && TEXT[data[s - 1] as usize] {
             s -= 1;
         }
-        let mut e = i + 8;
-        while e < data.len() && TEXT[data[e] as usize] {
-            e += 1;
-        }
+        let e = run_end(data, i + 8);
         if e - s >= MIN_RUN {
             f(s, e);
         }
@@ -84,15 +102,61 @@ static FILE_83: LazyLock<Regex> = LazyLock::new(|| {
 static MAILBOX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)mailbox\s+"([^"\r\n]{1,64})""#).unwrap());
 
-/// Where the mailbox and the .CCM/.TMP/.UND file name stand in a piece of console text.
+/// Where the mailbox and the .CCM/.TMP/.UND file name stand in a piece of console text. The
+/// expressions run only where their literal parts occur (`mailbox`, a dot).
 pub fn names_in(text: &str) -> (Option<Box<str>>, Option<Box<str>>) {
-    let mailbox = MAILBOX.captures(text).map(|c| c[1].into());
-    let file = FILE_83.find(text).map(|m| m.as_str().into());
+    let b = text.as_bytes();
+    let has_mailbox = b.windows(7).any(|w| w.eq_ignore_ascii_case(b"mailbox"));
+    let mailbox = has_mailbox
+        .then(|| MAILBOX.captures(text).map(|c| c[1].into()))
+        .flatten();
+    let has_name = memchr::memchr_iter(b'.', b).any(|i| {
+        b.get(i + 1..i + 4).is_some_and(|x| {
+            [&b"ccm"[..], b"tmp", b"und"]
+                .iter()
+                .any(|e| x.eq_ignore_ascii_case(e))
+        })
+    });
+    let file = has_name
+        .then(|| FILE_83.find(text).map(|m| m.as_str().into()))
+        .flatten();
     (mailbox, file)
 }
 
-/// The findings of one island `[s, e)` of binary data, in order, appended to `out`: each block
-/// is a console write, plain text, or nothing; neighbouring plain-text blocks are one finding.
+/// Where the candidates of a chunk go: kept in order, or only counted once no more can be kept
+/// (the file's findings are full, or the chunk alone holds [`MAX_FINDINGS`]).
+pub(crate) struct Found<'a> {
+    pub list: Vec<Candidate>,
+    /// Candidates counted, not kept.
+    pub extra: u64,
+    full: &'a AtomicBool,
+}
+
+impl<'a> Found<'a> {
+    pub fn new(full: &'a AtomicBool) -> Found<'a> {
+        Found {
+            list: Vec::new(),
+            extra: 0,
+            full,
+        }
+    }
+
+    /// Only counting: candidates need no explanation.
+    fn lean(&self) -> bool {
+        self.list.len() >= MAX_FINDINGS || self.full.load(Ordering::Relaxed)
+    }
+
+    fn push(&mut self, c: Candidate) {
+        if self.lean() {
+            self.extra += 1;
+        } else {
+            self.list.push(c);
+        }
+    }
+}
+
+/// The findings of one island `[s, e)` of binary data, in order, as candidates: each block is
+/// a console write, plain text, or nothing; neighbouring plain-text blocks are one finding.
 /// `progress(at)` is called now and then on long islands.
 pub(crate) fn island(
     data: &[u8],
@@ -101,43 +165,54 @@ pub(crate) fn island(
     reader: &Reader<'_>,
     place: Place,
     progress: &mut dyn FnMut(usize),
-    out: &mut Vec<Finding>,
+    out: &mut Found<'_>,
 ) {
-    let first = out.len();
-    let mut prev: Option<Block> = None;
+    let mut pending: Option<Candidate> = None;
+    let mut prev: Option<(usize, bool)> = None;
     reader.read(data, s, e, progress, &mut |b| {
-        let Some(mut f) = binary_finding(data, &b, place, reader.model) else {
-            prev = Some(b);
+        let Some(mut c) = Candidate::of(&b, place, reader.model, out.lean()) else {
+            prev = Some((b.end, b.one_crlf_at_end));
             return;
         };
-        if f.kind == FindingKind::ConsoleWrite {
-            take_line_end(data, &mut f, prev.as_ref(), &mut out[first..]);
+        if c.kind == FindingKind::ConsoleWrite {
+            take_line_end(data, &mut c, prev, pending.as_mut());
         }
-        match out[first..].last_mut() {
+        match &mut pending {
             Some(last)
                 if last.kind == FindingKind::PlainText
-                    && f.kind == FindingKind::PlainText
-                    && last.end == f.start =>
+                    && c.kind == FindingKind::PlainText
+                    && last.end == c.start =>
             {
-                last.end = f.end;
-                last.confidence = last.confidence.max(f.confidence);
+                last.absorb(&c)
             }
-            _ => out.push(f),
+            _ => {
+                if let Some(done) = pending.replace(c) {
+                    out.push(done);
+                }
+            }
         }
-        prev = Some(b);
+        prev = Some((b.end, b.one_crlf_at_end));
     });
+    if let Some(done) = pending {
+        out.push(done);
+    }
 }
 
 /// A CR LF that ends the text right before a console write, where that text uses no other
 /// CR LF, is the write's own first line end: the write landed after the text.
-fn take_line_end(data: &[u8], f: &mut Finding, prev: Option<&Block>, found: &mut [Finding]) {
-    let Some(p) = prev else { return };
-    let at = f.start as usize;
-    if p.end != at || !p.one_crlf_at_end || at < 3 || &data[at - 2..at] != b"\r\n" {
+fn take_line_end(
+    data: &[u8],
+    c: &mut Candidate,
+    prev: Option<(usize, bool)>,
+    before: Option<&mut Candidate>,
+) {
+    let Some((end, one_crlf)) = prev else { return };
+    let at = c.start as usize;
+    if end != at || !one_crlf || at < 3 || &data[at - 2..at] != b"\r\n" {
         return;
     }
-    f.start -= 2;
-    if let Some(last) = found.last_mut().filter(|l| l.end == at as u64) {
+    c.set_start(c.start - 2);
+    if let Some(last) = before.filter(|l| l.end == at as u64) {
         last.end -= 2;
     }
 }
@@ -160,6 +235,9 @@ mod tests {
             if TEXT[b as usize] {
                 assert!(maybe_text_word(w), "{b:02X}");
             }
+            let mut one = *b"abcdefgh";
+            one[5] = b;
+            assert_eq!(text_word(u64::from_le_bytes(one)), TEXT[b as usize], "{b:02X}");
         }
         assert!(!maybe_text_word(u64::from_le_bytes(*b"abc\x00defg")));
         assert!(!maybe_text_word(u64::from_le_bytes(*b"abc\x7Fdefg")));
@@ -195,12 +273,14 @@ mod tests {
             model: Model::builtin(),
             trim: true,
         };
-        let mut f = Vec::new();
-        island(&d, runs[0].0, runs[0].1, &reader, Place::Store, &mut |_| {}, &mut f);
+        let full = AtomicBool::new(false);
+        let mut c = Found::new(&full);
+        island(&d, runs[0].0, runs[0].1, &reader, Place::Store, &mut |_| {}, &mut c);
+        let f: Vec<_> = c.list.into_iter().map(|c| c.finish(&d)).collect();
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].start, f[0].end), (at as u64, at as u64 + 76));
         assert_eq!(f[0].kind, FindingKind::ConsoleWrite);
-        assert!(f[0].confidence >= 0.95);
+        assert!(f[0].suspected(), "{:?}", f[0]);
         assert_eq!(f[0].mailbox.as_deref(), Some("randyyeh_ee"));
         assert_eq!(f[0].file.as_deref(), Some("EXPORT\\MSG4A27.CCM"));
         assert_eq!(f[0].signature.as_deref(), Some("export-mailbox"));

@@ -6,7 +6,7 @@
 
 use super::blocks::Reader;
 use super::model::Model;
-use super::place::Place;
+use super::place::{Candidate, Place};
 use super::{
     ccm, classify, console, signatures::SignatureSet, textfile, Control, DamagedHeader, FileKind,
     Finding, FindingKind, Method, Report, Sink, CHUNK, HEADER_GAP, MAX_FINDINGS,
@@ -94,7 +94,7 @@ impl Engine {
         let data = &all[..now];
         ctl.set_total(data.len() as u64);
         let (kind, method) = classify(name, data);
-        let mut out = Output::new(Report::new(kind), sink);
+        let mut out = Output::new(Report::new(kind), sink, data);
         out.report.shrank_to = (now < all.len()).then_some(now as u64);
         let release = |from: usize, to: usize| input.release(from as u64, to as u64);
         match method {
@@ -138,11 +138,13 @@ impl Engine {
         let delivered = AtomicU64::new(0);
         let stop = AtomicBool::new(false);
         let shrank = AtomicU64::new(u64::MAX);
+        let full = AtomicBool::new(false);
         std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::channel::<(usize, Vec<Finding>)>();
+            let (tx, rx) = mpsc::channel::<(usize, Vec<Candidate>, u64)>();
             for _ in 0..threads {
                 let tx = tx.clone();
                 let (next, delivered, stop, shrank) = (&next, &delivered, &stop, &shrank);
+                let full = &full;
                 scope.spawn(move || loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
                     if i >= chunks || stop.load(Ordering::Relaxed) || ctl.is_cancelled() {
@@ -155,26 +157,36 @@ impl Engine {
                     {
                         std::thread::sleep(std::time::Duration::from_micros(50));
                     }
-                    let found = self.scan_chunk(input, data, i, place, shrank);
-                    let Some(found) = found else { break };
-                    if tx.send((i, found)).is_err() {
+                    let found = self.scan_chunk(input, data, i, place, shrank, full);
+                    let Some((found, extra)) = found else { break };
+                    if tx.send((i, found, extra)).is_err() {
                         break;
                     }
                 });
             }
             drop(tx);
-            let mut pending: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
-            for (i, found) in rx {
-                pending.insert(i, found);
-                while let Some(found) =
+            let mut pending: BTreeMap<usize, (Vec<Candidate>, u64)> = BTreeMap::new();
+            for (i, found, extra) in rx {
+                pending.insert(i, (found, extra));
+                while let Some((found, extra)) =
                     pending.remove(&(delivered.load(Ordering::Relaxed) as usize))
                 {
                     let i = delivered.fetch_add(1, Ordering::Relaxed) as usize;
                     ctl.add_done(self.chunk.min(data.len() - i * self.chunk) as u64);
+                    // Making findings whole and the sink read their bytes: let go of those
+                    // pages again afterwards.
+                    let (mut lo, mut hi) = (i * self.chunk, (i + 1) * self.chunk);
                     for f in found {
+                        lo = lo.min(f.start as usize);
+                        hi = hi.max(f.end as usize);
                         if !out.finding(f) {
                             stop.store(true, Ordering::Relaxed);
                         }
+                    }
+                    input.release((lo & !0xFFF) as u64, hi.min(data.len()) as u64);
+                    out.report.dropped += extra;
+                    if out.report.findings.len() >= MAX_FINDINGS {
+                        full.store(true, Ordering::Relaxed);
                     }
                 }
                 if stop.load(Ordering::Relaxed) {
@@ -194,7 +206,8 @@ impl Engine {
         i: usize,
         place: Place,
         shrank: &AtomicU64,
-    ) -> Option<Vec<Finding>> {
+        full: &AtomicBool,
+    ) -> Option<(Vec<Candidate>, u64)> {
         let from = i * self.chunk;
         let to = (from + self.chunk).min(data.len());
         let now = input.current_len();
@@ -202,7 +215,7 @@ impl Engine {
             shrank.fetch_min(now, Ordering::Relaxed);
             return None;
         }
-        let mut found = Vec::new();
+        let mut found = console::Found::new(full);
         // Holes in a sparse file hold only zeros: no text there.
         let hole = input.next_data(from as u64).is_none_or(|d| d >= to as u64);
         if !hole {
@@ -225,7 +238,7 @@ impl Engine {
             });
         }
         input.release(from as u64, to as u64);
-        Some(found)
+        Some((found.list, found.extra))
     }
 }
 
@@ -236,21 +249,23 @@ struct Output<'a> {
     sink: &'a mut dyn Sink,
     open: Option<DamagedHeader>,
     stopped: bool,
+    data: &'a [u8],
 }
 
 impl<'a> Output<'a> {
-    fn new(report: Report, sink: &'a mut dyn Sink) -> Output<'a> {
+    fn new(report: Report, sink: &'a mut dyn Sink, data: &'a [u8]) -> Output<'a> {
         Output {
             report,
             sink,
             open: None,
             stopped: false,
+            data,
         }
     }
 
-    /// A finding of a binary store: numbered and grouped here. Returns false once the sink
-    /// asked to stop.
-    fn finding(&mut self, mut f: Finding) -> bool {
+    /// A finding of binary data: made whole, numbered and grouped here (only if kept).
+    /// Returns false once the sink asked to stop.
+    fn finding(&mut self, c: Candidate) -> bool {
         if self.stopped {
             return false;
         }
@@ -258,6 +273,7 @@ impl<'a> Output<'a> {
             self.report.dropped += 1;
             return true;
         }
+        let mut f = c.finish(self.data);
         f.id = self.report.findings.len() as u32 + 1;
         if f.kind == FindingKind::ConsoleWrite && f.suspected() {
             if self

@@ -191,24 +191,47 @@ impl Model {
     }
 
     /// The features that decided between console output and the strongest other class: each
-    /// feature's share of the log-odds, largest first, at most `n`, none smaller than 0.05.
+    /// feature's share of the log-odds, largest first, at most `n` (up to [`EXPLAIN`]), none
+    /// smaller than 0.05.
     pub fn explain(&self, x: &[f32; NF], p: &Probs, n: usize) -> Vec<(&'static str, f32)> {
+        self.decisive(x, p)
+            .into_iter()
+            .flatten()
+            .take(n)
+            .map(|(i, c)| (NAMES[i].0, c))
+            .collect()
+    }
+
+    /// The [`EXPLAIN`] features that decided, by index, largest share first.
+    pub fn decisive(&self, x: &[f32; NF], p: &Probs) -> [Option<(usize, f32)>; EXPLAIN] {
         let rival = (1..4)
             .max_by(|&a, &b| p[a].total_cmp(&p[b]))
             .expect("three rivals");
         let z = self.standard(x);
-        let mut parts: Vec<(&'static str, f32)> = (0..NF)
-            .map(|i| {
-                let c = (self.weights[0][i] - self.weights[rival][i]) * z[i] / self.temperature;
-                (NAMES[i].0, c)
-            })
-            .filter(|(_, c)| c.abs() >= 0.05)
-            .collect();
-        parts.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-        parts.truncate(n);
-        parts
+        let mut top: [Option<(usize, f32)>; EXPLAIN] = [None; EXPLAIN];
+        for i in 0..NF {
+            let c = (self.weights[0][i] - self.weights[rival][i]) * z[i] / self.temperature;
+            if c.abs() < 0.05 {
+                continue;
+            }
+            let mut item = Some((i, c));
+            for slot in top.iter_mut() {
+                let better = match (item, *slot) {
+                    (Some(a), Some(b)) => a.1.abs() > b.1.abs(),
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                if better {
+                    std::mem::swap(slot, &mut item);
+                }
+            }
+        }
+        top
     }
 }
+
+/// How many features an explanation names.
+pub const EXPLAIN: usize = 3;
 
 /// Softmax of logits.
 pub fn softmax(z: [f32; 4]) -> Probs {

@@ -6,8 +6,10 @@
 //! each factor.
 
 use super::blocks::Block;
-use super::model::{Model, TextClass};
-use super::{console::names_in, Finding, FindingKind, Reason, FileKind};
+use super::features::NAMES;
+use super::model::{best, Model, Probs, TextClass, EXPLAIN};
+use super::signatures::Hit;
+use super::{console::names_in, round2, FileKind, Finding, FindingKind, Reason, SUSPECTED};
 
 /// Blocks below this console probability are plain text, not (weak) console writes.
 pub const CONSOLE_KIND: f32 = 0.25;
@@ -152,11 +154,106 @@ pub fn plain_finding(b: &Block, place: Place) -> Option<Finding> {
     Some(f)
 }
 
-/// A block's finding in binary data: a console write, plain text, or nothing (noise).
-pub fn binary_finding(data: &[u8], b: &Block, place: Place, model: &Model) -> Option<Finding> {
-    if b.console() >= CONSOLE_KIND {
-        Some(console_finding(data, b, place, model))
-    } else {
-        plain_finding(b, place)
+/// A finding of binary data as a worker hands it over: what the engine needs to number it,
+/// group it under a damaged header and cap the findings kept. The rest of the finding (its
+/// reasons, names) is made only if it is kept ([`Candidate::finish`]).
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub start: u64,
+    pub end: u64,
+    pub kind: FindingKind,
+    /// Rounded as the finding's will be.
+    pub confidence: f32,
+    probs: Probs,
+    place: Place,
+    hit: Option<Box<Hit>>,
+    cut_short: bool,
+    why: [Option<(usize, f32)>; EXPLAIN],
+}
+
+impl Candidate {
+    /// A block's candidate: a console write, plain text, or nothing (noise). A `lean` one
+    /// (only to be counted) gets no explanation.
+    pub fn of(b: &Block, place: Place, model: &Model, lean: bool) -> Option<Candidate> {
+        let (kind, conf) = if b.console() >= CONSOLE_KIND {
+            (FindingKind::ConsoleWrite, b.console() * place.factor())
+        } else {
+            let (class, _) = b.class();
+            if class == TextClass::Noise || b.end - b.start < super::console::MIN_RUN {
+                return None;
+            }
+            let text = 1.0 - b.probs[TextClass::Noise.index()];
+            (FindingKind::PlainText, place.plain() * text)
+        };
+        let why = if kind == FindingKind::ConsoleWrite && !lean {
+            model.decisive(&b.features(), &b.probs)
+        } else {
+            [None; EXPLAIN]
+        };
+        Some(Candidate {
+            start: b.start as u64,
+            end: b.end as u64,
+            kind,
+            confidence: round2(conf),
+            probs: b.probs,
+            place,
+            hit: if lean { None } else { b.hit.clone().map(Box::new) },
+            cut_short: b.cut_short,
+            why,
+        })
+    }
+
+    pub fn suspected(&self) -> bool {
+        self.confidence >= SUSPECTED
+    }
+
+    /// Moves the start (a write's own first line end found before it).
+    pub fn set_start(&mut self, start: u64) {
+        self.start = start;
+    }
+
+    /// Extends a plain-text candidate over the next one.
+    pub fn absorb(&mut self, next: &Candidate) {
+        self.end = next.end;
+        self.confidence = self.confidence.max(next.confidence);
+    }
+
+    /// The finding, with its reasons and names (`data`: the file's bytes).
+    pub fn finish(self, data: &[u8]) -> Finding {
+        let mut f = Finding::new(self.kind, self.start, self.end, self.confidence);
+        let (class, pc) = best(&self.probs);
+        let p = self.probs[TextClass::Console.index()];
+        if self.kind == FindingKind::PlainText {
+            f.reasons = vec![
+                Reason::Class(class, pc),
+                Reason::Place(self.place.why(), self.place.plain()),
+            ];
+            return f;
+        }
+        let (s, e) = (self.start as usize, self.end as usize);
+        if let Some(h) = &self.hit {
+            f.reasons.push(Reason::Signature { partial: h.partial });
+            f.signature = Some(h.name.as_str().into());
+        }
+        f.reasons.push(Reason::Class(TextClass::Console, p));
+        if class != TextClass::Console {
+            f.reasons.push(Reason::Class(class, pc));
+        }
+        for (i, c) in self.why.into_iter().flatten() {
+            f.reasons.push(Reason::Feature(NAMES[i].0, c));
+        }
+        if self.cut_short {
+            f.reasons.push(Reason::Fact("cut short by binary data"));
+        }
+        f.reasons.push(Reason::Place(self.place.why(), self.place.factor()));
+        let (mut mailbox, mut file) = names_in(&String::from_utf8_lossy(&data[s..e]));
+        if let Some(h) = &self.hit {
+            mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);
+            file = h.file.as_deref().map(Into::into).or(file);
+        }
+        f.mailbox = mailbox;
+        f.file = file;
+        f.reasons.shrink_to_fit();
+        f
     }
 }

@@ -30,7 +30,6 @@ pub struct SignatureSet {
 #[derive(Debug, Clone)]
 struct Prefilter {
     literals: Option<AhoCorasick>,
-    owner: Vec<usize>,
     /// Signatures without usable literals: their expressions run on every line.
     always: Vec<usize>,
 }
@@ -38,26 +37,20 @@ struct Prefilter {
 impl Prefilter {
     fn new(signatures: &[Signature]) -> Prefilter {
         let mut lits: Vec<Vec<u8>> = Vec::new();
-        let mut owner = Vec::new();
         let mut always = Vec::new();
         for (i, s) in signatures.iter().enumerate() {
             match prefix_literals(s.regex.as_str()) {
-                Some(set) => {
-                    for l in set {
-                        lits.push(l);
-                        owner.push(i);
-                    }
-                }
+                Some(set) => lits.extend(set),
                 None => always.push(i),
             }
         }
-        let literals = (!lits.is_empty())
-            .then(|| AhoCorasick::new(&lits).expect("literals build an automaton"));
-        Prefilter {
-            literals,
-            owner,
-            always,
-        }
+        let literals = (!lits.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&lits)
+                .expect("literals build an automaton")
+        });
+        Prefilter { literals, always }
     }
 }
 
@@ -210,11 +203,18 @@ impl SignatureSet {
     pub fn match_text(&self, text: &[u8]) -> Option<Hit> {
         let mut best: Option<Hit> = None;
         if let Some(ac) = &self.prefilter.literals {
-            for m in ac.find_overlapping_iter(text) {
-                let i = self.prefilter.owner[m.pattern().as_usize()];
-                let line = line_around(text, m.start());
-                let hit = std::str::from_utf8(line).ok().and_then(|l| self.full(i, l));
-                keep_best(&mut best, hit);
+            let mut at = 0;
+            while let Some(m) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
+                // A line holding any literal is tried with every signature that has literals.
+                let (s, e) = line_span(text, m.start());
+                if let Ok(line) = std::str::from_utf8(&text[s..e]) {
+                    for i in 0..self.signatures.len() {
+                        if !self.prefilter.always.contains(&i) {
+                            keep_best(&mut best, self.full(i, line));
+                        }
+                    }
+                }
+                at = e.max(m.end());
             }
         }
         if !self.prefilter.always.is_empty() {
@@ -278,11 +278,11 @@ fn keep_best(best: &mut Option<Hit>, hit: Option<Hit>) {
     }
 }
 
-/// The line of `text` holding byte `at`, without its line end.
-fn line_around(text: &[u8], at: usize) -> &[u8] {
+/// Where the line of `text` holding byte `at` starts and ends (without its line end).
+fn line_span(text: &[u8], at: usize) -> (usize, usize) {
     let s = memchr::memrchr2(b'\n', b'\r', &text[..at]).map_or(0, |i| i + 1);
     let e = memchr::memchr2(b'\n', b'\r', &text[at..]).map_or(text.len(), |i| at + i);
-    &text[s..e]
+    (s, e)
 }
 
 /// After the literal start, a cut-short line holds only a short tail without line structure.

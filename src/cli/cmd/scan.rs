@@ -52,7 +52,7 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
             Scanned::Done { source, report } => {
                 notices(path, &report);
                 if write_err.is_none() {
-                    let r = writer.file(path, source.len(), source.safe_bytes(), &report);
+                    let r = writer.file(path, source.len(), source, &report);
                     if let Err(e) = r {
                         batch.cancel();
                         write_err = Some(e);

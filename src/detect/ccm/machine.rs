@@ -292,7 +292,7 @@ impl<'a> Parser<'a> {
         if place == Place::CcmHeader {
             return self.judge_header_text(s, e, why);
         }
-        for (b, _) in self.console_blocks(s, e) {
+        for b in self.console_blocks(s, e) {
             let mut f = console_finding(self.data, &b, place, self.model);
             f.reasons.push(why);
             self.hand_out(f);
@@ -347,33 +347,29 @@ impl<'a> Parser<'a> {
             if skip_size && size_of(t).is_some() {
                 from = l.end;
             } else if is_keyword(t, b"Text item:") || is_keyword(t, b"File item:") {
-                found.extend(self.console_blocks(from, l.start));
                 from = l.end;
                 skip_size = true;
                 continue;
             }
             skip_size = false;
         }
-        found.extend(self.console_blocks(from, e));
-        for (b, ends_here) in found {
-            if b.console() < SUSPECTED {
-                continue;
-            }
-            if ends_here && !at_eof && b.console() >= SUSPECTED {
+        found.extend(self.console_blocks(from, e).into_iter().map(|b| (b, from)));
+        // Only the last block can be a write before the next header, and only when it is not
+        // the whole text of its item (that is the message's own text) or starts with a blank
+        // line; console output elsewhere in a body is the message's content.
+        if let Some((b, seg_start)) = found.pop() {
+            let apart = b.start > seg_start || b.lead_blank > 0;
+            if b.end == e && !at_eof && apart && b.console() >= SUSPECTED {
                 let mut f = console_finding(self.data, &b, Place::CcmHeader, self.model);
                 f.reasons.push(Reason::BeforeHeader(index + 2));
                 self.pending.push(f);
-            } else {
-                let mut f = console_finding(self.data, &b, Place::CcmBody, self.model);
-                f.message = Some(index);
-                self.hand_out(f);
             }
         }
     }
 
     /// The blocks of `[s, e)` that may be console output, read island by island (file items
-    /// may hold binary data), each with whether it ends at `e`.
-    fn console_blocks(&self, s: usize, e: usize) -> Vec<(Block, bool)> {
+    /// may hold binary data).
+    fn console_blocks(&self, s: usize, e: usize) -> Vec<Block> {
         let reader = Reader {
             sigs: self.sigs,
             model: self.model,
@@ -397,8 +393,7 @@ impl<'a> Parser<'a> {
             }
             reader.read(data, start, end, &mut |_| {}, &mut |b: Block| {
                 if b.console() >= CONSOLE_KIND {
-                    let ends_here = b.end == e;
-                    out.push((b, ends_here));
+                    out.push(b);
                 }
             });
         }
