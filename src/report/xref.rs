@@ -377,8 +377,8 @@ mod tests {
         assert_eq!(
             roles,
             vec![
-                ("c/Ccmcdata/Export.bak/MSG4A27.CCM", vec!["named-by-write"]),
                 ("c/Ccmcdata/Export/MSG4A27.CCM", vec!["named-by-write"]),
+                ("c/Ccmcdata/Export.bak/MSG4A27.CCM", vec!["named-by-write"]),
                 ("po/CLANDATA", vec!["holds-writes"]),
                 ("po/NFTERROR.LOG", vec!["nfterror-log"]),
             ]
