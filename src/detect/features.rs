@@ -707,9 +707,17 @@ fn read_word(
     let len = (i - ws) as u32;
     // The key: the first 8 letters, lower-cased, little-endian.
     let n = (len as usize).min(8);
-    let mut buf = [0u8; 8];
-    buf[..n].copy_from_slice(&b[ws..ws + n]);
-    let key = u64::from_le_bytes(buf) | (ONES * 0x20 & (u64::MAX >> (64 - 8 * n)));
+    let mask = u64::MAX >> (64 - 8 * n);
+    let raw = if ws + 8 <= b.len() {
+        u64::from_le_bytes(b[ws..ws + 8].try_into().expect("8 bytes"))
+    } else {
+        let mut k = 0u64;
+        for (j, &c) in b[ws..ws + n].iter().enumerate() {
+            k |= (c as u64) << (8 * j);
+        }
+        k
+    };
+    let key = (raw | ONES * 0x20) & mask;
     let first_upper = b[ws].is_ascii_uppercase();
     f.letters += len;
     f.upper += upper;
