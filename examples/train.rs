@@ -320,28 +320,15 @@ fn diagnose(ex: &[Example], samples: &[Sample], mean: &[f32], scale: &[f32], l2:
     }
 }
 
-fn heldout_report(engine: &Engine, samples: &[Sample], vocab: &[String], filler: &[Vec<u8>]) -> Vec<Outcome> {
-    let mut rng = Rng(SEED ^ 0xE7A1);
-    let mut held: Vec<Sample> = samples.iter().filter(|s| s.heldout).cloned().collect();
-    held.extend(corpus::noise(&mut rng, 60, vocab));
-    let blocks = corpus::printed(&held, &mut rng);
-    corpus::evaluate(engine, &blocks, filler, SEED ^ 0xE7A2)
-}
-
 fn main() {
     let samples = corpus::load(&corpus::root());
     let train: Vec<Sample> = samples.iter().filter(|s| !s.heldout).cloned().collect();
     let vocab = corpus::vocabulary(&train);
     let mut rng = Rng(SEED);
     // Other text put next to planted blocks: prose of the train split.
-    let filler: Vec<Vec<u8>> = train
-        .iter()
-        .filter(|s| s.class == TextClass::Prose)
-        .take(40)
-        .map(|s| corpus::print(&corpus::dedent(&s.text), corpus::Print { crlf: true, lead: 0, trail: 0 }))
-        .collect();
+    let filler = corpus::filler(&samples);
     if std::env::args().any(|a| a == "--check") {
-        let out = heldout_report(&Engine::default(), &samples, &vocab, &filler);
+        let out = corpus::heldout(&Engine::default(), &samples, &vocab, &filler);
         println!("{}", corpus::table(&out));
         return;
     }
@@ -398,7 +385,7 @@ fn main() {
         return;
     }
     let engine = Engine::default().with_model(leak(m));
-    let out = heldout_report(&engine, &samples, &vocab, &filler);
+    let out = corpus::heldout(&engine, &samples, &vocab, &filler);
     println!("Held-out split ({} samples) and 60 generated noise blocks:\n", samples.iter().filter(|s| s.heldout).count());
     println!("{}", corpus::table(&out));
 }

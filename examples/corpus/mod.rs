@@ -789,3 +789,33 @@ pub fn table(out: &[Outcome]) -> String {
     let _ = writeln!(s, "\nprose blocks with a console write at >= 0.5: {alarms} of {prose}");
     s
 }
+
+/// Seeds of the held-out evaluation (fixed, so every run measures the same planted blocks).
+pub const HELDOUT_SEED: u64 = 0xCC4A_2700_1998 ^ 0xE7A1;
+
+/// Other text to put next to planted blocks: prose of the train split, CR LF.
+pub fn filler(samples: &[Sample]) -> Vec<Vec<u8>> {
+    samples
+        .iter()
+        .filter(|s| !s.heldout && s.class == TextClass::Prose)
+        .take(40)
+        .map(|s| {
+            let p = Print {
+                crlf: true,
+                lead: 0,
+                trail: 0,
+            };
+            print(&dedent(&s.text), p)
+        })
+        .collect()
+}
+
+/// The held-out evaluation: every held-out sample and 60 generated noise blocks, printed and
+/// planted in every scenario.
+pub fn heldout(engine: &Engine, samples: &[Sample], vocab: &[String], filler: &[Vec<u8>]) -> Vec<Outcome> {
+    let mut rng = Rng(HELDOUT_SEED);
+    let mut held: Vec<Sample> = samples.iter().filter(|s| s.heldout).cloned().collect();
+    held.extend(noise(&mut rng, 60, vocab));
+    let blocks = printed(&held, &mut rng);
+    evaluate(engine, &blocks, filler, HELDOUT_SEED ^ 3)
+}
