@@ -1,6 +1,8 @@
 //! Trains the text model from the labelled corpus and writes it to assets/text-model.toml:
 //!
 //!     cargo run --release --example train            # train, write, evaluate held-out once
+//!     cargo run --release --example train -- --dev   # train and write; cross-validated figures
+//!                                                    # and misses only, held-out untouched
 //!     cargo run --release --example train -- --check # evaluate the built-in model only
 //!
 //! A multinomial logistic regression over the block features, on the corpus's train split
@@ -294,11 +296,6 @@ fn diagnose(ex: &[Example], samples: &[Sample], mean: &[f32], scale: &[f32], l2:
         let m = model(mean, scale, fit(&train, mean, scale, l2, 1.0), t, 0.5, &[]);
         for e in ex.iter().filter(|e| e.fold == f && e.w == 1.0) {
             let p = m.probs(&e.x, 0.0);
-            if let Ok(path) = std::env::var("OOF") {
-                use std::io::Write;
-                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
-                let _ = writeln!(f, "{} {} {} {} {} {}", e.y, e.sample, p[0], p[1], p[2], p[3]);
-            }
             by.entry(e.y).or_default().push(p[0]);
             if (e.y == 0) != (p[0] >= 0.5) {
                 low.entry(e.sample).or_default().push(p[0]);
@@ -344,14 +341,6 @@ fn main() {
     let fold_tables: Vec<Lexicon> = fold_lex.iter().map(|l| Lexicon::new(l)).collect();
     let ex = examples(&all, &fold_tables, &mut rng);
     eprintln!("{} training examples from {} train samples and {} noise blocks", ex.len(), train.len(), noise.len());
-    if let Ok(path) = std::env::var("DUMP") {
-        use std::io::Write;
-        let mut f = std::fs::File::create(path).unwrap();
-        for e in &ex {
-            let _ = writeln!(f, "{} {} {} {} {}", e.y, e.fold, e.sample, e.w, e.x.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" "));
-        }
-        return;
-    }
     let (mean, scale) = standardise(&ex);
     let (l2, t) = choose_l2_and_temperature(&ex, &mean, &scale);
     eprintln!("chosen: L2 {l2}, temperature {t}");
