@@ -155,7 +155,7 @@ fn fit(ex: &[&Example], mean: &[f32], scale: &[f32], l2: f32, prose_cost: f32) -
     (weights, bias)
 }
 
-fn model(mean: &[f32], scale: &[f32], wb: (Vec<Vec<f32>>, Vec<f32>), t: f32, split: f32, lexicon: &[String]) -> Model {
+fn model(mean: &[f32], scale: &[f32], wb: (Vec<Vec<f32>>, Vec<f32>), t: f32, split: f32, lexicon: &(Vec<String>, Vec<u32>)) -> Model {
     let r = |v: f32| (v * 1e5).round() / 1e5;
     Model::new(
         String::new(),
@@ -165,7 +165,8 @@ fn model(mean: &[f32], scale: &[f32], wb: (Vec<Vec<f32>>, Vec<f32>), t: f32, spl
         wb.1.iter().map(|&v| r(v)).collect(),
         r(t),
         split,
-        lexicon.to_vec(),
+        lexicon.0.clone(),
+        lexicon.1.clone(),
     )
 }
 
@@ -192,7 +193,7 @@ fn choose_l2_and_temperature(ex: &[Example], mean: &[f32], scale: &[f32]) -> (f3
         for f in 0..FOLDS {
             let train: Vec<&Example> = ex.iter().filter(|e| e.fold != f).collect();
             let wb = fit(&train, mean, scale, l2, 1.0);
-            oof.push((model(mean, scale, wb, 1.0, 0.5, &[]), f));
+            oof.push((model(mean, scale, wb, 1.0, 0.5, &Default::default()), f));
         }
         for t in [0.6f32, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5] {
             let mut loss = 0.0;
@@ -223,7 +224,7 @@ fn score(out: &[Outcome]) -> f64 {
 
 /// The prose cost and the segmentation threshold, by cross-validated placement outcomes.
 #[allow(clippy::too_many_arguments)]
-fn choose_cost_and_split(ex: &[Example], train: &[Sample], noise: &[Sample], mean: &[f32], scale: &[f32], l2: f32, t: f32, filler: &[Vec<u8>], lex: &[Vec<String>]) -> (f32, f32) {
+fn choose_cost_and_split(ex: &[Example], train: &[Sample], noise: &[Sample], mean: &[f32], scale: &[f32], l2: f32, t: f32, filler: &[Vec<u8>], lex: &[(Vec<String>, Vec<u32>)]) -> (f32, f32) {
     let splits = [0.5f32, 0.6, 0.7, 0.8, 0.9];
     let costs = [1.0f32, 2.0, 4.0];
     let mut results: BTreeMap<(u32, u32), Vec<Outcome>> = BTreeMap::new();
@@ -293,7 +294,7 @@ fn diagnose(ex: &[Example], samples: &[Sample], mean: &[f32], scale: &[f32], l2:
     let mut low: BTreeMap<usize, Vec<f32>> = BTreeMap::new();
     for f in 0..FOLDS {
         let train: Vec<&Example> = ex.iter().filter(|e| e.fold != f).collect();
-        let m = model(mean, scale, fit(&train, mean, scale, l2, 1.0), t, 0.5, &[]);
+        let m = model(mean, scale, fit(&train, mean, scale, l2, 1.0), t, 0.5, &Default::default());
         for e in ex.iter().filter(|e| e.fold == f && e.w == 1.0) {
             let p = m.probs(&e.x, 0.0);
             by.entry(e.y).or_default().push(p[0]);
@@ -332,13 +333,13 @@ fn main() {
     let noise = corpus::noise(&mut rng, 400, &vocab);
     let mut all = train.clone();
     all.extend(noise.iter().cloned());
-    let fold_lex: Vec<Vec<String>> = (0..FOLDS)
+    let fold_lex: Vec<(Vec<String>, Vec<u32>)> = (0..FOLDS)
         .map(|f| {
             let other: Vec<Sample> = train.iter().filter(|s| fold_of(&s.source) != f).cloned().collect();
-            corpus::lexicon(&other)
+            (corpus::lexicon(&other), corpus::pairs(&other))
         })
         .collect();
-    let fold_tables: Vec<Lexicon> = fold_lex.iter().map(|l| Lexicon::new(l)).collect();
+    let fold_tables: Vec<Lexicon> = fold_lex.iter().map(|l| Lexicon::new(&l.0, &l.1)).collect();
     let ex = examples(&all, &fold_tables, &mut rng);
     eprintln!("{} training examples from {} train samples and {} noise blocks", ex.len(), train.len(), noise.len());
     let (mean, scale) = standardise(&ex);
@@ -350,7 +351,7 @@ fn main() {
     let (cost, split) = choose_cost_and_split(&ex, &train, &noise, &mean, &scale, l2, t, &filler, &fold_lex);
     eprintln!("chosen: prose cost {cost}, split {split}");
     let every: Vec<&Example> = ex.iter().collect();
-    let lexicon = corpus::lexicon(&train);
+    let lexicon = (corpus::lexicon(&train), corpus::pairs(&train));
     let mut m = model(&mean, &scale, fit(&every, &mean, &scale, l2, cost), t, split, &lexicon);
     m.trained = format!(
         "cargo run --release --example train: {} train samples of assets/corpus ({} sources) \

@@ -325,7 +325,9 @@ fn made_up_words(rng: &mut Rng) -> String {
 fn salad(rng: &mut Rng, vocab: &[String]) -> String {
     let style = rng.below(3);
     let mut s = String::new();
-    for _ in 0..rng.range(1, 8) {
+    // Word salad comes as single lines as often as not.
+    let lines = if rng.chance(0.5) { 1 } else { rng.range(2, 8) };
+    for _ in 0..lines {
         let n = rng.range(3, 14);
         let mut words: Vec<String> = (0..n)
             .map(|_| {
@@ -419,6 +421,27 @@ pub fn lexicon(samples: &[Sample]) -> Vec<String> {
         }
     }
     df.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w).collect()
+}
+
+/// The word pairs of `samples` seen side by side (noise excluded), as fingerprints, in order.
+pub fn pairs(samples: &[Sample]) -> Vec<u32> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut by_source: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+    for s in samples.iter().filter(|s| s.class != TextClass::Noise) {
+        let set = by_source.entry(s.source.as_str()).or_default();
+        for line in s.text.lines() {
+            clanscope::detect::features::word_pairs(line.as_bytes(), |p| {
+                set.insert(p);
+            });
+        }
+    }
+    let mut n: BTreeMap<u32, u32> = BTreeMap::new();
+    for set in by_source.values() {
+        for &p in set {
+            *n.entry(p).or_default() += 1;
+        }
+    }
+    n.into_keys().collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -204,8 +204,12 @@ impl Reader<'_> {
         next.judge(self.model);
         let (class, pc) = next.class();
         next.last = (class, pc, next.acc.words());
+        let join = match block {
+            Some(b) => !p.hard && !self.differ(b, next.last),
+            None => false,
+        };
         match block {
-            Some(b) if !p.hard && !self.differ(b.last, next.last) => {
+            Some(b) if join => {
                 b.acc.merge(&next.acc);
                 b.end = next.end;
                 b.one_crlf_at_end = false;
@@ -225,19 +229,25 @@ impl Reader<'_> {
         }
     }
 
-    /// Two neighbouring paragraphs (class, probability, words) clearly differ: one reads as
-    /// console output and the other as prose (or noise), each at the model's split probability
-    /// or more, and both hold a few words. A field list or table next to console output stays
-    /// with it: tools print those too.
-    fn differ(&self, a: (TextClass, f32, u32), b: (TextClass, f32, u32)) -> bool {
+    /// The open block and the next paragraph (class, probability, words) clearly differ: one
+    /// reads as console output and the other as prose (or noise), each at the model's split
+    /// probability or more, and both hold a few words. A field list or table next to console
+    /// output stays with it: tools print those too. The block is judged as a whole only when
+    /// its last paragraph reads otherwise than the next one.
+    fn differ(&self, b: &mut Block, next: (TextClass, f32, u32)) -> bool {
+        let (cn, pn, wn) = next;
+        if pn < self.model.split || wn < MIN_WORDS || cn == TextClass::Structured || b.last.0 == cn
+        {
+            return false;
+        }
+        if !b.judged {
+            b.judge(self.model);
+        }
+        let (cb, pb) = b.class();
         let apart = |x: TextClass, y: TextClass| {
             x == TextClass::Console && matches!(y, TextClass::Prose | TextClass::Noise)
         };
-        (apart(a.0, b.0) || apart(b.0, a.0))
-            && a.1 >= self.model.split
-            && b.1 >= self.model.split
-            && a.2 >= MIN_WORDS
-            && b.2 >= MIN_WORDS
+        (apart(cb, cn) || apart(cn, cb)) && pb >= self.model.split && b.acc.words() >= MIN_WORDS
     }
 
     /// The last line of a block cut short by binary data may be the start of a known text.

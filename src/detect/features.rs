@@ -239,23 +239,75 @@ const KNOWN: u16 = 0x8000;
 pub struct Lexicon {
     keys: Vec<Key>,
     cats: Vec<u16>,
+    /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty).
+    pairs: Vec<u32>,
 }
 
 impl Default for Lexicon {
-    /// The word lists alone, no dictionary.
+    /// The word lists alone, no dictionary, no pairs.
     fn default() -> Lexicon {
-        Lexicon::new(&[])
+        Lexicon::new(&[], &[])
+    }
+}
+
+/// A word key as one number (the length kept in the top byte).
+#[inline]
+fn word_id(k: Key) -> u64 {
+    k.0 ^ ((k.1 as u64) << 56)
+}
+
+/// The fingerprint of two words next to each other (never 0).
+#[inline]
+fn pair_print(a: u64, b: u64) -> u32 {
+    let h = (a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    (h >> 32) as u32 | 1
+}
+
+/// Calls `f` with the fingerprint of each pair of words of `line` that stand next to each
+/// other (only spaces between them), as the feature reader sees them: for building the
+/// corpus's known pairs.
+pub fn word_pairs(line: &[u8], mut f: impl FnMut(u32)) {
+    let mut prev = 0u64;
+    let mut i = 0;
+    while i < line.len() {
+        let c = line[i];
+        if c.is_ascii_alphabetic() {
+            let s = i;
+            while i < line.len() && line[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let w = std::str::from_utf8(&line[s..i]).expect("ASCII letters");
+            let id = word_id(key_of(w));
+            if prev != 0 {
+                f(pair_print(prev, id));
+            }
+            prev = id;
+            continue;
+        }
+        if c != b' ' && c != b'\t' {
+            prev = 0;
+        }
+        i += 1;
     }
 }
 
 impl Lexicon {
-    /// The word lists and a dictionary.
-    pub fn new(dictionary: &[String]) -> Lexicon {
+    /// The word lists, a dictionary, and the fingerprints of known word pairs.
+    pub fn new(dictionary: &[String], pairs: &[u32]) -> Lexicon {
         let slots = ((WORDS.len() + dictionary.len()) * 2).next_power_of_two().max(64);
+        let pair_slots = (pairs.len() * 2).next_power_of_two().max(16);
         let mut l = Lexicon {
             keys: vec![(0, 0); slots],
             cats: vec![0; slots],
+            pairs: vec![0; pair_slots],
         };
+        for &p in pairs {
+            let mut i = (p as usize).wrapping_mul(0x9E37) & (pair_slots - 1);
+            while l.pairs[i] != 0 && l.pairs[i] != p {
+                i = (i + 1) & (pair_slots - 1);
+            }
+            l.pairs[i] = p | 1;
+        }
         for &(w, c) in WORDS {
             l.insert(key_of(w), c);
         }
@@ -281,6 +333,23 @@ impl Lexicon {
     fn slot(&self, k: Key) -> usize {
         let h = (k.0 ^ (k.1 as u64) << 59).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         (h >> 40) as usize & (self.keys.len() - 1)
+    }
+
+    /// True when the corpus knows this pair of words.
+    #[inline]
+    fn has_pair(&self, p: u32) -> bool {
+        let mask = self.pairs.len() - 1;
+        let mut i = (p as usize).wrapping_mul(0x9E37) & mask;
+        loop {
+            let s = self.pairs[i];
+            if s == 0 {
+                return false;
+            }
+            if s == p {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// The categories of the word of this key (0 if the lexicon does not have it).
@@ -347,6 +416,11 @@ pub struct Acc {
     upper_start: u32,
     bad_pairs: u32,
     known: u32,
+    pairs: u32,
+    known_pairs: u32,
+    repeats: u32,
+    title_words: u32,
+    function_ends: u32,
     articles: u32,
     tokens: u32,
     codes: u32,
@@ -392,6 +466,10 @@ struct LineFacts {
     mixed_words: u32,
     bad_pairs: u32,
     known: u32,
+    pairs: u32,
+    known_pairs: u32,
+    repeats: u32,
+    title_words: u32,
     articles: u32,
     tokens: u32,
     codes: u32,
@@ -416,6 +494,7 @@ struct LineFacts {
     copyright_c: bool,
     gap: bool,
     equals: bool,
+    function_end: bool,
     first: u8,
     last: u8,
 }
@@ -431,8 +510,15 @@ struct WordState {
     first_upper: bool,
     /// Category of the previous word when only spaces came between.
     prev_cat: u16,
+    /// The previous word (as [`word_id`]) when only spaces came between; 0 otherwise.
+    prev_id: u64,
     words_seen: u32,
     after_number: bool,
+    /// Category of the line's last word so far.
+    last_cat: u16,
+    /// Content words of the line so far (the first 16), to find repeated ones.
+    seen: [u64; 16],
+    nseen: usize,
 }
 
 #[inline]
@@ -481,6 +567,22 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, lex: &Lexicon) {
     }
     w.after_number = false;
     w.prev_cat = cat;
+    w.last_cat = cat;
+    let id = word_id(key);
+    if cat & FUNC == 0 && len >= 3 {
+        if w.seen[..w.nseen].contains(&id) {
+            f.repeats += 1;
+        } else if w.nseen < w.seen.len() {
+            w.seen[w.nseen] = id;
+            w.nseen += 1;
+        }
+    }
+    f.title_words += (w.first_upper && len >= 2 && w.upper < len) as u32;
+    if w.prev_id != 0 {
+        f.pairs += 1;
+        f.known_pairs += lex.has_pair(pair_print(w.prev_id, id)) as u32;
+    }
+    w.prev_id = id;
     w.words_seen += 1;
     w.len = 0;
 }
@@ -613,6 +715,8 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
                 f.digits += 1;
                 st.digit_run += 1;
                 st.w.prev_cat = 0;
+    st.w.prev_id = 0;
+                st.w.prev_id = 0;
                 st.name_run += 1;
                 st.name_caps = true;
             } else {
@@ -633,6 +737,7 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
         && t0[2] == b'\\'
         && tok.contains(&b'>');
     f.version = st.dotted_number;
+    f.function_end = st.w.last_cat & (DET | PREP | CONJ | AUX) != 0;
     f
 }
 
@@ -775,6 +880,7 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
         f.code_chars += 1;
     }
     st.w.prev_cat = 0;
+    st.w.prev_id = 0;
     st.w.after_number = false;
     if matches!(c, b':' | b'/' | b'-') && (1..=2).contains(&st.digit_run) {
         f.time |= time_or_date(&b[i..]);
@@ -925,6 +1031,11 @@ impl Acc {
         self.mixed_words += f.mixed_words;
         self.bad_pairs += f.bad_pairs;
         self.known += f.known;
+        self.pairs += f.pairs;
+        self.known_pairs += f.known_pairs;
+        self.repeats += f.repeats;
+        self.title_words += f.title_words;
+        self.function_ends += f.function_end as u32;
         self.articles += f.articles;
         self.tokens += f.tokens;
         self.codes += f.codes;
@@ -978,7 +1089,7 @@ impl Acc {
             caps_words, mixed_words, label, count_noun, err, done, ing_start, err_start, prompt, banner,
             path, name83,
             quoted, printf, indent, paragraphs, single_paras, lower_start, upper_start, bad_pairs,
-            code_chars, code_end, equals, section, gaps, crlf, lf, other_bytes, bytes, known, articles,
+            code_chars, code_end, equals, section, gaps, crlf, lf, other_bytes, bytes, known, pairs, known_pairs, repeats, title_words, function_ends, articles,
             tokens, codes, digit_start, times, switches, ellipses, shell, sentences
         );
         self.any |= o.any;
@@ -1052,6 +1163,10 @@ impl Acc {
             per(self.upper_start),
             (self.bad_pairs as f32 / w * 10.0).min(1.0),
             self.known as f32 / w,
+            (self.known_pairs + 1) as f32 / (self.pairs + 2) as f32,
+            (self.repeats as f32 / w * 5.0).min(1.0),
+            self.title_words as f32 / w,
+            per(self.function_ends),
             self.articles as f32 / w,
             self.codes as f32 / self.tokens.max(1) as f32,
             per(self.digit_start),
@@ -1087,7 +1202,7 @@ fn end_len(e: End) -> u64 {
 }
 
 /// Number of features.
-pub const NF: usize = 61;
+pub const NF: usize = 65;
 
 /// Feature names, in vector order, with what each measures.
 pub const NAMES: [(&str, &str); NF] = [
@@ -1130,6 +1245,10 @@ pub const NAMES: [(&str, &str); NF] = [
     ("capital-starts", "share of lines starting with a capital"),
     ("broken-word-order", "an article or preposition before a function word"),
     ("known-words", "share of words the corpus knows"),
+    ("known-pairs", "share of neighbouring words the corpus has seen side by side (word order)"),
+    ("repeated-words", "content words repeated within a line"),
+    ("capitalised-words", "share of words with a capital first letter"),
+    ("function-word-ends", "share of lines whose last word is an article, preposition, ..."),
     ("articles", "share of the, a, an"),
     ("codes", "share of tokens mixing letters and digits (0x1A, Net2190, MSG4A27)"),
     ("digit-starts", "share of lines starting with a digit"),
@@ -1175,7 +1294,7 @@ mod tests {
 
     #[test]
     fn the_word_table_finds_its_words_only() {
-        let t = Lexicon::new(&["mailbox".to_string()]);
+        let t = Lexicon::new(&["mailbox".to_string()], &[]);
         for &(w, c) in WORDS {
             assert_eq!(t.get(key_of(w)), c, "{w}");
         }

@@ -80,6 +80,9 @@ pub struct Model {
     pub split: f32,
     /// The words the corpus knows (found in at least two of its sources).
     pub lexicon: Vec<String>,
+    /// Fingerprints of the pairs of words the corpus has seen side by side (see
+    /// [`super::features::word_pairs`]).
+    pub pairs: Vec<u32>,
     #[serde(skip)]
     table: Lexicon,
 }
@@ -127,6 +130,7 @@ impl Model {
         temperature: f32,
         split: f32,
         lexicon: Vec<String>,
+        pairs: Vec<u32>,
     ) -> Model {
         Model {
             trained,
@@ -138,13 +142,14 @@ impl Model {
             temperature,
             split,
             lexicon,
+            pairs,
             table: Lexicon::default(),
         }
         .finish()
     }
 
     fn finish(mut self) -> Model {
-        self.table = Lexicon::new(&self.lexicon);
+        self.table = Lexicon::new(&self.lexicon, &self.pairs);
         self
     }
 
