@@ -291,8 +291,18 @@ pub fn noise(rng: &mut Rng, n: usize, vocab: &[String]) -> Vec<Sample> {
         .collect()
 }
 
+/// Printable bytes as binary data holds them: runs of 16 or more are rare (about 0.38 to the
+/// power of their length), so most are just over 16 bytes; some are long.
 fn printable(rng: &mut Rng) -> String {
-    let n = rng.range(16, 400);
+    let n = if rng.chance(0.6) {
+        let mut n = 16;
+        while rng.chance(0.38) && n < 64 {
+            n += 1;
+        }
+        n
+    } else {
+        rng.range(16, 400)
+    };
     let mut s = String::new();
     for _ in 0..n {
         if rng.chance(0.03) {

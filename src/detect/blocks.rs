@@ -48,8 +48,19 @@ impl Block {
         best(&self.probs)
     }
 
+    /// The model's probability of console output; 0 for a block without a single word of four
+    /// letters or more that the corpus knows (printable bytes of binary data, not text).
     pub fn console(&self) -> f32 {
+        if self.acc.known_words() == 0 && self.hit.is_none() {
+            return 0.0;
+        }
         self.probs[TextClass::Console.index()]
+    }
+
+    /// True for a block holding at least one word the corpus knows (of four letters or more)
+    /// or a known text.
+    pub fn has_words(&self) -> bool {
+        self.acc.known_words() > 0 || self.hit.is_some()
     }
 
     fn judge(&mut self, model: &Model) {

@@ -416,6 +416,7 @@ pub struct Acc {
     upper_start: u32,
     bad_pairs: u32,
     known: u32,
+    known4: u32,
     pairs: u32,
     known_pairs: u32,
     repeats: u32,
@@ -466,6 +467,7 @@ struct LineFacts {
     mixed_words: u32,
     bad_pairs: u32,
     known: u32,
+    known4: u32,
     pairs: u32,
     known_pairs: u32,
     repeats: u32,
@@ -528,6 +530,7 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, lex: &Lexicon) {
     let key = (w.key, len.min(255) as u8);
     let cat = lex.get(key);
     f.known += (len >= 2 && cat & KNOWN != 0) as u32;
+    f.known4 += (len >= 4 && cat & KNOWN != 0) as u32;
     f.articles += (len <= 3 && matches!(key.0, 0x65_68_74 | 0x61 | 0x6E_61)) as u32;
     f.cats |= cat;
     if cat & FUNC != 0 {
@@ -1031,6 +1034,7 @@ impl Acc {
         self.mixed_words += f.mixed_words;
         self.bad_pairs += f.bad_pairs;
         self.known += f.known;
+        self.known4 += f.known4;
         self.pairs += f.pairs;
         self.known_pairs += f.known_pairs;
         self.repeats += f.repeats;
@@ -1089,7 +1093,7 @@ impl Acc {
             caps_words, mixed_words, label, count_noun, err, done, ing_start, err_start, prompt, banner,
             path, name83,
             quoted, printf, indent, paragraphs, single_paras, lower_start, upper_start, bad_pairs,
-            code_chars, code_end, equals, section, gaps, crlf, lf, other_bytes, bytes, known, pairs, known_pairs, repeats, title_words, function_ends, articles,
+            code_chars, code_end, equals, section, gaps, crlf, lf, other_bytes, bytes, known, known4, pairs, known_pairs, repeats, title_words, function_ends, articles,
             tokens, codes, digit_start, times, switches, ellipses, shell, sentences
         );
         self.any |= o.any;
@@ -1109,6 +1113,11 @@ impl Acc {
     /// Words read.
     pub fn words(&self) -> u32 {
         self.words
+    }
+
+    /// Words of four letters or more that the dictionary knows.
+    pub fn known_words(&self) -> u32 {
+        self.known4
     }
 
     /// The feature vector; `lead_blank` is the number of blank lines the block starts with.

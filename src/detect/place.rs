@@ -137,23 +137,6 @@ pub fn console_finding(data: &[u8], b: &Block, place: Place, model: &Model) -> F
     f
 }
 
-/// The plain-text finding of a block that is not console output, or `None` for noise.
-pub fn plain_finding(b: &Block, place: Place) -> Option<Finding> {
-    let (class, p) = b.class();
-    if class == TextClass::Noise || b.end - b.start < super::console::MIN_RUN {
-        return None;
-    }
-    let text = 1.0 - b.probs[TextClass::Noise.index()];
-    let mut f = Finding::new(
-        FindingKind::PlainText,
-        b.start as u64,
-        b.end as u64,
-        place.plain() * text,
-    );
-    f.reasons = vec![Reason::Class(class, p), Reason::Place(place.why(), place.plain())];
-    Some(f)
-}
-
 /// A finding of binary data as a worker hands it over: what the engine needs to number it,
 /// group it under a damaged header and cap the findings kept. The rest of the finding (its
 /// reasons, names) is made only if it is kept ([`Candidate::finish`]).
@@ -175,11 +158,14 @@ impl Candidate {
     /// A block's candidate: a console write, plain text, or nothing (noise). A `lean` one
     /// (only to be counted) gets no explanation.
     pub fn of(b: &Block, place: Place, model: &Model, lean: bool) -> Option<Candidate> {
+        if b.end - b.start < super::console::MIN_RUN {
+            return None;
+        }
         let (kind, conf) = if b.console() >= CONSOLE_KIND {
             (FindingKind::ConsoleWrite, b.console() * place.factor())
         } else {
             let (class, _) = b.class();
-            if class == TextClass::Noise || b.end - b.start < super::console::MIN_RUN {
+            if class == TextClass::Noise || !b.has_words() {
                 return None;
             }
             let text = 1.0 - b.probs[TextClass::Noise.index()];
