@@ -355,6 +355,13 @@ fn sparse_5gib_file_opens_dumps_its_tail_and_reports_its_size() {
     assert_eq!(v["files"][0]["size"], 5u64 << 30);
 }
 
+/// A folder for outputs under `dir` (outputs never go into a folder holding an input).
+fn outputs(dir: &Path) -> PathBuf {
+    let o = dir.join("outputs");
+    std::fs::create_dir_all(&o).unwrap();
+    o
+}
+
 fn roundtrip(data: &[u8], origin: &str, squeeze: bool) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("in");
@@ -367,7 +374,8 @@ fn roundtrip(data: &[u8], origin: &str, squeeze: bool) {
     let a = cmd.arg(&p).assert().success();
     let t = dir.path().join("dump.txt");
     std::fs::write(&t, &a.get_output().stdout).unwrap();
-    let out = dir.path().join("out");
+    // Outputs never go beside an input: the bytes go to a folder of their own.
+    let out = outputs(dir.path()).join("out");
     bin()
         .arg("undump")
         .arg(&t)
@@ -422,7 +430,7 @@ fn undump_reads_xxd_and_hexdump_output() {
         };
         let t = dir.path().join(format!("{tool}.txt"));
         std::fs::write(&t, &o.stdout).unwrap();
-        let out = dir.path().join("o");
+        let out = outputs(dir.path()).join(format!("{tool}-{}", args.len()));
         let a = bin()
             .arg("undump")
             .arg(&t)
@@ -448,8 +456,8 @@ fn undump_several_blocks_split_and_warnings() {
     let text = "Some prose first.\n-d 0AFA:3F00\n0AFA:3F00  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\nMore prose between dumps.\n1000:0000  00 01 02 03 04 05 06 07-08 09 0A 0B 0C 0D 0E 0F   ..X.............\n";
     let t = dir.path().join("t.txt");
     std::fs::write(&t, text).unwrap();
-    let out = dir.path().join("o");
-    let split = dir.path().join("blocks");
+    let out = outputs(dir.path()).join("o");
+    let split = outputs(dir.path()).join("blocks");
     let a = bin()
         .arg("undump")
         .arg(&t)

@@ -94,7 +94,8 @@ fn text_export_reads_like_the_article_and_parses_back() {
     // And through the command: undump of the export.
     let t = dir.path().join("export.txt");
     std::fs::write(&t, &text).unwrap();
-    let out = dir.path().join("back.bin");
+    let outs = tempfile::tempdir().unwrap(); // outputs never go beside an input
+    let out = outs.path().join("back.bin");
     let a = bin()
         .arg("undump")
         .arg(&t)
@@ -210,7 +211,8 @@ fn overlay_offsets(html: &str, part: &str) -> Vec<Vec<u64>> {
 fn html_is_self_contained_and_overlays_cover_exactly_the_findings() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
-    let out = dir.path().join("report.html");
+    let outs = tempfile::tempdir().unwrap(); // outputs never go beside an input
+    let out = outs.path().join("report.html");
     bin()
         .arg("export")
         .arg(&f)
@@ -275,7 +277,8 @@ fn html_is_self_contained_and_overlays_cover_exactly_the_findings() {
 fn json_export_has_the_scan_shape_and_excerpt_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
-    let out = dir.path().join("e.json");
+    let outs = tempfile::tempdir().unwrap(); // outputs never go beside an input
+    let out = outs.path().join("e.json");
     bin()
         .arg("export")
         .arg(&f)
@@ -330,8 +333,9 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
         end: 0x3E4C,
         text: "matches <KB> \x1b[2J Q179072".into(),
         source: Some("other-tool".into()),
+        ..Default::default()
     });
-    s.save(&notes).unwrap();
+    std::fs::write(&notes, s.to_json()).unwrap();
     let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "1"], &f);
     assert!(
         text.contains("  Note:    matches <KB> \\x1B[2J Q179072\n"),
@@ -350,7 +354,7 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
     );
     assert!(html.contains("<dt>Note</dt><dd>matches &lt;KB&gt; \\x1B[2J Q179072</dd>"));
     s.sha256 = "0".repeat(64);
-    s.save(&notes).unwrap();
+    std::fs::write(&notes, s.to_json()).unwrap();
     let a = bin()
         .arg("export")
         .arg("--notes")

@@ -36,9 +36,13 @@ pub(crate) struct ViewArgs {
     /// Signature file replacing the built-in one.
     #[arg(long, value_name = "FILE")]
     pub signatures: Option<PathBuf>,
-    /// Sidecar file for notes and bookmarks (default: in the current folder, named after the file).
+    /// Sidecar file for notes and bookmarks (default: in the case folder, named after the file).
     #[arg(long, value_name = "FILE")]
     pub notes: Option<PathBuf>,
+    /// Case folder for notes and exports (default: $XDG_DATA_HOME/clanscope, else
+    /// ~/.local/share/clanscope). Never a folder that holds an examined file.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// File or folder to inspect; none opens the bundled demo.
     pub path: Option<PathBuf>,
 }
@@ -161,9 +165,13 @@ pub(crate) struct ExportArgs {
     pub length: Option<String>,
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
-    /// Sidecar notes file (default: beside the current folder, named after the file).
+    /// Sidecar notes file (default: the one the inspector keeps in the case folder).
     #[arg(long, value_name = "NOTES")]
     pub notes: Option<PathBuf>,
+    /// Case folder: the export is written there under a name made from the file's name and
+    /// SHA-256 (a relative -o is taken inside it); its notes are read from there.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     #[arg(long, value_name = "FILE")]
     pub signatures: Option<PathBuf>,
     /// Include weak findings (confidence below 0.5).

@@ -12,6 +12,7 @@ pub mod theme;
 
 use crate::address::Origin;
 use crate::detect::{Control, DamagedHeader, Engine, Finding, Sink};
+use crate::output::Case;
 use crate::source::{walk, Source};
 use crate::{demo, notes, Error};
 use crossterm::event;
@@ -39,6 +40,8 @@ pub struct ViewConfig {
     pub engine: Engine,
     /// `--notes`, if given.
     pub notes: Option<PathBuf>,
+    /// `--out DIR`: the case folder notes and exports go to (default: the per-user one).
+    pub out: Option<PathBuf>,
     pub target: Target,
 }
 
@@ -138,6 +141,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                 "CLANDATA (demo, generated)",
                 demo::STORE,
             ));
+            let case = Case::open(&[], c.out.as_deref(), c.notes.as_deref())?;
             let (mut term, _guard) = setup()?;
             inspect(
                 &mut term,
@@ -146,10 +150,14 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                 c.origin.unwrap_or(demo::ORIGIN),
                 &c.engine,
                 c.notes,
+                &case,
             )
         }
         Target::Folder(p) => {
             let (files, errors) = walk::files(std::slice::from_ref(&p));
+            let mut inputs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+            inputs.push(&p);
+            let case = Case::open(&inputs, c.out.as_deref(), c.notes.as_deref())?;
             let mut picker = Picker::new(p, files);
             if let Some(e) = errors.first() {
                 picker.status = Some(format!(
@@ -163,10 +171,12 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                 &mut picker,
                 c.origin.unwrap_or(Origin::ZERO),
                 &c.engine,
+                &case,
             )
         }
         Target::File(p) => {
             let src = Arc::new(Source::open(&p)?);
+            let case = Case::open(&[&p], c.out.as_deref(), c.notes.as_deref())?;
             let (mut term, _guard) = setup()?;
             inspect(
                 &mut term,
@@ -175,6 +185,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                 c.origin.unwrap_or(Origin::ZERO),
                 &c.engine,
                 c.notes,
+                &case,
             )
         }
     }
@@ -192,10 +203,17 @@ pub fn inspect(
     origin: Origin,
     engine: &Engine,
     notes_path: Option<PathBuf>,
+    case: &Case,
 ) -> Result<(), Error> {
     let mut app = App::new(src.clone(), origin);
     app.explicit_notes = notes_path.clone();
     app.notes_path = notes_path;
+    app.guard = case.guard.clone();
+    app.out_dir = case.folder.clone();
+    app.info(format!(
+        "notes and exports go to {}",
+        crate::sanitize::path(&case.folder)
+    ));
     let size = term.size().map_err(draw_err)?;
     app.update(state::Command::Resize {
         width: size.width,
@@ -244,6 +262,7 @@ fn pick(
     picker: &mut Picker,
     origin: Origin,
     engine: &Engine,
+    case: &Case,
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<(usize, picker::Entry)>();
     let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -284,7 +303,7 @@ fn pick(
                             let path = picker.entries[i].path.clone();
                             match Source::open(&path) {
                                 Ok(src) => {
-                                    inspect(term, Arc::new(src), &path, origin, engine, None)?
+                                    inspect(term, Arc::new(src), &path, origin, engine, None, case)?
                                 }
                                 Err(e) => picker.status = Some(e.to_string()),
                             }

@@ -150,14 +150,14 @@ impl Picker {
         ))];
         for (i, e) in self.entries.iter().enumerate().skip(self.top).take(rows) {
             let rel = e.path.strip_prefix(&self.root).unwrap_or(&e.path);
-            let name = crate::report::clip(&sanitize::path(rel), 44);
+            let name = sanitize::fit(&sanitize::path(rel), 44);
             let (h, f) = match (e.counts, &e.error) {
                 (Some((h, f)), _) => (h.to_string(), f.to_string()),
                 (None, Some(_)) => ("-".into(), "error".into()),
                 (None, None) => ("…".into(), "…".into()),
             };
             let text = format!(
-                " {name:<44} {:>12}  {:<18} {h:>7} {f:>8}",
+                " {name} {:>12}  {:<18} {h:>7} {f:>8}",
                 e.size,
                 e.kind.unwrap_or("…")
             );

@@ -7,6 +7,7 @@ use crate::address::{self, Origin};
 use crate::detect::{ccm::Message, DamagedHeader, FileKind, Finding, FindingKind, Report};
 use crate::dump::LineLayout;
 use crate::notes::{self, Bookmark, Note, Sidecar};
+use crate::output::Guard;
 use crate::report::export::{self as ex, ExportFormat, Selection};
 use crate::source::Source;
 use crate::{sanitize, Error};
@@ -144,8 +145,12 @@ pub struct App {
     pub last_search: Option<Vec<u8>>,
     pub sha256: Option<String>,
     pub notes_path: Option<PathBuf>,
-    /// Where `e` writes exports and where default notes go.
+    /// The notes as last loaded from or saved to the sidecar (the base of the merge on save).
+    pub notes_base: Sidecar,
+    /// Where `e` writes exports and where default notes go: the case folder.
     pub out_dir: PathBuf,
+    /// What every output is checked against: the examined files and their folders.
+    pub guard: Arc<Guard>,
     pub explicit_notes: Option<PathBuf>,
     pub width: u16,
     pub height: u16,
@@ -163,7 +168,7 @@ impl App {
     pub fn new(src: Arc<Source>, origin: Origin) -> App {
         let size = src.len();
         App {
-            src,
+            src: src.clone(),
             origin,
             size,
             kind: None,
@@ -186,7 +191,12 @@ impl App {
             last_search: None,
             sha256: None,
             notes_path: None,
+            notes_base: Sidecar::default(),
             out_dir: PathBuf::from("."),
+            guard: Arc::new(match src.path() {
+                Some(p) => Guard::new(&[p]).unwrap_or_else(Guard::refusing),
+                None => Guard::default(),
+            }),
             explicit_notes: None,
             width: 80,
             height: 24,
@@ -500,12 +510,7 @@ impl App {
                     (None, Some(i)) => (self.findings[i].start, self.findings[i].end),
                     (None, None) => (self.cursor, self.cursor + 1),
                 };
-                self.notes.push(Note {
-                    start,
-                    end,
-                    text,
-                    source: Some("clanscope".into()),
-                });
+                self.notes.push(Note::new(start, end, &text, None));
                 match self.save_notes() {
                     Ok(Some(p)) => self.info(format!("note saved to {}", sanitize::path(&p))),
                     Ok(None) => {
@@ -517,7 +522,8 @@ impl App {
         }
     }
 
-    /// Writes notes and bookmarks to the sidecar (never next to the evidence unless asked).
+    /// Writes notes and bookmarks to the sidecar in the case folder (or `--notes`), merged
+    /// with what another inspector saved there meanwhile; takes in the merged result.
     pub fn save_notes(&mut self) -> Result<Option<PathBuf>, Error> {
         let Some(sha) = self.sha256.clone() else {
             return Ok(None);
@@ -533,7 +539,10 @@ impl App {
             .iter()
             .map(|(&key, &offset)| Bookmark { key, offset })
             .collect();
-        s.save(&path)?;
+        let saved = notes::save(&path, &self.notes_base, &s, &self.guard)?;
+        self.notes = saved.notes.clone();
+        self.bookmarks = saved.bookmarks.iter().map(|b| (b.key, b.offset)).collect();
+        self.notes_base = saved;
         self.notes_path = Some(path.clone());
         Ok(Some(path))
     }
@@ -584,17 +593,25 @@ impl App {
         let stem = notes::default_path(self.src.name(), &sha)
             .to_string_lossy()
             .replace(".clanscope-notes.json", "");
-        let name = format!(
-            "{stem}.{}.export.txt",
+        let stem = format!(
+            "{stem}.{}",
             self.origin
                 .address(self.cursor)
                 .to_string()
                 .replace(':', "_")
         );
-        let path = self.out_dir.join(name);
-        match std::fs::write(&path, text) {
-            Ok(()) => self.info(format!("exported {what} to {}", sanitize::path(&path))),
-            Err(e) => self.error(Error::io(&path, &e).to_string()),
+        let written = self
+            .guard
+            .create_unique(&self.out_dir, &stem, ".export.txt")
+            .and_then(|(mut f, path)| {
+                use std::io::Write;
+                f.write_all(text.as_bytes())
+                    .map_err(|e| Error::io(&path, &e))
+                    .map(|()| path)
+            });
+        match written {
+            Ok(path) => self.info(format!("exported {what} to {}", sanitize::path(&path))),
+            Err(e) => self.error(e.to_string()),
         }
     }
 
@@ -640,6 +657,7 @@ impl App {
                     .unwrap_or_else(|| self.out_dir.join(notes::default_path(self.src.name(), &h)));
                 match notes::load(&path, &h) {
                     Ok(notes::Loaded::Applied(s)) => {
+                        self.notes_base = s.clone();
                         self.notes.extend(s.notes);
                         for b in s.bookmarks {
                             self.bookmarks.entry(b.key).or_insert(b.offset);

@@ -102,11 +102,14 @@ impl Tmux {
         t
     }
 
-    /// Runs clanscope with `args` from `dir`; the window shows `EXIT=code` when it ends.
+    /// Runs clanscope with `args` from `dir`; the window shows `EXIT=code` when it ends. Its
+    /// case folder (where notes and exports go) is under the build's temporary folder, never
+    /// the real home.
     pub fn clanscope(name: &str, dir: &Path, args: &str, w: u16, h: u16) -> Tmux {
         let script = format!(
-            "cd '{}' && '{}' {args}; echo EXIT=$?; sleep 60",
+            "cd '{}' && XDG_DATA_HOME='{}/xdg-data' '{}' {args}; echo EXIT=$?; sleep 60",
             dir.display(),
+            env!("CARGO_TARGET_TMPDIR"),
             env!("CARGO_BIN_EXE_clanscope")
         );
         Tmux::start(name, &script, w, h)

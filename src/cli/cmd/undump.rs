@@ -43,8 +43,9 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
         );
     }
     let bytes = u.bytes();
+    let guard = crate::output::Guard::new(&[&a.dump_text])?;
     match &a.output {
-        Some(o) => output::write(o, &bytes, &[&a.dump_text])?,
+        Some(o) => guard.write(o, &bytes)?,
         None if a.split.is_none() => {
             if std::io::stdout().is_terminal() {
                 return Err(Error::refused(
@@ -57,7 +58,7 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
         None => {}
     }
     if let Some(dir) = &a.split {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+        let dir = &output::case_folder(Some(dir), &guard)?;
         let mut used = std::collections::HashSet::new();
         for b in &u.blocks {
             let stem = b.file_stem();
@@ -67,7 +68,7 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
                 name = format!("{stem}-{k}.bin");
                 k += 1;
             }
-            output::write(&dir.join(&name), &b.bytes, &[&a.dump_text])?;
+            guard.write(&dir.join(&name), &b.bytes)?;
         }
     }
     Ok(0)

@@ -16,6 +16,7 @@ pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
         origin: a.origin.as_deref().map(Origin::parse).transpose()?,
         engine: engine(&a.signatures)?,
         notes: a.notes,
+        out: a.out,
         target,
     };
     tui::run(config)?;
