@@ -262,12 +262,21 @@ pub fn sha256(
 }
 
 /// SHA-256 of a source's bytes, releasing each stretch once hashed so memory stays flat.
-pub fn sha256_source(src: &crate::source::Source, cancel: &dyn Fn() -> bool) -> Option<String> {
+/// `Ok(None)` when `cancel` turned true; [`Error::Shrank`] when the file became shorter while
+/// it was hashed (the hash would not be the file's).
+pub fn sha256_source(
+    src: &crate::source::Source,
+    cancel: &dyn Fn() -> bool,
+) -> Result<Option<String>, Error> {
     let mut hashed = 0;
-    sha256(src.safe_bytes(), cancel, &mut |done| {
+    let whole = src.len();
+    let stop = || cancel() || src.current_len() < whole;
+    let h = sha256(src.safe_bytes(), &stop, &mut |done| {
         src.release(hashed, done);
         hashed = done;
-    })
+    });
+    src.check()?;
+    Ok(h)
 }
 
 pub fn sha256_all(bytes: &[u8]) -> String {

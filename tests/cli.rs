@@ -524,3 +524,25 @@ fn view_without_a_terminal_says_so() {
     let a = bin().assert().code(2);
     assert_eq!(String::from_utf8_lossy(&a.get_output().stderr), "clanscope: the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes\n");
 }
+
+#[test]
+fn a_file_of_another_user_is_read_even_where_o_noatime_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    if unsafe { libc::geteuid() } != 0 {
+        return common::skip(
+            "a_file_of_another_user_is_read_even_where_o_noatime_is_refused",
+            "needs root to run clanscope as another user",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let f = article_file(dir.path());
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // As `nobody`, O_NOATIME on root's file fails with EPERM: clanscope opens it without.
+    let a = unprivileged(dir.path())
+        .arg("dump")
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).starts_with("0000:0000  0D 0A 0D 0A"));
+}

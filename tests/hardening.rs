@@ -1019,3 +1019,199 @@ fn picker_columns_line_up_whatever_the_width_of_the_names() {
     let first = ends[0].0;
     assert!(ends.iter().all(|e| e.0 == first), "{ends:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10 item 6: a file truncated while it is read never ends in SIGBUS; the terminal is
+// restored on every exit path.
+
+/// Writes `mib` MiB of noise (one MiB of noise, repeated) to `path`.
+fn big_noise(path: &Path, mib: usize) {
+    use std::io::Write;
+    let block = common::noise(1 << 20, 7);
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for _ in 0..mib {
+        f.write_all(&block).unwrap();
+    }
+    f.flush().unwrap();
+}
+
+fn truncate(path: &Path, len: u64) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_len(len)
+        .unwrap();
+}
+
+/// Waits until process `pid` has `path` mapped.
+fn wait_mapped(pid: u32, path: &Path) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let name = path.to_string_lossy().into_owned();
+    while !std::fs::read_to_string(format!("/proc/{pid}/maps")).is_ok_and(|m| m.contains(&name)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the file was never mapped"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The cut: not on a page border, so the last page is partly the file's.
+const CUT: u64 = (1 << 20) + 100;
+
+fn assert_reported(what: &str, out: &std::process::Output, path: &Path) {
+    use std::os::unix::process::ExitStatusExt;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), None, "{what} died of a signal: {err}");
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    let want = format!(
+        "clanscope: {}: the file shrank to {CUT} bytes while reading",
+        path.display()
+    );
+    assert!(err.lines().any(|l| l.starts_with(&want)), "{what}: {err}");
+}
+
+#[test]
+fn a_file_truncated_during_dump_is_reported_not_a_crash() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 64);
+    let mut child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+        .arg("dump")
+        .arg(&p)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The dump waits on the pipe: read a little, cut the file, read the rest.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = vec![0u8; 1 << 20];
+    stdout.read_exact(&mut first).unwrap();
+    truncate(&p, CUT);
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_reported("dump", &out, &p);
+}
+
+/// Starts clanscope with `args` on `p`, cuts the file once it is mapped and `after` has
+/// passed, and returns how it ended.
+fn cut_while_running(args: &[&str], p: &Path, after: Duration) -> std::process::Output {
+    let child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args)
+        .arg(p)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_mapped(child.id(), p);
+    std::thread::sleep(after);
+    let still = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).is_ok();
+    truncate(p, CUT);
+    let out = child.wait_with_output().unwrap();
+    assert!(still, "{args:?} ended before the file was cut");
+    out
+}
+
+#[test]
+fn a_file_truncated_during_export_is_reported_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 256);
+    let out = cut_while_running(
+        &["export", "--context", "0"],
+        &p,
+        Duration::from_millis(300),
+    );
+    assert_reported("export", &out, &p);
+}
+
+#[test]
+fn a_file_truncated_during_scan_is_reported_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 256);
+    let out = cut_while_running(
+        &["scan", "--format", "json"],
+        &p,
+        Duration::from_millis(300),
+    );
+    use std::os::unix::process::ExitStatusExt;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), None, "scan died of a signal: {err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("the file shrank to {CUT} bytes")),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"][0]["shrank_to"], CUT);
+}
+
+#[test]
+fn a_file_truncated_while_hashed_gives_no_hash_and_no_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 32);
+    let src = clanscope::source::Source::open(&p).unwrap();
+    let calls = std::cell::Cell::new(0);
+    let h = clanscope::notes::sha256_source(&src, &|| {
+        calls.set(calls.get() + 1);
+        if calls.get() == 3 {
+            truncate(&p, CUT);
+        }
+        false
+    });
+    let e = h.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: the file shrank to {CUT} bytes while reading",
+            p.display()
+        )
+    );
+    assert_eq!(src.current_len(), CUT);
+    assert_eq!(src.check().unwrap_err(), e);
+}
+
+/// The terminal state tmux sees: alternate screen, mouse reporting, cursor shown.
+fn terminal_state(t: &Tmux) -> String {
+    t.run(&[
+        "display",
+        "-p",
+        "-t",
+        "t",
+        "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+    ])
+    .trim()
+    .to_string()
+}
+
+#[test]
+fn a_file_truncated_during_inspection_is_shown_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 256);
+    let t = Tmux::clanscope(
+        "cut-view",
+        dir.path(),
+        &format!("'{}'", p.display()),
+        120,
+        30,
+    );
+    t.wait_for("the first frame", |s| s.contains("268435456"));
+    assert_eq!(terminal_state(&t), "1 1 0");
+    std::thread::sleep(Duration::from_millis(500));
+    truncate(&p, CUT);
+    t.keys(&["G"]);
+    let s = t.wait_for("the size change", |s| {
+        s.contains(&format!("-> {CUT} bytes"))
+    });
+    assert!(!s.contains("EXIT="), "{s}");
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert_eq!(terminal_state(&t), "0 0 1");
+}

@@ -20,6 +20,7 @@ pub use args::command as clap_command;
 /// code: 0 ok (or nothing found), 1 found (scan), 2 an error.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let interactive = matches!(cli.command, None | Some(Sub::View(_)));
     let result = match cli.command {
         None => cmd::view::run(cli.view),
         Some(Sub::View(v)) => cmd::view::run(v),
@@ -29,13 +30,37 @@ pub fn main() -> ExitCode {
         Some(Sub::Export(a)) => cmd::export::run(a),
         Some(Sub::Completions { shell }) => cmd::completions::run(shell),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let mut code = match &result {
+        Ok(code) => *code,
+        Err(e) if e.is_closed_output() => 0,
         Err(e) => {
-            eprintln!("clanscope: {e}");
-            ExitCode::from(2)
+            out::message(&e.to_string());
+            2
+        }
+    };
+    // Every file that shrank while it was read, reported once, even by a command that did not
+    // look: what was read past the new end was zeros, not the file's bytes.
+    for e in shrunk(&result) {
+        out::message(&e.to_string());
+        if !interactive {
+            code = 2;
         }
     }
+    ExitCode::from(code)
+}
+
+/// The files that shrank while read, less the one the command's own error already named.
+fn shrunk(result: &Result<u8, Error>) -> Vec<Error> {
+    let mut seen: Vec<Error> = result.as_ref().err().into_iter().cloned().collect();
+    let mut out = Vec::new();
+    for (path, len) in crate::source::fault::take() {
+        let e = Error::Shrank { path, len };
+        if !seen.contains(&e) {
+            seen.push(e.clone());
+            out.push(e);
+        }
+    }
+    out
 }
 
 /// `--origin`, or 0000:0000.

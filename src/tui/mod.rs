@@ -100,7 +100,7 @@ pub fn start_workers(
     {
         let ctl = ctl.clone();
         std::thread::spawn(move || {
-            if let Some(h) = notes::sha256_source(&src, &|| ctl.is_cancelled()) {
+            if let Ok(Some(h)) = notes::sha256_source(&src, &|| ctl.is_cancelled()) {
                 let _ = tx.send(ScanMsg::Hash(h));
             }
         });

@@ -64,6 +64,8 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         min,
     };
     let body = ex::render(&doc, format);
+    // A file that shrank while read gave zeros for what it lost: nothing is written.
+    src.check()?;
     match target {
         Some(Target::File(o)) => guard.write(&o, body.as_bytes())?,
         Some(Target::Folder(dir)) => {
