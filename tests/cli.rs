@@ -546,3 +546,178 @@ fn a_file_of_another_user_is_read_even_where_o_noatime_is_refused() {
         .success();
     assert!(String::from_utf8_lossy(&a.get_output().stdout).starts_with("0000:0000  0D 0A 0D 0A"));
 }
+
+/// Standard error holds one line, `clanscope: ...`, with no control character in it.
+fn one_clean_line(what: &str, stderr: &[u8]) -> String {
+    let err = String::from_utf8_lossy(stderr).to_string();
+    assert!(err.starts_with("clanscope: "), "{what}: {err:?}");
+    assert!(err.ends_with('\n'), "{what}: {err:?}");
+    assert_eq!(err.lines().count(), 1, "{what}: {err:?}");
+    assert!(
+        !err.trim_end().chars().any(|c| c.is_control()),
+        "{what}: a raw control character: {err:?}"
+    );
+    err
+}
+
+#[test]
+fn clap_errors_never_print_arguments_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "--x\x1b]2;PWN\x07";
+    std::fs::write(dir.path().join(evil), b"x").unwrap();
+    // `clanscope scan *` in that folder: the file name reaches clap as an option.
+    let a = bin()
+        .current_dir(dir.path())
+        .arg("scan")
+        .arg(evil)
+        .assert()
+        .code(2);
+    let err = one_clean_line("scan *", &a.get_output().stderr);
+    assert!(err.contains("'--x\\x1B]2;PWN\\x07'"), "{err}");
+    let f = article_file(dir.path());
+    let a = bin()
+        .args(["dump", "--color", "\x1b]2;PWN\x07"])
+        .arg(&f)
+        .assert()
+        .code(2);
+    let err = one_clean_line("dump --color", &a.get_output().stderr);
+    assert!(err.contains("'\\x1B]2;PWN\\x07'"), "{err}");
+    assert!(err.contains("auto, always, never"), "{err}");
+    let a = bin()
+        .args(["completions", "\x1b]2;PWN\x07"])
+        .assert()
+        .code(2);
+    let err = one_clean_line("completions", &a.get_output().stderr);
+    assert!(err.contains("bash"), "{err}");
+    let a = bin()
+        .args(["dump", "--no-such-option\x1b[2J"])
+        .assert()
+        .code(2);
+    one_clean_line("unknown option", &a.get_output().stderr);
+    // Help and version still print normally, on standard output.
+    let a = bin().args(["dump", "--help"]).assert().success();
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("--no-squeeze"));
+}
+
+#[test]
+fn out_of_range_arguments_are_one_line_errors_naming_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = article_file(dir.path());
+    for v in ["NaN", "inf", "-inf", "2", "-0.5", "1.0000001"] {
+        let a = bin()
+            .args(["scan", "--min-confidence", v])
+            .arg(&f)
+            .assert()
+            .code(2);
+        let err = one_clean_line(v, &a.get_output().stderr);
+        assert!(err.contains("0 to 1"), "{v}: {err}");
+    }
+    bin()
+        .args(["scan", "--min-confidence", "0.25"])
+        .arg(&f)
+        .assert()
+        .code(1);
+    for v in ["18446744073709551615", "1152921504606846976", "10001", "-1"] {
+        let a = bin()
+            .args(["export", "--context", v])
+            .arg(&f)
+            .assert()
+            .code(2);
+        let err = one_clean_line(v, &a.get_output().stderr);
+        assert!(err.contains("0 to 10000"), "{v}: {err}");
+    }
+    bin()
+        .args(["export", "--context", "10000"])
+        .arg(&f)
+        .assert()
+        .success();
+    for (opt, v) in [
+        ("--from", "0x+5"),
+        ("--from", "+5"),
+        ("--from", "0x-5"),
+        ("--from", "+5%"),
+        ("--length", "+5"),
+        ("--length", "0x+5"),
+        ("--to", "-5"),
+    ] {
+        let a = bin().args(["dump", opt, v]).arg(&f).assert().code(2);
+        let err = one_clean_line(v, &a.get_output().stderr);
+        assert!(err.contains(&format!("'{v}'")), "{opt} {v}: {err}");
+    }
+}
+
+/// Runs clanscope with its standard output a pipe that is already closed.
+fn to_closed_pipe(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut fds = [0; 2];
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    unsafe { libc::close(fds[0]) };
+    let stdout = unsafe { std::process::Stdio::from_raw_fd(fds[1]) };
+    std::process::Command::new(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+use std::os::fd::FromRawFd;
+
+#[test]
+fn a_closed_stdout_ends_every_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("CLANDATA");
+    std::fs::write(&store, clanscope::demo::STORE).unwrap();
+    let s = store.as_os_str();
+    let web = article_web();
+    let o = |x: &'static str| std::ffi::OsStr::new(x);
+    let runs: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec![o("completions"), o("bash")],
+        vec![o("completions"), o("zsh")],
+        vec![o("--help")],
+        vec![o("--version")],
+        vec![o("scan"), s],
+        vec![o("scan"), o("--format"), o("json"), s],
+        vec![o("scan"), o("--format"), o("csv"), s],
+        vec![o("dump"), s],
+        vec![o("export"), s],
+        vec![o("export"), o("--format"), o("json"), s],
+        vec![o("export"), o("--format"), o("html"), s],
+        vec![o("undump"), web.as_os_str()],
+    ];
+    for args in runs {
+        let out = to_closed_pipe(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let quiet = err
+            .lines()
+            .all(|l| !l.starts_with("clanscope:") && !l.contains("panicked"));
+        assert!(quiet, "{args:?}: {err}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {err}",
+            out.status
+        );
+    }
+    // `| head -1`: the reader goes away after one line.
+    use std::io::BufRead;
+    for args in [vec!["dump"], vec!["scan", "--all"], vec!["export"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clanscope"))
+            .args(&args)
+            .arg(&store)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.is_empty(), "{args:?}: {err}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?}",
+            out.status
+        );
+    }
+}

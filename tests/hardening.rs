@@ -1215,3 +1215,74 @@ fn a_file_truncated_during_inspection_is_shown_not_a_crash() {
     assert!(s.contains("EXIT=0"), "{s}");
     assert_eq!(terminal_state(&t), "0 0 1");
 }
+
+/// The pid of the program the tmux window's shell runs (the shell's only child).
+fn program_pid(t: &Tmux) -> u32 {
+    let shell = t.run(&["display", "-p", "-t", "t", "#{pane_pid}"]);
+    let shell = shell.trim();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .unwrap_or_default();
+        if let Some(pid) = children.split_whitespace().next() {
+            return pid.parse().unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no program under the shell"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn signals_restore_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::demo_copy(dir.path());
+    for (sig, code) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+        (libc::SIGINT, 130),
+        (libc::SIGBUS, 135),
+    ] {
+        let t = Tmux::clanscope(
+            &format!("sig{sig}"),
+            dir.path(),
+            &format!("'{}'", f.display()),
+            100,
+            30,
+        );
+        t.wait_for("the scan", |s| {
+            s.contains("6 hdr") || s.contains("6 damaged header")
+        });
+        assert_eq!(terminal_state(&t), "1 1 0", "signal {sig}: before");
+        assert_eq!(unsafe { libc::kill(program_pid(&t) as i32, sig) }, 0);
+        let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+        assert!(s.contains(&format!("EXIT={code}")), "signal {sig}: {s}");
+        assert_eq!(terminal_state(&t), "0 0 1", "signal {sig}: after");
+    }
+}
+
+/// Run by `a_panic_restores_the_terminal` inside tmux: sets the inspector's terminal up and
+/// panics on another thread, as a worker would.
+#[test]
+#[ignore = "helper: run inside tmux by a_panic_restores_the_terminal"]
+fn helper_panic_in_the_inspector() {
+    let (_term, _guard) = clanscope::tui::terminal::setup().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = std::thread::spawn(|| panic!("a worker failed")).join();
+    std::thread::sleep(Duration::from_secs(30));
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let exe = std::env::current_exe().unwrap();
+    let script = format!(
+        "'{}' --exact helper_panic_in_the_inspector --ignored --nocapture --test-threads 1 2>/dev/null; echo EXIT=$?; sleep 60",
+        exe.display()
+    );
+    let t = Tmux::start("panic", &script, 100, 30);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=101"), "{s}");
+    assert_eq!(terminal_state(&t), "0 0 1");
+}

@@ -50,6 +50,7 @@ static SHRUNK: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
 /// Runs `hook` (which must be async-signal-safe) before the process dies of a SIGBUS that no
 /// reader can recover from.
 pub fn on_fatal_fault(hook: extern "C" fn()) {
+    install();
     FATAL_HOOK.store(hook as usize, Ordering::SeqCst);
 }
 
@@ -89,8 +90,11 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
             let f: extern "C" fn() = std::mem::transmute(hook);
             f();
         }
+        // A fault elsewhere goes to the handler installed before (Rust's, which tells a stack
+        // overflow); a SIGBUS sent by another process takes its default course at once.
+        let sent = info.is_null() || (*info).si_code <= 0;
         let previous = PREVIOUS.load(Ordering::SeqCst);
-        if !previous.is_null() {
+        if !sent && !previous.is_null() {
             let p = &*previous;
             if p.sa_flags & libc::SA_SIGINFO != 0 && p.sa_sigaction > 1 {
                 let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
@@ -102,11 +106,12 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
                 return f(sig);
             }
         }
-        // The default action: on return the fault repeats and ends the process.
+        // The default action: a fault repeats on return and ends the process; a sent signal
+        // is raised again, and delivered once this handler returns.
         let mut dfl: libc::sigaction = std::mem::zeroed();
         dfl.sa_sigaction = libc::SIG_DFL;
         libc::sigaction(sig, &dfl, std::ptr::null_mut());
-        if (*info).si_code <= 0 {
+        if sent {
             libc::raise(sig);
         }
     }

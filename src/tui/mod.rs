@@ -8,6 +8,7 @@ pub mod layout;
 pub mod picker;
 pub mod render;
 pub mod state;
+pub mod terminal;
 pub mod theme;
 
 use crate::address::Origin;
@@ -19,7 +20,6 @@ use crossterm::event;
 use picker::{Picker, PickerAction};
 use ratatui::DefaultTerminal;
 use state::{App, ScanMsg};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
@@ -108,31 +108,6 @@ pub fn start_workers(
     (rx, ctl)
 }
 
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
-        ratatui::restore();
-    }
-}
-
-fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Error::Usage("the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes".into()));
-    }
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
-        ratatui::restore();
-        previous(info);
-    }));
-    let terminal = ratatui::try_init()
-        .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
-    let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
-    Ok((terminal, TerminalGuard))
-}
-
 /// Runs the inspector (or the picker) until the examiner quits.
 pub fn run(c: ViewConfig) -> Result<(), Error> {
     match c.target {
@@ -142,7 +117,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                 demo::STORE,
             ));
             let case = Case::open(&[], c.out.as_deref(), c.notes.as_deref())?;
-            let (mut term, _guard) = setup()?;
+            let (mut term, _guard) = terminal::setup()?;
             inspect(
                 &mut term,
                 src,
@@ -165,7 +140,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                     errors.len()
                 ));
             }
-            let (mut term, _guard) = setup()?;
+            let (mut term, _guard) = terminal::setup()?;
             pick(
                 &mut term,
                 &mut picker,
@@ -177,7 +152,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
         Target::File(p) => {
             let src = Arc::new(Source::open(&p)?);
             let case = Case::open(&[&p], c.out.as_deref(), c.notes.as_deref())?;
-            let (mut term, _guard) = setup()?;
+            let (mut term, _guard) = terminal::setup()?;
             inspect(
                 &mut term,
                 src,
