@@ -63,6 +63,29 @@ pub(crate) enum Sub {
     Completions { shell: clap_complete::Shell },
 }
 
+/// The most context lines an export shows on each side of a finding (160 KiB of dump).
+pub(crate) const MAX_CONTEXT: u64 = 10_000;
+
+/// `--min-confidence`: a finite number from 0 to 1.
+fn confidence(s: &str) -> Result<f32, String> {
+    s.trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|v| v.is_finite() && (0.0..=1.0).contains(v))
+        .ok_or_else(|| "must be a number from 0 to 1".into())
+}
+
+/// `--context`: a whole number of lines from 0 to [`MAX_CONTEXT`].
+fn context_lines(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    t.bytes()
+        .all(|c| c.is_ascii_digit())
+        .then(|| t.parse::<u64>().ok())
+        .flatten()
+        .filter(|&n| n <= MAX_CONTEXT)
+        .ok_or_else(|| format!("must be a whole number of lines from 0 to {MAX_CONTEXT}"))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ColorArg {
     Auto,
@@ -90,13 +113,18 @@ pub(crate) struct DumpArgs {
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// First byte: SEG:OFF, 0x3E00, 3E00h, decimal or a percentage (50%).
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Number of bytes (decimal, 0x80, 80h; K/M/G suffixes).
-    #[arg(long, value_name = "N", conflicts_with = "to")]
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "to",
+        allow_hyphen_values = true
+    )]
     pub length: Option<String>,
     /// Last byte to dump (inclusive, as DEBUG's `d START END`).
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", allow_hyphen_values = true)]
     pub to: Option<String>,
     /// Squeeze runs of identical lines into `*` (the default).
     #[arg(long, overrides_with = "no_squeeze")]
@@ -129,8 +157,8 @@ pub(crate) struct UndumpArgs {
 pub(crate) struct ScanArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: ScanFormatArg,
-    /// List findings from this confidence up (default 0.5).
-    #[arg(long, value_name = "X")]
+    /// List findings from this confidence up: a number from 0 to 1 (default 0.5).
+    #[arg(long, value_name = "X", value_parser = confidence, allow_hyphen_values = true)]
     pub min_confidence: Option<f32>,
     /// List every finding, weak ones included.
     #[arg(long)]
@@ -152,16 +180,21 @@ pub(crate) struct ExportArgs {
     pub output: Option<PathBuf>,
     #[arg(long, value_enum)]
     pub format: Option<ExportFormatArg>,
-    /// Dump lines shown before and after each finding.
-    #[arg(long, default_value_t = 2, value_name = "LINES")]
+    /// Dump lines shown before and after each finding: 0 to 10000.
+    #[arg(long, default_value_t = 2, value_name = "LINES", value_parser = context_lines, allow_hyphen_values = true)]
     pub context: u64,
     /// Export only finding N (1-based, as numbered by scan and the inspector); repeatable.
     #[arg(long, value_name = "N")]
     pub finding: Vec<u32>,
     /// Export this range instead of findings (with --length).
-    #[arg(long, value_name = "ADDR", requires = "length")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        requires = "length",
+        allow_hyphen_values = true
+    )]
     pub from: Option<String>,
-    #[arg(long, value_name = "N", requires = "from")]
+    #[arg(long, value_name = "N", requires = "from", allow_hyphen_values = true)]
     pub length: Option<String>,
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,

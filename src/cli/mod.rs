@@ -8,7 +8,7 @@ mod out;
 
 use crate::address::Origin;
 use crate::detect::{signatures::SignatureSet, Engine};
-use crate::Error;
+use crate::{sanitize, Error};
 use args::{Cli, Sub};
 use clap::Parser;
 use std::path::PathBuf;
@@ -19,7 +19,10 @@ pub use args::command as clap_command;
 /// Parses the arguments, runs the command, prints an error as one line, and gives the exit
 /// code: 0 ok (or nothing found), 1 found (scan), 2 an error.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     let interactive = matches!(cli.command, None | Some(Sub::View(_)));
     let result = match cli.command {
         None => cmd::view::run(cli.view),
@@ -47,6 +50,89 @@ pub fn main() -> ExitCode {
         }
     }
     ExitCode::from(code)
+}
+
+/// Help and version go to standard output as clap writes them (our own text); every other
+/// clap error is one line through the sanitizer, exit code 2.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = out::write(e.render().to_string().as_bytes());
+            ExitCode::SUCCESS
+        }
+        _ => {
+            out::message(&usage_error(e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A clap error as one line: every piece that came from the command line sanitized.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
+    let get = |k: K| -> Option<String> {
+        Some(match e.get(k)? {
+            V::String(s) => s.clone(),
+            V::Strings(v) => v.join(", "),
+            V::StyledStr(s) => s.to_string(),
+            V::StyledStrs(v) => v
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            V::Number(n) => n.to_string(),
+            _ => return None,
+        })
+    };
+    let q = |s: Option<String>| format!("'{}'", sanitize::line(&s.unwrap_or_default()));
+    let arg = get(K::InvalidArg);
+    let mut msg = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let mut m = format!("unexpected argument {}", q(arg.clone()));
+            if arg.as_deref().is_some_and(|a| a.starts_with('-')) {
+                m.push_str("; a file name that starts with '-' goes after '--'");
+            }
+            m
+        }
+        ErrorKind::InvalidSubcommand => format!("unknown command {}", q(get(K::InvalidSubcommand))),
+        ErrorKind::InvalidValue => {
+            let mut m = format!("invalid value {} for {}", q(get(K::InvalidValue)), q(arg));
+            if let Some(valid) = get(K::ValidValue) {
+                m.push_str(&format!(": use one of {}", sanitize::line(&valid)));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!(
+                "invalid value {} for {}: {}",
+                q(get(K::InvalidValue)),
+                q(arg),
+                sanitize::line(&why)
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("missing {}", sanitize::line(&arg.unwrap_or_default()))
+        }
+        ErrorKind::ArgumentConflict => {
+            format!("{} cannot be used with {}", q(arg), q(get(K::PriorArg)))
+        }
+        _ => {
+            let text = e.render().to_string();
+            let first = text.split("\n\n").next().unwrap_or_default();
+            sanitize::line(first.strip_prefix("error: ").unwrap_or(first)).into_owned()
+        }
+    };
+    for k in [K::SuggestedArg, K::SuggestedValue, K::SuggestedSubcommand] {
+        if let Some(s) = get(k) {
+            msg.push_str(&format!("; did you mean {}?", q(Some(s))));
+        }
+    }
+    msg.push_str(" (see --help)");
+    msg
 }
 
 /// The files that shrank while read, less the one the command's own error already named.

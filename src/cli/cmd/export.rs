@@ -81,7 +81,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
             let (mut f, path) = guard.create_unique(&dir, &stem, suffix)?;
             f.write_all(body.as_bytes())
                 .map_err(|e| Error::io(&path, &e))?;
-            eprintln!("clanscope: exported to {}", sanitize::path(&path));
+            out::message(&format!("exported to {}", sanitize::path(&path)));
         }
         None => {
             out::write(body.as_bytes())?;
