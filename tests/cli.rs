@@ -471,7 +471,7 @@ fn undump_several_blocks_split_and_warnings() {
     let name = t.display().to_string();
     assert_eq!(
         err,
-        format!("clanscope: {name}: warning: line 5: ASCII column does not match the hex: expected '................', found '..X.............'\n0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)\n1000:0000-1000:000F  16 bytes  (from line 5)\n")
+        format!("clanscope: {name}: warning: line 5: ASCII column does not match the hex: expected '................', found '..X.............'; the hex is kept\n0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)\n1000:0000-1000:000F  16 bytes  (from line 5)\n")
     );
     let all = std::fs::read(&out).unwrap();
     assert_eq!(&all[..16], b"ABCDEFGHIJKLMNOP");
@@ -484,14 +484,19 @@ fn undump_several_blocks_split_and_warnings() {
         std::fs::read(split.join("1000_0000.bin")).unwrap().len(),
         16
     );
-    bin()
+    // --strict: the warning ends the command before anything is written.
+    let strict = outputs(dir.path()).join("strict.bin");
+    let a = bin()
         .arg("undump")
         .arg("--strict")
         .arg(&t)
         .arg("-o")
-        .arg(&out)
+        .arg(&strict)
         .assert()
         .code(2);
+    assert!(!strict.exists());
+    assert!(String::from_utf8_lossy(&a.get_output().stderr)
+        .ends_with("1 warning(s) and --strict given; nothing written\n"));
     let prose = dir.path().join("p.txt");
     std::fs::write(&prose, "no dump here\n").unwrap();
     let a = bin().arg("undump").arg(&prose).assert().code(2);
@@ -720,4 +725,80 @@ fn a_closed_stdout_ends_every_command_quietly() {
             out.status
         );
     }
+}
+
+/// A DEBUG dump of `lines` lines of noise whose ASCII column is wrong on every line.
+fn bad_dump(path: &Path, lines: usize) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let data = common::noise(lines * 16, 3);
+    let origin = clanscope::address::Origin::ZERO;
+    let text = clanscope::dump::Printer::new(origin)
+        .squeeze(false)
+        .to_string(&data, 0, data.len() as u64);
+    for l in text.lines() {
+        // The last ASCII character becomes one that no byte shows as.
+        writeln!(f, "{}\u{7f}", &l[..l.len() - 1]).unwrap();
+    }
+    f.flush().unwrap();
+}
+
+#[test]
+fn undump_streams_in_flat_memory_and_summarises_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut peaks = Vec::new();
+    for lines in [50_000, 500_000] {
+        let t = dir.path().join(format!("d{lines}.txt"));
+        bad_dump(&t, lines);
+        let Some((code, err, peak)) = common::peak_memory(
+            Path::new(env!("CARGO_BIN_EXE_clanscope")),
+            &[
+                "undump".as_ref(),
+                t.as_os_str(),
+                "-o".as_ref(),
+                "/dev/null".as_ref(),
+            ],
+        ) else {
+            return common::skip(
+                "undump_streams_in_flat_memory_and_summarises_warnings",
+                "no /usr/bin/time to measure peak memory",
+            );
+        };
+        assert_eq!(code, Some(0), "{err}");
+        // Ten warnings in full, then one line for the rest, then the block.
+        assert_eq!(err.lines().count(), 12, "{err}");
+        assert!(err.contains(&format!("warning: {} more 'ASCII column does not match the hex' warnings, lines 11 to {lines}", lines - 10)), "{err}");
+        peaks.push(peak);
+    }
+    // Ten times the dump (40 MB of text, 8 MB of bytes): no more memory.
+    assert!(peaks[1] < peaks[0] + 4096, "peak RSS {peaks:?} KiB");
+}
+
+#[test]
+fn a_1gib_squeezed_run_stays_within_the_documented_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("fill.txt");
+    std::fs::write(
+        &t,
+        "00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n*\n40000000\n",
+    )
+    .unwrap();
+    let Some((code, err, peak)) = common::peak_memory(
+        Path::new(env!("CARGO_BIN_EXE_clanscope")),
+        &[
+            "undump".as_ref(),
+            t.as_os_str(),
+            "-o".as_ref(),
+            "/dev/null".as_ref(),
+        ],
+    ) else {
+        return common::skip(
+            "a_1gib_squeezed_run_stays_within_the_documented_memory",
+            "no /usr/bin/time to measure peak memory",
+        );
+    };
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "00000000-3FFFFFFF  1073741824 bytes  (from line 1)\n");
+    // README, undump: memory stays under 16 MiB whatever the dump or its squeezed runs.
+    assert!(peak < 16 << 10, "peak RSS {peak} KiB");
 }

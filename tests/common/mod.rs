@@ -77,6 +77,35 @@ pub fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Runs `program` with `args` (standard output discarded) under GNU time and returns its exit
+/// code, its standard error and its peak memory (maximum resident set size, KiB). GNU time
+/// forks from a small process, so the figure is the program's own (a child spawned straight
+/// from the test process would count the test's memory too). None where /usr/bin/time is
+/// missing.
+pub fn peak_memory(
+    program: &Path,
+    args: &[&std::ffi::OsStr],
+) -> Option<(Option<i32>, String, u64)> {
+    if !Path::new("/usr/bin/time").exists() {
+        return None;
+    }
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let out = Process::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let peak = std::fs::read_to_string(report.path()).unwrap();
+    let peak = peak.lines().last().unwrap().trim().parse().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    Some((out.status.code(), err, peak))
+}
+
 /// A tmux server of its own, with one window running a shell command; killed when dropped.
 pub struct Tmux {
     socket: String,
