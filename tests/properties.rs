@@ -637,3 +637,125 @@ fn addresses_that_wrap_or_go_back_start_a_new_block_with_a_warning() {
         assert_eq!(back[0].line, t.lines().count());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10, done-when: random keys, mouse and resizes drive the inspector over a file that
+// shrinks under it (a real truncation: reads past the new end fault and are caught).
+
+mod inspector {
+    use crossterm::event::{
+        Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    };
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    pub enum Step {
+        Event(Event),
+        /// Truncate the file to this fraction (per mille) of its size now; the inspector is
+        /// not told (it finds out when it next checks, as between frames).
+        Shrink(u16),
+        /// A frame, with the size check the run loop makes before it, or (a truncation between
+        /// the check and the drawing) without.
+        Draw { check: bool },
+    }
+
+    fn key() -> impl Strategy<Value = KeyEvent> {
+        let code = prop_oneof![
+            8 => proptest::char::range(' ', '~').prop_map(KeyCode::Char),
+            1 => Just(KeyCode::Enter),
+            1 => Just(KeyCode::Esc),
+            1 => Just(KeyCode::Backspace),
+            1 => Just(KeyCode::Up),
+            1 => Just(KeyCode::Down),
+            1 => Just(KeyCode::Left),
+            1 => Just(KeyCode::Right),
+            1 => Just(KeyCode::PageUp),
+            1 => Just(KeyCode::PageDown),
+            1 => Just(KeyCode::Home),
+            1 => Just(KeyCode::End),
+            1 => Just(KeyCode::F(3)),
+        ];
+        let mods = prop_oneof![
+            6 => Just(KeyModifiers::NONE),
+            1 => Just(KeyModifiers::CONTROL),
+            1 => Just(KeyModifiers::SHIFT),
+        ];
+        (code, mods).prop_map(|(c, m)| KeyEvent::new(c, m))
+    }
+
+    fn mouse() -> impl Strategy<Value = MouseEvent> {
+        let kind = prop_oneof![
+            Just(MouseEventKind::ScrollUp),
+            Just(MouseEventKind::ScrollDown),
+            Just(MouseEventKind::Down(MouseButton::Left)),
+        ];
+        (kind, 0u16..300, 0u16..120).prop_map(|(kind, column, row)| MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    }
+
+    pub fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            12 => key().prop_map(|k| Step::Event(Event::Key(k))),
+            2 => mouse().prop_map(|m| Step::Event(Event::Mouse(m))),
+            2 => (0u16..300, 0u16..120).prop_map(|(w, h)| Step::Event(Event::Resize(w, h))),
+            1 => (0u16..1000).prop_map(Step::Shrink),
+            3 => any::<bool>().prop_map(|check| Step::Draw { check }),
+        ]
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_inspector_survives_random_keys_and_resizes_over_a_shrinking_file(
+        steps in prop::collection::vec(inspector::step(), 1..120),
+    ) {
+        use clanscope::tui::{keys, render, state::{App, ScanMsg}};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let path = dir.path().join("CLANDATA");
+        std::fs::write(&path, clanscope::demo::STORE).unwrap();
+        let src = Arc::new(clanscope::source::Source::open(&path).unwrap());
+        let mut app = App::new(src.clone(), clanscope::demo::ORIGIN);
+        app.out_dir = out.path().to_path_buf();
+        let engine = clanscope::detect::Engine::default();
+        app.absorb(ScanMsg::Done(engine.scan(&*src, &path, &clanscope::detect::Control::new())));
+        app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(clanscope::demo::STORE)));
+        let (mut w, mut h) = (80u16, 24u16);
+        for s in steps {
+            match s {
+                inspector::Step::Event(ev) => {
+                    if let crossterm::event::Event::Resize(a, b) = ev {
+                        (w, h) = (a, b);
+                    }
+                    if let Some(cmd) = keys::command(&app.mode, &ev) {
+                        app.update(cmd);
+                    }
+                }
+                inspector::Step::Shrink(permille) => {
+                    let now = std::fs::metadata(&path).unwrap().len();
+                    let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+                    f.set_len(now * permille as u64 / 1000).unwrap();
+                }
+                inspector::Step::Draw { check } => {
+                    if check {
+                        app.recheck_size();
+                    }
+                    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w.max(1), h.max(1))).unwrap();
+                    t.draw(|f| render::render(&app, f)).unwrap();
+                }
+            }
+            prop_assert!(app.size <= src.len());
+            prop_assert!(app.cursor < app.size.max(1), "cursor {} size {}", app.cursor, app.size);
+            if app.quit {
+                break;
+            }
+        }
+    }
+}
