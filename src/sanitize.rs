@@ -60,7 +60,7 @@ fn push_safe(out: &mut String, c: char, next: Option<char>) {
 }
 
 /// Text that may span lines: LF and CRLF stay line breaks; everything else unsafe is escaped as
-/// in [`line`]. A lone CR is escaped (it would overwrite the start of the line).
+/// in [`line()`]. A lone CR is escaped (it would overwrite the start of the line).
 pub fn multiline(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();

@@ -743,6 +743,22 @@ fn bad_dump(path: &Path, lines: usize) {
     f.flush().unwrap();
 }
 
+/// `clanscope undump TEXT -o /dev/null`: exit code, standard error, peak memory (KiB). None
+/// (and the test skipped) without GNU time.
+fn undump_peak(test: &str, text: &Path) -> Option<(Option<i32>, String, u64)> {
+    let args = [
+        "undump".as_ref(),
+        text.as_os_str(),
+        "-o".as_ref(),
+        "/dev/null".as_ref(),
+    ];
+    let r = common::peak_memory(Path::new(env!("CARGO_BIN_EXE_clanscope")), &args);
+    if r.is_none() {
+        common::skip(test, "no /usr/bin/time to measure peak memory");
+    }
+    r
+}
+
 #[test]
 fn undump_streams_in_flat_memory_and_summarises_warnings() {
     let dir = tempfile::tempdir().unwrap();
@@ -750,19 +766,10 @@ fn undump_streams_in_flat_memory_and_summarises_warnings() {
     for lines in [50_000, 500_000] {
         let t = dir.path().join(format!("d{lines}.txt"));
         bad_dump(&t, lines);
-        let Some((code, err, peak)) = common::peak_memory(
-            Path::new(env!("CARGO_BIN_EXE_clanscope")),
-            &[
-                "undump".as_ref(),
-                t.as_os_str(),
-                "-o".as_ref(),
-                "/dev/null".as_ref(),
-            ],
-        ) else {
-            return common::skip(
-                "undump_streams_in_flat_memory_and_summarises_warnings",
-                "no /usr/bin/time to measure peak memory",
-            );
+        let Some((code, err, peak)) =
+            undump_peak("undump_streams_in_flat_memory_and_summarises_warnings", &t)
+        else {
+            return;
         };
         assert_eq!(code, Some(0), "{err}");
         // Ten warnings in full, then one line for the rest, then the block.
@@ -783,19 +790,10 @@ fn a_1gib_squeezed_run_stays_within_the_documented_memory() {
         "00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n*\n40000000\n",
     )
     .unwrap();
-    let Some((code, err, peak)) = common::peak_memory(
-        Path::new(env!("CARGO_BIN_EXE_clanscope")),
-        &[
-            "undump".as_ref(),
-            t.as_os_str(),
-            "-o".as_ref(),
-            "/dev/null".as_ref(),
-        ],
-    ) else {
-        return common::skip(
-            "a_1gib_squeezed_run_stays_within_the_documented_memory",
-            "no /usr/bin/time to measure peak memory",
-        );
+    let Some((code, err, peak)) =
+        undump_peak("a_1gib_squeezed_run_stays_within_the_documented_memory", &t)
+    else {
+        return;
     };
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(err, "00000000-3FFFFFFF  1073741824 bytes  (from line 1)\n");

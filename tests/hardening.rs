@@ -1115,29 +1115,24 @@ fn cut_while_running(args: &[&str], p: &Path, after: Duration) -> std::process::
     out
 }
 
-#[test]
-fn a_file_truncated_during_export_is_reported_not_a_crash() {
+/// [`cut_while_running`] on 256 MiB of noise, cut 0.3 s after it is mapped.
+fn cut_big_file(args: &[&str]) -> (tempfile::TempDir, PathBuf, std::process::Output) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("big");
     big_noise(&p, 256);
-    let out = cut_while_running(
-        &["export", "--context", "0"],
-        &p,
-        Duration::from_millis(300),
-    );
+    let out = cut_while_running(args, &p, Duration::from_millis(300));
+    (dir, p, out)
+}
+
+#[test]
+fn a_file_truncated_during_export_is_reported_not_a_crash() {
+    let (_dir, p, out) = cut_big_file(&["export", "--context", "0"]);
     assert_reported("export", &out, &p);
 }
 
 #[test]
 fn a_file_truncated_during_scan_is_reported_not_a_crash() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("big");
-    big_noise(&p, 256);
-    let out = cut_while_running(
-        &["scan", "--format", "json"],
-        &p,
-        Duration::from_millis(300),
-    );
+    let (_dir, _p, out) = cut_big_file(&["scan", "--format", "json"]);
     use std::os::unix::process::ExitStatusExt;
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.signal(), None, "scan died of a signal: {err}");
@@ -1300,7 +1295,12 @@ fn ccm_scan_peak(dir: &Path, mib: usize) -> Option<u64> {
     std::fs::write(&p, unit.repeat((mib << 20) / unit.len())).unwrap();
     let (code, err, peak) = common::peak_memory(
         Path::new(env!("CARGO_BIN_EXE_clanscope")),
-        &["scan".as_ref(), "--format".as_ref(), "json".as_ref(), p.as_os_str()],
+        &[
+            "scan".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            p.as_os_str(),
+        ],
     )?;
     assert!(matches!(code, Some(0 | 1)), "{err}");
     Some(peak)
@@ -1312,10 +1312,16 @@ fn scanning_ccm_like_data_takes_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     let (Some(small), Some(large)) = (ccm_scan_peak(dir.path(), 2), ccm_scan_peak(dir.path(), 8))
     else {
-        return skip("scanning_ccm_like_data_takes_bounded_memory", "no /usr/bin/time");
+        return skip(
+            "scanning_ccm_like_data_takes_bounded_memory",
+            "no /usr/bin/time",
+        );
     };
     // Four times the data, no more memory: bounded by a constant, not by the content.
-    assert!(large < small + (16 << 10), "peak RSS {small} KiB at 2 MiB, {large} KiB at 8 MiB");
+    assert!(
+        large < small + (16 << 10),
+        "peak RSS {small} KiB at 2 MiB, {large} KiB at 8 MiB"
+    );
     assert!(large < 128 << 10, "peak RSS {large} KiB");
 }
 
@@ -1347,11 +1353,19 @@ fn a_folder_walk_reads_only_regular_files_and_says_what_it_skipped() {
         .timeout(Duration::from_secs(30))
         .assert();
     let out = a.get_output();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), 1, "{v}");
-    assert_eq!(files[0]["path"], tree.join("CLANDATA").display().to_string());
+    assert_eq!(
+        files[0]["path"],
+        tree.join("CLANDATA").display().to_string()
+    );
     let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
     for name in ["tty", "zero", "fifo", "socket", "outside"] {
         let p = tree.join(name).display().to_string().to_lowercase();

@@ -656,7 +656,9 @@ mod inspector {
         Shrink(u16),
         /// A frame, with the size check the run loop makes before it, or (a truncation between
         /// the check and the drawing) without.
-        Draw { check: bool },
+        Draw {
+            check: bool,
+        },
     }
 
     fn key() -> impl Strategy<Value = KeyEvent> {

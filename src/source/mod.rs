@@ -386,18 +386,19 @@ mod tests {
         assert_eq!(s.current_len(), 7);
     }
 
+    /// Truncates the file at `p` to `len` bytes, as another process would.
+    fn cut(p: &Path, len: u64) {
+        let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+        f.set_len(len).unwrap();
+    }
+
     #[test]
     fn reading_past_the_end_of_a_shrunk_file_gives_zeros_and_a_note() {
         let f = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(f.path(), vec![7u8; 1 << 20]).unwrap();
         let s = Source::open(f.path()).unwrap();
         assert_eq!(s.check(), Ok(()));
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(f.path())
-            .unwrap()
-            .set_len(5000)
-            .unwrap();
+        cut(f.path(), 5000);
         // Bytes past the cut: zeros, not a crash.
         let b = s.bytes();
         assert_eq!(b[4999], 7);
@@ -422,12 +423,7 @@ mod tests {
         let f = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(f.path(), vec![7u8; 10000]).unwrap();
         let s = Source::open(f.path()).unwrap();
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(f.path())
-            .unwrap()
-            .set_len(100)
-            .unwrap();
+        cut(f.path(), 100);
         assert_eq!(s.len(), 10000);
         assert_eq!(s.current_len(), 100);
         assert_eq!(s.safe_bytes().len(), 100);
