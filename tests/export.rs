@@ -321,24 +321,40 @@ fn json_export_has_the_scan_shape_and_excerpt_bytes() {
         .code(2);
 }
 
+/// A sidecar for the demo's bytes with one note.
+fn demo_sidecar(
+    start: u64,
+    end: u64,
+    text: &str,
+    source: Option<&str>,
+) -> clanscope::notes::Sidecar {
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    let mut s = clanscope::notes::Sidecar::new("CLANDATA", 327680, &sha);
+    s.notes.push(clanscope::notes::Note {
+        start,
+        end,
+        text: text.into(),
+        source: source.map(String::from),
+        ..Default::default()
+    });
+    s
+}
+
 #[test]
 fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
-    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
     let notes = dir.path().join("n.json");
-    let mut s = clanscope::notes::Sidecar::new("CLANDATA", 327680, &sha);
-    s.notes.push(clanscope::notes::Note {
-        start: 0x3E00,
-        end: 0x3E4C,
-        text: "matches <KB> \x1b[2J Q179072".into(),
-        source: Some("other-tool".into()),
-        ..Default::default()
-    });
+    let mut s = demo_sidecar(
+        0x3E00,
+        0x3E4C,
+        "matches <KB> \x1b[2J Q179072",
+        Some("other-tool"),
+    );
     std::fs::write(&notes, s.to_json()).unwrap();
     let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "1"], &f);
     assert!(
-        text.contains("  Note:    matches <KB> \\x1B[2J Q179072\n"),
+        text.contains("  Note:    matches <KB> \\x1B[2J Q179072 (at 0AFA:3F00, 76 byte(s); from other-tool)\n"),
         "{text}"
     );
     let html = export(
@@ -352,7 +368,9 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
         ],
         &f,
     );
-    assert!(html.contains("<dt>Note</dt><dd>matches &lt;KB&gt; \\x1B[2J Q179072</dd>"));
+    assert!(html.contains(
+        "<dt>Note</dt><dd>matches &lt;KB&gt; \\x1B[2J Q179072 (at 0AFA:3F00, 76 byte(s); from other-tool)</dd>"
+    ));
     s.sha256 = "0".repeat(64);
     std::fs::write(&notes, s.to_json()).unwrap();
     let a = bin()
@@ -397,4 +415,72 @@ fn range_export_and_refusal_to_overwrite_evidence() {
     assert!(String::from_utf8_lossy(&a.get_output().stderr)
         .ends_with("is the examined file; clanscope never writes to it\n"));
     assert_eq!(std::fs::read(&f).unwrap(), clanscope::demo::STORE);
+}
+
+#[test]
+fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let notes = dir.path().join("n.json");
+    std::fs::write(
+        &notes,
+        demo_sidecar(0x120, 0x124, "free-standing", None).to_json(),
+    )
+    .unwrap();
+    let n = notes.to_str().unwrap();
+    let text = export(&["--notes", n], &f);
+    assert!(
+        text.contains(
+            "\nNote\n  Range:   0AFA:0220-0AFA:0223, offsets 288-291 (120h-123h), 4 bytes\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Note:    free-standing (at 0AFA:0220, 4 byte(s))\n"),
+        "{text}"
+    );
+    assert!(text.contains(">  0AFA:0220  "), "{text}");
+    let html = export(&["--notes", n, "--format", "html"], &f);
+    assert!(html.contains("<section id=\"n288\">"), "{html}");
+    assert!(html.contains("free-standing (at 0AFA:0220, 4 byte(s))"));
+    let json: serde_json::Value =
+        serde_json::from_str(&export(&["--notes", n, "--format", "json"], &f)).unwrap();
+    let ex = json["files"][0]["excerpts"].as_array().unwrap();
+    let note = ex.iter().find(|e| e["subject"] == "note").unwrap();
+    assert_eq!(note["notes"][0]["address"], "0AFA:0220");
+    assert_eq!(note["notes"][0]["text"], "free-standing");
+}
+
+#[test]
+fn html_marks_the_write_inside_its_header_in_the_inspector_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rel, bytes) = clanscope::demo::make_ccmcdata().swap_remove(1);
+    let f = dir.path().join(Path::new(rel).file_name().unwrap());
+    std::fs::write(&f, bytes).unwrap();
+    let html = export(&["--format", "html", "--all"], &f);
+    // The write is red inside the brown header; a healthy header after it is olive.
+    assert!(
+        html.contains("class=\"ov ov-cw\" data-part=\"hex\" data-o=\"0\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("ov-ccm"),
+        "healthy .CCM headers get their overlay"
+    );
+    for o in clanscope::dump::Overlay::ALL {
+        assert!(html.contains(&format!(".{}{{background:{}", o.css(), o.bg().css())));
+    }
+}
+
+#[test]
+fn export_with_compare_shows_what_each_write_destroyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let b = dir.path().join("backup");
+    std::fs::write(&b, clanscope::demo::make_backup()).unwrap();
+    let text = export(&["--compare", b.to_str().unwrap(), "--finding", "1"], &f);
+    assert!(
+        text.contains("  Destroyed: \"Message:\\r\\n1200\\r\\nFrom: Yeh, Randy at Hub"),
+        "{text}"
+    );
 }

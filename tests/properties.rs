@@ -717,15 +717,20 @@ proptest! {
     fn the_inspector_survives_random_keys_and_resizes_over_a_shrinking_file(
         steps in prop::collection::vec(inspector::step(), 1..120),
     ) {
-        use clanscope::tui::{keys, render, state::{App, ScanMsg}};
+        use clanscope::tui::{keys, render, app::{App, ScanMsg}};
         use std::sync::Arc;
         let dir = tempfile::tempdir().unwrap();
         let out = tempfile::tempdir().unwrap();
         let path = dir.path().join("CLANDATA");
         std::fs::write(&path, clanscope::demo::STORE).unwrap();
         let src = Arc::new(clanscope::source::Source::open(&path).unwrap());
-        let mut app = App::new(src.clone(), clanscope::demo::ORIGIN);
-        app.out_dir = out.path().to_path_buf();
+        let mut app = App::with_settings(
+            src.clone(),
+            clanscope::demo::ORIGIN,
+            clanscope::settings::Settings::default(),
+            out.path().to_path_buf(),
+            None,
+        );
         let engine = clanscope::detect::Engine::default();
         app.absorb(ScanMsg::Done(engine.scan(&*src, &path, &clanscope::detect::Control::new())));
         app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(clanscope::demo::STORE)));
@@ -736,8 +741,9 @@ proptest! {
                     if let crossterm::event::Event::Resize(a, b) = ev {
                         (w, h) = (a, b);
                     }
-                    if let Some(cmd) = keys::command(&app.mode, &ev) {
+                    if let Some(cmd) = keys::command(app.mode(), &ev) {
                         app.update(cmd);
+                        app.take_effects();
                     }
                 }
                 inspector::Step::Shrink(permille) => {
@@ -750,12 +756,13 @@ proptest! {
                         app.recheck_size();
                     }
                     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w.max(1), h.max(1))).unwrap();
-                    t.draw(|f| render::render(&app, f)).unwrap();
+                    t.draw(|f| render(&app, f)).unwrap();
                 }
             }
-            prop_assert!(app.size <= src.len());
-            prop_assert!(app.cursor < app.size.max(1), "cursor {} size {}", app.cursor, app.size);
-            if app.quit {
+            let size = app.view().size();
+            prop_assert!(size <= src.len());
+            prop_assert!(app.cursor() < size.max(1), "cursor {} size {}", app.cursor(), size);
+            if app.quitting() {
                 break;
             }
         }

@@ -43,6 +43,15 @@ pub(crate) struct ViewArgs {
     /// ~/.local/share/clanscope). Never a folder that holds an examined file.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// A backup or known-good copy to compare with: differing bytes get an overlay, ) and ( walk them.
+    #[arg(long, value_name = "OTHER")]
+    pub compare: Option<PathBuf>,
+    /// The examiner's name, written into notes and reports (overrides the settings file).
+    #[arg(long, value_name = "NAME")]
+    pub examiner: Option<String>,
+    /// Copies also go to the terminal's clipboard through OSC 52 (off by default).
+    #[arg(long)]
+    pub clipboard: bool,
     /// File or folder to inspect; none opens the bundled demo.
     pub path: Option<PathBuf>,
 }
@@ -59,6 +68,8 @@ pub(crate) enum Sub {
     Scan(ScanArgs),
     /// Export an annotated dump of findings or a range: text (parses back with undump), html, json.
     Export(ExportArgs),
+    /// Compare evidence with a backup copy: differing ranges, the bytes each console write destroyed.
+    Compare(CompareArgs),
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
 }
@@ -108,6 +119,26 @@ pub(crate) enum ExportFormatArg {
 }
 
 #[derive(clap::Args)]
+pub(crate) struct CompareArgs {
+    /// Also write a repaired copy here: the evidence with each overwritten range taken from OTHER.
+    #[arg(long, value_name = "OUT")]
+    pub repaired_copy: Option<PathBuf>,
+    /// Output format: text, or json.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ScanFormatArg,
+    /// Address of file offset 0, SEG:OFF in hex.
+    #[arg(long, value_name = "SEG:OFF")]
+    pub origin: Option<String>,
+    /// Signature file replacing the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub signatures: Option<PathBuf>,
+    /// The examined file (only ever read).
+    pub evidence: PathBuf,
+    /// The backup or known-good copy of the same file (only ever read).
+    pub other: PathBuf,
+}
+
+#[derive(clap::Args)]
 pub(crate) struct DumpArgs {
     /// Address of file offset 0, SEG:OFF in hex.
     #[arg(long, value_name = "SEG:OFF")]
@@ -135,6 +166,7 @@ pub(crate) struct DumpArgs {
     /// Colour bytes by class: auto (terminal and no NO_COLOR), always, never.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+    /// The file to dump (only ever read).
     pub file: PathBuf,
 }
 
@@ -155,6 +187,7 @@ pub(crate) struct UndumpArgs {
 
 #[derive(clap::Args)]
 pub(crate) struct ScanArgs {
+    /// Output format: text (one line per finding), json, or csv.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ScanFormatArg,
     /// List findings from this confidence up: a number from 0 to 1 (default 0.5).
@@ -163,6 +196,7 @@ pub(crate) struct ScanArgs {
     /// List every finding, weak ones included.
     #[arg(long)]
     pub all: bool,
+    /// Address of file offset 0, SEG:OFF in hex (addresses in the output follow it).
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Signature file replacing the built-in one.
@@ -178,6 +212,7 @@ pub(crate) struct ExportArgs {
     /// Output file; the format follows its extension unless --format is given. Default: stdout.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Output format: text, html or json (default: from the output's extension, else text).
     #[arg(long, value_enum)]
     pub format: Option<ExportFormatArg>,
     /// Dump lines shown before and after each finding: 0 to 10000.
@@ -194,8 +229,10 @@ pub(crate) struct ExportArgs {
         allow_hyphen_values = true
     )]
     pub from: Option<String>,
+    /// Bytes to export from --from (decimal, 0x80, 80h; K/M/G suffixes).
     #[arg(long, value_name = "N", requires = "from", allow_hyphen_values = true)]
     pub length: Option<String>,
+    /// Address of file offset 0, SEG:OFF in hex.
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Sidecar notes file (default: the one the inspector keeps in the case folder).
@@ -205,10 +242,18 @@ pub(crate) struct ExportArgs {
     /// SHA-256 (a relative -o is taken inside it); its notes are read from there.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Signature file replacing the built-in one.
     #[arg(long, value_name = "FILE")]
     pub signatures: Option<PathBuf>,
     /// Include weak findings (confidence below 0.5).
     #[arg(long)]
     pub all: bool,
+    /// A backup copy: each console write's excerpt also shows the bytes it destroyed there.
+    #[arg(long, value_name = "OTHER")]
+    pub compare: Option<PathBuf>,
+    /// The examiner's name, written into the export (overrides the settings file).
+    #[arg(long, value_name = "NAME")]
+    pub examiner: Option<String>,
+    /// The file to export from (only ever read).
     pub file: PathBuf,
 }

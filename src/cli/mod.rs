@@ -31,6 +31,7 @@ pub fn main() -> ExitCode {
         Some(Sub::Undump(a)) => cmd::undump::run(a),
         Some(Sub::Scan(a)) => cmd::scan::run(a),
         Some(Sub::Export(a)) => cmd::export::run(a),
+        Some(Sub::Compare(a)) => cmd::compare::run(a),
         Some(Sub::Completions { shell }) => cmd::completions::run(shell),
     };
     let mut code = match &result {

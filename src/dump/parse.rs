@@ -474,6 +474,14 @@ impl<'s> Parser<'s> {
                     let msg = format!("the last {} group(s) read as the ASCII column, though the lines before have none", full - c);
                     self.warn(line.no, line.no, WarningKind::NoAscii, msg)?;
                 }
+                // The groups taken as the column, while the text after them read as a wrapped
+                // column that does not match: either reading may be the damaged one.
+                if let Check::Mismatch { through } = check {
+                    if c < full && through > n {
+                        let msg = format!("the ASCII column is uncertain: the last {} group(s) read as it, and the line(s) after do not continue it", full - c);
+                        self.warn(line.no, line.no + through, WarningKind::AsciiMismatch, msg)?;
+                    }
+                }
                 self.saw_column(true);
                 return Ok(Some((c, n)));
             }

@@ -1,8 +1,11 @@
 //! The file picker for `clanscope DIR`: every file under a post office or Ccmcdata folder with
-//! its size, kind and finding counts, filled in by a background scan as it goes.
+//! its size, kind, the origin it opens at and its counts (as the inspector's title counts
+//! them), filled in by a background scan as it goes.
 
+use crate::address::Origin;
 use crate::detect::{Control, Engine};
 use crate::sanitize;
+use crate::settings::Settings;
 use crate::source::Source;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -11,29 +14,37 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use std::path::PathBuf;
 
+/// One file of the picker.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {
     pub path: PathBuf,
     pub size: u64,
     pub kind: Option<&'static str>,
-    /// (damaged headers, findings at >= 0.5), once scanned.
-    pub counts: Option<(usize, usize)>,
+    /// (damaged headers, suspected findings, weaker findings), once scanned.
+    pub counts: Option<(usize, usize, usize)>,
+    /// The origin the inspector opens it at.
+    pub origin: Option<Origin>,
     pub error: Option<String>,
 }
 
-/// Scans one file for the picker: its size, kind and counts, or the error.
-pub fn scan_entry(engine: &Engine, path: PathBuf) -> Entry {
+/// Scans one file for the picker: its size, kind, origin and counts, or the error.
+pub fn scan_entry(
+    engine: &Engine,
+    path: PathBuf,
+    given: Option<Origin>,
+    settings: &Settings,
+) -> Entry {
     match Source::open(&path) {
         Ok(src) => {
             let r = engine.scan(&src, &path, &Control::new());
-            let h = r.damaged(crate::detect::SUSPECTED);
-            let f = r.findings.iter().filter(|f| f.suspected()).count();
+            let strong = r.findings.iter().filter(|f| f.suspected()).count();
             Entry {
-                path,
                 size: src.len(),
                 kind: Some(r.kind.name()),
-                counts: Some((h, f)),
+                counts: Some((r.headers.len(), strong, r.findings.len() - strong)),
+                origin: Some(super::default_origin(given, settings, &src)),
                 error: None,
+                path,
             }
         }
         Err(e) => Entry {
@@ -44,6 +55,7 @@ pub fn scan_entry(engine: &Engine, path: PathBuf) -> Entry {
     }
 }
 
+/// The file picker's state.
 pub struct Picker {
     pub root: PathBuf,
     pub entries: Vec<Entry>,
@@ -61,6 +73,7 @@ pub enum PickerAction {
 }
 
 impl Picker {
+    /// A picker over `files` under `root`, not yet scanned.
     pub fn new(root: PathBuf, files: Vec<PathBuf>) -> Picker {
         let entries = files
             .into_iter()
@@ -82,8 +95,9 @@ impl Picker {
         }
     }
 
-    pub fn update(&mut self, cmd: &super::state::Command, rows: usize) -> PickerAction {
-        use super::state::Command::*;
+    /// Takes a command; says whether to open a file or quit.
+    pub fn update(&mut self, cmd: &super::command::Command, rows: usize) -> PickerAction {
+        use super::command::Command::*;
         let n = self.entries.len();
         match cmd {
             Up => self.selected = self.selected.saturating_sub(1),
@@ -108,7 +122,7 @@ impl Picker {
                     PickerAction::None
                 }
             }
-            Quit | Escape => return PickerAction::Quit,
+            Quit => return PickerAction::Quit,
             _ => {}
         }
         if self.selected < self.top {
@@ -119,10 +133,12 @@ impl Picker {
         PickerAction::None
     }
 
+    /// File rows shown at a terminal height.
     pub fn rows(height: u16) -> usize {
         height.saturating_sub(4) as usize
     }
 
+    /// Draws the picker.
     pub fn render(&self, frame: &mut Frame) {
         let size = frame.area();
         let scanned = self
@@ -143,23 +159,24 @@ impl Picker {
         let rows = Picker::rows(size.height);
         let mut lines = vec![Line::from(Span::styled(
             format!(
-                " {:<44} {:>12}  {:<18} {:>7} {:>8}",
-                "file", "bytes", "kind", "headers", "findings"
+                " {:<40} {:>12}  {:<18} {:>9} {:>7} {:>8}",
+                "file", "bytes", "kind", "origin", "headers", "findings"
             ),
             Style::new().add_modifier(Modifier::BOLD),
         ))];
         for (i, e) in self.entries.iter().enumerate().skip(self.top).take(rows) {
             let rel = e.path.strip_prefix(&self.root).unwrap_or(&e.path);
-            let name = sanitize::fit(&sanitize::path(rel), 44);
+            let name = sanitize::fit(&sanitize::path(rel), 40);
             let (h, f) = match (e.counts, &e.error) {
-                (Some((h, f)), _) => (h.to_string(), f.to_string()),
+                (Some((h, s, w)), _) => (h.to_string(), format!("{s}+{w}")),
                 (None, Some(_)) => ("-".into(), "error".into()),
                 (None, None) => ("…".into(), "…".into()),
             };
             let text = format!(
-                " {name} {:>12}  {:<18} {h:>7} {f:>8}",
+                " {name} {:>12}  {:<18} {:>9} {h:>7} {f:>8}",
                 e.size,
-                e.kind.unwrap_or("…")
+                e.kind.unwrap_or("…"),
+                e.origin.map(|o| o.to_string()).unwrap_or("…".into())
             );
             let mut style = if e.counts.is_some_and(|c| c.0 > 0) {
                 Style::new().fg(Color::LightRed)
@@ -190,7 +207,7 @@ impl Picker {
         };
         let status = vec![
             Line::from(Span::styled(
-                " Enter opens  n next file with damaged headers  arrows move  q quits",
+                " Enter opens  n next file with damaged headers  arrows move  q quits (findings: suspected+weaker)",
                 Style::new().fg(Color::Gray),
             )),
             Line::from(sanitize::line(&msg).into_owned()),

@@ -2,7 +2,7 @@
 
 use crate::address;
 use crate::cli::args::{ExportArgs, ExportFormatArg};
-use crate::cli::{engine, origin, out};
+use crate::cli::{engine, out};
 use crate::notes::{self, Loaded, Sidecar};
 use crate::output::{self, Guard};
 use crate::report::export::{self as ex, ExportFormat, Selection};
@@ -13,9 +13,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
-    let origin = origin(&a.origin)?;
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
+    let (origin, settings) = file_origin(a.origin.as_deref(), &src)?;
+    let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
         (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
@@ -23,7 +24,10 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         (None, Some(o)) => ExportFormat::from_path(o),
         (None, None) => ExportFormat::Text,
     };
-    let guard = Guard::new(&[&a.file])?;
+    let inputs: Vec<&Path> = std::iter::once(a.file.as_path())
+        .chain(a.compare.as_deref())
+        .collect();
+    let guard = Guard::new(&inputs)?;
     let target = target(&a)?;
     if let Some(Target::File(o)) = &target {
         guard.check(o)?;
@@ -62,6 +66,8 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         excerpts,
         sidecar: sidecar.as_ref(),
         min,
+        other: other.as_ref().map(|o| o.safe_bytes()),
+        examiner: a.examiner.clone().or(settings.examiner),
     };
     let body = ex::render(&doc, format);
     // A file that shrank while read gave zeros for what it lost: nothing is written.
@@ -107,6 +113,17 @@ fn target(a: &ExportArgs) -> Result<Option<Target>, Error> {
         (None, Some(dir)) => Some(Target::Folder(dir.clone())),
         (None, None) => None,
     })
+}
+
+/// The origin `src` opens at (`--origin`, a settings rule, the demo's) and the settings.
+pub(crate) fn file_origin(
+    given: Option<&str>,
+    src: &Source,
+) -> Result<(crate::address::Origin, crate::settings::Settings), Error> {
+    let given = given.map(crate::address::Origin::parse).transpose()?;
+    let settings = crate::settings::load_default()?;
+    let o = crate::settings::default_origin(given, &settings, src.name(), src.bytes());
+    Ok((o, settings))
 }
 
 /// Loads the sidecar named by `--notes`, or the default one in the case folder (`--out DIR` or

@@ -284,14 +284,16 @@ impl parse::Sink for Writer<'_> {
 
     fn bytes(&mut self, b: &[u8]) -> io::Result<()> {
         if let Some((p, w)) = self.out.as_mut() {
-            let r = w.write_all(b);
-            let p = p.clone();
-            self.written(r, &p)?;
+            if let Err(e) = w.write_all(b) {
+                let p = p.clone();
+                return self.written(Err(e), &p);
+            }
         }
         if let Some((p, w)) = self.split.as_mut() {
-            let r = w.write_all(b);
-            let p = p.clone();
-            self.written(r, &p)?;
+            if let Err(e) = w.write_all(b) {
+                let p = p.clone();
+                return self.written(Err(e), &p);
+            }
         }
         Ok(())
     }

@@ -96,7 +96,12 @@ pub(super) fn check<R: BufRead>(
     }
     for k in 0..8 {
         let Some(next) = ahead.peek(k)? else { break };
-        let (kind, empty) = (next.kind, next.unquoted(line.depth).trim_ascii().is_empty());
+        let (mut kind, empty) = (next.kind, next.unquoted(line.depth).trim_ascii().is_empty());
+        // An end address means something only after xxd or hexdump lines; after a DEBUG
+        // line, a run of hex digits alone is text.
+        if matches!(kind, Kind::End(_)) && line.hex.style == super::AddrStyle::Segmented {
+            kind = Kind::Other;
+        }
         // A line of `>` alone is blank as mail quoting goes, but may be the column's rest.
         if kind == Kind::Hex || empty {
             break;
