@@ -58,7 +58,7 @@ impl Error {
     pub fn file(path: impl AsRef<Path>, message: impl Into<String>) -> Error {
         Error::File {
             path: sanitize::path(path.as_ref()),
-            message: sanitize::line(&message.into()).into_owned(),
+            message: sanitize::composed(&message.into()).into_owned(),
         }
     }
 

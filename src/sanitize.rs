@@ -59,6 +59,25 @@ fn push_safe(out: &mut String, c: char, next: Option<char>) {
     }
 }
 
+/// A message or document composed of parts already sanitized (a status line, an error, an
+/// HTML page): escapes any unsafe character that slipped in, as [`line()`] does, but leaves
+/// backslashes alone, so text sanitized once shows as it is (sanitizing twice would double the
+/// backslash of every escape). For text that came from a file or a user, use [`line()`].
+pub fn composed(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Text that may span lines: LF and CRLF stay line breaks; everything else unsafe is escaped as
 /// in [`line()`]. A lone CR is escaped (it would overwrite the start of the line).
 pub fn multiline(s: &str) -> String {
@@ -230,6 +249,14 @@ mod tests {
         assert_eq!(line("EXPORT\\MSG4A27.CCM"), "EXPORT\\MSG4A27.CCM");
         assert_eq!(line("a\\\\b"), "a\\\\\\b");
         assert_eq!(multiline("\\n\n"), "\\\\n\n");
+    }
+
+    #[test]
+    fn composed_text_is_sanitized_once() {
+        let once = line("a\x1bb\\x1B");
+        assert_eq!(once, "a\\x1Bb\\\\x1B");
+        assert_eq!(composed(&once), once);
+        assert_eq!(composed("x\x1by"), "x\\x1By");
     }
 
     #[test]

@@ -210,7 +210,7 @@ impl Picker {
                 " Enter opens  n next file with damaged headers  arrows move  q quits (findings: suspected+weaker)",
                 Style::new().fg(Color::Gray),
             )),
-            Line::from(sanitize::line(&msg).into_owned()),
+            Line::from(sanitize::composed(&msg).into_owned()),
         ];
         frame.render_widget(
             Paragraph::new(status),

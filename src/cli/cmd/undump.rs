@@ -87,7 +87,7 @@ fn warn(name: &str, w: &Warning) {
     let _ = writeln!(
         io::stderr(),
         "clanscope: {name}: warning: {}",
-        sanitize::line(&w.to_string())
+        sanitize::composed(&w.to_string())
     );
 }
 

@@ -94,6 +94,8 @@ pub(super) fn check<R: BufRead>(
         Fed::Differs => return Ok(Check::Mismatch { through: 0 }),
         Fed::Open => {}
     }
+    // Following lines the column has run onto, matching so far.
+    let mut fed = 0;
     for k in 0..8 {
         let Some(next) = ahead.peek(k)? else { break };
         let (mut kind, empty) = (next.kind, next.unquoted(line.depth).trim_ascii().is_empty());
@@ -114,7 +116,7 @@ pub(super) fn check<R: BufRead>(
         let Some(next) = ahead.peek(k)? else { break };
         match m.feed(next.unquoted(line.depth).trim_ascii()) {
             Fed::Complete => return Ok(Check::Exact(k + 1)),
-            Fed::Open => continue,
+            Fed::Open => fed = k + 1,
             // A line that is text, not a marker (a `*` that squeezes nothing), taken as the rest
             // of the column.
             Fed::Differs if matches!(kind, Kind::Other | Kind::Star) => {
@@ -124,15 +126,16 @@ pub(super) fn check<R: BufRead>(
                 return Ok(if m.matched == 0 {
                     Check::Absent
                 } else {
-                    Check::Mismatch { through: k }
+                    Check::Mismatch { through: fed }
                 })
             }
         }
     }
+    // The column ran out before its end: short by a character or more.
     Ok(if m.matched == 0 {
         Check::Absent
     } else {
-        Check::Mismatch { through: 0 }
+        Check::Mismatch { through: fed }
     })
 }
 

@@ -223,10 +223,10 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
     ]);
     let second = prompt_line(app).unwrap_or_else(|| match app.status() {
         Some((s, Severity::Error)) => Line::from(Span::styled(
-            sanitize::line(s).into_owned(),
+            sanitize::composed(s).into_owned(),
             Style::new().fg(Color::LightRed),
         )),
-        Some((s, Severity::Info)) => Line::from(sanitize::line(s).into_owned()),
+        Some((s, Severity::Info)) => Line::from(sanitize::composed(s).into_owned()),
         None => Line::from(""),
     });
     frame.render_widget(Paragraph::new(vec![first, second]), area);
