@@ -505,7 +505,7 @@ fn aligned_origin() -> impl Strategy<Value = Origin> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 3000, max_global_rejects: 1 << 20, ..ProptestConfig::default() })]
 
     /// Every format, uncorrupted: exactly the bytes, from the right address, without a warning.
     #[test]

@@ -283,7 +283,8 @@ impl App {
             ScanMsg::Done(r) => {
                 self.index.finish(r, size);
                 self.progress = (size, size);
-                if self.status.is_none() {
+                // An error stays; information (where notes and exports go) gives way.
+                if !matches!(self.status, Some((_, Severity::Error))) {
                     let (strong, weak) = self.index.counts();
                     self.info(format!(
                         "scan done: {} damaged header(s), {strong} finding(s) (+{weak} weaker); n: next damaged header",
