@@ -255,7 +255,15 @@ fn unprivileged(dir: &Path) -> Command {
         use std::os::unix::fs::PermissionsExt;
         let exe = dir.join("clanscope-bin");
         if !exe.exists() {
-            std::fs::copy(env!("CARGO_BIN_EXE_clanscope"), &exe).unwrap();
+            // Copied by another process: a copy written here could still be open for writing
+            // in a child another test thread is forking, and exec would fail (ETXTBSY).
+            let ok = std::process::Command::new("cp")
+                .arg(env!("CARGO_BIN_EXE_clanscope"))
+                .arg(&exe)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "cannot copy the binary");
             std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let mut c = Command::new("setpriv");

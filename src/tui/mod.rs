@@ -76,6 +76,8 @@ pub fn default_origin(given: Option<Origin>, settings: &Settings, src: &Source) 
 
 /// Runs the inspector (or the picker) until the examiner quits.
 pub fn run(c: ViewConfig) -> Result<(), Error> {
+    // No case folder is made for an inspector that cannot start.
+    terminal::check()?;
     let other = c
         .compare
         .as_deref()

@@ -35,12 +35,18 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Sets the terminal up for the inspector and arranges its restoration on every exit path.
-/// Refuses when standard input or output is not a terminal.
-pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
+/// An error when standard input or output is not a terminal (before anything is made).
+pub fn check() -> Result<(), Error> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Usage("the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes".into()));
     }
+    Ok(())
+}
+
+/// Sets the terminal up for the inspector and arranges its restoration on every exit path.
+/// Refuses when standard input or output is not a terminal.
+pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
+    check()?;
     save_mode();
     crate::source::fault::on_fatal_fault(emergency_restore);
     let signals = watch_signals()?;
