@@ -572,6 +572,98 @@ fn defect_4_the_details_pane_scrolls_and_says_more_is_below() {
     assert!(text(&app).contains(" legend "));
 }
 
+/// The rows of `area` on the screen, trailing blanks trimmed.
+fn rows_of(app: &App, area: ratatui::layout::Rect) -> Vec<String> {
+    let t = screen(app);
+    let buf = t.backend().buffer();
+    (area.y..area.y + area.height)
+        .map(|y| {
+            (area.x..area.x + area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The number in the details border's "↓ N more line(s)" hint, if it shows one.
+fn lines_below(app: &App) -> Option<u16> {
+    let top = rows_of(app, app.areas().details).remove(0);
+    let at = top.find("↓ ")?;
+    top[at + "↓ ".len()..].split(' ').next()?.parse().ok()
+}
+
+fn wheel_details(app: &mut App, lines: i64) {
+    let a = app.areas().details;
+    app.update(Command::Wheel {
+        col: a.x + 1,
+        row: a.y + 1,
+        lines,
+    });
+}
+
+#[test]
+fn defect_4_details_scroll_stops_exactly_at_the_end_of_its_content() {
+    // In compare mode the details hold more than fits at both sizes.
+    for (w, h) in [(80u16, 24u16), (100, 30)] {
+        let mut app = compare_app(w, h);
+        app.update(Command::NextHeader);
+        let below = lines_below(&app).unwrap_or_else(|| panic!("{w}x{h}: no hint:\n{}", text(&app)));
+        let last_row = |app: &App| rows_of(app, app.areas().details).pop().unwrap();
+        let end = app.details_lines().last().unwrap().to_string();
+        assert!(!last_row(&app).starts_with(&end[..10]), "{w}x{h}");
+        // One line short of the end: one more below, and the last line not yet shown.
+        wheel_details(&mut app, below as i64 - 1);
+        assert_eq!(lines_below(&app), Some(1), "{w}x{h}:\n{}", text(&app));
+        // Exactly the hint's count: the last line of the content on the last row.
+        wheel_details(&mut app, 1);
+        assert_eq!(lines_below(&app), None, "{w}x{h}");
+        assert_eq!(last_row(&app), end, "{w}x{h}:\n{}", text(&app));
+        assert!(rows_of(&app, app.areas().details)[0].contains("↑ more above: K"));
+        // Pressing on past the end does not count: one K comes straight back up.
+        for _ in 0..10 {
+            app.update(Command::ScrollDetails(3));
+        }
+        wheel_details(&mut app, 30);
+        assert_eq!(app.display().details_scroll, below, "{w}x{h}");
+        app.update(Command::ScrollDetails(-3));
+        assert_eq!(lines_below(&app), Some(3.min(below)), "{w}x{h}");
+        for _ in 0..=below / 3 {
+            app.update(Command::ScrollDetails(-3));
+        }
+        assert_eq!(app.display().details_scroll, 0);
+        assert_eq!(lines_below(&app), Some(below));
+    }
+}
+
+#[test]
+fn the_value_inspector_and_the_help_stop_scrolling_at_their_end() {
+    let mut app = demo_app(80, 24);
+    app.update(Command::ToggleValues);
+    let a = app.areas();
+    assert_eq!(a.details.width, 0, "the values take the details' place at 80x24");
+    for _ in 0..30 {
+        app.update(Command::ScrollDetails(3));
+    }
+    let rows = rows_of(&app, a.values);
+    assert_eq!(rows.last().unwrap(), "p: jump to the far pointer's target");
+    assert!(rows[0].contains("↑ more above: K"), "{rows:?}");
+    app.update(Command::ScrollDetails(-3));
+    assert!(
+        rows_of(&app, a.values)[0].contains("↓ 3 more line(s)"),
+        "{}",
+        text(&app)
+    );
+    app.update(Command::Help);
+    for _ in 0..50 {
+        app.update(Command::Down);
+    }
+    assert!(text(&app).contains("Esc or ? closes this help."));
+    app.update(Command::Up);
+    assert!(text(&app).contains("↓ 1 more: arrows scroll"), "{}", text(&app));
+}
+
 #[test]
 fn defect_5_the_selection_persists_and_e_exports_it() {
     let dir = tempfile::tempdir().unwrap();

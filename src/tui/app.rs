@@ -11,14 +11,17 @@ use super::command::{Command, ListKind, Mode};
 use super::comparison::{Comparison, DiffMsg};
 use super::findings::FindingsIndex;
 use super::layout::{Areas, Panes};
+use super::panes::{self, PaneSource};
 use super::prompt::Histories;
 use super::search::{Pattern, Search, SearchMsg};
 use super::selection::Selection;
+use super::theme::Theme;
 use super::viewport::Viewport;
 use crate::address::Origin;
 use crate::detect::{DamagedHeader, Finding, Report};
 use crate::settings::Settings;
 use crate::source::Source;
+use ratatui::text::Line;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -233,6 +236,29 @@ impl App {
     /// Dump rows visible.
     pub fn rows(&self) -> u64 {
         self.areas().dump.height.max(1) as u64
+    }
+
+    /// What the details, legend and value panes are made from.
+    pub fn pane_source(&self) -> PaneSource<'_> {
+        PaneSource {
+            view: &self.view,
+            index: &self.index,
+            notes: &self.notes,
+            compare: self.compare.as_ref(),
+            data: self.data(),
+            selection: self.selection(),
+            glyphs: self.display.glyphs,
+            cp437: self.display.cp437,
+            theme: Theme::new(&self.settings),
+        }
+    }
+
+    /// The details pane's lines as drawn now: the legend ends them unless it has a pane of its
+    /// own, flowed to the pane's width.
+    pub fn details_lines(&self) -> Vec<Line<'static>> {
+        let a = self.areas();
+        let legend = (a.legend.width == 0).then_some(a.details.width.clamp(20, 80) as usize);
+        panes::details_lines(&self.pane_source(), legend)
     }
 
     /// The selection's `[start, end)`, if there is one.

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod layout;
 mod modes;
 mod normal;
+pub mod panes;
 pub mod picker;
 pub mod prompt;
 pub mod search;

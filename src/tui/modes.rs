@@ -134,15 +134,16 @@ impl App {
     }
 
     /// The help overlay: arrows and J/K scroll it, anything else closes it.
+    /// Scrolling stops where the last line shows.
     pub(crate) fn help(&mut self, scroll: u16, cmd: Command) {
+        let (_, max) = super::layout::help_area(self.view.screen(), super::layout::help_lines());
+        let by = |n: i64| Mode::Help((scroll.min(max) as i64 + n).clamp(0, max as i64) as u16);
         self.mode = match cmd {
-            Command::Down | Command::ScrollDetails(3) => Mode::Help(scroll + 1),
-            Command::Up | Command::ScrollDetails(-3) => Mode::Help(scroll.saturating_sub(1)),
-            Command::PageDown => Mode::Help(scroll + 10),
-            Command::PageUp => Mode::Help(scroll.saturating_sub(10)),
-            Command::Wheel { lines, .. } => {
-                Mode::Help((scroll as i64 + lines).clamp(0, 200) as u16)
-            }
+            Command::Down | Command::ScrollDetails(3) => by(1),
+            Command::Up | Command::ScrollDetails(-3) => by(-1),
+            Command::PageDown => by(10),
+            Command::PageUp => by(-10),
+            Command::Wheel { lines, .. } => by(lines),
             Command::Quit => {
                 self.quit = true;
                 Mode::Normal

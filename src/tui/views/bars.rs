@@ -234,10 +234,7 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Draws the help overlay, scrolled.
 pub fn help(frame: &mut Frame, size: Rect, scroll: u16) {
-    let w = 80.min(size.width);
-    let total = HELP.len() as u16 + 1;
-    let h = (total + 2).min(size.height);
-    let r = Rect::new((size.width - w) / 2, (size.height - h) / 2, w, h);
+    let (r, max) = crate::tui::layout::help_area(size, crate::tui::layout::help_lines());
     let mut lines: Vec<Line> = HELP
         .iter()
         .map(|(k, v)| {
@@ -250,8 +247,6 @@ pub fn help(frame: &mut Frame, size: Rect, scroll: u16) {
     lines.push(Line::from(
         " Esc or ? closes this help. Examined files are opened read-only.",
     ));
-    let inner = h.saturating_sub(2);
-    let max = total.saturating_sub(inner);
     let scroll = scroll.min(max);
     let more = if max > scroll {
         format!(" ↓ {} more: arrows scroll ", max - scroll)

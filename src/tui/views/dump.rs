@@ -5,7 +5,7 @@
 //! to the visible lines; everything is looked up by binary search.
 
 use crate::dump::format::{ASCII, CLASS, HEX};
-use crate::dump::{ByteClass, Overlay};
+use crate::dump::Overlay;
 use crate::report::overlay;
 use crate::tui::app::App;
 use crate::tui::layout::DumpGeometry;
@@ -90,18 +90,7 @@ pub fn ascii_char(b: u8, glyphs: bool, cp437: bool) -> char {
     if !glyphs {
         return ASCII[b as usize] as char;
     }
-    glyph(CLASS[b as usize])
-}
-
-/// The glyph of a byte class outside the printable range.
-pub fn glyph(c: ByteClass) -> char {
-    match c {
-        ByteClass::Null => '⋄',
-        ByteClass::Whitespace => '_',
-        ByteClass::Control => '•',
-        ByteClass::HighBit => '×',
-        ByteClass::Printable => '.',
-    }
+    crate::tui::theme::glyph(CLASS[b as usize])
 }
 
 /// Collects text into spans, one per run of one style.
