@@ -5,6 +5,7 @@
 //! (another file's, unreadable, not JSON) is never written over. Saving merges with what is on
 //! disk under an advisory lock, so two inspectors on one file keep each other's notes.
 
+use crate::address::Origin;
 use crate::output::Guard;
 use crate::{sanitize, Error};
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One examiner note on a byte range.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Note {
     /// Byte range `[start, end)` in the file.
     pub start: u64,
@@ -42,6 +43,27 @@ impl Note {
             examiner: examiner.map(str::to_string),
         }
     }
+
+    /// This note with its text replaced by `examiner` now: the same range, stamped with the
+    /// time and the name of whoever wrote the text as it stands.
+    pub fn edited(&self, text: &str, examiner: Option<&str>) -> Note {
+        Note::new(self.start, self.end, text, examiner)
+    }
+
+    /// Who wrote it and when, for every view and report: `by kim, 2026-11-26T10:15:49Z`, or
+    /// what of that is known (empty when neither is), sanitized.
+    pub fn byline(&self) -> String {
+        let who = self
+            .examiner
+            .as_deref()
+            .map(|e| format!("by {}", sanitize::line(e)));
+        let when = self.time.as_deref().map(|t| sanitize::line(t).into_owned());
+        [who, when]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A bookmark: a letter or digit naming an offset.
@@ -62,6 +84,10 @@ pub struct Sidecar {
     pub notes: Vec<Note>,
     #[serde(default)]
     pub bookmarks: Vec<Bookmark>,
+    /// The origin the examiner chose for the file (`o` in the inspector), SEG:OFF: the file
+    /// opens there again, and `scan` and `export` use it, unless `--origin` says otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl Sidecar {
@@ -183,17 +209,30 @@ fn not_loaded(path: &Path, why: &str) -> Error {
     }
 }
 
-/// Three-way merge of notes and bookmarks: `theirs` (on disk now) with the changes from `base`
-/// to `ours`.
+/// Three-way merge of notes, bookmarks and the origin: `theirs` (on disk now) with the changes
+/// from `base` to `ours`. Notes are counted, not just compared: a note is kept as many times as
+/// `theirs` holds it, plus what `ours` added, less what `ours` removed, so a note deleted here
+/// stays deleted (even one of two identical notes) and a note added elsewhere stays.
 pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Sidecar {
-    let mut notes: Vec<Note> = theirs
-        .notes
-        .iter()
-        .filter(|n| !base.notes.contains(n) || ours.notes.contains(n))
-        .cloned()
-        .collect();
-    for n in &ours.notes {
-        if !base.notes.contains(n) && !notes.contains(n) {
+    use std::collections::HashMap;
+    fn count(s: &Sidecar) -> HashMap<&Note, i64> {
+        let mut m = HashMap::new();
+        for n in &s.notes {
+            *m.entry(n).or_default() += 1;
+        }
+        m
+    }
+    let (b, o, t) = (count(base), count(ours), count(theirs));
+    let n_of = |m: &HashMap<&Note, i64>, n: &Note| m.get(n).copied().unwrap_or(0);
+    let mut left: HashMap<&Note, i64> = HashMap::new();
+    let mut notes = Vec::new();
+    // Their order first, then ours for what only we have.
+    for n in theirs.notes.iter().chain(&ours.notes) {
+        let want = left
+            .entry(n)
+            .or_insert_with(|| n_of(&t, n) + n_of(&o, n) - n_of(&b, n));
+        if *want > 0 {
+            *want -= 1;
             notes.push(n.clone());
         }
     }
@@ -210,12 +249,18 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Sidecar {
             };
         }
     }
+    let origin = if ours.origin != base.origin {
+        ours.origin.clone()
+    } else {
+        theirs.origin.clone()
+    };
     Sidecar {
         notes,
         bookmarks: marks
             .into_iter()
             .map(|(key, offset)| Bookmark { key, offset })
             .collect(),
+        origin,
         ..ours.clone()
     }
 }
@@ -239,6 +284,85 @@ pub fn default_path(evidence_name: &str, sha256: &str) -> PathBuf {
         "{base}.{}.clanscope-notes.json",
         &sha256[..12.min(sha256.len())]
     ))
+}
+
+/// The sidecars of a case folder, listed once: finds a file's sidecar by its name first (so a
+/// file with none costs no hash), then by its SHA-256, which names it.
+#[derive(Clone, Debug, Default)]
+pub struct Sidecars {
+    folder: Option<PathBuf>,
+    /// File names of the sidecars there.
+    names: Vec<String>,
+}
+
+impl Sidecars {
+    /// The sidecars in `folder` (none if it is missing or unreadable: nothing is remembered).
+    pub fn in_folder(folder: &Path) -> Sidecars {
+        let names = std::fs::read_dir(folder)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".clanscope-notes.json"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Sidecars {
+            folder: Some(folder.to_path_buf()),
+            names,
+        }
+    }
+
+    /// The sidecars of the per-user case folder (see `output::default_case_folder`).
+    pub fn in_default_folder() -> Sidecars {
+        crate::output::default_case_folder()
+            .map(|f| Sidecars::in_folder(&f))
+            .unwrap_or_default()
+    }
+
+    /// The sidecar of `src` here, if there is one for its bytes: `Ok(None)` without hashing
+    /// when no sidecar carries its name. A sidecar for other bytes is not this file's.
+    pub fn find(&self, src: &crate::source::Source) -> Result<Option<Sidecar>, Error> {
+        let Some(folder) = &self.folder else {
+            return Ok(None);
+        };
+        let any = default_path(src.name(), "");
+        let stem = any.to_string_lossy();
+        let stem = stem.trim_end_matches(".clanscope-notes.json");
+        if !self.names.iter().any(|n| n.starts_with(stem)) {
+            return Ok(None);
+        }
+        let Some(sha) = sha256_source(src, &|| false)? else {
+            return Ok(None);
+        };
+        match load(&folder.join(default_path(src.name(), &sha)), &sha)? {
+            Loaded::Applied(s) => Ok(Some(s)),
+            Loaded::Missing | Loaded::Mismatch(_) => Ok(None),
+        }
+    }
+
+    /// The origin the sidecar of `src` remembers, if any (an origin that does not parse is an
+    /// error naming the sidecar).
+    pub fn origin_of(&self, src: &crate::source::Source) -> Result<Option<Origin>, Error> {
+        self.find(src)?
+            .map(|s| s.parsed_origin())
+            .transpose()
+            .map(Option::flatten)
+    }
+}
+
+impl Sidecar {
+    /// The origin remembered here, parsed; an error if it is not SEG:OFF.
+    pub fn parsed_origin(&self) -> Result<Option<Origin>, Error> {
+        self.origin
+            .as_deref()
+            .map(|o| {
+                Origin::parse(o).map_err(|e| Error::Notes {
+                    path: sanitize::line(&self.file).into_owned(),
+                    message: format!("its remembered origin is not usable: {e}"),
+                })
+            })
+            .transpose()
+    }
 }
 
 /// SHA-256 of `bytes`, streamed in chunks; `progress` gets bytes done. Returns None if
@@ -351,6 +475,142 @@ mod tests {
         let texts: Vec<&str> = m.notes.iter().map(|n| n.text.as_str()).collect();
         assert_eq!(texts, ["old", "theirs", "mine"]);
         assert_eq!(m.bookmarks, vec![mark('a', 5), mark('c', 3)]);
+    }
+
+    fn note(t: &str) -> Note {
+        Note {
+            text: t.into(),
+            ..Note::default()
+        }
+    }
+
+    fn with_notes(notes: &[&str]) -> Sidecar {
+        Sidecar {
+            notes: notes.iter().map(|t| note(t)).collect(),
+            ..Sidecar::new("F", 1, "abc")
+        }
+    }
+
+    fn texts(s: &Sidecar) -> Vec<&str> {
+        s.notes.iter().map(|n| n.text.as_str()).collect()
+    }
+
+    #[test]
+    fn merge_counts_identical_notes_so_a_deleted_one_stays_deleted() {
+        // Two identical notes (an import, or a hand-edited sidecar); one is deleted here while
+        // another inspector added one.
+        let base = with_notes(&["same", "same"]);
+        let ours = with_notes(&["same"]);
+        let theirs = with_notes(&["same", "same", "theirs"]);
+        assert_eq!(texts(&merge(&base, &ours, &theirs)), ["same", "theirs"]);
+        // Both deleted here, one added there meanwhile: only theirs stays.
+        let ours = with_notes(&[]);
+        assert_eq!(texts(&merge(&base, &ours, &theirs)), ["theirs"]);
+        // Added twice here: both kept.
+        let ours = with_notes(&["same", "same", "new", "new"]);
+        assert_eq!(
+            texts(&merge(&base, &ours, &theirs)),
+            ["same", "same", "theirs", "new", "new"]
+        );
+    }
+
+    #[test]
+    fn merge_takes_the_origin_from_whoever_changed_it() {
+        let mut base = with_notes(&[]);
+        base.origin = Some("0AFA:0100".into());
+        let mut theirs = base.clone();
+        theirs.origin = Some("1000:0000".into());
+        assert_eq!(merge(&base, &base, &theirs).origin, theirs.origin);
+        let mut ours = base.clone();
+        ours.origin = Some("2000:0000".into());
+        assert_eq!(merge(&base, &ours, &theirs).origin, ours.origin);
+    }
+
+    #[test]
+    fn a_deleted_note_stays_deleted_across_saves_of_two_inspectors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let g = Guard::default();
+        let start = save(&p, &Sidecar::default(), &with_notes(&["n1", "n2"]), &g).unwrap();
+        // Inspectors A and B both loaded n1 and n2.
+        let (mut a, mut b) = (start.clone(), start.clone());
+        // A deletes n1.
+        let mut ours = a.clone();
+        ours.notes.retain(|n| n.text != "n1");
+        a = save(&p, &a, &ours, &g).unwrap();
+        // B, which still shows n1, adds n3: n1 must not come back.
+        let mut ours = b.clone();
+        ours.notes.push(note("n3"));
+        b = save(&p, &b, &ours, &g).unwrap();
+        assert_eq!(texts(&b), ["n2", "n3"]);
+        // B deletes n2 while A adds n4.
+        let mut ours = b.clone();
+        ours.notes.retain(|n| n.text != "n2");
+        save(&p, &b, &ours, &g).unwrap();
+        let mut ours = a.clone();
+        ours.notes.push(note("n4"));
+        a = save(&p, &a, &ours, &g).unwrap();
+        assert_eq!(texts(&a), ["n3", "n4"]);
+        match load(&p, "abc").unwrap() {
+            Loaded::Applied(s) => assert_eq!(texts(&s), ["n3", "n4"]),
+            _ => panic!("should load"),
+        }
+    }
+
+    #[test]
+    fn saves_from_two_inspectors_at_once_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let threads: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|who| {
+                let p = p.clone();
+                std::thread::spawn(move || {
+                    let g = Guard::default();
+                    let mut base = Sidecar::default();
+                    for i in 0..30 {
+                        let mut ours = base.clone();
+                        ours.sha256 = "abc".into();
+                        ours.notes.push(note(&format!("{who}{i}")));
+                        // Every third save also deletes this inspector's previous note.
+                        if i % 3 == 2 {
+                            let prev = format!("{who}{}", i - 1);
+                            ours.notes.retain(|n| n.text != prev);
+                        }
+                        base = save(&p, &base, &ours, &g).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let Loaded::Applied(s) = load(&p, "abc").unwrap() else {
+            panic!("should load")
+        };
+        let mut got: Vec<&str> = texts(&s);
+        got.sort_unstable();
+        let mut want: Vec<String> = ["a", "b"]
+            .iter()
+            .flat_map(|w| {
+                (0..30)
+                    .filter(|i| i % 3 != 1)
+                    .map(move |i| format!("{w}{i}"))
+            })
+            .collect();
+        want.sort_unstable();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_edit_is_stamped_with_the_editor_and_the_time() {
+        let n = Note::new(1, 2, "old", Some("kim"));
+        let e = n.edited("new", Some("lee"));
+        assert_eq!((e.start, e.end, e.text.as_str()), (1, 2, "new"));
+        assert_eq!(e.examiner.as_deref(), Some("lee"));
+        assert!(e.time.is_some());
+        assert!(e.byline().starts_with("by lee, 20"), "{}", e.byline());
+        assert_eq!(note("x").byline(), "");
     }
 
     #[test]

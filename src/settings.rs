@@ -184,14 +184,33 @@ pub fn parse(text: &str) -> Result<Settings, String> {
     })
 }
 
-/// The origin a file opens at: the one given (`--origin`), else the settings' rule for its
-/// name, else the demo's origin when its bytes are the demo's (so the demo and
-/// assets/demo/CLANDATA are one file), else 0000:0000.
+/// The origin a file opens at before its sidecar is read: the one given (`--origin`), else the
+/// settings' rule for its name, else the demo's origin when its bytes are the demo's (so the
+/// demo and assets/demo/CLANDATA are one file), else 0000:0000.
 pub fn default_origin(given: Option<Origin>, s: &Settings, name: &str, bytes: &[u8]) -> Origin {
     given
         .or_else(|| s.origin_for(name))
         .or_else(|| crate::demo::origin_of(bytes))
         .unwrap_or(Origin::ZERO)
+}
+
+/// The one origin of a file, as every command shows it: the one given (`--origin`), else the
+/// origin remembered in its sidecar (set with `o` in the inspector) when `sidecars` holds one
+/// for its bytes, else [`default_origin`]. The sidecar is looked for by name first, so a file
+/// without one is not hashed.
+pub fn file_origin(
+    given: Option<Origin>,
+    s: &Settings,
+    sidecars: &crate::notes::Sidecars,
+    src: &crate::source::Source,
+) -> Result<Origin, Error> {
+    if let Some(o) = given {
+        return Ok(o);
+    }
+    Ok(match sidecars.origin_of(src)? {
+        Some(o) => o,
+        None => default_origin(None, s, src.name(), src.bytes()),
+    })
 }
 
 impl Settings {

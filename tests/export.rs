@@ -452,6 +452,67 @@ fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
 }
 
 #[test]
+fn every_note_carries_its_examiner_and_time_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let notes = dir.path().join("n.json");
+    let mut s = demo_sidecar(0x3E00, 0x3E4C, "seen in the article", None);
+    s.notes[0].examiner = Some("kim <lab>".into());
+    s.notes[0].time = Some("2026-11-26T10:15:49Z".into());
+    // A note outside any finding, and one from an older sidecar with neither.
+    s.notes.push(clanscope::notes::Note {
+        start: 0x120,
+        end: 0x124,
+        text: "free-standing".into(),
+        time: Some("2026-11-27T08:00:00Z".into()),
+        examiner: Some("lee".into()),
+        ..Default::default()
+    });
+    s.notes.push(clanscope::notes::Note {
+        start: 0x200,
+        end: 0x201,
+        text: "undated".into(),
+        ..Default::default()
+    });
+    std::fs::write(&notes, s.to_json()).unwrap();
+    let n = notes.to_str().unwrap();
+    let text = export(&["--notes", n], &f);
+    for line in [
+        "  Note:    seen in the article (at 0AFA:3F00, 76 byte(s); by kim <lab>, 2026-11-26T10:15:49Z)\n",
+        "  Note:    free-standing (at 0AFA:0220, 4 byte(s); by lee, 2026-11-27T08:00:00Z)\n",
+        "  Note:    undated (at 0AFA:0300, 1 byte(s))\n",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let html = export(&["--notes", n, "--format", "html"], &f);
+    assert!(html.contains(
+        "<dd>seen in the article (at 0AFA:3F00, 76 byte(s); by kim &lt;lab&gt;, 2026-11-26T10:15:49Z)</dd>"
+    ), "{html}");
+    assert!(html.contains(
+        "<dd>free-standing (at 0AFA:0220, 4 byte(s); by lee, 2026-11-27T08:00:00Z)</dd>"
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&export(&["--notes", n, "--format", "json"], &f)).unwrap();
+    let file = &json["files"][0];
+    let at = |addr: &str| -> serde_json::Value {
+        file["excerpts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["notes"].as_array().unwrap().clone())
+            .find(|n| n["address"] == addr)
+            .unwrap_or_else(|| panic!("no note at {addr}: {file}"))
+    };
+    assert_eq!(at("0AFA:3F00")["examiner"], "kim <lab>");
+    assert_eq!(at("0AFA:3F00")["time"], "2026-11-26T10:15:49Z");
+    assert_eq!(at("0AFA:0220")["examiner"], "lee");
+    assert_eq!(at("0AFA:0220")["time"], "2026-11-27T08:00:00Z");
+    assert!(at("0AFA:0300")["examiner"].is_null());
+    assert_eq!(file["notes"][0]["examiner"], "kim <lab>");
+    assert_eq!(file["notes"][0]["time"], "2026-11-26T10:15:49Z");
+}
+
+#[test]
 fn html_marks_the_write_inside_its_header_in_the_inspector_colours() {
     let dir = tempfile::tempdir().unwrap();
     let (rel, bytes) = clanscope::demo::make_ccmcdata().swap_remove(1);

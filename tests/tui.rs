@@ -490,7 +490,7 @@ fn defect_8_the_demo_and_its_file_share_one_sidecar_and_origin() {
     let b = clanscope::notes::default_path(file.name(), &sha);
     assert_eq!(a, b);
     // The picker counts as the inspector's title does.
-    let e = picker::scan_entry(&Engine::default(), f, None, &s);
+    let e = picker::scan_entry(&Engine::default(), f, None, &s, &Default::default());
     let app = demo_app(120, 40);
     let (strong, weak) = app.index().counts();
     assert_eq!(e.counts, Some((app.index().headers().len(), strong, weak)));
@@ -609,7 +609,8 @@ fn defect_4_details_scroll_stops_exactly_at_the_end_of_its_content() {
     for (w, h) in [(80u16, 24u16), (100, 30)] {
         let mut app = compare_app(w, h);
         app.update(Command::NextHeader);
-        let below = lines_below(&app).unwrap_or_else(|| panic!("{w}x{h}: no hint:\n{}", text(&app)));
+        let below =
+            lines_below(&app).unwrap_or_else(|| panic!("{w}x{h}: no hint:\n{}", text(&app)));
         let last_row = |app: &App| rows_of(app, app.areas().details).pop().unwrap();
         let end = app.details_lines().last().unwrap().to_string();
         assert!(!last_row(&app).starts_with(&end[..10]), "{w}x{h}");
@@ -642,7 +643,10 @@ fn the_value_inspector_and_the_help_stop_scrolling_at_their_end() {
     let mut app = demo_app(80, 24);
     app.update(Command::ToggleValues);
     let a = app.areas();
-    assert_eq!(a.details.width, 0, "the values take the details' place at 80x24");
+    assert_eq!(
+        a.details.width, 0,
+        "the values take the details' place at 80x24"
+    );
     for _ in 0..30 {
         app.update(Command::ScrollDetails(3));
     }
@@ -661,7 +665,11 @@ fn the_value_inspector_and_the_help_stop_scrolling_at_their_end() {
     }
     assert!(text(&app).contains("Esc or ? closes this help."));
     app.update(Command::Up);
-    assert!(text(&app).contains("↓ 1 more: arrows scroll"), "{}", text(&app));
+    assert!(
+        text(&app).contains("↓ 1 more: arrows scroll"),
+        "{}",
+        text(&app)
+    );
 }
 
 #[test]
@@ -872,6 +880,173 @@ fn notes_list_edits_and_deletes() {
     assert_eq!(v["notes"][0]["text"], "first");
 }
 
+/// The demo, scanned and hashed, at `w`×`h`, writing into `out`, by examiner `who`.
+fn demo_app_by(w: u16, h: u16, out: &Path, who: &str) -> App {
+    let settings = Settings {
+        examiner: Some(who.into()),
+        ..Settings::default()
+    };
+    let src = Arc::new(demo_src());
+    let mut app = App::with_settings(src.clone(), demo::ORIGIN, settings, out.into(), None);
+    let report = Engine::default().scan(&*src, Path::new("CLANDATA"), &Control::new());
+    app.absorb(ScanMsg::Done(report));
+    app.update(Command::Resize {
+        width: w,
+        height: h,
+    });
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    effects::apply(&mut app);
+    app
+}
+
+/// Adds a note at file offset `at` (on the byte, outside any finding).
+fn add_note(app: &mut App, at: u64, text: &str) {
+    app.jump(at);
+    step(app, Command::Annotate);
+    keys(app, &format!("{text}\n"));
+}
+
+fn note_texts(app: &App) -> Vec<String> {
+    app.notes().notes().iter().map(|n| n.text.clone()).collect()
+}
+
+/// The notes in the sidecar on disk.
+fn sidecar_texts(dir: &Path) -> Vec<String> {
+    let p = files_in(dir, ".clanscope-notes.json").remove(0);
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Opens the notes list on note `i` and deletes it.
+fn delete_note(app: &mut App, i: usize) {
+    step(app, Command::NotesList);
+    step(app, Command::Home);
+    for _ in 0..i {
+        step(app, Command::Down);
+    }
+    step(app, Command::Delete);
+    step(app, Command::Escape);
+}
+
+#[test]
+fn notes_show_examiner_and_time_in_the_list_and_details_and_an_edit_restamps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kim = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut kim, 0x10, "zeroth");
+    let n = kim.notes().notes()[0].clone();
+    assert_eq!(n.examiner.as_deref(), Some("kim"));
+    let time = n.time.clone().expect("a time");
+    assert!(humantime::parse_rfc3339(&time).is_ok(), "{time}");
+    // The details pane at the note's byte.
+    let want = format!("note 0AFA:0110: zeroth (by kim, {time})");
+    let lines: Vec<String> = kim.details_lines().iter().map(|l| l.to_string()).collect();
+    assert!(lines.contains(&want), "{lines:?}");
+    assert!(text(&kim).contains("note 0AFA:0110: zeroth (by kim,"));
+    // The list row: address, length, the time to the minute, the examiner, the text.
+    step(&mut kim, Command::NotesList);
+    let row = format!(
+        "0AFA:0110 {} kim: zeroth",
+        &time[5..16].replacen('T', " ", 1)
+    );
+    assert!(text(&kim).contains(&row), "{row}\n{}", text(&kim));
+    step(&mut kim, Command::Escape);
+    // Another examiner edits it: the note now carries lee's name and the edit's time.
+    let mut lee = demo_app_by(120, 40, dir.path(), "lee");
+    assert_eq!(note_texts(&lee), ["zeroth"]);
+    step(&mut lee, Command::NotesList);
+    step(&mut lee, Command::Char('e'));
+    lee.update(Command::Edit(Edit::KillStart));
+    keys(&mut lee, "first seen by kim\n");
+    let e = lee.notes().notes()[0].clone();
+    assert_eq!(e.text, "first seen by kim");
+    assert_eq!(e.examiner.as_deref(), Some("lee"));
+    assert!(e.time.is_some());
+    assert_eq!(sidecar_texts(dir.path()), ["first seen by kim"]);
+    assert!(text(&lee).contains(" lee: first seen b…"), "{}", text(&lee));
+}
+
+#[test]
+fn two_inspectors_keep_each_others_notes_and_a_deleted_note_stays_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut a, 0x10, "n1");
+    add_note(&mut a, 0x20, "n2");
+    let mut b = demo_app_by(120, 40, dir.path(), "lee");
+    assert_eq!(note_texts(&b), ["n1", "n2"]);
+    // A deletes n1; B, which still shows it, adds n3: n1 stays deleted.
+    delete_note(&mut a, 0);
+    assert_eq!(sidecar_texts(dir.path()), ["n2"]);
+    add_note(&mut b, 0x30, "n3");
+    assert_eq!(sidecar_texts(dir.path()), ["n2", "n3"]);
+    assert_eq!(note_texts(&b), ["n2", "n3"], "B shows what was merged");
+    // B deletes n2 while A adds n4: both changes hold, on disk and on A's screen.
+    delete_note(&mut b, 0);
+    add_note(&mut a, 0x40, "n4");
+    assert_eq!(sidecar_texts(dir.path()), ["n3", "n4"]);
+    assert_eq!(note_texts(&a), ["n3", "n4"]);
+    // A's edit of n4 and B's later addition: the edit is kept, the old text gone.
+    step(&mut a, Command::NotesList);
+    step(&mut a, Command::End);
+    step(&mut a, Command::Char('e'));
+    a.update(Command::Edit(Edit::KillStart));
+    keys(&mut a, "n4 edited\n");
+    add_note(&mut b, 0x50, "n5");
+    assert_eq!(sidecar_texts(dir.path()), ["n3", "n4 edited", "n5"]);
+}
+
+#[test]
+fn deleting_one_of_two_identical_notes_leaves_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let sha = clanscope::notes::sha256_all(demo::STORE);
+    let mut s = clanscope::notes::Sidecar::new("CLANDATA", demo::STORE.len() as u64, &sha);
+    let twin = clanscope::notes::Note {
+        start: 0x10,
+        end: 0x11,
+        text: "imported twice".into(),
+        source: Some("other-tool".into()),
+        ..Default::default()
+    };
+    s.notes = vec![twin.clone(), twin];
+    std::fs::write(
+        dir.path()
+            .join(clanscope::notes::default_path("CLANDATA", &sha)),
+        s.to_json(),
+    )
+    .unwrap();
+    let mut app = demo_app_by(120, 40, dir.path(), "kim");
+    assert_eq!(note_texts(&app), ["imported twice", "imported twice"]);
+    delete_note(&mut app, 0);
+    assert_eq!(sidecar_texts(dir.path()), ["imported twice"]);
+    assert_eq!(note_texts(&app), ["imported twice"]);
+}
+
+#[test]
+fn a_note_made_before_the_hash_is_known_is_saved_beside_the_notes_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut first, 0x10, "earlier");
+    // A second inspector notes something before its hash is done.
+    let mut app = scanned_app(demo_src(), "CLANDATA", demo::ORIGIN, 120, 40, dir.path());
+    add_note(&mut app, 0x20, "while hashing");
+    assert_eq!(
+        status(&app),
+        "kept; saved to the notes file once the file's SHA-256 is known"
+    );
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    effects::apply(&mut app);
+    assert_eq!(sidecar_texts(dir.path()), ["earlier", "while hashing"]);
+    assert!(
+        status(&app).starts_with("notes saved to "),
+        "{}",
+        status(&app)
+    );
+}
+
 #[test]
 fn overlay_marks_exactly_the_write() {
     let mut app = demo_app(80, 24);
@@ -1047,7 +1222,8 @@ fn snapshot_picker() {
     let mut p = Picker::new(root.to_path_buf(), files.clone());
     let engine = Engine::default();
     for (i, f) in files.into_iter().enumerate() {
-        p.entries[i] = picker::scan_entry(&engine, f, None, &Settings::default());
+        p.entries[i] =
+            picker::scan_entry(&engine, f, None, &Settings::default(), &Default::default());
     }
     p.update(&Command::Down, 20);
     let mut t = Terminal::new(TestBackend::new(110, 12)).unwrap();

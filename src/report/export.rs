@@ -350,7 +350,7 @@ fn json_doc(doc: &Document<'_>) -> serde_json::Value {
                 "mark_end": e.shown_end(),
                 "cut": e.cut,
                 "bytes": hex(&doc.data[e.from as usize..e.to as usize]),
-                "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "address": doc.origin.address(n.start).to_string(), "text": n.text, "source": n.source})).collect::<Vec<_>>(),
+                "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "address": doc.origin.address(n.start).to_string(), "text": n.text, "source": n.source, "time": n.time, "examiner": n.examiner})).collect::<Vec<_>>(),
                 "destroyed": e.findings.iter().filter_map(|f| doc.destroyed(f)).map(|d| json!({"finding": d.finding, "start": d.start, "end": d.start + d.backup.len() as u64, "bytes": hex(&d.backup)})).collect::<Vec<_>>(),
             })
         })

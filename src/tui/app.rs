@@ -101,6 +101,8 @@ pub struct App {
     pub(crate) quit: bool,
     /// The examiner was told the file grew (told once).
     grew_warned: bool,
+    /// `--origin` was given: it wins over the origin remembered in the sidecar.
+    origin_given: bool,
 }
 
 impl App {
@@ -148,6 +150,7 @@ impl App {
             effects: Vec::new(),
             quit: false,
             grew_warned: false,
+            origin_given: false,
             src,
         }
     }
@@ -328,19 +331,62 @@ impl App {
         }
     }
 
+    /// The file's SHA-256 is known: its sidecar is loaded (notes, bookmarks, the origin
+    /// remembered for it), and what was made here meanwhile is saved.
     fn hash_known(&mut self, h: String) {
         self.notes.sha256 = Some(h.clone());
         let path = self.notes.sidecar_path(self.src.name(), &h);
-        match crate::notes::load(&path, &h) {
-            Ok(crate::notes::Loaded::Applied(s)) => self.notes.apply(s, path),
-            Ok(crate::notes::Loaded::Mismatch(w)) => self.error(w),
-            Ok(crate::notes::Loaded::Missing) => {
-                if !self.notes.notes.is_empty() || !self.notes.bookmarks.is_empty() {
-                    self.effects.push(Effect::SaveNotes);
-                }
+        let pending = match crate::notes::load(&path, &h) {
+            Ok(crate::notes::Loaded::Applied(s)) => {
+                let pending = self.notes.apply(s, path);
+                self.restore_origin();
+                pending
             }
-            Err(e) => self.error(e.to_string()),
+            Ok(crate::notes::Loaded::Mismatch(w)) => return self.error(w),
+            Ok(crate::notes::Loaded::Missing) => {
+                !self.notes.notes.is_empty()
+                    || !self.notes.bookmarks.is_empty()
+                    || self.notes.origin.is_some()
+            }
+            Err(e) => return self.error(e.to_string()),
+        };
+        if pending {
+            // "kept until the hash is known" gives way to where it was saved.
+            if matches!(self.status, Some((_, Severity::Info))) {
+                self.status = None;
+            }
+            self.effects.push(Effect::SaveNotes);
         }
+    }
+
+    /// Opens the file at the origin its sidecar remembers, unless `--origin` was given or one
+    /// was chosen here already.
+    fn restore_origin(&mut self) {
+        let Some(text) = self.notes.origin.clone() else {
+            return;
+        };
+        if self.origin_given {
+            return;
+        }
+        match Origin::parse(&text) {
+            Ok(o) if o == self.view.origin => {}
+            Ok(o) => {
+                let rows = self.rows();
+                self.view.set_origin(o, rows);
+                self.info(format!(
+                    "origin {o}, as remembered in the notes file for these bytes (o changes it)"
+                ));
+            }
+            Err(_) => self.error(format!(
+                "the notes file's origin '{}' is not SEG:OFF; not applied",
+                crate::sanitize::line(&text)
+            )),
+        }
+    }
+
+    /// Whether `--origin` was given (then a remembered origin is not applied).
+    pub fn set_origin_given(&mut self, given: bool) {
+        self.origin_given = given;
     }
 
     /// The file's size now; a shrunk file is shown to its new end with a warning.

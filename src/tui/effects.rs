@@ -63,7 +63,7 @@ fn write_new(app: &App, label: &str, ext: &str, bytes: &[u8]) -> Result<Option<P
 /// `notes::save`), and takes the merged notes in.
 fn save_notes(app: &mut App) {
     let Some(sha) = app.notes().sha256().map(str::to_string) else {
-        return app.info("note kept; it is saved once the file's SHA-256 is known");
+        return app.info("kept; saved to the notes file once the file's SHA-256 is known");
     };
     let path = app.notes.sidecar_path(app.src().name(), &sha);
     let sidecar = app.notes().sidecar(app.src().name(), app.src().len(), &sha);

@@ -158,6 +158,7 @@ pub fn inspect(
         c.notes.clone(),
     );
     app.notes.guard = case.guard.clone();
+    app.set_origin_given(c.origin.is_some());
     app.info(format!(
         "notes and exports go to {}",
         crate::sanitize::path(&case.folder)
@@ -229,12 +230,13 @@ fn pick(
         let paths: Vec<PathBuf> = picker.entries.iter().map(|e| e.path.clone()).collect();
         let engine = c.engine.clone().with_threads(1);
         let (cancel, settings, given) = (cancel.clone(), c.settings.clone(), c.origin);
+        let sidecars = crate::notes::Sidecars::in_folder(&case.folder);
         std::thread::spawn(move || {
             for (i, p) in paths.into_iter().enumerate() {
                 if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
-                let entry = picker::scan_entry(&engine, p, given, &settings);
+                let entry = picker::scan_entry(&engine, p, given, &settings, &sidecars);
                 if tx.send((i, entry)).is_err() {
                     break;
                 }

@@ -38,7 +38,11 @@ impl App {
                 Ok(o) => {
                     let rows = self.rows();
                     self.view.set_origin(o, rows);
-                    self.info(format!("origin {o}: file offset 0 is now {o}"));
+                    self.notes.origin = Some(o.to_string());
+                    self.info(format!(
+                        "origin {o}: file offset 0 is now {o}; remembered for this file"
+                    ));
+                    self.effects.push(Effect::SaveNotes);
                 }
                 Err(e) => self.error(e.to_string()),
             },
@@ -122,15 +126,22 @@ impl App {
 
     fn edit_note(&mut self, i: usize, text: String) {
         let text = text.trim().to_string();
-        if i >= self.notes.notes.len() {
-            return;
-        }
         if text.is_empty() {
+            self.notes.editing = None;
+            self.mode = Mode::List(ListKind::Notes, i);
             return self.info("a note cannot be empty; d in the notes list deletes it");
         }
-        self.notes.notes[i].text = text;
-        self.effects.push(Effect::SaveNotes);
-        self.mode = Mode::List(ListKind::Notes, i);
+        match self.notes.edit(&text) {
+            Some(i) => {
+                self.effects.push(Effect::SaveNotes);
+                self.mode = Mode::List(ListKind::Notes, i);
+            }
+            None => {
+                let last = self.notes.notes.len().saturating_sub(1);
+                self.mode = Mode::List(ListKind::Notes, i.min(last));
+                self.error("that note was changed or deleted meanwhile (another inspector saved); not edited");
+            }
+        }
     }
 
     /// The help overlay: arrows and J/K scroll it, anything else closes it.
@@ -167,11 +178,12 @@ impl App {
             Command::End => self.mode = to(last),
             Command::Enter => self.list_enter(kind, sel),
             Command::Char('e') if kind == ListKind::Notes && sel < n => {
+                self.notes.editing = Some(self.notes.notes[sel].clone());
                 let text = self.notes.notes[sel].text.clone();
                 self.mode = Mode::Prompt(Prompt::new(PromptKind::EditNote(sel), &text));
             }
             Command::Delete if kind == ListKind::Notes && sel < n => {
-                let gone = self.notes.notes.remove(sel);
+                let gone = self.notes.delete(sel);
                 self.effects.push(Effect::SaveNotes);
                 self.info(format!("note deleted: {}", sanitize::line(&gone.text)));
                 self.mode = to(sel.min(n.saturating_sub(2)));

@@ -123,10 +123,7 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
         sanitize::line(&f.text(p.data))
     )));
     lines.push(Line::from(format!("why: {}", sanitize::line(&f.why()))));
-    if let Some(m) = f
-        .message
-        .and_then(|m| p.index.messages().get(m as usize))
-    {
+    if let Some(m) = f.message.and_then(|m| p.index.messages().get(m as usize)) {
         lines.extend(message_lines(m, " header"));
     }
     lines
@@ -163,10 +160,7 @@ fn header_lines(p: &PaneSource<'_>, h: &DamagedHeader) -> Vec<Line<'static>> {
             }
         )),
     ];
-    if let Some(m) = h
-        .message
-        .and_then(|m| p.index.messages().get(m as usize))
-    {
+    if let Some(m) = h.message.and_then(|m| p.index.messages().get(m as usize)) {
         lines.extend(message_lines(m, " header"));
     }
     lines
@@ -227,24 +221,29 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
     lines
 }
 
+/// The notes covering the cursor: address, text, and who wrote it when.
 fn note_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
     let o = p.view.origin();
     p.notes
         .at(p.view.cursor())
         .map(|n| {
-            Line::from(Span::styled(
-                format!(
-                    "note {}: {}{}",
-                    o.address(n.start),
-                    sanitize::line(&n.text),
-                    n.source
-                        .as_deref()
-                        .filter(|s| *s != "clanscope")
-                        .map(|s| format!(" (from {})", sanitize::line(s)))
-                        .unwrap_or_default()
+            let mut about: Vec<String> = vec![n.byline()];
+            if let Some(s) = n.source.as_deref().filter(|s| *s != "clanscope") {
+                about.push(format!("from {}", sanitize::line(s)));
+            }
+            about.retain(|a| !a.is_empty());
+            let about = if about.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", about.join("; "))
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("note {}: {}", o.address(n.start), sanitize::line(&n.text)),
+                    Style::new().fg(Color::LightYellow),
                 ),
-                Style::new().fg(Color::LightYellow),
-            ))
+                Span::styled(about, Style::new().fg(Color::Yellow)),
+            ])
         })
         .collect()
 }

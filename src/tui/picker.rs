@@ -27,22 +27,28 @@ pub struct Entry {
     pub error: Option<String>,
 }
 
-/// Scans one file for the picker: its size, kind, origin and counts, or the error.
+/// Scans one file for the picker: its size, kind, origin (the one the inspector opens it at,
+/// the sidecar's included) and counts, or the error.
 pub fn scan_entry(
     engine: &Engine,
     path: PathBuf,
     given: Option<Origin>,
     settings: &Settings,
+    sidecars: &crate::notes::Sidecars,
 ) -> Entry {
-    match Source::open(&path) {
-        Ok(src) => {
+    let opened = Source::open(&path).and_then(|src| {
+        let origin = crate::settings::file_origin(given, settings, sidecars, &src)?;
+        Ok((src, origin))
+    });
+    match opened {
+        Ok((src, origin)) => {
             let r = engine.scan(&src, &path, &Control::new());
             let strong = r.findings.iter().filter(|f| f.suspected()).count();
             Entry {
                 size: src.len(),
                 kind: Some(r.kind.name()),
                 counts: Some((r.headers.len(), strong, r.findings.len() - strong)),
-                origin: Some(super::default_origin(given, settings, &src)),
+                origin: Some(origin),
                 error: None,
                 path,
             }

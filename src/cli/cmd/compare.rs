@@ -22,7 +22,14 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     }
     let ev = Source::open(&a.evidence)?;
     let other = Source::open(&a.other)?;
-    let (origin, _) = super::export::file_origin(a.origin.as_deref(), &ev)?;
+    let given = a
+        .origin
+        .as_deref()
+        .map(crate::address::Origin::parse)
+        .transpose()?;
+    let settings = crate::settings::load_default()?;
+    let sidecars = notes::Sidecars::in_default_folder();
+    let origin = crate::settings::file_origin(given, &settings, &sidecars, &ev)?;
     let (da, db) = (ev.safe_bytes(), other.safe_bytes());
     let report = engine.scan(&ev, &a.evidence, &Control::new());
     let diff = compare::diff(da, db);

@@ -15,7 +15,12 @@ use std::path::{Path, PathBuf};
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
-    let (origin, settings) = file_origin(a.origin.as_deref(), &src)?;
+    let given = a
+        .origin
+        .as_deref()
+        .map(address::Origin::parse)
+        .transpose()?;
+    let settings = crate::settings::load_default()?;
     let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
@@ -36,6 +41,11 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let len = data.len() as u64;
     let (report, sha) = ex::scan_and_hash(&engine, &src, &a.file);
     let sidecar = load_sidecar(a.notes.as_deref(), a.out.as_deref(), src.name(), &sha)?;
+    // One file, one origin: --origin, else the one its sidecar remembers, else the default.
+    let remembered = sidecar.as_ref().map(Sidecar::parsed_origin).transpose()?;
+    let origin = given.or(remembered.flatten()).unwrap_or_else(|| {
+        crate::settings::default_origin(None, &settings, src.name(), src.bytes())
+    });
     let min = if a.all { 0.0 } else { crate::detect::SUSPECTED };
     let selection = match (&a.from, &a.length) {
         (Some(from), Some(length)) => {
@@ -113,17 +123,6 @@ fn target(a: &ExportArgs) -> Result<Option<Target>, Error> {
         (None, Some(dir)) => Some(Target::Folder(dir.clone())),
         (None, None) => None,
     })
-}
-
-/// The origin `src` opens at (`--origin`, a settings rule, the demo's) and the settings.
-pub(crate) fn file_origin(
-    given: Option<&str>,
-    src: &Source,
-) -> Result<(crate::address::Origin, crate::settings::Settings), Error> {
-    let given = given.map(crate::address::Origin::parse).transpose()?;
-    let settings = crate::settings::load_default()?;
-    let o = crate::settings::default_origin(given, &settings, src.name(), src.bytes());
-    Ok((o, settings))
 }
 
 /// Loads the sidecar named by `--notes`, or the default one in the case folder (`--out DIR` or

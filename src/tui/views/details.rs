@@ -10,7 +10,13 @@ use ratatui::Frame;
 
 /// Draws `lines` in `area` under a top border titled `title`, wrapped at words, scrolled by
 /// `scroll` lines (clamped to [`panes::max_scroll`]), saying how much lies above and below.
-pub fn scrolled(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, scroll: u16) {
+pub fn scrolled(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+) {
     let max = panes::max_scroll(&lines, area);
     let scroll = scroll.min(max);
     let mut block = Block::default()

@@ -50,15 +50,27 @@ fn row_text(app: &App, kind: ListKind, i: usize, width: usize) -> Option<(String
         }
         ListKind::Notes => {
             let n = app.notes().notes().get(i)?;
-            let text = format!(
-                "{} {:>5}B {}",
-                o.address(n.start),
-                n.end.saturating_sub(n.start),
-                sanitize::line(&n.text)
-            );
-            (clip(text), true)
+            (clip(note_row(n, o, width)), true)
         }
     })
+}
+
+/// A notes-list row: address, when (UTC, to the minute) and by whom, then the text:
+/// `0AFA:3F00 2026-11-26 10:15 kim: seen in the article`; in a pane narrower than 60 columns
+/// the year is left out (`11-26 10:15`) so the text keeps some room.
+fn note_row(n: &crate::notes::Note, o: crate::address::Origin, width: usize) -> String {
+    let mut row = o.address(n.start).to_string();
+    if let Some(t) = n.time.as_deref() {
+        let t = sanitize::line(t).replacen('T', " ", 1);
+        let skip = if width < 60 { 5 } else { 0 };
+        row.push(' ');
+        row.extend(t.chars().skip(skip).take(16 - skip));
+    }
+    if let Some(e) = n.examiner.as_deref() {
+        row.push(' ');
+        row.push_str(&crate::report::clip(&sanitize::line(e), 12));
+    }
+    format!("{row}: {}", sanitize::line(&n.text))
 }
 
 /// Draws list `kind` with row `sel` selected in `area`.
