@@ -213,6 +213,44 @@ pub fn file_origin(
     })
 }
 
+/// The origins of the files of one command: `--origin`, the settings and the per-user case
+/// folder's sidecars, read once; [`Origins::of`] gives each file its [`file_origin`].
+#[derive(Clone, Debug, Default)]
+pub struct Origins {
+    given: Option<Origin>,
+    settings: Settings,
+    sidecars: crate::notes::Sidecars,
+}
+
+impl Origins {
+    /// The origins from `given` (`--origin`), `settings` and `sidecars`.
+    pub fn new(
+        given: Option<Origin>,
+        settings: Settings,
+        sidecars: crate::notes::Sidecars,
+    ) -> Self {
+        Origins {
+            given,
+            settings,
+            sidecars,
+        }
+    }
+
+    /// For a command: `--origin` as typed, the settings file, the per-user case folder.
+    pub fn for_command(given: Option<&str>) -> Result<Origins, Error> {
+        Ok(Origins::new(
+            given.map(Origin::parse).transpose()?,
+            load_default()?,
+            crate::notes::Sidecars::in_default_folder(),
+        ))
+    }
+
+    /// The origin of `src` (see [`file_origin`]).
+    pub fn of(&self, src: &crate::source::Source) -> Result<Origin, Error> {
+        file_origin(self.given, &self.settings, &self.sidecars, src)
+    }
+}
+
 impl Settings {
     /// The default origin the rules give a file named `name`, if any.
     pub fn origin_for(&self, name: &str) -> Option<Origin> {

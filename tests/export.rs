@@ -513,6 +513,50 @@ fn every_note_carries_its_examiner_and_time_in_every_format() {
 }
 
 #[test]
+fn defect_8_export_and_compare_use_the_origin_remembered_in_the_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let xdg = tempfile::tempdir().unwrap();
+    let case = xdg.path().join("clanscope");
+    std::fs::create_dir(&case).unwrap();
+    let run = |args: &[&str]| -> String {
+        let a = bin()
+            .env("XDG_DATA_HOME", xdg.path())
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    };
+    let ev = f.to_str().unwrap();
+    // No sidecar: the demo's bytes open at the demo's origin.
+    let text = run(&["export", "--finding", "1", ev]);
+    assert!(text.contains("\nOrigin:    0AFA:0100\n"), "{text}");
+    // The examiner chose 0000:0000 for these bytes (in the inspector, with o).
+    let mut s = demo_sidecar(0x3E00, 0x3E4C, "seen", None);
+    s.origin = Some("0000:0000".into());
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    std::fs::write(
+        case.join(clanscope::notes::default_path("CLANDATA", &sha)),
+        s.to_json(),
+    )
+    .unwrap();
+    let text = run(&["export", "--finding", "1", ev]);
+    assert!(text.contains("\nOrigin:    0000:0000\n"), "{text}");
+    assert!(text.contains(">  0000:3E00  0D 0A 0D 0A 45 78"), "{text}");
+    // --origin wins.
+    let text = run(&["export", "--finding", "1", "--origin", "0AFA:0100", ev]);
+    assert!(text.contains("\nOrigin:    0AFA:0100\n"), "{text}");
+    // compare shows the same addresses.
+    let backup = dir.path().join("backup");
+    std::fs::create_dir(&backup).unwrap();
+    let b = backup.join("CLANDATA");
+    std::fs::write(&b, clanscope::demo::make_backup()).unwrap();
+    let cmp = run(&["compare", ev, b.to_str().unwrap()]);
+    assert!(cmp.contains("0000:3E00"), "{cmp}");
+    assert!(!cmp.contains("0AFA:3F00"), "{cmp}");
+}
+
+#[test]
 fn html_marks_the_write_inside_its_header_in_the_inspector_colours() {
     let dir = tempfile::tempdir().unwrap();
     let (rel, bytes) = clanscope::demo::make_ccmcdata().swap_remove(1);

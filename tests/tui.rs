@@ -497,6 +497,89 @@ fn defect_8_the_demo_and_its_file_share_one_sidecar_and_origin() {
     assert_eq!(e.origin, Some(demo::ORIGIN));
 }
 
+/// An app over `src` writing into `out`, scanned and hashed, opened at `origin` (`given`:
+/// as if by --origin).
+fn hashed_app(src: Source, origin: Origin, out: &Path, given: bool) -> App {
+    let sha = clanscope::notes::sha256_source(&src, &|| false)
+        .unwrap()
+        .unwrap();
+    let mut app = scanned_app(src, "CLANDATA", origin, 120, 40, out);
+    app.set_origin_given(given);
+    app.absorb(ScanMsg::Hash(sha));
+    effects::apply(&mut app);
+    app
+}
+
+#[test]
+fn defect_8_the_origin_chosen_with_o_is_remembered_for_the_same_bytes_under_any_name() {
+    let case = tempfile::tempdir().unwrap();
+    let ev = tempfile::tempdir().unwrap();
+    // In the demo, o sets 0000:0000; the sidecar remembers it.
+    let mut demo = hashed_app(demo_src(), demo::ORIGIN, case.path(), false);
+    step(&mut demo, Command::SetOrigin);
+    demo.update(Command::Edit(Edit::KillStart));
+    keys(&mut demo, "0000:0000\n");
+    assert_eq!(demo.view().origin(), Origin::ZERO);
+    assert!(
+        status(&demo).contains("remembered for this file"),
+        "{}",
+        status(&demo)
+    );
+    let sidecars = files_in(case.path(), ".clanscope-notes.json");
+    assert_eq!(sidecars.len(), 1);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sidecars[0]).unwrap()).unwrap();
+    assert_eq!(v["origin"], "0000:0000");
+    // The same bytes as assets/demo/CLANDATA open there, with the same sidecar.
+    let f = common::demo_copy(ev.path());
+    let opened =
+        |given: bool, at: Origin| hashed_app(Source::open(&f).unwrap(), at, case.path(), given);
+    let app = opened(false, demo::ORIGIN);
+    assert_eq!(app.view().origin(), Origin::ZERO);
+    assert!(
+        status(&app).starts_with("origin 0000:0000, as remembered"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(app.notes().path(), Some(sidecars[0].as_path()));
+    assert!(text(&app).contains("origin 0000:0000"));
+    // --origin wins, and is not remembered.
+    let app = opened(true, Origin::parse("1000:0000").unwrap());
+    assert_eq!(app.view().origin().to_string(), "1000:0000");
+    assert_eq!(files_in(case.path(), ".clanscope-notes.json").len(), 1);
+    // The picker and the library agree (the sidecar is found by name, then by hash).
+    let sc = clanscope::notes::Sidecars::in_folder(case.path());
+    let s = Settings::default();
+    let e = picker::scan_entry(&Engine::default(), f.clone(), None, &s, &sc);
+    assert_eq!(e.origin, Some(Origin::ZERO));
+    let src = Source::open(&f).unwrap();
+    assert_eq!(
+        clanscope::settings::file_origin(None, &s, &sc, &src).unwrap(),
+        Origin::ZERO
+    );
+    let given = Origin::parse("0AFA:0100").ok();
+    assert_eq!(
+        clanscope::settings::file_origin(given, &s, &sc, &src).unwrap(),
+        demo::ORIGIN
+    );
+    let origins = clanscope::settings::Origins::new(None, s.clone(), sc.clone());
+    assert_eq!(origins.of(&src).unwrap(), Origin::ZERO);
+    // Other bytes under the same name get no remembered origin.
+    let other = ev.path().join("other/CLANDATA");
+    std::fs::create_dir(other.parent().unwrap()).unwrap();
+    std::fs::write(&other, b"other bytes").unwrap();
+    let src = Source::open(&other).unwrap();
+    assert_eq!(
+        clanscope::settings::file_origin(None, &s, &sc, &src).unwrap(),
+        Origin::ZERO
+    );
+    assert_eq!(sc.origin_of(&src).unwrap(), None);
+    // Without a sidecar the demo's bytes keep the demo's origin.
+    let empty = clanscope::notes::Sidecars::in_folder(ev.path());
+    let e = picker::scan_entry(&Engine::default(), f, None, &s, &empty);
+    assert_eq!(e.origin, Some(demo::ORIGIN));
+}
+
 #[test]
 fn defect_1_one_address_width_and_aligned_columns_in_a_5_gib_sparse_file() {
     let dir = tempfile::tempdir().unwrap();

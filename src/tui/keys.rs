@@ -192,7 +192,7 @@ pub const HELP: &[(&str, &str)] = &[
         ":",
         "go to: SEG:OFF 0x3E00 3E00h #3E00 decimal +10h -16 50%",
     ),
-    ("o", "set the origin (0AFA:0100 = DEBUG FILE)"),
+    ("o", "set the origin (0AFA:0100 = DEBUG FILE); remembered"),
     ("/", "search text (any case unless you type upper case)"),
     ("\\", "search hex bytes, ?? for any byte (0D 0A ?? 45)"),
     ("r", "search a regular expression on bytes"),

@@ -6,9 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
-/// The clanscope binary, ready for arguments.
+/// The clanscope binary, ready for arguments. It sees no settings file and an empty per-user
+/// case folder (under the build's temporary folder), so sidecars and settings in the real home
+/// (an origin remembered there, say) never change what a test gets; a test may set its own.
 pub fn bin() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("clanscope").unwrap()
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let mut c = assert_cmd::Command::cargo_bin("clanscope").unwrap();
+    c.env("XDG_DATA_HOME", tmp.join("empty-xdg-data"))
+        .env("CLANSCOPE_SETTINGS", tmp.join("no-settings.toml"));
+    c
 }
 
 /// A file of `tests/data`.

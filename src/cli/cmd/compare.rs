@@ -22,14 +22,7 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     }
     let ev = Source::open(&a.evidence)?;
     let other = Source::open(&a.other)?;
-    let given = a
-        .origin
-        .as_deref()
-        .map(crate::address::Origin::parse)
-        .transpose()?;
-    let settings = crate::settings::load_default()?;
-    let sidecars = notes::Sidecars::in_default_folder();
-    let origin = crate::settings::file_origin(given, &settings, &sidecars, &ev)?;
+    let origin = crate::settings::Origins::for_command(a.origin.as_deref())?.of(&ev)?;
     let (da, db) = (ev.safe_bytes(), other.safe_bytes());
     let report = engine.scan(&ev, &a.evidence, &Control::new());
     let diff = compare::diff(da, db);
