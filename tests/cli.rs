@@ -539,6 +539,79 @@ fn view_without_a_terminal_says_so() {
 }
 
 #[test]
+fn a_mistyped_command_is_named_and_a_file_of_that_name_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr_of = |args: &[&str]| {
+        let a = bin().current_dir(dir.path()).args(args).assert().code(2);
+        assert!(a.get_output().stdout.is_empty());
+        String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+    };
+    for (args, want) in [
+        (
+            &["scna", "."][..],
+            "'scna'; did you mean the command 'scan'?",
+        ),
+        (&["scna"], "'scna'; did you mean the command 'scan'?"),
+        (
+            &["--origin", "0AFA:0100", "expotr", "x"],
+            "'expotr'; did you mean the command 'export'?",
+        ),
+        (&["Dump", "x"], "'Dump'; did you mean the command 'dump'?"),
+        (
+            &["cmopare", "a", "b"],
+            "'cmopare'; did you mean the command 'compare'?",
+        ),
+        (&["sca\x1b"], "'sca\\x1B'; did you mean the command 'scan'?"),
+    ] {
+        assert_eq!(
+            stderr_of(args),
+            format!("clanscope: no such file or folder {want}\n"),
+            "{args:?}"
+        );
+    }
+    // A word far from every command, or after --, is a path that does not exist.
+    assert_eq!(
+        stderr_of(&["notes"]),
+        "clanscope: notes: no such file or directory\n"
+    );
+    assert_eq!(
+        stderr_of(&["--", "scna"]),
+        "clanscope: scna: no such file or directory\n"
+    );
+    // A real file named like that is the file: it opens (here without a terminal, so the
+    // inspector says it needs one).
+    std::fs::write(dir.path().join("scna"), clanscope::demo::ARTICLE).unwrap();
+    assert_eq!(
+        stderr_of(&["scna"]),
+        "clanscope: the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes\n"
+    );
+    assert!(
+        stderr_of(&["scna", "."]).contains("cannot be used with"),
+        "one PATH only"
+    );
+}
+
+#[test]
+fn a_file_named_like_a_mistyped_command_opens_in_the_inspector() {
+    if !common::have("tmux") {
+        return common::skip(
+            "a_file_named_like_a_mistyped_command_opens_in_the_inspector",
+            "tmux is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scna"), clanscope::demo::ARTICLE).unwrap();
+    let t = common::Tmux::clanscope("cli-scna", dir.path(), "scna", 80, 24);
+    let s = t.wait_for("the inspector", |s| s.contains("scan done"));
+    assert!(
+        s.lines().next().unwrap().starts_with(" scna │ 128 B │"),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("EXIT=0"));
+}
+
+#[test]
 fn a_file_of_another_user_is_read_even_where_o_noatime_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     if unsafe { libc::geteuid() } != 0 {

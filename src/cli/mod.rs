@@ -19,7 +19,12 @@ pub use args::command as clap_command;
 /// Parses the arguments, runs the command, prints an error as one line, and gives the exit
 /// code: 0 ok (or nothing found), 1 found (scan), 2 an error.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(msg) = mistyped_command(&argv) {
+        out::message(&msg);
+        return ExitCode::from(2);
+    }
+    let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
@@ -118,7 +123,7 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::MissingRequiredArgument => {
             format!("missing {}", sanitize::line(&arg.unwrap_or_default()))
         }
-        ErrorKind::ArgumentConflict => {
+        ErrorKind::ArgumentConflict if arg.as_deref().is_some_and(|a| !a.is_empty()) => {
             format!("{} cannot be used with {}", q(arg), q(get(K::PriorArg)))
         }
         _ => {
@@ -134,6 +139,60 @@ fn usage_error(e: &clap::Error) -> String {
     }
     msg.push_str(" (see --help)");
     msg
+}
+
+/// The message for a first word that is no file or folder but a few letters from a command's
+/// name (`clanscope scna DIR`): without it clap would take the word as the PATH to inspect and
+/// complain about what follows. A word that names an existing file (of any kind) is left alone,
+/// so a file called `scna` still opens; so is anything after `--`.
+fn mistyped_command(argv: &[std::ffi::OsString]) -> Option<String> {
+    let cmd = args::command();
+    let word = first_positional(&cmd, argv)?;
+    if std::path::Path::new(word).symlink_metadata().is_ok() || word.contains('/') {
+        return None;
+    }
+    let typed = word.to_lowercase();
+    let names = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .chain(["help".to_string()]);
+    let (distance, name) = names
+        .map(|n| (strsim::damerau_levenshtein(&typed, &n), n))
+        .min()?;
+    let near = if name.len() <= 4 { 1 } else { 2 };
+    (distance <= near && word != name).then(|| {
+        format!(
+            "no such file or folder '{}'; did you mean the command '{name}'?",
+            sanitize::line(word)
+        )
+    })
+}
+
+/// The first argument that is neither an option nor an option's value, as text (None after
+/// `--`, for a word that is not UTF-8, or when there is none).
+fn first_positional<'a>(cmd: &clap::Command, argv: &'a [std::ffi::OsString]) -> Option<&'a str> {
+    let takes_value = |flag: &str| {
+        cmd.get_arguments().any(|a| {
+            let named = a.get_long().is_some_and(|l| flag == format!("--{l}"))
+                || a.get_short().is_some_and(|c| flag == format!("-{c}"));
+            named && a.get_action().takes_values()
+        })
+    };
+    let mut it = argv.iter().skip(1);
+    while let Some(a) = it.next() {
+        let s = a.to_str()?;
+        if s == "--" {
+            return None;
+        }
+        if s.len() > 1 && s.starts_with('-') {
+            if !s.contains('=') && takes_value(s) {
+                it.next();
+            }
+            continue;
+        }
+        return Some(s);
+    }
+    None
 }
 
 /// The files that shrank while read, less the one the command's own error already named.

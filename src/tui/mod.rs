@@ -77,14 +77,19 @@ pub fn default_origin(given: Option<Origin>, settings: &Settings, src: &Source) 
 
 /// Runs the inspector (or the picker) until the examiner quits.
 pub fn run(c: ViewConfig) -> Result<(), Error> {
-    // No case folder is made for an inspector that cannot start.
-    terminal::check()?;
+    // A file that cannot be opened is named first (a mistyped path is the likelier mistake).
+    let file = match &c.target {
+        Target::File(p) => Some(Arc::new(Source::open(p)?)),
+        _ => None,
+    };
     let other = c
         .compare
         .as_deref()
         .map(Source::open)
         .transpose()?
         .map(Arc::new);
+    // No case folder is made for an inspector that cannot start.
+    terminal::check()?;
     match &c.target {
         Target::Demo => {
             let src = Arc::new(Source::from_static("CLANDATA", demo::STORE));
@@ -111,7 +116,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
             pick(&mut term, &mut picker, &c, &case)
         }
         Target::File(p) => {
-            let src = Arc::new(Source::open(p)?);
+            let src = file.expect("opened above");
             let inputs: Vec<&Path> = std::iter::once(p.as_path())
                 .chain(c.compare.as_deref())
                 .collect();
