@@ -31,6 +31,7 @@ pub fn command() -> clap::Command {
 #[derive(clap::Args, Clone)]
 pub(crate) struct ViewArgs {
     /// Address of file offset 0, SEG:OFF in hex (`0AFA:0100` reproduces `DEBUG FILE` at CS=0AFA).
+    /// Default: the origin last set with `o` for the same bytes, else 0000:0000.
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Signature file replacing the built-in one.
@@ -112,6 +113,12 @@ pub(crate) enum ScanFormatArg {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CompareFormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ExportFormatArg {
     Text,
     Html,
@@ -125,8 +132,9 @@ pub(crate) struct CompareArgs {
     pub repaired_copy: Option<PathBuf>,
     /// Output format: text, or json.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: ScanFormatArg,
-    /// Address of file offset 0, SEG:OFF in hex.
+    pub format: CompareFormatArg,
+    /// Address of file offset 0, SEG:OFF in hex (default: the origin set with `o` in the
+    /// inspector for the same bytes, else the settings' or the demo's, else 0000:0000).
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Signature file replacing the built-in one.
@@ -232,7 +240,8 @@ pub(crate) struct ExportArgs {
     /// Bytes to export from --from (decimal, 0x80, 80h; K/M/G suffixes).
     #[arg(long, value_name = "N", requires = "from", allow_hyphen_values = true)]
     pub length: Option<String>,
-    /// Address of file offset 0, SEG:OFF in hex.
+    /// Address of file offset 0, SEG:OFF in hex (default: the origin set with `o` in the
+    /// inspector for the same bytes, else the settings' or the demo's, else 0000:0000).
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Sidecar notes file (default: the one the inspector keeps in the case folder).

@@ -3,7 +3,7 @@
 //! `--repaired-copy OUT` a new file (the evidence with those ranges taken from the backup) and
 //! the list of what was replaced. Both inputs are only read.
 
-use crate::cli::args::{CompareArgs, ScanFormatArg};
+use crate::cli::args::{CompareArgs, CompareFormatArg};
 use crate::cli::{engine, out};
 use crate::compare::{self, Destroyed, Diff, Replacement};
 use crate::detect::{Control, Report};
@@ -47,8 +47,8 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
         sums,
     };
     let text = match a.format {
-        ScanFormatArg::Json => crate::report::json::to_string(&c.json()) + "\n",
-        _ => c.text(),
+        CompareFormatArg::Json => crate::report::json::to_string(&c.json()) + "\n",
+        CompareFormatArg::Text => c.text(),
     };
     out::write(text.as_bytes())?;
     Ok(0)
