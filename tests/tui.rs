@@ -472,6 +472,32 @@ fn notes_and_exports_go_to_the_case_folder_named_after_the_finding() {
 }
 
 #[test]
+fn the_status_line_never_cuts_off_the_name_an_output_got() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir
+        .path()
+        .join("a-case-folder-with-a-name-long-enough-to-fill-the-status-line");
+    std::fs::create_dir(&deep).unwrap();
+    let mut app = demo_app_in(80, 24, &deep);
+    step(&mut app, Command::NextHeader);
+    step(&mut app, Command::Export);
+    let name = files_in(&deep, ".export.txt").remove(0);
+    let name = name.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(
+        status(&app),
+        format!("exported H1 to {name} in the case folder")
+    );
+    let mut wide = demo_app_in(200, 60, &deep);
+    step(&mut wide, Command::NextHeader);
+    step(&mut wide, Command::Export);
+    assert!(
+        status(&wide).starts_with(&format!("exported H1 to {}/", deep.display())),
+        "{}",
+        status(&wide)
+    );
+}
+
+#[test]
 fn defect_8_the_demo_and_its_file_share_one_sidecar_and_origin() {
     let dir = tempfile::tempdir().unwrap();
     let f = common::demo_copy(dir.path());
@@ -534,13 +560,14 @@ fn defect_8_the_origin_chosen_with_o_is_remembered_for_the_same_bytes_under_any_
     let f = common::demo_copy(ev.path());
     let opened =
         |given: bool, at: Origin| hashed_app(Source::open(&f).unwrap(), at, case.path(), given);
-    let app = opened(false, demo::ORIGIN);
+    let mut app = opened(false, demo::ORIGIN);
     assert_eq!(app.view().origin(), Origin::ZERO);
-    assert!(
-        status(&app).starts_with("origin 0000:0000, as remembered"),
-        "{}",
-        status(&app)
-    );
+    let remembered = "origin 0000:0000, as remembered in the notes file for these bytes";
+    assert!(status(&app).starts_with(remembered), "{}", status(&app));
+    // The end of a scan that finishes after the hash does not hide why the origin changed.
+    let report = Engine::default().scan(app.src(), Path::new("CLANDATA"), &Control::new());
+    app.absorb(ScanMsg::Done(report));
+    assert!(status(&app).starts_with(remembered), "{}", status(&app));
     assert_eq!(app.notes().path(), Some(sidecars[0].as_path()));
     assert!(text(&app).contains("origin 0000:0000"));
     // --origin wins, and is not remembered.

@@ -41,6 +41,8 @@ pub enum ScanMsg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Info,
+    /// Information the end of the scan does not replace (the origin came from the sidecar).
+    Notice,
     Error,
 }
 
@@ -312,8 +314,9 @@ impl App {
             ScanMsg::Done(r) => {
                 self.index.finish(r, size);
                 self.progress = (size, size);
-                // An error stays; information (where notes and exports go) gives way.
-                if !matches!(self.status, Some((_, Severity::Error))) {
+                // An error or a notice stays; information (where notes and exports go) gives
+                // way.
+                if !matches!(self.status, Some((_, Severity::Error | Severity::Notice))) {
                     let (strong, weak) = self.index.counts();
                     self.info(format!(
                         "scan done: {} damaged header(s), {strong} finding(s) (+{weak} weaker); n: next damaged header",
@@ -373,8 +376,11 @@ impl App {
             Ok(o) => {
                 let rows = self.rows();
                 self.view.set_origin(o, rows);
-                self.info(format!(
-                    "origin {o}, as remembered in the notes file for these bytes (o changes it)"
+                self.status = Some((
+                    format!(
+                        "origin {o}, as remembered in the notes file for these bytes (o changes it)"
+                    ),
+                    Severity::Notice,
                 ));
             }
             Err(_) => self.error(format!(

@@ -59,6 +59,21 @@ fn write_new(app: &App, label: &str, ext: &str, bytes: &[u8]) -> Result<Option<P
     Ok(Some(path))
 }
 
+/// `{before}{path}{after}` for the status line: the whole path when the line holds it, else
+/// the file's name in the case folder (which the status line named at start), so the name an
+/// output got is never cut off.
+fn fitted(app: &App, before: &str, path: &std::path::Path, after: &str) -> String {
+    let whole = format!("{before}{}{after}", sanitize::path(path));
+    if whole.chars().count() <= app.view().screen().width as usize {
+        return whole;
+    }
+    let name = path
+        .file_name()
+        .map(|n| sanitize::path(std::path::Path::new(n)))
+        .unwrap_or_default();
+    format!("{before}{name} in the case folder{after}")
+}
+
 /// Saves the sidecar, merged with what another inspector saved there meanwhile (see
 /// `notes::save`), and takes the merged notes in.
 fn save_notes(app: &mut App) {
@@ -72,7 +87,8 @@ fn save_notes(app: &mut App) {
             app.notes.saved(saved);
             app.notes.path = Some(path.clone());
             if app.status.is_none() {
-                app.info(format!("notes saved to {}", sanitize::path(&path)));
+                let msg = fitted(app, "notes saved to ", &path, "");
+                app.info(msg);
             }
         }
         Err(e) => app.error(e.to_string()),
@@ -137,7 +153,10 @@ fn export(app: &mut App) {
     };
     let text = ex::render(&doc, ExportFormat::Text);
     match write_new(app, &label, "export.txt", text.as_bytes()) {
-        Ok(Some(path)) => app.info(format!("exported {label} to {}", sanitize::path(&path))),
+        Ok(Some(path)) => {
+            let msg = fitted(app, &format!("exported {label} to "), &path, "");
+            app.info(msg)
+        }
         Ok(None) => app.error("the SHA-256 is still being computed; export again in a moment"),
         Err(e) => app.error(e.to_string()),
     }
@@ -213,11 +232,8 @@ fn copy(app: &mut App, f: CopyFormat, s: u64, e: u64, label: &str) -> Option<Vec
     } else {
         ""
     };
-    app.info(format!(
-        "copied {} byte(s) to {}{also}",
-        e - s,
-        sanitize::path(&path)
-    ));
+    let msg = fitted(app, &format!("copied {} byte(s) to ", e - s), &path, also);
+    app.info(msg);
     clip
 }
 

@@ -227,6 +227,10 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
             Style::new().fg(Color::LightRed),
         )),
         Some((s, Severity::Info)) => Line::from(sanitize::composed(s).into_owned()),
+        Some((s, Severity::Notice)) => Line::from(Span::styled(
+            sanitize::composed(s).into_owned(),
+            Style::new().fg(Color::LightYellow),
+        )),
         None => Line::from(""),
     });
     frame.render_widget(Paragraph::new(vec![first, second]), area);
