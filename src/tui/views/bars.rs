@@ -162,9 +162,13 @@ fn cursor_info(app: &App) -> String {
         "'.'".to_string()
     };
     let sel = app.selection().map(|(a, b)| b - a).unwrap_or(0);
+    // The address as wide as the dump's, so the cursor's reads like the line it is on.
+    let a = v.origin().address(c);
+    let digits = v.geometry().seg_digits;
     format!(
-        "{}  {:X}h ({})  byte {:02X}h {} {}  sel {}",
-        v.origin().address(c),
+        "{:0digits$X}:{:04X}  {:X}h ({})  byte {:02X}h {} {}  sel {}",
+        a.segment,
+        a.offset,
         c,
         c,
         b,
