@@ -1339,6 +1339,14 @@ fn snapshot_picker() {
     let mut t = Terminal::new(TestBackend::new(110, 12)).unwrap();
     t.draw(|f| p.render(f)).unwrap();
     insta::assert_snapshot!("picker", t.backend());
+    // At 80 columns every column still shows; long paths keep their file name.
+    let mut t = Terminal::new(TestBackend::new(80, 12)).unwrap();
+    t.draw(|f| p.render(f)).unwrap();
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("headers findings"), "{screen}");
+    assert!(screen.contains("…t.bak/MSG0013.CCM"), "{screen}");
+    assert!(screen.contains("0AFA:0100       6      7+1"), "{screen}");
+    insta::assert_snapshot!("picker_80", t.backend());
 }
 
 #[test]

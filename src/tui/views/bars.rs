@@ -167,14 +167,7 @@ fn cursor_info(app: &App) -> String {
     let digits = v.geometry().seg_digits;
     format!(
         "{:0digits$X}:{:04X}  {:X}h ({})  byte {:02X}h {} {}  sel {}",
-        a.segment,
-        a.offset,
-        c,
-        c,
-        b,
-        b,
-        ch,
-        sel
+        a.segment, a.offset, c, c, b, b, ch, sel
     )
 }
 
