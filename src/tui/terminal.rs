@@ -1,5 +1,5 @@
-//! The inspector's terminal: set up (raw mode, alternate screen, mouse reporting, hidden cursor)
-//! and restored on every exit path. A normal return restores it when the guard drops; a panic
+//! The inspector's terminal: set up (raw mode, alternate screen, mouse reporting, hidden cursor,
+//! the kitty keyboard protocol where the terminal has it) and restored on every exit path. A normal return restores it when the guard drops; a panic
 //! on any thread restores it in the panic hook, prints the panic and exits (101); SIGTERM,
 //! SIGHUP and SIGINT are caught by a thread that restores it and lets the signal take its
 //! default course (exit 128 + N); a fatal SIGBUS (not a shrunk file, which never kills, see
@@ -17,8 +17,13 @@ use std::sync::OnceLock;
 const RESTORE: &[u8] =
     b"\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?25h\x1b[?1049l";
 
+/// What [`emergency_restore`] writes first when keyboard enhancement was pushed: pop it.
+const POP_KEYBOARD: &[u8] = b"\x1b[<1u";
+
 /// True while the terminal is set up for the inspector.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// True while the kitty keyboard protocol's "disambiguate" flag is pushed.
+static ENHANCED: AtomicBool = AtomicBool::new(false);
 /// The terminal's mode before the first setup (standard input's termios).
 static SAVED: OnceLock<libc::termios> = OnceLock::new();
 
@@ -60,7 +65,23 @@ pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
     let terminal = ratatui::try_init()
         .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
     let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
+    enhance_keyboard();
     Ok((terminal, TerminalGuard { signals }))
+}
+
+/// Where the terminal speaks the kitty keyboard protocol, asks it to tell keys apart that the
+/// legacy encoding confuses: Shift-F3 there arrives as a key, while xterm-style terminals send
+/// it as `ESC [1;2R`, which is also a cursor-position report and never reaches the inspector
+/// (`,` does the same everywhere).
+fn enhance_keyboard() {
+    use crossterm::event::{KeyboardEnhancementFlags as F, PushKeyboardEnhancementFlags};
+    if matches!(crossterm::terminal::supports_keyboard_enhancement(), Ok(true)) {
+        ENHANCED.store(true, Ordering::SeqCst);
+        let push = PushKeyboardEnhancementFlags(F::DISAMBIGUATE_ESCAPE_CODES);
+        if crossterm::execute!(std::io::stdout(), push).is_err() {
+            ENHANCED.store(false, Ordering::SeqCst);
+        }
+    }
 }
 
 /// Keeps the terminal's mode from before the first setup, for the async-signal-safe restore.
@@ -95,6 +116,9 @@ fn watch_signals() -> Result<signal_hook::iterator::Handle, Error> {
 /// mode; does nothing when the terminal is not set up.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
+        if ENHANCED.swap(false, Ordering::SeqCst) {
+            let _ = crossterm::execute!(std::io::stdout(), event::PopKeyboardEnhancementFlags);
+        }
         let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture, cursor::Show);
         ratatui::restore();
     }
@@ -105,6 +129,13 @@ extern "C" fn emergency_restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         // SAFETY: write and tcsetattr are async-signal-safe; SAVED is set before ACTIVE.
         unsafe {
+            if ENHANCED.swap(false, Ordering::SeqCst) {
+                libc::write(
+                    libc::STDOUT_FILENO,
+                    POP_KEYBOARD.as_ptr() as *const libc::c_void,
+                    POP_KEYBOARD.len(),
+                );
+            }
             libc::write(
                 libc::STDOUT_FILENO,
                 RESTORE.as_ptr() as *const libc::c_void,
