@@ -172,7 +172,9 @@ fn the_wheel_and_j_k_stop_at_the_end_of_the_details_in_a_real_terminal() {
         "-l",
         &format!("\x1b[<64;10;{}M", details + 3),
     ]);
-    t.wait_for("one turn up", |s| s.contains("↓ 3 more line(s): J/K or wheel"));
+    t.wait_for("one turn up", |s| {
+        s.contains("↓ 3 more line(s): J/K or wheel")
+    });
     t.keys(&["J", "J", "J", "J", "K"]);
     t.wait_for("J past the end, then K", |s| {
         s.contains("↓ 3 more line(s): J/K or wheel")

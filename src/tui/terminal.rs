@@ -75,7 +75,10 @@ pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
 /// (`,` does the same everywhere).
 fn enhance_keyboard() {
     use crossterm::event::{KeyboardEnhancementFlags as F, PushKeyboardEnhancementFlags};
-    if matches!(crossterm::terminal::supports_keyboard_enhancement(), Ok(true)) {
+    if matches!(
+        crossterm::terminal::supports_keyboard_enhancement(),
+        Ok(true)
+    ) {
         ENHANCED.store(true, Ordering::SeqCst);
         let push = PushKeyboardEnhancementFlags(F::DISAMBIGUATE_ESCAPE_CODES);
         if crossterm::execute!(std::io::stdout(), push).is_err() {
