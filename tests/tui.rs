@@ -1158,6 +1158,26 @@ fn a_note_made_before_the_hash_is_known_is_saved_beside_the_notes_already_there(
 }
 
 #[test]
+fn an_edit_open_while_the_sidecar_loads_changes_the_note_it_was_opened_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut first, 0x10, "kim's");
+    // Another inspector, before its hash is known, notes 0x20 and starts editing that note.
+    let mut app = scanned_app(demo_src(), "CLANDATA", demo::ORIGIN, 120, 40, dir.path());
+    add_note(&mut app, 0x20, "mine");
+    step(&mut app, Command::NotesList);
+    step(&mut app, Command::Char('e'));
+    // The hash arrives: kim's note (at 0x10) now comes first in the list.
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    effects::apply(&mut app);
+    assert_eq!(note_texts(&app), ["kim's", "mine"]);
+    app.update(Command::Edit(Edit::KillStart));
+    keys(&mut app, "mine, edited\n");
+    assert_eq!(note_texts(&app), ["kim's", "mine, edited"]);
+    assert_eq!(sidecar_texts(dir.path()), ["kim's", "mine, edited"]);
+}
+
+#[test]
 fn overlay_marks_exactly_the_write() {
     let mut app = demo_app(80, 24);
     app.update(Command::NextHeader);
