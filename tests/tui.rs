@@ -618,8 +618,10 @@ fn defect_1_one_address_width_and_aligned_columns_in_a_5_gib_sparse_file() {
     f.write_at(&demo::ARTICLE, 0x100000).unwrap();
     f.write_at(&demo::ARTICLE, size - 128).unwrap();
     let src = Arc::new(Source::open(&p).unwrap());
+    let report = Engine::default().scan(&*src, &p, &Control::new());
     for (w, h) in [(80u16, 24u16), (120, 40)] {
         let mut app = App::new(src.clone(), Origin::ZERO);
+        app.absorb(ScanMsg::Done(report.clone()));
         app.update(Command::Resize {
             width: w,
             height: h,
@@ -653,6 +655,22 @@ fn defect_1_one_address_width_and_aligned_columns_in_a_5_gib_sparse_file() {
             "{mid}"
         );
         assert!(mid.contains("____Exporting me"), "{mid}");
+        // Every address the inspector shows has the dump's width: status, details, lists.
+        app.update(Command::Goto);
+        keys(&mut app, "0x100000\n");
+        assert_eq!(status(&app), "at 00010000:0000  ('' returns)");
+        assert!(text(&app).contains("\n\"00010000:0000  100000h (1048576)  byte 0Dh"));
+        app.jump(0);
+        app.update(Command::NextFinding);
+        assert_eq!(
+            status(&app),
+            "finding 1/2: #1 console-write at 00010000:0000"
+        );
+        let details: Vec<String> = app.details_lines().iter().map(|l| l.to_string()).collect();
+        assert!(
+            details[1].starts_with("00010000:0000-00010000:004B"),
+            "{details:?}"
+        );
         insta::assert_snapshot!(format!("sparse_5g_start_{w}"), start);
         insta::assert_snapshot!(format!("sparse_5g_end_{w}"), end);
     }

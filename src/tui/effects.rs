@@ -99,7 +99,7 @@ fn save_notes(app: &mut App) {
 /// and the label its file is named after.
 fn export_subject(app: &App) -> (Selection, String) {
     if let Some((s, e)) = app.selection() {
-        let label = format!("range-{}-{}", app.view().origin().address(s), e - s);
+        let label = format!("range-{}-{}", app.view().addr(s), e - s);
         return (Selection::Range(s, e), label);
     }
     if let Some(f) = app.index().shown_at(app.cursor()) {

@@ -73,7 +73,7 @@ impl App {
                     format!(
                         "cannot move '{}' from {}: the file has offsets 0 to {}",
                         sanitize::line(t),
-                        o.address(cursor),
+                        self.view.addr(cursor),
                         size.saturating_sub(1)
                     )
                 })
@@ -91,7 +91,7 @@ impl App {
         match target {
             Ok(x) => {
                 self.jump(x);
-                self.info(format!("at {}  ('' returns)", o.address(x)));
+                self.info(format!("at {}  ('' returns)", self.view.addr(x)));
             }
             Err(e) => self.error(e),
         }
@@ -203,7 +203,6 @@ impl App {
 
     fn list_enter(&mut self, kind: ListKind, sel: usize) {
         self.mode = Mode::Normal;
-        let o = self.view.origin;
         match kind {
             ListKind::Findings => {
                 if let Some((id, start, name)) = self
@@ -213,20 +212,23 @@ impl App {
                 {
                     self.index.current = Some(id);
                     self.jump(start);
-                    self.info(format!("finding #{id}: {name} at {}", o.address(start)));
+                    self.info(format!(
+                        "finding #{id}: {name} at {}",
+                        self.view.addr(start)
+                    ));
                 }
             }
             ListKind::Matches => {
                 if let Some(&(s, _)) = self.search.matches().get(sel) {
                     self.jump(s);
-                    self.info(format!("match {} at {}", sel + 1, o.address(s)));
+                    self.info(format!("match {} at {}", sel + 1, self.view.addr(s)));
                 }
             }
             ListKind::Notes => {
                 if let Some(n) = self.notes.notes.get(sel) {
                     let s = n.start.min(self.view.size.saturating_sub(1));
                     self.jump(s);
-                    self.info(format!("note {} at {}", sel + 1, o.address(s)));
+                    self.info(format!("note {} at {}", sel + 1, self.view.addr(s)));
                 }
             }
         }
@@ -254,7 +256,7 @@ impl App {
             Command::Char(c) if c.is_ascii_alphanumeric() => {
                 self.notes.bookmarks.insert(c, self.view.cursor);
                 self.effects.push(Effect::SaveNotes);
-                let at = self.view.origin.address(self.view.cursor);
+                let at = self.view.addr(self.view.cursor);
                 self.info(format!("bookmark '{c}' at {at}"));
             }
             Command::Escape => self.info("cancelled"),
@@ -268,7 +270,7 @@ impl App {
         match cmd {
             Command::Char('\'') | Command::Char('`') => match self.view.jump_back() {
                 Some(x) => {
-                    let a = self.view.origin.address(x);
+                    let a = self.view.addr(x);
                     self.info(format!("back at {a} ('' again returns)"));
                 }
                 None => self.error("no jump to return from yet"),
@@ -276,7 +278,7 @@ impl App {
             Command::Char(c) if c.is_ascii_alphanumeric() => match self.notes.bookmarks.get(&c) {
                 Some(&x) if x < self.view.size => {
                     self.jump(x);
-                    let a = self.view.origin.address(x);
+                    let a = self.view.addr(x);
                     self.info(format!("bookmark '{c}': {a}"));
                 }
                 Some(_) => self.error(format!("bookmark '{c}' lies past the end of the file")),
@@ -289,16 +291,15 @@ impl App {
 
     /// What a copy covers: the selection, else the finding shown, else 16 bytes from the cursor.
     pub(crate) fn copy_subject(&self) -> (u64, u64, String) {
-        let o = self.view.origin;
         if let Some((s, e)) = self.selection() {
-            return (s, e, format!("{}-{}", o.address(s), e - s));
+            return (s, e, format!("{}-{}", self.view.addr(s), e - s));
         }
         if let Some(f) = self.index.shown_at(self.view.cursor) {
             return (f.start, f.end, format!("F{}", f.id));
         }
         let c = self.view.cursor;
         let e = (c + 16).min(self.view.size);
-        (c, e, format!("{}-{}", o.address(c), e - c))
+        (c, e, format!("{}-{}", self.view.addr(c), e - c))
     }
 
     pub(crate) fn start_copy(&mut self) {

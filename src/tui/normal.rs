@@ -169,7 +169,7 @@ impl App {
             "{what} {}/{}{details} at {}",
             step.index + 1,
             step.of,
-            self.view.origin.address(at)
+            self.view.addr(at)
         );
         if step.wrapped {
             let to = if step.index == 0 { "first" } else { "last" };
@@ -275,7 +275,7 @@ impl App {
                 self.info(format!(
                     "match {}/{n}{more} of {what} at {}{w}",
                     i + 1,
-                    self.view.origin.address(s)
+                    self.view.addr(s)
                 ));
             }
             None if !self.search.done() => {
@@ -301,7 +301,7 @@ impl App {
                     "far pointer {:04X}:{:04X} -> {} (p again follows the pointer there; '' returns)",
                     p.segment,
                     p.offset,
-                    self.view.origin.address(x)
+                    self.view.addr(x)
                 ));
             }
             None => self.error(format!(

@@ -90,8 +90,8 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
         ]),
         Line::from(format!(
             "{}-{}  linear {:X}h-{:X}h  offsets {}-{}  {} bytes",
-            o.address(f.start),
-            o.address(last),
+            p.view.addr(f.start),
+            p.view.addr(last),
             o.address(f.start).linear(),
             o.address(last).linear(),
             f.start,
@@ -114,8 +114,8 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
             "in damaged header H{} ({} write(s)) {}-{}",
             h.id,
             h.writes.len(),
-            o.address(h.start),
-            o.address(h.end.max(h.start + 1) - 1)
+            p.view.addr(h.start),
+            p.view.addr(h.end.max(h.start + 1) - 1)
         )));
     }
     lines.push(Line::from(format!(
@@ -130,7 +130,6 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
 }
 
 fn header_lines(p: &PaneSource<'_>, h: &DamagedHeader) -> Vec<Line<'static>> {
-    let o = p.view.origin();
     let last = h.end.max(h.start + 1) - 1;
     let writes: Vec<String> = h.writes.iter().map(|w| format!("#{w}")).collect();
     let mut lines = vec![
@@ -140,8 +139,8 @@ fn header_lines(p: &PaneSource<'_>, h: &DamagedHeader) -> Vec<Line<'static>> {
         ]),
         Line::from(format!(
             "{}-{}  offsets {}-{}  {} bytes",
-            o.address(h.start),
-            o.address(last),
+            p.view.addr(h.start),
+            p.view.addr(last),
             h.start,
             last,
             h.len()
@@ -187,7 +186,7 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "compared file at {}: {} ({differs})",
-            v.origin().line_address(s),
+            v.line_addr(s),
             if hex.is_empty() {
                 "(past its end)".to_string()
             } else {
@@ -223,7 +222,6 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
 
 /// The notes covering the cursor: address, text, and who wrote it when.
 fn note_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
-    let o = p.view.origin();
     p.notes
         .at(p.view.cursor())
         .map(|n| {
@@ -239,7 +237,7 @@ fn note_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
             };
             Line::from(vec![
                 Span::styled(
-                    format!("note {}: {}", o.address(n.start), sanitize::line(&n.text)),
+                    format!("note {}: {}", p.view.addr(n.start), sanitize::line(&n.text)),
                     Style::new().fg(Color::LightYellow),
                 ),
                 Span::styled(about, Style::new().fg(Color::Yellow)),
@@ -369,7 +367,7 @@ pub fn values_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
     let o = p.view.origin();
     let mut lines = vec![Line::from(bold(format!(
         "at {} (offset {at}, {at:X}h)",
-        o.address(at)
+        p.view.addr(at)
     )))];
     for r in values::all(b, o, p.view.size()) {
         lines.push(Line::from(vec![

@@ -163,11 +163,15 @@ fn cursor_info(app: &App) -> String {
     };
     let sel = app.selection().map(|(a, b)| b - a).unwrap_or(0);
     // The address as wide as the dump's, so the cursor's reads like the line it is on.
-    let a = v.origin().address(c);
-    let digits = v.geometry().seg_digits;
     format!(
-        "{:0digits$X}:{:04X}  {:X}h ({})  byte {:02X}h {} {}  sel {}",
-        a.segment, a.offset, c, c, b, b, ch, sel
+        "{}  {:X}h ({})  byte {:02X}h {} {}  sel {}",
+        v.addr(c),
+        c,
+        c,
+        b,
+        b,
+        ch,
+        sel
     )
 }
 

@@ -168,9 +168,7 @@ pub(super) fn line(
     let mut s = Spans::new();
     let (g, gs) = gutter(app, start, end);
     s.push_char(g, gs);
-    let a = v.origin().line_address(start);
-    let addr = format!("{:0w$X}:{:04X}", a.segment, a.offset, w = geo.seg_digits);
-    s.push(&addr, Style::new().fg(Color::Gray));
+    s.push(&v.line_addr(start), Style::new().fg(Color::Gray));
     let style = |x: u64, b: u8| -> Style {
         let mut st = Style::new().fg(theme.class(CLASS[b as usize]));
         if let Some(o) = marks.at(x) {
