@@ -3,7 +3,8 @@
 //! with one handler per mode in normal.rs and modes.rs, over the components viewport.rs,
 //! findings.rs, search.rs, selection.rs, annotations.rs, comparison.rs, prompt.rs), effects.rs
 //! writes what the examiner asked for, and `views::render` draws the state (views/, with
-//! layout.rs and theme.rs). The scan, the hash, searches and comparisons run on background
+//! layout.rs and theme.rs; panes.rs makes the lines of the scrolled panes, which the state
+//! measures too). The scan, the hash, searches and comparisons run on background
 //! threads (workers.rs) and report through a channel; quitting cancels them.
 
 pub mod annotations;
