@@ -1,7 +1,7 @@
 //! The examiner's annotations of the open file: notes and bookmarks, the origin chosen for it,
 //! the file's SHA-256 (the sidecar is named after it), where the sidecar is, and the examiner's
-//! name. Saving is not
-//! done here: changes ask for a save (see effects.rs), which writes the sidecar.
+//! name. Saving is not done here: changes ask for a save (see effects.rs), which writes the
+//! sidecar.
 
 use crate::notes::{self, Bookmark, Note, Sidecar};
 use std::collections::BTreeMap;
