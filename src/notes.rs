@@ -1,7 +1,7 @@
 //! Examiner notes (with their time and examiner), bookmarks and the origin chosen for a file,
 //! kept in a sidecar JSON file in the case folder (named after the evidence file and its
-//! SHA-256 prefix), never in or beside the evidence; [`Sidecars`] finds a file's sidecar there. The file is plain
-//! JSON so it can be edited by hand, and findings of other tools can be imported as notes. A
+//! SHA-256 prefix), never in or beside the evidence; [`Sidecars`] finds a file's sidecar there.
+//! The file is plain JSON so it can be edited by hand, and findings of other tools can be imported as notes. A
 //! sidecar whose hash does not match the file is not applied, and a sidecar that was not loaded
 //! (another file's, unreadable, not JSON) is never written over. Saving merges with what is on
 //! disk under an advisory lock, so two inspectors on one file keep each other's notes.

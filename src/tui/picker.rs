@@ -36,12 +36,12 @@ pub fn scan_entry(
     settings: &Settings,
     sidecars: &crate::notes::Sidecars,
 ) -> Entry {
-    let opened = Source::open(&path).and_then(|src| {
-        let origin = crate::settings::file_origin(given, settings, sidecars, &src)?;
-        Ok((src, origin))
-    });
-    match opened {
-        Ok((src, origin)) => {
+    match Source::open(&path) {
+        Ok(src) => {
+            // A sidecar that cannot be read is reported when the file is opened; the list
+            // shows the origin the file has without it.
+            let origin = crate::settings::file_origin(given, settings, sidecars, &src)
+                .unwrap_or_else(|_| super::default_origin(given, settings, &src));
             let r = engine.scan(&src, &path, &Control::new());
             let strong = r.findings.iter().filter(|f| f.suspected()).count();
             Entry {
