@@ -7,8 +7,9 @@ use clanscope::address::Origin;
 use clanscope::detect::{Control, Engine};
 use clanscope::dump::{parse, Printer};
 use clanscope::source::Source;
+use clanscope::tui::app::{App, ScanMsg};
+use clanscope::tui::command::Command;
 use clanscope::tui::render;
-use clanscope::tui::state::{App, Command, ScanMsg};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::Path;
@@ -126,7 +127,7 @@ fn main() {
         height: 50,
     });
     let mut term = Terminal::new(TestBackend::new(160, 50)).unwrap();
-    term.draw(|f| render::render(&app, f)).unwrap();
+    term.draw(|f| render(&app, f)).unwrap();
     let first = t.elapsed();
     println!(
         "{:<44} {:>10.2}ms",
@@ -144,7 +145,7 @@ fn main() {
             } else {
                 Command::Down
             });
-            term.draw(|f| render::render(&app, f)).unwrap();
+            term.draw(|f| render(&app, f)).unwrap();
         }
     });
     println!(
@@ -155,7 +156,7 @@ fn main() {
     let (d, _) = best(3, || {
         for _ in 0..n {
             app.update(Command::PrevHeader);
-            term.draw(|f| render::render(&app, f)).unwrap();
+            term.draw(|f| render(&app, f)).unwrap();
         }
     });
     println!(

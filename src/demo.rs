@@ -1,8 +1,9 @@
 //! The bundled demo post office. GENERATED, not a real customer's data: a deterministic
 //! generator makes a binary "store" of pseudo-random bytes (cc:Mail's real layout is not public,
 //! so no structure is imitated) with zero-filled stretches and planted console writes, and a
-//! small Ccmcdata folder of .CCM messages. `cargo run --example make-demo` rewrites assets/demo/
-//! from this code; a test checks the committed files match it byte for byte.
+//! small Ccmcdata folder of .CCM messages, and a backup copy of the store as it was before the
+//! writes landed (`backup/CLANDATA`, for compare mode). `cargo run --example make-demo` rewrites
+//! assets/demo/ from this code; a test checks the committed files match it byte for byte.
 
 use crate::address::Origin;
 
@@ -35,7 +36,15 @@ pub const ORIGIN: Origin = Origin {
     segment: 0x0AFA,
     offset: 0x0100,
 };
+/// The demo store's size.
 pub const STORE_SIZE: usize = 320 * 1024;
+
+/// The demo's origin when `bytes` are the demo store's (whether opened as the demo or as
+/// assets/demo/CLANDATA), so the same bytes open at the same addresses everywhere.
+pub fn origin_of(bytes: &[u8]) -> Option<Origin> {
+    (bytes.len() == STORE_SIZE && bytes == STORE).then_some(ORIGIN)
+}
+/// The committed demo store (assets/demo/CLANDATA).
 pub const STORE: &[u8] = include_bytes!("../assets/demo/CLANDATA");
 
 /// Where the generator plants things in the store, for tests and the README.
@@ -89,6 +98,41 @@ fn write(w: &str) -> Vec<u8> {
     format!("\r\n\r\n{w}\r\n").into_bytes()
 }
 
+/// What the generator plants in the store: (offset, bytes, whether it is a console write).
+fn plants() -> Vec<(usize, Vec<u8>, bool)> {
+    let mut two = write("Exporting messages in mailbox \"admin_hub\" to file EXPORT\\MSG4A2A.CCM");
+    two.extend(write(
+        "Importing messages from file IMPORT\\MSG0012.CCM into post office HUBPO2",
+    ));
+    let tail = write("Exporting messages in mailbox \"zz\" to file E\\M.CCM");
+    vec![
+        (0x3E00, ARTICLE[..76].to_vec(), true),
+        (
+            0x9A31,
+            write("Exporting messages in mailbox \"admin_hub\" to file EXPORT\\MSG4A28.CCM"),
+            true,
+        ),
+        (
+            0xFFE0 - 0x100,
+            write("Exporting messages in mailbox \"jgrewal\" to file EXPORT\\MSG4A29.CCM"),
+            true,
+        ),
+        (
+            0x17A0B,
+            b"\r\n\r\nExporting messages in mailbox \"kwong\" to fi".to_vec(),
+            true,
+        ),
+        (0x2C010, two, true),
+        (
+            0x3F100,
+            b"Please send the budget figures to the Hub before Friday so we can close the quarter."
+                .to_vec(),
+            false,
+        ),
+        (STORE_SIZE - tail.len(), tail, true),
+    ]
+}
+
 /// Makes the demo store.
 pub fn make_store() -> Vec<u8> {
     let mut rng = XorShift(0x5EED_CC4A_2700_1998);
@@ -102,36 +146,37 @@ pub fn make_store() -> Vec<u8> {
     ] {
         d[at..at + len].fill(0);
     }
-    put(&mut d, 0x3E00, &ARTICLE[..76]);
+    for (at, bytes, _) in plants() {
+        put(&mut d, at, &bytes);
+    }
     d[0x3E00 + 76..0x3E00 + 128].copy_from_slice(&ARTICLE[76..]);
-    put(
-        &mut d,
-        0x9A31,
-        &write("Exporting messages in mailbox \"admin_hub\" to file EXPORT\\MSG4A28.CCM"),
-    );
-    put(
-        &mut d,
-        0xFFE0 - 0x100,
-        &write("Exporting messages in mailbox \"jgrewal\" to file EXPORT\\MSG4A29.CCM"),
-    );
-    put(
-        &mut d,
-        0x17A0B,
-        b"\r\n\r\nExporting messages in mailbox \"kwong\" to fi",
-    );
-    let mut two = write("Exporting messages in mailbox \"admin_hub\" to file EXPORT\\MSG4A2A.CCM");
-    two.extend(write(
-        "Importing messages from file IMPORT\\MSG0012.CCM into post office HUBPO2",
-    ));
-    put(&mut d, 0x2C010, &two);
-    put(
-        &mut d,
-        0x3F100,
-        b"Please send the budget figures to the Hub before Friday so we can close the quarter.",
-    );
-    let tail = write("Exporting messages in mailbox \"zz\" to file E\\M.CCM");
-    let at = STORE_SIZE - tail.len();
-    put(&mut d, at, &tail);
+    d
+}
+
+/// Where the backup differs from the store apart from the writes: a record changed since.
+pub const BACKUP_CHANGE: (usize, &[u8]) = (0x12340, b"Subject: Budget v2");
+
+/// Makes the demo's backup copy of the store (`backup/CLANDATA`): the same bytes as they were
+/// before the console writes landed, with message-header text where each write now lies (what
+/// the writes destroyed), and one record that changed since. GENERATED like the store.
+pub fn make_backup() -> Vec<u8> {
+    let mut d = make_store();
+    for (k, (at, bytes, console)) in plants().into_iter().enumerate() {
+        if !console {
+            continue;
+        }
+        let record = format!(
+            "Message:\r\n{}\r\nFrom: Yeh, Randy at Hub\r\nDate: 6/{}/98 8:39\r\nTo: Admin at HUBPO2\r\nSubject: Quarter close\r\nContents:\r\n",
+            1200 + k * 37,
+            k + 1
+        );
+        let r = record.as_bytes();
+        for (i, b) in d[at..at + bytes.len()].iter_mut().enumerate() {
+            *b = r[i % r.len()];
+        }
+    }
+    let (at, text) = BACKUP_CHANGE;
+    d[at..at + text.len()].copy_from_slice(text);
     d
 }
 

@@ -12,6 +12,10 @@ fn assets_match_the_generator() {
         "assets/demo/CLANDATA differs: run cargo run --example make-demo"
     );
     assert!(clanscope::demo::STORE == store.as_slice());
+    assert!(
+        std::fs::read(root.join("backup/CLANDATA")).unwrap() == clanscope::demo::make_backup(),
+        "assets/demo/backup/CLANDATA differs: run cargo run --example make-demo"
+    );
     for (rel, bytes) in clanscope::demo::make_ccmcdata() {
         assert_eq!(std::fs::read(root.join(rel)).unwrap(), bytes, "{rel}");
     }

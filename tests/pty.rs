@@ -14,7 +14,9 @@ fn start(dir: &Path, args: &str, w: u16, h: u16) -> Tmux {
 fn demo_in_a_real_terminal_walks_to_the_first_damaged_header_and_quits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let t = start(dir.path(), "", 80, 24);
-    let s = t.wait_for("the scan to finish", |s| s.contains("6 hdr, 8 found"));
+    let s = t.wait_for("the scan to finish", |s| {
+        s.contains(" hdr, ") && s.contains("scan done")
+    });
     assert!(
         s.lines()
             .nth(1)
@@ -23,7 +25,7 @@ fn demo_in_a_real_terminal_walks_to_the_first_damaged_header_and_quits_cleanly()
         "{s}"
     );
     t.keys(&["n"]);
-    let s = t.wait_for("the jump", |s| s.contains("damaged header 1/6"));
+    let s = t.wait_for("the jump", |s| s.contains("damaged header 1/"));
     let status: Vec<&str> = s
         .lines()
         .filter(|l| l.starts_with("0AFA:") && l.contains(" byte "))
@@ -35,7 +37,7 @@ fn demo_in_a_real_terminal_walks_to_the_first_damaged_header_and_quits_cleanly()
     );
     assert!(
         s.contains(
-            "▶0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 69 6E 67 20 6D 65   ....Exporting me"
+            "▶0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 69 6E 67 20 6D 65   ____Exporting me"
         ),
         "{s}"
     );
@@ -57,7 +59,7 @@ fn hostile_file_name_and_bytes_do_not_reach_the_terminal_raw() {
     bytes.extend_from_slice(&clanscope::demo::ARTICLE);
     std::fs::write(dir.path().join(name), &bytes).unwrap();
     let t = start(dir.path(), "evil*", 100, 30);
-    let s = t.wait_for("the screen", |s| s.contains("found"));
+    let s = t.wait_for("the screen", |s| s.contains("finding"));
     assert!(s.contains("evil\\x1B]0;pwned\\x07\\x1B[2J.bin"), "{s}");
     let title = t.run(&["display-message", "-p", "-t", "t", "#{pane_title}"]);
     assert!(
@@ -67,4 +69,116 @@ fn hostile_file_name_and_bytes_do_not_reach_the_terminal_raw() {
     t.keys(&["q"]);
     let s = t.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
+}
+
+#[test]
+fn esc_closes_the_prompt_and_never_quits() {
+    if !common::have("tmux") {
+        return common::skip(
+            "esc_closes_the_prompt_and_never_quits",
+            "tmux is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::clanscope("pty-esc", dir.path(), "", 80, 24);
+    t.wait_for("the first screen", |s| s.contains("0AFA:0100"));
+    t.keys(&[":", "0", "x", "3", "E", "0", "0", "Enter"]);
+    t.wait_for("the jump", |s| s.contains("at 0AFA:3F00"));
+    t.keys(&["Escape", "Escape", ":", "Escape", "Escape"]);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let s = t.screen();
+    assert!(!s.contains("EXIT="), "Esc quit the inspector:\n{s}");
+    assert!(s.contains("0AFA:3F00  3E00h"), "{s}");
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+}
+
+#[test]
+fn resizing_the_terminal_moves_the_details_beside_the_dump() {
+    if !common::have("tmux") {
+        return common::skip(
+            "resizing_the_terminal_moves_the_details_beside_the_dump",
+            "tmux is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::clanscope("pty-resize", dir.path(), "", 80, 24);
+    t.wait_for("the scan", |s| s.contains("scan done"));
+    t.keys(&["n"]);
+    t.wait_for("the jump", |s| s.contains("damaged header 1/"));
+    t.run(&["resize-window", "-t", "t", "-x", "130", "-y", "40"]);
+    let s = t.wait_for("the wide layout", |s| {
+        s.lines().nth(1).is_some_and(|l| l.contains("details"))
+    });
+    assert!(
+        s.lines().nth(2).unwrap().contains("#1 console-write"),
+        "{s}"
+    );
+    assert!(s.lines().any(|l| l.starts_with("▶0AFA:3F00")), "{s}");
+    t.run(&["resize-window", "-t", "t", "-x", "60", "-y", "15"]);
+    t.wait_for("the too-small notice", |s| s.contains("terminal too small"));
+    t.run(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    t.wait_for("the dump again", |s| s.contains("0AFA:3F00"));
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+}
+
+#[test]
+fn a_mouse_click_places_the_cursor() {
+    if !common::have("tmux") {
+        return common::skip("a_mouse_click_places_the_cursor", "tmux is not installed");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::clanscope("pty-mouse", dir.path(), "", 80, 24);
+    t.wait_for("the scan", |s| s.contains("scan done"));
+    t.keys(&["n"]);
+    t.wait_for("the jump", |s| s.contains("damaged header 1/"));
+    // An SGR mouse press and release on byte 5 of the row of 0AFA:3F00 (row 4, column 27;
+    // the sequence counts from 1).
+    t.run(&["send-keys", "-t", "t", "-l", "\x1b[<0;28;5M\x1b[<0;28;5m"]);
+    let s = t.wait_for("the cursor", |s| s.contains("0AFA:3F05  3E05h"));
+    assert!(s.contains("byte 78h 120 'x'"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("EXIT=0"));
+}
+
+#[test]
+fn the_wheel_and_j_k_stop_at_the_end_of_the_details_in_a_real_terminal() {
+    if !common::have("tmux") {
+        return common::skip(
+            "the_wheel_and_j_k_stop_at_the_end_of_the_details_in_a_real_terminal",
+            "tmux is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::clanscope("pty-scroll", dir.path(), "", 80, 24);
+    t.wait_for("the scan", |s| s.contains("scan done"));
+    t.keys(&["n"]);
+    let s = t.wait_for("the hint", |s| s.contains("more line(s): J/K or wheel"));
+    let details = s.lines().position(|l| l.starts_with(" details ")).unwrap();
+    // Ten wheel turns down over the details pane (SGR: button 65, 1-based cell), far past
+    // its end; then one turn up shows the last three lines below again.
+    let down = format!("\x1b[<65;10;{}M", details + 3);
+    for _ in 0..10 {
+        t.run(&["send-keys", "-t", "t", "-l", &down]);
+    }
+    t.wait_for("the end of the details", |s| s.contains("↑ more above: K"));
+    t.run(&[
+        "send-keys",
+        "-t",
+        "t",
+        "-l",
+        &format!("\x1b[<64;10;{}M", details + 3),
+    ]);
+    t.wait_for("one turn up", |s| {
+        s.contains("↓ 3 more line(s): J/K or wheel")
+    });
+    t.keys(&["J", "J", "J", "J", "K"]);
+    t.wait_for("J past the end, then K", |s| {
+        s.contains("↓ 3 more line(s): J/K or wheel")
+    });
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("EXIT=0"));
 }

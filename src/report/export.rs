@@ -48,7 +48,13 @@ pub enum Selection {
 /// Scans `src` and hashes it in one pass over the bytes (the hash on its own thread).
 pub fn scan_and_hash(engine: &Engine, src: &Source, name: &Path) -> (Report, String) {
     std::thread::scope(|s| {
-        let h = s.spawn(|| notes::sha256_source(src, &|| false).expect("not cancelled"));
+        // A file that shrank has no hash; the caller checks the source before writing.
+        let h = s.spawn(|| {
+            notes::sha256_source(src, &|| false)
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        });
         let r = engine.scan(src, name, &Control::new());
         (r, h.join().expect("hash thread"))
     })
@@ -65,7 +71,9 @@ pub fn excerpts<'a>(
 ) -> Result<Vec<Excerpt<'a>>, Error> {
     let chosen: Vec<&Finding> = match selection {
         Selection::Range(s, e) => {
-            return Ok(vec![range_excerpt(origin, len, (*s, *e), context, sidecar)]);
+            let mut x = range_excerpt(origin, len, (*s, *e), context, sidecar);
+            mark_messages(report, &mut x);
+            return Ok(vec![x]);
         }
         Selection::Listed(min) => super::listed(report, *min).collect(),
         Selection::Findings(ids) => ids
@@ -84,6 +92,40 @@ pub fn excerpts<'a>(
         Selection::Listed(m) => *m,
         _ => 0.0,
     };
+    let (mut out, done_headers) =
+        finding_excerpts(report, len, origin, chosen, min, context, sidecar);
+    // Headers with no listed write (a .CCM header that lost its `Message:` line).
+    if let Selection::Listed(min) = selection {
+        for h in super::listed_headers(report, *min).filter(|h| !done_headers.contains(&h.id)) {
+            out.push(subject_excerpt(
+                origin,
+                len,
+                Subject::Header(h),
+                Vec::new(),
+                context,
+                sidecar,
+            ));
+        }
+        out.extend(note_excerpts(origin, len, &out, context, sidecar));
+        out.sort_by_key(|e| e.start);
+    }
+    for x in &mut out {
+        mark_messages(report, x);
+    }
+    Ok(out)
+}
+
+/// One excerpt per damaged header holding a chosen finding (with its writes at `min`), and one
+/// per chosen finding outside any header; also the ids of the headers done.
+fn finding_excerpts<'a>(
+    report: &'a Report,
+    len: u64,
+    origin: Origin,
+    chosen: Vec<&'a Finding>,
+    min: f32,
+    context: u64,
+    sidecar: Option<&'a Sidecar>,
+) -> (Vec<Excerpt<'a>>, Vec<u32>) {
     let mut out: Vec<Excerpt<'a>> = Vec::new();
     let mut done_headers = Vec::new();
     for f in chosen {
@@ -117,21 +159,63 @@ pub fn excerpts<'a>(
             )),
         }
     }
-    // Headers with no listed write (a .CCM header that lost its `Message:` line).
-    if let Selection::Listed(min) = selection {
-        for h in super::listed_headers(report, *min).filter(|h| !done_headers.contains(&h.id)) {
-            out.push(subject_excerpt(
+    (out, done_headers)
+}
+
+/// One excerpt for each note that no other excerpt shows, so every note reaches the document
+/// at its address.
+fn note_excerpts<'a>(
+    origin: Origin,
+    len: u64,
+    shown: &[Excerpt<'a>],
+    context: u64,
+    sidecar: Option<&'a Sidecar>,
+) -> Vec<Excerpt<'a>> {
+    let Some(s) = sidecar else {
+        return Vec::new();
+    };
+    s.notes
+        .iter()
+        .filter(|n| n.start < len)
+        .filter(|n| {
+            !shown
+                .iter()
+                .any(|e| e.notes.iter().any(|m| std::ptr::eq(*m, *n)))
+        })
+        .map(|n| {
+            let end = n.end.max(n.start + 1).min(len);
+            let marks = vec![Mark {
+                start: n.start,
+                end,
+                overlay: Overlay::Range,
+                finding: None,
+            }];
+            frame(
                 origin,
                 len,
-                Subject::Header(h),
+                Subject::Note(n),
+                (n.start, end),
+                marks,
                 Vec::new(),
                 context,
                 sidecar,
-            ));
+            )
+        })
+        .collect()
+}
+
+/// Marks the headers of .CCM messages (healthy ones too) that lie in an excerpt's lines.
+fn mark_messages(report: &Report, x: &mut Excerpt<'_>) {
+    for m in &report.messages {
+        if m.header_start < x.to && m.header_end > x.from {
+            x.marks.push(Mark {
+                start: m.header_start,
+                end: m.header_end,
+                overlay: Overlay::CcmHeader,
+                finding: None,
+            });
         }
-        out.sort_by_key(|e| e.start);
     }
-    Ok(out)
 }
 
 fn subject_excerpt<'a>(
@@ -145,7 +229,7 @@ fn subject_excerpt<'a>(
     let (start, end) = match subject {
         Subject::Header(h) => (h.start, h.end),
         Subject::Finding(f) => (f.start, f.end),
-        Subject::Range => unreachable!("ranges are built by range_excerpt"),
+        Subject::Range | Subject::Note(_) => unreachable!("built by range_excerpt / note_excerpts"),
     };
     let mut marks = Vec::new();
     if let Subject::Header(h) = subject {
@@ -256,6 +340,7 @@ fn json_doc(doc: &Document<'_>) -> serde_json::Value {
                     Subject::Header(h) => json!({"header": h.id}),
                     Subject::Finding(f) => json!({"finding": f.id}),
                     Subject::Range => json!("range"),
+                    Subject::Note(_) => json!("note"),
                 },
                 "findings": e.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
                 "start": e.from,
@@ -265,7 +350,8 @@ fn json_doc(doc: &Document<'_>) -> serde_json::Value {
                 "mark_end": e.shown_end(),
                 "cut": e.cut,
                 "bytes": hex(&doc.data[e.from as usize..e.to as usize]),
-                "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "text": n.text, "source": n.source})).collect::<Vec<_>>(),
+                "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "address": doc.origin.address(n.start).to_string(), "text": n.text, "source": n.source, "time": n.time, "examiner": n.examiner})).collect::<Vec<_>>(),
+                "destroyed": e.findings.iter().filter_map(|f| doc.destroyed(f)).map(|d| json!({"finding": d.finding, "start": d.start, "end": d.start + d.backup.len() as u64, "bytes": hex(&d.backup)})).collect::<Vec<_>>(),
             })
         })
         .collect();

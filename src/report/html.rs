@@ -4,12 +4,15 @@
 //! file offset of their first byte, so a reader (or a test) can check exactly what is marked.
 
 use super::{Document, Excerpt, Subject};
+use crate::detect::Finding;
 use crate::dump::format::{lines, ASCII, CLASS, HEX};
 use crate::dump::{ByteClass, Overlay};
 use crate::sanitize;
 
+/// Escapes text for HTML. The text is composed of parts already sanitized (raw file content
+/// goes through `sanitize::line` first); any unsafe character left is escaped all the same.
 pub fn escape(s: &str) -> String {
-    let s = sanitize::line(s);
+    let s = sanitize::composed(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -47,6 +50,7 @@ fn style() -> String {
     s
 }
 
+/// The HTML document.
 pub fn render(doc: &Document<'_>) -> String {
     let mut o = String::with_capacity(64 * 1024);
     o.push_str(
@@ -85,6 +89,7 @@ pub fn render(doc: &Document<'_>) -> String {
     for ov in [
         Overlay::Write,
         Overlay::Header,
+        Overlay::CcmHeader,
         Overlay::Weak,
         Overlay::Range,
     ] {
@@ -120,6 +125,7 @@ fn findings_table(o: &mut String, doc: &Document<'_>) {
                 format!("{:.2}", f.confidence),
             ),
             Subject::Range => ("-".to_string(), "range", String::new()),
+            Subject::Note(_) => ("note".to_string(), "note", String::new()),
         };
         o.push_str(&format!(
             "<tr><td><a href=\"#{id}\">{label}</a></td><td>{kind}</td><td>{conf}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td></td><td></td><td></td></tr>\n",
@@ -145,15 +151,16 @@ fn findings_table(o: &mut String, doc: &Document<'_>) {
                 doc.origin.address(f.start),
                 f.start,
                 f.len(),
-                escape(f.mailbox.as_deref().unwrap_or("")),
-                escape(f.file.as_deref().unwrap_or("")),
-                escape(&super::clip(&f.text(doc.data), 120))
+                escape(&sanitize::line(f.mailbox.as_deref().unwrap_or(""))),
+                escape(&sanitize::line(f.file.as_deref().unwrap_or(""))),
+                escape(&sanitize::line(&super::clip(&f.text(doc.data), 120)))
             ));
         }
     }
     o.push_str("</table>\n");
 }
 
+/// One excerpt: its heading, what it holds (findings, destroyed bytes, notes), and its dump.
 fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     let heading = super::text::heading(doc, e);
     let mut parts = heading.lines();
@@ -164,38 +171,17 @@ fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     ));
     for p in parts {
         if let Some((k, v)) = p.trim().split_once(':') {
-            o.push_str(&format!(
-                "<dt>{}</dt><dd><code>{}</code></dd>",
-                escape(k),
-                escape(v.trim())
-            ));
+            dd_code(o, k, v.trim());
         }
     }
     for f in &e.findings {
-        if matches!(e.subject, Subject::Header(_)) {
-            o.push_str(&format!(
-                "<dt>Write #{}</dt><dd>{}, confidence {:.2}, <code>{}</code></dd>",
-                f.id,
-                f.kind.name(),
-                f.confidence,
-                escape(&super::text::range_words(doc, f.start, f.end))
-            ));
-        }
-        let text = f.text(doc.data);
-        let why = f.why();
-        for (k, v) in [
-            ("Mailbox", f.mailbox.as_deref()),
-            ("File", f.file.as_deref()),
-            ("Why", Some(why.as_str())),
-            ("Text", Some(text.as_str())),
-        ] {
-            if let Some(v) = v {
-                o.push_str(&format!("<dt>{k}</dt><dd><code>{}</code></dd>", escape(v)));
-            }
-        }
+        finding_terms(o, doc, f, matches!(e.subject, Subject::Header(_)));
     }
     for n in &e.notes {
-        o.push_str(&format!("<dt>Note</dt><dd>{}</dd>", escape(&n.text)));
+        o.push_str(&format!(
+            "<dt>Note</dt><dd>{}</dd>",
+            escape(&super::text::note_words(doc, n))
+        ));
     }
     o.push_str("</dl>\n<pre class=\"dump\">");
     for line in lines(doc.data, doc.origin, e.from, e.to) {
@@ -206,6 +192,91 @@ fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
         o.push_str(&format!("<p>{} more bytes are not shown.</p>", e.cut));
     }
     o.push_str("</section>\n");
+}
+
+/// `<dt>key</dt><dd><code>value</code></dd>`, both escaped.
+fn dd_code(o: &mut String, k: &str, v: &str) {
+    o.push_str(&format!(
+        "<dt>{}</dt><dd><code>{}</code></dd>",
+        escape(k),
+        escape(v)
+    ));
+}
+
+/// A finding's terms: its line as a write of a header, names, why, text, destroyed bytes.
+fn finding_terms(o: &mut String, doc: &Document<'_>, f: &Finding, nested: bool) {
+    if nested {
+        o.push_str(&format!(
+            "<dt>Write #{}</dt><dd>{}, confidence {:.2}, <code>{}</code></dd>",
+            f.id,
+            f.kind.name(),
+            f.confidence,
+            escape(&super::text::range_words(doc, f.start, f.end))
+        ));
+    }
+    if let Some(m) = &f.mailbox {
+        dd_code(o, "Mailbox", m);
+    }
+    if let Some(x) = &f.file {
+        dd_code(o, "File", x);
+    }
+    dd_code(o, "Why", &f.why());
+    dd_code(o, "Text", &f.text(doc.data));
+    if let Some(d) = doc.destroyed(f) {
+        o.push_str(&format!(
+            "<dt>Destroyed</dt><dd><code>{}</code> (the compared file's bytes at offsets {}-{})</dd>",
+            escape(&sanitize::bytes_line(&d.backup)),
+            d.start,
+            d.start + d.backup.len() as u64 - 1
+        ));
+    }
+}
+
+/// Writes spans of one dump area: runs of bytes under one overlay share a span carrying
+/// `data-part` and `data-o` (the offset of the run's first byte).
+struct Runs<'a> {
+    o: &'a mut String,
+    part: &'static str,
+    open: Option<Overlay>,
+}
+
+impl Runs<'_> {
+    /// Closes the run when the overlay changes (`None` closes any).
+    fn close_unless(&mut self, ov: Option<Overlay>) {
+        if self.open.is_some() && self.open != ov {
+            self.o.push_str("</span>");
+            self.open = None;
+        }
+    }
+
+    /// Writes byte `i` of `line` as `text` in its class colour under its overlay.
+    fn cell(
+        &mut self,
+        ovs: &[Option<Overlay>],
+        line: &crate::dump::format::Line<'_>,
+        i: usize,
+        text: &str,
+    ) {
+        let class = CLASS[line.bytes[i] as usize].css();
+        self.byte(ovs[i], line.start + i as u64, class, text);
+    }
+
+    /// Writes one byte's text under overlay `ov`, opening a run when it changes.
+    fn byte(&mut self, ov: Option<Overlay>, at: u64, class: &str, text: &str) {
+        self.close_unless(ov);
+        if ov != self.open {
+            if let Some(v) = ov {
+                self.o.push_str(&format!(
+                    "<span class=\"ov {}\" data-part=\"{}\" data-o=\"{at}\">",
+                    v.css(),
+                    self.part
+                ));
+            }
+            self.open = ov;
+        }
+        self.o
+            .push_str(&format!("<span class=\"{class}\">{text}</span>"));
+    }
 }
 
 /// One dump line: gutter, address, hex area and ASCII column, each byte in its class colour and
@@ -230,80 +301,51 @@ fn dump_line(
         "<span class=\"addr\">{}</span>  ",
         String::from_utf8(addr).expect("ASCII")
     ));
-    let mut open: Option<Overlay> = None;
-    for col in 0..16 {
-        let i = col as isize - line.first_col as isize;
-        let byte = (i >= 0 && (i as usize) < line.bytes.len()).then_some(i as usize);
-        let ov = byte.and_then(|i| ovs[i]);
-        if col > 0 {
-            if open.is_some() && open != ov {
-                o.push_str("</span>");
-                open = None;
-            }
-            let dash = col == 8 && byte.is_some();
-            o.push_str(if dash { "-" } else { " " });
-        }
-        let Some(i) = byte else {
-            o.push_str("  ");
-            continue;
-        };
-        if ov != open {
-            if open.is_some() {
-                o.push_str("</span>");
-            }
-            if let Some(v) = ov {
-                o.push_str(&format!(
-                    "<span class=\"ov {}\" data-part=\"hex\" data-o=\"{}\">",
-                    v.css(),
-                    line.start + i as u64
-                ));
-            }
-            open = ov;
-        }
-        let b = line.bytes[i];
-        let h = HEX[b as usize];
-        o.push_str(&format!(
-            "<span class=\"{}\">{}{}</span>",
-            CLASS[b as usize].css(),
-            h[0] as char,
-            h[1] as char
-        ));
-    }
-    if open.take().is_some() {
-        o.push_str("</span>");
-    }
+    hex_area(o, line, &ovs);
     o.push_str("   ");
     for _ in 0..line.first_col {
         o.push(' ');
     }
+    let mut runs = Runs {
+        o,
+        part: "ascii",
+        open: None,
+    };
     for (i, &b) in line.bytes.iter().enumerate() {
-        if ovs[i] != open {
-            if open.is_some() {
-                o.push_str("</span>");
-            }
-            if let Some(v) = ovs[i] {
-                o.push_str(&format!(
-                    "<span class=\"ov {}\" data-part=\"ascii\" data-o=\"{}\">",
-                    v.css(),
-                    line.start + i as u64
-                ));
-            }
-            open = ovs[i];
-        }
-        let ch = ASCII[b as usize] as char;
-        let text = match ch {
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '&' => "&amp;".to_string(),
-            c => c.to_string(),
+        let text = match ASCII[b as usize] {
+            b'<' => "&lt;".to_string(),
+            b'>' => "&gt;".to_string(),
+            b'&' => "&amp;".to_string(),
+            c => (c as char).to_string(),
         };
-        o.push_str(&format!(
-            "<span class=\"{}\">{text}</span>",
-            CLASS[b as usize].css()
-        ));
+        runs.cell(&ovs, line, i, &text);
     }
-    if open.is_some() {
-        o.push_str("</span>");
-    }
+    runs.close_unless(None);
     o.push('\n');
+}
+
+/// The hex area of a dump line: 16 columns, a dash between the 8th and 9th byte.
+fn hex_area(o: &mut String, line: &crate::dump::format::Line<'_>, ovs: &[Option<Overlay>]) {
+    let mut runs = Runs {
+        o,
+        part: "hex",
+        open: None,
+    };
+    for col in 0..16 {
+        let i = col as isize - line.first_col as isize;
+        let byte = (i >= 0 && (i as usize) < line.bytes.len()).then_some(i as usize);
+        if col > 0 {
+            runs.close_unless(byte.and_then(|i| ovs[i]));
+            let dash = col == 8 && byte.is_some();
+            runs.o.push_str(if dash { "-" } else { " " });
+        }
+        let Some(i) = byte else {
+            runs.o.push_str("  ");
+            continue;
+        };
+        let b = line.bytes[i];
+        let h = HEX[b as usize];
+        runs.cell(ovs, line, i, &format!("{}{}", h[0] as char, h[1] as char));
+    }
+    runs.close_unless(None);
 }

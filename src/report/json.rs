@@ -98,9 +98,11 @@ pub fn file_tail(r: &Report, origin: Origin, min: f32) -> Vec<(&'static str, Val
 }
 
 /// Writes `v` pretty-printed, every line after the first indented by `indent` spaces, so a value
-/// can be placed inside a document written piece by piece.
+/// can be placed inside a document written piece by piece. Every JSON output goes through here
+/// (or [`to_string`]): C1 controls, bidirectional controls and tag characters in strings are
+/// escaped as `\uXXXX` (`sanitize::json_pretty`).
 pub fn write(w: &mut dyn Write, v: &Value, indent: usize) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(v).expect("a JSON value serializes");
+    let text = crate::sanitize::json_pretty(v);
     if indent == 0 {
         return w.write_all(text.as_bytes());
     }

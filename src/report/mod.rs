@@ -40,6 +40,7 @@ impl Affected {
         }
     }
 
+    /// Counts the names of `findings`.
     pub fn of<'a>(findings: impl Iterator<Item = &'a Finding>) -> Affected {
         let mut a = Affected::default();
         for f in findings {
@@ -114,6 +115,8 @@ pub enum Subject<'a> {
     Finding(&'a Finding),
     /// A range the examiner asked for.
     Range,
+    /// An examiner's note outside every other excerpt.
+    Note(&'a Note),
 }
 
 /// A marked stretch of an excerpt.
@@ -156,6 +159,7 @@ impl Excerpt<'_> {
             Subject::Header(h) => format!("h{}", h.id),
             Subject::Finding(f) => format!("f{}", f.id),
             Subject::Range => format!("r{}", self.start),
+            Subject::Note(_) => format!("n{}", self.start),
         }
     }
 
@@ -185,9 +189,22 @@ pub struct Document<'a> {
     pub excerpts: Vec<Excerpt<'a>>,
     pub sidecar: Option<&'a Sidecar>,
     pub min: f32,
+    /// A backup copy's bytes (`export --compare`): excerpts show what each write destroyed.
+    pub other: Option<&'a [u8]>,
+    /// The examiner's name (settings or `--examiner`).
+    pub examiner: Option<String>,
 }
 
 impl Document<'_> {
+    /// What the compared file holds under finding `f`, when it holds other bytes there.
+    pub fn destroyed(&self, f: &Finding) -> Option<crate::compare::Destroyed> {
+        if f.kind != FindingKind::ConsoleWrite {
+            return None;
+        }
+        crate::compare::destroyed_by(f, self.data, self.other?).filter(|d| !d.same)
+    }
+
+    /// The summary: findings by kind, mailboxes, files named.
     pub fn summary_lines(&self) -> Vec<(String, String)> {
         let a = Affected::of(listed(self.report, self.min));
         vec![
@@ -204,6 +221,7 @@ impl Document<'_> {
         ]
     }
 
+    /// The document's header: file, size, hash, kind, origin, tool, time, examiner.
     pub fn header_lines(&self) -> Vec<(String, String)> {
         vec![
             ("File".into(), self.path.clone()),
@@ -214,5 +232,12 @@ impl Document<'_> {
             ("Tool".into(), format!("clanscope {VERSION}")),
             ("Exported".into(), self.exported.clone()),
         ]
+        .into_iter()
+        .chain(
+            self.examiner
+                .as_ref()
+                .map(|e| ("Examiner".to_string(), sanitize::line(e).into_owned())),
+        )
+        .collect()
     }
 }

@@ -159,9 +159,10 @@ impl<W: Write> ScanWriter<W> {
                     "timeline": timeline,
                     "errors": self.errors,
                 });
-                let text = serde_json::to_string_pretty(&tail).expect("serializable");
+                let text = json::to_string(&tail);
                 // Splice the tail's members into the open document.
                 let inner = text
+                    .trim_end()
                     .trim_start_matches('{')
                     .trim_end_matches('}')
                     .trim_matches('\n');

@@ -51,6 +51,24 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// A note's text, where it lies, who wrote it and when:
+/// `text (at SEG:OFF, N byte(s); by EXAMINER, TIME; from SOURCE)`.
+pub fn note_words(doc: &Document<'_>, n: &crate::notes::Note) -> String {
+    let mut about = vec![format!(
+        "at {}, {} byte(s)",
+        doc.origin.address(n.start),
+        n.end.max(n.start + 1) - n.start
+    )];
+    let by = n.byline();
+    if !by.is_empty() {
+        about.push(by);
+    }
+    if let Some(s) = n.source.as_deref().filter(|s| *s != "clanscope") {
+        about.push(format!("from {}", sanitize::line(s)));
+    }
+    format!("{} ({})", sanitize::line(&n.text), about.join("; "))
+}
+
 /// `SEG:OFF-SEG:OFF, offsets A-B (Ah-Bh), N bytes` for `[start, end)`.
 pub fn range_words(doc: &Document<'_>, start: u64, end: u64) -> String {
     let o = doc.origin;
@@ -89,6 +107,7 @@ pub fn heading(doc: &Document<'_>, e: &Excerpt<'_>) -> String {
             f.confidence
         ),
         Subject::Range => format!("Range\n  Range:   {range}"),
+        Subject::Note(_) => format!("Note\n  Range:   {range}"),
     }
 }
 
@@ -119,6 +138,7 @@ fn finding_details(out: &mut String, doc: &Document<'_>, f: &Finding, nested: bo
     );
 }
 
+/// The text document.
 pub fn render(doc: &Document<'_>) -> String {
     let mut out = String::from("clanscope annotated dump\n");
     for (k, v) in doc.header_lines() {
@@ -144,9 +164,21 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     let nested = matches!(e.subject, Subject::Header(_));
     for f in &e.findings {
         finding_details(out, doc, f, nested);
+        if let Some(d) = doc.destroyed(f) {
+            wrapped(
+                out,
+                "Destroyed:",
+                &format!(
+                    "\"{}\" (the compared file's bytes at offsets {}-{})",
+                    sanitize::bytes_line(&d.backup),
+                    d.start,
+                    d.start + d.backup.len() as u64 - 1
+                ),
+            );
+        }
     }
     for n in &e.notes {
-        wrapped(out, "Note:", &sanitize::line(&n.text));
+        wrapped(out, "Note:", &note_words(doc, n));
     }
     out.push('\n');
     let printer = Printer::new(doc.origin);

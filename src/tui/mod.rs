@@ -1,27 +1,49 @@
 //! The interactive inspector (ratatui over crossterm). `run` sets up the terminal and loops:
-//! terminal events become commands (keys.rs), `App::update` changes state (state.rs), and
-//! `render` draws it (render.rs). The scan and the SHA-256 run on background threads and report
-//! through a channel; quitting cancels them.
+//! terminal events become commands (keys.rs, command.rs), `App::update` changes state (app.rs
+//! with one handler per mode in normal.rs and modes.rs, over the components viewport.rs,
+//! findings.rs, search.rs, selection.rs, annotations.rs, comparison.rs, prompt.rs), effects.rs
+//! writes what the examiner asked for, and `views::render` draws the state (views/, with
+//! layout.rs and theme.rs; panes.rs makes the lines of the scrolled panes, which the state
+//! measures too). The scan, the hash, searches and comparisons run on background
+//! threads (workers.rs) and report through a channel; quitting cancels them.
 
+pub mod annotations;
+pub mod app;
+pub mod command;
+pub mod comparison;
+pub mod effects;
+pub mod findings;
 pub mod keys;
 pub mod layout;
+mod modes;
+mod normal;
+pub mod panes;
 pub mod picker;
-pub mod render;
-pub mod state;
+pub mod prompt;
+pub mod search;
+pub mod selection;
+pub mod terminal;
 pub mod theme;
+pub mod viewport;
+pub mod views;
+pub mod workers;
 
 use crate::address::Origin;
-use crate::detect::{Control, DamagedHeader, Engine, Finding, Sink};
+use crate::detect::Engine;
+use crate::output::Case;
+use crate::settings::Settings;
 use crate::source::{walk, Source};
-use crate::{demo, notes, Error};
+use crate::{demo, Error};
+use app::{App, Effect, ScanMsg};
 use crossterm::event;
 use picker::{Picker, PickerAction};
 use ratatui::DefaultTerminal;
-use state::{App, ScanMsg};
-use std::io::IsTerminal;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
+
+pub use views::render;
 
 /// What to inspect.
 pub enum Target {
@@ -40,142 +62,68 @@ pub struct ViewConfig {
     /// `--notes`, if given.
     pub notes: Option<PathBuf>,
     pub target: Target,
+    /// `--compare`: the backup or known-good copy to compare with.
+    pub compare: Option<PathBuf>,
+    /// `--out DIR`: the case folder exports, copies and sidecars go to (default: the
+    /// per-user one, see `output::case_folder`).
+    pub out: Option<PathBuf>,
+    /// The settings file's values, with `--examiner` and `--clipboard` applied.
+    pub settings: Settings,
 }
 
-/// Passes findings to the view in batches, and headers as they close.
-struct ToView {
-    tx: mpsc::Sender<ScanMsg>,
-    batch: Vec<Finding>,
-    sent: std::time::Instant,
-}
-
-impl ToView {
-    fn flush(&mut self) -> bool {
-        self.sent = std::time::Instant::now();
-        self.batch.is_empty()
-            || self
-                .tx
-                .send(ScanMsg::Findings(std::mem::take(&mut self.batch)))
-                .is_ok()
-    }
-}
-
-impl Sink for ToView {
-    fn finding(&mut self, f: &Finding) -> bool {
-        self.batch.push(f.clone());
-        if self.batch.len() >= 4096 || self.sent.elapsed() > Duration::from_millis(40) {
-            return self.flush();
-        }
-        true
-    }
-    fn header(&mut self, h: &DamagedHeader) -> bool {
-        self.flush() && self.tx.send(ScanMsg::Header(h.clone())).is_ok()
-    }
-}
-
-/// Starts the background scan and hash of `src`; returns the channel and the control to cancel.
-pub fn start_workers(
-    src: Arc<Source>,
-    name: PathBuf,
-    engine: Engine,
-) -> (mpsc::Receiver<ScanMsg>, Arc<Control>) {
-    let (tx, rx) = mpsc::channel();
-    let ctl = Arc::new(Control::new());
-    {
-        let (src, ctl, tx) = (src.clone(), ctl.clone(), tx.clone());
-        std::thread::spawn(move || {
-            let mut sink = ToView {
-                tx: tx.clone(),
-                batch: Vec::new(),
-                sent: std::time::Instant::now(),
-            };
-            let report = engine.scan_into(&*src, &name, &ctl, &mut sink);
-            sink.flush();
-            let _ = tx.send(ScanMsg::Done(report));
-        });
-    }
-    {
-        let ctl = ctl.clone();
-        std::thread::spawn(move || {
-            if let Some(h) = notes::sha256_source(&src, &|| ctl.is_cancelled()) {
-                let _ = tx.send(ScanMsg::Hash(h));
-            }
-        });
-    }
-    (rx, ctl)
-}
-
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
-        ratatui::restore();
-    }
-}
-
-fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Error::Usage("the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes".into()));
-    }
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
-        ratatui::restore();
-        previous(info);
-    }));
-    let terminal = ratatui::try_init()
-        .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
-    let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
-    Ok((terminal, TerminalGuard))
+/// The origin `src` opens at (see [`crate::settings::default_origin`]).
+pub fn default_origin(given: Option<Origin>, settings: &Settings, src: &Source) -> Origin {
+    crate::settings::default_origin(given, settings, src.name(), src.bytes())
 }
 
 /// Runs the inspector (or the picker) until the examiner quits.
 pub fn run(c: ViewConfig) -> Result<(), Error> {
-    match c.target {
+    // A file that cannot be opened is named first (a mistyped path is the likelier mistake).
+    let file = match &c.target {
+        Target::File(p) => Some(Arc::new(Source::open(p)?)),
+        _ => None,
+    };
+    let other = c
+        .compare
+        .as_deref()
+        .map(Source::open)
+        .transpose()?
+        .map(Arc::new);
+    // No case folder is made for an inspector that cannot start.
+    terminal::check()?;
+    match &c.target {
         Target::Demo => {
-            let src = Arc::new(Source::from_static(
-                "CLANDATA (demo, generated)",
-                demo::STORE,
-            ));
-            let (mut term, _guard) = setup()?;
-            inspect(
-                &mut term,
-                src,
-                Path::new("CLANDATA"),
-                c.origin.unwrap_or(demo::ORIGIN),
-                &c.engine,
-                c.notes,
-            )
+            let src = Arc::new(Source::from_static("CLANDATA", demo::STORE));
+            let case = Case::open(&[], c.out.as_deref(), c.notes.as_deref())?;
+            let (mut term, _guard) = terminal::setup()?;
+            inspect(&mut term, src, Path::new("CLANDATA"), &c, other, &case)
         }
         Target::Folder(p) => {
-            let (files, errors) = walk::files(std::slice::from_ref(&p));
-            let mut picker = Picker::new(p, files);
+            let (files, errors) = walk::files(std::slice::from_ref(p));
+            let inputs: Vec<&Path> = files
+                .iter()
+                .map(PathBuf::as_path)
+                .chain([p.as_path()])
+                .collect();
+            let case = Case::open(&inputs, c.out.as_deref(), c.notes.as_deref())?;
+            let mut picker = Picker::new(p.clone(), files);
             if let Some(e) = errors.first() {
                 picker.status = Some(format!(
                     "{} problem(s) reading the folder, e.g. {e}",
                     errors.len()
                 ));
             }
-            let (mut term, _guard) = setup()?;
-            pick(
-                &mut term,
-                &mut picker,
-                c.origin.unwrap_or(Origin::ZERO),
-                &c.engine,
-            )
+            let (mut term, _guard) = terminal::setup()?;
+            pick(&mut term, &mut picker, &c, &case)
         }
         Target::File(p) => {
-            let src = Arc::new(Source::open(&p)?);
-            let (mut term, _guard) = setup()?;
-            inspect(
-                &mut term,
-                src,
-                &p,
-                c.origin.unwrap_or(Origin::ZERO),
-                &c.engine,
-                c.notes,
-            )
+            let src = file.expect("opened above");
+            let inputs: Vec<&Path> = std::iter::once(p.as_path())
+                .chain(c.compare.as_deref())
+                .collect();
+            let case = Case::open(&inputs, c.out.as_deref(), c.notes.as_deref())?;
+            let (mut term, _guard) = terminal::setup()?;
+            inspect(&mut term, src, p, &c, other, &case)
         }
     }
 }
@@ -184,79 +132,117 @@ fn draw_err(e: std::io::Error) -> Error {
     Error::Terminal(crate::error::io_cause(&e))
 }
 
+/// Starts what effects need a thread for (searches); file effects are carried out here too.
+fn run_effects(app: &mut App, src: &Arc<Source>, tx: &mpsc::Sender<ScanMsg>) {
+    if let Some(clip) = effects::apply(app) {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(&clip).and_then(|_| out.flush());
+    }
+    for e in app.take_effects() {
+        if let Effect::Search(p) = e {
+            let s = app.search();
+            workers::search(src.clone(), p, s.generation(), s.cancel_flag(), tx.clone());
+        }
+    }
+}
+
 /// The inspector loop for one file; returns when the examiner quits.
 pub fn inspect(
     term: &mut DefaultTerminal,
     src: Arc<Source>,
     name: &Path,
-    origin: Origin,
-    engine: &Engine,
-    notes_path: Option<PathBuf>,
+    c: &ViewConfig,
+    other: Option<Arc<Source>>,
+    case: &Case,
 ) -> Result<(), Error> {
-    let mut app = App::new(src.clone(), origin);
-    app.explicit_notes = notes_path.clone();
-    app.notes_path = notes_path;
+    let origin = default_origin(c.origin, &c.settings, &src);
+    let mut app = App::with_settings(
+        src.clone(),
+        origin,
+        c.settings.clone(),
+        case.folder.clone(),
+        c.notes.clone(),
+    );
+    app.notes.guard = case.guard.clone();
+    app.set_origin_given(c.origin.is_some());
+    app.info(format!(
+        "notes and exports go to {}",
+        crate::sanitize::path(&case.folder)
+    ));
     let size = term.size().map_err(draw_err)?;
-    app.update(state::Command::Resize {
+    app.update(command::Command::Resize {
         width: size.width,
         height: size.height,
     });
     // First frame before any scanning work.
-    term.draw(|f| render::render(&app, f)).map_err(draw_err)?;
-    let (rx, ctl) = start_workers(src, name.to_path_buf(), engine.clone());
+    term.draw(|f| render(&app, f)).map_err(draw_err)?;
+    let (tx, rx, ctl) = workers::start(src.clone(), name.to_path_buf(), c.engine.clone());
+    if let Some(o) = other {
+        let cmp = comparison::Comparison::new(&src, o.clone());
+        if !cmp.done() {
+            workers::compare(src.clone(), o, cmp.cancel.clone(), tx.clone());
+        }
+        app.set_compare(cmp);
+    }
     let result = (|| -> Result<(), Error> {
-        let mut dirty = false;
+        let mut dirty = true;
         loop {
             while let Ok(msg) = rx.try_recv() {
                 app.absorb(msg);
                 dirty = true;
             }
             let p = ctl.progress();
-            if !app.scan_done && p != app.progress {
+            if !app.index().done() && p != app.progress {
                 app.progress = p;
                 dirty = true;
             }
-            let before = app.size;
+            let before = app.view().size();
             app.recheck_size();
-            dirty |= before != app.size;
+            dirty |= before != app.view().size();
+            run_effects(&mut app, &src, &tx);
             if dirty {
-                term.draw(|f| render::render(&app, f)).map_err(draw_err)?;
+                term.draw(|f| render(&app, f)).map_err(draw_err)?;
                 dirty = false;
             }
             if event::poll(Duration::from_millis(50)).map_err(draw_err)? {
                 let ev = event::read().map_err(draw_err)?;
-                if let Some(cmd) = keys::command(&app.mode, &ev) {
+                if let Some(cmd) = keys::command(app.mode(), &ev) {
                     app.update(cmd);
                     dirty = true;
                 }
             }
-            if app.quit {
+            if app.quitting() {
                 return Ok(());
             }
         }
     })();
     ctl.cancel();
+    app.search.clear();
+    if let Some(c) = app.comparison() {
+        c.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     result
 }
 
 fn pick(
     term: &mut DefaultTerminal,
     picker: &mut Picker,
-    origin: Origin,
-    engine: &Engine,
+    c: &ViewConfig,
+    case: &Case,
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<(usize, picker::Entry)>();
     let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let paths: Vec<PathBuf> = picker.entries.iter().map(|e| e.path.clone()).collect();
-        let engine = engine.clone().with_threads(1);
-        let cancel = cancel.clone();
+        let engine = c.engine.clone().with_threads(1);
+        let (cancel, settings, given) = (cancel.clone(), c.settings.clone(), c.origin);
+        let sidecars = crate::notes::Sidecars::in_folder(&case.folder);
         std::thread::spawn(move || {
             for (i, p) in paths.into_iter().enumerate() {
                 if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
-                let entry = picker::scan_entry(&engine, p);
+                let entry = picker::scan_entry(&engine, p, given, &settings, &sidecars);
                 if tx.send((i, entry)).is_err() {
                     break;
                 }
@@ -277,15 +263,13 @@ fn pick(
             if event::poll(Duration::from_millis(50)).map_err(draw_err)? {
                 let ev = event::read().map_err(draw_err)?;
                 let rows = Picker::rows(term.size().map_err(draw_err)?.height);
-                if let Some(cmd) = keys::command(&state::Mode::Normal, &ev) {
+                if let Some(cmd) = keys::command(&command::Mode::Normal, &ev) {
                     match picker.update(&cmd, rows) {
                         PickerAction::Quit => return Ok(()),
                         PickerAction::Open(i) => {
                             let path = picker.entries[i].path.clone();
                             match Source::open(&path) {
-                                Ok(src) => {
-                                    inspect(term, Arc::new(src), &path, origin, engine, None)?
-                                }
+                                Ok(src) => inspect(term, Arc::new(src), &path, c, None, case)?,
                                 Err(e) => picker.status = Some(e.to_string()),
                             }
                         }

@@ -1,8 +1,11 @@
 //! The file picker for `clanscope DIR`: every file under a post office or Ccmcdata folder with
-//! its size, kind and finding counts, filled in by a background scan as it goes.
+//! its size, kind, the origin it opens at and its counts (as the inspector's title counts
+//! them), filled in by a background scan as it goes.
 
+use crate::address::Origin;
 use crate::detect::{Control, Engine};
 use crate::sanitize;
+use crate::settings::Settings;
 use crate::source::Source;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -11,29 +14,43 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use std::path::PathBuf;
 
+/// One file of the picker.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {
     pub path: PathBuf,
     pub size: u64,
     pub kind: Option<&'static str>,
-    /// (damaged headers, findings at >= 0.5), once scanned.
-    pub counts: Option<(usize, usize)>,
+    /// (damaged headers, suspected findings, weaker findings), once scanned.
+    pub counts: Option<(usize, usize, usize)>,
+    /// The origin the inspector opens it at.
+    pub origin: Option<Origin>,
     pub error: Option<String>,
 }
 
-/// Scans one file for the picker: its size, kind and counts, or the error.
-pub fn scan_entry(engine: &Engine, path: PathBuf) -> Entry {
+/// Scans one file for the picker: its size, kind, origin (the one the inspector opens it at,
+/// the sidecar's included) and counts, or the error.
+pub fn scan_entry(
+    engine: &Engine,
+    path: PathBuf,
+    given: Option<Origin>,
+    settings: &Settings,
+    sidecars: &crate::notes::Sidecars,
+) -> Entry {
     match Source::open(&path) {
         Ok(src) => {
+            // A sidecar that cannot be read is reported when the file is opened; the list
+            // shows the origin the file has without it.
+            let origin = crate::settings::file_origin(given, settings, sidecars, &src)
+                .unwrap_or_else(|_| super::default_origin(given, settings, &src));
             let r = engine.scan(&src, &path, &Control::new());
-            let h = r.damaged(crate::detect::SUSPECTED);
-            let f = r.findings.iter().filter(|f| f.suspected()).count();
+            let strong = r.findings.iter().filter(|f| f.suspected()).count();
             Entry {
-                path,
                 size: src.len(),
                 kind: Some(r.kind.name()),
-                counts: Some((h, f)),
+                counts: Some((r.headers.len(), strong, r.findings.len() - strong)),
+                origin: Some(origin),
                 error: None,
+                path,
             }
         }
         Err(e) => Entry {
@@ -44,6 +61,34 @@ pub fn scan_entry(engine: &Engine, path: PathBuf) -> Entry {
     }
 }
 
+/// Columns of a picker row besides the file name: the spaces, bytes, kind, origin, headers
+/// and findings.
+const OTHER_COLUMNS: usize = 62;
+
+/// A path fitted to `width` columns as [`sanitize::fit`] does, but clipped at its start
+/// (`…port.bak/MSG0013.CCM`): the file's own name is what tells rows apart.
+fn fit_tail(path: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if path.width() <= width || width == 0 {
+        return sanitize::fit(path, width);
+    }
+    let mut tail = Vec::new();
+    let mut used = 1;
+    for c in path.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let mut out = String::from("…");
+    out.extend(tail.iter().rev());
+    out.extend(std::iter::repeat_n(' ', width - used));
+    out
+}
+
+/// The file picker's state.
 pub struct Picker {
     pub root: PathBuf,
     pub entries: Vec<Entry>,
@@ -61,6 +106,7 @@ pub enum PickerAction {
 }
 
 impl Picker {
+    /// A picker over `files` under `root`, not yet scanned.
     pub fn new(root: PathBuf, files: Vec<PathBuf>) -> Picker {
         let entries = files
             .into_iter()
@@ -82,8 +128,9 @@ impl Picker {
         }
     }
 
-    pub fn update(&mut self, cmd: &super::state::Command, rows: usize) -> PickerAction {
-        use super::state::Command::*;
+    /// Takes a command; says whether to open a file or quit.
+    pub fn update(&mut self, cmd: &super::command::Command, rows: usize) -> PickerAction {
+        use super::command::Command::*;
         let n = self.entries.len();
         match cmd {
             Up => self.selected = self.selected.saturating_sub(1),
@@ -108,7 +155,7 @@ impl Picker {
                     PickerAction::None
                 }
             }
-            Quit | Escape => return PickerAction::Quit,
+            Quit => return PickerAction::Quit,
             _ => {}
         }
         if self.selected < self.top {
@@ -119,10 +166,12 @@ impl Picker {
         PickerAction::None
     }
 
+    /// File rows shown at a terminal height.
     pub fn rows(height: u16) -> usize {
         height.saturating_sub(4) as usize
     }
 
+    /// Draws the picker.
     pub fn render(&self, frame: &mut Frame) {
         let size = frame.area();
         let scanned = self
@@ -141,25 +190,28 @@ impl Picker {
             Rect::new(0, 0, size.width, 1),
         );
         let rows = Picker::rows(size.height);
+        // The file column takes what the others leave, so every column shows from 80 columns.
+        let nw = (size.width as usize).saturating_sub(OTHER_COLUMNS).max(12);
         let mut lines = vec![Line::from(Span::styled(
             format!(
-                " {:<44} {:>12}  {:<18} {:>7} {:>8}",
-                "file", "bytes", "kind", "headers", "findings"
+                " {:<nw$} {:>12}  {:<18} {:>9} {:>7} {:>8}",
+                "file", "bytes", "kind", "origin", "headers", "findings"
             ),
             Style::new().add_modifier(Modifier::BOLD),
         ))];
         for (i, e) in self.entries.iter().enumerate().skip(self.top).take(rows) {
             let rel = e.path.strip_prefix(&self.root).unwrap_or(&e.path);
-            let name = crate::report::clip(&sanitize::path(rel), 44);
+            let name = fit_tail(&sanitize::path(rel), nw);
             let (h, f) = match (e.counts, &e.error) {
-                (Some((h, f)), _) => (h.to_string(), f.to_string()),
+                (Some((h, s, w)), _) => (h.to_string(), format!("{s}+{w}")),
                 (None, Some(_)) => ("-".into(), "error".into()),
                 (None, None) => ("…".into(), "…".into()),
             };
             let text = format!(
-                " {name:<44} {:>12}  {:<18} {h:>7} {f:>8}",
+                " {name} {:>12}  {:<18} {:>9} {h:>7} {f:>8}",
                 e.size,
-                e.kind.unwrap_or("…")
+                e.kind.unwrap_or("…"),
+                e.origin.map(|o| o.to_string()).unwrap_or("…".into())
             );
             let mut style = if e.counts.is_some_and(|c| c.0 > 0) {
                 Style::new().fg(Color::LightRed)
@@ -190,10 +242,10 @@ impl Picker {
         };
         let status = vec![
             Line::from(Span::styled(
-                " Enter opens  n next file with damaged headers  arrows move  q quits",
+                " Enter opens  n next with damaged headers  q quits  findings: suspected+weaker",
                 Style::new().fg(Color::Gray),
             )),
-            Line::from(sanitize::line(&msg).into_owned()),
+            Line::from(sanitize::composed(&msg).into_owned()),
         ];
         frame.render_widget(
             Paragraph::new(status),

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub(crate) mod compare;
 pub(crate) mod completions;
 pub(crate) mod dump;
 pub(crate) mod export;

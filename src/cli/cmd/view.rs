@@ -4,7 +4,7 @@ use crate::address::Origin;
 use crate::cli::args::ViewArgs;
 use crate::cli::engine;
 use crate::tui::{self, Target, ViewConfig};
-use crate::Error;
+use crate::{settings, Error};
 
 pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
     let target = match a.path {
@@ -12,11 +12,19 @@ pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
         Some(p) if p.is_dir() => Target::Folder(p),
         Some(p) => Target::File(p),
     };
+    let mut settings = settings::load_default()?;
+    if let Some(e) = a.examiner {
+        settings.examiner = Some(e);
+    }
+    settings.clipboard |= a.clipboard;
     let config = ViewConfig {
         origin: a.origin.as_deref().map(Origin::parse).transpose()?,
         engine: engine(&a.signatures)?,
         notes: a.notes,
         target,
+        compare: a.compare,
+        out: a.out,
+        settings,
     };
     tui::run(config)?;
     Ok(0)

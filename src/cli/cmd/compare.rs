@@ -1,0 +1,210 @@
+//! `clanscope compare EVIDENCE OTHER`: the ranges where the evidence differs from a backup
+//! copy, what each console write destroyed where the backup still has those bytes, and with
+//! `--repaired-copy OUT` a new file (the evidence with those ranges taken from the backup) and
+//! the list of what was replaced. Both inputs are only read.
+
+use crate::cli::args::{CompareArgs, CompareFormatArg};
+use crate::cli::{engine, out};
+use crate::compare::{self, Destroyed, Diff, Replacement};
+use crate::detect::{Control, Report};
+use crate::output::Guard;
+use crate::source::Source;
+use crate::{notes, sanitize, values, Error};
+use serde_json::json;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
+    let engine = engine(&a.signatures)?;
+    let guard = Guard::new(&[&a.evidence, &a.other])?;
+    if let Some(o) = &a.repaired_copy {
+        guard.check(o)?;
+    }
+    let ev = Source::open(&a.evidence)?;
+    let other = Source::open(&a.other)?;
+    let origin = crate::settings::Origins::for_command(a.origin.as_deref())?.of(&ev)?;
+    let (da, db) = (ev.safe_bytes(), other.safe_bytes());
+    let report = engine.scan(&ev, &a.evidence, &Control::new());
+    let diff = compare::diff(da, db);
+    let destroyed = compare::destroyed(&report, da, db, crate::detect::SUSPECTED);
+    let replaced = compare::replacements(&destroyed);
+    if let Some(o) = &a.repaired_copy {
+        write_repaired(&guard, o, da, db, &replaced)?;
+    }
+    let sums = (
+        notes::sha256_source(&ev, &|| false)?.unwrap_or_default(),
+        notes::sha256_source(&other, &|| false)?.unwrap_or_default(),
+    );
+    let c = Comparison {
+        a: &a,
+        ev: &ev,
+        other: &other,
+        origin,
+        report: &report,
+        diff: &diff,
+        destroyed: &destroyed,
+        replaced: &replaced,
+        sums,
+    };
+    let text = match a.format {
+        CompareFormatArg::Json => crate::report::json::to_string(&c.json()) + "\n",
+        CompareFormatArg::Text => c.text(),
+    };
+    out::write(text.as_bytes())?;
+    Ok(0)
+}
+
+/// Creates OUT new (through the guard: never over or beside an input) and streams the
+/// repaired copy into it.
+fn write_repaired(
+    guard: &Guard,
+    o: &Path,
+    a: &[u8],
+    b: &[u8],
+    replaced: &[Replacement],
+) -> Result<(), Error> {
+    let f = guard.create(o)?;
+    let mut w = BufWriter::new(f);
+    compare::write_repaired(a, b, replaced, &mut w)
+        .and_then(|_| w.flush())
+        .map_err(|e| Error::io(o, &e))
+}
+
+struct Comparison<'a> {
+    a: &'a CompareArgs,
+    ev: &'a Source,
+    other: &'a Source,
+    origin: crate::address::Origin,
+    report: &'a Report,
+    diff: &'a Diff,
+    destroyed: &'a [Destroyed],
+    replaced: &'a [Replacement],
+    sums: (String, String),
+}
+
+impl Comparison<'_> {
+    fn hex(b: &[u8]) -> String {
+        b.iter()
+            .map(|x| format!("{x:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn text(&self) -> String {
+        let o = self.origin;
+        let d = self.diff;
+        let mut s = String::from("clanscope compare\n");
+        s.push_str(&format!(
+            "Evidence:  {} ({} bytes, SHA-256 {})\nOther:     {} ({} bytes, SHA-256 {})\nOrigin:    {o}\n",
+            sanitize::path(&self.a.evidence),
+            d.evidence_len,
+            self.sums.0,
+            sanitize::path(&self.a.other),
+            d.other_len,
+            self.sums.1
+        ));
+        s.push_str(&format!(
+            "Differing: {} range(s), {} byte(s) in the common length{}{}\n",
+            d.ranges.len(),
+            d.differing,
+            match d.evidence_len.cmp(&d.other_len) {
+                std::cmp::Ordering::Greater => format!(
+                    "; the evidence has {} byte(s) more",
+                    d.evidence_len - d.other_len
+                ),
+                std::cmp::Ordering::Less => format!(
+                    "; the other file has {} byte(s) more",
+                    d.other_len - d.evidence_len
+                ),
+                std::cmp::Ordering::Equal => String::new(),
+            },
+            if d.dropped > 0 {
+                format!(" ({} more ranges not listed)", d.dropped)
+            } else {
+                String::new()
+            }
+        ));
+        let writes = self
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.kind == crate::detect::FindingKind::ConsoleWrite && f.suspected())
+            .count();
+        s.push_str(&format!(
+            "Console writes: {writes}; the other file holds other bytes under {} of them\n",
+            self.replaced.len()
+        ));
+        for x in self.destroyed {
+            self.destroyed_text(&mut s, x);
+        }
+        if let Some(out) = &self.a.repaired_copy {
+            s.push_str(&format!(
+                "Repaired copy: {} ({} range(s) replaced from {}; the evidence is unchanged)\n",
+                sanitize::path(out),
+                self.replaced.len(),
+                sanitize::path(&self.a.other)
+            ));
+            for r in self.replaced {
+                s.push_str(&format!(
+                    "  replaced #{} offsets {}-{} ({} bytes) at {}\n",
+                    r.finding,
+                    r.start,
+                    r.end - 1,
+                    r.end - r.start,
+                    o.address(r.start)
+                ));
+            }
+        }
+        s
+    }
+
+    /// One write's line: what it destroyed, or that the other file holds the same bytes.
+    fn destroyed_text(&self, s: &mut String, x: &Destroyed) {
+        let o = self.origin;
+        let last = x.end.max(x.start + 1) - 1;
+        s.push_str(&format!(
+            "  #{} {}-{} ({} bytes): ",
+            x.finding,
+            o.address(x.start),
+            o.address(last),
+            x.end - x.start
+        ));
+        if x.same {
+            s.push_str("the other file holds the same bytes (the write is there too)\n");
+            return;
+        }
+        s.push_str(&format!(
+            "destroyed \"{}\"\n    hex {}\n",
+            sanitize::bytes_line(&x.backup),
+            Self::hex(&x.backup)
+        ));
+        if x.missing() > 0 {
+            s.push_str(&format!(
+                "    ({} byte(s) lie past the other file's end)\n",
+                x.missing()
+            ));
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let o = self.origin;
+        json!({
+            "tool": "clanscope",
+            "version": crate::VERSION,
+            "evidence": {"path": self.ev.name(), "size": self.diff.evidence_len, "sha256": self.sums.0},
+            "other": {"path": self.other.name(), "size": self.diff.other_len, "sha256": self.sums.1},
+            "origin": o.to_string(),
+            "differing_bytes": self.diff.differing,
+            "ranges": self.diff.ranges.iter().map(|r| json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string()})).collect::<Vec<_>>(),
+            "ranges_not_listed": self.diff.dropped,
+            "destroyed": self.destroyed.iter().map(|d| json!({
+                "finding": d.finding, "start": d.start, "end": d.end,
+                "address": o.address(d.start).to_string(),
+                "same": d.same, "backup_hex": Self::hex(&d.backup),
+                "backup_text": values::cp437(&d.backup), "missing": d.missing(),
+            })).collect::<Vec<_>>(),
+            "repaired_copy": self.a.repaired_copy.as_ref().map(|p| sanitize::path(p)),
+            "replaced": self.replaced.iter().map(|r| json!({"finding": r.finding, "start": r.start, "end": r.end})).collect::<Vec<_>>(),
+        })
+    }
+}

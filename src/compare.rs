@@ -1,0 +1,264 @@
+//! Comparing the evidence with a backup or known-good copy of the same file (a file from
+//! Import.bak, yesterday's post office): the byte ranges that differ, what each console write
+//! destroyed where the backup still has those bytes, and a repaired copy (the evidence with the
+//! overwritten ranges taken from the backup). Bytes are compared at the same file offsets: this
+//! is sound for a copy of the same file, and says nothing where records moved between the two.
+//! The evidence is only ever read.
+
+use crate::detect::{Finding, FindingKind, Report};
+use std::io::Write;
+
+/// Differing ranges kept at most; past it the count goes on but ranges are not stored.
+pub const MAX_RANGES: usize = 1_000_000;
+
+/// Bytes compared per step (equal blocks are skipped with one memcmp).
+const BLOCK: usize = 64 * 1024;
+
+/// The byte ranges `[start, end)` where two files differ, in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub ranges: Vec<(u64, u64)>,
+    /// Differing bytes in the common length (bytes past the shorter file's end not counted).
+    pub differing: u64,
+    /// Ranges found but not kept (past [`MAX_RANGES`]).
+    pub dropped: u64,
+    pub evidence_len: u64,
+    pub other_len: u64,
+}
+
+impl Diff {
+    /// The index of the first range ending after `x`.
+    pub fn first_after(&self, x: u64) -> usize {
+        self.ranges.partition_point(|r| r.1 <= x)
+    }
+
+    /// Whether file offset `x` lies in a differing range.
+    pub fn differs_at(&self, x: u64) -> bool {
+        self.ranges
+            .get(self.first_after(x))
+            .is_some_and(|r| r.0 <= x)
+    }
+}
+
+/// Finds the differing ranges of `a[from..to]` against `b`, calling `out` with each range in
+/// order (runs that touch the edges of the window are cut there; callers join them). Returns
+/// None if `cancel` turned true.
+pub fn diff_window(
+    a: &[u8],
+    b: &[u8],
+    from: usize,
+    to: usize,
+    cancel: &dyn Fn() -> bool,
+    out: &mut dyn FnMut(u64, u64),
+) -> Option<()> {
+    let common = a.len().min(b.len()).min(to);
+    let mut at = from.min(common);
+    let mut open: Option<usize> = None;
+    while at < common {
+        if cancel() {
+            return None;
+        }
+        let end = (at + BLOCK).min(common);
+        if open.is_none() && a[at..end] == b[at..end] {
+            at = end;
+            continue;
+        }
+        for i in at..end {
+            match (a[i] != b[i], open) {
+                (true, None) => open = Some(i),
+                (false, Some(s)) => {
+                    out(s as u64, i as u64);
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        at = end;
+    }
+    if let Some(s) = open {
+        out(s as u64, common as u64);
+    }
+    Some(())
+}
+
+/// Every differing range of the evidence `a` against `b`; the evidence's bytes past the end of
+/// `b` are one more range.
+pub fn diff(a: &[u8], b: &[u8]) -> Diff {
+    let mut d = Diff {
+        evidence_len: a.len() as u64,
+        other_len: b.len() as u64,
+        ..Diff::default()
+    };
+    diff_window(a, b, 0, a.len(), &|| false, &mut |s, e| d.add(s, e)).expect("not cancelled");
+    if a.len() > b.len() {
+        d.add_tail(b.len() as u64, a.len() as u64);
+    }
+    d
+}
+
+impl Diff {
+    /// Adds a range, joining it to the last one when they touch.
+    pub fn add(&mut self, s: u64, e: u64) {
+        self.differing += e - s;
+        self.push_range(s, e);
+    }
+
+    /// Adds the evidence's bytes past the other file's end (not counted as differing bytes).
+    pub fn add_tail(&mut self, s: u64, e: u64) {
+        if e > s {
+            self.push_range(s, e);
+        }
+    }
+
+    /// Adds a range without counting its bytes, joining it to the last one when they touch.
+    pub fn push_range(&mut self, s: u64, e: u64) {
+        if let Some(last) = self.ranges.last_mut() {
+            if last.1 == s {
+                last.1 = e;
+                return;
+            }
+        }
+        if self.ranges.len() >= MAX_RANGES {
+            self.dropped += 1;
+        } else {
+            self.ranges.push((s, e));
+        }
+    }
+}
+
+/// What one console write destroyed, as far as the backup tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Destroyed {
+    /// The finding's id.
+    pub finding: u32,
+    pub start: u64,
+    pub end: u64,
+    /// The backup's bytes over the part of the write it covers (`start..start + len`).
+    pub backup: Vec<u8>,
+    /// True when the backup holds the same bytes (the write is in the backup too).
+    pub same: bool,
+}
+
+impl Destroyed {
+    /// Bytes of the write the backup has no bytes for (it is shorter).
+    pub fn missing(&self) -> u64 {
+        self.end - self.start - self.backup.len() as u64
+    }
+}
+
+/// The console writes of `report` whose bytes the backup `b` still has (all or part), with the
+/// backup's bytes there. Only writes at `min` confidence or more.
+pub fn destroyed(report: &Report, a: &[u8], b: &[u8], min: f32) -> Vec<Destroyed> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::ConsoleWrite && f.confidence >= min)
+        .filter_map(|f| destroyed_by(f, a, b))
+        .collect()
+}
+
+/// What the backup `b` holds where finding `f` lies in the evidence `a`.
+pub fn destroyed_by(f: &Finding, a: &[u8], b: &[u8]) -> Option<Destroyed> {
+    let start = f.start as usize;
+    let end = (f.end as usize).min(a.len());
+    if start >= b.len() || start >= end {
+        return None;
+    }
+    let have = end.min(b.len());
+    let backup = b[start..have].to_vec();
+    Some(Destroyed {
+        finding: f.id,
+        start: f.start,
+        end: end as u64,
+        same: backup == a[start..have],
+        backup,
+    })
+}
+
+/// One range a repaired copy takes from the backup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replacement {
+    pub finding: u32,
+    pub start: u64,
+    pub end: u64,
+}
+
+/// The ranges a repaired copy replaces: each write's bytes the backup has and that differ.
+pub fn replacements(destroyed: &[Destroyed]) -> Vec<Replacement> {
+    destroyed
+        .iter()
+        .filter(|d| !d.same && !d.backup.is_empty())
+        .map(|d| Replacement {
+            finding: d.finding,
+            start: d.start,
+            end: d.start + d.backup.len() as u64,
+        })
+        .collect()
+}
+
+/// Writes the repaired copy to `w`: the evidence `a`, with each replacement's range taken from
+/// the backup `b`. Streams, so memory stays flat for any size.
+pub fn write_repaired(
+    a: &[u8],
+    b: &[u8],
+    replaced: &[Replacement],
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut at = 0usize;
+    for r in replaced {
+        let (s, e) = (r.start as usize, r.end as usize);
+        if s < at || e > b.len() || e > a.len() {
+            continue;
+        }
+        for chunk in a[at..s].chunks(4 << 20) {
+            w.write_all(chunk)?;
+        }
+        w.write_all(&b[s..e])?;
+        at = e;
+    }
+    for chunk in a[at..].chunks(4 << 20) {
+        w.write_all(chunk)?;
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_join_across_blocks_and_the_tail_counts() {
+        let a = vec![1u8; BLOCK * 2 + 10];
+        let mut b = a.clone();
+        for x in &mut b[BLOCK - 3..BLOCK + 4] {
+            *x = 2;
+        }
+        b[5] = 9;
+        b.truncate(BLOCK * 2);
+        let d = diff(&a, &b);
+        assert_eq!(
+            d.ranges,
+            vec![
+                (5, 6),
+                ((BLOCK - 3) as u64, (BLOCK + 4) as u64),
+                ((BLOCK * 2) as u64, (BLOCK * 2 + 10) as u64)
+            ]
+        );
+        assert_eq!(d.differing, 8);
+        assert!(d.differs_at(5) && !d.differs_at(6) && d.differs_at(BLOCK as u64));
+    }
+
+    #[test]
+    fn repaired_copy_takes_only_the_replaced_ranges() {
+        let a = b"xxWRITExxZZ".to_vec();
+        let b = b"xxoldokxxYY".to_vec();
+        let r = vec![Replacement {
+            finding: 1,
+            start: 2,
+            end: 7,
+        }];
+        let mut out = Vec::new();
+        write_repaired(&a, &b, &r, &mut out).unwrap();
+        assert_eq!(out, b"xxoldokxxZZ");
+    }
+}

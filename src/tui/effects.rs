@@ -1,0 +1,252 @@
+//! Carrying out what `update` asked for that touches the file system: the sidecar, exports
+//! and copies, each written into the case folder, created new (never over an existing file)
+//! and never onto the examined file. A copy can also go to the terminal's clipboard (OSC 52,
+//! off by default): [`apply`] returns those bytes for the run loop to send.
+
+use super::app::{App, CopyFormat, Effect};
+use crate::detect::{FileKind, Report};
+use crate::dump::Printer;
+use crate::notes::Sidecar;
+use crate::report::export::{self as ex, ExportFormat, Selection};
+use crate::report::Document;
+use crate::{notes, sanitize, Error};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Carries out every queued effect except background searches (the run loop starts those);
+/// returns what should go to the terminal's clipboard, if anything.
+pub fn apply(app: &mut App) -> Option<Vec<u8>> {
+    let mut clipboard = None;
+    let effects = app.take_effects();
+    for e in effects {
+        match e {
+            Effect::SaveNotes => save_notes(app),
+            Effect::Export => export(app),
+            Effect::Copy(f, s, e, label) => clipboard = copy(app, f, s, e, &label).or(clipboard),
+            Effect::Search(p) => app.effects.push(Effect::Search(p)),
+        }
+    }
+    clipboard
+}
+
+/// Writes `bytes` to a new file in the case folder, `BASE.SHA12.LABEL.EXT` (then `-2`, `-3`,
+/// ... when the name is taken by anything, a planted link included), created through the guard:
+/// exclusively, never through a link, never onto or beside an examined file. None until the
+/// file's SHA-256 is known.
+fn write_new(app: &App, label: &str, ext: &str, bytes: &[u8]) -> Result<Option<PathBuf>, Error> {
+    let Some(sha) = app.notes().sha256() else {
+        return Ok(None);
+    };
+    let stem = notes::default_path(app.src().name(), sha)
+        .to_string_lossy()
+        .replace(".clanscope-notes.json", "");
+    let label: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let (mut f, path) = app.notes.guard.create_unique(
+        app.notes().out_dir(),
+        &format!("{stem}.{label}"),
+        &format!(".{ext}"),
+    )?;
+    f.write_all(bytes).map_err(|e| Error::io(&path, &e))?;
+    Ok(Some(path))
+}
+
+/// `{before}{path}{after}` for the status line: the whole path when the line holds it, else
+/// the file's name in the case folder (which the status line named at start), so the name an
+/// output got is never cut off.
+fn fitted(app: &App, before: &str, path: &std::path::Path, after: &str) -> String {
+    let whole = format!("{before}{}{after}", sanitize::path(path));
+    if whole.chars().count() <= app.view().screen().width as usize {
+        return whole;
+    }
+    let name = path
+        .file_name()
+        .map(|n| sanitize::path(std::path::Path::new(n)))
+        .unwrap_or_default();
+    format!("{before}{name} in the case folder{after}")
+}
+
+/// Saves the sidecar, merged with what another inspector saved there meanwhile (see
+/// `notes::save`), and takes the merged notes in.
+fn save_notes(app: &mut App) {
+    let Some(sha) = app.notes().sha256().map(str::to_string) else {
+        return app.info("kept; saved to the notes file once the file's SHA-256 is known");
+    };
+    let path = app.notes.sidecar_path(app.src().name(), &sha);
+    let sidecar = app.notes().sidecar(app.src().name(), app.src().len(), &sha);
+    match notes::save(&path, &app.notes.base, &sidecar, &app.notes.guard) {
+        Ok(saved) => {
+            app.notes.saved(saved);
+            app.notes.path = Some(path.clone());
+            if app.status.is_none() {
+                let msg = fitted(app, "notes saved to ", &path, "");
+                app.info(msg);
+            }
+        }
+        Err(e) => app.error(e.to_string()),
+    }
+}
+
+/// What `e` exports: the selection, the finding shown (with its header), or every finding;
+/// and the label its file is named after.
+fn export_subject(app: &App) -> (Selection, String) {
+    if let Some((s, e)) = app.selection() {
+        let label = format!("range-{}-{}", app.view().addr(s), e - s);
+        return (Selection::Range(s, e), label);
+    }
+    if let Some(f) = app.index().shown_at(app.cursor()) {
+        let label = match f.header {
+            Some(h) => format!("H{h}"),
+            None => format!("F{}", f.id),
+        };
+        return (Selection::Findings(vec![f.id]), label);
+    }
+    if let Some(h) = app.index().header_at(app.cursor()) {
+        if let Some(&w) = h.writes.first() {
+            return (Selection::Findings(vec![w]), format!("H{}", h.id));
+        }
+    }
+    (Selection::Listed(crate::detect::SUSPECTED), "all".into())
+}
+
+fn export(app: &mut App) {
+    let Some(sha) = app.notes().sha256().map(str::to_string) else {
+        return app.error("the SHA-256 is still being computed; export again in a moment");
+    };
+    let idx = app.index();
+    let mut report = Report::new(idx.kind().unwrap_or(FileKind::Binary));
+    report.findings = idx.findings().to_vec();
+    report.headers = idx.headers().to_vec();
+    report.messages = idx.messages().to_vec();
+    let size = app.view().size();
+    let sidecar = Sidecar {
+        notes: app.notes().notes().to_vec(),
+        ..Sidecar::new(app.src().name(), size, &sha)
+    };
+    let (selection, label) = export_subject(app);
+    let origin = app.view().origin();
+    let excerpts = match ex::excerpts(&report, size, origin, &selection, 2, Some(&sidecar)) {
+        Ok(e) => e,
+        Err(e) => return app.error(e.to_string()),
+    };
+    let doc = Document {
+        path: app.src().name().to_string(),
+        size,
+        sha256: sha,
+        origin,
+        exported: crate::report::now_rfc3339(),
+        report: &report,
+        data: app.data(),
+        excerpts,
+        sidecar: Some(&sidecar),
+        min: crate::detect::SUSPECTED,
+        other: None,
+        examiner: app.notes().examiner.clone(),
+    };
+    let text = ex::render(&doc, ExportFormat::Text);
+    match write_new(app, &label, "export.txt", text.as_bytes()) {
+        Ok(Some(path)) => {
+            let msg = fitted(app, &format!("exported {label} to "), &path, "");
+            app.info(msg)
+        }
+        Ok(None) => app.error("the SHA-256 is still being computed; export again in a moment"),
+        Err(e) => app.error(e.to_string()),
+    }
+}
+
+/// The bytes `[s, e)` in a copy format.
+pub fn render_copy(
+    data: &[u8],
+    origin: crate::address::Origin,
+    f: CopyFormat,
+    s: u64,
+    e: u64,
+) -> Vec<u8> {
+    let b = &data[s as usize..e as usize];
+    match f {
+        CopyFormat::Raw => b.to_vec(),
+        CopyFormat::Hex => {
+            let lines: Vec<String> = b
+                .chunks(16)
+                .map(|c| {
+                    c.iter()
+                        .map(|x| format!("{x:02X}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect();
+            format!("{}\n", lines.join("\n")).into_bytes()
+        }
+        CopyFormat::Debug => Printer::new(origin).to_string(data, s, e).into_bytes(),
+        CopyFormat::CArray => {
+            let name = format!("bytes_{:X}", s);
+            let body: Vec<String> = b
+                .chunks(12)
+                .map(|c| {
+                    let v: Vec<String> = c.iter().map(|x| format!("0x{x:02X}")).collect();
+                    format!("    {},", v.join(", "))
+                })
+                .collect();
+            format!(
+                "/* {} bytes at {} (file offset {s}) */\nconst unsigned char {name}[{}] = {{\n{}\n}};\n",
+                b.len(),
+                origin.address(s),
+                b.len(),
+                body.join("\n")
+            )
+            .into_bytes()
+        }
+    }
+}
+
+fn copy(app: &mut App, f: CopyFormat, s: u64, e: u64, label: &str) -> Option<Vec<u8>> {
+    let ext = match f {
+        CopyFormat::Hex => "hex.txt",
+        CopyFormat::Debug => "debug.txt",
+        CopyFormat::CArray => "c",
+        CopyFormat::Raw => "bin",
+    };
+    let bytes = render_copy(app.data(), app.view().origin(), f, s, e);
+    let path = match write_new(app, label, ext, &bytes) {
+        Ok(Some(path)) => path,
+        Ok(None) => {
+            app.error("the SHA-256 is still being computed; copy again in a moment");
+            return None;
+        }
+        Err(err) => {
+            app.error(err.to_string());
+            return None;
+        }
+    };
+    let clip = (app.settings().clipboard && f != CopyFormat::Raw).then(|| osc52(&bytes));
+    let also = if clip.is_some() {
+        " and the clipboard"
+    } else {
+        ""
+    };
+    let msg = fitted(app, &format!("copied {} byte(s) to ", e - s), &path, also);
+    app.info(msg);
+    clip
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard: base64 only, so no byte of the file
+/// reaches the terminal raw.
+pub fn osc52(text: &[u8]) -> Vec<u8> {
+    use base64::Engine;
+    let mut out = b"\x1b]52;c;".to_vec();
+    out.extend(
+        base64::engine::general_purpose::STANDARD
+            .encode(text)
+            .bytes(),
+    );
+    out.push(0x07);
+    out
+}

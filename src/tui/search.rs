@@ -1,0 +1,374 @@
+//! Search: what the examiner typed turned into one byte pattern (text with smart case, hex
+//! with `??` wildcards, or a regular expression on bytes), every match over the whole file
+//! (small files at once, large ones on a background thread that reports in batches while keys
+//! keep working), and the walk from match to match. Matches are kept in file order.
+
+use crate::source::Bytes;
+use crate::{sanitize, Error};
+use regex::bytes::{Regex, RegexBuilder};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Matches kept at most; the count goes on past it.
+pub const MAX_MATCHES: usize = 100_000;
+/// Files up to this size are searched at once, in the key's handler.
+pub const SYNC_LIMIT: u64 = 8 << 20;
+/// Bytes searched per step of the background search.
+const CHUNK: usize = 4 << 20;
+/// Longest match a regular expression is assumed to make across a chunk boundary.
+const REGEX_SPAN: usize = 4096;
+
+/// How the typed text is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchKind {
+    /// Text; case-insensitive unless it has an upper-case letter (smart case).
+    Text,
+    /// Hex bytes, `??` for any byte: `0D 0A ?? 45`, `0x0D,0x0A`, `0d0a`.
+    Hex,
+    /// A regular expression on bytes (`(?i)` for case-insensitive; `\x0D` for a byte).
+    Regex,
+}
+
+/// A compiled search.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub kind: SearchKind,
+    /// What the examiner typed.
+    pub typed: String,
+    pub regex: Regex,
+    /// Longest possible match, for the overlap between chunks.
+    pub span: usize,
+    /// Whether a match can lie inside a run of zero bytes (holes of sparse files).
+    pub matches_zeros: bool,
+    pub case_insensitive: bool,
+}
+
+impl Pattern {
+    /// Compiles what the examiner typed as a search of `kind`.
+    pub fn new(kind: SearchKind, typed: &str) -> Result<Pattern, Error> {
+        if typed.is_empty() {
+            return Err(Error::Usage("empty search".into()));
+        }
+        let (source, span, ci) = match kind {
+            SearchKind::Text => {
+                let ci = !typed.chars().any(char::is_uppercase);
+                (regex::escape(typed), typed.len(), ci)
+            }
+            SearchKind::Hex => {
+                let tokens = parse_hex_pattern(typed)?;
+                let re: String = tokens
+                    .iter()
+                    .map(|t| match t {
+                        Some(b) => format!("\\x{b:02X}"),
+                        None => "(?s:.)".into(),
+                    })
+                    .collect();
+                (re, tokens.len(), false)
+            }
+            SearchKind::Regex => (typed.to_string(), REGEX_SPAN, false),
+        };
+        let regex = RegexBuilder::new(&source)
+            .unicode(false)
+            .case_insensitive(ci)
+            .size_limit(1 << 22)
+            .build()
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "not a regular expression: {}",
+                    sanitize::line(e.to_string().lines().last().unwrap_or(""))
+                ))
+            })?;
+        let matches_zeros = regex.is_match(&[0u8; 64]);
+        Ok(Pattern {
+            kind,
+            typed: typed.to_string(),
+            regex,
+            span: span.max(1),
+            matches_zeros,
+            case_insensitive: ci,
+        })
+    }
+
+    /// How the status line names it.
+    pub fn describe(&self) -> String {
+        let t = sanitize::line(&self.typed);
+        match self.kind {
+            SearchKind::Text if self.case_insensitive => format!("'{t}' (any case)"),
+            SearchKind::Text => format!("'{t}'"),
+            SearchKind::Hex => format!("hex {t}"),
+            SearchKind::Regex => format!("regex /{t}/"),
+        }
+    }
+}
+
+/// Parses hex bytes with wildcards: `0D 0A ?? 45`, `0x0D,0x0A`, `0d0a`, `0D-0A`.
+pub fn parse_hex_pattern(s: &str) -> Result<Vec<Option<u8>>, Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "not hex bytes: '{}' (write e.g. 0D 0A ?? 45)",
+            sanitize::line(s)
+        ))
+    };
+    let mut out = Vec::new();
+    for tok in s.split(|c: char| c.is_whitespace() || c == ',' || c == '-') {
+        let tok = tok
+            .strip_prefix("0x")
+            .or_else(|| tok.strip_prefix("0X"))
+            .unwrap_or(tok);
+        if tok.is_empty() {
+            continue;
+        }
+        if tok.chars().all(|c| c == '?') {
+            if !tok.len().is_multiple_of(2) && tok.len() != 1 {
+                return Err(bad());
+            }
+            out.extend(std::iter::repeat_n(None, tok.len().div_ceil(2)));
+            continue;
+        }
+        if !tok.len().is_multiple_of(2) || !tok.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        for i in (0..tok.len()).step_by(2) {
+            out.push(Some(
+                u8::from_str_radix(&tok[i..i + 2], 16).map_err(|_| bad())?,
+            ));
+        }
+    }
+    if out.is_empty() {
+        return Err(bad());
+    }
+    Ok(out)
+}
+
+/// Finds the matches of `p` in `data[from..to)` (a match may run up to `p.span` bytes past
+/// `to`), calling `out` with each match that starts in the window.
+fn find_in(p: &Pattern, data: &[u8], from: usize, to: usize, out: &mut dyn FnMut(u64, u64)) {
+    let end = to.saturating_add(p.span).min(data.len());
+    if from >= end {
+        return;
+    }
+    for m in p.regex.find_iter(&data[from..end]) {
+        if m.start() + from >= to {
+            break;
+        }
+        if m.end() > m.start() {
+            out((from + m.start()) as u64, (from + m.end()) as u64);
+        }
+    }
+}
+
+/// A batch of results from a background search of generation `generation`.
+pub enum SearchMsg {
+    Matches(u64, Vec<(u64, u64)>),
+    /// Bytes searched so far.
+    Progress(u64, u64),
+    Done(u64),
+}
+
+/// Searches `src` for `p` on the calling thread, chunk by chunk, skipping holes of sparse files
+/// when the pattern cannot match zeros; `send` gets the batches and returns false to stop.
+pub fn search_all<B: Bytes + ?Sized>(
+    p: &Pattern,
+    src: &B,
+    generation: u64,
+    cancel: &AtomicBool,
+    send: &mut dyn FnMut(SearchMsg) -> bool,
+) {
+    let data = src.safe_bytes();
+    let len = data.len();
+    let mut pos = 0usize;
+    let mut kept = 0usize;
+    while pos < len && !cancel.load(Ordering::Relaxed) {
+        if !p.matches_zeros {
+            match src.next_data(pos as u64) {
+                Some(d) => pos = (d as usize).saturating_sub(p.span).max(pos),
+                None => break,
+            }
+        }
+        let to = (pos + CHUNK).min(len);
+        let mut batch = Vec::new();
+        find_in(p, data, pos, to, &mut |s, e| {
+            if kept < MAX_MATCHES {
+                batch.push((s, e));
+                kept += 1;
+            }
+        });
+        src.release(
+            pos.saturating_sub(p.span) as u64,
+            to.saturating_sub(p.span) as u64,
+        );
+        if (!batch.is_empty() && !send(SearchMsg::Matches(generation, batch)))
+            || !send(SearchMsg::Progress(generation, to as u64))
+        {
+            return;
+        }
+        pos = to;
+    }
+    send(SearchMsg::Done(generation));
+}
+
+/// The search state: the pattern, its matches so far, and how far the search has come.
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    pattern: Option<Arc<Pattern>>,
+    matches: Vec<(u64, u64)>,
+    done: bool,
+    searched: u64,
+    /// Numbers each search; batches of an older one are ignored.
+    generation: u64,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Search {
+    /// The search pattern, if a search is set.
+    pub fn pattern(&self) -> Option<&Pattern> {
+        self.pattern.as_deref()
+    }
+    /// The matches found so far, in file order.
+    pub fn matches(&self) -> &[(u64, u64)] {
+        &self.matches
+    }
+    /// Whether the whole file has been searched.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+    /// Bytes searched so far.
+    pub fn searched(&self) -> u64 {
+        self.searched
+    }
+    /// The number of the current search (older batches are ignored).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+    /// The flag that stops the current background search.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+
+    /// Starts a new search (the previous one is cancelled). Returns the pattern for a
+    /// background worker when the file is large; small files are searched here at once.
+    pub(crate) fn start<B: Bytes + ?Sized>(&mut self, p: Pattern, src: &B) -> Option<Arc<Pattern>> {
+        self.cancel.store(true, Ordering::Relaxed);
+        self.cancel = Arc::new(AtomicBool::new(false));
+        self.generation += 1;
+        self.matches.clear();
+        self.done = false;
+        self.searched = 0;
+        let p = Arc::new(p);
+        self.pattern = Some(p.clone());
+        if (src.safe_bytes().len() as u64) <= SYNC_LIMIT {
+            let generation = self.generation;
+            let cancel = self.cancel.clone();
+            search_all(&p, src, generation, &cancel, &mut |m| {
+                self.absorb(m);
+                true
+            });
+            None
+        } else {
+            Some(p)
+        }
+    }
+
+    /// Takes in a batch from the background search.
+    pub(crate) fn absorb(&mut self, m: SearchMsg) {
+        match m {
+            SearchMsg::Matches(g, batch) if g == self.generation => self.matches.extend(batch),
+            SearchMsg::Progress(g, n) if g == self.generation => self.searched = n,
+            SearchMsg::Done(g) if g == self.generation => self.done = true,
+            _ => {}
+        }
+    }
+
+    /// Stops the search and forgets it.
+    pub(crate) fn clear(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        self.pattern = None;
+        self.matches.clear();
+        self.done = false;
+    }
+
+    /// The next (or previous) match from `cursor`, wrapping: its index and whether it wrapped.
+    pub fn next_from(&self, cursor: u64, forward: bool) -> Option<(usize, bool)> {
+        let n = self.matches.len();
+        if n == 0 {
+            return None;
+        }
+        if forward {
+            let i = self.matches.partition_point(|m| m.0 <= cursor);
+            if i < n {
+                Some((i, false))
+            } else if self.done {
+                Some((0, true))
+            } else {
+                None
+            }
+        } else {
+            let i = self.matches.partition_point(|m| m.0 < cursor);
+            if i > 0 {
+                Some((i - 1, false))
+            } else if self.done {
+                Some((n - 1, true))
+            } else {
+                None
+            }
+        }
+    }
+
+    /// Indices of the matches overlapping `[start, end)`.
+    pub fn in_range(&self, start: u64, end: u64) -> std::ops::Range<usize> {
+        let lo = self
+            .matches
+            .partition_point(|m| m.1 <= start)
+            .saturating_sub(0);
+        let hi = self.matches.partition_point(|m| m.0 < end);
+        // Matches are in start order and do not overlap, so ends are in order too.
+        lo..hi.max(lo)
+    }
+
+    /// Drops matches past `size` (the file shrank).
+    pub(crate) fn shrink_to(&mut self, size: u64) {
+        self.matches.retain(|m| m.1 <= size);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(kind: SearchKind, typed: &str, data: &[u8]) -> Vec<(u64, u64)> {
+        let mut s = Search::default();
+        assert!(s.start(Pattern::new(kind, typed).unwrap(), data).is_none());
+        assert!(s.done());
+        s.matches().to_vec()
+    }
+
+    #[test]
+    fn text_is_smart_case_hex_has_wildcards_regex_works_on_bytes() {
+        let d = b"Export EXPORT export \r\n\xFFE";
+        assert_eq!(
+            all(SearchKind::Text, "export", d),
+            vec![(0, 6), (7, 13), (14, 20)]
+        );
+        assert_eq!(all(SearchKind::Text, "Export", d), vec![(0, 6)]);
+        assert_eq!(all(SearchKind::Hex, "0D 0A ?? 45", d), vec![(21, 25)]);
+        assert_eq!(all(SearchKind::Hex, "0x0D,0x0A", d), vec![(21, 23)]);
+        assert_eq!(all(SearchKind::Regex, r"\xFF[A-Z]", d), vec![(23, 25)]);
+        assert!(Pattern::new(SearchKind::Hex, "4G").is_err());
+        assert!(Pattern::new(SearchKind::Regex, "(").is_err());
+    }
+
+    #[test]
+    fn chunks_overlap_so_no_match_is_lost() {
+        let mut d = vec![b'x'; CHUNK * 2 + 100];
+        d[CHUNK - 2..CHUNK + 2].copy_from_slice(b"ABCD");
+        let p = Pattern::new(SearchKind::Text, "ABCD").unwrap();
+        let mut got = Vec::new();
+        search_all(&p, &d[..], 1, &AtomicBool::new(false), &mut |m| {
+            if let SearchMsg::Matches(_, b) = m {
+                got.extend(b);
+            }
+            true
+        });
+        assert_eq!(got, vec![((CHUNK - 2) as u64, (CHUNK + 2) as u64)]);
+    }
+}
