@@ -88,6 +88,9 @@ pub fn file_tail(r: &Report, origin: Origin, min: f32) -> Vec<(&'static str, Val
             Value::Array(r.messages.iter().map(message).collect()),
         ));
     }
+    if r.messages_dropped > 0 {
+        out.push(("messages_dropped", json!(r.messages_dropped)));
+    }
     if r.dropped > 0 {
         out.push(("dropped", json!(r.dropped)));
     }
