@@ -24,7 +24,11 @@ fn store(blocks: &[String], seed: u64) -> (Vec<u8>, Vec<(u64, u64)>) {
     let mut d = rng.bytes(4096 * (blocks.len() + 20));
     let mut at = Vec::new();
     for (i, b) in blocks.iter().enumerate() {
-        let s = if i + 1 == blocks.len() { 65_536 - b.len() / 2 } else { 4096 * (i + 1) };
+        let s = if i + 1 == blocks.len() {
+            65_536 - b.len() / 2
+        } else {
+            4096 * (i + 1)
+        };
         d[s..s + b.len()].copy_from_slice(b.as_bytes());
         at.push((s as u64, (s + b.len()) as u64));
     }
@@ -36,7 +40,11 @@ fn store(blocks: &[String], seed: u64) -> (Vec<u8>, Vec<(u64, u64)>) {
 fn found_whole(r: &Report, at: &[(u64, u64)]) -> usize {
     at.iter()
         .filter(|&&(s, e)| {
-            let over: Vec<_> = r.findings.iter().filter(|f| f.start < e && f.end > s).collect();
+            let over: Vec<_> = r
+                .findings
+                .iter()
+                .filter(|f| f.start < e && f.end > s)
+                .collect();
             over.len() == 1
                 && over[0].kind == FindingKind::ConsoleWrite
                 && over[0].suspected()
@@ -59,7 +67,10 @@ fn main() {
     let one = format!("\r\n{}", crlf(&run));
     let (d, at) = store(&vec![one.clone(); 6], 1);
     let r = scan(&d, "CLANDATA");
-    println!("1. EXPORT run, one-line banner (KB 282172, held-out): {} of 6 found whole", found_whole(&r, &at));
+    println!(
+        "1. EXPORT run, one-line banner (KB 282172, held-out): {} of 6 found whole",
+        found_whole(&r, &at)
+    );
     if let Some(f) = r.findings.first() {
         println!("   e.g. #{} {:.2}: {}", f.id, f.confidence, f.why());
     }
@@ -68,20 +79,28 @@ fn main() {
     let wrapped = run.replacen(&banner, &format!("{}\n{}", &banner[..80], &banner[80..]), 1);
     let (d, at) = store(&vec![format!("\r\n{}", crlf(&wrapped)); 6], 2);
     let r = scan(&d, "CLANDATA");
-    println!("2. EXPORT run, banner wrapped at 80: {} of 6 found whole", found_whole(&r, &at));
+    println!(
+        "2. EXPORT run, banner wrapped at 80: {} of 6 found whole",
+        found_whole(&r, &at)
+    );
 
     // 3. An Import-side variant (own wording: the same run with IMPORT for EXPORT): 3.
     let import = run.replace("EXPORT", "IMPORT");
     let (d, at) = store(&vec![format!("\r\n{}", crlf(&import)); 3], 3);
     let r = scan(&d, "MLANDATA");
-    println!("3. IMPORT variant (own wording): {} of 3 found whole", found_whole(&r, &at));
+    println!(
+        "3. IMPORT variant (own wording): {} of 3 found whole",
+        found_whole(&r, &at)
+    );
 
     // 4. Technical prose about cc:Mail as message bodies: every prose paragraph of the corpus
     //    that mentions cc:Mail, wrapped near 75 columns, CR LF, in records of a 9 MB store.
     let samples = corpus::load(&root);
     let prose: Vec<String> = samples
         .iter()
-        .filter(|s| s.class == clanscope::detect::model::TextClass::Prose && s.text.contains("cc:Mail"))
+        .filter(|s| {
+            s.class == clanscope::detect::model::TextClass::Prose && s.text.contains("cc:Mail")
+        })
         .map(|s| {
             let words: Vec<&str> = s.text.split_whitespace().collect();
             let mut lines = Vec::new();
@@ -146,10 +165,17 @@ fn main() {
     ] {
         let (d, at) = store(&[format!("\r\n{line}\r\n")], 6);
         let r = scan(&d, "CLANDATA");
-        let f = r.findings.iter().find(|f| f.start < at[0].1 && f.end > at[0].0);
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.start < at[0].1 && f.end > at[0].0);
         println!(
             "6. one-line error (own wording) {line:?}: {}",
-            f.map_or("nothing".into(), |f| format!("{} {:.2}", f.kind.name(), f.confidence))
+            f.map_or("nothing".into(), |f| format!(
+                "{} {:.2}",
+                f.kind.name(),
+                f.confidence
+            ))
         );
     }
 
@@ -157,7 +183,10 @@ fn main() {
     let w = "\r\n\r\nExporting messages in mailbox \"ops\" to file EXPORT\\MSG0042.CCM\r\n12 messages exported.\r\n";
     let (d, at) = store(&[w.to_string()], 7);
     let r = scan(&d, "CLANDATA");
-    println!("7. second line `12 messages exported.` kept: {}", found_whole(&r, &at) == 1);
+    println!(
+        "7. second line `12 messages exported.` kept: {}",
+        found_whole(&r, &at) == 1
+    );
 
     // 8. A text file not in .CCM form with console output at its head, as .TMP and .TXT.
     let body = "Kim, the figures for the second quarter are attached; please check the totals\r\nin the last table before we send them on to the regional offices.\r\n";
@@ -168,7 +197,13 @@ fn main() {
         println!(
             "8. {name}: {}, {}",
             r.kind.name(),
-            f.map_or("nothing".into(), |f| format!("{} {}..{} {:.2}", f.kind.name(), f.start, f.end, f.confidence))
+            f.map_or("nothing".into(), |f| format!(
+                "{} {}..{} {:.2}",
+                f.kind.name(),
+                f.start,
+                f.end,
+                f.confidence
+            ))
         );
     }
 
@@ -185,7 +220,10 @@ fn main() {
         r.headers.len(),
         r.headers.iter().map(|h| h.writes.len()).sum::<usize>()
     );
-    println!("10. streamed equals the report: {}", sink.findings == r.findings && sink.headers == r.headers);
+    println!(
+        "10. streamed equals the report: {}",
+        sink.findings == r.findings && sink.headers == r.headers
+    );
 
     // 11. A .CCM folded header line (own wording).
     let ccm = "Message:\r\n150\r\nFrom: Grewal, Jeff at Hub\r\nSubject: A subject that goes on\r\n  over a folded line\r\nTo: Admin at HUBPO2\r\nContents:\r\n30\r\nText item:\r\n10\r\nHello.\r\n";
@@ -194,6 +232,10 @@ fn main() {
         "11. folded header line: {} findings, {} damaged headers, subject {:?}",
         r.findings.len(),
         r.headers.len(),
-        r.messages[0].fields.iter().find(|f| f.0 == "Subject").map(|f| f.1.as_str())
+        r.messages[0]
+            .fields
+            .iter()
+            .find(|f| f.0 == "Subject")
+            .map(|f| f.1.as_str())
     );
 }

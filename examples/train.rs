@@ -60,7 +60,13 @@ fn examples(samples: &[Sample], lex: &[Lexicon], rng: &mut Rng) -> Vec<Example> 
             if paras.len() > 1 {
                 let w = 0.5 / paras.len() as f32;
                 for x in paras {
-                    out.push(Example { x, y, w, fold, sample });
+                    out.push(Example {
+                        x,
+                        y,
+                        w,
+                        fold,
+                        sample,
+                    });
                 }
             }
         }
@@ -89,7 +95,13 @@ fn standardise(ex: &[Example]) -> (Vec<f32>, Vec<f32>) {
 
 /// Softmax regression with L2, class-balanced weights (prose weighted `prose_cost` times),
 /// fitted by full-batch gradient descent with Adam.
-fn fit(ex: &[&Example], mean: &[f32], scale: &[f32], l2: f32, prose_cost: f32) -> (Vec<Vec<f32>>, Vec<f32>) {
+fn fit(
+    ex: &[&Example],
+    mean: &[f32],
+    scale: &[f32],
+    l2: f32,
+    prose_cost: f32,
+) -> (Vec<Vec<f32>>, Vec<f32>) {
     let z: Vec<[f32; NF]> = ex
         .iter()
         .map(|e| std::array::from_fn(|i| ((e.x[i] - mean[i]) / scale[i]).clamp(-Z_MAX, Z_MAX)))
@@ -155,13 +167,22 @@ fn fit(ex: &[&Example], mean: &[f32], scale: &[f32], l2: f32, prose_cost: f32) -
     (weights, bias)
 }
 
-fn model(mean: &[f32], scale: &[f32], wb: (Vec<Vec<f32>>, Vec<f32>), t: f32, split: f32, lexicon: &(Vec<String>, Vec<u32>)) -> Model {
+fn model(
+    mean: &[f32],
+    scale: &[f32],
+    wb: (Vec<Vec<f32>>, Vec<f32>),
+    t: f32,
+    split: f32,
+    lexicon: &(Vec<String>, Vec<u32>),
+) -> Model {
     let r = |v: f32| (v * 1e5).round() / 1e5;
     Model::new(
         String::new(),
         mean.iter().map(|&v| r(v)).collect(),
         scale.iter().map(|&v| r(v)).collect(),
-        wb.0.iter().map(|row| row.iter().map(|&v| r(v)).collect()).collect(),
+        wb.0.iter()
+            .map(|row| row.iter().map(|&v| r(v)).collect())
+            .collect(),
         wb.1.iter().map(|&v| r(v)).collect(),
         r(t),
         split,
@@ -217,14 +238,28 @@ fn choose_l2_and_temperature(ex: &[Example], mean: &[f32], scale: &[f32]) -> (f3
 fn score(out: &[Outcome]) -> f64 {
     let f = corpus::figures(out);
     let c = f.get(&TextClass::Console).copied().unwrap_or_default();
-    let prose = out.iter().filter(|o| o.truth == TextClass::Prose).count().max(1);
+    let prose = out
+        .iter()
+        .filter(|o| o.truth == TextClass::Prose)
+        .count()
+        .max(1);
     let alarms = corpus::prose_alarms(out).len();
     c.recall() + 0.5 * c.edges() - 20.0 * alarms as f64 / prose as f64
 }
 
 /// The prose cost and the segmentation threshold, by cross-validated placement outcomes.
 #[allow(clippy::too_many_arguments)]
-fn choose_cost_and_split(ex: &[Example], train: &[Sample], noise: &[Sample], mean: &[f32], scale: &[f32], l2: f32, t: f32, filler: &[Vec<u8>], lex: &[(Vec<String>, Vec<u32>)]) -> (f32, f32) {
+fn choose_cost_and_split(
+    ex: &[Example],
+    train: &[Sample],
+    noise: &[Sample],
+    mean: &[f32],
+    scale: &[f32],
+    l2: f32,
+    t: f32,
+    filler: &[Vec<u8>],
+    lex: &[(Vec<String>, Vec<u32>)],
+) -> (f32, f32) {
     let splits = [0.5f32, 0.6, 0.7, 0.8, 0.9];
     let costs = [1.0f32, 2.0, 4.0];
     let mut results: BTreeMap<(u32, u32), Vec<Outcome>> = BTreeMap::new();
@@ -270,9 +305,15 @@ fn choose_cost_and_split(ex: &[Example], train: &[Sample], noise: &[Sample], mea
             best_out = out;
         }
     }
-    eprintln!("cross-validated placement figures of the choice:\n{}", corpus::table(best_out));
+    eprintln!(
+        "cross-validated placement figures of the choice:\n{}",
+        corpus::table(best_out)
+    );
     if std::env::args().any(|a| a == "--dev") {
-        for o in best_out.iter().filter(|o| o.truth != o.predicted || o.edges == Some(false)) {
+        for o in best_out
+            .iter()
+            .filter(|o| o.truth != o.predicted || o.edges == Some(false))
+        {
             eprintln!(
                 "  miss: {:<16} {:<10} as {:<10} console {:.2} edges {:?} {:?}  {}",
                 o.scenario.name(),
@@ -294,7 +335,14 @@ fn diagnose(ex: &[Example], samples: &[Sample], mean: &[f32], scale: &[f32], l2:
     let mut low: BTreeMap<usize, Vec<f32>> = BTreeMap::new();
     for f in 0..FOLDS {
         let train: Vec<&Example> = ex.iter().filter(|e| e.fold != f).collect();
-        let m = model(mean, scale, fit(&train, mean, scale, l2, 1.0), t, 0.5, &Default::default());
+        let m = model(
+            mean,
+            scale,
+            fit(&train, mean, scale, l2, 1.0),
+            t,
+            0.5,
+            &Default::default(),
+        );
         for e in ex.iter().filter(|e| e.fold == f && e.w == 1.0) {
             let p = m.probs(&e.x, 0.0);
             by.entry(e.y).or_default().push(p[0]);
@@ -314,7 +362,14 @@ fn diagnose(ex: &[Example], samples: &[Sample], mean: &[f32], scale: &[f32], l2:
     }
     for (i, v) in low {
         let s = &samples[i];
-        eprintln!("  wrong {}/{}: {:<10} {:<22} {:?}", v.len(), RENDERS, s.class.name(), s.subtype, s.file);
+        eprintln!(
+            "  wrong {}/{}: {:<10} {:<22} {:?}",
+            v.len(),
+            RENDERS,
+            s.class.name(),
+            s.subtype,
+            s.file
+        );
     }
 }
 
@@ -335,31 +390,53 @@ fn main() {
     all.extend(noise.iter().cloned());
     let fold_lex: Vec<(Vec<String>, Vec<u32>)> = (0..FOLDS)
         .map(|f| {
-            let other: Vec<Sample> = train.iter().filter(|s| fold_of(&s.source) != f).cloned().collect();
+            let other: Vec<Sample> = train
+                .iter()
+                .filter(|s| fold_of(&s.source) != f)
+                .cloned()
+                .collect();
             (corpus::lexicon(&other), corpus::pairs(&other))
         })
         .collect();
     let fold_tables: Vec<Lexicon> = fold_lex.iter().map(|l| Lexicon::new(&l.0, &l.1)).collect();
     let ex = examples(&all, &fold_tables, &mut rng);
-    eprintln!("{} training examples from {} train samples and {} noise blocks", ex.len(), train.len(), noise.len());
+    eprintln!(
+        "{} training examples from {} train samples and {} noise blocks",
+        ex.len(),
+        train.len(),
+        noise.len()
+    );
     let (mean, scale) = standardise(&ex);
     let (l2, t) = choose_l2_and_temperature(&ex, &mean, &scale);
     eprintln!("chosen: L2 {l2}, temperature {t}");
     if std::env::args().any(|a| a == "--dev") {
         diagnose(&ex, &all, &mean, &scale, l2, t);
     }
-    let (cost, split) = choose_cost_and_split(&ex, &train, &noise, &mean, &scale, l2, t, &filler, &fold_lex);
+    let (cost, split) = choose_cost_and_split(
+        &ex, &train, &noise, &mean, &scale, l2, t, &filler, &fold_lex,
+    );
     eprintln!("chosen: prose cost {cost}, split {split}");
     let every: Vec<&Example> = ex.iter().collect();
     let lexicon = (corpus::lexicon(&train), corpus::pairs(&train));
-    let mut m = model(&mean, &scale, fit(&every, &mean, &scale, l2, cost), t, split, &lexicon);
+    let mut m = model(
+        &mean,
+        &scale,
+        fit(&every, &mean, &scale, l2, cost),
+        t,
+        split,
+        &lexicon,
+    );
     m.trained = format!(
         "cargo run --release --example train: {} train samples of assets/corpus ({} sources) \
          printed {RENDERS} ways each, {} generated noise blocks; L2 {l2}, temperature {t}, \
          prose cost {cost}, split {split}, each chosen by {FOLDS}-fold cross-validation grouped \
          by source within the train split",
         train.len(),
-        train.iter().map(|s| s.source.as_str()).collect::<std::collections::BTreeSet<_>>().len(),
+        train
+            .iter()
+            .map(|s| s.source.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         noise.len()
     );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/text-model.toml");
@@ -376,6 +453,9 @@ fn main() {
     }
     let engine = Engine::default().with_model(leak(m));
     let out = corpus::heldout(&engine, &samples, &vocab, &filler);
-    println!("Held-out split ({} samples) and 60 generated noise blocks:\n", samples.iter().filter(|s| s.heldout).count());
+    println!(
+        "Held-out split ({} samples) and 60 generated noise blocks:\n",
+        samples.iter().filter(|s| s.heldout).count()
+    );
     println!("{}", corpus::table(&out));
 }

@@ -48,11 +48,20 @@ fn held_out_floors() {
         alarms.len()
     );
     for o in &alarms {
-        eprintln!("prose alarm: {} {} at {:.2}", o.scenario.name(), o.file, o.console);
+        eprintln!(
+            "prose alarm: {} {} at {:.2}",
+            o.scenario.name(),
+            o.file,
+            o.console
+        );
     }
     assert!(c.recall() >= RECALL, "console recall {:.3}", c.recall());
     assert!(c.edges() >= EDGES, "console edges {:.3}", c.edges());
-    assert!(alarms.len() <= PROSE_ALARMS, "{} prose alarms", alarms.len());
+    assert!(
+        alarms.len() <= PROSE_ALARMS,
+        "{} prose alarms",
+        alarms.len()
+    );
     // Noise: random printable bytes and word salad are not console output.
     let noise = f[&TextClass::Noise];
     assert!(noise.recall() >= 0.85, "noise recall {:.3}", noise.recall());

@@ -172,7 +172,6 @@ fn progress_cancel_and_cap() {
     assert!(r.findings.windows(2).all(|w| w[0].start <= w[1].start));
 }
 
-
 /// Plants `w` at offset 1000 of 8 KiB of noise, binary bytes on both sides.
 fn planted(w: &[u8], seed: u64) -> Vec<u8> {
     let mut d = noise(8192, seed);
@@ -243,15 +242,32 @@ fn text_files_are_examined_by_place() {
                 table before the meeting on Tuesday, and let me know if anything is missing\r\n\
                 from the summary that we sent to the regional offices last week.\r\n";
     let head = format!("{w}\r\n{body}");
-    let r = e.scan(head.as_bytes(), Path::new("Ccmcdata/MSG0031.TMP"), &Control::new());
+    let r = e.scan(
+        head.as_bytes(),
+        Path::new("Ccmcdata/MSG0031.TMP"),
+        &Control::new(),
+    );
     assert_eq!(r.kind, clanscope::detect::FileKind::ConnectorMessage);
-    assert_eq!(console_writes(&r), vec![(0, w.len() as u64)], "{:?}", r.findings);
+    assert_eq!(
+        console_writes(&r),
+        vec![(0, w.len() as u64)],
+        "{:?}",
+        r.findings
+    );
     assert!(r.findings[0].why().contains("at the head of a text file"));
     let whole = w.repeat(3);
-    let r = e.scan(whole.as_bytes(), Path::new("Ccmcdata/CCMC0001.TMP"), &Control::new());
+    let r = e.scan(
+        whole.as_bytes(),
+        Path::new("Ccmcdata/CCMC0001.TMP"),
+        &Control::new(),
+    );
     assert!(console_writes(&r).is_empty(), "{:?}", r.findings);
     assert_eq!(r.findings.len(), 1);
-    assert!(r.findings[0].why().contains("redirect file"), "{}", r.findings[0].why());
+    assert!(
+        r.findings[0].why().contains("redirect file"),
+        "{}",
+        r.findings[0].why()
+    );
 }
 
 /// A .CCM file of endless tiny messages: the messages kept are capped and the rest counted.

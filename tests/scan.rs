@@ -45,7 +45,10 @@ fn json_has_the_documented_shape() {
     assert_eq!(f["start"], 15872);
     assert_eq!(f["end"], 15948);
     assert_eq!(f["address"], "0AFA:3F00");
-    assert_eq!(f["confidence"].to_string(), conf(lib.findings[0].confidence));
+    assert_eq!(
+        f["confidence"].to_string(),
+        conf(lib.findings[0].confidence)
+    );
     assert!(lib.findings[0].suspected());
     assert_eq!(f["signature"], "export-mailbox");
     assert_eq!(f["why"], lib.findings[0].why());
@@ -119,7 +122,10 @@ fn json_cross_reference_and_timeline() {
         .unwrap();
     let store = dir.path().join("CLANDATA").display().to_string();
     assert_eq!(e["writes"], 2);
-    assert_eq!(e["named_by"][0], serde_json::json!({"path": store, "id": 1}));
+    assert_eq!(
+        e["named_by"][0],
+        serde_json::json!({"path": store, "id": 1})
+    );
     assert_eq!(
         e["scanned"],
         serde_json::json!([
@@ -136,14 +142,21 @@ fn json_cross_reference_and_timeline() {
     let t = v["timeline"].as_array().unwrap();
     let paths: Vec<&str> = t.iter().map(|e| e["path"].as_str().unwrap()).collect();
     assert!(paths.contains(&store.as_str()), "{paths:?}");
-    assert!(paths.contains(&named.display().to_string().as_str()), "{paths:?}");
+    assert!(
+        paths.contains(&named.display().to_string().as_str()),
+        "{paths:?}"
+    );
     let times: Vec<&str> = t.iter().map(|e| e["modified"].as_str().unwrap()).collect();
     let mut sorted = times.clone();
     sorted.sort();
     assert_eq!(times, sorted);
     let s = t.iter().find(|e| e["path"] == store.as_str()).unwrap();
     assert_eq!(s["roles"], serde_json::json!(["holds-writes"]));
-    assert_eq!(s["writes"], report(&dir.path().join("CLANDATA")).count(clanscope::detect::FindingKind::ConsoleWrite, 0.5));
+    assert_eq!(
+        s["writes"],
+        report(&dir.path().join("CLANDATA"))
+            .count(clanscope::detect::FindingKind::ConsoleWrite, 0.5)
+    );
 }
 
 #[test]
@@ -169,9 +182,15 @@ fn text_lines_and_summary() {
         format!("{p}  H1  0000:0000  0  199  damaged-header  {c}  writes #1")
     );
     assert_eq!(lines[1], format!("{p}    #1  0000:0000  0  76  console-write  {c}  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"\\r\\n\\r\\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\\r\\n\""));
-    assert!(out.contains("cross-reference (names in writes and the scanned files carrying them):\n"), "{out}");
+    assert!(
+        out.contains("cross-reference (names in writes and the scanned files carrying them):\n"),
+        "{out}"
+    );
     assert!(out.contains(&format!("  mailbox randyyeh_ee  named by 1 write(s): {p} #1\n    -> not among the scanned files\n")), "{out}");
-    assert!(out.contains("timeline (modification times, oldest first):\n"), "{out}");
+    assert!(
+        out.contains("timeline (modification times, oldest first):\n"),
+        "{out}"
+    );
     assert!(out.contains(&format!("{p}: connector-message, 402 bytes: 1 damaged header(s), 1 console write(s), 0 plain text, 0 header anomalies\n")), "{out}");
     assert!(out.contains("mailboxes: randyyeh_ee (1)\n"));
     assert!(
@@ -251,7 +270,9 @@ fn csv_is_quoted_and_safe_for_spreadsheets() {
         "path,id,header,address,start,end,length,kind,confidence,mailbox,file,text"
     );
     assert!(
-        lines[1].contains(&format!(",H1,H1,0000:0064,100,173,73,damaged-header,{c},,,")),
+        lines[1].contains(&format!(
+            ",H1,H1,0000:0064,100,173,73,damaged-header,{c},,,"
+        )),
         "{}",
         lines[1]
     );

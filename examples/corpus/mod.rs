@@ -165,7 +165,9 @@ pub fn reshape(s: &Sample, rng: &mut Rng) -> Vec<String> {
             for l in lines {
                 let mut rest = l.as_str();
                 while rest.len() > 80 {
-                    let cut = (80..=rest.len()).find(|&i| rest.is_char_boundary(i)).unwrap();
+                    let cut = (80..=rest.len())
+                        .find(|&i| rest.is_char_boundary(i))
+                        .unwrap();
                     out.push(rest[..cut].to_string());
                     rest = &rest[cut..];
                 }
@@ -252,7 +254,10 @@ pub fn render(s: &Sample, rng: &mut Rng) -> Vec<u8> {
 pub fn vocabulary(samples: &[Sample]) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for s in samples {
-        for w in s.text.split(|c: char| !c.is_ascii_alphanumeric() && c != '\'' && c != ':') {
+        for w in s
+            .text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'' && c != ':')
+        {
             if !w.is_empty() && w.len() <= 14 && w.chars().any(|c| c.is_ascii_alphabetic()) {
                 words.push(w.to_ascii_lowercase());
             }
@@ -262,12 +267,54 @@ pub fn vocabulary(samples: &[Sample]) -> Vec<String> {
 }
 
 const MAIL_WORDS: &[&str] = &[
-    "mailbox", "post", "office", "import", "export", "message", "messages", "file", "cc:Mail",
-    "Lotus", "directory", "user", "users", "error", "exporting", "importing", "CLANDATA",
-    "connector", "Exchange", "folder", "bulletin", "result", "code", "locked", "process",
-    "program", "ended", "version", "copyright", "MSG4A27.CCM", "EXPORT\\MSG0001.CCM", "ccmcdata",
-    "C:\\CCDATA", "address", "list", "send", "received", "administrator", "gateway", "queue", "4",
-    "12", "1998", "complete", "failed", "database", "index", "NFTERROR.LOG",
+    "mailbox",
+    "post",
+    "office",
+    "import",
+    "export",
+    "message",
+    "messages",
+    "file",
+    "cc:Mail",
+    "Lotus",
+    "directory",
+    "user",
+    "users",
+    "error",
+    "exporting",
+    "importing",
+    "CLANDATA",
+    "connector",
+    "Exchange",
+    "folder",
+    "bulletin",
+    "result",
+    "code",
+    "locked",
+    "process",
+    "program",
+    "ended",
+    "version",
+    "copyright",
+    "MSG4A27.CCM",
+    "EXPORT\\MSG0001.CCM",
+    "ccmcdata",
+    "C:\\CCDATA",
+    "address",
+    "list",
+    "send",
+    "received",
+    "administrator",
+    "gateway",
+    "queue",
+    "4",
+    "12",
+    "1998",
+    "complete",
+    "failed",
+    "database",
+    "index",
+    "NFTERROR.LOG",
 ];
 
 /// `n` blocks of the noise class: random printable bytes, made-up words, word salad.
@@ -322,7 +369,11 @@ fn made_up_words(rng: &mut Rng) -> String {
             let len = rng.range(1, 10);
             for _ in 0..len {
                 let c = (b'a' + rng.below(26) as u8) as char;
-                line.push(if rng.chance(0.2) { c.to_ascii_uppercase() } else { c });
+                line.push(if rng.chance(0.2) {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                });
             }
             line.push(*rng.pick(&[' ', ' ', ' ', ',', '.', ' ']));
         }
@@ -422,7 +473,10 @@ pub fn lexicon(samples: &[Sample]) -> Vec<String> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut by_source: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for s in samples.iter().filter(|s| s.class != TextClass::Noise) {
-        by_source.entry(s.source.as_str()).or_default().extend(words(&s.text));
+        by_source
+            .entry(s.source.as_str())
+            .or_default()
+            .extend(words(&s.text));
     }
     let mut df: BTreeMap<String, u32> = BTreeMap::new();
     for ws in by_source.values() {
@@ -430,7 +484,10 @@ pub fn lexicon(samples: &[Sample]) -> Vec<String> {
             *df.entry(w.clone()).or_default() += 1;
         }
     }
-    df.into_iter().filter(|(_, n)| *n >= 2).map(|(w, _)| w).collect()
+    df.into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(w, _)| w)
+        .collect()
 }
 
 /// The word pairs of `samples` seen side by side (noise excluded), as fingerprints, in order.
@@ -618,7 +675,13 @@ fn judge(r: &Report, s: u64, e: u64, p: &Planted, scenario: Scenario) -> Outcome
 }
 
 /// Plants every block in one synthetic store for `scenario` and judges each.
-fn binary_run(engine: &Engine, blocks: &[Planted], scenario: Scenario, rng: &mut Rng, filler: &[Vec<u8>]) -> Vec<Outcome> {
+fn binary_run(
+    engine: &Engine,
+    blocks: &[Planted],
+    scenario: Scenario,
+    rng: &mut Rng,
+    filler: &[Vec<u8>],
+) -> Vec<Outcome> {
     let mut d: Vec<u8> = Vec::new();
     let mut truth = Vec::new();
     let mut k = 1;
@@ -665,7 +728,9 @@ fn binary_run(engine: &Engine, blocks: &[Planted], scenario: Scenario, rng: &mut
 }
 
 fn crlf_to_lf(b: &[u8]) -> Vec<u8> {
-    String::from_utf8_lossy(b).replace("\r\n", "\n").into_bytes()
+    String::from_utf8_lossy(b)
+        .replace("\r\n", "\n")
+        .into_bytes()
 }
 
 fn no_format_lines(p: &Planted) -> bool {
@@ -680,7 +745,11 @@ fn no_format_lines(p: &Planted) -> bool {
 fn ccm_run(engine: &Engine, blocks: &[Planted], scenario: Scenario) -> Vec<Outcome> {
     let mut out = Vec::new();
     let tail = "To: Admin at HUBPO2\r\nSubject: Budget\r\nContents:\r\n40\r\nText item:\r\n20\r\nFigures attached by Friday.\r\n";
-    for (i, p) in blocks.iter().enumerate().filter(|(_, p)| no_format_lines(p)) {
+    for (i, p) in blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| no_format_lines(p))
+    {
         let mut d = Vec::new();
         let head = format!("Message:\r\n200\r\nFrom: User {i} at HUB\r\n");
         let (s, e) = if scenario == Scenario::CcmHeader {
@@ -697,14 +766,23 @@ fn ccm_run(engine: &Engine, blocks: &[Planted], scenario: Scenario) -> Vec<Outco
             d.extend(tail.as_bytes());
             (0, e)
         };
-        let r = engine.scan(&d[..], Path::new("Ccmcdata/Import/MSG0001.CCM"), &Control::new());
+        let r = engine.scan(
+            &d[..],
+            Path::new("Ccmcdata/Import/MSG0001.CCM"),
+            &Control::new(),
+        );
         out.push(judge(&r, s as u64, e as u64, p, scenario));
     }
     out
 }
 
 /// Text files (.TMP, not in .CCM form): each block at the head, the file's own text after it.
-fn text_run(engine: &Engine, blocks: &[Planted], filler: &[Vec<u8>], rng: &mut Rng) -> Vec<Outcome> {
+fn text_run(
+    engine: &Engine,
+    blocks: &[Planted],
+    filler: &[Vec<u8>],
+    rng: &mut Rng,
+) -> Vec<Outcome> {
     let mut out = Vec::new();
     for p in blocks {
         let mut d = p.bytes.clone();
@@ -719,7 +797,12 @@ fn text_run(engine: &Engine, blocks: &[Planted], filler: &[Vec<u8>], rng: &mut R
 
 /// Plants `blocks` in every scenario and judges each (`filler`: other text, from training
 /// samples, put next to blocks where a scenario needs it).
-pub fn evaluate(engine: &Engine, blocks: &[Planted], filler: &[Vec<u8>], seed: u64) -> Vec<Outcome> {
+pub fn evaluate(
+    engine: &Engine,
+    blocks: &[Planted],
+    filler: &[Vec<u8>],
+    seed: u64,
+) -> Vec<Outcome> {
     let mut rng = Rng(seed);
     let engine = engine.clone().with_chunk_size(EVAL_CHUNK);
     let mut out = Vec::new();
@@ -784,7 +867,10 @@ pub fn prose_alarms(out: &[Outcome]) -> Vec<&Outcome> {
 pub fn table(out: &[Outcome]) -> String {
     let mut s = String::new();
     let f = figures(out);
-    let _ = writeln!(s, "| class | blocks | precision | recall | edges within 2 bytes |");
+    let _ = writeln!(
+        s,
+        "| class | blocks | precision | recall | edges within 2 bytes |"
+    );
     let _ = writeln!(s, "|---|---|---|---|---|");
     for (c, x) in &f {
         let _ = writeln!(
@@ -799,7 +885,10 @@ pub fn table(out: &[Outcome]) -> String {
             x.edges_of
         );
     }
-    let _ = writeln!(s, "\n| console, by placement | blocks | recall | edges within 2 bytes |");
+    let _ = writeln!(
+        s,
+        "\n| console, by placement | blocks | recall | edges within 2 bytes |"
+    );
     let _ = writeln!(s, "|---|---|---|---|");
     for sc in Scenario::ALL {
         let part: Vec<Outcome> = out
@@ -807,7 +896,10 @@ pub fn table(out: &[Outcome]) -> String {
             .filter(|o| o.scenario == sc && o.truth == TextClass::Console)
             .cloned()
             .collect();
-        let x = figures(&part).get(&TextClass::Console).copied().unwrap_or_default();
+        let x = figures(&part)
+            .get(&TextClass::Console)
+            .copied()
+            .unwrap_or_default();
         let _ = writeln!(
             s,
             "| {} | {} | {:.3} | {:.3} |",
@@ -819,7 +911,10 @@ pub fn table(out: &[Outcome]) -> String {
     }
     let alarms = prose_alarms(out).len();
     let prose = out.iter().filter(|o| o.truth == TextClass::Prose).count();
-    let _ = writeln!(s, "\nprose blocks with a console write at >= 0.5: {alarms} of {prose}");
+    let _ = writeln!(
+        s,
+        "\nprose blocks with a console write at >= 0.5: {alarms} of {prose}"
+    );
     s
 }
 
@@ -845,7 +940,12 @@ pub fn filler(samples: &[Sample]) -> Vec<Vec<u8>> {
 
 /// The held-out evaluation: every held-out sample and 60 generated noise blocks, printed and
 /// planted in every scenario.
-pub fn heldout(engine: &Engine, samples: &[Sample], vocab: &[String], filler: &[Vec<u8>]) -> Vec<Outcome> {
+pub fn heldout(
+    engine: &Engine,
+    samples: &[Sample],
+    vocab: &[String],
+    filler: &[Vec<u8>],
+) -> Vec<Outcome> {
     let mut rng = Rng(HELDOUT_SEED);
     let mut held: Vec<Sample> = samples.iter().filter(|s| s.heldout).cloned().collect();
     held.extend(noise(&mut rng, 60, vocab));

@@ -224,9 +224,11 @@ impl Reader<'_> {
                 b.acc.merge(&next.acc);
                 b.end = next.end;
                 b.one_crlf_at_end = false;
-                if next.hit.as_ref().is_some_and(|h| {
-                    b.hit.as_ref().is_none_or(|x| h.confidence > x.confidence)
-                }) {
+                if next
+                    .hit
+                    .as_ref()
+                    .is_some_and(|h| b.hit.as_ref().is_none_or(|x| h.confidence > x.confidence))
+                {
                     b.hit = next.hit;
                 }
                 b.last = next.last;
@@ -263,7 +265,8 @@ impl Reader<'_> {
 
     /// The last line of a block cut short by binary data may be the start of a known text.
     fn cut_evidence(&self, data: &[u8], b: &mut Block) {
-        let from = memchr::memrchr2(b'\r', b'\n', &data[b.start..b.end]).map_or(b.start, |i| b.start + i + 1);
+        let from = memchr::memrchr2(b'\r', b'\n', &data[b.start..b.end])
+            .map_or(b.start, |i| b.start + i + 1);
         let Ok(t) = std::str::from_utf8(&data[from..b.end]) else {
             return;
         };
@@ -393,7 +396,9 @@ mod tests {
             trim,
         };
         let mut out = Vec::new();
-        r.read(b, 0, b.len(), &mut |_| {}, &mut |bl| out.push((bl.start, bl.end)));
+        r.read(b, 0, b.len(), &mut |_| {}, &mut |bl| {
+            out.push((bl.start, bl.end))
+        });
         out
     }
 

@@ -7,8 +7,8 @@ use super::blocks::Reader;
 use super::features::{equal_in, in_range, HIGH};
 use super::place::{Candidate, Place};
 use super::{FindingKind, MAX_FINDINGS};
-use std::sync::atomic::{AtomicBool, Ordering};
 use regex::Regex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::LazyLock;
 
 /// Shortest run of text considered at all. Every run this long is found, at any alignment.
@@ -45,7 +45,8 @@ fn maybe_text_word(w: u64) -> bool {
 /// True when the 8 bytes of `w` are all text (exactly [`TEXT`], eight at once).
 #[inline(always)]
 fn text_word(w: u64) -> bool {
-    let text = in_range(w, 0x20, 0x7E) | equal_in(w, b'\t') | equal_in(w, b'\n') | equal_in(w, b'\r');
+    let text =
+        in_range(w, 0x20, 0x7E) | equal_in(w, b'\t') | equal_in(w, b'\n') | equal_in(w, b'\r');
     text == HIGH
 }
 
@@ -237,7 +238,11 @@ mod tests {
             }
             let mut one = *b"abcdefgh";
             one[5] = b;
-            assert_eq!(text_word(u64::from_le_bytes(one)), TEXT[b as usize], "{b:02X}");
+            assert_eq!(
+                text_word(u64::from_le_bytes(one)),
+                TEXT[b as usize],
+                "{b:02X}"
+            );
         }
         assert!(!maybe_text_word(u64::from_le_bytes(*b"abc\x00defg")));
         assert!(!maybe_text_word(u64::from_le_bytes(*b"abc\x7Fdefg")));
@@ -275,7 +280,15 @@ mod tests {
         };
         let full = AtomicBool::new(false);
         let mut c = Found::new(&full);
-        island(&d, runs[0].0, runs[0].1, &reader, Place::Store, &mut |_| {}, &mut c);
+        island(
+            &d,
+            runs[0].0,
+            runs[0].1,
+            &reader,
+            Place::Store,
+            &mut |_| {},
+            &mut c,
+        );
         let f: Vec<_> = c.list.into_iter().map(|c| c.finish(&d)).collect();
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].start, f[0].end), (at as u64, at as u64 + 76));
@@ -288,7 +301,8 @@ mod tests {
 
     #[test]
     fn names_in_console_text() {
-        let (m, f) = names_in("Exporting messages in mailbox \"JONES, BOB\" to file C:\\X\\MSG0001.TMP");
+        let (m, f) =
+            names_in("Exporting messages in mailbox \"JONES, BOB\" to file C:\\X\\MSG0001.TMP");
         assert_eq!(m.as_deref(), Some("JONES, BOB"));
         assert_eq!(f.as_deref(), Some("C:\\X\\MSG0001.TMP"));
         assert_eq!(names_in("no names here"), (None, None));

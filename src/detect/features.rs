@@ -294,7 +294,9 @@ pub fn word_pairs(line: &[u8], mut f: impl FnMut(u32)) {
 impl Lexicon {
     /// The word lists, a dictionary, and the fingerprints of known word pairs.
     pub fn new(dictionary: &[String], pairs: &[u32]) -> Lexicon {
-        let slots = ((WORDS.len() + dictionary.len()) * 2).next_power_of_two().max(64);
+        let slots = ((WORDS.len() + dictionary.len()) * 2)
+            .next_power_of_two()
+            .max(64);
         let pair_slots = (pairs.len() * 2).next_power_of_two().max(16);
         let mut l = Lexicon {
             keys: vec![(0, 0); slots],
@@ -664,7 +666,11 @@ struct LineState {
 fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     let mut f = LineFacts::default();
     let start = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
-    let end = b.len() - b.iter().rev().take_while(|&&c| c == b' ' || c == b'\t').count();
+    let end = b.len()
+        - b.iter()
+            .rev()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
     if start >= end {
         return f;
     }
@@ -718,7 +724,7 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
                 f.digits += 1;
                 st.digit_run += 1;
                 st.w.prev_cat = 0;
-    st.w.prev_id = 0;
+                st.w.prev_id = 0;
                 st.w.prev_id = 0;
                 st.name_run += 1;
                 st.name_caps = true;
@@ -798,7 +804,11 @@ fn read_word(
         if i + 8 <= end {
             let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
             let run = (!letters_in(w) & HIGH).trailing_zeros() / 8;
-            let keep = if run == 8 { u64::MAX } else { (1u64 << (8 * run)) - 1 };
+            let keep = if run == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * run)) - 1
+            };
             upper += (in_range(w, b'A', b'Z') & keep).count_ones();
             i += run as usize;
             if run < 8 {
@@ -1088,13 +1098,73 @@ impl Acc {
             ($($f:ident),*) => { $( self.$f += o.$f; )* };
         }
         sum!(
-            nonblank, blank, sum_len, sum_len2, long, fill, short, transitions, wraps, sent_end,
-            colon_end, words, func, pron, polite, letters, digits, punct, upper, vowels, vowel_base, nonspace,
-            caps_words, mixed_words, label, count_noun, err, done, ing_start, err_start, prompt, banner,
-            path, name83,
-            quoted, printf, indent, paragraphs, single_paras, lower_start, upper_start, bad_pairs,
-            code_chars, code_end, equals, section, gaps, crlf, lf, other_bytes, bytes, known, known4, pairs, known_pairs, repeats, title_words, function_ends, articles,
-            tokens, codes, digit_start, times, switches, ellipses, shell, sentences
+            nonblank,
+            blank,
+            sum_len,
+            sum_len2,
+            long,
+            fill,
+            short,
+            transitions,
+            wraps,
+            sent_end,
+            colon_end,
+            words,
+            func,
+            pron,
+            polite,
+            letters,
+            digits,
+            punct,
+            upper,
+            vowels,
+            vowel_base,
+            nonspace,
+            caps_words,
+            mixed_words,
+            label,
+            count_noun,
+            err,
+            done,
+            ing_start,
+            err_start,
+            prompt,
+            banner,
+            path,
+            name83,
+            quoted,
+            printf,
+            indent,
+            paragraphs,
+            single_paras,
+            lower_start,
+            upper_start,
+            bad_pairs,
+            code_chars,
+            code_end,
+            equals,
+            section,
+            gaps,
+            crlf,
+            lf,
+            other_bytes,
+            bytes,
+            known,
+            known4,
+            pairs,
+            known_pairs,
+            repeats,
+            title_words,
+            function_ends,
+            articles,
+            tokens,
+            codes,
+            digit_start,
+            times,
+            switches,
+            ellipses,
+            shell,
+            sentences
         );
         self.any |= o.any;
         (self.para_lines, self.last_mid) = keep;
@@ -1220,12 +1290,21 @@ pub const NAMES: [(&str, &str); NF] = [
     ("line-length", "mean line length (80 columns = 1)"),
     ("length-spread", "spread of line lengths"),
     ("long-lines", "share of lines over 80 columns"),
-    ("filled-lines", "share of lines of 60 to 80 columns (wrapped text)"),
+    (
+        "filled-lines",
+        "share of lines of 60 to 80 columns (wrapped text)",
+    ),
     ("short-lines", "share of lines under 40 columns"),
-    ("wrapped-sentences", "lines ending mid-sentence with the next starting in lower case"),
+    (
+        "wrapped-sentences",
+        "lines ending mid-sentence with the next starting in lower case",
+    ),
     ("sentence-ends", "share of lines ending with . ! or ?"),
     ("colon-ends", "share of lines ending with a colon"),
-    ("function-words", "share of function words (the, of, is, ...)"),
+    (
+        "function-words",
+        "share of function words (the, of, is, ...)",
+    ),
     ("pronouns", "share of personal pronouns"),
     ("greetings", "please, thanks, dear, regards"),
     ("word-length", "mean word length"),
@@ -1235,39 +1314,87 @@ pub const NAMES: [(&str, &str); NF] = [
     ("capitals", "share of capital letters"),
     ("all-caps-words", "share of words in capitals"),
     ("mixed-case-words", "share of words with a capital inside"),
-    ("vowels", "share of vowels among the first eight letters of words"),
+    (
+        "vowels",
+        "share of vowels among the first eight letters of words",
+    ),
     ("label-value", "share of `Label: value` lines"),
-    ("counts", "share of lines with a count and a noun (12 messages)"),
-    ("error-words", "share of lines with error, failed, cannot, invalid, ..."),
-    ("done-words", "share of lines with completed, ended, exported, ..."),
-    ("progress-lines", "share of lines starting with a capitalised -ing word"),
-    ("error-starts", "share of lines starting with error, warning, notice, usage, ..."),
+    (
+        "counts",
+        "share of lines with a count and a noun (12 messages)",
+    ),
+    (
+        "error-words",
+        "share of lines with error, failed, cannot, invalid, ...",
+    ),
+    (
+        "done-words",
+        "share of lines with completed, ended, exported, ...",
+    ),
+    (
+        "progress-lines",
+        "share of lines starting with a capitalised -ing word",
+    ),
+    (
+        "error-starts",
+        "share of lines starting with error, warning, notice, usage, ...",
+    ),
     ("prompts", "share of lines with (Y/N), press, hit, retry"),
     ("banner", "a version or copyright line"),
     ("dos-paths", "share of lines with a DOS path"),
     ("8.3-names", "share of lines with an 8.3 file name"),
     ("quoted-names", "share of lines with a quoted name"),
-    ("printf-formats", "share of lines with %s, %d, ... (templates)"),
+    (
+        "printf-formats",
+        "share of lines with %s, %d, ... (templates)",
+    ),
     ("indent", "mean indentation"),
     ("one-line-paragraphs", "share of paragraphs of one line"),
     ("lower-case-starts", "share of lines starting in lower case"),
     ("capital-starts", "share of lines starting with a capital"),
-    ("broken-word-order", "an article or preposition before a function word"),
+    (
+        "broken-word-order",
+        "an article or preposition before a function word",
+    ),
     ("known-words", "share of words the corpus knows"),
-    ("known-pairs", "share of neighbouring words the corpus has seen side by side (word order)"),
+    (
+        "known-pairs",
+        "share of neighbouring words the corpus has seen side by side (word order)",
+    ),
     ("repeated-words", "content words repeated within a line"),
-    ("capitalised-words", "share of words with a capital first letter"),
-    ("function-word-ends", "share of lines whose last word is an article, preposition, ..."),
+    (
+        "capitalised-words",
+        "share of words with a capital first letter",
+    ),
+    (
+        "function-word-ends",
+        "share of lines whose last word is an article, preposition, ...",
+    ),
     ("articles", "share of the, a, an"),
-    ("codes", "share of tokens mixing letters and digits (0x1A, Net2190, MSG4A27)"),
+    (
+        "codes",
+        "share of tokens mixing letters and digits (0x1A, Net2190, MSG4A27)",
+    ),
     ("digit-starts", "share of lines starting with a digit"),
-    ("times", "share of lines with a time or date (15:36, 01-28-94)"),
+    (
+        "times",
+        "share of lines with a time or date (15:36, 01-28-94)",
+    ),
     ("switches", "share of lines with a command switch (/S, -p)"),
     ("ellipses", "share of lines with ... (progress)"),
-    ("shell-prompts", "share of lines starting with a DOS prompt (C:\\>)"),
-    ("sentences-per-line", "sentences starting inside lines, per line"),
+    (
+        "shell-prompts",
+        "share of lines starting with a DOS prompt (C:\\>)",
+    ),
+    (
+        "sentences-per-line",
+        "sentences starting inside lines, per line",
+    ),
     ("any-prompt", "a line with (Y/N), press, ..."),
-    ("any-error-start", "a line starting with error, warning, notice, ..."),
+    (
+        "any-error-start",
+        "a line starting with error, warning, notice, ...",
+    ),
     ("any-label-value", "a `Label: value` line"),
     ("any-path-or-name", "a line with a DOS path or 8.3 name"),
     ("any-count", "a line with a count and a noun"),
@@ -1276,9 +1403,15 @@ pub const NAMES: [(&str, &str); NF] = [
     ("code-line-ends", "share of lines ending with ; { or }"),
     ("key=value", "share of key=value lines"),
     ("sections", "share of [section] lines"),
-    ("column-gaps", "share of lines with runs of 3+ spaces inside"),
+    (
+        "column-gaps",
+        "share of lines with runs of 3+ spaces inside",
+    ),
     ("cr-lf", "share of line ends that are CR LF"),
-    ("leading-blank-lines", "blank lines before the first line (up to 2)"),
+    (
+        "leading-blank-lines",
+        "blank lines before the first line (up to 2)",
+    ),
     ("other-bytes", "bytes outside printable ASCII"),
 ];
 
@@ -1321,7 +1454,11 @@ mod tests {
                 let w = u64::from_le_bytes(bytes);
                 let bit = 0x80u64 << (8 * pos);
                 assert_eq!(letters_in(w) & bit != 0, b.is_ascii_alphabetic(), "{b:02X}");
-                assert_eq!(in_range(w, b'A', b'Z') & bit != 0, b.is_ascii_uppercase(), "{b:02X}");
+                assert_eq!(
+                    in_range(w, b'A', b'Z') & bit != 0,
+                    b.is_ascii_uppercase(),
+                    "{b:02X}"
+                );
                 assert_eq!(equal_in(w, b'e') & bit != 0, b == b'e', "{b:02X}");
             }
         }
@@ -1334,7 +1471,10 @@ mod tests {
         let f = read_line(b.as_bytes(), &Lexicon::default());
         assert!(f.ing_start && f.quoted && f.path && f.name83 && !f.label);
         assert_eq!(f.words, 12);
-        let f = read_line(b"Post office directory: e:\\ccmail\\ccdata", &Lexicon::default());
+        let f = read_line(
+            b"Post office directory: e:\\ccmail\\ccdata",
+            &Lexicon::default(),
+        );
         assert!(f.label && f.path);
         let f = read_line(b"EXPORT 8.50.00.14 Copyright(c) 1991", &Lexicon::default());
         assert!(f.version && f.copyright_c && f.cats & COPY != 0);

@@ -183,7 +183,11 @@ impl Candidate {
             confidence: round2(conf),
             probs: b.probs,
             place,
-            hit: if lean { None } else { b.hit.clone().map(Box::new) },
+            hit: if lean {
+                None
+            } else {
+                b.hit.clone().map(Box::new)
+            },
             cut_short: b.cut_short,
             why,
         })
@@ -231,7 +235,8 @@ impl Candidate {
         if self.cut_short {
             f.reasons.push(Reason::Fact("cut short by binary data"));
         }
-        f.reasons.push(Reason::Place(self.place.why(), self.place.factor()));
+        f.reasons
+            .push(Reason::Place(self.place.why(), self.place.factor()));
         let (mut mailbox, mut file) = names_in(&String::from_utf8_lossy(&data[s..e]));
         if let Some(h) = &self.hit {
             mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);

@@ -363,7 +363,10 @@ mod tests {
         assert!(s.prefilter.always.is_empty());
         let text = b"x\r\n\r\nExporting messages in mailbox \"a b\" to file E\\M.CCM\r\nmore";
         let h = s.match_text(text).unwrap();
-        assert_eq!((h.name.as_str(), h.mailbox.as_deref()), ("export-mailbox", Some("a b")));
+        assert_eq!(
+            (h.name.as_str(), h.mailbox.as_deref()),
+            ("export-mailbox", Some("a b"))
+        );
         assert!(s.match_text(b"Exporting goods to file X").is_none());
         let h = s
             .match_text(b"It said: Could not access the Lotus cc:Mail Post Office.")

@@ -59,8 +59,16 @@ pub(crate) fn analyze(
     let mut at = 0;
     let mut released = 0;
     while at < data.len() {
-        let start = at + data[at..].iter().take_while(|&&c| !TEXT_FILE[c as usize]).count();
-        let end = start + data[start..].iter().take_while(|&&c| TEXT_FILE[c as usize]).count();
+        let start = at
+            + data[at..]
+                .iter()
+                .take_while(|&&c| !TEXT_FILE[c as usize])
+                .count();
+        let end = start
+            + data[start..]
+                .iter()
+                .take_while(|&&c| TEXT_FILE[c as usize])
+                .count();
         at = end;
         let mut progress = |x: usize| {
             let x = x & !0xFFFF;
@@ -99,7 +107,11 @@ pub(crate) fn analyze(
             Place::TextInside { connector }
         };
         f.confidence = round2(p * place.factor());
-        if let Some(r) = f.reasons.iter_mut().find(|r| matches!(r, Reason::Place(..))) {
+        if let Some(r) = f
+            .reasons
+            .iter_mut()
+            .find(|r| matches!(r, Reason::Place(..)))
+        {
             *r = Reason::Place(place.why(), place.factor());
         }
         out.push(f);

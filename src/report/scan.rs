@@ -148,7 +148,11 @@ impl<W: Write> ScanWriter<W> {
                 self.w
                     .write_all(if self.files > 0 { b"\n  ],\n" } else { b"],\n" })?;
                 let timeline: Vec<serde_json::Value> = if self.index.files() > 1 {
-                    self.index.timeline().iter().map(xref::Event::json).collect()
+                    self.index
+                        .timeline()
+                        .iter()
+                        .map(xref::Event::json)
+                        .collect()
                 } else {
                     Vec::new()
                 };
@@ -178,14 +182,17 @@ impl<W: Write> ScanWriter<W> {
     fn xref_text(&mut self) -> io::Result<()> {
         let entries = self.index.entries();
         if !entries.is_empty() {
-            self.w.write_all(b"cross-reference (names in writes and the scanned files carrying them):\n")?;
+            self.w.write_all(
+                b"cross-reference (names in writes and the scanned files carrying them):\n",
+            )?;
             for e in &entries {
                 self.w.write_all(e.text().as_bytes())?;
             }
         }
         let timeline = self.index.timeline();
         if self.index.files() > 1 && !timeline.is_empty() {
-            self.w.write_all(b"timeline (modification times, oldest first):\n")?;
+            self.w
+                .write_all(b"timeline (modification times, oldest first):\n")?;
             for ev in &timeline {
                 self.w.write_all(ev.text().as_bytes())?;
             }

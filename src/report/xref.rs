@@ -86,9 +86,18 @@ impl Index {
                 self.name(false, m, idx, f.id);
             }
         }
-        if let Some(name) = path.file_name().map(|n| n.to_string_lossy().to_ascii_uppercase()) {
-            let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s).to_string();
-            self.by_name.entry(name.as_str().into()).or_default().push(idx);
+        if let Some(name) = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_uppercase())
+        {
+            let stem = name
+                .rsplit_once('.')
+                .map_or(name.as_str(), |(s, _)| s)
+                .to_string();
+            self.by_name
+                .entry(name.as_str().into())
+                .or_default()
+                .push(idx);
             if stem != name {
                 self.by_name.entry(stem.into()).or_default().push(idx);
             }
@@ -285,7 +294,11 @@ impl Entry {
             s.push_str("    -> not among the scanned files\n");
         }
         for (p, m) in &self.carriers {
-            s.push_str(&format!("    -> {} ({} match)\n", sanitize::path(p), m.name()));
+            s.push_str(&format!(
+                "    -> {} ({} match)\n",
+                sanitize::path(p),
+                m.name()
+            ));
         }
         s
     }
@@ -354,20 +367,40 @@ mod tests {
         ];
         x.add(Path::new("po/CLANDATA"), &store, w.iter());
         let msg = Report::new(FileKind::ConnectorMessage);
-        x.add(Path::new("c/Ccmcdata/Export.bak/MSG4A27.CCM"), &msg, [].iter());
+        x.add(
+            Path::new("c/Ccmcdata/Export.bak/MSG4A27.CCM"),
+            &msg,
+            [].iter(),
+        );
         x.add(Path::new("c/Ccmcdata/Export/MSG4A27.CCM"), &msg, [].iter());
-        x.add(Path::new("po/NFTERROR.LOG"), &Report::new(FileKind::NftErrorLog), [].iter());
+        x.add(
+            Path::new("po/NFTERROR.LOG"),
+            &Report::new(FileKind::NftErrorLog),
+            [].iter(),
+        );
         let e = x.entries();
         assert_eq!(e.len(), 2);
-        assert_eq!((e[0].kind, e[0].name.as_str(), e[0].writes), ("file", "EXPORT\\MSG4A27.CCM", 2));
+        assert_eq!(
+            (e[0].kind, e[0].name.as_str(), e[0].writes),
+            ("file", "EXPORT\\MSG4A27.CCM", 2)
+        );
         assert_eq!(
             e[0].carriers,
             vec![
                 (PathBuf::from("c/Ccmcdata/Export/MSG4A27.CCM"), Match::Path),
-                (PathBuf::from("c/Ccmcdata/Export.bak/MSG4A27.CCM"), Match::Name),
+                (
+                    PathBuf::from("c/Ccmcdata/Export.bak/MSG4A27.CCM"),
+                    Match::Name
+                ),
             ]
         );
-        assert_eq!(e[0].named_by, vec![(PathBuf::from("po/CLANDATA"), 1), (PathBuf::from("po/CLANDATA"), 2)]);
+        assert_eq!(
+            e[0].named_by,
+            vec![
+                (PathBuf::from("po/CLANDATA"), 1),
+                (PathBuf::from("po/CLANDATA"), 2)
+            ]
+        );
         assert_eq!((e[1].kind, e[1].carriers.len()), ("mailbox", 0));
         let t = x.timeline();
         let roles: Vec<(&str, Vec<&str>)> = t

@@ -16,7 +16,9 @@ const KNOWN_KEYS: &[&str] = &[
 /// What a line of a header area is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    Field { known: bool },
+    Field {
+        known: bool,
+    },
     /// A continuation of the field before it.
     Folded,
     Blank,
@@ -38,15 +40,16 @@ pub fn field(t: &[u8]) -> Option<(&[u8], &[u8])> {
     let ok = !k.is_empty()
         && k.len() <= 32
         && k[0].is_ascii_alphabetic()
-        && k
-            .iter()
+        && k.iter()
             .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-' | b'.'));
     ok.then(|| (k.trim_ascii(), v.trim_ascii()))
 }
 
 /// True for a key of the known list (any case).
 pub fn known_key(k: &[u8]) -> bool {
-    KNOWN_KEYS.iter().any(|w| k.eq_ignore_ascii_case(w.as_bytes()))
+    KNOWN_KEYS
+        .iter()
+        .any(|w| k.eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// What a header-area line is, given the kind of the line before it.

@@ -119,7 +119,12 @@ impl<'a> Parser<'a> {
         if self.open.is_some() {
             self.end_message(end, true);
         } else {
-            self.outside(0, end, Reason::OutsideMessages, Place::TextInside { connector: true });
+            self.outside(
+                0,
+                end,
+                Reason::OutsideMessages,
+                Place::TextInside { connector: true },
+            );
         }
         self.flush_pending();
     }
@@ -147,7 +152,12 @@ impl<'a> Parser<'a> {
         if self.open.is_some() {
             self.end_message(l.start, false);
         } else {
-            self.outside(0, l.start, Reason::BeforeHeader(self.messages + 1), Place::CcmHeader);
+            self.outside(
+                0,
+                l.start,
+                Reason::BeforeHeader(self.messages + 1),
+                Place::CcmHeader,
+            );
         }
         let keep = self.emit.keeps_messages();
         let mut m = Open {
@@ -242,7 +252,10 @@ impl<'a> Parser<'a> {
                 None => {}
             }
         }
-        for (kw, label) in [(&b"Text item:"[..], "Text item"), (b"File item:", "File item")] {
+        for (kw, label) in [
+            (&b"Text item:"[..], "Text item"),
+            (b"File item:", "File item"),
+        ] {
             if is_keyword(t, kw) {
                 m.item = Some((label, l.start));
             }
@@ -379,14 +392,16 @@ impl<'a> Parser<'a> {
         let mut out = Vec::new();
         let mut at = s;
         while at < e {
-            let start = at + data[at..e]
-                .iter()
-                .take_while(|&&c| !console::TEXT[c as usize])
-                .count();
-            let end = start + data[start..e]
-                .iter()
-                .take_while(|&&c| console::TEXT[c as usize])
-                .count();
+            let start = at
+                + data[at..e]
+                    .iter()
+                    .take_while(|&&c| !console::TEXT[c as usize])
+                    .count();
+            let end = start
+                + data[start..e]
+                    .iter()
+                    .take_while(|&&c| console::TEXT[c as usize])
+                    .count();
             at = end;
             if end - start < console::MIN_RUN {
                 continue;
@@ -404,7 +419,8 @@ impl<'a> Parser<'a> {
     /// the findings and the header if anything damaged it.
     fn hand_out_header(&mut self) {
         let m = self.open.as_ref().expect("a message is open");
-        let (index, start, end, missing) = (m.index, m.header_start, m.header_end, m.missing_keyword);
+        let (index, start, end, missing) =
+            (m.index, m.header_start, m.header_end, m.missing_keyword);
         let pending = std::mem::take(&mut self.pending);
         if pending.is_empty() && !missing {
             return;
@@ -462,14 +478,20 @@ fn header_finding(data: &[u8], b: &Block, why: Reason, model: &Model) -> Finding
         return f;
     }
     let (class, p) = b.class();
-    let mut f = Finding::new(FindingKind::CcmHeaderAnomaly, b.start as u64, b.end as u64, ANOMALY);
+    let mut f = Finding::new(
+        FindingKind::CcmHeaderAnomaly,
+        b.start as u64,
+        b.end as u64,
+        ANOMALY,
+    );
     f.reasons = vec![
         why,
         Reason::Fact("not a `Key: value` header line"),
         Reason::Class(class, p),
     ];
     if class != TextClass::Console {
-        f.reasons.push(Reason::Class(TextClass::Console, b.console()));
+        f.reasons
+            .push(Reason::Class(TextClass::Console, b.console()));
     }
     f
 }

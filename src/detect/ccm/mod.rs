@@ -168,10 +168,7 @@ mod tests {
         let (msgs, f, dh) = analyze(folded.as_bytes(), &SignatureSet::builtin());
         assert!(f.is_empty() && dh.is_empty(), "{f:?}");
         assert_eq!(msgs[0].fields.len(), 4);
-        assert_eq!(
-            msgs[0].fields[3].1,
-            "Another message with a long subject"
-        );
+        assert_eq!(msgs[0].fields[3].1, "Another message with a long subject");
         let stray = SAMPLE.replace("To:", "x7 ]]\r\nTo:");
         let (_, f, dh) = analyze(stray.as_bytes(), &SignatureSet::builtin());
         let at = stray.find("x7").unwrap() as u64;

@@ -45,7 +45,13 @@ impl Sizes {
 
     /// A size `declared` for the part `label` whose keyword line starts at `keyword_start` and
     /// whose size line ends at `part_start`.
-    pub fn declare(&mut self, label: &'static str, declared: u64, part_start: u64, keyword_start: u64) {
+    pub fn declare(
+        &mut self,
+        label: &'static str,
+        declared: u64,
+        part_start: u64,
+        keyword_start: u64,
+    ) {
         if self.decls.len() >= MAX_DECLS {
             self.unchecked += 1;
             return;
