@@ -171,7 +171,11 @@ fn split_seg_off(s: &str) -> Option<(u64, u64)> {
 pub fn parse_number(s: &str) -> Option<u64> {
     let t: String = s.trim().chars().filter(|&c| c != '_').collect();
     if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        return u64::from_str_radix(h, 16).ok().filter(|_| !h.is_empty());
+        // Digits only: from_str_radix would also take a sign (`0x+5`).
+        if h.is_empty() || !h.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        return u64::from_str_radix(h, 16).ok();
     }
     if let Some(h) = t.strip_suffix(['h', 'H']) {
         if !h.is_empty() && h.bytes().all(|c| c.is_ascii_hexdigit()) {
@@ -248,10 +252,12 @@ pub fn parse_position(s: &str, origin: Origin, len: u64) -> Result<u64, Error> {
 fn position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
     let t = s.trim();
     if let Some(p) = t.strip_suffix('%') {
+        let p = p.trim();
         let pct: f64 = p
-            .trim()
-            .parse()
-            .ok()
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.')
+            .then(|| p.parse().ok())
+            .flatten()
             .filter(|v: &f64| v.is_finite() && (0.0..=100.0).contains(v))
             .ok_or_else(|| format!("invalid percentage '{}': expected 0% to 100%", clean(t)))?;
         let off = ((len as f64) * pct / 100.0).floor() as u64;
@@ -378,5 +384,13 @@ mod tests {
         assert_eq!(parse_count("4K"), Ok(4096));
         assert_eq!(parse_count("2MiB"), Ok(2 << 20));
         assert!(parse_count("x").is_err());
+        for signed in ["0x+5", "0x-5", "+5", "-5", "+5h", "0x+"] {
+            assert!(parse_count(signed).is_err(), "{signed}");
+            assert!(
+                parse_location(signed, Origin::ZERO, 100).is_err(),
+                "{signed}"
+            );
+        }
+        assert!(parse_location("+5%", Origin::ZERO, 100).is_err());
     }
 }

@@ -58,7 +58,7 @@ impl Error {
     pub fn file(path: impl AsRef<Path>, message: impl Into<String>) -> Error {
         Error::File {
             path: sanitize::path(path.as_ref()),
-            message: sanitize::line(&message.into()).into_owned(),
+            message: sanitize::composed(&message.into()).into_owned(),
         }
     }
 
@@ -95,6 +95,12 @@ impl Error {
         }
     }
 
+    /// True for a write to a closed standard output (`| head`): the reader wanted no more,
+    /// which is no error.
+    pub fn is_closed_output(&self) -> bool {
+        matches!(self, Error::Io { path, cause } if path == "standard output" && cause == "broken pipe")
+    }
+
     /// The path the error is about, where it has one.
     pub fn path(&self) -> Option<&str> {
         match self {
@@ -117,6 +123,7 @@ pub fn io_cause(e: &std::io::Error) -> String {
         NotFound => "no such file or directory".into(),
         PermissionDenied => "permission denied".into(),
         IsADirectory => "is a directory".into(),
+        BrokenPipe => "broken pipe".into(),
         _ => {
             let s = e.to_string();
             let s = match s.find(" (os error") {

@@ -3,10 +3,11 @@
 //!
 //! The library, in layers with one direction (each uses only those before it):
 //! `error` and `sanitize`; `address` (DEBUG segment:offset); `source` (read-only bytes, the
-//! folder walk); `detect` (the engine, its sink, batch scanning); `dump` (the formatter, the
-//! palette, the undump parser); `notes` (the sidecar); `output` (writing without touching
-//! evidence); `report` (scan output and exports); `compare` (evidence against a backup copy), `values`
-//! (the value inspector's readings), `settings` (the examiner's settings file). It names no front-end crate. The front ends
+//! folder walk, faults past the end of a file that shrank); `detect` (the engine, its sink,
+//! batch scanning); `dump` (the formatter, the palette, the undump parser); `output` (writing
+//! without touching evidence); `notes` (the sidecar); `report` (scan output and exports);
+//! `compare` (evidence against a backup copy), `values` (the value inspector's readings),
+//! `settings` (the examiner's settings file). It names no front-end crate. The front ends
 //! sit on top: `cli` (clap) and `tui` (ratatui, crossterm); `demo` makes the bundled demo.
 
 pub mod address;

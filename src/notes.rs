@@ -1,14 +1,21 @@
-//! Examiner notes and bookmarks, kept in a sidecar JSON file beside the examiner (by default in
-//! the current folder, named after the evidence file and its SHA-256 prefix), never in or beside
-//! the evidence. The file is plain JSON so it can be edited by hand, and findings of other tools
-//! can be imported as notes. A sidecar whose hash does not match the file is not applied.
+//! Examiner notes (with their time and examiner), bookmarks and the origin chosen for a file,
+//! kept in a sidecar JSON file in the case folder (named after the evidence file and its
+//! SHA-256 prefix), never in or beside the evidence; [`Sidecars`] finds a file's sidecar there.
+//! The file is plain JSON so it can be edited by hand, and findings of other tools can be imported as notes. A
+//! sidecar whose hash does not match the file is not applied, and a sidecar that was not loaded
+//! (another file's, unreadable, not JSON) is never written over. Saving merges with what is on
+//! disk under an advisory lock, so two inspectors on one file keep each other's notes.
 
+use crate::address::Origin;
+use crate::output::Guard;
 use crate::{sanitize, Error};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// One examiner note on a byte range.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Note {
     /// Byte range `[start, end)` in the file.
     pub start: u64,
@@ -17,14 +24,57 @@ pub struct Note {
     /// Where the note came from (e.g. `clanscope`, or another tool's name on import).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// When the note was made, RFC 3339 in UTC (absent in notes from older sidecars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Who made it, when the examiner gave a name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examiner: Option<String>,
 }
 
+impl Note {
+    /// A note made now in clanscope, by `examiner` if named.
+    pub fn new(start: u64, end: u64, text: &str, examiner: Option<&str>) -> Note {
+        Note {
+            start,
+            end,
+            text: text.to_string(),
+            source: Some("clanscope".into()),
+            time: Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+            examiner: examiner.map(str::to_string),
+        }
+    }
+
+    /// This note with its text replaced by `examiner` now: the same range, stamped with the
+    /// time and the name of whoever wrote the text as it stands.
+    pub fn edited(&self, text: &str, examiner: Option<&str>) -> Note {
+        Note::new(self.start, self.end, text, examiner)
+    }
+
+    /// Who wrote it and when, for every view and report: `by kim, 2026-11-26T10:15:49Z`, or
+    /// what of that is known (empty when neither is), sanitized.
+    pub fn byline(&self) -> String {
+        let who = self
+            .examiner
+            .as_deref()
+            .map(|e| format!("by {}", sanitize::line(e)));
+        let when = self.time.as_deref().map(|t| sanitize::line(t).into_owned());
+        [who, when]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A bookmark: a letter or digit naming an offset.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Bookmark {
     pub key: char,
     pub offset: u64,
 }
 
+/// The sidecar's content.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sidecar {
     /// The evidence file's name, for the reader.
@@ -35,6 +85,10 @@ pub struct Sidecar {
     pub notes: Vec<Note>,
     #[serde(default)]
     pub bookmarks: Vec<Bookmark>,
+    /// The origin the examiner chose for the file (`o` in the inspector), SEG:OFF: the file
+    /// opens there again, and `scan` and `export` use it, unless `--origin` says otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl Sidecar {
@@ -54,12 +108,11 @@ impl Sidecar {
             .filter(move |n| n.start < end.max(start + 1) && n.end.max(n.start + 1) > start)
     }
 
-    pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let mut text = serde_json::to_string_pretty(self).expect("serializable");
+    /// The sidecar as the JSON text saved (hidden characters escaped, a final newline).
+    pub fn to_json(&self) -> String {
+        let mut text = sanitize::json_pretty(self);
         text.push('\n');
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, &e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, &e))
+        text
     }
 }
 
@@ -72,8 +125,10 @@ pub enum Loaded {
     Mismatch(String),
 }
 
+/// Reads the sidecar at `path` for the file whose SHA-256 is `sha256`. A symbolic link there is
+/// not followed (an error), nor is anything but a regular file read.
 pub fn load(path: &Path, sha256: &str) -> Result<Loaded, Error> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_no_follow(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Loaded::Missing),
         Err(e) => return Err(Error::io(path, &e)),
@@ -98,7 +153,120 @@ pub fn load(path: &Path, sha256: &str) -> Result<Loaded, Error> {
     Ok(Loaded::Applied(s))
 }
 
-/// The default sidecar: `./NAME.SHA12.clanscope-notes.json` in the current folder.
+/// A sidecar's text, read without following a symbolic link, from a regular file only.
+fn read_no_follow(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                std::io::Error::other("is a symbolic link; not followed")
+            } else {
+                e
+            }
+        })?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other("is not a regular file"));
+    }
+    let mut text = String::new();
+    f.read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// Saves `ours` to the sidecar at `path`, merged with what the sidecar holds now, under the
+/// case folder's advisory lock. `base` is what this inspector last loaded or saved there: notes
+/// and bookmarks it removed since are removed, ones it added are added, and whatever another
+/// inspector saved meanwhile is kept. A sidecar there that was not loaded (for other bytes,
+/// unreadable, not a notes file, a symbolic link) is never written over. Returns what was
+/// saved, the new base.
+pub fn save(path: &Path, base: &Sidecar, ours: &Sidecar, guard: &Guard) -> Result<Sidecar, Error> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    guard.check(path)?;
+    let _lock = guard.lock(folder)?;
+    let theirs = match load(path, &ours.sha256) {
+        Ok(Loaded::Missing) => Sidecar::default(),
+        Ok(Loaded::Applied(s)) => s,
+        Ok(Loaded::Mismatch(_)) => return Err(not_loaded(path, "it holds notes for other bytes")),
+        Err(e) => return Err(not_loaded(path, &e.to_string())),
+    };
+    let merged = merge(base, ours, &theirs);
+    guard.replace(path, merged.to_json().as_bytes())?;
+    Ok(merged)
+}
+
+fn not_loaded(path: &Path, why: &str) -> Error {
+    Error::Notes {
+        path: sanitize::path(path),
+        message: format!(
+            "was not loaded ({}); not written over: choose another notes file with --notes",
+            sanitize::line(why)
+        ),
+    }
+}
+
+/// Three-way merge of notes, bookmarks and the origin: `theirs` (on disk now) with the changes
+/// from `base` to `ours`. Notes are counted, not just compared: a note is kept as many times as
+/// `theirs` holds it, plus what `ours` added, less what `ours` removed, so a note deleted here
+/// stays deleted (even one of two identical notes) and a note added elsewhere stays.
+pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Sidecar {
+    use std::collections::HashMap;
+    fn count(s: &Sidecar) -> HashMap<&Note, i64> {
+        let mut m = HashMap::new();
+        for n in &s.notes {
+            *m.entry(n).or_default() += 1;
+        }
+        m
+    }
+    let (b, o, t) = (count(base), count(ours), count(theirs));
+    let n_of = |m: &HashMap<&Note, i64>, n: &Note| m.get(n).copied().unwrap_or(0);
+    let mut left: HashMap<&Note, i64> = HashMap::new();
+    let mut notes = Vec::new();
+    // Their order first, then ours for what only we have.
+    for n in theirs.notes.iter().chain(&ours.notes) {
+        let want = left
+            .entry(n)
+            .or_insert_with(|| n_of(&t, n) + n_of(&o, n) - n_of(&b, n));
+        if *want > 0 {
+            *want -= 1;
+            notes.push(n.clone());
+        }
+    }
+    let map = |s: &Sidecar| -> BTreeMap<char, u64> {
+        s.bookmarks.iter().map(|b| (b.key, b.offset)).collect()
+    };
+    let (b, o) = (map(base), map(ours));
+    let mut marks = map(theirs);
+    for key in b.keys().chain(o.keys()) {
+        if b.get(key) != o.get(key) {
+            match o.get(key) {
+                Some(&x) => marks.insert(*key, x),
+                None => marks.remove(key),
+            };
+        }
+    }
+    let origin = if ours.origin != base.origin {
+        ours.origin.clone()
+    } else {
+        theirs.origin.clone()
+    };
+    Sidecar {
+        notes,
+        bookmarks: marks
+            .into_iter()
+            .map(|(key, offset)| Bookmark { key, offset })
+            .collect(),
+        origin,
+        ..ours.clone()
+    }
+}
+
+/// The sidecar's file name, `NAME.SHA12.clanscope-notes.json` (kept in the case folder).
 pub fn default_path(evidence_name: &str, sha256: &str) -> PathBuf {
     let base: String = Path::new(evidence_name)
         .file_name()
@@ -117,6 +285,85 @@ pub fn default_path(evidence_name: &str, sha256: &str) -> PathBuf {
         "{base}.{}.clanscope-notes.json",
         &sha256[..12.min(sha256.len())]
     ))
+}
+
+/// The sidecars of a case folder, listed once: finds a file's sidecar by its name first (so a
+/// file with none costs no hash), then by its SHA-256, which names it.
+#[derive(Clone, Debug, Default)]
+pub struct Sidecars {
+    folder: Option<PathBuf>,
+    /// File names of the sidecars there.
+    names: Vec<String>,
+}
+
+impl Sidecars {
+    /// The sidecars in `folder` (none if it is missing or unreadable: nothing is remembered).
+    pub fn in_folder(folder: &Path) -> Sidecars {
+        let names = std::fs::read_dir(folder)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".clanscope-notes.json"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Sidecars {
+            folder: Some(folder.to_path_buf()),
+            names,
+        }
+    }
+
+    /// The sidecars of the per-user case folder (see `output::default_case_folder`).
+    pub fn in_default_folder() -> Sidecars {
+        crate::output::default_case_folder()
+            .map(|f| Sidecars::in_folder(&f))
+            .unwrap_or_default()
+    }
+
+    /// The sidecar of `src` here, if there is one for its bytes: `Ok(None)` without hashing
+    /// when no sidecar carries its name. A sidecar for other bytes is not this file's.
+    pub fn find(&self, src: &crate::source::Source) -> Result<Option<Sidecar>, Error> {
+        let Some(folder) = &self.folder else {
+            return Ok(None);
+        };
+        let any = default_path(src.name(), "");
+        let stem = any.to_string_lossy();
+        let stem = stem.trim_end_matches(".clanscope-notes.json");
+        if !self.names.iter().any(|n| n.starts_with(stem)) {
+            return Ok(None);
+        }
+        let Some(sha) = sha256_source(src, &|| false)? else {
+            return Ok(None);
+        };
+        match load(&folder.join(default_path(src.name(), &sha)), &sha)? {
+            Loaded::Applied(s) => Ok(Some(s)),
+            Loaded::Missing | Loaded::Mismatch(_) => Ok(None),
+        }
+    }
+
+    /// The origin the sidecar of `src` remembers, if any (an origin that does not parse is an
+    /// error naming the sidecar).
+    pub fn origin_of(&self, src: &crate::source::Source) -> Result<Option<Origin>, Error> {
+        self.find(src)?
+            .map(|s| s.parsed_origin())
+            .transpose()
+            .map(Option::flatten)
+    }
+}
+
+impl Sidecar {
+    /// The origin remembered here, parsed; an error if it is not SEG:OFF.
+    pub fn parsed_origin(&self) -> Result<Option<Origin>, Error> {
+        self.origin
+            .as_deref()
+            .map(|o| {
+                Origin::parse(o).map_err(|e| Error::Notes {
+                    path: sanitize::line(&self.file).into_owned(),
+                    message: format!("its remembered origin is not usable: {e}"),
+                })
+            })
+            .transpose()
+    }
 }
 
 /// SHA-256 of `bytes`, streamed in chunks; `progress` gets bytes done. Returns None if
@@ -140,12 +387,21 @@ pub fn sha256(
 }
 
 /// SHA-256 of a source's bytes, releasing each stretch once hashed so memory stays flat.
-pub fn sha256_source(src: &crate::source::Source, cancel: &dyn Fn() -> bool) -> Option<String> {
+/// `Ok(None)` when `cancel` turned true; [`Error::Shrank`] when the file became shorter while
+/// it was hashed (the hash would not be the file's).
+pub fn sha256_source(
+    src: &crate::source::Source,
+    cancel: &dyn Fn() -> bool,
+) -> Result<Option<String>, Error> {
     let mut hashed = 0;
-    sha256(src.safe_bytes(), cancel, &mut |done| {
+    let whole = src.len();
+    let stop = || cancel() || src.current_len() < whole;
+    let h = sha256(src.safe_bytes(), &stop, &mut |done| {
         src.release(hashed, done);
         hashed = done;
-    })
+    });
+    src.check()?;
+    Ok(h)
 }
 
 pub fn sha256_all(bytes: &[u8]) -> String {
@@ -161,17 +417,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("n.json");
         let mut s = Sidecar::new("CLANDATA", 10, "abc");
-        s.notes.push(Note {
-            start: 1,
-            end: 4,
-            text: "seen".into(),
-            source: None,
-        });
+        s.notes.push(Note::new(1, 4, "seen", Some("kim")));
         s.bookmarks.push(Bookmark {
             key: 'a',
             offset: 7,
         });
-        s.save(&p).unwrap();
+        save(&p, &Sidecar::default(), &s, &Guard::default()).unwrap();
         match load(&p, "ABC").unwrap() {
             Loaded::Applied(t) => assert_eq!(t, s),
             _ => panic!("should apply"),
@@ -197,5 +448,191 @@ mod tests {
             default_path("/x/CLANDATA", &h),
             PathBuf::from("CLANDATA.ba7816bf8f01.clanscope-notes.json")
         );
+    }
+
+    #[test]
+    fn merge_keeps_both_sides_and_removals() {
+        let n = |t: &str| Note {
+            text: t.into(),
+            ..Note::default()
+        };
+        let mark = |key, offset| Bookmark { key, offset };
+        let base = Sidecar {
+            notes: vec![n("old"), n("gone")],
+            bookmarks: vec![mark('a', 1), mark('b', 2)],
+            ..Sidecar::default()
+        };
+        let ours = Sidecar {
+            notes: vec![n("old"), n("mine")],
+            bookmarks: vec![mark('a', 5)],
+            ..Sidecar::default()
+        };
+        let theirs = Sidecar {
+            notes: vec![n("old"), n("gone"), n("theirs")],
+            bookmarks: vec![mark('a', 1), mark('b', 2), mark('c', 3)],
+            ..Sidecar::default()
+        };
+        let m = merge(&base, &ours, &theirs);
+        let texts: Vec<&str> = m.notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["old", "theirs", "mine"]);
+        assert_eq!(m.bookmarks, vec![mark('a', 5), mark('c', 3)]);
+    }
+
+    fn note(t: &str) -> Note {
+        Note {
+            text: t.into(),
+            ..Note::default()
+        }
+    }
+
+    fn with_notes(notes: &[&str]) -> Sidecar {
+        Sidecar {
+            notes: notes.iter().map(|t| note(t)).collect(),
+            ..Sidecar::new("F", 1, "abc")
+        }
+    }
+
+    fn texts(s: &Sidecar) -> Vec<&str> {
+        s.notes.iter().map(|n| n.text.as_str()).collect()
+    }
+
+    #[test]
+    fn merge_counts_identical_notes_so_a_deleted_one_stays_deleted() {
+        // Two identical notes (an import, or a hand-edited sidecar); one is deleted here while
+        // another inspector added one.
+        let base = with_notes(&["same", "same"]);
+        let ours = with_notes(&["same"]);
+        let theirs = with_notes(&["same", "same", "theirs"]);
+        assert_eq!(texts(&merge(&base, &ours, &theirs)), ["same", "theirs"]);
+        // Both deleted here, one added there meanwhile: only theirs stays.
+        let ours = with_notes(&[]);
+        assert_eq!(texts(&merge(&base, &ours, &theirs)), ["theirs"]);
+        // Added twice here: both kept.
+        let ours = with_notes(&["same", "same", "new", "new"]);
+        assert_eq!(
+            texts(&merge(&base, &ours, &theirs)),
+            ["same", "same", "theirs", "new", "new"]
+        );
+    }
+
+    #[test]
+    fn merge_takes_the_origin_from_whoever_changed_it() {
+        let mut base = with_notes(&[]);
+        base.origin = Some("0AFA:0100".into());
+        let mut theirs = base.clone();
+        theirs.origin = Some("1000:0000".into());
+        assert_eq!(merge(&base, &base, &theirs).origin, theirs.origin);
+        let mut ours = base.clone();
+        ours.origin = Some("2000:0000".into());
+        assert_eq!(merge(&base, &ours, &theirs).origin, ours.origin);
+    }
+
+    #[test]
+    fn a_deleted_note_stays_deleted_across_saves_of_two_inspectors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let g = Guard::default();
+        let start = save(&p, &Sidecar::default(), &with_notes(&["n1", "n2"]), &g).unwrap();
+        // Inspectors A and B both loaded n1 and n2.
+        let (mut a, mut b) = (start.clone(), start.clone());
+        // A deletes n1.
+        let mut ours = a.clone();
+        ours.notes.retain(|n| n.text != "n1");
+        a = save(&p, &a, &ours, &g).unwrap();
+        // B, which still shows n1, adds n3: n1 must not come back.
+        let mut ours = b.clone();
+        ours.notes.push(note("n3"));
+        b = save(&p, &b, &ours, &g).unwrap();
+        assert_eq!(texts(&b), ["n2", "n3"]);
+        // B deletes n2 while A adds n4.
+        let mut ours = b.clone();
+        ours.notes.retain(|n| n.text != "n2");
+        save(&p, &b, &ours, &g).unwrap();
+        let mut ours = a.clone();
+        ours.notes.push(note("n4"));
+        a = save(&p, &a, &ours, &g).unwrap();
+        assert_eq!(texts(&a), ["n3", "n4"]);
+        match load(&p, "abc").unwrap() {
+            Loaded::Applied(s) => assert_eq!(texts(&s), ["n3", "n4"]),
+            _ => panic!("should load"),
+        }
+    }
+
+    #[test]
+    fn saves_from_two_inspectors_at_once_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let threads: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|who| {
+                let p = p.clone();
+                std::thread::spawn(move || {
+                    let g = Guard::default();
+                    let mut base = Sidecar::default();
+                    for i in 0..30 {
+                        let mut ours = base.clone();
+                        ours.sha256 = "abc".into();
+                        ours.notes.push(note(&format!("{who}{i}")));
+                        // Every third save also deletes this inspector's previous note.
+                        if i % 3 == 2 {
+                            let prev = format!("{who}{}", i - 1);
+                            ours.notes.retain(|n| n.text != prev);
+                        }
+                        base = save(&p, &base, &ours, &g).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let Loaded::Applied(s) = load(&p, "abc").unwrap() else {
+            panic!("should load")
+        };
+        let mut got: Vec<&str> = texts(&s);
+        got.sort_unstable();
+        let mut want: Vec<String> = ["a", "b"]
+            .iter()
+            .flat_map(|w| {
+                (0..30)
+                    .filter(|i| i % 3 != 1)
+                    .map(move |i| format!("{w}{i}"))
+            })
+            .collect();
+        want.sort_unstable();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_edit_is_stamped_with_the_editor_and_the_time() {
+        let n = Note::new(1, 2, "old", Some("kim"));
+        let e = n.edited("new", Some("lee"));
+        assert_eq!((e.start, e.end, e.text.as_str()), (1, 2, "new"));
+        assert_eq!(e.examiner.as_deref(), Some("lee"));
+        assert!(e.time.is_some());
+        assert!(e.byline().starts_with("by lee, 20"), "{}", e.byline());
+        assert_eq!(note("x").byline(), "");
+    }
+
+    #[test]
+    fn a_sidecar_that_was_not_loaded_is_never_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let ours = Sidecar::new("A", 1, "aaa");
+        for (name, content) in [
+            ("other.json", &Sidecar::new("B", 1, "bbb").to_json()[..]),
+            ("junk.json", "not json"),
+        ] {
+            let p = dir.path().join(name);
+            std::fs::write(&p, content).unwrap();
+            let e = save(&p, &Sidecar::default(), &ours, &Guard::default()).unwrap_err();
+            assert!(e.to_string().contains("not written over"), "{e}");
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), content);
+        }
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "v").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert!(save(&link, &Sidecar::default(), &ours, &Guard::default()).is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "v");
     }
 }

@@ -1,27 +1,632 @@
-//! Writing outputs (exports, undumped bytes, notes) without ever touching evidence: an output
-//! must not be any input of the run.
+//! Writing outputs (exports, undumped bytes, sidecars) without ever touching evidence.
+//!
+//! A [`Guard`] knows every input of a run by device and inode, and every folder that holds one.
+//! Each output is made through a handle on its folder: the folder is identified first (an
+//! output never goes into a folder that holds an input), then the file is created with
+//! `O_CREAT|O_EXCL|O_NOFOLLOW` (a planted symlink or an existing file is never written
+//! through or over) and checked by device and inode against every input. A file updated in
+//! place (a sidecar) is written to an exclusive temporary file in its folder and renamed over
+//! the old one, which the rename replaces without following it and which is never an input.
+//! [`case_folder`] gives the folder the inspector writes to.
 
-use crate::Error;
-use std::path::Path;
+use crate::{sanitize, Error};
+use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags};
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::OwnedFd;
+use std::path::{Path, PathBuf};
 
-/// Refuses `out` when it is one of `inputs`.
-pub fn refuse_inputs(out: &Path, inputs: &[&Path]) -> Result<(), Error> {
-    let Ok(a) = std::fs::canonicalize(out) else {
-        return Ok(());
+/// A file or folder by identity: device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Id {
+    dev: u64,
+    ino: u64,
+}
+
+impl Id {
+    fn of(st: &rfs::Stat) -> Id {
+        Id {
+            dev: st.st_dev,
+            ino: st.st_ino,
+        }
+    }
+}
+
+/// The inputs of a run, by device and inode, and the folders that hold them: what no output may
+/// ever be, or be written into.
+#[derive(Clone, Debug, Default)]
+pub struct Guard {
+    /// Examined files, with a name for messages.
+    files: Vec<(Id, String)>,
+    /// Folders holding an examined file (as named and as resolved), with the file's name.
+    folders: Vec<(Id, String)>,
+    /// Set when an input could not be identified: every output is then refused with it.
+    unknown: Option<Error>,
+}
+
+fn rio(path: &Path, e: rustix::io::Errno) -> Error {
+    Error::io(path, &std::io::Error::from(e))
+}
+
+/// The folder a path lies in (`.` for a bare name) and its last component.
+fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr), Error> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::refused(path, "is not a file name"))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     };
-    for input in inputs {
-        if std::fs::canonicalize(input).is_ok_and(|b| a == b) {
+    Ok((folder, name))
+}
+
+impl Guard {
+    /// A guard over `inputs` (`-`, standard input, is skipped): each input's device and inode,
+    /// and those of the folder it is named in and of the folder it really lies in. A folder
+    /// given as an input counts as a folder holding examined files.
+    pub fn new(inputs: &[&Path]) -> Result<Guard, Error> {
+        let mut g = Guard::default();
+        for p in inputs {
+            g.add(p)?;
+        }
+        Ok(g)
+    }
+
+    /// A guard that refuses every output with `e` (an input could not be identified).
+    pub fn refusing(e: Error) -> Guard {
+        Guard {
+            unknown: Some(e),
+            ..Guard::default()
+        }
+    }
+
+    /// Adds one input.
+    pub fn add(&mut self, input: &Path) -> Result<(), Error> {
+        if input.as_os_str() == "-" {
+            return Ok(());
+        }
+        let name = sanitize::path(input);
+        let st = rfs::stat(input).map_err(|e| rio(input, e))?;
+        if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
+            self.folders.push((Id::of(&st), name.clone()));
+        } else {
+            self.files.push((Id::of(&st), name.clone()));
+        }
+        let (named, _) = split(input)?;
+        let mut folders = vec![named.to_path_buf()];
+        if let Some(real) = std::fs::canonicalize(input)
+            .ok()
+            .and_then(|r| r.parent().map(Path::to_path_buf))
+        {
+            folders.push(real);
+        }
+        for f in folders {
+            if let Ok(st) = rfs::stat(&f) {
+                self.folders.push((Id::of(&st), name.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    fn input(&self, id: Id) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.as_str())
+    }
+
+    fn holding(&self, id: Id) -> Option<&str> {
+        self.folders
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// Opens the folder `path` lies in, refusing `path` if it is an input (or a link to one),
+    /// then if its folder holds an input.
+    fn open_folder<'p>(&self, path: &'p Path) -> Result<(OwnedFd, &'p std::ffi::OsStr), Error> {
+        self.open_dir(path, true)
+    }
+
+    /// [`Guard::open_folder`], checking what `path` names only when `check_name`.
+    fn open_dir<'p>(
+        &self,
+        path: &'p Path,
+        check_name: bool,
+    ) -> Result<(OwnedFd, &'p std::ffi::OsStr), Error> {
+        if let Some(e) = &self.unknown {
+            return Err(e.clone());
+        }
+        let (folder, name) = split(path)?;
+        if name == ".." || name == "." {
+            return Err(Error::refused(path, "is not a file name"));
+        }
+        let fd = rfs::open(
+            folder,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| rio(folder, e))?;
+        if check_name {
+            self.refuse_input(&fd, name, path)?;
+        }
+        let st = rfs::fstat(&fd).map_err(|e| rio(folder, e))?;
+        if let Some(input) = self.holding(Id::of(&st)) {
             return Err(Error::refused(
-                out,
-                "is the examined file; clanscope never writes to it",
+                path,
+                format!("lies in a folder that holds an examined file ({input}); clanscope writes nothing there: choose another folder"),
             ));
+        }
+        Ok((fd, name))
+    }
+
+    /// Refuses `name` in `folder` if it is an input, or a symbolic link to one.
+    fn refuse_input(
+        &self,
+        folder: &OwnedFd,
+        name: &std::ffi::OsStr,
+        path: &Path,
+    ) -> Result<(), Error> {
+        let never = "clanscope never writes to it";
+        if let Ok(st) = rfs::statat(folder, name, AtFlags::SYMLINK_NOFOLLOW) {
+            if let Some(input) = self.input(Id::of(&st)) {
+                return Err(Error::refused(
+                    path,
+                    if input == sanitize::path(path) {
+                        format!("is the examined file; {never}")
+                    } else {
+                        format!("is the examined file {input} under another name (a hard link); {never}")
+                    },
+                ));
+            }
+        }
+        if let Ok(st) = rfs::statat(folder, name, AtFlags::empty()) {
+            if let Some(input) = self.input(Id::of(&st)) {
+                return Err(Error::refused(
+                    path,
+                    format!("is a symbolic link to the examined file {input}; {never}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that an output could be made at `path` (for a path chosen ahead of writing, such
+    /// as `--notes`): not an input, not a link to one, not in a folder that holds one.
+    pub fn check(&self, path: &Path) -> Result<(), Error> {
+        self.open_folder(path).map(|_| ())
+    }
+
+    /// Creates the new file `path` for writing: exclusively, never through a symbolic link,
+    /// never in a folder holding an input, and checked against every input afterwards. An
+    /// existing regular file is refused (never overwritten); an existing FIFO or character
+    /// device (a pipe, `/dev/null`) that is no input is opened as it is.
+    pub fn create(&self, path: &Path) -> Result<File, Error> {
+        let (folder, name) = self.open_folder(path)?;
+        let flags = OFlags::WRONLY
+            | OFlags::CREATE
+            | OFlags::EXCL
+            | OFlags::NOFOLLOW
+            | OFlags::NOCTTY
+            | OFlags::CLOEXEC;
+        match rfs::openat(&folder, name, flags, Mode::from_raw_mode(0o666)) {
+            Ok(fd) => self.checked(fd, path),
+            Err(rustix::io::Errno::EXIST) => self.open_stream(&folder, name, path),
+            Err(e) => Err(rio(path, e)),
+        }
+    }
+
+    /// A file just created, checked by device and inode against every input (it cannot be one;
+    /// checked all the same).
+    fn checked(&self, fd: OwnedFd, path: &Path) -> Result<File, Error> {
+        let st = rfs::fstat(&fd).map_err(|e| rio(path, e))?;
+        if let Some(input) = self.input(Id::of(&st)) {
+            return Err(Error::refused(
+                path,
+                format!("turned out to be the examined file {input}; nothing written"),
+            ));
+        }
+        Ok(File::from(fd))
+    }
+
+    /// An existing output that is a FIFO or a character device, opened for writing.
+    fn open_stream(
+        &self,
+        folder: &OwnedFd,
+        name: &std::ffi::OsStr,
+        path: &Path,
+    ) -> Result<File, Error> {
+        let stream = |st: &rfs::Stat| {
+            matches!(
+                FileType::from_raw_mode(st.st_mode),
+                FileType::Fifo | FileType::CharacterDevice
+            )
+        };
+        let exists = || {
+            Error::refused(
+                path,
+                "already exists; clanscope never overwrites a file: remove it or choose another name",
+            )
+        };
+        match rfs::statat(folder, name, AtFlags::empty()) {
+            Ok(st) if stream(&st) => {}
+            _ => return Err(exists()),
+        }
+        let fd = rfs::openat(
+            folder,
+            name,
+            OFlags::WRONLY | OFlags::NOCTTY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|e| rio(path, e))?;
+        let st = rfs::fstat(&fd).map_err(|e| rio(path, e))?;
+        if !stream(&st) || self.input(Id::of(&st)).is_some() {
+            return Err(exists());
+        }
+        Ok(File::from(fd))
+    }
+
+    /// Creates `path` as [`Guard::create`] does and writes `bytes` to it.
+    pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        let mut f = self.create(path)?;
+        f.write_all(bytes)
+            .and_then(|()| f.flush())
+            .map_err(|e| Error::io(path, &e))
+    }
+
+    /// Creates a new file named `{stem}{suffix}` in `folder`, or `{stem}-2{suffix}`,
+    /// `{stem}-3{suffix}`, ... when that name is taken (by anything, a planted symlink
+    /// included). Returns the file and its path.
+    pub fn create_unique(
+        &self,
+        folder: &Path,
+        stem: &str,
+        suffix: &str,
+    ) -> Result<(File, PathBuf), Error> {
+        for k in 1..=999 {
+            let name = if k == 1 {
+                format!("{stem}{suffix}")
+            } else {
+                format!("{stem}-{k}{suffix}")
+            };
+            let path = folder.join(name);
+            // Whatever holds the name (a planted link to evidence included) is stepped over.
+            let (dir, name) = self.open_dir(&path, false)?;
+            let flags =
+                OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            match rfs::openat(&dir, name, flags, Mode::from_raw_mode(0o666)) {
+                Ok(fd) => return Ok((self.checked(fd, &path)?, path)),
+                Err(rustix::io::Errno::EXIST) => continue,
+                Err(e) => return Err(rio(&path, e)),
+            }
+        }
+        Err(Error::refused(
+            folder.join(format!("{stem}{suffix}")),
+            "and 998 names like it already exist",
+        ))
+    }
+
+    /// Replaces the regular file `path` (or creates it) with `bytes`: written to an exclusive
+    /// temporary file in the same folder, synced, then renamed over `path`. The rename replaces
+    /// the directory entry without following it; a symbolic link, anything but a regular file,
+    /// and an input at `path` are refused.
+    pub fn replace(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        let (folder, name) = self.open_folder(path)?;
+        self.refuse_replace(&folder, name, path)?;
+        let (tmp_name, mut tmp) = temp_file(&folder, name, path)?;
+        let written = tmp
+            .write_all(bytes)
+            .and_then(|()| tmp.sync_all())
+            .map_err(|e| Error::io(path, &e));
+        let renamed = written
+            .and_then(|()| self.refuse_replace(&folder, name, path))
+            .and_then(|()| {
+                rfs::renameat(&folder, &tmp_name, &folder, name).map_err(|e| rio(path, e))
+            });
+        if renamed.is_err() {
+            let _ = rfs::unlinkat(&folder, &tmp_name, AtFlags::empty());
+        }
+        renamed
+    }
+
+    fn refuse_replace(
+        &self,
+        folder: &OwnedFd,
+        name: &std::ffi::OsStr,
+        path: &Path,
+    ) -> Result<(), Error> {
+        match rfs::statat(folder, name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(st) => {
+                if let Some(input) = self.input(Id::of(&st)) {
+                    return Err(Error::refused(
+                        path,
+                        format!("is the examined file {input}; clanscope never writes to it"),
+                    ));
+                }
+                match FileType::from_raw_mode(st.st_mode) {
+                    FileType::RegularFile => Ok(()),
+                    FileType::Symlink => Err(Error::refused(
+                        path,
+                        "is a symbolic link; clanscope neither follows nor replaces it",
+                    )),
+                    _ => Err(Error::refused(path, "is not a regular file")),
+                }
+            }
+            Err(rustix::io::Errno::NOENT) => Ok(()),
+            Err(e) => Err(rio(path, e)),
+        }
+    }
+
+    /// Takes the advisory lock of `folder` (an exclusive `flock` on `.clanscope.lock` in it,
+    /// created without following links), held until the returned value is dropped. Several
+    /// clanscope processes updating one sidecar take turns through it.
+    pub fn lock(&self, folder: &Path) -> Result<Lock, Error> {
+        let lock_path = folder.join(".clanscope.lock");
+        let (dir, name) = self.open_folder(&lock_path)?;
+        let fd = rfs::openat(
+            &dir,
+            name,
+            OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )
+        .map_err(|e| rio(&lock_path, e))?;
+        let st = rfs::fstat(&fd).map_err(|e| rio(&lock_path, e))?;
+        if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile
+            || self.input(Id::of(&st)).is_some()
+        {
+            return Err(Error::refused(
+                &lock_path,
+                "is not a lock file clanscope made",
+            ));
+        }
+        rfs::flock(&fd, rfs::FlockOperation::LockExclusive).map_err(|e| rio(&lock_path, e))?;
+        Ok(Lock(fd))
+    }
+}
+
+/// An advisory lock held until dropped (see [`Guard::lock`]).
+pub struct Lock(#[allow(dead_code)] OwnedFd);
+
+/// A new temporary file beside `name` in `folder`: `.NAME.PID-N.tmp`, created exclusively.
+fn temp_file(
+    folder: &OwnedFd,
+    name: &std::ffi::OsStr,
+    path: &Path,
+) -> Result<(std::ffi::OsString, File), Error> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    for _ in 0..100 {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let mut tmp = std::ffi::OsString::from(".");
+        tmp.push(name);
+        tmp.push(format!(".{}-{nanos:x}{n}.tmp", std::process::id()));
+        let flags =
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        match rfs::openat(folder, &tmp, flags, Mode::from_raw_mode(0o600)) {
+            Ok(fd) => return Ok((tmp, File::from(fd))),
+            Err(rustix::io::Errno::EXIST) => continue,
+            Err(e) => return Err(rio(path, e)),
+        }
+    }
+    Err(Error::refused(path, "no temporary name is free beside it"))
+}
+
+/// The per-user folder the inspector writes to when `--out` is not given:
+/// `$XDG_DATA_HOME/clanscope`, or `$HOME/.local/share/clanscope`. Not created here.
+pub fn default_case_folder() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|h| h.join(".local/share"))
+        })?;
+    Some(base.join("clanscope"))
+}
+
+/// The case folder: `explicit` (`--out DIR`) or the [`default_case_folder`], created with
+/// mode 0700 where missing (no folder is ever created inside a folder that holds an examined
+/// file), and refused if it holds an examined file. Returns it as an absolute path.
+pub fn case_folder(explicit: Option<&Path>, guard: &Guard) -> Result<PathBuf, Error> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => default_case_folder().ok_or_else(|| {
+            Error::Usage("no folder to write notes and exports to: set HOME or XDG_DATA_HOME, or give --out DIR".into())
+        })?,
+    };
+    let path = std::path::absolute(&path).map_err(|e| Error::io(&path, &e))?;
+    make_folders(&path, guard)?;
+    let fd = rfs::open(
+        &path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| rio(&path, e))?;
+    let st = rfs::fstat(&fd).map_err(|e| rio(&path, e))?;
+    if let Some(input) = guard.holding(Id::of(&st)) {
+        return Err(Error::refused(
+            &path,
+            format!("holds an examined file ({input}); choose another folder with --out DIR"),
+        ));
+    }
+    Ok(path)
+}
+
+/// Where an inspector session writes and what it must not touch: the guard over its inputs and
+/// the case folder.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub guard: std::sync::Arc<Guard>,
+    pub folder: PathBuf,
+}
+
+impl Case {
+    /// The guard over `inputs`, the case folder (`out`, else the per-user one, made where
+    /// missing), and the `--notes` file checked against the guard (never an examined file, a
+    /// link to one or in a folder holding one).
+    pub fn open(inputs: &[&Path], out: Option<&Path>, notes: Option<&Path>) -> Result<Case, Error> {
+        let guard = Guard::new(inputs)?;
+        if let Some(n) = notes {
+            guard.check(n).map_err(|e| match e {
+                Error::RefusedOutput { path, reason } => Error::RefusedOutput {
+                    path,
+                    reason: format!("{reason} (notes are never kept there)"),
+                },
+                e => e,
+            })?;
+        }
+        let folder = case_folder(out, &guard)?;
+        Ok(Case {
+            guard: std::sync::Arc::new(guard),
+            folder,
+        })
+    }
+}
+
+/// Creates the missing folders of `path` one by one, each through a handle on its parent,
+/// refusing to create one inside a folder that holds an examined file.
+fn make_folders(path: &Path, guard: &Guard) -> Result<(), Error> {
+    let missing: Vec<&Path> = path
+        .ancestors()
+        .take_while(|a| rfs::stat(*a).is_err())
+        .collect();
+    for dir in missing.into_iter().rev() {
+        let (parent, name) = guard.open_folder(dir)?;
+        match rfs::mkdirat(&parent, name, Mode::from_raw_mode(0o700)) {
+            Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+            Err(e) => return Err(rio(dir, e)),
         }
     }
     Ok(())
 }
 
-/// Writes `bytes` to `out`, which must not be any of `inputs`.
-pub fn write(out: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), Error> {
-    refuse_inputs(out, inputs)?;
-    std::fs::write(out, bytes).map_err(|e| Error::io(out, &e))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (tempfile::TempDir, PathBuf, Guard) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("po")).unwrap();
+        std::fs::create_dir(dir.path().join("out")).unwrap();
+        let ev = dir.path().join("po/ev");
+        std::fs::write(&ev, b"evidence").unwrap();
+        let g = Guard::new(&[&ev]).unwrap();
+        (dir, ev, g)
+    }
+
+    #[test]
+    fn creates_new_files_only() {
+        let (dir, _, g) = setup();
+        let p = dir.path().join("out/a.txt");
+        g.write(&p, b"one").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"one");
+        let e = g.write(&p, b"two").unwrap_err();
+        assert!(e.to_string().ends_with("already exists; clanscope never overwrites a file: remove it or choose another name"), "{e}");
+        assert_eq!(std::fs::read(&p).unwrap(), b"one");
+        g.write(Path::new("/dev/null"), b"x").unwrap();
+    }
+
+    #[test]
+    fn refuses_inputs_links_and_their_folders() {
+        let (dir, ev, g) = setup();
+        let hard = dir.path().join("out/hard");
+        std::fs::hard_link(&ev, &hard).unwrap();
+        let e = g.write(&hard, b"x").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("(a hard link); clanscope never writes to it"),
+            "{e}"
+        );
+        let soft = dir.path().join("out/soft");
+        std::os::unix::fs::symlink(&ev, &soft).unwrap();
+        let e = g.write(&soft, b"x").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("is a symbolic link to the examined file"),
+            "{e}"
+        );
+        let e = g.write(&dir.path().join("po/new"), b"x").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("lies in a folder that holds an examined file"),
+            "{e}"
+        );
+        assert!(g.replace(&hard, b"x").is_err());
+        assert!(g.replace(&soft, b"x").is_err());
+        assert_eq!(std::fs::read(&ev).unwrap(), b"evidence");
+        // Through another name of the folder.
+        let alias = dir.path().join("alias");
+        std::os::unix::fs::symlink(dir.path().join("po"), &alias).unwrap();
+        assert!(g.write(&alias.join("new"), b"x").is_err());
+        assert!(!dir.path().join("po/new").exists());
+    }
+
+    #[test]
+    fn replace_is_atomic_and_follows_no_link() {
+        let (dir, _, g) = setup();
+        let p = dir.path().join("out/side.json");
+        g.replace(&p, b"1").unwrap();
+        g.replace(&p, b"2").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"2");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"v").unwrap();
+        let link = dir.path().join("out/link.json");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let e = g.replace(&link, b"x").unwrap_err();
+        assert!(e.to_string().contains("is a symbolic link"), "{e}");
+        assert_eq!(std::fs::read(&victim).unwrap(), b"v");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+    }
+
+    #[test]
+    fn unique_names_step_over_planted_links() {
+        let (dir, ev, g) = setup();
+        let out = dir.path().join("out");
+        std::os::unix::fs::symlink(&ev, out.join("x.export.txt")).unwrap();
+        let (mut f, p) = g.create_unique(&out, "x", ".export.txt").unwrap();
+        f.write_all(b"e").unwrap();
+        assert_eq!(p, out.join("x-2.export.txt"));
+        assert_eq!(std::fs::read(&ev).unwrap(), b"evidence");
+    }
+
+    #[test]
+    fn case_folder_is_made_but_never_beside_evidence() {
+        let (dir, _, g) = setup();
+        let c = case_folder(Some(&dir.path().join("out/a/b")), &g).unwrap();
+        assert!(c.is_dir());
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&c).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        let e = case_folder(Some(&dir.path().join("po")), &g).unwrap_err();
+        assert!(e.to_string().contains("holds an examined file"), "{e}");
+        let e = case_folder(Some(&dir.path().join("po/sub")), &g).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("lies in a folder that holds an examined file"),
+            "{e}"
+        );
+        assert!(!dir.path().join("po/sub").exists());
+    }
+
+    #[test]
+    fn lock_is_exclusive() {
+        let (dir, _, g) = setup();
+        let out = dir.path().join("out");
+        let l = g.lock(&out).unwrap();
+        let fd = rfs::open(out.join(".clanscope.lock"), OFlags::RDWR, Mode::empty()).unwrap();
+        assert!(rfs::flock(&fd, rfs::FlockOperation::NonBlockingLockExclusive).is_err());
+        drop(l);
+        assert!(rfs::flock(&fd, rfs::FlockOperation::NonBlockingLockExclusive).is_ok());
+    }
 }

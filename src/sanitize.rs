@@ -1,21 +1,69 @@
 //! The one sanitizer for everything that came from examined files or from users and is shown on
 //! a terminal or written to an export: file contents, file names, decoded text, .CCM header
 //! values and examiner notes. No control character, escape sequence or bidirectional override
-//! survives it; each is replaced by a visible escape.
+//! survives it; each is replaced by a visible escape, and a backslash that would read as the
+//! start of one is doubled, so the escapes are unambiguous. JSON gets the same protection in
+//! its own syntax ([`json_pretty`]); [`fit`] pads and clips text by display width.
 
+use serde::Serialize;
 use std::borrow::Cow;
+use std::io::{self, Write};
 use std::path::Path;
+use unicode_width::UnicodeWidthChar;
 
 /// True for characters that must never reach a terminal raw: C0 and C1 controls, DEL, and the
-/// Unicode formatting characters that reorder or hide text.
+/// Unicode formatting characters that reorder or hide text (bidirectional controls, the Arabic
+/// letter mark, zero-width and invisible operators, tag characters, interlinear annotation).
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+        || matches!(c,
+            '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}')
+}
+
+/// True when a backslash followed by `next` would read as one of the sanitizer's escapes
+/// (`\\`, `\r`, `\n`, `\t`, `\xNN`, `\u{..}`): such a backslash is written `\\`.
+fn starts_escape(next: Option<char>) -> bool {
+    matches!(next, Some('\\' | 'r' | 'n' | 't' | 'x' | 'u'))
+}
+
+fn needs_work(s: &str) -> bool {
+    s.chars().any(is_unsafe) || s.contains('\\')
 }
 
 /// One line of text: every unsafe character (CR, LF and tab included) becomes an escape:
 /// `\r`, `\n`, `\t`, `\xNN` for other bytes below 100h, `\u{NNNN}` above.
+/// A backslash is doubled where it would otherwise read as the start of an escape.
 pub fn line(s: &str) -> Cow<'_, str> {
+    if !needs_work(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        push_safe(&mut out, c, chars.peek().copied());
+    }
+    Cow::Owned(out)
+}
+
+/// Appends `c` (followed by `next`) to `out`: escaped if unsafe, a backslash doubled if it
+/// would start an escape.
+fn push_safe(out: &mut String, c: char, next: Option<char>) {
+    if is_unsafe(c) {
+        push_escaped(out, c);
+    } else if c == '\\' && starts_escape(next) {
+        out.push_str("\\\\");
+    } else {
+        out.push(c);
+    }
+}
+
+/// A message or document composed of parts already sanitized (a status line, an error, an
+/// HTML page): escapes any unsafe character that slipped in, as [`line()`] does, but leaves
+/// backslashes alone, so text sanitized once shows as it is (sanitizing twice would double the
+/// backslash of every escape). For text that came from a file or a user, use [`line()`].
+pub fn composed(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
@@ -31,7 +79,7 @@ pub fn line(s: &str) -> Cow<'_, str> {
 }
 
 /// Text that may span lines: LF and CRLF stay line breaks; everything else unsafe is escaped as
-/// in [`line`]. A lone CR is escaped (it would overwrite the start of the line).
+/// in [`line()`]. A lone CR is escaped (it would overwrite the start of the line).
 pub fn multiline(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -39,8 +87,7 @@ pub fn multiline(s: &str) -> String {
         match c {
             '\n' => out.push('\n'),
             '\r' if chars.peek() == Some(&'\n') => {}
-            c if is_unsafe(c) => push_escaped(&mut out, c),
-            c => out.push(c),
+            c => push_safe(&mut out, c, chars.peek().copied()),
         }
     }
     out
@@ -50,13 +97,18 @@ pub fn multiline(s: &str) -> String {
 /// result is sanitized as one line.
 pub fn bytes_line(b: &[u8]) -> String {
     let mut out = String::with_capacity(b.len());
-    for chunk in b.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if is_unsafe(c) {
-                push_escaped(&mut out, c);
-            } else {
-                out.push(c);
-            }
+    let mut chunks = b.utf8_chunks().peekable();
+    while let Some(chunk) = chunks.next() {
+        let mut chars = chunk.valid().chars().peekable();
+        while let Some(c) = chars.next() {
+            // An invalid byte that follows is written `\xNN`: a backslash before it starts
+            // an escape too.
+            let next = chars
+                .peek()
+                .copied()
+                .or_else(|| (!chunk.invalid().is_empty()).then_some('x'))
+                .or_else(|| chunks.peek().and_then(|n| n.valid().chars().next()));
+            push_safe(&mut out, c, next);
         }
         for &x in chunk.invalid() {
             out.push_str(&format!("\\x{x:02X}"));
@@ -81,6 +133,89 @@ fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// `s` padded with spaces or clipped (ending in `…`) to exactly `width` terminal columns, by
+/// display width: wide characters take two columns, combining marks none.
+pub fn fit(s: &str, width: usize) -> String {
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let mut out = String::with_capacity(s.len() + width);
+    let mut used = 0;
+    if total <= width {
+        out.push_str(s);
+        used = total;
+    } else {
+        for c in s.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        if width > 0 {
+            out.push('…');
+            used += 1;
+        }
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
+/// Pretty JSON that escapes, besides what JSON must, every character [`is_unsafe`] names (C1
+/// controls, bidirectional controls, tag characters...) as `\uXXXX`, so a JSON file shows
+/// nothing hidden on a terminal and still decodes to the exact text.
+struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+macro_rules! delegate {
+    ($($name:ident $(, $arg:ident: $ty:ty)*;)*) => {$(
+        fn $name<W: ?Sized + Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> io::Result<()> {
+            serde_json::ser::Formatter::$name(&mut self.0, w $(, $arg)*)
+        }
+    )*};
+}
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    delegate! {
+        begin_array; end_array; begin_array_value, first: bool; end_array_value;
+        begin_object; end_object; begin_object_key, first: bool; begin_object_value;
+        end_object_value;
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// Writes `value` as pretty JSON (two-space indent) with hidden characters escaped.
+pub fn write_json_pretty<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        w,
+        SafeFormatter(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser).map_err(io::Error::other)
+}
+
+/// `value` as pretty JSON with hidden characters escaped (see [`write_json_pretty`]).
+pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::new();
+    write_json_pretty(&mut out, value).expect("writing JSON to memory");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +238,43 @@ mod tests {
     #[test]
     fn invalid_utf8_is_visible() {
         assert_eq!(bytes_line(b"ok\xff\x1b"), "ok\\xFF\\x1B");
+        // A backslash before an invalid byte would read as part of its escape.
+        assert_eq!(bytes_line(b"\\\xff"), "\\\\\\xFF");
+        assert_eq!(bytes_line(b"a\\b"), "a\\b");
+    }
+
+    #[test]
+    fn backslashes_that_start_an_escape_are_doubled() {
+        assert_eq!(line("C:\\temp\\x.ccm"), "C:\\\\temp\\\\x.ccm");
+        assert_eq!(line("EXPORT\\MSG4A27.CCM"), "EXPORT\\MSG4A27.CCM");
+        assert_eq!(line("a\\\\b"), "a\\\\\\b");
+        assert_eq!(multiline("\\n\n"), "\\\\n\n");
+    }
+
+    #[test]
+    fn composed_text_is_sanitized_once() {
+        let once = line("a\x1bb\\x1B");
+        assert_eq!(once, "a\\x1Bb\\\\x1B");
+        assert_eq!(composed(&once), once);
+        assert_eq!(composed("x\x1by"), "x\\x1By");
+    }
+
+    #[test]
+    fn json_hides_nothing() {
+        let v = serde_json::json!({"t": "a\u{9b}b\u{202e}c\u{E0041}d\"\\"});
+        let s = json_pretty(&v);
+        assert_eq!(
+            s,
+            "{\n  \"t\": \"a\\u009bb\\u202ec\\udb40\\udc41d\\\"\\\\\"\n}"
+        );
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
+
+    #[test]
+    fn fit_measures_display_width() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("漢字", 5), "漢字 ");
+        assert_eq!(fit("漢字漢字", 5), "漢字…");
+        assert_eq!(fit("e\u{301}", 2), "e\u{301} ");
     }
 }

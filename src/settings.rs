@@ -184,14 +184,71 @@ pub fn parse(text: &str) -> Result<Settings, String> {
     })
 }
 
-/// The origin a file opens at: the one given (`--origin`), else the settings' rule for its
-/// name, else the demo's origin when its bytes are the demo's (so the demo and
-/// assets/demo/CLANDATA are one file), else 0000:0000.
+/// The origin a file opens at before its sidecar is read: the one given (`--origin`), else the
+/// settings' rule for its name, else the demo's origin when its bytes are the demo's (so the
+/// demo and assets/demo/CLANDATA are one file), else 0000:0000.
 pub fn default_origin(given: Option<Origin>, s: &Settings, name: &str, bytes: &[u8]) -> Origin {
     given
         .or_else(|| s.origin_for(name))
         .or_else(|| crate::demo::origin_of(bytes))
         .unwrap_or(Origin::ZERO)
+}
+
+/// The one origin of a file, as every command shows it: the one given (`--origin`), else the
+/// origin remembered in its sidecar (set with `o` in the inspector) when `sidecars` holds one
+/// for its bytes, else [`default_origin`]. The sidecar is looked for by name first, so a file
+/// without one is not hashed.
+pub fn file_origin(
+    given: Option<Origin>,
+    s: &Settings,
+    sidecars: &crate::notes::Sidecars,
+    src: &crate::source::Source,
+) -> Result<Origin, Error> {
+    if let Some(o) = given {
+        return Ok(o);
+    }
+    Ok(match sidecars.origin_of(src)? {
+        Some(o) => o,
+        None => default_origin(None, s, src.name(), src.bytes()),
+    })
+}
+
+/// The origins of the files of one command: `--origin`, the settings and the per-user case
+/// folder's sidecars, read once; [`Origins::of`] gives each file its [`file_origin`].
+#[derive(Clone, Debug, Default)]
+pub struct Origins {
+    given: Option<Origin>,
+    settings: Settings,
+    sidecars: crate::notes::Sidecars,
+}
+
+impl Origins {
+    /// The origins from `given` (`--origin`), `settings` and `sidecars`.
+    pub fn new(
+        given: Option<Origin>,
+        settings: Settings,
+        sidecars: crate::notes::Sidecars,
+    ) -> Self {
+        Origins {
+            given,
+            settings,
+            sidecars,
+        }
+    }
+
+    /// For a command: `--origin` as typed, the settings file, the per-user case folder.
+    pub fn for_command(given: Option<&str>) -> Result<Origins, Error> {
+        Ok(Origins::new(
+            given.map(Origin::parse).transpose()?,
+            load_default()?,
+            crate::notes::Sidecars::in_default_folder(),
+        ))
+    }
+
+    /// The origin of `src` (see [`file_origin`]).
+    pub fn of(&self, src: &crate::source::Source) -> Result<Origin, Error> {
+        file_origin(self.given, &self.settings, &self.sidecars, src)
+    }
 }
 
 impl Settings {

@@ -255,7 +255,15 @@ fn unprivileged(dir: &Path) -> Command {
         use std::os::unix::fs::PermissionsExt;
         let exe = dir.join("clanscope-bin");
         if !exe.exists() {
-            std::fs::copy(env!("CARGO_BIN_EXE_clanscope"), &exe).unwrap();
+            // Copied by another process: a copy written here could still be open for writing
+            // in a child another test thread is forking, and exec would fail (ETXTBSY).
+            let ok = std::process::Command::new("cp")
+                .arg(env!("CARGO_BIN_EXE_clanscope"))
+                .arg(&exe)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "cannot copy the binary");
             std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let mut c = Command::new("setpriv");
@@ -355,6 +363,13 @@ fn sparse_5gib_file_opens_dumps_its_tail_and_reports_its_size() {
     assert_eq!(v["files"][0]["size"], 5u64 << 30);
 }
 
+/// A folder for outputs under `dir` (outputs never go into a folder holding an input).
+fn outputs(dir: &Path) -> PathBuf {
+    let o = dir.join("outputs");
+    std::fs::create_dir_all(&o).unwrap();
+    o
+}
+
 fn roundtrip(data: &[u8], origin: &str, squeeze: bool) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("in");
@@ -367,7 +382,8 @@ fn roundtrip(data: &[u8], origin: &str, squeeze: bool) {
     let a = cmd.arg(&p).assert().success();
     let t = dir.path().join("dump.txt");
     std::fs::write(&t, &a.get_output().stdout).unwrap();
-    let out = dir.path().join("out");
+    // Outputs never go beside an input: the bytes go to a folder of their own.
+    let out = outputs(dir.path()).join("out");
     bin()
         .arg("undump")
         .arg(&t)
@@ -422,7 +438,7 @@ fn undump_reads_xxd_and_hexdump_output() {
         };
         let t = dir.path().join(format!("{tool}.txt"));
         std::fs::write(&t, &o.stdout).unwrap();
-        let out = dir.path().join("o");
+        let out = outputs(dir.path()).join(format!("{tool}-{}", args.len()));
         let a = bin()
             .arg("undump")
             .arg(&t)
@@ -448,8 +464,8 @@ fn undump_several_blocks_split_and_warnings() {
     let text = "Some prose first.\n-d 0AFA:3F00\n0AFA:3F00  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\nMore prose between dumps.\n1000:0000  00 01 02 03 04 05 06 07-08 09 0A 0B 0C 0D 0E 0F   ..X.............\n";
     let t = dir.path().join("t.txt");
     std::fs::write(&t, text).unwrap();
-    let out = dir.path().join("o");
-    let split = dir.path().join("blocks");
+    let out = outputs(dir.path()).join("o");
+    let split = outputs(dir.path()).join("blocks");
     let a = bin()
         .arg("undump")
         .arg(&t)
@@ -463,7 +479,7 @@ fn undump_several_blocks_split_and_warnings() {
     let name = t.display().to_string();
     assert_eq!(
         err,
-        format!("clanscope: {name}: warning: line 5: ASCII column does not match the hex: expected '................', found '..X.............'\n0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)\n1000:0000-1000:000F  16 bytes  (from line 5)\n")
+        format!("clanscope: {name}: warning: line 5: ASCII column does not match the hex: expected '................', found '..X.............'; the hex is kept\n0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)\n1000:0000-1000:000F  16 bytes  (from line 5)\n")
     );
     let all = std::fs::read(&out).unwrap();
     assert_eq!(&all[..16], b"ABCDEFGHIJKLMNOP");
@@ -476,14 +492,19 @@ fn undump_several_blocks_split_and_warnings() {
         std::fs::read(split.join("1000_0000.bin")).unwrap().len(),
         16
     );
-    bin()
+    // --strict: the warning ends the command before anything is written.
+    let strict = outputs(dir.path()).join("strict.bin");
+    let a = bin()
         .arg("undump")
         .arg("--strict")
         .arg(&t)
         .arg("-o")
-        .arg(&out)
+        .arg(&strict)
         .assert()
         .code(2);
+    assert!(!strict.exists());
+    assert!(String::from_utf8_lossy(&a.get_output().stderr)
+        .ends_with("1 warning(s) and --strict given; nothing written\n"));
     let prose = dir.path().join("p.txt");
     std::fs::write(&prose, "no dump here\n").unwrap();
     let a = bin().arg("undump").arg(&prose).assert().code(2);
@@ -515,4 +536,348 @@ fn completions_and_versions() {
 fn view_without_a_terminal_says_so() {
     let a = bin().assert().code(2);
     assert_eq!(String::from_utf8_lossy(&a.get_output().stderr), "clanscope: the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes\n");
+}
+
+#[test]
+fn a_mistyped_command_is_named_and_a_file_of_that_name_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let stderr_of = |args: &[&str]| {
+        let a = bin().current_dir(dir.path()).args(args).assert().code(2);
+        assert!(a.get_output().stdout.is_empty());
+        String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+    };
+    for (args, want) in [
+        (
+            &["scna", "."][..],
+            "'scna'; did you mean the command 'scan'?",
+        ),
+        (&["scna"], "'scna'; did you mean the command 'scan'?"),
+        (
+            &["--origin", "0AFA:0100", "expotr", "x"],
+            "'expotr'; did you mean the command 'export'?",
+        ),
+        (&["Dump", "x"], "'Dump'; did you mean the command 'dump'?"),
+        (
+            &["cmopare", "a", "b"],
+            "'cmopare'; did you mean the command 'compare'?",
+        ),
+        (&["sca\x1b"], "'sca\\x1B'; did you mean the command 'scan'?"),
+    ] {
+        assert_eq!(
+            stderr_of(args),
+            format!("clanscope: no such file or folder {want}\n"),
+            "{args:?}"
+        );
+    }
+    // A word far from every command, or after --, is a path that does not exist.
+    assert_eq!(
+        stderr_of(&["notes"]),
+        "clanscope: notes: no such file or directory\n"
+    );
+    assert_eq!(
+        stderr_of(&["--", "scna"]),
+        "clanscope: scna: no such file or directory\n"
+    );
+    // A real file named like that is the file: it opens (here without a terminal, so the
+    // inspector says it needs one).
+    std::fs::write(dir.path().join("scna"), clanscope::demo::ARTICLE).unwrap();
+    assert_eq!(
+        stderr_of(&["scna"]),
+        "clanscope: the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes\n"
+    );
+    assert!(
+        stderr_of(&["scna", "."]).contains("cannot be used with"),
+        "one PATH only"
+    );
+}
+
+#[test]
+fn a_file_named_like_a_mistyped_command_opens_in_the_inspector() {
+    if !common::have("tmux") {
+        return common::skip(
+            "a_file_named_like_a_mistyped_command_opens_in_the_inspector",
+            "tmux is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("scna"), clanscope::demo::ARTICLE).unwrap();
+    let t = common::Tmux::clanscope("cli-scna", dir.path(), "scna", 80, 24);
+    let s = t.wait_for("the inspector", |s| s.contains("scan done"));
+    assert!(
+        s.lines().next().unwrap().starts_with(" scna │ 128 B │"),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("EXIT=0"));
+}
+
+#[test]
+fn a_file_of_another_user_is_read_even_where_o_noatime_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    if unsafe { libc::geteuid() } != 0 {
+        return common::skip(
+            "a_file_of_another_user_is_read_even_where_o_noatime_is_refused",
+            "needs root to run clanscope as another user",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let f = article_file(dir.path());
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // As `nobody`, O_NOATIME on root's file fails with EPERM: clanscope opens it without.
+    let a = unprivileged(dir.path())
+        .arg("dump")
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).starts_with("0000:0000  0D 0A 0D 0A"));
+}
+
+/// Standard error holds one line, `clanscope: ...`, with no control character in it.
+fn one_clean_line(what: &str, stderr: &[u8]) -> String {
+    let err = String::from_utf8_lossy(stderr).to_string();
+    assert!(err.starts_with("clanscope: "), "{what}: {err:?}");
+    assert!(err.ends_with('\n'), "{what}: {err:?}");
+    assert_eq!(err.lines().count(), 1, "{what}: {err:?}");
+    assert!(
+        !err.trim_end().chars().any(|c| c.is_control()),
+        "{what}: a raw control character: {err:?}"
+    );
+    err
+}
+
+#[test]
+fn clap_errors_never_print_arguments_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = "--x\x1b]2;PWN\x07";
+    std::fs::write(dir.path().join(evil), b"x").unwrap();
+    // `clanscope scan *` in that folder: the file name reaches clap as an option.
+    let a = bin()
+        .current_dir(dir.path())
+        .arg("scan")
+        .arg(evil)
+        .assert()
+        .code(2);
+    let err = one_clean_line("scan *", &a.get_output().stderr);
+    assert!(err.contains("'--x\\x1B]2;PWN\\x07'"), "{err}");
+    let f = article_file(dir.path());
+    let a = bin()
+        .args(["dump", "--color", "\x1b]2;PWN\x07"])
+        .arg(&f)
+        .assert()
+        .code(2);
+    let err = one_clean_line("dump --color", &a.get_output().stderr);
+    assert!(err.contains("'\\x1B]2;PWN\\x07'"), "{err}");
+    assert!(err.contains("auto, always, never"), "{err}");
+    let a = bin()
+        .args(["completions", "\x1b]2;PWN\x07"])
+        .assert()
+        .code(2);
+    let err = one_clean_line("completions", &a.get_output().stderr);
+    assert!(err.contains("bash"), "{err}");
+    let a = bin()
+        .args(["dump", "--no-such-option\x1b[2J"])
+        .assert()
+        .code(2);
+    one_clean_line("unknown option", &a.get_output().stderr);
+    // Help and version still print normally, on standard output.
+    let a = bin().args(["dump", "--help"]).assert().success();
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("--no-squeeze"));
+}
+
+#[test]
+fn out_of_range_arguments_are_one_line_errors_naming_the_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = article_file(dir.path());
+    for v in ["NaN", "inf", "-inf", "2", "-0.5", "1.0000001"] {
+        let a = bin()
+            .args(["scan", "--min-confidence", v])
+            .arg(&f)
+            .assert()
+            .code(2);
+        let err = one_clean_line(v, &a.get_output().stderr);
+        assert!(err.contains("0 to 1"), "{v}: {err}");
+    }
+    bin()
+        .args(["scan", "--min-confidence", "0.25"])
+        .arg(&f)
+        .assert()
+        .code(1);
+    for v in ["18446744073709551615", "1152921504606846976", "10001", "-1"] {
+        let a = bin()
+            .args(["export", "--context", v])
+            .arg(&f)
+            .assert()
+            .code(2);
+        let err = one_clean_line(v, &a.get_output().stderr);
+        assert!(err.contains("0 to 10000"), "{v}: {err}");
+    }
+    bin()
+        .args(["export", "--context", "10000"])
+        .arg(&f)
+        .assert()
+        .success();
+    for (opt, v) in [
+        ("--from", "0x+5"),
+        ("--from", "+5"),
+        ("--from", "0x-5"),
+        ("--from", "+5%"),
+        ("--length", "+5"),
+        ("--length", "0x+5"),
+        ("--to", "-5"),
+    ] {
+        let a = bin().args(["dump", opt, v]).arg(&f).assert().code(2);
+        let err = one_clean_line(v, &a.get_output().stderr);
+        assert!(err.contains(&format!("'{v}'")), "{opt} {v}: {err}");
+    }
+}
+
+/// Runs clanscope with its standard output a pipe that is already closed.
+fn to_closed_pipe(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut fds = [0; 2];
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    unsafe { libc::close(fds[0]) };
+    let stdout = unsafe { std::process::Stdio::from_raw_fd(fds[1]) };
+    std::process::Command::new(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+use std::os::fd::FromRawFd;
+
+#[test]
+fn a_closed_stdout_ends_every_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("CLANDATA");
+    std::fs::write(&store, clanscope::demo::STORE).unwrap();
+    let s = store.as_os_str();
+    let web = article_web();
+    let o = |x: &'static str| std::ffi::OsStr::new(x);
+    let runs: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec![o("completions"), o("bash")],
+        vec![o("completions"), o("zsh")],
+        vec![o("--help")],
+        vec![o("--version")],
+        vec![o("scan"), s],
+        vec![o("scan"), o("--format"), o("json"), s],
+        vec![o("scan"), o("--format"), o("csv"), s],
+        vec![o("dump"), s],
+        vec![o("export"), s],
+        vec![o("export"), o("--format"), o("json"), s],
+        vec![o("export"), o("--format"), o("html"), s],
+        vec![o("undump"), web.as_os_str()],
+    ];
+    for args in runs {
+        let out = to_closed_pipe(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let quiet = err
+            .lines()
+            .all(|l| !l.starts_with("clanscope:") && !l.contains("panicked"));
+        assert!(quiet, "{args:?}: {err}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {err}",
+            out.status
+        );
+    }
+    // `| head -1`: the reader goes away after one line.
+    use std::io::BufRead;
+    for args in [vec!["dump"], vec!["scan", "--all"], vec!["export"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clanscope"))
+            .args(&args)
+            .arg(&store)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.is_empty(), "{args:?}: {err}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?}",
+            out.status
+        );
+    }
+}
+
+/// A DEBUG dump of `lines` lines of noise whose ASCII column is wrong on every line.
+fn bad_dump(path: &Path, lines: usize) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let data = common::noise(lines * 16, 3);
+    let origin = clanscope::address::Origin::ZERO;
+    let text = clanscope::dump::Printer::new(origin)
+        .squeeze(false)
+        .to_string(&data, 0, data.len() as u64);
+    for l in text.lines() {
+        // The last ASCII character becomes one that no byte shows as.
+        writeln!(f, "{}\u{7f}", &l[..l.len() - 1]).unwrap();
+    }
+    f.flush().unwrap();
+}
+
+/// `clanscope undump TEXT -o /dev/null`: exit code, standard error, peak memory (KiB). None
+/// (and the test skipped) without GNU time.
+fn undump_peak(test: &str, text: &Path) -> Option<(Option<i32>, String, u64)> {
+    let args = [
+        "undump".as_ref(),
+        text.as_os_str(),
+        "-o".as_ref(),
+        "/dev/null".as_ref(),
+    ];
+    let r = common::peak_memory(Path::new(env!("CARGO_BIN_EXE_clanscope")), &args);
+    if r.is_none() {
+        common::skip(test, "no /usr/bin/time to measure peak memory");
+    }
+    r
+}
+
+#[test]
+fn undump_streams_in_flat_memory_and_summarises_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut peaks = Vec::new();
+    for lines in [50_000, 500_000] {
+        let t = dir.path().join(format!("d{lines}.txt"));
+        bad_dump(&t, lines);
+        let Some((code, err, peak)) =
+            undump_peak("undump_streams_in_flat_memory_and_summarises_warnings", &t)
+        else {
+            return;
+        };
+        assert_eq!(code, Some(0), "{err}");
+        // Ten warnings in full, then one line for the rest, then the block.
+        assert_eq!(err.lines().count(), 12, "{err}");
+        assert!(err.contains(&format!("warning: {} more 'ASCII column does not match the hex' warnings, lines 11 to {lines}", lines - 10)), "{err}");
+        peaks.push(peak);
+    }
+    // Ten times the dump (40 MB of text, 8 MB of bytes): no more memory.
+    assert!(peaks[1] < peaks[0] + 4096, "peak RSS {peaks:?} KiB");
+}
+
+#[test]
+fn a_1gib_squeezed_run_stays_within_the_documented_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("fill.txt");
+    std::fs::write(
+        &t,
+        "00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n*\n40000000\n",
+    )
+    .unwrap();
+    let Some((code, err, peak)) =
+        undump_peak("a_1gib_squeezed_run_stays_within_the_documented_memory", &t)
+    else {
+        return;
+    };
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "00000000-3FFFFFFF  1073741824 bytes  (from line 1)\n");
+    // README, undump: memory stays under 16 MiB whatever the dump or its squeezed runs.
+    assert!(peak < 16 << 10, "peak RSS {peak} KiB");
 }

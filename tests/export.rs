@@ -49,11 +49,21 @@ fn text_export_reads_like_the_article_and_parses_back() {
         ),
         "{text}"
     );
-    assert!(text.contains("\nDamaged header H1: confidence 0.99, 1 console write(s)\n  Range:   0AFA:3F00-0AFA:3F4B, offsets 15872-15947 (3E00h-3E4Bh), 76 bytes\n  Write #1: console-write, confidence 0.99, 0AFA:3F00-0AFA:3F4B, 76 bytes\n  Mailbox: randyyeh_ee\n"), "{text}");
-    // Two writes in a row: one excerpt for their header, both writes described in it.
-    assert!(text.contains("console write(s)\n"));
+    // The confidence is the library's, as scan reports it.
+    let conf = scan_json(&f, &[])["files"][0]["findings"][0]["confidence"]
+        .as_f64()
+        .unwrap();
+    assert!(text.contains(&format!("\nDamaged header H1: confidence {conf:.2}, 1 console write(s)\n  Range:   0AFA:3F00-0AFA:3F4B, offsets 15872-15947 (3E00h-3E4Bh), 76 bytes\n  Write #1: console-write, confidence {conf:.2}, 0AFA:3F00-0AFA:3F4B, 76 bytes\n  Mailbox: randyyeh_ee\n")), "{text}");
     assert_eq!(text.matches("\nDamaged header H").count(), 6, "{text}");
-    assert!(text.contains(", 2 console write(s)\n"), "{text}");
+    // An Export line, blank lines and an Import line printed in a row are one block: one
+    // write, from its first CR/LF through the Import line's LF.
+    assert!(
+        text.contains("Damaged header H5: ")
+            && text.contains(
+                "offsets 180240-180390 (2C010h-2C0A6h), 151 bytes\n  Write #5: console-write"
+            ),
+        "{text}"
+    );
     // The marked lines and the carets under exactly the write's bytes.
     let i = lines
         .iter()
@@ -94,7 +104,8 @@ fn text_export_reads_like_the_article_and_parses_back() {
     // And through the command: undump of the export.
     let t = dir.path().join("export.txt");
     std::fs::write(&t, &text).unwrap();
-    let out = dir.path().join("back.bin");
+    let outs = tempfile::tempdir().unwrap(); // outputs never go beside an input
+    let out = outs.path().join("back.bin");
     let a = bin()
         .arg("undump")
         .arg(&t)
@@ -210,7 +221,8 @@ fn overlay_offsets(html: &str, part: &str) -> Vec<Vec<u64>> {
 fn html_is_self_contained_and_overlays_cover_exactly_the_findings() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
-    let out = dir.path().join("report.html");
+    let outs = tempfile::tempdir().unwrap(); // outputs never go beside an input
+    let out = outs.path().join("report.html");
     bin()
         .arg("export")
         .arg(&f)
@@ -275,7 +287,8 @@ fn html_is_self_contained_and_overlays_cover_exactly_the_findings() {
 fn json_export_has_the_scan_shape_and_excerpt_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
-    let out = dir.path().join("e.json");
+    let outs = tempfile::tempdir().unwrap(); // outputs never go beside an input
+    let out = outs.path().join("e.json");
     bin()
         .arg("export")
         .arg(&f)
@@ -332,6 +345,7 @@ fn demo_sidecar(
         end,
         text: text.into(),
         source: source.map(String::from),
+        ..Default::default()
     });
     s
 }
@@ -347,7 +361,7 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
         "matches <KB> \x1b[2J Q179072",
         Some("other-tool"),
     );
-    s.save(&notes).unwrap();
+    std::fs::write(&notes, s.to_json()).unwrap();
     let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "1"], &f);
     assert!(
         text.contains("  Note:    matches <KB> \\x1B[2J Q179072 (at 0AFA:3F00, 76 byte(s); from other-tool)\n"),
@@ -368,7 +382,7 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
         "<dt>Note</dt><dd>matches &lt;KB&gt; \\x1B[2J Q179072 (at 0AFA:3F00, 76 byte(s); from other-tool)</dd>"
     ));
     s.sha256 = "0".repeat(64);
-    s.save(&notes).unwrap();
+    std::fs::write(&notes, s.to_json()).unwrap();
     let a = bin()
         .arg("export")
         .arg("--notes")
@@ -418,9 +432,11 @@ fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
     let notes = dir.path().join("n.json");
-    demo_sidecar(0x120, 0x124, "free-standing", None)
-        .save(&notes)
-        .unwrap();
+    std::fs::write(
+        &notes,
+        demo_sidecar(0x120, 0x124, "free-standing", None).to_json(),
+    )
+    .unwrap();
     let n = notes.to_str().unwrap();
     let text = export(&["--notes", n], &f);
     assert!(
@@ -443,6 +459,111 @@ fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
     let note = ex.iter().find(|e| e["subject"] == "note").unwrap();
     assert_eq!(note["notes"][0]["address"], "0AFA:0220");
     assert_eq!(note["notes"][0]["text"], "free-standing");
+}
+
+#[test]
+fn every_note_carries_its_examiner_and_time_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let notes = dir.path().join("n.json");
+    let mut s = demo_sidecar(0x3E00, 0x3E4C, "seen in the article", None);
+    s.notes[0].examiner = Some("kim <lab>".into());
+    s.notes[0].time = Some("2026-11-26T10:15:49Z".into());
+    // A note outside any finding, and one from an older sidecar with neither.
+    s.notes.push(clanscope::notes::Note {
+        start: 0x120,
+        end: 0x124,
+        text: "free-standing".into(),
+        time: Some("2026-11-27T08:00:00Z".into()),
+        examiner: Some("lee".into()),
+        ..Default::default()
+    });
+    s.notes.push(clanscope::notes::Note {
+        start: 0x200,
+        end: 0x201,
+        text: "undated".into(),
+        ..Default::default()
+    });
+    std::fs::write(&notes, s.to_json()).unwrap();
+    let n = notes.to_str().unwrap();
+    let text = export(&["--notes", n], &f);
+    for line in [
+        "  Note:    seen in the article (at 0AFA:3F00, 76 byte(s); by kim <lab>, 2026-11-26T10:15:49Z)\n",
+        "  Note:    free-standing (at 0AFA:0220, 4 byte(s); by lee, 2026-11-27T08:00:00Z)\n",
+        "  Note:    undated (at 0AFA:0300, 1 byte(s))\n",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    let html = export(&["--notes", n, "--format", "html"], &f);
+    assert!(html.contains(
+        "<dd>seen in the article (at 0AFA:3F00, 76 byte(s); by kim &lt;lab&gt;, 2026-11-26T10:15:49Z)</dd>"
+    ), "{html}");
+    assert!(html.contains(
+        "<dd>free-standing (at 0AFA:0220, 4 byte(s); by lee, 2026-11-27T08:00:00Z)</dd>"
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&export(&["--notes", n, "--format", "json"], &f)).unwrap();
+    let file = &json["files"][0];
+    let at = |addr: &str| -> serde_json::Value {
+        file["excerpts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["notes"].as_array().unwrap().clone())
+            .find(|n| n["address"] == addr)
+            .unwrap_or_else(|| panic!("no note at {addr}: {file}"))
+    };
+    assert_eq!(at("0AFA:3F00")["examiner"], "kim <lab>");
+    assert_eq!(at("0AFA:3F00")["time"], "2026-11-26T10:15:49Z");
+    assert_eq!(at("0AFA:0220")["examiner"], "lee");
+    assert_eq!(at("0AFA:0220")["time"], "2026-11-27T08:00:00Z");
+    assert!(at("0AFA:0300")["examiner"].is_null());
+    assert_eq!(file["notes"][0]["examiner"], "kim <lab>");
+    assert_eq!(file["notes"][0]["time"], "2026-11-26T10:15:49Z");
+}
+
+#[test]
+fn defect_8_export_and_compare_use_the_origin_remembered_in_the_sidecar() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let xdg = tempfile::tempdir().unwrap();
+    let case = xdg.path().join("clanscope");
+    std::fs::create_dir(&case).unwrap();
+    let run = |args: &[&str]| -> String {
+        let a = bin()
+            .env("XDG_DATA_HOME", xdg.path())
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    };
+    let ev = f.to_str().unwrap();
+    // No sidecar: the demo's bytes open at the demo's origin.
+    let text = run(&["export", "--finding", "1", ev]);
+    assert!(text.contains("\nOrigin:    0AFA:0100\n"), "{text}");
+    // The examiner chose 0000:0000 for these bytes (in the inspector, with o).
+    let mut s = demo_sidecar(0x3E00, 0x3E4C, "seen", None);
+    s.origin = Some("0000:0000".into());
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    std::fs::write(
+        case.join(clanscope::notes::default_path("CLANDATA", &sha)),
+        s.to_json(),
+    )
+    .unwrap();
+    let text = run(&["export", "--finding", "1", ev]);
+    assert!(text.contains("\nOrigin:    0000:0000\n"), "{text}");
+    assert!(text.contains(">  0000:3E00  0D 0A 0D 0A 45 78"), "{text}");
+    // --origin wins.
+    let text = run(&["export", "--finding", "1", "--origin", "0AFA:0100", ev]);
+    assert!(text.contains("\nOrigin:    0AFA:0100\n"), "{text}");
+    // compare shows the same addresses.
+    let backup = dir.path().join("backup");
+    std::fs::create_dir(&backup).unwrap();
+    let b = backup.join("CLANDATA");
+    std::fs::write(&b, clanscope::demo::make_backup()).unwrap();
+    let cmp = run(&["compare", ev, b.to_str().unwrap()]);
+    assert!(cmp.contains("0000:3E00"), "{cmp}");
+    assert!(!cmp.contains("0AFA:3F00"), "{cmp}");
 }
 
 #[test]

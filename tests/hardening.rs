@@ -136,16 +136,21 @@ fn evidence_is_never_changed_by_any_command() {
         .arg(&file)
         .assert()
         .code(2);
-    // The inspector: jump, annotate, bookmark, export, quit.
-    let s = view_in_tmux(
-        &work,
-        &file,
-        "",
-        &["n", "a", "n", "o", "t", "e", "Enter", "m", "x", "e", "q"],
-        "6 damaged header",
+    // The inspector: jump, annotate, bookmark, export, quit. Its outputs go to the case folder.
+    let data = root.path().join("data");
+    let script = format!(
+        "cd '{}' && XDG_DATA_HOME='{}' '{}' '{}'; echo EXIT=$?; sleep 60",
+        work.display(),
+        data.display(),
+        env!("CARGO_BIN_EXE_clanscope"),
+        file.display()
     );
+    let t = Tmux::start("hard-every", &script, 120, 30);
+    t.wait_for("the scan", scanned);
+    t.keys(&["n", "a", "n", "o", "t", "e", "Enter", "m", "x", "e", "q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
-    let notes: Vec<_> = std::fs::read_dir(&work)
+    let notes: Vec<_> = std::fs::read_dir(data.join("clanscope"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".clanscope-notes.json") || n.ends_with(".export.txt"))
@@ -153,7 +158,7 @@ fn evidence_is_never_changed_by_any_command() {
     assert_eq!(
         notes.len(),
         2,
-        "notes and the export went to the working folder: {notes:?}"
+        "notes and the export went to the case folder: {notes:?}"
     );
 
     drop(guard);
@@ -497,4 +502,895 @@ fn a_store_made_of_console_lines_stays_bounded_and_usable() {
         t.draw(|f| clanscope::tui::render(&app, f)).unwrap();
     }
     assert!(format!("{}", t.backend()).contains("not kept"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10: evidence overwritten (items 1-3) and the general defences.
+
+/// An evidence folder `po` holding `ev` (the demo store), a work folder, and a case folder that
+/// the inspector is told about through `XDG_DATA_HOME` (so no test writes to the real home).
+struct Case {
+    root: tempfile::TempDir,
+}
+
+impl Case {
+    fn new() -> Case {
+        let root = tempfile::tempdir().unwrap();
+        for d in ["po", "work", "data"] {
+            std::fs::create_dir(root.path().join(d)).unwrap();
+        }
+        std::fs::write(root.path().join("po/ev"), clanscope::demo::STORE).unwrap();
+        Case { root }
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+    fn ev(&self) -> PathBuf {
+        self.path("po/ev")
+    }
+    /// The folder the inspector writes to by default: `$XDG_DATA_HOME/clanscope`.
+    fn case_folder(&self) -> PathBuf {
+        self.path("data/clanscope")
+    }
+    /// Runs the inspector in tmux from `cwd` with `args`, waits for `wait`, types `keys`, and
+    /// returns the screen after it exits.
+    fn view(&self, name: &str, cwd: &Path, args: &str, keys: &[&str], wait: &str) -> String {
+        let t = self.session(name, cwd, args);
+        t.wait_for(wait, |s| s.contains(wait) || wait == "6 hdr" && scanned(s));
+        t.keys(keys);
+        t.wait_for("the exit", |s| s.contains("EXIT="))
+    }
+
+    /// The inspector running in tmux from `cwd` with `args`.
+    fn session(&self, name: &str, cwd: &Path, args: &str) -> Tmux {
+        let script = format!(
+            "cd '{}' && XDG_DATA_HOME='{}' '{}' {args}; echo EXIT=$?; sleep 60",
+            cwd.display(),
+            self.path("data").display(),
+            env!("CARGO_BIN_EXE_clanscope")
+        );
+        Tmux::start(name, &script, 120, 30)
+    }
+}
+
+/// The demo's scan is done: its title counts the damaged headers (in the long or the
+/// compact form).
+fn scanned(screen: &str) -> bool {
+    screen.contains("6 hdr") || screen.contains("6 damaged header")
+}
+
+fn sha12(bytes: &[u8]) -> String {
+    clanscope::notes::sha256_all(bytes)[..12].to_string()
+}
+
+#[test]
+fn hard_links_and_symlinks_to_inputs_are_refused_as_outputs() {
+    let case = Case::new();
+    let ev = case.ev();
+    let hard = case.path("work/hard");
+    std::fs::hard_link(&ev, &hard).unwrap();
+    let soft = case.path("work/soft");
+    std::os::unix::fs::symlink(&ev, &soft).unwrap();
+    for out in [&hard, &soft] {
+        let a = bin()
+            .current_dir(case.path("work"))
+            .arg("export")
+            .arg(&ev)
+            .arg("-o")
+            .arg(out)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(err.starts_with("clanscope: "), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(std::fs::read(&ev).unwrap(), clanscope::demo::STORE);
+    // undump's own input through a hard link.
+    let text = case.path("work/dump.txt");
+    std::fs::copy(common::article_web(), &text).unwrap();
+    let before = std::fs::read(&text).unwrap();
+    let link = case.path("data/link.txt");
+    std::fs::hard_link(&text, &link).unwrap();
+    bin()
+        .arg("undump")
+        .arg(&text)
+        .arg("-o")
+        .arg(&link)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&text).unwrap(), before);
+    // Nothing goes into a folder that holds an input, not even a new file.
+    let a = bin()
+        .arg("export")
+        .arg(&ev)
+        .arg("-o")
+        .arg(case.path("po/report.txt"))
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("holds an examined file"));
+    bin()
+        .arg("undump")
+        .arg(&text)
+        .arg("--split")
+        .arg(case.path("work"))
+        .assert()
+        .code(2);
+    assert!(!case.path("po/report.txt").exists());
+    assert!(!case.path("work/0AFA_3F00.bin").exists());
+    // An existing file is never overwritten, and a FIFO or /dev/null is written to as it is.
+    let old = case.path("data/old.txt");
+    std::fs::write(&old, b"keep").unwrap();
+    bin()
+        .arg("export")
+        .arg(&ev)
+        .arg("-o")
+        .arg(&old)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(&old).unwrap(), b"keep");
+    bin()
+        .arg("export")
+        .arg(&ev)
+        .args(["-o", "/dev/null"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn notes_are_never_kept_in_the_evidence() {
+    use std::os::unix::fs::PermissionsExt;
+    let case = Case::new();
+    let ev = case.ev();
+    std::fs::set_permissions(&ev, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let s = case.view(
+        "notes-ev",
+        &case.path("work"),
+        &format!("--notes '{}' '{}'", ev.display(), ev.display()),
+        &["m", "b", "q"],
+        "EXIT=",
+    );
+    assert!(s.contains("EXIT=2"), "{s}");
+    assert!(s.contains("is the examined file"), "{s}");
+    assert_eq!(std::fs::read(&ev).unwrap(), clanscope::demo::STORE);
+}
+
+/// An inspector on `file` whose outputs go to `out`, with `--notes` as given, once the file's
+/// SHA-256 is known (as `tui::inspect` sets it up).
+fn hashed_app(file: &Path, out: &Path, notes: Option<&Path>) -> clanscope::tui::app::App {
+    let src = std::sync::Arc::new(clanscope::source::Source::open(file).unwrap());
+    let mut app = clanscope::tui::app::App::with_settings(
+        src,
+        clanscope::address::Origin::ZERO,
+        clanscope::settings::Settings::default(),
+        out.to_path_buf(),
+        notes.map(Path::to_path_buf),
+    );
+    app.update(clanscope::tui::command::Command::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.absorb(clanscope::tui::app::ScanMsg::Hash(
+        clanscope::notes::sha256_all(&std::fs::read(file).unwrap()),
+    ));
+    clanscope::tui::effects::apply(&mut app);
+    app
+}
+
+/// Commands as keys give them, each carried out with its effects (the sidecar saved).
+fn type_keys(app: &mut clanscope::tui::app::App, cmds: &[clanscope::tui::command::Command]) {
+    for c in cmds {
+        app.update(c.clone());
+        clanscope::tui::effects::apply(app);
+    }
+}
+
+/// A note typed at the prompt: `a`, the text, Enter.
+fn note(text: &str) -> Vec<clanscope::tui::command::Command> {
+    use clanscope::tui::command::Command as C;
+    use clanscope::tui::prompt::Edit;
+    let mut v = vec![C::Annotate];
+    v.extend(text.chars().map(|c| C::Edit(Edit::Char(c))));
+    v.push(C::Enter);
+    v
+}
+
+#[test]
+fn another_files_sidecar_is_never_written_over() {
+    use clanscope::tui::command::Command as C;
+    let case = Case::new();
+    let b = case.path("po/B");
+    std::fs::write(&b, b"other bytes").unwrap();
+    // B's notes, kept in shared.json.
+    let shared = case.path("data/shared.json");
+    let mut app_b = hashed_app(&b, &case.path("data"), Some(&shared));
+    type_keys(&mut app_b, &[C::Mark, C::Char('q')]);
+    let b_notes = std::fs::read(&shared).unwrap();
+    assert!(
+        String::from_utf8_lossy(&b_notes).contains(&clanscope::notes::sha256_all(b"other bytes"))
+    );
+    // A opened with --notes shared.json: not applied, and never written over.
+    let mut app_a = hashed_app(&case.ev(), &case.path("data"), Some(&shared));
+    type_keys(&mut app_a, &[C::Mark, C::Char('b')]);
+    assert_eq!(
+        std::fs::read(&shared).unwrap(),
+        b_notes,
+        "B's notes were overwritten"
+    );
+    type_keys(&mut app_a, &note("x"));
+    assert_eq!(
+        std::fs::read(&shared).unwrap(),
+        b_notes,
+        "B's notes were overwritten"
+    );
+    let status = app_a.status().map(|s| s.0.to_string()).unwrap_or_default();
+    assert!(status.contains("not written over"), "{status}");
+}
+
+#[test]
+fn two_inspectors_on_one_file_keep_both_notes() {
+    use clanscope::tui::command::Command as C;
+    let case = Case::new();
+    let out = case.path("data");
+    let mut one = hashed_app(&case.ev(), &out, None);
+    let mut two = hashed_app(&case.ev(), &out, None);
+    type_keys(&mut one, &note("1"));
+    type_keys(&mut one, &[C::Mark, C::Char('a')]);
+    type_keys(&mut two, &[C::Down]);
+    type_keys(&mut two, &note("2"));
+    type_keys(&mut two, &[C::Mark, C::Char('b')]);
+    let sidecar = out.join(format!(
+        "ev.{}.clanscope-notes.json",
+        sha12(clanscope::demo::STORE)
+    ));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sidecar).unwrap()).unwrap();
+    let texts: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, vec!["1", "2"], "{v}");
+    let keys: Vec<&str> = v["bookmarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, vec!["a", "b"], "{v}");
+}
+
+fn listing_and_mtime(dir: &Path) -> (Vec<String>, (i64, i64)) {
+    let m = std::fs::metadata(dir).unwrap();
+    let mut l: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    l.sort();
+    (l, (m.mtime(), m.mtime_nsec()))
+}
+
+#[test]
+fn the_inspector_writes_to_the_case_folder_and_says_where() {
+    let case = Case::new();
+    let po = case.path("po");
+    let before = listing_and_mtime(&po);
+    // Run from the evidence folder itself: notes, a bookmark and an export; the status line
+    // says where each goes.
+    let t = case.session("case-folder", &po, "ev");
+    let folder = case.case_folder().display().to_string();
+    t.wait_for("where outputs go", |s| {
+        s.contains(&format!("notes and exports go to {folder}")) || scanned(s)
+    });
+    t.wait_for("the scan", scanned);
+    t.keys(&["n", "a", "x", "Enter", "m", "k", "e"]);
+    t.wait_for("the export", |s| {
+        s.contains(&format!("exported H1 to {folder}/ev."))
+    });
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert_eq!(
+        listing_and_mtime(&po),
+        before,
+        "the evidence folder changed"
+    );
+    let folder = case.case_folder();
+    let mut made: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    made.sort();
+    let sha = sha12(clanscope::demo::STORE);
+    assert_eq!(
+        made,
+        vec![
+            format!("ev.{sha}.H1.export.txt"),
+            format!("ev.{sha}.clanscope-notes.json")
+        ]
+    );
+}
+
+#[test]
+fn planted_symlinks_under_predictable_names_are_not_followed() {
+    let case = Case::new();
+    let po = case.path("po");
+    let victim = case.path("work/victim");
+    std::fs::write(&victim, b"victim").unwrap();
+    let sha = sha12(clanscope::demo::STORE);
+    std::fs::create_dir_all(case.case_folder()).unwrap();
+    for dir in [po.clone(), case.case_folder()] {
+        std::os::unix::fs::symlink(case.ev(), dir.join(format!("ev.{sha}.H1.export.txt"))).unwrap();
+        std::os::unix::fs::symlink(
+            &victim,
+            dir.join(format!("ev.{sha}.clanscope-notes.json.tmp")),
+        )
+        .unwrap();
+    }
+    let before = listing_and_mtime(&po);
+    let s = case.view("planted", &po, "ev", &["n", "e", "m", "z", "q"], "6 hdr");
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert!(
+        std::fs::read(case.ev()).unwrap() == clanscope::demo::STORE,
+        "the evidence was overwritten"
+    );
+    assert!(
+        std::fs::read(&victim).unwrap() == b"victim",
+        "the victim was overwritten"
+    );
+    assert_eq!(
+        listing_and_mtime(&po),
+        before,
+        "the evidence folder changed"
+    );
+    // The export went to a fresh name beside the planted link.
+    let export = case.case_folder().join(format!("ev.{sha}.H1-2.export.txt"));
+    assert!(std::fs::read_to_string(&export)
+        .unwrap()
+        .starts_with("clanscope annotated dump\n"));
+}
+
+/// Sets a file's access time to 2001-09-09 (long past, so any read updates it under relatime).
+fn age_atime(p: &Path) -> i64 {
+    let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).unwrap();
+    let old = libc::timespec {
+        tv_sec: 1_000_000_000,
+        tv_nsec: 0,
+    };
+    let times = [
+        old,
+        libc::timespec {
+            tv_sec: 0,
+            tv_nsec: libc::UTIME_OMIT,
+        },
+    ];
+    assert_eq!(
+        unsafe { libc::utimensat(libc::AT_FDCWD, c.as_ptr(), times.as_ptr(), 0) },
+        0
+    );
+    std::fs::metadata(p).unwrap().atime()
+}
+
+#[test]
+fn evidence_is_read_without_changing_its_access_time() {
+    let case = Case::new();
+    let ev = case.ev();
+    let probe = case.path("work/probe");
+    std::fs::write(&probe, b"x").unwrap();
+    let old = age_atime(&probe);
+    std::fs::read(&probe).unwrap();
+    if std::fs::metadata(&probe).unwrap().atime() == old {
+        return skip(
+            "evidence_is_read_without_changing_its_access_time",
+            "this file system does not update access times (noatime)",
+        );
+    }
+    let ev_old = age_atime(&ev);
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["dump"],
+        vec!["scan"],
+        vec!["export"],
+        vec!["scan", "--format", "json"],
+    ];
+    for args in runs {
+        let code = bin()
+            .current_dir(case.path("work"))
+            .args(&args)
+            .arg(&ev)
+            .output()
+            .unwrap()
+            .status
+            .code();
+        assert!(matches!(code, Some(0 | 1)), "{args:?}: {code:?}");
+        assert_eq!(
+            std::fs::metadata(&ev).unwrap().atime(),
+            ev_old,
+            "{args:?} changed the access time"
+        );
+    }
+    let text = case.path("work/d.txt");
+    std::fs::copy(common::article_web(), &text).unwrap();
+    let old = age_atime(&text);
+    bin()
+        .arg("undump")
+        .arg(&text)
+        .arg("-o")
+        .arg(case.path("data/x.bin"))
+        .assert()
+        .success();
+    assert_eq!(std::fs::metadata(&text).unwrap().atime(), old, "undump");
+    let s = case.view(
+        "atime",
+        &case.path("work"),
+        &format!("'{}'", ev.display()),
+        &["G", "q"],
+        "6 hdr",
+    );
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert_eq!(
+        std::fs::metadata(&ev).unwrap().atime(),
+        ev_old,
+        "the inspector"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10 item 8: JSON escapes C1, bidi and tag characters; escapes are unambiguous; the
+// picker measures display width.
+
+/// Characters that must never reach a JSON document raw.
+fn hidden(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{E0000}'..='\u{E007F}')
+}
+
+fn assert_no_hidden(what: &str, out: &[u8]) {
+    let text = String::from_utf8(out.to_vec()).unwrap();
+    if let Some((i, c)) = text.char_indices().find(|(_, c)| hidden(*c)) {
+        panic!("{what}: raw U+{:04X} at byte {i}", c as u32);
+    }
+}
+
+#[test]
+fn json_escapes_c1_bidi_and_tag_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let ccm = dir.path().join("MSG0001.CCM");
+    std::fs::write(&ccm, "Message:\r\n10\r\nFrom: a\u{9b}b\u{202e}c\u{61c}d\r\nSubject: x\u{2066}y\u{200f}z\u{E0041}w\r\n\r\n\r\nExporting messages in mailbox \"m\u{202e}q\" to file X\u{9b}.CCM\r\nContents:\r\n5\r\n").unwrap();
+    let a = bin()
+        .args(["scan", "--all", "--format", "json"])
+        .arg(&ccm)
+        .assert()
+        .code(1);
+    let out = &a.get_output().stdout;
+    assert_no_hidden("scan json", out);
+    let text = String::from_utf8_lossy(out);
+    assert!(text.contains(r#""mailbox": "m\u202eq""#), "{text}");
+    assert!(text.contains(r"a\u009bb\u202ec\u061cd"), "{text}");
+    assert!(text.contains(r"x\u2066y\u200fz\udb40\udc41w"), "{text}");
+    // The values decode back to exactly what the file holds.
+    let v: serde_json::Value = serde_json::from_slice(out).unwrap();
+    assert_eq!(v["files"][0]["findings"][0]["mailbox"], "m\u{202e}q");
+    // Export, with a note holding the same characters.
+    let sha = clanscope::notes::sha256_all(&std::fs::read(&ccm).unwrap());
+    let notes = dir.path().join("n.json");
+    std::fs::write(&notes, format!(r#"{{"file":"MSG0001.CCM","size":0,"sha256":"{sha}","notes":[{{"start":0,"end":4,"text":"n\u202eo\u0085te"}}]}}"#)).unwrap();
+    let a = bin()
+        .args(["export", "--all", "--format", "json", "--notes"])
+        .arg(&notes)
+        .arg(&ccm)
+        .assert()
+        .success();
+    assert_no_hidden("export json", &a.get_output().stdout);
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).contains(r"n\u202eo\u0085te"));
+}
+
+#[test]
+fn sanitized_text_tells_a_real_escape_from_its_spelling() {
+    use clanscope::sanitize;
+    // A real ESC and the four characters `\x1B` differ once sanitized, and so do a real CR
+    // and the two characters `\r`.
+    assert_ne!(sanitize::line("a\x1bb"), sanitize::line("a\\x1Bb"));
+    assert_ne!(sanitize::line("a\rb"), sanitize::line("a\\rb"));
+    assert_ne!(
+        sanitize::bytes_line(b"\xff"),
+        sanitize::bytes_line(b"\\xFF")
+    );
+    assert_ne!(sanitize::multiline("\x1b"), sanitize::multiline("\\x1B"));
+    assert_eq!(sanitize::line("a\\x1Bb"), "a\\\\x1Bb");
+    // A backslash that starts no escape stays as it is: DOS paths read as they are written.
+    assert_eq!(sanitize::line("EXPORT\\MSG4A27.CCM"), "EXPORT\\MSG4A27.CCM");
+}
+
+#[test]
+fn picker_columns_line_up_whatever_the_width_of_the_names() {
+    use unicode_width::UnicodeWidthStr;
+    let root = PathBuf::from("/nonexistent-po");
+    let names = [
+        "CLANDATA",
+        "漢字のファイル名.CCM",
+        "e\u{301}te\u{301}.CCM",
+        "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀.CCM",
+    ];
+    let files: Vec<PathBuf> = names.iter().map(|n| root.join(n)).collect();
+    let picker = clanscope::tui::picker::Picker::new(root, files);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 10)).unwrap();
+    t.draw(|f| picker.render(f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    // The size column (0: the files do not exist) sits at the same screen column on every row.
+    let mut ends = Vec::new();
+    for row in 2..2 + names.len() as u16 {
+        let x = (0..100).find(|&x| buf[(x, row)].symbol() == "0").unwrap();
+        let line: String = (0..100)
+            .map(|x| buf[(x, row)].symbol().to_string())
+            .collect();
+        ends.push((x, line.width()));
+    }
+    let first = ends[0].0;
+    assert!(ends.iter().all(|e| e.0 == first), "{ends:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10 item 6: a file truncated while it is read never ends in SIGBUS; the terminal is
+// restored on every exit path.
+
+/// Writes `mib` MiB of noise (one MiB of noise, repeated) to `path`.
+fn big_noise(path: &Path, mib: usize) {
+    use std::io::Write;
+    let block = common::noise(1 << 20, 7);
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for _ in 0..mib {
+        f.write_all(&block).unwrap();
+    }
+    f.flush().unwrap();
+}
+
+fn truncate(path: &Path, len: u64) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_len(len)
+        .unwrap();
+}
+
+/// Waits until process `pid` has `path` mapped.
+fn wait_mapped(pid: u32, path: &Path) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let name = path.to_string_lossy().into_owned();
+    while !std::fs::read_to_string(format!("/proc/{pid}/maps")).is_ok_and(|m| m.contains(&name)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the file was never mapped"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The cut: not on a page border, so the last page is partly the file's.
+const CUT: u64 = (1 << 20) + 100;
+
+fn assert_reported(what: &str, out: &std::process::Output, path: &Path) {
+    use std::os::unix::process::ExitStatusExt;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), None, "{what} died of a signal: {err}");
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    let want = format!(
+        "clanscope: {}: the file shrank to {CUT} bytes while reading",
+        path.display()
+    );
+    assert!(err.lines().any(|l| l.starts_with(&want)), "{what}: {err}");
+}
+
+#[test]
+fn a_file_truncated_during_dump_is_reported_not_a_crash() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 64);
+    let mut child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+        .arg("dump")
+        .arg(&p)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The dump waits on the pipe: read a little, cut the file, read the rest.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = vec![0u8; 1 << 20];
+    stdout.read_exact(&mut first).unwrap();
+    truncate(&p, CUT);
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_reported("dump", &out, &p);
+}
+
+/// Starts clanscope with `args` on `p`, cuts the file once it is mapped and `after` has
+/// passed, and returns how it ended.
+fn cut_while_running(args: &[&str], p: &Path, after: Duration) -> std::process::Output {
+    let child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args)
+        .arg(p)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_mapped(child.id(), p);
+    std::thread::sleep(after);
+    let still = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).is_ok();
+    truncate(p, CUT);
+    let out = child.wait_with_output().unwrap();
+    assert!(still, "{args:?} ended before the file was cut");
+    out
+}
+
+/// [`cut_while_running`] on 256 MiB of noise, cut 0.3 s after it is mapped.
+fn cut_big_file(args: &[&str]) -> (tempfile::TempDir, PathBuf, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 256);
+    let out = cut_while_running(args, &p, Duration::from_millis(300));
+    (dir, p, out)
+}
+
+#[test]
+fn a_file_truncated_during_export_is_reported_not_a_crash() {
+    let (_dir, p, out) = cut_big_file(&["export", "--context", "0"]);
+    assert_reported("export", &out, &p);
+}
+
+#[test]
+fn a_file_truncated_during_scan_is_reported_not_a_crash() {
+    let (_dir, _p, out) = cut_big_file(&["scan", "--format", "json"]);
+    use std::os::unix::process::ExitStatusExt;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), None, "scan died of a signal: {err}");
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("the file shrank to {CUT} bytes")),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"][0]["shrank_to"], CUT);
+}
+
+#[test]
+fn a_file_truncated_while_hashed_gives_no_hash_and_no_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 32);
+    let src = clanscope::source::Source::open(&p).unwrap();
+    let calls = std::cell::Cell::new(0);
+    let h = clanscope::notes::sha256_source(&src, &|| {
+        calls.set(calls.get() + 1);
+        if calls.get() == 3 {
+            truncate(&p, CUT);
+        }
+        false
+    });
+    let e = h.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: the file shrank to {CUT} bytes while reading",
+            p.display()
+        )
+    );
+    assert_eq!(src.current_len(), CUT);
+    assert_eq!(src.check().unwrap_err(), e);
+}
+
+/// The terminal state tmux sees: alternate screen, mouse reporting, cursor shown.
+fn terminal_state(t: &Tmux) -> String {
+    t.run(&[
+        "display",
+        "-p",
+        "-t",
+        "t",
+        "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+    ])
+    .trim()
+    .to_string()
+}
+
+#[test]
+fn a_file_truncated_during_inspection_is_shown_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big");
+    big_noise(&p, 256);
+    let t = Tmux::clanscope(
+        "cut-view",
+        dir.path(),
+        &format!("'{}'", p.display()),
+        120,
+        30,
+    );
+    t.wait_for("the first frame", |s| s.contains("268435456"));
+    assert_eq!(terminal_state(&t), "1 1 0");
+    std::thread::sleep(Duration::from_millis(500));
+    truncate(&p, CUT);
+    t.keys(&["G"]);
+    // The inspector shows the new size (its title counts bytes) and keeps running.
+    let s = t.wait_for("the size change", |s| {
+        s.lines()
+            .next()
+            .is_some_and(|title| title.contains(&CUT.to_string()))
+    });
+    assert!(!s.contains("EXIT="), "{s}");
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert_eq!(terminal_state(&t), "0 0 1");
+}
+
+/// The pid of the program the tmux window's shell runs (the shell's only child).
+fn program_pid(t: &Tmux) -> u32 {
+    let shell = t.run(&["display", "-p", "-t", "t", "#{pane_pid}"]);
+    let shell = shell.trim();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+            .unwrap_or_default();
+        if let Some(pid) = children.split_whitespace().next() {
+            return pid.parse().unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no program under the shell"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn signals_restore_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::demo_copy(dir.path());
+    for (sig, code) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+        (libc::SIGINT, 130),
+        (libc::SIGBUS, 135),
+    ] {
+        let t = Tmux::clanscope(
+            &format!("sig{sig}"),
+            dir.path(),
+            &format!("'{}'", f.display()),
+            100,
+            30,
+        );
+        t.wait_for("the scan", scanned);
+        assert_eq!(terminal_state(&t), "1 1 0", "signal {sig}: before");
+        assert_eq!(unsafe { libc::kill(program_pid(&t) as i32, sig) }, 0);
+        let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+        assert!(s.contains(&format!("EXIT={code}")), "signal {sig}: {s}");
+        assert_eq!(terminal_state(&t), "0 0 1", "signal {sig}: after");
+    }
+}
+
+/// Run by `a_panic_restores_the_terminal` inside tmux: sets the inspector's terminal up and
+/// panics on another thread, as a worker would.
+#[test]
+#[ignore = "helper: run inside tmux by a_panic_restores_the_terminal"]
+fn helper_panic_in_the_inspector() {
+    let (_term, _guard) = clanscope::tui::terminal::setup().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = std::thread::spawn(|| panic!("a worker failed")).join();
+    std::thread::sleep(Duration::from_secs(30));
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let exe = std::env::current_exe().unwrap();
+    let script = format!(
+        "'{}' --exact helper_panic_in_the_inspector --ignored --nocapture --test-threads 1 2>/dev/null; echo EXIT=$?; sleep 60",
+        exe.display()
+    );
+    let t = Tmux::start("panic", &script, 100, 30);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=101"), "{s}");
+    assert_eq!(terminal_state(&t), "0 0 1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10 items 9a and 10: bounded scan memory whatever the content, and special files in a
+// folder walk. The changes belong to the detection engineer (the .CCM parser) and to the
+// performance engineer (src/source/walk.rs); the tests are here so the merge can be checked.
+
+/// Peak memory of `clanscope scan --format json FILE` on `mib` MiB of repeated
+/// `Message:\r\n10\r\nFrom: a\r\n`.
+fn ccm_scan_peak(dir: &Path, mib: usize) -> Option<u64> {
+    let p = dir.join(format!("MSG{mib:04}.CCM"));
+    let unit = b"Message:\r\n10\r\nFrom: a\r\n";
+    std::fs::write(&p, unit.repeat((mib << 20) / unit.len())).unwrap();
+    let (code, err, peak) = common::peak_memory(
+        Path::new(env!("CARGO_BIN_EXE_clanscope")),
+        &[
+            "scan".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            p.as_os_str(),
+        ],
+    )?;
+    assert!(matches!(code, Some(0 | 1)), "{err}");
+    Some(peak)
+}
+
+#[test]
+fn scanning_ccm_like_data_takes_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (Some(small), Some(large)) = (ccm_scan_peak(dir.path(), 2), ccm_scan_peak(dir.path(), 8))
+    else {
+        return skip(
+            "scanning_ccm_like_data_takes_bounded_memory",
+            "no /usr/bin/time",
+        );
+    };
+    // Four times the data, no more memory: bounded by a constant, not by the content.
+    assert!(
+        large < small + (16 << 10),
+        "peak RSS {small} KiB at 2 MiB, {large} KiB at 8 MiB"
+    );
+    assert!(large < 128 << 10, "peak RSS {large} KiB");
+}
+
+#[test]
+fn a_folder_walk_reads_only_regular_files_and_says_what_it_skipped() {
+    if unsafe { libc::geteuid() } != 0 {
+        return skip(
+            "a_folder_walk_reads_only_regular_files_and_says_what_it_skipped",
+            "making device nodes needs root",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("po");
+    std::fs::create_dir(&tree).unwrap();
+    common::demo_copy(&tree);
+    let node = |name: &str, mode: libc::mode_t, dev: libc::dev_t| {
+        let c = std::ffi::CString::new(tree.join(name).as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mknod(c.as_ptr(), mode, dev) }, 0, "{name}");
+    };
+    node("tty", libc::S_IFCHR | 0o600, libc::makedev(5, 0));
+    node("zero", libc::S_IFCHR | 0o600, libc::makedev(1, 5));
+    node("fifo", libc::S_IFIFO | 0o600, 0);
+    let _socket = std::os::unix::net::UnixListener::bind(tree.join("socket")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", tree.join("outside")).unwrap();
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(&tree)
+        .timeout(Duration::from_secs(30))
+        .assert();
+    let out = a.get_output();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{v}");
+    assert_eq!(
+        files[0]["path"],
+        tree.join("CLANDATA").display().to_string()
+    );
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    for name in ["tty", "zero", "fifo", "socket", "outside"] {
+        let p = tree.join(name).display().to_string().to_lowercase();
+        assert!(err.contains(&p), "{name} is not reported: {err}");
+    }
+    assert!(err.contains("skip"), "{err}");
+}
+
+#[test]
+fn a_procfs_file_is_read_or_refused_never_reported_empty() {
+    let a = bin()
+        .args(["scan", "--format", "json", "/proc/version"])
+        .timeout(Duration::from_secs(30))
+        .assert();
+    let out = a.get_output();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let read = v["files"][0]["size"].as_u64().is_some_and(|n| n > 0);
+    let refused = out.status.code() == Some(2) && !v["errors"].as_array().unwrap().is_empty();
+    assert!(read || refused, "{v}");
 }

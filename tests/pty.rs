@@ -143,3 +143,42 @@ fn a_mouse_click_places_the_cursor() {
     t.keys(&["q"]);
     t.wait_for("the exit", |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn the_wheel_and_j_k_stop_at_the_end_of_the_details_in_a_real_terminal() {
+    if !common::have("tmux") {
+        return common::skip(
+            "the_wheel_and_j_k_stop_at_the_end_of_the_details_in_a_real_terminal",
+            "tmux is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::clanscope("pty-scroll", dir.path(), "", 80, 24);
+    t.wait_for("the scan", |s| s.contains("scan done"));
+    t.keys(&["n"]);
+    let s = t.wait_for("the hint", |s| s.contains("more line(s): J/K or wheel"));
+    let details = s.lines().position(|l| l.starts_with(" details ")).unwrap();
+    // Ten wheel turns down over the details pane (SGR: button 65, 1-based cell), far past
+    // its end; then one turn up shows the last three lines below again.
+    let down = format!("\x1b[<65;10;{}M", details + 3);
+    for _ in 0..10 {
+        t.run(&["send-keys", "-t", "t", "-l", &down]);
+    }
+    t.wait_for("the end of the details", |s| s.contains("↑ more above: K"));
+    t.run(&[
+        "send-keys",
+        "-t",
+        "t",
+        "-l",
+        &format!("\x1b[<64;10;{}M", details + 3),
+    ]);
+    t.wait_for("one turn up", |s| {
+        s.contains("↓ 3 more line(s): J/K or wheel")
+    });
+    t.keys(&["J", "J", "J", "J", "K"]);
+    t.wait_for("J past the end, then K", |s| {
+        s.contains("↓ 3 more line(s): J/K or wheel")
+    });
+    t.keys(&["q"]);
+    t.wait_for("the exit", |s| s.contains("EXIT=0"));
+}

@@ -1,8 +1,21 @@
-//! `clanscope scan`: output formats, exit codes and folders.
+//! `clanscope scan`: output formats, exit codes, folders, the cross-reference and timeline.
 
 mod common;
 
+use clanscope::detect::{Control, Engine, Report};
 use common::{bin, demo_tree};
+use std::path::Path;
+
+/// What the library reports for a file (the CLI must print exactly that).
+fn report(path: &Path) -> Report {
+    let src = clanscope::source::Source::open(path).unwrap();
+    Engine::default().scan(&src, path, &Control::new())
+}
+
+/// A confidence as scan prints it.
+fn conf(c: f32) -> String {
+    format!("{c:.2}")
+}
 
 #[test]
 fn json_has_the_documented_shape() {
@@ -25,13 +38,20 @@ fn json_has_the_documented_shape() {
     );
     assert_eq!(store["size"], 327680);
     assert_eq!(store["kind"], "clandata");
+    let lib = report(&dir.path().join("CLANDATA"));
     let f = &store["findings"][0];
     assert_eq!(f["id"], 1);
     assert_eq!(f["kind"], "console-write");
     assert_eq!(f["start"], 15872);
     assert_eq!(f["end"], 15948);
     assert_eq!(f["address"], "0AFA:3F00");
-    assert_eq!(f["confidence"], 0.99);
+    assert_eq!(
+        f["confidence"].to_string(),
+        conf(lib.findings[0].confidence)
+    );
+    assert!(lib.findings[0].suspected());
+    assert_eq!(f["signature"], "export-mailbox");
+    assert_eq!(f["why"], lib.findings[0].why());
     assert_eq!(
         f["text"],
         "\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n"
@@ -47,8 +67,9 @@ fn json_has_the_documented_shape() {
         (Some(15872), Some(15948))
     );
     assert_eq!(h["address"], "0AFA:3F00");
-    assert_eq!(h["confidence"], 0.99);
+    assert_eq!(h["confidence"].to_string(), conf(lib.headers[0].confidence));
     assert_eq!(h["writes"], serde_json::json!([1]));
+    assert_eq!(h["anomalies"], serde_json::json!([]));
     let starts: Vec<u64> = store["findings"]
         .as_array()
         .unwrap()
@@ -79,6 +100,66 @@ fn json_has_the_documented_shape() {
 }
 
 #[test]
+fn json_cross_reference_and_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_tree(dir.path());
+    // A connector file of the name a write in the store gives.
+    let named = dir.path().join("Ccmcdata/Export/MSG4A27.CCM");
+    std::fs::write(&named, b"Message:\r\n10\r\nFrom: A\r\nContents:\r\n0\r\n").unwrap();
+    let moved = dir.path().join("Ccmcdata/Export.bak");
+    std::fs::create_dir_all(&moved).unwrap();
+    std::fs::write(moved.join("msg4a27.ccm"), b"Message:\r\n10\r\n").unwrap();
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let xref = v["cross_reference"].as_array().unwrap();
+    let e = xref
+        .iter()
+        .find(|e| e["kind"] == "file" && e["name"] == "EXPORT\\MSG4A27.CCM")
+        .unwrap();
+    let store = dir.path().join("CLANDATA").display().to_string();
+    assert_eq!(e["writes"], 2);
+    assert_eq!(
+        e["named_by"][0],
+        serde_json::json!({"path": store, "id": 1})
+    );
+    assert_eq!(
+        e["scanned"],
+        serde_json::json!([
+            {"path": named.display().to_string(), "match": "path"},
+            {"path": moved.join("msg4a27.ccm").display().to_string(), "match": "name"},
+        ])
+    );
+    let mb = xref
+        .iter()
+        .find(|e| e["kind"] == "mailbox" && e["name"] == "randyyeh_ee")
+        .unwrap();
+    assert_eq!(mb["scanned"], serde_json::json!([]));
+    // The timeline: every file holding writes or named by one, oldest first, with its time.
+    let t = v["timeline"].as_array().unwrap();
+    let paths: Vec<&str> = t.iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&store.as_str()), "{paths:?}");
+    assert!(
+        paths.contains(&named.display().to_string().as_str()),
+        "{paths:?}"
+    );
+    let times: Vec<&str> = t.iter().map(|e| e["modified"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    let s = t.iter().find(|e| e["path"] == store.as_str()).unwrap();
+    assert_eq!(s["roles"], serde_json::json!(["holds-writes"]));
+    assert_eq!(
+        s["writes"],
+        report(&dir.path().join("CLANDATA"))
+            .count(clanscope::detect::FindingKind::ConsoleWrite, 0.5)
+    );
+}
+
+#[test]
 fn text_lines_and_summary() {
     let dir = tempfile::tempdir().unwrap();
     demo_tree(dir.path());
@@ -93,12 +174,23 @@ fn text_lines_and_summary() {
         .join("Ccmcdata/Import/MSG0012.CCM")
         .display()
         .to_string();
+    let lib = report(&dir.path().join("Ccmcdata/Import/MSG0012.CCM"));
+    let c = conf(lib.findings[0].confidence);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        format!("{p}  H1  0000:0000  0  199  damaged-header  0.99  writes #1")
+        format!("{p}  H1  0000:0000  0  199  damaged-header  {c}  writes #1")
     );
-    assert_eq!(lines[1], format!("{p}    #1  0000:0000  0  76  console-write  0.99  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"\\r\\n\\r\\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\\r\\n\""));
+    assert_eq!(lines[1], format!("{p}    #1  0000:0000  0  76  console-write  {c}  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"\\r\\n\\r\\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\\r\\n\""));
+    assert!(
+        out.contains("cross-reference (names in writes and the scanned files carrying them):\n"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("  mailbox randyyeh_ee  named by 1 write(s): {p} #1\n    -> not among the scanned files\n")), "{out}");
+    assert!(
+        out.contains("timeline (modification times, oldest first):\n"),
+        "{out}"
+    );
     assert!(out.contains(&format!("{p}: connector-message, 402 bytes: 1 damaged header(s), 1 console write(s), 0 plain text, 0 header anomalies\n")), "{out}");
     assert!(out.contains("mailboxes: randyyeh_ee (1)\n"));
     assert!(
@@ -171,20 +263,23 @@ fn csv_is_quoted_and_safe_for_spreadsheets() {
         .assert()
         .code(1);
     let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let c = conf(report(&f).findings[0].confidence);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
         "path,id,header,address,start,end,length,kind,confidence,mailbox,file,text"
     );
     assert!(
-        lines[1].contains(",H1,H1,0000:0064,100,173,73,damaged-header,0.99,,,"),
+        lines[1].contains(&format!(
+            ",H1,H1,0000:0064,100,173,73,damaged-header,{c},,,"
+        )),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].contains(
-            ",1,H1,0000:0064,100,173,73,console-write,0.99,\"'=cmd|x,y\",EXPORT\\MSG0001.CCM,\""
-        ),
+        lines[2].contains(&format!(
+            ",1,H1,0000:0064,100,173,73,console-write,{c},\"'=cmd|x,y\",EXPORT\\MSG0001.CCM,\""
+        )),
         "{}",
         lines[2]
     );

@@ -458,8 +458,11 @@ fn notes_and_exports_go_to_the_case_folder_named_after_the_finding() {
         "{name}"
     );
     let text = std::fs::read_to_string(&export).unwrap();
+    let conf = app.index().findings()[0].confidence;
     assert!(
-        text.contains("Damaged header H1: confidence 0.99, 1 console write(s)"),
+        text.contains(&format!(
+            "Damaged header H1: confidence {conf:.2}, 1 console write(s)"
+        )),
         "{text}"
     );
     assert!(text.contains("  Note:    seen in the article"), "{text}");
@@ -469,6 +472,32 @@ fn notes_and_exports_go_to_the_case_folder_named_after_the_finding() {
     // A second export of the same finding does not overwrite the first.
     step(&mut app, Command::Export);
     assert_eq!(files_in(dir.path(), ".export.txt").len(), 2);
+}
+
+#[test]
+fn the_status_line_never_cuts_off_the_name_an_output_got() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir
+        .path()
+        .join("a-case-folder-with-a-name-long-enough-to-fill-the-status-line");
+    std::fs::create_dir(&deep).unwrap();
+    let mut app = demo_app_in(80, 24, &deep);
+    step(&mut app, Command::NextHeader);
+    step(&mut app, Command::Export);
+    let name = files_in(&deep, ".export.txt").remove(0);
+    let name = name.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(
+        status(&app),
+        format!("exported H1 to {name} in the case folder")
+    );
+    let mut wide = demo_app_in(200, 60, &deep);
+    step(&mut wide, Command::NextHeader);
+    step(&mut wide, Command::Export);
+    assert!(
+        status(&wide).starts_with(&format!("exported H1 to {}/", deep.display())),
+        "{}",
+        status(&wide)
+    );
 }
 
 #[test]
@@ -490,10 +519,94 @@ fn defect_8_the_demo_and_its_file_share_one_sidecar_and_origin() {
     let b = clanscope::notes::default_path(file.name(), &sha);
     assert_eq!(a, b);
     // The picker counts as the inspector's title does.
-    let e = picker::scan_entry(&Engine::default(), f, None, &s);
+    let e = picker::scan_entry(&Engine::default(), f, None, &s, &Default::default());
     let app = demo_app(120, 40);
     let (strong, weak) = app.index().counts();
     assert_eq!(e.counts, Some((app.index().headers().len(), strong, weak)));
+    assert_eq!(e.origin, Some(demo::ORIGIN));
+}
+
+/// An app over `src` writing into `out`, scanned and hashed, opened at `origin` (`given`:
+/// as if by --origin).
+fn hashed_app(src: Source, origin: Origin, out: &Path, given: bool) -> App {
+    let sha = clanscope::notes::sha256_source(&src, &|| false)
+        .unwrap()
+        .unwrap();
+    let mut app = scanned_app(src, "CLANDATA", origin, 120, 40, out);
+    app.set_origin_given(given);
+    app.absorb(ScanMsg::Hash(sha));
+    effects::apply(&mut app);
+    app
+}
+
+#[test]
+fn defect_8_the_origin_chosen_with_o_is_remembered_for_the_same_bytes_under_any_name() {
+    let case = tempfile::tempdir().unwrap();
+    let ev = tempfile::tempdir().unwrap();
+    // In the demo, o sets 0000:0000; the sidecar remembers it.
+    let mut demo = hashed_app(demo_src(), demo::ORIGIN, case.path(), false);
+    step(&mut demo, Command::SetOrigin);
+    demo.update(Command::Edit(Edit::KillStart));
+    keys(&mut demo, "0000:0000\n");
+    assert_eq!(demo.view().origin(), Origin::ZERO);
+    assert!(
+        status(&demo).contains("remembered for this file"),
+        "{}",
+        status(&demo)
+    );
+    let sidecars = files_in(case.path(), ".clanscope-notes.json");
+    assert_eq!(sidecars.len(), 1);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sidecars[0]).unwrap()).unwrap();
+    assert_eq!(v["origin"], "0000:0000");
+    // The same bytes as assets/demo/CLANDATA open there, with the same sidecar.
+    let f = common::demo_copy(ev.path());
+    let opened =
+        |given: bool, at: Origin| hashed_app(Source::open(&f).unwrap(), at, case.path(), given);
+    let mut app = opened(false, demo::ORIGIN);
+    assert_eq!(app.view().origin(), Origin::ZERO);
+    let remembered = "origin 0000:0000, as remembered in the notes file for these bytes";
+    assert!(status(&app).starts_with(remembered), "{}", status(&app));
+    // The end of a scan that finishes after the hash does not hide why the origin changed.
+    let report = Engine::default().scan(app.src(), Path::new("CLANDATA"), &Control::new());
+    app.absorb(ScanMsg::Done(report));
+    assert!(status(&app).starts_with(remembered), "{}", status(&app));
+    assert_eq!(app.notes().path(), Some(sidecars[0].as_path()));
+    assert!(text(&app).contains("origin 0000:0000"));
+    // --origin wins, and is not remembered.
+    let app = opened(true, Origin::parse("1000:0000").unwrap());
+    assert_eq!(app.view().origin().to_string(), "1000:0000");
+    assert_eq!(files_in(case.path(), ".clanscope-notes.json").len(), 1);
+    // The picker and the library agree (the sidecar is found by name, then by hash).
+    let sc = clanscope::notes::Sidecars::in_folder(case.path());
+    let s = Settings::default();
+    let e = picker::scan_entry(&Engine::default(), f.clone(), None, &s, &sc);
+    assert_eq!(e.origin, Some(Origin::ZERO));
+    let src = Source::open(&f).unwrap();
+    assert_eq!(
+        clanscope::settings::file_origin(None, &s, &sc, &src).unwrap(),
+        Origin::ZERO
+    );
+    let given = Origin::parse("0AFA:0100").ok();
+    assert_eq!(
+        clanscope::settings::file_origin(given, &s, &sc, &src).unwrap(),
+        demo::ORIGIN
+    );
+    let origins = clanscope::settings::Origins::new(None, s.clone(), sc.clone());
+    assert_eq!(origins.of(&src).unwrap(), Origin::ZERO);
+    // Other bytes under the same name get no remembered origin.
+    let other = ev.path().join("other/CLANDATA");
+    std::fs::create_dir(other.parent().unwrap()).unwrap();
+    std::fs::write(&other, b"other bytes").unwrap();
+    let src = Source::open(&other).unwrap();
+    assert_eq!(
+        clanscope::settings::file_origin(None, &s, &sc, &src).unwrap(),
+        Origin::ZERO
+    );
+    assert_eq!(sc.origin_of(&src).unwrap(), None);
+    // Without a sidecar the demo's bytes keep the demo's origin.
+    let empty = clanscope::notes::Sidecars::in_folder(ev.path());
+    let e = picker::scan_entry(&Engine::default(), f, None, &s, &empty);
     assert_eq!(e.origin, Some(demo::ORIGIN));
 }
 
@@ -508,8 +621,10 @@ fn defect_1_one_address_width_and_aligned_columns_in_a_5_gib_sparse_file() {
     f.write_at(&demo::ARTICLE, 0x100000).unwrap();
     f.write_at(&demo::ARTICLE, size - 128).unwrap();
     let src = Arc::new(Source::open(&p).unwrap());
+    let report = Engine::default().scan(&*src, &p, &Control::new());
     for (w, h) in [(80u16, 24u16), (120, 40)] {
         let mut app = App::new(src.clone(), Origin::ZERO);
+        app.absorb(ScanMsg::Done(report.clone()));
         app.update(Command::Resize {
             width: w,
             height: h,
@@ -543,6 +658,22 @@ fn defect_1_one_address_width_and_aligned_columns_in_a_5_gib_sparse_file() {
             "{mid}"
         );
         assert!(mid.contains("____Exporting me"), "{mid}");
+        // Every address the inspector shows has the dump's width: status, details, lists.
+        app.update(Command::Goto);
+        keys(&mut app, "0x100000\n");
+        assert_eq!(status(&app), "at 00010000:0000  ('' returns)");
+        assert!(text(&app).contains("\n\"00010000:0000  100000h (1048576)  byte 0Dh"));
+        app.jump(0);
+        app.update(Command::NextFinding);
+        assert_eq!(
+            status(&app),
+            "finding 1/2: #1 console-write at 00010000:0000"
+        );
+        let details: Vec<String> = app.details_lines().iter().map(|l| l.to_string()).collect();
+        assert!(
+            details[1].starts_with("00010000:0000-00010000:004B"),
+            "{details:?}"
+        );
         insta::assert_snapshot!(format!("sparse_5g_start_{w}"), start);
         insta::assert_snapshot!(format!("sparse_5g_end_{w}"), end);
     }
@@ -558,7 +689,7 @@ fn defect_4_the_details_pane_scrolls_and_says_more_is_below() {
         app.update(Command::ScrollDetails(3));
     }
     let s = text(&app);
-    assert!(s.contains("why: "), "{s}");
+    assert!(s.contains("(KB Q179072)"), "the end of the why line: {s}");
     let a = app.areas();
     app.update(Command::Wheel {
         col: 2,
@@ -570,6 +701,112 @@ fn defect_4_the_details_pane_scrolls_and_says_more_is_below() {
     let app = demo_app(110, 30);
     assert!(app.areas().legend.width >= 20);
     assert!(text(&app).contains(" legend "));
+}
+
+/// The rows of `area` on the screen, trailing blanks trimmed.
+fn rows_of(app: &App, area: ratatui::layout::Rect) -> Vec<String> {
+    let t = screen(app);
+    let buf = t.backend().buffer();
+    (area.y..area.y + area.height)
+        .map(|y| {
+            (area.x..area.x + area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The number in the details border's "↓ N more line(s)" hint, if it shows one.
+fn lines_below(app: &App) -> Option<u16> {
+    let top = rows_of(app, app.areas().details).remove(0);
+    let at = top.find("↓ ")?;
+    top[at + "↓ ".len()..].split(' ').next()?.parse().ok()
+}
+
+fn wheel_details(app: &mut App, lines: i64) {
+    let a = app.areas().details;
+    app.update(Command::Wheel {
+        col: a.x + 1,
+        row: a.y + 1,
+        lines,
+    });
+}
+
+#[test]
+fn defect_4_details_scroll_stops_exactly_at_the_end_of_its_content() {
+    // In compare mode the details hold more than fits at both sizes.
+    for (w, h) in [(80u16, 24u16), (100, 30)] {
+        let mut app = compare_app(w, h);
+        app.update(Command::NextHeader);
+        let below =
+            lines_below(&app).unwrap_or_else(|| panic!("{w}x{h}: no hint:\n{}", text(&app)));
+        let last_row = |app: &App| rows_of(app, app.areas().details).pop().unwrap();
+        let end = app.details_lines().last().unwrap().to_string();
+        assert!(!last_row(&app).starts_with(&end[..10]), "{w}x{h}");
+        // One line short of the end: one more below, and the last line not yet shown.
+        wheel_details(&mut app, below as i64 - 1);
+        assert_eq!(lines_below(&app), Some(1), "{w}x{h}:\n{}", text(&app));
+        // Exactly the hint's count: the last line of the content on the last row.
+        wheel_details(&mut app, 1);
+        assert_eq!(lines_below(&app), None, "{w}x{h}");
+        // (the last line wraps: its last row is its tail)
+        let last = last_row(&app);
+        assert!(
+            !last.is_empty() && end.ends_with(&last),
+            "{w}x{h}: {last:?} is not the end of {end:?}:\n{}",
+            text(&app)
+        );
+        assert!(rows_of(&app, app.areas().details)[0].contains("↑ more above: K"));
+        // Pressing on past the end does not count: one K comes straight back up.
+        for _ in 0..10 {
+            app.update(Command::ScrollDetails(3));
+        }
+        wheel_details(&mut app, 30);
+        assert_eq!(app.display().details_scroll, below, "{w}x{h}");
+        app.update(Command::ScrollDetails(-3));
+        assert_eq!(lines_below(&app), Some(3.min(below)), "{w}x{h}");
+        for _ in 0..=below / 3 {
+            app.update(Command::ScrollDetails(-3));
+        }
+        assert_eq!(app.display().details_scroll, 0);
+        assert_eq!(lines_below(&app), Some(below));
+    }
+}
+
+#[test]
+fn the_value_inspector_and_the_help_stop_scrolling_at_their_end() {
+    let mut app = demo_app(80, 24);
+    app.update(Command::ToggleValues);
+    let a = app.areas();
+    assert_eq!(
+        a.details.width, 0,
+        "the values take the details' place at 80x24"
+    );
+    for _ in 0..30 {
+        app.update(Command::ScrollDetails(3));
+    }
+    let rows = rows_of(&app, a.values);
+    assert_eq!(rows.last().unwrap(), "p: jump to the far pointer's target");
+    assert!(rows[0].contains("↑ more above: K"), "{rows:?}");
+    app.update(Command::ScrollDetails(-3));
+    assert!(
+        rows_of(&app, a.values)[0].contains("↓ 3 more line(s)"),
+        "{}",
+        text(&app)
+    );
+    app.update(Command::Help);
+    for _ in 0..50 {
+        app.update(Command::Down);
+    }
+    assert!(text(&app).contains("Esc or ? closes this help."));
+    app.update(Command::Up);
+    assert!(
+        text(&app).contains("↓ 1 more: arrows scroll"),
+        "{}",
+        text(&app)
+    );
 }
 
 #[test]
@@ -780,6 +1017,193 @@ fn notes_list_edits_and_deletes() {
     assert_eq!(v["notes"][0]["text"], "first");
 }
 
+/// The demo, scanned and hashed, at `w`×`h`, writing into `out`, by examiner `who`.
+fn demo_app_by(w: u16, h: u16, out: &Path, who: &str) -> App {
+    let settings = Settings {
+        examiner: Some(who.into()),
+        ..Settings::default()
+    };
+    let src = Arc::new(demo_src());
+    let mut app = App::with_settings(src.clone(), demo::ORIGIN, settings, out.into(), None);
+    let report = Engine::default().scan(&*src, Path::new("CLANDATA"), &Control::new());
+    app.absorb(ScanMsg::Done(report));
+    app.update(Command::Resize {
+        width: w,
+        height: h,
+    });
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    effects::apply(&mut app);
+    app
+}
+
+/// Adds a note at file offset `at` (on the byte, outside any finding).
+fn add_note(app: &mut App, at: u64, text: &str) {
+    app.jump(at);
+    step(app, Command::Annotate);
+    keys(app, &format!("{text}\n"));
+}
+
+fn note_texts(app: &App) -> Vec<String> {
+    app.notes().notes().iter().map(|n| n.text.clone()).collect()
+}
+
+/// The notes in the sidecar on disk.
+fn sidecar_texts(dir: &Path) -> Vec<String> {
+    let p = files_in(dir, ".clanscope-notes.json").remove(0);
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Opens the notes list on note `i` and deletes it.
+fn delete_note(app: &mut App, i: usize) {
+    step(app, Command::NotesList);
+    step(app, Command::Home);
+    for _ in 0..i {
+        step(app, Command::Down);
+    }
+    step(app, Command::Delete);
+    step(app, Command::Escape);
+}
+
+#[test]
+fn notes_show_examiner_and_time_in_the_list_and_details_and_an_edit_restamps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut kim = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut kim, 0x10, "zeroth");
+    let n = kim.notes().notes()[0].clone();
+    assert_eq!(n.examiner.as_deref(), Some("kim"));
+    let time = n.time.clone().expect("a time");
+    assert!(humantime::parse_rfc3339(&time).is_ok(), "{time}");
+    // The details pane at the note's byte.
+    let want = format!("note 0AFA:0110: zeroth (by kim, {time})");
+    let lines: Vec<String> = kim.details_lines().iter().map(|l| l.to_string()).collect();
+    assert!(lines.contains(&want), "{lines:?}");
+    assert!(text(&kim).contains("note 0AFA:0110: zeroth (by kim,"));
+    // The list row: address, length, the time to the minute, the examiner, the text.
+    step(&mut kim, Command::NotesList);
+    let row = format!(
+        "0AFA:0110 {} kim: zeroth",
+        &time[5..16].replacen('T', " ", 1)
+    );
+    assert!(text(&kim).contains(&row), "{row}\n{}", text(&kim));
+    step(&mut kim, Command::Escape);
+    // Another examiner edits it: the note now carries lee's name and the edit's time.
+    let mut lee = demo_app_by(120, 40, dir.path(), "lee");
+    assert_eq!(note_texts(&lee), ["zeroth"]);
+    step(&mut lee, Command::NotesList);
+    step(&mut lee, Command::Char('e'));
+    lee.update(Command::Edit(Edit::KillStart));
+    keys(&mut lee, "first seen by kim\n");
+    let e = lee.notes().notes()[0].clone();
+    assert_eq!(e.text, "first seen by kim");
+    assert_eq!(e.examiner.as_deref(), Some("lee"));
+    assert!(e.time.is_some());
+    assert_eq!(sidecar_texts(dir.path()), ["first seen by kim"]);
+    assert!(text(&lee).contains(" lee: first seen b…"), "{}", text(&lee));
+}
+
+#[test]
+fn two_inspectors_keep_each_others_notes_and_a_deleted_note_stays_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut a, 0x10, "n1");
+    add_note(&mut a, 0x20, "n2");
+    let mut b = demo_app_by(120, 40, dir.path(), "lee");
+    assert_eq!(note_texts(&b), ["n1", "n2"]);
+    // A deletes n1; B, which still shows it, adds n3: n1 stays deleted.
+    delete_note(&mut a, 0);
+    assert_eq!(sidecar_texts(dir.path()), ["n2"]);
+    add_note(&mut b, 0x30, "n3");
+    assert_eq!(sidecar_texts(dir.path()), ["n2", "n3"]);
+    assert_eq!(note_texts(&b), ["n2", "n3"], "B shows what was merged");
+    // B deletes n2 while A adds n4: both changes hold, on disk and on A's screen.
+    delete_note(&mut b, 0);
+    add_note(&mut a, 0x40, "n4");
+    assert_eq!(sidecar_texts(dir.path()), ["n3", "n4"]);
+    assert_eq!(note_texts(&a), ["n3", "n4"]);
+    // A's edit of n4 and B's later addition: the edit is kept, the old text gone.
+    step(&mut a, Command::NotesList);
+    step(&mut a, Command::End);
+    step(&mut a, Command::Char('e'));
+    a.update(Command::Edit(Edit::KillStart));
+    keys(&mut a, "n4 edited\n");
+    add_note(&mut b, 0x50, "n5");
+    assert_eq!(sidecar_texts(dir.path()), ["n3", "n4 edited", "n5"]);
+}
+
+#[test]
+fn deleting_one_of_two_identical_notes_leaves_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let sha = clanscope::notes::sha256_all(demo::STORE);
+    let mut s = clanscope::notes::Sidecar::new("CLANDATA", demo::STORE.len() as u64, &sha);
+    let twin = clanscope::notes::Note {
+        start: 0x10,
+        end: 0x11,
+        text: "imported twice".into(),
+        source: Some("other-tool".into()),
+        ..Default::default()
+    };
+    s.notes = vec![twin.clone(), twin];
+    std::fs::write(
+        dir.path()
+            .join(clanscope::notes::default_path("CLANDATA", &sha)),
+        s.to_json(),
+    )
+    .unwrap();
+    let mut app = demo_app_by(120, 40, dir.path(), "kim");
+    assert_eq!(note_texts(&app), ["imported twice", "imported twice"]);
+    delete_note(&mut app, 0);
+    assert_eq!(sidecar_texts(dir.path()), ["imported twice"]);
+    assert_eq!(note_texts(&app), ["imported twice"]);
+}
+
+#[test]
+fn a_note_made_before_the_hash_is_known_is_saved_beside_the_notes_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut first, 0x10, "earlier");
+    // A second inspector notes something before its hash is done.
+    let mut app = scanned_app(demo_src(), "CLANDATA", demo::ORIGIN, 120, 40, dir.path());
+    add_note(&mut app, 0x20, "while hashing");
+    assert_eq!(
+        status(&app),
+        "kept; saved to the notes file once the file's SHA-256 is known"
+    );
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    effects::apply(&mut app);
+    assert_eq!(sidecar_texts(dir.path()), ["earlier", "while hashing"]);
+    assert!(
+        status(&app).starts_with("notes saved to "),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn an_edit_open_while_the_sidecar_loads_changes_the_note_it_was_opened_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = demo_app_by(120, 40, dir.path(), "kim");
+    add_note(&mut first, 0x10, "kim's");
+    // Another inspector, before its hash is known, notes 0x20 and starts editing that note.
+    let mut app = scanned_app(demo_src(), "CLANDATA", demo::ORIGIN, 120, 40, dir.path());
+    add_note(&mut app, 0x20, "mine");
+    step(&mut app, Command::NotesList);
+    step(&mut app, Command::Char('e'));
+    // The hash arrives: kim's note (at 0x10) now comes first in the list.
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    effects::apply(&mut app);
+    assert_eq!(note_texts(&app), ["kim's", "mine"]);
+    app.update(Command::Edit(Edit::KillStart));
+    keys(&mut app, "mine, edited\n");
+    assert_eq!(note_texts(&app), ["kim's", "mine, edited"]);
+    assert_eq!(sidecar_texts(dir.path()), ["kim's", "mine, edited"]);
+}
+
 #[test]
 fn overlay_marks_exactly_the_write() {
     let mut app = demo_app(80, 24);
@@ -955,12 +1379,21 @@ fn snapshot_picker() {
     let mut p = Picker::new(root.to_path_buf(), files.clone());
     let engine = Engine::default();
     for (i, f) in files.into_iter().enumerate() {
-        p.entries[i] = picker::scan_entry(&engine, f, None, &Settings::default());
+        p.entries[i] =
+            picker::scan_entry(&engine, f, None, &Settings::default(), &Default::default());
     }
     p.update(&Command::Down, 20);
     let mut t = Terminal::new(TestBackend::new(110, 12)).unwrap();
     t.draw(|f| p.render(f)).unwrap();
     insta::assert_snapshot!("picker", t.backend());
+    // At 80 columns every column still shows; long paths keep their file name.
+    let mut t = Terminal::new(TestBackend::new(80, 12)).unwrap();
+    t.draw(|f| p.render(f)).unwrap();
+    let screen = format!("{}", t.backend());
+    assert!(screen.contains("headers findings"), "{screen}");
+    assert!(screen.contains("…t.bak/MSG0013.CCM"), "{screen}");
+    assert!(screen.contains("0AFA:0100       6      6+1"), "{screen}");
+    insta::assert_snapshot!("picker_80", t.backend());
 }
 
 #[test]

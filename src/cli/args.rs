@@ -31,14 +31,19 @@ pub fn command() -> clap::Command {
 #[derive(clap::Args, Clone)]
 pub(crate) struct ViewArgs {
     /// Address of file offset 0, SEG:OFF in hex (`0AFA:0100` reproduces `DEBUG FILE` at CS=0AFA).
+    /// Default: the origin last set with `o` for the same bytes, else 0000:0000.
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Signature file replacing the built-in one.
     #[arg(long, value_name = "FILE")]
     pub signatures: Option<PathBuf>,
-    /// Sidecar file for notes and bookmarks (default: in the current folder, named after the file).
+    /// Sidecar file for notes and bookmarks (default: in the case folder, named after the file).
     #[arg(long, value_name = "FILE")]
     pub notes: Option<PathBuf>,
+    /// Case folder for notes and exports (default: $XDG_DATA_HOME/clanscope, else
+    /// ~/.local/share/clanscope). Never a folder that holds an examined file.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// A backup or known-good copy to compare with: differing bytes get an overlay, ) and ( walk them.
     #[arg(long, value_name = "OTHER")]
     pub compare: Option<PathBuf>,
@@ -70,6 +75,29 @@ pub(crate) enum Sub {
     Completions { shell: clap_complete::Shell },
 }
 
+/// The most context lines an export shows on each side of a finding (160 KiB of dump).
+pub(crate) const MAX_CONTEXT: u64 = 10_000;
+
+/// `--min-confidence`: a finite number from 0 to 1.
+fn confidence(s: &str) -> Result<f32, String> {
+    s.trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|v| v.is_finite() && (0.0..=1.0).contains(v))
+        .ok_or_else(|| "must be a number from 0 to 1".into())
+}
+
+/// `--context`: a whole number of lines from 0 to [`MAX_CONTEXT`].
+fn context_lines(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    t.bytes()
+        .all(|c| c.is_ascii_digit())
+        .then(|| t.parse::<u64>().ok())
+        .flatten()
+        .filter(|&n| n <= MAX_CONTEXT)
+        .ok_or_else(|| format!("must be a whole number of lines from 0 to {MAX_CONTEXT}"))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ColorArg {
     Auto,
@@ -82,6 +110,12 @@ pub(crate) enum ScanFormatArg {
     Text,
     Json,
     Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CompareFormatArg {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -98,8 +132,9 @@ pub(crate) struct CompareArgs {
     pub repaired_copy: Option<PathBuf>,
     /// Output format: text, or json.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: ScanFormatArg,
-    /// Address of file offset 0, SEG:OFF in hex.
+    pub format: CompareFormatArg,
+    /// Address of file offset 0, SEG:OFF in hex (default: the origin set with `o` in the
+    /// inspector for the same bytes, else the settings' or the demo's, else 0000:0000).
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Signature file replacing the built-in one.
@@ -117,13 +152,18 @@ pub(crate) struct DumpArgs {
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// First byte: SEG:OFF, 0x3E00, 3E00h, decimal or a percentage (50%).
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Number of bytes (decimal, 0x80, 80h; K/M/G suffixes).
-    #[arg(long, value_name = "N", conflicts_with = "to")]
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "to",
+        allow_hyphen_values = true
+    )]
     pub length: Option<String>,
     /// Last byte to dump (inclusive, as DEBUG's `d START END`).
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", allow_hyphen_values = true)]
     pub to: Option<String>,
     /// Squeeze runs of identical lines into `*` (the default).
     #[arg(long, overrides_with = "no_squeeze")]
@@ -158,8 +198,8 @@ pub(crate) struct ScanArgs {
     /// Output format: text (one line per finding), json, or csv.
     #[arg(long, value_enum, default_value = "text")]
     pub format: ScanFormatArg,
-    /// List findings from this confidence up (default 0.5).
-    #[arg(long, value_name = "X")]
+    /// List findings from this confidence up: a number from 0 to 1 (default 0.5).
+    #[arg(long, value_name = "X", value_parser = confidence, allow_hyphen_values = true)]
     pub min_confidence: Option<f32>,
     /// List every finding, weak ones included.
     #[arg(long)]
@@ -183,24 +223,34 @@ pub(crate) struct ExportArgs {
     /// Output format: text, html or json (default: from the output's extension, else text).
     #[arg(long, value_enum)]
     pub format: Option<ExportFormatArg>,
-    /// Dump lines shown before and after each finding.
-    #[arg(long, default_value_t = 2, value_name = "LINES")]
+    /// Dump lines shown before and after each finding: 0 to 10000.
+    #[arg(long, default_value_t = 2, value_name = "LINES", value_parser = context_lines, allow_hyphen_values = true)]
     pub context: u64,
     /// Export only finding N (1-based, as numbered by scan and the inspector); repeatable.
     #[arg(long, value_name = "N")]
     pub finding: Vec<u32>,
     /// Export this range instead of findings (with --length).
-    #[arg(long, value_name = "ADDR", requires = "length")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        requires = "length",
+        allow_hyphen_values = true
+    )]
     pub from: Option<String>,
     /// Bytes to export from --from (decimal, 0x80, 80h; K/M/G suffixes).
-    #[arg(long, value_name = "N", requires = "from")]
+    #[arg(long, value_name = "N", requires = "from", allow_hyphen_values = true)]
     pub length: Option<String>,
-    /// Address of file offset 0, SEG:OFF in hex.
+    /// Address of file offset 0, SEG:OFF in hex (default: the origin set with `o` in the
+    /// inspector for the same bytes, else the settings' or the demo's, else 0000:0000).
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
-    /// Sidecar notes file (default: beside the current folder, named after the file).
+    /// Sidecar notes file (default: the one the inspector keeps in the case folder).
     #[arg(long, value_name = "NOTES")]
     pub notes: Option<PathBuf>,
+    /// Case folder: the export is written there under a name made from the file's name and
+    /// SHA-256 (a relative -o is taken inside it); its notes are read from there.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Signature file replacing the built-in one.
     #[arg(long, value_name = "FILE")]
     pub signatures: Option<PathBuf>,

@@ -8,7 +8,7 @@ mod out;
 
 use crate::address::Origin;
 use crate::detect::{signatures::SignatureSet, Engine};
-use crate::Error;
+use crate::{sanitize, Error};
 use args::{Cli, Sub};
 use clap::Parser;
 use std::path::PathBuf;
@@ -19,7 +19,16 @@ pub use args::command as clap_command;
 /// Parses the arguments, runs the command, prints an error as one line, and gives the exit
 /// code: 0 ok (or nothing found), 1 found (scan), 2 an error.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(msg) = mistyped_command(&argv) {
+        out::message(&msg);
+        return ExitCode::from(2);
+    }
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
+    let interactive = matches!(cli.command, None | Some(Sub::View(_)));
     let result = match cli.command {
         None => cmd::view::run(cli.view),
         Some(Sub::View(v)) => cmd::view::run(v),
@@ -30,13 +39,174 @@ pub fn main() -> ExitCode {
         Some(Sub::Compare(a)) => cmd::compare::run(a),
         Some(Sub::Completions { shell }) => cmd::completions::run(shell),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    let mut code = match &result {
+        Ok(code) => *code,
+        Err(e) if e.is_closed_output() => 0,
         Err(e) => {
-            eprintln!("clanscope: {e}");
+            out::message(&e.to_string());
+            2
+        }
+    };
+    // Every file that shrank while it was read, reported once, even by a command that did not
+    // look: what was read past the new end was zeros, not the file's bytes.
+    for e in shrunk(&result) {
+        out::message(&e.to_string());
+        if !interactive {
+            code = 2;
+        }
+    }
+    ExitCode::from(code)
+}
+
+/// Help and version go to standard output as clap writes them (our own text); every other
+/// clap error is one line through the sanitizer, exit code 2.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = out::write(e.render().to_string().as_bytes());
+            ExitCode::SUCCESS
+        }
+        _ => {
+            out::message(&usage_error(e));
             ExitCode::from(2)
         }
     }
+}
+
+/// A clap error as one line: every piece that came from the command line sanitized.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
+    let get = |k: K| -> Option<String> {
+        Some(match e.get(k)? {
+            V::String(s) => s.clone(),
+            V::Strings(v) => v.join(", "),
+            V::StyledStr(s) => s.to_string(),
+            V::StyledStrs(v) => v
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            V::Number(n) => n.to_string(),
+            _ => return None,
+        })
+    };
+    let q = |s: Option<String>| format!("'{}'", sanitize::line(&s.unwrap_or_default()));
+    let arg = get(K::InvalidArg);
+    let mut msg = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let mut m = format!("unexpected argument {}", q(arg.clone()));
+            if arg.as_deref().is_some_and(|a| a.starts_with('-')) {
+                m.push_str("; a file name that starts with '-' goes after '--'");
+            }
+            m
+        }
+        ErrorKind::InvalidSubcommand => format!("unknown command {}", q(get(K::InvalidSubcommand))),
+        ErrorKind::InvalidValue => {
+            let mut m = format!("invalid value {} for {}", q(get(K::InvalidValue)), q(arg));
+            if let Some(valid) = get(K::ValidValue) {
+                m.push_str(&format!(": use one of {}", sanitize::line(&valid)));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!(
+                "invalid value {} for {}: {}",
+                q(get(K::InvalidValue)),
+                q(arg),
+                sanitize::line(&why)
+            )
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("missing {}", sanitize::line(&arg.unwrap_or_default()))
+        }
+        ErrorKind::ArgumentConflict if arg.as_deref().is_some_and(|a| !a.is_empty()) => {
+            format!("{} cannot be used with {}", q(arg), q(get(K::PriorArg)))
+        }
+        _ => {
+            let text = e.render().to_string();
+            let first = text.split("\n\n").next().unwrap_or_default();
+            sanitize::line(first.strip_prefix("error: ").unwrap_or(first)).into_owned()
+        }
+    };
+    for k in [K::SuggestedArg, K::SuggestedValue, K::SuggestedSubcommand] {
+        if let Some(s) = get(k) {
+            msg.push_str(&format!("; did you mean {}?", q(Some(s))));
+        }
+    }
+    msg.push_str(" (see --help)");
+    msg
+}
+
+/// The message for a first word that is no file or folder but a few letters from a command's
+/// name (`clanscope scna DIR`): without it clap would take the word as the PATH to inspect and
+/// complain about what follows. A word that names an existing file (of any kind) is left alone,
+/// so a file called `scna` still opens; so is anything after `--`.
+fn mistyped_command(argv: &[std::ffi::OsString]) -> Option<String> {
+    let cmd = args::command();
+    let word = first_positional(&cmd, argv)?;
+    if std::path::Path::new(word).symlink_metadata().is_ok() || word.contains('/') {
+        return None;
+    }
+    let typed = word.to_lowercase();
+    let names = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .chain(["help".to_string()]);
+    let (distance, name) = names
+        .map(|n| (strsim::damerau_levenshtein(&typed, &n), n))
+        .min()?;
+    let near = if name.len() <= 4 { 1 } else { 2 };
+    (distance <= near && word != name).then(|| {
+        format!(
+            "no such file or folder '{}'; did you mean the command '{name}'?",
+            sanitize::line(word)
+        )
+    })
+}
+
+/// The first argument that is neither an option nor an option's value, as text (None after
+/// `--`, for a word that is not UTF-8, or when there is none).
+fn first_positional<'a>(cmd: &clap::Command, argv: &'a [std::ffi::OsString]) -> Option<&'a str> {
+    let takes_value = |flag: &str| {
+        cmd.get_arguments().any(|a| {
+            let named = a.get_long().is_some_and(|l| flag == format!("--{l}"))
+                || a.get_short().is_some_and(|c| flag == format!("-{c}"));
+            named && a.get_action().takes_values()
+        })
+    };
+    let mut it = argv.iter().skip(1);
+    while let Some(a) = it.next() {
+        let s = a.to_str()?;
+        if s == "--" {
+            return None;
+        }
+        if s.len() > 1 && s.starts_with('-') {
+            if !s.contains('=') && takes_value(s) {
+                it.next();
+            }
+            continue;
+        }
+        return Some(s);
+    }
+    None
+}
+
+/// The files that shrank while read, less the one the command's own error already named.
+fn shrunk(result: &Result<u8, Error>) -> Vec<Error> {
+    let mut seen: Vec<Error> = result.as_ref().err().into_iter().cloned().collect();
+    let mut out = Vec::new();
+    for (path, len) in crate::source::fault::take() {
+        let e = Error::Shrank { path, len };
+        if !seen.contains(&e) {
+            seen.push(e.clone());
+            out.push(e);
+        }
+    }
+    out
 }
 
 /// `--origin`, or 0000:0000.

@@ -12,6 +12,11 @@ pub(crate) fn result(r: std::io::Result<()>) -> Result<(), Error> {
     }
 }
 
+/// Prints `clanscope: MESSAGE` on standard error; a closed standard error is ignored.
+pub(crate) fn message(text: &str) {
+    let _ = writeln!(std::io::stderr(), "clanscope: {text}");
+}
+
 /// Writes all of `bytes` to standard output.
 pub(crate) fn write(bytes: &[u8]) -> Result<(), Error> {
     let stdout = std::io::stdout();

@@ -1,11 +1,15 @@
 //! The engine: classifies a file, then reads it the way its kind asks (binary data in chunks on
-//! worker threads, the .CCM text format whole) and delivers findings to a sink in file order,
-//! each one final when delivered: numbered, with its confidence and its damaged header. Chunk
-//! results that arrive early wait in a small reorder window; workers never run far ahead.
+//! worker threads, the .CCM text format and other text files in one pass) and delivers findings
+//! to a sink in file order, each one final when delivered: numbered, with its confidence and its
+//! damaged header. Chunk results that arrive early wait in a small reorder window; workers
+//! never run far ahead.
 
+use super::blocks::Reader;
+use super::model::Model;
+use super::place::{Candidate, Place};
 use super::{
-    ccm, classify, console, signatures::SignatureSet, Control, DamagedHeader, Finding, FindingKind,
-    Method, Report, Sink, CHUNK, HEADER_GAP, MAX_FINDINGS,
+    ccm, classify, console, signatures::SignatureSet, textfile, Control, DamagedHeader, FileKind,
+    Finding, FindingKind, Method, Report, Sink, CHUNK, HEADER_GAP, MAX_FINDINGS,
 };
 use crate::source::Bytes;
 use std::collections::BTreeMap;
@@ -17,7 +21,9 @@ use std::sync::mpsc;
 #[derive(Clone, Debug)]
 pub struct Engine {
     signatures: SignatureSet,
+    model: &'static Model,
     threads: usize,
+    chunk: usize,
 }
 
 impl Default for Engine {
@@ -34,8 +40,25 @@ impl Engine {
             .unwrap_or(1);
         Engine {
             signatures,
+            model: Model::builtin(),
             threads,
+            chunk: CHUNK,
         }
+    }
+
+    /// The same engine judging text with another model (the training program evaluates the
+    /// model it has just made this way); [`Model::builtin`] by default.
+    pub fn with_model(mut self, model: &'static Model) -> Engine {
+        self.model = model;
+        self
+    }
+
+    /// The same engine reading binary data in chunks of `n` bytes (a multiple of 4096, at
+    /// least 4096; [`CHUNK`] by default). Results do not depend on it; tests use small chunks
+    /// to put many chunk borders in small inputs.
+    pub fn with_chunk_size(mut self, n: usize) -> Engine {
+        self.chunk = n.max(4096) & !4095;
+        self
     }
 
     /// The same engine with `n` worker threads per file (at least one).
@@ -71,23 +94,21 @@ impl Engine {
         let data = &all[..now];
         ctl.set_total(data.len() as u64);
         let (kind, method) = classify(name, data);
-        let mut out = Output::new(Report::new(kind), sink);
+        let mut out = Output::new(Report::new(kind), sink, data);
         out.report.shrank_to = (now < all.len()).then_some(now as u64);
+        let release = |from: usize, to: usize| input.release(from as u64, to as u64);
         match method {
-            Method::Text => {}
-            Method::Ccm => {
-                let (messages, findings, headers) = ccm::analyze(data, &self.signatures);
-                out.report.messages = messages;
-                for f in findings {
-                    out.finding_numbered(f);
-                }
-                for h in headers {
-                    out.header(h);
+            Method::Text => {
+                let (found, dropped) =
+                    textfile::analyze(data, kind, name, &self.signatures, self.model, &release);
+                out.report.dropped += dropped;
+                for f in found {
+                    out.finding_plain(f);
                 }
             }
+            Method::Ccm => ccm::parse_with(data, &self.signatures, self.model, &mut out, &release),
             Method::Binary => {
-                let store = kind.is_store();
-                let shrank = self.scan_binary(input, data, ctl, store, &mut out);
+                let shrank = self.scan_binary(input, data, ctl, kind, &mut out);
                 out.report.shrank_to = out.report.shrank_to.or(shrank);
                 out.close_header();
             }
@@ -104,12 +125,14 @@ impl Engine {
         input: &(impl Bytes + ?Sized),
         data: &[u8],
         ctl: &Control,
-        store: bool,
+        kind: FileKind,
         out: &mut Output<'_>,
     ) -> Option<u64> {
-        let chunks = data.len().div_ceil(CHUNK);
+        let place = Place::binary(kind);
+        let chunks = data.len().div_ceil(self.chunk);
         let threads = self.threads.clamp(1, chunks.max(1));
         let shrank = AtomicU64::new(u64::MAX);
+        let full = AtomicBool::new(false);
         if threads == 1 {
             // On the calling thread: no thread is started for a small file or a one-thread
             // engine (a folder of many small files is spread over the cores by the batch).
@@ -117,11 +140,10 @@ impl Engine {
                 if ctl.is_cancelled() {
                     break;
                 }
-                let Some(found) = self.scan_chunk(input, data, i, store, &shrank) else {
+                let Some(found) = self.scan_chunk(input, data, i, place, &shrank, &full) else {
                     break;
                 };
-                ctl.add_done(CHUNK.min(data.len() - i * CHUNK) as u64);
-                if !found.into_iter().all(|f| out.finding(f)) {
+                if !self.deliver(input, data, ctl, i, found, &full, out) {
                     break;
                 }
             }
@@ -133,10 +155,11 @@ impl Engine {
         let delivered = AtomicU64::new(0);
         let stop = AtomicBool::new(false);
         std::thread::scope(|scope| {
-            let (tx, rx) = mpsc::channel::<(usize, Vec<Finding>)>();
+            let (tx, rx) = mpsc::channel::<(usize, Vec<Candidate>, u64)>();
             for _ in 0..threads {
                 let tx = tx.clone();
                 let (next, delivered, stop, shrank) = (&next, &delivered, &stop, &shrank);
+                let full = &full;
                 scope.spawn(move || loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as usize;
                     if i >= chunks || stop.load(Ordering::Relaxed) || ctl.is_cancelled() {
@@ -149,26 +172,23 @@ impl Engine {
                     {
                         std::thread::sleep(std::time::Duration::from_micros(50));
                     }
-                    let found = self.scan_chunk(input, data, i, store, shrank);
-                    let Some(found) = found else { break };
-                    if tx.send((i, found)).is_err() {
+                    let found = self.scan_chunk(input, data, i, place, shrank, full);
+                    let Some((found, extra)) = found else { break };
+                    if tx.send((i, found, extra)).is_err() {
                         break;
                     }
                 });
             }
             drop(tx);
-            let mut pending: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
-            for (i, found) in rx {
-                pending.insert(i, found);
-                while let Some(found) =
+            let mut pending: BTreeMap<usize, (Vec<Candidate>, u64)> = BTreeMap::new();
+            for (i, found, extra) in rx {
+                pending.insert(i, (found, extra));
+                while let Some((found, extra)) =
                     pending.remove(&(delivered.load(Ordering::Relaxed) as usize))
                 {
                     let i = delivered.fetch_add(1, Ordering::Relaxed) as usize;
-                    ctl.add_done(CHUNK.min(data.len() - i * CHUNK) as u64);
-                    for f in found {
-                        if !out.finding(f) {
-                            stop.store(true, Ordering::Relaxed);
-                        }
+                    if !self.deliver(input, data, ctl, i, (found, extra), &full, out) {
+                        stop.store(true, Ordering::Relaxed);
                     }
                 }
                 if stop.load(Ordering::Relaxed) {
@@ -180,32 +200,78 @@ impl Engine {
         (shrank != u64::MAX).then_some(shrank)
     }
 
+    /// Hands chunk `i`'s findings to the output in order, counts its bytes as done and lets go
+    /// of the pages its findings were read from. False when the sink wants no more.
+    #[allow(clippy::too_many_arguments)]
+    fn deliver(
+        &self,
+        input: &(impl Bytes + ?Sized),
+        data: &[u8],
+        ctl: &Control,
+        i: usize,
+        (found, extra): (Vec<Candidate>, u64),
+        full: &AtomicBool,
+        out: &mut Output<'_>,
+    ) -> bool {
+        ctl.add_done(self.chunk.min(data.len() - i * self.chunk) as u64);
+        // Making findings whole and the sink read their bytes: let go of those pages again
+        // afterwards.
+        let (mut lo, mut hi) = (i * self.chunk, (i + 1) * self.chunk);
+        let mut more = true;
+        for f in found {
+            lo = lo.min(f.start as usize);
+            hi = hi.max(f.end as usize);
+            more &= out.finding(f);
+        }
+        input.release((lo & !0xFFF) as u64, hi.min(data.len()) as u64);
+        out.report.dropped += extra;
+        if out.report.findings.len() >= MAX_FINDINGS {
+            full.store(true, Ordering::Relaxed);
+        }
+        more
+    }
+
     /// One chunk's findings, or `None` when the file shrank below the chunk.
     fn scan_chunk(
         &self,
         input: &(impl Bytes + ?Sized),
         data: &[u8],
         i: usize,
-        store: bool,
+        place: Place,
         shrank: &AtomicU64,
-    ) -> Option<Vec<Finding>> {
-        let from = i * CHUNK;
-        let to = (from + CHUNK).min(data.len());
+        full: &AtomicBool,
+    ) -> Option<(Vec<Candidate>, u64)> {
+        let from = i * self.chunk;
+        let to = (from + self.chunk).min(data.len());
         let now = input.current_len();
         if now < to as u64 {
             shrank.fetch_min(now, Ordering::Relaxed);
             return None;
         }
-        let mut found = Vec::new();
+        let mut found = console::Found::new(full);
         // Holes in a sparse file hold only zeros: no text there.
         let hole = input.next_data(from as u64).is_none_or(|d| d >= to as u64);
         if !hole {
+            let reader = Reader {
+                sigs: &self.signatures,
+                model: self.model,
+                trim: true,
+            };
+            // A long island read past the chunk: its pages are let go of behind the reader.
+            let mut released = to;
+            let mut progress = |at: usize| {
+                let at = at & !0xFFFF;
+                if at > released {
+                    input.release(released as u64, at as u64);
+                    released = at;
+                }
+            };
             console::find_runs(data, from, to, |s, e| {
-                found.extend(console::analyze_run(data, s, e, store, &self.signatures));
+                console::island(data, s, e, &reader, place, &mut progress, &mut found);
             });
         }
         input.release(from as u64, to as u64);
-        Some(found)
+        Some((found.list, found.extra))
     }
 }
 
@@ -216,21 +282,23 @@ struct Output<'a> {
     sink: &'a mut dyn Sink,
     open: Option<DamagedHeader>,
     stopped: bool,
+    data: &'a [u8],
 }
 
 impl<'a> Output<'a> {
-    fn new(report: Report, sink: &'a mut dyn Sink) -> Output<'a> {
+    fn new(report: Report, sink: &'a mut dyn Sink, data: &'a [u8]) -> Output<'a> {
         Output {
             report,
             sink,
             open: None,
             stopped: false,
+            data,
         }
     }
 
-    /// A finding of a binary store: numbered and grouped here. Returns false once the sink
-    /// asked to stop.
-    fn finding(&mut self, mut f: Finding) -> bool {
+    /// A finding of binary data: made whole, numbered and grouped here (only if kept).
+    /// Returns false once the sink asked to stop.
+    fn finding(&mut self, c: Candidate) -> bool {
         if self.stopped {
             return false;
         }
@@ -238,6 +306,7 @@ impl<'a> Output<'a> {
             self.report.dropped += 1;
             return true;
         }
+        let mut f = c.finish(self.data);
         f.id = self.report.findings.len() as u32 + 1;
         if f.kind == FindingKind::ConsoleWrite && f.suspected() {
             if self
@@ -263,6 +332,16 @@ impl<'a> Output<'a> {
             h.writes.push(f.id);
             f.header = Some(h.id);
         }
+        self.deliver(f)
+    }
+
+    /// A finding of a text file: numbered here, never in a damaged header.
+    fn finding_plain(&mut self, mut f: Finding) -> bool {
+        if self.report.findings.len() >= MAX_FINDINGS {
+            self.report.dropped += 1;
+            return true;
+        }
+        f.id = self.report.findings.len() as u32 + 1;
         self.deliver(f)
     }
 
@@ -295,6 +374,27 @@ impl<'a> Output<'a> {
             self.stopped = true;
         }
         self.report.headers.push(h);
+    }
+}
+
+/// The .CCM parser hands its results here.
+impl ccm::Emit for Output<'_> {
+    fn finding(&mut self, f: Finding) {
+        self.finding_numbered(f);
+    }
+    fn header(&mut self, h: DamagedHeader) {
+        Output::header(self, h);
+    }
+    fn message(&mut self, m: ccm::Message) {
+        if self.report.messages.len() < ccm::MAX_MESSAGES {
+            self.report.messages.push(m);
+        }
+    }
+    fn keeps_messages(&self) -> bool {
+        self.report.messages.len() < ccm::MAX_MESSAGES
+    }
+    fn message_not_kept(&mut self) {
+        self.report.messages_dropped += 1;
     }
 }
 

@@ -5,6 +5,12 @@
 //! cancelled from another thread, and keeps memory proportional to its findings (at most
 //! [`MAX_FINDINGS`] a file), never to the file.
 //!
+//! Text is read in blocks (consecutive lines, blank lines included, up to where binary data or
+//! clearly different text begins; [`blocks`]), and each block is judged as a whole by a small
+//! calibrated model learned from a labelled corpus of real text ([`model`] over the features of
+//! [`features`]): console output, prose, other structured text, or noise. Where the block sits
+//! ([`place`]) turns the model's probability into a finding's confidence.
+//!
 //! The finding model: each write is one [`Finding`] (kinds `console-write`, `plain-text`,
 //! `ccm-header-anomaly`), numbered by `id` in file order; a [`DamagedHeader`] is a separate
 //! record that holds the ids of the writes inside it. What a sink receives is exactly what the
@@ -15,11 +21,17 @@
 //! header in a store is where a write, or a run of writes close together, begins.
 
 pub mod batch;
+pub mod blocks;
 pub mod ccm;
 pub mod console;
 mod engine;
+pub mod features;
+pub mod lines;
+pub mod model;
+pub mod place;
 pub mod signatures;
 mod sink;
+mod textfile;
 
 pub use engine::Engine;
 pub use sink::{Collect, Sink};
@@ -75,6 +87,10 @@ pub enum Reason {
     InsideHeader(u32),
     /// .CCM: text outside any message header.
     OutsideMessages,
+    /// What the text model reads the block as, with its probability.
+    Class(model::TextClass, f32),
+    /// Where the text sits, and the factor that place gives a console write's confidence.
+    Place(&'static str, f32),
 }
 
 impl fmt::Display for Reason {
@@ -90,6 +106,17 @@ impl fmt::Display for Reason {
                 "text inside the header of message {m} that is not a header line"
             ),
             Reason::OutsideMessages => f.write_str("text in a .CCM file outside any message"),
+            Reason::Class(c, p) => {
+                let what = match c {
+                    model::TextClass::Console => "console output",
+                    model::TextClass::Prose => "prose",
+                    model::TextClass::Structured => "structured text",
+                    model::TextClass::Noise => "noise",
+                };
+                write!(f, "reads as {what} ({p:.2})")
+            }
+            Reason::Place(why, factor) if *factor == 1.0 => f.write_str(why),
+            Reason::Place(why, factor) => write!(f, "{why} (x{factor:.2})"),
         }
     }
 }
@@ -273,7 +300,7 @@ pub enum Method {
     Binary,
     /// The Import/Export text format.
     Ccm,
-    /// A text file: console text there is not a misdirected write; nothing is reported.
+    /// A text file: every block is judged; console output is weighed by where it sits.
     Text,
 }
 
@@ -435,8 +462,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Damaged headers in file order; `headers[i].id == i + 1`.
     pub headers: Vec<DamagedHeader>,
-    /// .CCM messages with their header ranges.
+    /// .CCM messages with their header ranges (at most [`ccm::MAX_MESSAGES`]).
     pub messages: Vec<ccm::Message>,
+    /// .CCM messages read but not kept (beyond [`ccm::MAX_MESSAGES`]).
+    pub messages_dropped: u64,
     /// Findings found beyond [`MAX_FINDINGS`] and not kept.
     pub dropped: u64,
     pub cancelled: bool,
@@ -451,6 +480,7 @@ impl Report {
             findings: Vec::new(),
             headers: Vec::new(),
             messages: Vec::new(),
+            messages_dropped: 0,
             dropped: 0,
             cancelled: false,
             shrank_to: None,

@@ -1,8 +1,11 @@
 //! The signature set: known texts of the cc:Mail tools and the connector, loaded from TOML
 //! (`assets/signatures.toml`, compiled in; `--signatures FILE` replaces it). A bad file is an
-//! error that names its line.
+//! error that names its line. Text is searched for the literals every match must start with
+//! (one Aho-Corasick pass); a signature's regular expression runs only on a line where one of
+//! its literals occurs (a signature without such literals runs on every line).
 
 use crate::{sanitize, Error};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::Deserialize;
 
@@ -20,6 +23,53 @@ pub struct Signature {
 #[derive(Debug, Clone)]
 pub struct SignatureSet {
     pub signatures: Vec<Signature>,
+    prefilter: Prefilter,
+}
+
+/// The literals that start every match, and which signature each belongs to.
+#[derive(Debug, Clone)]
+struct Prefilter {
+    literals: Option<AhoCorasick>,
+    /// Signatures without usable literals: their expressions run on every line.
+    always: Vec<usize>,
+}
+
+impl Prefilter {
+    fn new(signatures: &[Signature]) -> Prefilter {
+        let mut lits: Vec<Vec<u8>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, s) in signatures.iter().enumerate() {
+            match prefix_literals(s.regex.as_str()) {
+                Some(set) => lits.extend(set),
+                None => always.push(i),
+            }
+        }
+        let literals = (!lits.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&lits)
+                .expect("literals build an automaton")
+        });
+        Prefilter { literals, always }
+    }
+}
+
+/// The literals every match of `pattern` starts with, if there are few and none is short.
+fn prefix_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix).limit_total(64);
+    let seq = ex.extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.len() < 4) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// One signature's match on a line.
@@ -125,7 +175,11 @@ impl SignatureSet {
         if signatures.is_empty() {
             return Err(err(0, "no [[signature]] entries".into()));
         }
-        Ok(SignatureSet { signatures })
+        let prefilter = Prefilter::new(&signatures);
+        Ok(SignatureSet {
+            signatures,
+            prefilter,
+        })
     }
 
     pub fn load(path: &std::path::Path) -> Result<SignatureSet, Error> {
@@ -137,40 +191,98 @@ impl SignatureSet {
     /// (at least 16 characters) of a signature's literal text counts as a partial hit.
     pub fn match_line(&self, line: &str) -> Option<Hit> {
         let mut best: Option<Hit> = None;
-        for s in &self.signatures {
-            let hit = if let Some(c) = s.regex.captures(line) {
-                Some(Hit {
-                    name: s.name.clone(),
-                    confidence: s.confidence,
-                    mailbox: c.name("mailbox").map(|m| m.as_str().to_string()),
-                    file: c.name("file").map(|m| m.as_str().to_string()),
-                    partial: false,
-                })
-            } else {
-                let t = line.trim_start();
-                let p = &s.literal_prefix;
-                let cut = t.len() >= 16
-                    && p.len() >= 16
-                    && (p.starts_with(t)
-                        || (t.starts_with(p.as_str())
-                            && s.regex.captures(t).is_none()
-                            && cut_short_after_prefix(t, p)));
-                cut.then(|| Hit {
-                    name: s.name.clone(),
-                    confidence: s.confidence * 0.85,
-                    mailbox: None,
-                    file: None,
-                    partial: true,
-                })
-            };
-            if let Some(h) = hit {
-                if best.as_ref().is_none_or(|b| h.confidence > b.confidence) {
-                    best = Some(h);
+        for i in 0..self.signatures.len() {
+            let hit = self.full(i, line).or_else(|| self.cut(i, line));
+            keep_best(&mut best, hit);
+        }
+        best
+    }
+
+    /// The best full match in `text` (any number of lines), found through the literal
+    /// prefilter: a signature's expression runs only on lines where its literals occur.
+    pub fn match_text(&self, text: &[u8]) -> Option<Hit> {
+        let mut best: Option<Hit> = None;
+        if let Some(ac) = &self.prefilter.literals {
+            let mut at = 0;
+            while let Some(m) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
+                // A line holding any literal is tried with every signature that has literals.
+                let (s, e) = line_span(text, m.start());
+                if let Ok(line) = std::str::from_utf8(&text[s..e]) {
+                    for i in 0..self.signatures.len() {
+                        if !self.prefilter.always.contains(&i) {
+                            keep_best(&mut best, self.full(i, line));
+                        }
+                    }
+                }
+                at = e.max(m.end());
+            }
+        }
+        if !self.prefilter.always.is_empty() {
+            for line in text.split(|&b| b == b'\n' || b == b'\r') {
+                let Ok(l) = std::str::from_utf8(line) else {
+                    continue;
+                };
+                for &i in &self.prefilter.always {
+                    keep_best(&mut best, self.full(i, l));
                 }
             }
         }
         best
     }
+
+    /// A line cut short by binary data that is the start of a signature's literal text.
+    pub fn match_cut(&self, line: &str) -> Option<Hit> {
+        let mut best: Option<Hit> = None;
+        for i in 0..self.signatures.len() {
+            keep_best(&mut best, self.cut(i, line));
+        }
+        best
+    }
+
+    fn full(&self, i: usize, line: &str) -> Option<Hit> {
+        let s = &self.signatures[i];
+        s.regex.captures(line).map(|c| Hit {
+            name: s.name.clone(),
+            confidence: s.confidence,
+            mailbox: c.name("mailbox").map(|m| m.as_str().to_string()),
+            file: c.name("file").map(|m| m.as_str().to_string()),
+            partial: false,
+        })
+    }
+
+    fn cut(&self, i: usize, line: &str) -> Option<Hit> {
+        let s = &self.signatures[i];
+        let t = line.trim_start();
+        let p = &s.literal_prefix;
+        let cut = t.len() >= 16
+            && p.len() >= 16
+            && (p.starts_with(t)
+                || (t.starts_with(p.as_str())
+                    && s.regex.captures(t).is_none()
+                    && cut_short_after_prefix(t, p)));
+        cut.then(|| Hit {
+            name: s.name.clone(),
+            confidence: s.confidence * 0.85,
+            mailbox: None,
+            file: None,
+            partial: true,
+        })
+    }
+}
+
+fn keep_best(best: &mut Option<Hit>, hit: Option<Hit>) {
+    if let Some(h) = hit {
+        if best.as_ref().is_none_or(|b| h.confidence > b.confidence) {
+            *best = Some(h);
+        }
+    }
+}
+
+/// Where the line of `text` holding byte `at` starts and ends (without its line end).
+fn line_span(text: &[u8], at: usize) -> (usize, usize) {
+    let s = memchr::memrchr2(b'\n', b'\r', &text[..at]).map_or(0, |i| i + 1);
+    let e = memchr::memchr2(b'\n', b'\r', &text[at..]).map_or(text.len(), |i| at + i);
+    (s, e)
 }
 
 /// After the literal start, a cut-short line holds only a short tail without line structure.
@@ -243,6 +355,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("f.toml: line 3:"), "{e}");
+    }
+
+    #[test]
+    fn prefilter_finds_what_the_expressions_find() {
+        let s = SignatureSet::builtin();
+        assert!(s.prefilter.always.is_empty());
+        let text = b"x\r\n\r\nExporting messages in mailbox \"a b\" to file E\\M.CCM\r\nmore";
+        let h = s.match_text(text).unwrap();
+        assert_eq!(
+            (h.name.as_str(), h.mailbox.as_deref()),
+            ("export-mailbox", Some("a b"))
+        );
+        assert!(s.match_text(b"Exporting goods to file X").is_none());
+        let h = s
+            .match_text(b"It said: Could not access the Lotus cc:Mail Post Office.")
+            .unwrap();
+        assert_eq!(h.name, "event-result-text");
+        let custom =
+            SignatureSet::parse("[[signature]]\nname = \"x\"\npattern = '(?i)ab'\n", "t").unwrap();
+        assert_eq!(custom.prefilter.always, vec![0]);
+        assert!(custom.match_text(b"zz\nxAB").is_some());
+        assert!(s.match_cut("Exporting messages in mail").unwrap().partial);
     }
 
     #[test]

@@ -1,42 +1,60 @@
 //! Turns dump text back into bytes ("undump"). Reads DOS DEBUG `d` output, clanscope's own dumps
 //! and exports, `xxd` and `hexdump -C` output, and dumps mangled by mail and web pages: runs of
-//! spaces collapsed, the ASCII column wrapped onto following lines, `>` quoting, prose and DEBUG
-//! commands around the dump. The hex is the data; the ASCII column, where present, is checked
-//! against it. Problems are reported with their line numbers, never by panicking.
+//! spaces collapsed or lost, the ASCII column wrapped onto following lines, `>` quoting, prose
+//! and DEBUG commands around the dump.
+//!
+//! The hex column is the truth: every hex byte is kept. The ASCII column decides only where
+//! the hex area ends (a column of hex-looking characters can read as groups) and whether to
+//! warn: a column that does not match is a warning naming its line, never a reason to drop a
+//! byte. Addresses that leave a gap, go back or wrap past the top of the address space start a
+//! new block with a warning (a gap after prose is a new dump, and says nothing).
+//!
+//! The text is read line by line through a small window ([`line`]), and the bytes go to a
+//! [`Sink`] as they are found, so memory stays flat whatever the size of the text: squeezed
+//! runs (`*`) are written in pieces of [`FILL_PIECE`] bytes, up to [`FILL_LIMIT`] bytes in all.
+//! [`parse`] collects everything in memory, for tests and small texts.
 
-use super::format::ASCII;
+mod ascii;
+mod line;
+
+use ascii::Check;
+use line::{looks_like_dump, Hex, Kind, Line, Window, MAX_LINE};
+use std::io::{self, BufRead};
 
 /// How a block's addresses are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum AddrStyle {
     /// `SSSS:OOOO` (DEBUG, clanscope).
     Segmented,
     /// A plain hex offset (`xxd`, `hexdump -C`).
+    #[default]
     Linear,
 }
 
-/// A contiguous run of recovered bytes.
+/// Where a contiguous run of recovered bytes lies.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Block {
+pub struct Span {
     pub style: AddrStyle,
     /// Linear address of the first byte.
     pub start: u64,
-    pub bytes: Vec<u8>,
+    /// Bytes so far.
+    pub len: u64,
     /// 1-based text line where the block starts.
     pub line: usize,
     first_seg: u64,
     last_seg: u64,
 }
 
-impl Block {
-    pub fn end(&self) -> u64 {
-        self.start + self.bytes.len() as u64
+impl Span {
+    /// Linear address just past the last byte (may lie past the top of the address space).
+    pub fn end(&self) -> u128 {
+        self.start as u128 + self.len as u128
     }
 
     fn label(&self, lin: u64, seg: u64) -> String {
         match self.style {
             AddrStyle::Linear => format!("{lin:08X}"),
-            AddrStyle::Segmented => match lin.checked_sub(seg * 16) {
+            AddrStyle::Segmented => match lin.checked_sub(seg.saturating_mul(16)) {
                 Some(off) if off <= 0xFFFF => format!("{seg:04X}:{off:04X}"),
                 _ => format!("{:04X}:{:04X}", (lin >> 4) & !0xFFF, lin & 0xFFFF),
             },
@@ -50,7 +68,8 @@ impl Block {
 
     /// Address of the last byte.
     pub fn end_label(&self) -> String {
-        self.label(self.end().saturating_sub(1).max(self.start), self.last_seg)
+        let last = (self.end().saturating_sub(1) as u64).max(self.start);
+        self.label(last, self.last_seg)
     }
 
     /// A file name for `--split`: the start address with `:` replaced.
@@ -59,19 +78,113 @@ impl Block {
     }
 }
 
-/// A problem found while parsing, with its 1-based line number.
+/// A contiguous run of recovered bytes, held in memory (see [`parse`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub style: AddrStyle,
+    /// Linear address of the first byte.
+    pub start: u64,
+    pub bytes: Vec<u8>,
+    /// 1-based text line where the block starts.
+    pub line: usize,
+    first_seg: u64,
+    last_seg: u64,
+}
+
+impl Block {
+    /// Where the block lies.
+    pub fn span(&self) -> Span {
+        Span {
+            style: self.style,
+            start: self.start,
+            len: self.bytes.len() as u64,
+            line: self.line,
+            first_seg: self.first_seg,
+            last_seg: self.last_seg,
+        }
+    }
+
+    /// Linear address just past the last byte (at most `u64::MAX`).
+    pub fn end(&self) -> u64 {
+        self.start.saturating_add(self.bytes.len() as u64)
+    }
+
+    pub fn start_label(&self) -> String {
+        self.span().start_label()
+    }
+
+    pub fn end_label(&self) -> String {
+        self.span().end_label()
+    }
+
+    pub fn file_stem(&self) -> String {
+        self.span().file_stem()
+    }
+}
+
+/// What a warning is about (the command line summarizes repeated warnings by kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum WarningKind {
+    /// The ASCII column does not spell the hex.
+    AsciiMismatch,
+    /// A line without an ASCII column in a dump that has them.
+    NoAscii,
+    /// Addresses skip ahead without prose between.
+    Gap,
+    /// An address lower than where the block before ends.
+    Back,
+    /// A block runs past the top of the address space.
+    Wrap,
+    /// A `*` whose run cannot be filled.
+    Squeeze,
+    /// hexdump's end address disagrees with the data.
+    EndAddress,
+    /// A line that looks like a dump line but could not be read as one.
+    NotRead,
+    /// The first byte's column is uncertain.
+    Column,
+    /// A line too long to read whole.
+    LongLine,
+}
+
+impl WarningKind {
+    /// A short description, for summaries.
+    pub fn describe(self) -> &'static str {
+        match self {
+            WarningKind::AsciiMismatch => "ASCII column does not match the hex",
+            WarningKind::NoAscii => "no ASCII column",
+            WarningKind::Gap => "gap in the addresses",
+            WarningKind::Back => "address goes back",
+            WarningKind::Wrap => "address wraps",
+            WarningKind::Squeeze => "squeezed run not filled",
+            WarningKind::EndAddress => "end address does not match",
+            WarningKind::NotRead => "dump-like line not read",
+            WarningKind::Column => "first column uncertain",
+            WarningKind::LongLine => "line too long",
+        }
+    }
+}
+
+/// A problem found while parsing, with the 1-based lines it concerns (`line` to `last`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
     pub line: usize,
+    pub last: usize,
+    pub kind: WarningKind,
     pub message: String,
 }
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        if self.last > self.line {
+            write!(f, "lines {}-{}: {}", self.line, self.last, self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
     }
 }
 
+/// Everything recovered, in memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Undump {
     pub blocks: Vec<Block>,
@@ -88,519 +201,576 @@ impl Undump {
     }
 }
 
-#[derive(Debug)]
-struct HexLine<'a> {
-    style: AddrStyle,
-    seg: u64,
-    /// Linear address of the line's address label.
-    base: u64,
-    /// Bytes in order, with the text position just after the group that holds each one.
-    bytes: Vec<u8>,
-    cuts: Vec<(usize, usize)>,
-    /// Spaces between the address and the first byte.
-    lead_spaces: usize,
-    /// Index of the byte that a dash follows.
-    dash_after: Option<usize>,
-    /// The dash came before the first byte: it is the 9th of its line.
-    dash_first: bool,
-    text: &'a str,
+/// Where the parser delivers what it finds, in text order: a block begins, its bytes follow
+/// (in pieces), it ends; warnings come as they are found.
+pub trait Sink {
+    fn begin(&mut self, span: &Span) -> io::Result<()>;
+    fn bytes(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// The block is complete: its final length and last segment.
+    fn end(&mut self, span: &Span) -> io::Result<()>;
+    fn warning(&mut self, w: Warning) -> io::Result<()>;
 }
 
-#[derive(Debug)]
-enum Raw<'a> {
-    Hex(HexLine<'a>),
-    /// A `hexdump` line holding only an address: where the data ends.
-    End(AddrStyle, u64),
-    Star,
-    /// A DEBUG `d` command: the address it dumps from.
-    Command(Option<u64>, u64),
-    Blank,
-    Other,
+/// Counts of what a parse found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub blocks: u64,
+    pub bytes: u64,
+    pub warnings: u64,
 }
 
-fn strip_quoting(line: &str) -> &str {
-    let mut t = line.trim_end_matches(['\r', '\n']).trim_start();
-    while let Some(r) = t.strip_prefix('>') {
-        t = r.trim_start();
-    }
-    t
-}
-
-fn hex_run(s: &str) -> usize {
-    s.bytes().take_while(|c| c.is_ascii_hexdigit()).count()
-}
-
-fn parse_hex(s: &str) -> u64 {
-    u64::from_str_radix(s, 16).unwrap_or(0)
-}
-
-fn classify(line: &str) -> Raw<'_> {
-    let t = strip_quoting(line);
-    if t.is_empty() {
-        return Raw::Blank;
-    }
-    if t == "*" {
-        return Raw::Star;
-    }
-    if let Some(raw) = dump_line(t) {
-        return raw;
-    }
-    debug_command(t).unwrap_or(Raw::Other)
-}
-
-/// A line of dump: an address in one of the known styles, then bytes (or, for hexdump, the
-/// lone end address).
-fn dump_line(t: &str) -> Option<Raw<'_>> {
-    let n = hex_run(t);
-    let rest = &t[n..];
-    // DEBUG / clanscope: SSSS:OOOO
-    if (4..=8).contains(&n) && rest.starts_with(':') && hex_run(&rest[1..]) == 4 {
-        let after = &rest[5..];
-        if after.is_empty() || after.starts_with([' ', '\t']) {
-            let seg = parse_hex(&t[..n]);
-            let off = parse_hex(&rest[1..5]);
-            return hex_line(AddrStyle::Segmented, seg, seg * 16 + off, after, false);
-        }
-    }
-    // xxd: OOOOOOOO:
-    if (6..=16).contains(&n) && rest.starts_with(": ") {
-        return hex_line(AddrStyle::Linear, 0, parse_hex(&t[..n]), &rest[1..], true);
-    }
-    // hexdump -C: OOOOOOOO  xx xx ...   or the lone end address
-    if (7..=16).contains(&n) && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        if rest.trim().is_empty() {
-            return Some(Raw::End(AddrStyle::Linear, parse_hex(&t[..n])));
-        }
-        return hex_line(AddrStyle::Linear, 0, parse_hex(&t[..n]), rest, false);
-    }
-    None
-}
-
-fn debug_command(t: &str) -> Option<Raw<'_>> {
-    // `-d 0AFA:3F00` at DEBUG's prompt (`-d3F00` too), or `d 0AFA:3F00` with a space.
-    let prompted = t.starts_with('-');
-    let body = t.strip_prefix('-').unwrap_or(t).trim_start();
-    let args = body.strip_prefix(['d', 'D'])?;
-    let first = args.split_whitespace().next()?;
-    if !(args.starts_with([' ', '\t']) || prompted && first.chars().next()?.is_ascii_hexdigit()) {
-        return None;
-    }
-    let rest_words = args.split_whitespace().skip(1);
-    if rest_words.clone().any(|w| {
-        !(w.eq_ignore_ascii_case("l") || w.bytes().all(|c| c.is_ascii_hexdigit() || c == b':'))
-    }) {
-        return None;
-    }
-    match first.split_once(':') {
-        Some((s, o))
-            if (1..=4).contains(&s.len())
-                && (1..=4).contains(&o.len())
-                && hex_run(s) == s.len()
-                && hex_run(o) == o.len() =>
-        {
-            Some(Raw::Command(Some(parse_hex(s)), parse_hex(o)))
-        }
-        None if (1..=4).contains(&first.len()) && hex_run(first) == first.len() => {
-            Some(Raw::Command(None, parse_hex(first)))
-        }
-        _ => None,
-    }
-}
-
-/// Reads the byte groups after an address. Returns None when no byte follows (the line is
-/// prose that happens to start with something address-like).
-fn hex_line(style: AddrStyle, seg: u64, base: u64, text: &str, grouped: bool) -> Option<Raw<'_>> {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-        i += 1;
-    }
-    let lead_spaces = i;
-    // A padded line whose first byte is the 9th starts with the dash.
-    let dash_first = b.get(i) == Some(&b'-') && lead_spaces > 2;
-    if dash_first {
-        i += 1;
-    }
-    let mut bytes = Vec::with_capacity(16);
-    let mut cuts = Vec::new();
-    let mut dash_after = None;
-    loop {
-        let n = hex_run(&text[i..]);
-        let ok_len = if grouped {
-            n >= 2 && n.is_multiple_of(2) && n <= 32
-        } else {
-            n == 2
-        };
-        let end = i + n;
-        let terminated = end == b.len() || matches!(b[end], b' ' | b'\t' | b'-');
-        // DEBUG lines hold 16 bytes; xxd and hexdump lines may hold more (xxd -c 32).
-        let max = if style == AddrStyle::Segmented {
-            16
-        } else {
-            256
-        };
-        if !ok_len || !terminated || bytes.len() + n / 2 > max {
-            break;
-        }
-        for k in (i..end).step_by(2) {
-            bytes.push(parse_hex(&text[k..k + 2]) as u8);
-        }
-        cuts.push((bytes.len(), end));
-        i = end;
-        if i < b.len() && b[i] == b'-' {
-            dash_after = Some(bytes.len() - 1);
-            i += 1;
-        } else if i < b.len() {
-            // One separator; a second space ends the hex area, except at hexdump -C's middle.
-            i += 1;
-            if style == AddrStyle::Linear
-                && !grouped
-                && bytes.len() == 8
-                && i < b.len()
-                && b[i] == b' '
-            {
-                i += 1;
-            }
-        } else {
-            break;
-        }
-    }
-    if bytes.is_empty() {
-        return None;
-    }
-    Some(Raw::Hex(HexLine {
-        style,
-        seg,
-        base,
-        bytes,
-        cuts,
-        lead_spaces,
-        dash_after,
-        dash_first,
-        text,
-    }))
-}
-
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-enum AsciiCheck {
-    /// Matched, consuming this many following lines.
-    Match(usize),
-    Absent,
-    Mismatch(String),
-}
-
-/// Checks the ASCII column for `bytes`: `rest` is what follows the hex on its own line, `next`
-/// the following text lines (the column may have been wrapped onto them).
-fn check_ascii(bytes: &[u8], rest: &str, next: &[&str]) -> AsciiCheck {
-    let expected: String = bytes
-        .iter()
-        .map(|&b| ASCII[b as usize] as char)
-        .filter(|c| *c != ' ')
-        .collect();
-    let mut got = squash(rest);
-    if got.starts_with(&expected) {
-        return AsciiCheck::Match(0);
-    }
-    // hexdump -C puts the column between bars.
-    if let Some(r) = got.strip_prefix('|') {
-        if r.starts_with(&expected) {
-            return AsciiCheck::Match(0);
-        }
-        got = r.to_string();
-    }
-    let had_rest = !got.is_empty();
-    if expected.starts_with(&got) {
-        for (k, l) in next.iter().enumerate().take(8) {
-            let piece = squash(strip_quoting(l));
-            if piece.is_empty() {
-                break;
-            }
-            got.push_str(&piece);
-            if got.starts_with(&expected) {
-                return AsciiCheck::Match(k + 1);
-            }
-            if !expected.starts_with(&got) {
-                break;
-            }
-        }
-    }
-    if had_rest {
-        AsciiCheck::Mismatch(squash(rest))
-    } else {
-        AsciiCheck::Absent
-    }
-}
-
-/// Squeezed runs are filled in memory up to this many bytes in all, so hostile text cannot ask
-/// for an impossible allocation.
+/// Squeezed runs are filled up to this many bytes in all, so that a short hostile text cannot
+/// ask for an endless output.
 pub const FILL_LIMIT: u64 = 1 << 30;
 
-struct Builder {
-    /// Bytes squeezed runs may still fill.
-    fill_budget: u64,
-    blocks: Vec<Block>,
-    warnings: Vec<Warning>,
-    current: Option<Block>,
-    /// The pattern a `*` repeats (the last full line) and the line of the `*`.
-    pending_star: Option<usize>,
-    last_line: Vec<u8>,
-    prose_since_hex: bool,
-}
+/// Squeezed runs are written in pieces of this many bytes (at most), so filling takes no more
+/// memory than this whatever the run's length.
+pub const FILL_PIECE: usize = 64 << 10;
 
-impl Builder {
-    fn warn(&mut self, line: usize, message: String) {
-        self.warnings.push(Warning { line, message });
-    }
-
-    fn close(&mut self) {
-        if let Some(star) = self.pending_star.take() {
-            self.warn(
-                star,
-                "'*' is not followed by a line: the length of the repeated run is unknown".into(),
-            );
-        }
-        if let Some(b) = self.current.take() {
-            self.blocks.push(b);
-        }
-    }
-
-    /// Fills a squeezed run up to `target` (linear address).
-    fn fill_to(&mut self, target: u64, line: usize) -> bool {
-        let Some(star) = self.pending_star.take() else {
-            return false;
-        };
-        let Some(block) = self.current.as_mut() else {
-            return false;
-        };
-        if target < block.end() || self.last_line.is_empty() {
-            self.warnings.push(Warning {
-                line: star,
-                message: "'*' is followed by an address that does not lie ahead".into(),
-            });
-            return false;
-        }
-        let gap = target - block.end();
-        if gap > self.fill_budget {
-            self.warnings.push(Warning {
-                line: star,
-                message: format!(
-                    "'*' stands for {gap} bytes, more than the {} bytes that squeezed runs may still fill in memory; not filled",
-                    self.fill_budget
-                ),
-            });
-            return false;
-        }
-        self.fill_budget -= gap;
-        if !gap.is_multiple_of(self.last_line.len() as u64) {
-            self.warnings.push(Warning {
-                line,
-                message: format!(
-                    "the run squeezed at line {star} is not a whole number of lines long"
-                ),
-            });
-        }
-        let pat = &self.last_line;
-        block
-            .bytes
-            .extend((0..gap as usize).map(|i| pat[i % pat.len()]));
-        true
-    }
-
-    fn start_block(&mut self, style: AddrStyle, start: u64, seg: u64, line: usize) {
-        self.close();
-        self.current = Some(Block {
-            style,
-            start,
-            bytes: Vec::new(),
-            line,
-            first_seg: seg,
-            last_seg: seg,
-        });
-    }
-}
-
-/// Parses dump text into blocks of bytes.
+/// Parses dump text into blocks of bytes held in memory.
 pub fn parse(text: &str) -> Undump {
     parse_with_fill_limit(text, FILL_LIMIT)
 }
 
 /// [`parse`] with another budget for filling squeezed runs.
 pub fn parse_with_fill_limit(text: &str, fill_limit: u64) -> Undump {
-    let lines: Vec<&str> = text.lines().collect();
-    let raws: Vec<Raw<'_>> = lines.iter().map(|l| classify(l)).collect();
-    let mut b = Builder {
-        fill_budget: fill_limit,
-        blocks: Vec::new(),
-        warnings: Vec::new(),
-        current: None,
-        pending_star: None,
-        last_line: Vec::new(),
-        prose_since_hex: true,
-    };
-    let mut hint: Option<(Option<u64>, u64)> = None;
-    let mut i = 0;
-    while i < raws.len() {
-        let line_no = i + 1;
-        match &raws[i] {
-            Raw::Blank => {}
-            Raw::Other => b.prose_since_hex = true,
-            Raw::Command(seg, off) => {
-                hint = Some((*seg, *off));
-                b.prose_since_hex = true;
-            }
-            Raw::Star => {
-                if b.current.is_none() {
-                    b.warn(line_no, "'*' without a dump line before it".into());
-                } else {
-                    b.pending_star = Some(line_no);
-                }
-            }
-            Raw::End(style, addr) => {
-                let same = b.current.as_ref().is_some_and(|c| c.style == *style);
-                if same {
-                    if b.pending_star.is_some() {
-                        b.fill_to(*addr, line_no);
-                    } else if b.current.as_ref().map(|c| c.end()) != Some(*addr) {
-                        let end = b.current.as_ref().unwrap().end();
-                        b.warn(line_no, format!("end address {addr:08X} does not match the data, which ends at {end:08X}"));
-                    }
-                    b.close();
-                } else {
-                    b.prose_since_hex = true;
-                }
-            }
-            Raw::Hex(h) => {
-                // How many bytes belong to the hex area: the ASCII column decides.
-                let following: Vec<&str> = raws[i + 1..]
-                    .iter()
-                    .zip(&lines[i + 1..])
-                    .take_while(|(r, _)| matches!(r, Raw::Other))
-                    .map(|(_, l)| *l)
-                    .collect();
-                // A cut whose ASCII column matches wins; otherwise all the groups are bytes.
-                let mut chosen: Option<(usize, usize)> = None;
-                let mut absent = false;
-                let mut mismatch = None;
-                for &(count, pos) in h.cuts.iter().rev() {
-                    let blank = h.bytes[..count].iter().all(|&x| x == b' ');
-                    match check_ascii(&h.bytes[..count], &h.text[pos..], &following) {
-                        // An all-blank column matches anything: it proves nothing for a shorter cut.
-                        AsciiCheck::Match(_) if blank && count < h.bytes.len() => {}
-                        AsciiCheck::Match(consumed) => {
-                            chosen = Some((count, consumed));
-                            break;
-                        }
-                        AsciiCheck::Absent => absent |= count == h.bytes.len(),
-                        AsciiCheck::Mismatch(found) => {
-                            if count == h.bytes.len() {
-                                mismatch = Some(found);
-                            }
-                        }
-                    }
-                }
-                if chosen.is_none() && absent {
-                    chosen = Some((h.bytes.len(), 0));
-                }
-                let (count, consumed) = chosen.unwrap_or_else(|| {
-                    let expected: String =
-                        h.bytes.iter().map(|&x| ASCII[x as usize] as char).collect();
-                    b.warn(
-                        line_no,
-                        format!(
-                            "ASCII column does not match the hex: expected '{}', found '{}'",
-                            crate::sanitize::line(&expected),
-                            crate::sanitize::line(&mismatch.clone().unwrap_or_default())
-                        ),
-                    );
-                    (h.bytes.len(), 0)
-                });
-                let bytes = &h.bytes[..count];
-                let col0 = first_column(
-                    h,
-                    count,
-                    &raws[i + 1 + consumed..],
-                    hint.take(),
-                    b.current.as_ref(),
-                );
-                let start = h.base + col0 as u64;
-                let continues = b.current.as_ref().is_some_and(|c| {
-                    c.style == h.style && (c.end() == start || b.pending_star.is_some())
-                });
-                if continues && b.pending_star.is_some() {
-                    b.fill_to(start, line_no);
-                }
-                let continues = continues && b.current.as_ref().is_some_and(|c| c.end() == start);
-                if !continues {
-                    if let Some(c) = &b.current {
-                        if !b.prose_since_hex && c.style == h.style {
-                            let expected = c.label(c.end(), c.last_seg);
-                            let found = c.label(start, h.seg);
-                            let what = if start > c.end() {
-                                format!("gap of {} bytes", start - c.end())
-                            } else {
-                                "address goes back".to_string()
-                            };
-                            b.warn(line_no, format!("{what}: expected {expected}, found {found}; a new block starts here"));
-                        }
-                    }
-                    b.start_block(h.style, start, h.seg, line_no);
-                }
-                let cur = b.current.as_mut().expect("block open");
-                cur.bytes.extend_from_slice(bytes);
-                cur.last_seg = h.seg;
-                b.last_line = bytes.to_vec();
-                b.prose_since_hex = false;
-                i += consumed;
+    let mut c = Collect::default();
+    undump(text.as_bytes(), fill_limit, &mut c).expect("collecting in memory cannot fail");
+    c.out
+}
+
+/// Parses the dump text `reader` gives, delivering blocks, bytes and warnings to `sink` as
+/// they are found. Memory stays flat: a window of lines and one piece of a squeezed run.
+pub fn undump<R: BufRead>(reader: R, fill_limit: u64, sink: &mut dyn Sink) -> io::Result<Summary> {
+    let mut w = Window::new(reader);
+    let mut p = Parser::new(sink, fill_limit);
+    while let Some(line) = w.next_line()? {
+        if line.cut_short {
+            let msg = format!(
+                "longer than {} KiB; the rest of it is not read",
+                MAX_LINE >> 10
+            );
+            p.warn(line.no, line.no, WarningKind::LongLine, msg)?;
+        }
+        let consumed = p.line(&line, &mut w);
+        w.recycle(line);
+        for _ in 0..consumed? {
+            if let Some(l) = w.next_line()? {
+                w.recycle(l);
             }
         }
-        i += 1;
     }
-    b.close();
-    Undump {
-        blocks: b.blocks,
-        warnings: b.warnings,
+    p.close()?;
+    Ok(p.summary)
+}
+
+/// Collects everything in memory.
+#[derive(Default)]
+struct Collect {
+    out: Undump,
+}
+
+impl Sink for Collect {
+    fn begin(&mut self, s: &Span) -> io::Result<()> {
+        self.out.blocks.push(Block {
+            style: s.style,
+            start: s.start,
+            bytes: Vec::new(),
+            line: s.line,
+            first_seg: s.first_seg,
+            last_seg: s.last_seg,
+        });
+        Ok(())
+    }
+    fn bytes(&mut self, b: &[u8]) -> io::Result<()> {
+        if let Some(block) = self.out.blocks.last_mut() {
+            block.bytes.extend_from_slice(b);
+        }
+        Ok(())
+    }
+    fn end(&mut self, s: &Span) -> io::Result<()> {
+        if let Some(block) = self.out.blocks.last_mut() {
+            block.last_seg = s.last_seg;
+        }
+        Ok(())
+    }
+    fn warning(&mut self, w: Warning) -> io::Result<()> {
+        self.out.warnings.push(w);
+        Ok(())
     }
 }
 
-/// Which column the first byte of a DEBUG-style line sits in. Full lines start at 0; a short
-/// line is a padded first line or a short last line: the spacing, a dash, a preceding `d`
-/// command or the line after it tell which.
-fn first_column(
-    h: &HexLine<'_>,
-    count: usize,
-    after: &[Raw<'_>],
+/// The open block, and what its lines have shown of ASCII columns.
+struct Open {
+    span: Span,
+    /// Some line had a matching, non-empty column.
+    columns: bool,
+    /// Some line had no column.
+    bare: bool,
+}
+
+struct Parser<'s> {
+    sink: &'s mut dyn Sink,
+    /// Bytes squeezed runs may still fill.
+    fill_budget: u64,
+    open: Option<Open>,
+    /// The line of a `*` waiting for the line that says how long its run is.
+    star: Option<usize>,
+    /// The bytes of the last dump line: what a `*` repeats.
+    pattern: Vec<u8>,
+    /// Prose came since the last dump line.
+    prose: bool,
+    /// The address of the last DEBUG `d` command.
     hint: Option<(Option<u64>, u64)>,
-    current: Option<&Block>,
-) -> usize {
-    if h.style != AddrStyle::Segmented || count >= 16 || !h.base.is_multiple_of(16) {
-        return 0;
-    }
-    let max = 16 - count;
-    if h.dash_first {
-        return 8.min(max);
-    }
-    if h.lead_spaces > 2 {
-        return ((h.lead_spaces - 2) / 3).min(max);
-    }
-    if let Some(j) = h.dash_after.filter(|&j| j < count) {
-        return (8usize.saturating_sub(j + 1)).min(max);
-    }
-    if let Some((seg, off)) = hint {
-        if seg.is_none_or(|s| s == h.seg) && off & !15 == (h.base - h.seg * 16) & 0xFFFF {
-            return ((off & 15) as usize).min(max);
+    summary: Summary,
+}
+
+impl<'s> Parser<'s> {
+    fn new(sink: &'s mut dyn Sink, fill_limit: u64) -> Parser<'s> {
+        Parser {
+            sink,
+            fill_budget: fill_limit,
+            open: None,
+            star: None,
+            pattern: Vec::new(),
+            prose: true,
+            hint: None,
+            summary: Summary::default(),
         }
     }
-    if current.is_some_and(|c| c.end() == h.base) {
-        return 0; // continues the block: a short last line
+
+    fn warn(
+        &mut self,
+        line: usize,
+        last: usize,
+        kind: WarningKind,
+        message: String,
+    ) -> io::Result<()> {
+        self.summary.warnings += 1;
+        self.sink.warning(Warning {
+            line,
+            last,
+            kind,
+            message,
+        })
     }
-    let next_hex = after.iter().find(|r| !matches!(r, Raw::Blank | Raw::Other));
-    match next_hex {
-        Some(Raw::Hex(n)) if n.style == h.style && n.base == h.base + 16 => max,
-        _ => 0,
+
+    /// Takes in one line; returns how many lines after it it used (a wrapped ASCII column).
+    fn line<R: BufRead>(&mut self, line: &Line, w: &mut Window<R>) -> io::Result<usize> {
+        match line.kind {
+            Kind::Blank => {}
+            Kind::Other => {
+                self.prose = true;
+                if looks_like_dump(line.content()) {
+                    let msg = format!(
+                        "looks like a dump line but could not be read as one; its bytes are missing: '{}'",
+                        crate::sanitize::bytes_line(line.content())
+                    );
+                    self.warn(line.no, line.no, WarningKind::NotRead, msg)?;
+                }
+            }
+            Kind::Command(seg, off) => {
+                self.hint = Some((seg, off));
+                self.prose = true;
+            }
+            Kind::Star if self.open.is_none() => {
+                let msg = "'*' without a dump line before it".to_string();
+                self.warn(line.no, line.no, WarningKind::Squeeze, msg)?;
+            }
+            Kind::Star => self.star = Some(line.no),
+            Kind::End(addr) => self.end_address(line.no, addr)?,
+            Kind::Hex => return self.hex(line, w),
+        }
+        Ok(0)
     }
+
+    /// hexdump's closing address: where the data ends (a squeezed run reaches it).
+    fn end_address(&mut self, no: usize, addr: u64) -> io::Result<()> {
+        if !self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.span.style == AddrStyle::Linear)
+        {
+            self.prose = true;
+            return Ok(());
+        }
+        if let Some(star) = self.star.take() {
+            self.fill_to(addr, star, no)?;
+        } else if let Some(o) = &self.open {
+            if o.span.end() != addr as u128 {
+                let end = o.span.end();
+                let msg = format!(
+                    "end address {addr:08X} does not match the data, which ends at {end:08X}"
+                );
+                self.warn(no, no, WarningKind::EndAddress, msg)?;
+            }
+        }
+        self.close()
+    }
+
+    /// A dump line: its bytes (as many as the ASCII column allows), placed at its address.
+    fn hex<R: BufRead>(&mut self, line: &Line, w: &mut Window<R>) -> io::Result<usize> {
+        let Some((count, consumed)) = self.choose_cut(line, w)? else {
+            // An address, then hex glued to text that no reading makes a column of.
+            self.prose = true;
+            let msg = format!(
+                "looks like a dump line but could not be read as one; its bytes are missing: '{}'",
+                crate::sanitize::bytes_line(line.content())
+            );
+            self.warn(line.no, line.no, WarningKind::NotRead, msg)?;
+            return Ok(0);
+        };
+        let h = &line.hex;
+        let col0 = self.first_column(line, count, consumed, w)?;
+        let start = h.base.checked_add(col0 as u64).unwrap_or(h.base);
+        self.place(line.no, h, start)?;
+        let bytes = &h.bytes[..count];
+        self.sink.bytes(bytes)?;
+        self.summary.bytes += count as u64;
+        if let Some(o) = self.open.as_mut() {
+            o.span.len += count as u64;
+            o.span.last_seg = h.seg;
+        }
+        self.pattern.clear();
+        self.pattern.extend_from_slice(bytes);
+        self.prose = false;
+        Ok(consumed)
+    }
+
+    /// How many of the line's bytes belong to the hex area, and how many following lines its
+    /// ASCII column takes. The longest cut whose column matches exactly wins; without one, all
+    /// whole groups are bytes, and a column that is wrong or missing is a warning. None when
+    /// the line has no whole group and no cut matches.
+    fn choose_cut<R: BufRead>(
+        &mut self,
+        line: &Line,
+        w: &mut Window<R>,
+    ) -> io::Result<Option<(usize, usize)>> {
+        let h = &line.hex;
+        let full = h.full;
+        let check = match full {
+            0 => Check::Absent,
+            _ => ascii::check(&h.bytes[..full], line, h.cuts[full - 1].pos, w)?,
+        };
+        if let Check::Exact(n) = check {
+            self.saw_column(!blank(&h.bytes[..full]));
+            return Ok(Some((full, n)));
+        }
+        // Where all the groups end just where the next line begins, they are all bytes: a
+        // shorter cut would only hide a damaged column.
+        let step = if h.style == AddrStyle::Segmented {
+            16
+        } else {
+            full as u64
+        };
+        let lined_up = (h.style == AddrStyle::Linear || full == 16)
+            && next_base(h.style, 0, w)? == h.base.checked_add(step);
+        for c in (1..=h.bytes.len())
+            .rev()
+            .filter(|&c| c > full || c < full && !lined_up)
+        {
+            if let Some(n) = ascii::exact(&h.bytes[..c], line, h.cuts[c - 1].pos, w)? {
+                if c < full && self.open.as_ref().is_some_and(|o| o.bare && !o.columns) {
+                    let msg = format!("the last {} group(s) read as the ASCII column, though the lines before have none", full - c);
+                    self.warn(line.no, line.no, WarningKind::NoAscii, msg)?;
+                }
+                // The groups taken as the column, while the text after them read as a wrapped
+                // column that does not match: either reading may be the damaged one.
+                if let Check::Mismatch { through } = check {
+                    if c < full && through > n {
+                        let msg = format!("the ASCII column is uncertain: the last {} group(s) read as it, and the line(s) after do not continue it", full - c);
+                        self.warn(line.no, line.no + through, WarningKind::AsciiMismatch, msg)?;
+                    }
+                }
+                self.saw_column(true);
+                return Ok(Some((c, n)));
+            }
+        }
+        if full == 0 {
+            return Ok(None);
+        }
+        match check {
+            Check::Mismatch { through } => {
+                let found = column_text(line, h.cuts[full - 1].pos, through, w)?;
+                let msg = format!(
+                    "ASCII column does not match the hex: expected '{}', found '{}'; the hex is kept",
+                    crate::sanitize::line(&ascii::expected(&h.bytes[..full])),
+                    crate::sanitize::bytes_line(&found)
+                );
+                self.warn(line.no, line.no + through, WarningKind::AsciiMismatch, msg)?;
+                Ok(Some((full, through)))
+            }
+            _ => {
+                // Every dump format has one: a line without is taken as it is, and said.
+                if !blank(&h.bytes[..full]) {
+                    let msg =
+                        "no ASCII column to check the hex against; the hex is kept".to_string();
+                    self.warn(line.no, line.no, WarningKind::NoAscii, msg)?;
+                }
+                if let Some(o) = self.open.as_mut() {
+                    o.bare = true;
+                }
+                Ok(Some((full, 0)))
+            }
+        }
+    }
+
+    fn saw_column(&mut self, nonblank: bool) {
+        if let Some(o) = self.open.as_mut() {
+            o.columns |= nonblank;
+        }
+    }
+
+    /// Puts a line starting at `start` into the open block, or starts a new block, saying why
+    /// when it is not a new dump after prose. Fills a pending squeezed run first.
+    fn place(&mut self, no: usize, h: &Hex, start: u64) -> io::Result<()> {
+        let same = self.open.as_ref().is_some_and(|o| o.span.style == h.style);
+        if let Some(star) = self.star.take() {
+            if same {
+                self.fill_to(start, star, no)?;
+            } else {
+                self.star = Some(star);
+            }
+        }
+        let Some(o) = self.open.as_ref().filter(|_| same) else {
+            return self.start_block(h, start, no);
+        };
+        let end = o.span.end();
+        if end == start as u128 {
+            return Ok(());
+        }
+        let found = o.span.label(start, h.seg);
+        let (kind, msg) = if end > u64::MAX as u128 {
+            let m = format!("address wraps past FFFFFFFFFFFFFFFF: the block before ends beyond it, this line is at {found}; a new block starts here");
+            (Some(WarningKind::Wrap), m)
+        } else {
+            let expected = o.span.label(end as u64, o.span.last_seg);
+            if (start as u128) < end {
+                let m = format!("address goes back: expected {expected}, found {found}; a new block starts here");
+                (Some(WarningKind::Back), m)
+            } else {
+                let gap = start as u128 - end;
+                let m = format!("gap of {gap} bytes: expected {expected}, found {found}; a new block starts here");
+                ((!self.prose).then_some(WarningKind::Gap), m)
+            }
+        };
+        if let Some(kind) = kind {
+            self.warn(no, no, kind, msg)?;
+        }
+        self.start_block(h, start, no)
+    }
+
+    fn start_block(&mut self, h: &Hex, start: u64, no: usize) -> io::Result<()> {
+        self.close()?;
+        let span = Span {
+            style: h.style,
+            start,
+            len: 0,
+            line: no,
+            first_seg: h.seg,
+            last_seg: h.seg,
+        };
+        self.sink.begin(&span)?;
+        self.summary.blocks += 1;
+        self.open = Some(Open {
+            span,
+            columns: false,
+            bare: false,
+        });
+        Ok(())
+    }
+
+    /// Ends the open block; a `*` still waiting is a warning.
+    fn close(&mut self) -> io::Result<()> {
+        if let Some(star) = self.star.take() {
+            let msg = "'*' is not followed by a line: the length of the repeated run is unknown"
+                .to_string();
+            self.warn(star, star, WarningKind::Squeeze, msg)?;
+        }
+        if let Some(o) = self.open.take() {
+            self.sink.end(&o.span)?;
+        }
+        Ok(())
+    }
+
+    /// Fills the squeezed run of the `*` on line `star` up to `target`, in pieces, within the
+    /// fill budget. False (with a warning) when it cannot.
+    fn fill_to(&mut self, target: u64, star: usize, no: usize) -> io::Result<bool> {
+        let Some(end) = self.open.as_ref().map(|o| o.span.end()) else {
+            return Ok(false);
+        };
+        if (target as u128) < end || self.pattern.is_empty() {
+            let msg = "'*' is followed by an address that does not lie ahead".to_string();
+            self.warn(star, star, WarningKind::Squeeze, msg)?;
+            return Ok(false);
+        }
+        let gap = (target as u128 - end) as u64;
+        if gap > self.fill_budget {
+            let msg = format!(
+                "'*' stands for {gap} bytes, more than the {} bytes that squeezed runs may still fill; not filled",
+                self.fill_budget
+            );
+            self.warn(star, star, WarningKind::Squeeze, msg)?;
+            return Ok(false);
+        }
+        self.fill_budget -= gap;
+        if !gap.is_multiple_of(self.pattern.len() as u64) {
+            let msg =
+                format!("the run squeezed at line {star} is not a whole number of lines long");
+            self.warn(no, no, WarningKind::Squeeze, msg)?;
+        }
+        self.emit_fill(gap)?;
+        Ok(true)
+    }
+
+    /// Writes `n` bytes of the repeated pattern, one piece at a time.
+    fn emit_fill(&mut self, n: u64) -> io::Result<()> {
+        let p = self.pattern.len();
+        let piece: Vec<u8> = self
+            .pattern
+            .iter()
+            .copied()
+            .cycle()
+            .take((FILL_PIECE / p).max(1) * p)
+            .collect();
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(piece.len() as u64) as usize;
+            self.sink.bytes(&piece[..k])?;
+            left -= k as u64;
+        }
+        self.summary.bytes += n;
+        if let Some(o) = self.open.as_mut() {
+            o.span.len += n;
+        }
+        Ok(())
+    }
+
+    /// Which column the first byte of a DEBUG-style line sits in. Full lines start at 0; a
+    /// short line is a padded first line or a short last line: its dash, a preceding `d`
+    /// command, its spacing, the block it continues or the line after it tell which. When the
+    /// spacing and the next line disagree (a blank lost or added), the next line wins, said.
+    fn first_column<R: BufRead>(
+        &mut self,
+        line: &Line,
+        count: usize,
+        consumed: usize,
+        w: &mut Window<R>,
+    ) -> io::Result<usize> {
+        let h = &line.hex;
+        let hint = self.hint.take();
+        if h.style != AddrStyle::Segmented || count >= 16 || !h.base.is_multiple_of(16) {
+            return Ok(0);
+        }
+        let max = 16 - count;
+        if h.dash_first {
+            return Ok(8.min(max));
+        }
+        if let Some(j) = h.dash_after.filter(|&j| j < count) {
+            return Ok(8usize.saturating_sub(j + 1).min(max));
+        }
+        if let Some((seg, off)) = hint {
+            if seg.is_none_or(|s| s == h.seg) && off & !15 == (h.base - h.seg * 16) & 0xFFFF {
+                return Ok(((off & 15) as usize).min(max));
+            }
+        }
+        if self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.span.style == h.style && o.span.end() == h.base as u128)
+        {
+            return Ok(0); // continues the block: a short last line
+        }
+        let spaced = (h.lead > 2).then(|| ((h.lead - 2) / 3).min(max));
+        if let (Some(s), Some(a)) = (spaced, ascii_column(line, count)) {
+            if a != Some(s) {
+                let a = a.map_or("none".to_string(), |a| a.to_string());
+                let msg = format!("the hex puts the first byte in column {s}, the ASCII column in column {a}: the spacing is damaged; column {s} taken");
+                self.warn(line.no, line.no, WarningKind::Column, msg)?;
+            }
+        }
+        let by_next = (next_base(h.style, consumed, w)? == Some(h.base + 16)).then_some(max);
+        Ok(match (spaced, by_next) {
+            (Some(s), Some(n)) if s != n => {
+                let msg = format!("the spacing puts the first byte in column {s}, the next line in column {n}; column {n} taken");
+                self.warn(line.no, line.no, WarningKind::Column, msg)?;
+                n
+            }
+            (Some(s), _) => s,
+            (None, Some(n)) => n,
+            (None, None) => 0,
+        })
+    }
+}
+
+/// The column a DEBUG line's first byte sits in by the distance from its hex to its ASCII
+/// column, when the line keeps DEBUG's spacing: byte column `k` starts 2 + 3`k` characters
+/// after the address, its ASCII character 2 + 47 + 3 + `k`, so the two lie 50 - 2`k` apart.
+/// A column of blanks only is measured to the line's end instead. `Some(None)` when the
+/// distance fits no column (the spacing inside the line is damaged), `None` when the line
+/// cannot tell (no column, or one of blanks cut off).
+fn ascii_column(line: &Line, count: usize) -> Option<Option<usize>> {
+    let h = &line.hex;
+    let first_byte = h.cuts.first()?.pos - 2;
+    let blanks = h.bytes[..count].iter().take_while(|&&b| b == b' ').count();
+    let after = h.cuts[count - 1].pos;
+    let visible = after
+        + line.text[after..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+    let twice = if blanks < count && visible < line.text.len() {
+        (50 + blanks).checked_sub(visible - first_byte)
+    } else if line.text.len() > after + 3 {
+        (50 + count).checked_sub(line.text.len() - first_byte)
+    } else {
+        return None;
+    };
+    Some(
+        twice
+            .filter(|t| t.is_multiple_of(2) && t / 2 < 16)
+            .map(|t| t / 2),
+    )
+}
+
+/// True when every byte shows as a blank in the ASCII column.
+fn blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| b == b' ')
+}
+
+/// The base address of the next dump line (after `skip` lines of a wrapped column), if it
+/// is one of `style` and only blank lines or prose come before it.
+fn next_base<R: BufRead>(
+    style: AddrStyle,
+    skip: usize,
+    w: &mut Window<R>,
+) -> io::Result<Option<u64>> {
+    for k in skip..skip + 32 {
+        match w.peek(k)? {
+            Some(l) if matches!(l.kind, Kind::Blank | Kind::Other) => continue,
+            Some(l) if l.kind == Kind::Hex && l.hex.style == style => return Ok(Some(l.hex.base)),
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// The column's text as found (on the line and the `through` lines after it), for messages.
+fn column_text<R: BufRead>(
+    line: &Line,
+    pos: usize,
+    through: usize,
+    w: &mut Window<R>,
+) -> io::Result<Vec<u8>> {
+    let mut found = line.text[pos.min(line.text.len())..].trim_ascii().to_vec();
+    for k in 0..through {
+        if let Some(l) = w.peek(k)? {
+            found.push(b' ');
+            found.extend_from_slice(l.unquoted(line.depth).trim_ascii());
+        }
+    }
+    found.truncate(200);
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -698,8 +868,36 @@ mod tests {
     }
 
     #[test]
+    fn squeezed_runs_are_filled_in_pieces() {
+        let t = "00000000  41 42 41 42 41 42 41 42  41 42 41 42 41 42 41 42  |ABABABABABABABAB|\n*\n00100000\n";
+        struct Pieces(Vec<usize>);
+        impl Sink for Pieces {
+            fn begin(&mut self, _: &Span) -> io::Result<()> {
+                Ok(())
+            }
+            fn bytes(&mut self, b: &[u8]) -> io::Result<()> {
+                assert!(b.chunks(2).all(|p| p == b"AB"));
+                self.0.push(b.len());
+                Ok(())
+            }
+            fn end(&mut self, s: &Span) -> io::Result<()> {
+                assert_eq!(s.len, 1 << 20);
+                Ok(())
+            }
+            fn warning(&mut self, w: Warning) -> io::Result<()> {
+                panic!("{w}")
+            }
+        }
+        let mut p = Pieces(Vec::new());
+        let s = undump(t.as_bytes(), FILL_LIMIT, &mut p).unwrap();
+        assert_eq!(s.bytes, 1 << 20);
+        assert!(p.0.iter().all(|&n| n <= FILL_PIECE), "{:?}", p.0);
+    }
+
+    #[test]
     fn prose_is_not_data() {
         let u = parse("deadbeef is a word\nCafe: 12 people\n0AFA:3F00 is where it starts\n");
         assert_eq!(u.blocks.len(), 0);
+        assert_eq!(u.warnings, vec![]);
     }
 }

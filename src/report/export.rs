@@ -48,7 +48,13 @@ pub enum Selection {
 /// Scans `src` and hashes it in one pass over the bytes (the hash on its own thread).
 pub fn scan_and_hash(engine: &Engine, src: &Source, name: &Path) -> (Report, String) {
     std::thread::scope(|s| {
-        let h = s.spawn(|| notes::sha256_source(src, &|| false).expect("not cancelled"));
+        // A file that shrank has no hash; the caller checks the source before writing.
+        let h = s.spawn(|| {
+            notes::sha256_source(src, &|| false)
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        });
         let r = engine.scan(src, name, &Control::new());
         (r, h.join().expect("hash thread"))
     })
@@ -318,11 +324,28 @@ pub fn render(doc: &Document<'_>, format: ExportFormat) -> String {
     match format {
         ExportFormat::Text => super::text::render(doc),
         ExportFormat::Html => super::html::render(doc),
-        ExportFormat::Json => super::json::to_string(&json_doc(doc)),
+        ExportFormat::Json => {
+            let mut out = crate::sanitize::json_pretty(&json_doc(doc));
+            out.push('\n');
+            out
+        }
     }
 }
 
-fn json_doc(doc: &Document<'_>) -> serde_json::Value {
+/// The JSON export, keys in order as a `serde_json::Value` would give them; the messages of a
+/// .CCM file are made one at a time as they are written.
+#[derive(serde::Serialize)]
+struct JsonDoc<'a> {
+    ccm_files: serde_json::Value,
+    exported: &'a str,
+    files: [super::json::WithMessages<'a>; 1],
+    mailboxes: serde_json::Value,
+    min_confidence: serde_json::Value,
+    tool: &'static str,
+    version: &'static str,
+}
+
+fn json_doc<'a>(doc: &'a Document<'_>) -> JsonDoc<'a> {
     use serde_json::json;
     let r = doc.report;
     let excerpts: Vec<serde_json::Value> = doc
@@ -344,7 +367,7 @@ fn json_doc(doc: &Document<'_>) -> serde_json::Value {
                 "mark_end": e.shown_end(),
                 "cut": e.cut,
                 "bytes": hex(&doc.data[e.from as usize..e.to as usize]),
-                "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "address": doc.origin.address(n.start).to_string(), "text": n.text, "source": n.source})).collect::<Vec<_>>(),
+                "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "address": doc.origin.address(n.start).to_string(), "text": n.text, "source": n.source, "time": n.time, "examiner": n.examiner})).collect::<Vec<_>>(),
                 "destroyed": e.findings.iter().filter_map(|f| doc.destroyed(f)).map(|d| json!({"finding": d.finding, "start": d.start, "end": d.start + d.backup.len() as u64, "bytes": hex(&d.backup)})).collect::<Vec<_>>(),
             })
         })
@@ -358,20 +381,27 @@ fn json_doc(doc: &Document<'_>) -> serde_json::Value {
         "origin": doc.origin.to_string(),
         "findings": super::listed(r, doc.min).map(|f| super::json::finding(f, doc.origin, doc.data)).collect::<Vec<_>>(),
     });
-    for (k, v) in super::json::file_tail(r, doc.origin, doc.min) {
+    file["damaged_headers"] = super::json::file_headers(r, doc.origin, doc.min);
+    for (k, v) in super::json::file_counts(r) {
         file[k] = v;
     }
     file["excerpts"] = json!(excerpts);
     file["notes"] = json!(doc.sidecar.map(|s| s.notes.clone()).unwrap_or_default());
-    json!({
-        "tool": "clanscope",
-        "version": crate::VERSION,
-        "exported": doc.exported,
-        "min_confidence": super::json::confidence(doc.min),
-        "files": [file],
-        "mailboxes": a.mailboxes,
-        "ccm_files": a.files,
-    })
+    let serde_json::Value::Object(file) = file else {
+        unreachable!("json! of an object is an object")
+    };
+    JsonDoc {
+        ccm_files: json!(a.files),
+        exported: &doc.exported,
+        files: [super::json::WithMessages {
+            file,
+            messages: &r.messages,
+        }],
+        mailboxes: json!(a.mailboxes),
+        min_confidence: super::json::confidence(doc.min),
+        tool: "clanscope",
+        version: crate::VERSION,
+    }
 }
 
 fn hex(b: &[u8]) -> String {

@@ -9,9 +9,10 @@ use crate::dump::format::{lines, ASCII, CLASS, HEX};
 use crate::dump::{ByteClass, Overlay};
 use crate::sanitize;
 
-/// Escapes text for HTML (after the sanitizer).
+/// Escapes text for HTML. The text is composed of parts already sanitized (raw file content
+/// goes through `sanitize::line` first); any unsafe character left is escaped all the same.
 pub fn escape(s: &str) -> String {
-    let s = sanitize::line(s);
+    let s = sanitize::composed(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -150,9 +151,9 @@ fn findings_table(o: &mut String, doc: &Document<'_>) {
                 doc.origin.address(f.start),
                 f.start,
                 f.len(),
-                escape(f.mailbox.as_deref().unwrap_or("")),
-                escape(f.file.as_deref().unwrap_or("")),
-                escape(&super::clip(&f.text(doc.data), 120))
+                escape(&sanitize::line(f.mailbox.as_deref().unwrap_or(""))),
+                escape(&sanitize::line(f.file.as_deref().unwrap_or(""))),
+                escape(&sanitize::line(&super::clip(&f.text(doc.data), 120)))
             ));
         }
     }

@@ -72,21 +72,21 @@ pub fn error(e: &Error) -> Value {
     v
 }
 
-/// The fields of a file that follow its findings: headers, messages, dropped, shrank.
-pub fn file_tail(r: &Report, origin: Origin, min: f32) -> Vec<(&'static str, Value)> {
-    let mut out = vec![(
-        "damaged_headers",
-        Value::Array(
-            super::listed_headers(r, min)
-                .map(|h| header(h, origin))
-                .collect(),
-        ),
-    )];
-    if !r.messages.is_empty() {
-        out.push((
-            "messages",
-            Value::Array(r.messages.iter().map(message).collect()),
-        ));
+/// A file's damaged headers (those listed at `min`).
+pub fn file_headers(r: &Report, origin: Origin, min: f32) -> Value {
+    Value::Array(
+        super::listed_headers(r, min)
+            .map(|h| header(h, origin))
+            .collect(),
+    )
+}
+
+/// The counts that close a file's entry, after its messages: messages and findings not kept,
+/// and the size a shrinking file was scanned to.
+pub fn file_counts(r: &Report) -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
+    if r.messages_dropped > 0 {
+        out.push(("messages_dropped", json!(r.messages_dropped)));
     }
     if r.dropped > 0 {
         out.push(("dropped", json!(r.dropped)));
@@ -97,10 +97,64 @@ pub fn file_tail(r: &Report, origin: Origin, min: f32) -> Vec<(&'static str, Val
     out
 }
 
+/// Writes a file's `"messages"` entry (when it has messages) one message at a time, so that
+/// tens of thousands of messages never stand in memory as one JSON tree. Starts with the comma
+/// that separates it from the entry before.
+pub fn write_messages(w: &mut dyn Write, r: &Report, indent: usize) -> io::Result<()> {
+    if r.messages.is_empty() {
+        return Ok(());
+    }
+    let pad = " ".repeat(indent);
+    write!(w, ",\n{pad}\"messages\": [")?;
+    for (i, m) in r.messages.iter().enumerate() {
+        write!(w, "{}\n{pad}  ", if i == 0 { "" } else { "," })?;
+        write(w, &message(m), indent + 2)?;
+    }
+    write!(w, "\n{pad}]")
+}
+
+/// A file's JSON entry with its .CCM messages placed under `"messages"` in key order, each
+/// message made only as it is written.
+pub struct WithMessages<'a> {
+    /// The entry's other keys.
+    pub file: serde_json::Map<String, Value>,
+    /// The messages (none: no `"messages"` key).
+    pub messages: &'a [Message],
+}
+
+impl serde::Serialize for WithMessages<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        let mut placed = self.messages.is_empty();
+        for (k, v) in &self.file {
+            if !placed && k.as_str() > "messages" {
+                m.serialize_entry("messages", &Messages(self.messages))?;
+                placed = true;
+            }
+            m.serialize_entry(k, v)?;
+        }
+        if !placed {
+            m.serialize_entry("messages", &Messages(self.messages))?;
+        }
+        m.end()
+    }
+}
+
+struct Messages<'a>(&'a [Message]);
+
+impl serde::Serialize for Messages<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(message))
+    }
+}
+
 /// Writes `v` pretty-printed, every line after the first indented by `indent` spaces, so a value
-/// can be placed inside a document written piece by piece.
+/// can be placed inside a document written piece by piece. Every JSON output goes through here
+/// (or [`to_string`]): C1 controls, bidirectional controls and tag characters in strings are
+/// escaped as `\uXXXX` (`sanitize::json_pretty`).
 pub fn write(w: &mut dyn Write, v: &Value, indent: usize) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(v).expect("a JSON value serializes");
+    let text = crate::sanitize::json_pretty(v);
     if indent == 0 {
         return w.write_all(text.as_bytes());
     }

@@ -10,6 +10,7 @@ pub mod json;
 pub mod overlay;
 pub mod scan;
 pub mod text;
+pub mod xref;
 
 use crate::address::Origin;
 use crate::detect::{DamagedHeader, Finding, FindingKind, Report};

@@ -1,10 +1,13 @@
-//! `scan` output, written file by file as results arrive (memory does not grow with the number
-//! of files or findings): text lines with writes nested under their damaged header, CSV rows
-//! likewise, or one JSON document. A summary across all files closes the output.
+//! `scan` output, written file by file as results arrive (memory grows by a line per scanned file
+//! for the cross-reference, not with the findings; the pages of a mapped file read for the
+//! text of findings are let go of as the output moves on): text lines with writes nested under
+//! their damaged header, CSV rows likewise, or one JSON document. A summary across all files
+//! closes the output: the cross-reference of names and files, the timeline, the counts.
 
-use super::{clip, counted, json, listed, listed_headers, Affected};
+use super::{clip, counted, json, listed, listed_headers, xref, Affected};
 use crate::address::Origin;
 use crate::detect::{DamagedHeader, Finding, Report};
+use crate::source::Bytes;
 use crate::{sanitize, Error, VERSION};
 use serde_json::json as j;
 use std::io::{self, Write};
@@ -31,6 +34,25 @@ pub struct ScanWriter<W: Write> {
     with_findings: usize,
     found: bool,
     errors: Vec<serde_json::Value>,
+    index: xref::Index,
+}
+
+/// Lets go of the pages of a mapped file behind the output, a few MiB at a time.
+struct Pager<'a> {
+    input: &'a dyn Bytes,
+    done: u64,
+}
+
+impl Pager<'_> {
+    const STEP: u64 = 4 << 20;
+
+    fn at(&mut self, offset: u64) {
+        if offset >= self.done + Self::STEP {
+            let to = offset & !0xFFF;
+            self.input.release(self.done, to);
+            self.done = to;
+        }
+    }
 }
 
 impl<W: Write> ScanWriter<W> {
@@ -58,6 +80,7 @@ impl<W: Write> ScanWriter<W> {
             with_findings: 0,
             found: false,
             errors: Vec::new(),
+            index: xref::Index::default(),
         })
     }
 
@@ -66,8 +89,14 @@ impl<W: Write> ScanWriter<W> {
         self.found
     }
 
-    /// One scanned file; `data` is its bytes (for the text of findings).
-    pub fn file(&mut self, path: &Path, size: u64, data: &[u8], r: &Report) -> io::Result<()> {
+    /// One scanned file; `input` holds its bytes (for the text of findings).
+    pub fn file(
+        &mut self,
+        path: &Path,
+        size: u64,
+        input: &dyn Bytes,
+        r: &Report,
+    ) -> io::Result<()> {
         let any =
             listed(r, self.min).next().is_some() || listed_headers(r, self.min).next().is_some();
         self.found |= any;
@@ -76,11 +105,16 @@ impl<W: Write> ScanWriter<W> {
         for f in listed(r, self.min) {
             self.affected.add(f);
         }
-        match self.format {
-            ScanFormat::Text => self.text_file(path, size, data, r),
-            ScanFormat::Csv => self.csv_file(path, data, r),
-            ScanFormat::Json => self.json_file(path, size, data, r),
-        }
+        self.index.add(path, r, listed(r, self.min));
+        let data = input.safe_bytes();
+        let mut pager = Pager { input, done: 0 };
+        let done = match self.format {
+            ScanFormat::Text => self.text_file(path, size, data, r, &mut pager),
+            ScanFormat::Csv => self.csv_file(path, data, r, &mut pager),
+            ScanFormat::Json => self.json_file(path, size, data, r, &mut pager),
+        };
+        input.release(pager.done, data.len() as u64);
+        done
     }
 
     /// A file or folder that could not be scanned (JSON keeps it; the caller prints it).
@@ -98,6 +132,7 @@ impl<W: Write> ScanWriter<W> {
                 for s in &self.summaries {
                     self.w.write_all(s.as_bytes())?;
                 }
+                self.xref_text()?;
                 write!(
                     self.w,
                     "mailboxes: {}\nfiles named: {}\n{} file(s) scanned, {} with findings at confidence >= {:.2}\n",
@@ -112,14 +147,26 @@ impl<W: Write> ScanWriter<W> {
             ScanFormat::Json => {
                 self.w
                     .write_all(if self.files > 0 { b"\n  ],\n" } else { b"],\n" })?;
+                let timeline: Vec<serde_json::Value> = if self.index.files() > 1 {
+                    self.index
+                        .timeline()
+                        .iter()
+                        .map(xref::Event::json)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 let tail = j!({
                     "mailboxes": self.affected.mailboxes,
                     "ccm_files": self.affected.files,
+                    "cross_reference": self.index.entries().iter().map(xref::Entry::json).collect::<Vec<_>>(),
+                    "timeline": timeline,
                     "errors": self.errors,
                 });
-                let text = serde_json::to_string_pretty(&tail).expect("serializable");
+                let text = json::to_string(&tail);
                 // Splice the tail's members into the open document.
                 let inner = text
+                    .trim_end()
                     .trim_start_matches('{')
                     .trim_end_matches('}')
                     .trim_matches('\n');
@@ -131,7 +178,36 @@ impl<W: Write> ScanWriter<W> {
         Ok(self.w)
     }
 
-    fn text_file(&mut self, path: &Path, size: u64, data: &[u8], r: &Report) -> io::Result<()> {
+    /// The cross-reference and (with more than one file) the timeline, in text.
+    fn xref_text(&mut self) -> io::Result<()> {
+        let entries = self.index.entries();
+        if !entries.is_empty() {
+            self.w.write_all(
+                b"cross-reference (names in writes and the scanned files carrying them):\n",
+            )?;
+            for e in &entries {
+                self.w.write_all(e.text().as_bytes())?;
+            }
+        }
+        let timeline = self.index.timeline();
+        if self.index.files() > 1 && !timeline.is_empty() {
+            self.w
+                .write_all(b"timeline (modification times, oldest first):\n")?;
+            for ev in &timeline {
+                self.w.write_all(ev.text().as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    fn text_file(
+        &mut self,
+        path: &Path,
+        size: u64,
+        data: &[u8],
+        r: &Report,
+        pager: &mut Pager<'_>,
+    ) -> io::Result<()> {
         let p = sanitize::path(path);
         let mut open_header = 0;
         for f in listed(r, self.min) {
@@ -149,6 +225,7 @@ impl<W: Write> ScanWriter<W> {
             }
             let indent = if h.is_some() { "  " } else { "" };
             writeln!(self.w, "{p}  {indent}{}", self.finding_line(f, data))?;
+            pager.at(f.start);
         }
         // Headers that hold no listed write (a .CCM header that lost its `Message:` line).
         for h in listed_headers(r, self.min).filter(|h| h.writes.is_empty()) {
@@ -202,11 +279,17 @@ impl<W: Write> ScanWriter<W> {
             f.len(),
             f.kind.name(),
             f.confidence,
-            clip(&sanitize::line(&f.text(data)), 160)
+            shown(f, data, 160)
         )
     }
 
-    fn csv_file(&mut self, path: &Path, data: &[u8], r: &Report) -> io::Result<()> {
+    fn csv_file(
+        &mut self,
+        path: &Path,
+        data: &[u8],
+        r: &Report,
+        pager: &mut Pager<'_>,
+    ) -> io::Result<()> {
         let p = csv_field(&sanitize::path(path));
         let mut open_header = 0;
         for f in listed(r, self.min) {
@@ -231,6 +314,7 @@ impl<W: Write> ScanWriter<W> {
                 csv_field(f.file.as_deref().unwrap_or("")),
                 csv_field(&f.text(data))
             )?;
+            pager.at(f.start);
         }
         for h in listed_headers(r, self.min).filter(|h| h.writes.is_empty()) {
             self.csv_header(&p, h)?;
@@ -252,7 +336,14 @@ impl<W: Write> ScanWriter<W> {
         )
     }
 
-    fn json_file(&mut self, path: &Path, size: u64, data: &[u8], r: &Report) -> io::Result<()> {
+    fn json_file(
+        &mut self,
+        path: &Path,
+        size: u64,
+        data: &[u8],
+        r: &Report,
+        pager: &mut Pager<'_>,
+    ) -> io::Result<()> {
         if self.files > 1 {
             self.w.write_all(b",")?;
         }
@@ -268,14 +359,31 @@ impl<W: Write> ScanWriter<W> {
                 .write_all(if first { b"\n        " } else { b",\n        " })?;
             first = false;
             json::write(&mut self.w, &json::finding(f, self.origin, data), 8)?;
+            pager.at(f.start);
         }
         self.w.write_all(if first { b"]" } else { b"\n      ]" })?;
-        for (k, v) in json::file_tail(r, self.origin, self.min) {
+        write!(self.w, ",\n      \"damaged_headers\": ")?;
+        json::write(
+            &mut self.w,
+            &json::file_headers(r, self.origin, self.min),
+            6,
+        )?;
+        json::write_messages(&mut self.w, r, 6)?;
+        for (k, v) in json::file_counts(r) {
             write!(self.w, ",\n      \"{k}\": ")?;
             json::write(&mut self.w, &v, 6)?;
         }
         self.w.write_all(b"\n    }")
     }
+}
+
+/// The first `n` characters of a finding's text as one sanitized line, with `…` when cut:
+/// what `clip(sanitize::line(f.text(data)), n)` gives, decoding only the bytes that can show.
+fn shown(f: &Finding, data: &[u8], n: usize) -> String {
+    let s = (f.start as usize).min(data.len());
+    let e = (f.end as usize).clamp(s, data.len()).min(s + n + 1);
+    let head: String = data[s..e].iter().map(|&c| c as char).collect();
+    clip(&sanitize::line(&head), n)
 }
 
 /// A CSV cell: sanitized, quoted when needed, and defused where a spreadsheet would run it as a

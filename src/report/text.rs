@@ -51,20 +51,22 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-/// A note's text and where it lies: `text (at SEG:OFF, N bytes; from SOURCE)`.
+/// A note's text, where it lies, who wrote it and when:
+/// `text (at SEG:OFF, N byte(s); by EXAMINER, TIME; from SOURCE)`.
 pub fn note_words(doc: &Document<'_>, n: &crate::notes::Note) -> String {
-    let from = n
-        .source
-        .as_deref()
-        .filter(|s| *s != "clanscope")
-        .map(|s| format!("; from {}", sanitize::line(s)))
-        .unwrap_or_default();
-    format!(
-        "{} (at {}, {} byte(s){from})",
-        sanitize::line(&n.text),
+    let mut about = vec![format!(
+        "at {}, {} byte(s)",
         doc.origin.address(n.start),
         n.end.max(n.start + 1) - n.start
-    )
+    )];
+    let by = n.byline();
+    if !by.is_empty() {
+        about.push(by);
+    }
+    if let Some(s) = n.source.as_deref().filter(|s| *s != "clanscope") {
+        about.push(format!("from {}", sanitize::line(s)));
+    }
+    format!("{} ({})", sanitize::line(&n.text), about.join("; "))
 }
 
 /// `SEG:OFF-SEG:OFF, offsets A-B (Ah-Bh), N bytes` for `[start, end)`.

@@ -1,9 +1,13 @@
-//! Read-only byte sources. A file is opened with `O_RDONLY` and mapped with a read-only shared
+//! Read-only byte sources. A file is opened with `O_RDONLY` (and `O_NOATIME` where the kernel
+//! allows it, so reading leaves its access time alone) and mapped with a read-only shared
 //! mapping (`memmap2::Mmap`, never `MmapMut` or copy-on-write); pipes, FIFOs and standard input
 //! are read into memory up to [`MEMORY_CAP`]; the bundled demo and tests serve bytes from memory.
-//! Nothing in this module can write to the examined file. [`Bytes`] is the one way readers
-//! (the engine, the dump printer, the hash) reach bytes; [`walk`] lists the files of folders.
+//! Nothing in this module can write to the examined file. A mapped file that shrinks while it is
+//! read never ends the process: [`fault`] turns the fault into zeros and a note that
+//! [`Source::check`] reports. [`Bytes`] is the one way readers (the engine, the dump printer,
+//! the hash) reach bytes; [`walk`] lists the files of folders.
 
+pub mod fault;
 pub mod walk;
 
 use crate::{sanitize, Error};
@@ -19,8 +23,38 @@ pub const MEMORY_CAP: u64 = 1 << 30;
 
 enum Backing {
     Empty,
-    Mapped { map: Mmap, file: File },
+    Mapped {
+        map: Mmap,
+        file: File,
+        /// The fault table's slot for this mapping.
+        slot: usize,
+    },
     Memory(Cow<'static, [u8]>),
+}
+
+/// Opens `path` for reading: `O_RDONLY|O_CLOEXEC` with `O_NOATIME` (reading then leaves the
+/// access time alone), and without `O_NOATIME` where the kernel refuses it (`EPERM`: a file
+/// of another user). `extra` adds open flags (`O_NONBLOCK`).
+pub fn open_read(path: &Path, extra: i32) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let open = |flags: i32| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags | extra)
+            .open(path)
+    };
+    match open(libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
+        r => r,
+    }
+}
+
+impl Drop for Source {
+    fn drop(&mut self) {
+        if let Backing::Mapped { slot, .. } = self.backing {
+            fault::unregister(slot);
+        }
+    }
 }
 
 /// The bytes under examination, whatever they come from.
@@ -46,18 +80,13 @@ impl Source {
         if ft.is_fifo() || ft.is_char_device() || ft.is_socket() {
             // Opening a FIFO blocks until a writer appears; O_NONBLOCK avoids the hang, then
             // reads block as usual. No writer means end of file at once.
-            use std::os::unix::fs::OpenOptionsExt;
-            let file = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_NONBLOCK)
-                .open(path)
-                .map_err(|e| Error::io(path, &e))?;
+            let file = open_read(path, libc::O_NONBLOCK).map_err(|e| Error::io(path, &e))?;
             clear_nonblock(&file);
             let mut src = Source::from_reader(&name, file)?;
             src.path = Some(path.to_path_buf());
             return Ok(src);
         }
-        let mut file = File::open(path).map_err(|e| Error::io(path, &e))?;
+        let mut file = open_read(path, 0).map_err(|e| Error::io(path, &e))?;
         let len = if ft.is_block_device() {
             use std::io::Seek;
             file.seek(std::io::SeekFrom::End(0))
@@ -71,12 +100,15 @@ impl Source {
             let len_usize = usize::try_from(len)
                 .map_err(|_| Error::file(path, "too large to map on this machine"))?;
             // SAFETY: the map is read-only and shared; the file is never written through it.
-            // A file truncated by another process while mapped can raise SIGBUS on access;
-            // callers re-check `current_len` before touching bytes near the end.
+            // A file truncated by another process while mapped raises SIGBUS on access past its
+            // new end; the fault table catches it (see `fault`).
             let map = unsafe { MmapOptions::new().len(len_usize).map(&file) }.map_err(|e| {
                 Error::file(path, format!("cannot map: {}", crate::error::io_cause(&e)))
             })?;
-            Backing::Mapped { map, file }
+            use std::os::fd::AsRawFd;
+            let slot = fault::register(map.as_ptr(), map.len(), file.as_raw_fd(), &name)
+                .ok_or_else(|| Error::file(path, "too many files are open at once"))?;
+            Backing::Mapped { map, file, slot }
         };
         Ok(Source {
             name,
@@ -161,23 +193,39 @@ impl Source {
         matches!(self.backing, Backing::Mapped { .. })
     }
 
-    /// The size the file has now (fstat on the open handle). Bytes of a mapped file beyond this
-    /// must not be touched: they are gone and reading them would fault. Memory sources never
-    /// change.
+    /// The size the file has now (fstat on the open handle), and never more than where a read
+    /// found the file's pages gone. Bytes of a mapped file beyond this are not the file's (a
+    /// read there gives zeros, see [`fault`]). Memory sources never change.
     pub fn current_len(&self) -> u64 {
         match &self.backing {
-            Backing::Mapped { file, map } => match file.metadata() {
-                Ok(m) if m.file_type().is_file() => m.len().min(map.len() as u64),
-                _ => map.len() as u64,
-            },
+            Backing::Mapped { file, map, slot } => {
+                let len = match file.metadata() {
+                    Ok(m) if m.file_type().is_file() => m.len().min(map.len() as u64),
+                    _ => map.len() as u64,
+                };
+                len.min(fault::fault(*slot).unwrap_or(u64::MAX))
+            }
             _ => self.len(),
         }
+    }
+
+    /// An error when the file is now shorter than when it was opened: what was read past its
+    /// new end (if anything was) is not the file's.
+    pub fn check(&self) -> Result<(), Error> {
+        let now = self.current_len();
+        if now < self.len() {
+            return Err(Error::Shrank {
+                path: self.name.clone(),
+                len: now,
+            });
+        }
+        Ok(())
     }
 
     /// The size the file has on disk now, which may exceed the mapping if it grew.
     pub fn size_on_disk(&self) -> u64 {
         match &self.backing {
-            Backing::Mapped { file, map } => {
+            Backing::Mapped { file, map, .. } => {
                 file.metadata().map(|m| m.len()).unwrap_or(map.len() as u64)
             }
             _ => self.len(),
@@ -193,13 +241,18 @@ impl Source {
     /// Where the next byte at or after `offset` that is not in a hole of a sparse file lies, as
     /// the file system reports it (SEEK_DATA). `None` when the rest of the file is a hole.
     /// Sources that cannot tell answer `Some(offset)`.
+    /// Past the file's current end (it shrank), the answer is `Some(offset)`: the reader reads,
+    /// finds zeros, and the shrink is reported, rather than a hole being invented.
     pub fn next_data(&self, offset: u64) -> Option<u64> {
-        let Backing::Mapped { file, map } = &self.backing else {
+        let Backing::Mapped { file, map, .. } = &self.backing else {
             return (offset < self.len()).then_some(offset);
         };
         use std::os::fd::AsRawFd;
         if offset >= map.len() as u64 {
             return None;
+        }
+        if offset >= self.current_len() {
+            return Some(offset);
         }
         // SAFETY: lseek on a descriptor we own; the result is only a position.
         let r = unsafe { libc::lseek(file.as_raw_fd(), offset as libc::off_t, libc::SEEK_DATA) };
@@ -333,17 +386,44 @@ mod tests {
         assert_eq!(s.current_len(), 7);
     }
 
+    /// Truncates the file at `p` to `len` bytes, as another process would.
+    fn cut(p: &Path, len: u64) {
+        let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+        f.set_len(len).unwrap();
+    }
+
+    #[test]
+    fn reading_past_the_end_of_a_shrunk_file_gives_zeros_and_a_note() {
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), vec![7u8; 1 << 20]).unwrap();
+        let s = Source::open(f.path()).unwrap();
+        assert_eq!(s.check(), Ok(()));
+        cut(f.path(), 5000);
+        // Bytes past the cut: zeros, not a crash.
+        let b = s.bytes();
+        assert_eq!(b[4999], 7);
+        assert_eq!(b[5000], 0);
+        assert_eq!(b[(1 << 20) - 1], 0);
+        assert_eq!(b[100_000], 0);
+        assert_eq!(s.current_len(), 5000);
+        assert_eq!(s.next_data(6000), Some(6000));
+        let e = s.check().unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("the file shrank to 5000 bytes while reading"),
+            "{e}"
+        );
+        let name = s.name().to_string();
+        drop(s);
+        assert!(fault::take().contains(&(name, 5000)));
+    }
+
     #[test]
     fn shrinking_file_is_seen() {
         let f = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(f.path(), vec![7u8; 10000]).unwrap();
         let s = Source::open(f.path()).unwrap();
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(f.path())
-            .unwrap()
-            .set_len(100)
-            .unwrap();
+        cut(f.path(), 100);
         assert_eq!(s.len(), 10000);
         assert_eq!(s.current_len(), 100);
         assert_eq!(s.safe_bytes().len(), 100);

@@ -1,6 +1,7 @@
-//! The examiner's annotations of the open file: notes and bookmarks, the file's SHA-256 (the
-//! sidecar is named after it), where the sidecar is, and the examiner's name. Saving is not
-//! done here: changes ask for a save (see effects.rs), which writes the sidecar.
+//! The examiner's annotations of the open file: notes and bookmarks, the origin chosen for it,
+//! the file's SHA-256 (the sidecar is named after it), where the sidecar is, and the examiner's
+//! name. Saving is not done here: changes ask for a save (see effects.rs), which writes the
+//! sidecar.
 
 use crate::notes::{self, Bookmark, Note, Sidecar};
 use std::collections::BTreeMap;
@@ -19,6 +20,14 @@ pub struct Annotations {
     /// The case folder: exports, copies and the default sidecar go here.
     pub(crate) out_dir: PathBuf,
     pub(crate) examiner: Option<String>,
+    /// What every output is checked against: the examined files and their folders.
+    pub(crate) guard: std::sync::Arc<crate::output::Guard>,
+    /// The sidecar as last loaded or saved: the base its next save merges from.
+    pub(crate) base: Sidecar,
+    /// The origin chosen with `o` (or remembered in the sidecar), SEG:OFF.
+    pub(crate) origin: Option<String>,
+    /// The note the edit prompt is open on, as it was when opened.
+    pub(crate) editing: Option<Note>,
 }
 
 impl Annotations {
@@ -70,28 +79,63 @@ impl Annotations {
             .iter()
             .map(|(&key, &offset)| Bookmark { key, offset })
             .collect();
+        s.origin = self.origin.clone();
         s
     }
 
-    /// Takes in a loaded sidecar (what is here already wins for bookmarks).
-    pub(crate) fn apply(&mut self, s: Sidecar, path: PathBuf) {
-        for n in s.notes {
-            if !self.notes.contains(&n) {
-                self.notes.push(n);
-            }
-        }
-        for b in s.bookmarks {
+    /// Takes in a loaded sidecar: its notes (every one, duplicates included) and the notes made
+    /// here before it was loaded; its bookmarks, where no bookmark of that letter was set here.
+    /// Returns whether anything made here is not in the sidecar yet (it needs a save).
+    pub(crate) fn apply(&mut self, s: Sidecar, path: PathBuf) -> bool {
+        let mine = std::mem::replace(&mut self.notes, s.notes.clone());
+        let pending = !mine.is_empty()
+            || self
+                .bookmarks
+                .iter()
+                .any(|(k, x)| !s.bookmarks.iter().any(|b| b.key == *k && b.offset == *x));
+        self.notes.extend(mine);
+        for b in &s.bookmarks {
             self.bookmarks.entry(b.key).or_insert(b.offset);
         }
+        if self.origin.is_none() {
+            self.origin = s.origin.clone();
+        }
+        self.base = s;
         self.sort();
         self.path = Some(path);
+        pending
+    }
+
+    /// Takes in what a save wrote (this inspector's notes merged with another's): it becomes
+    /// what is shown and the base of the next save.
+    pub(crate) fn saved(&mut self, s: Sidecar) {
+        self.notes = s.notes.clone();
+        self.bookmarks = s.bookmarks.iter().map(|b| (b.key, b.offset)).collect();
+        self.origin = s.origin.clone();
+        self.base = s;
+        self.sort();
     }
 
     /// Adds a note and keeps the notes in file order; returns its index.
     pub(crate) fn add(&mut self, note: Note) -> usize {
         self.notes.push(note.clone());
         self.sort();
-        self.notes.iter().position(|n| *n == note).unwrap_or(0)
+        self.notes.iter().rposition(|n| *n == note).unwrap_or(0)
+    }
+
+    /// Replaces the note being edited (found by what it was, wherever a merge since put it)
+    /// by the same range with `text`, stamped with this examiner and the time now; returns its
+    /// index, or None if it is gone (another inspector deleted or changed it meanwhile).
+    pub(crate) fn edit(&mut self, text: &str) -> Option<usize> {
+        let was = self.editing.take()?;
+        let i = self.notes.iter().position(|n| *n == was)?;
+        self.notes[i] = was.edited(text, self.examiner.as_deref());
+        Some(i)
+    }
+
+    /// Removes note `i`.
+    pub(crate) fn delete(&mut self, i: usize) -> Note {
+        self.notes.remove(i)
     }
 
     fn sort(&mut self) {

@@ -11,14 +11,17 @@ use super::command::{Command, ListKind, Mode};
 use super::comparison::{Comparison, DiffMsg};
 use super::findings::FindingsIndex;
 use super::layout::{Areas, Panes};
+use super::panes::{self, PaneSource};
 use super::prompt::Histories;
 use super::search::{Pattern, Search, SearchMsg};
 use super::selection::Selection;
+use super::theme::Theme;
 use super::viewport::Viewport;
 use crate::address::Origin;
 use crate::detect::{DamagedHeader, Finding, Report};
 use crate::settings::Settings;
 use crate::source::Source;
+use ratatui::text::Line;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,6 +41,8 @@ pub enum ScanMsg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Info,
+    /// Information the end of the scan does not replace (the origin came from the sidecar).
+    Notice,
     Error,
 }
 
@@ -98,6 +103,8 @@ pub struct App {
     pub(crate) quit: bool,
     /// The examiner was told the file grew (told once).
     grew_warned: bool,
+    /// `--origin` was given: it wins over the origin remembered in the sidecar.
+    origin_given: bool,
 }
 
 impl App {
@@ -115,12 +122,20 @@ impl App {
         notes: Option<PathBuf>,
     ) -> App {
         let size = src.len();
+        let mut notes = Annotations::new(out_dir, notes, settings.examiner.clone());
+        // Until the inspector sets its own: the file itself (and its folder) are refused.
+        notes.guard = Arc::new(match src.path() {
+            Some(p) => {
+                crate::output::Guard::new(&[p]).unwrap_or_else(crate::output::Guard::refusing)
+            }
+            None => crate::output::Guard::default(),
+        });
         App {
             view: Viewport::new(origin, size),
             index: FindingsIndex::new(),
             search: Search::default(),
             selection: Selection::default(),
-            notes: Annotations::new(out_dir, notes, settings.examiner.clone()),
+            notes,
             compare: None,
             mode: Mode::Normal,
             prompts: Histories::default(),
@@ -137,6 +152,7 @@ impl App {
             effects: Vec::new(),
             quit: false,
             grew_warned: false,
+            origin_given: false,
             src,
         }
     }
@@ -227,6 +243,29 @@ impl App {
         self.areas().dump.height.max(1) as u64
     }
 
+    /// What the details, legend and value panes are made from.
+    pub fn pane_source(&self) -> PaneSource<'_> {
+        PaneSource {
+            view: &self.view,
+            index: &self.index,
+            notes: &self.notes,
+            compare: self.compare.as_ref(),
+            data: self.data(),
+            selection: self.selection(),
+            glyphs: self.display.glyphs,
+            cp437: self.display.cp437,
+            theme: Theme::new(&self.settings),
+        }
+    }
+
+    /// The details pane's lines as drawn now: the legend ends them unless it has a pane of its
+    /// own, flowed to the pane's width.
+    pub fn details_lines(&self) -> Vec<Line<'static>> {
+        let a = self.areas();
+        let legend = (a.legend.width == 0).then_some(a.details.width.clamp(20, 80) as usize);
+        panes::details_lines(&self.pane_source(), legend)
+    }
+
     /// The selection's `[start, end)`, if there is one.
     pub fn selection(&self) -> Option<(u64, u64)> {
         self.selection.range(self.view.cursor)
@@ -275,7 +314,9 @@ impl App {
             ScanMsg::Done(r) => {
                 self.index.finish(r, size);
                 self.progress = (size, size);
-                if self.status.is_none() {
+                // An error or a notice stays; information (where notes and exports go) gives
+                // way.
+                if !matches!(self.status, Some((_, Severity::Error | Severity::Notice))) {
                     let (strong, weak) = self.index.counts();
                     self.info(format!(
                         "scan done: {} damaged header(s), {strong} finding(s) (+{weak} weaker); n: next damaged header",
@@ -293,19 +334,65 @@ impl App {
         }
     }
 
+    /// The file's SHA-256 is known: its sidecar is loaded (notes, bookmarks, the origin
+    /// remembered for it), and what was made here meanwhile is saved.
     fn hash_known(&mut self, h: String) {
         self.notes.sha256 = Some(h.clone());
         let path = self.notes.sidecar_path(self.src.name(), &h);
-        match crate::notes::load(&path, &h) {
-            Ok(crate::notes::Loaded::Applied(s)) => self.notes.apply(s, path),
-            Ok(crate::notes::Loaded::Mismatch(w)) => self.error(w),
-            Ok(crate::notes::Loaded::Missing) => {
-                if !self.notes.notes.is_empty() || !self.notes.bookmarks.is_empty() {
-                    self.effects.push(Effect::SaveNotes);
-                }
+        let pending = match crate::notes::load(&path, &h) {
+            Ok(crate::notes::Loaded::Applied(s)) => {
+                let pending = self.notes.apply(s, path);
+                self.restore_origin();
+                pending
             }
-            Err(e) => self.error(e.to_string()),
+            Ok(crate::notes::Loaded::Mismatch(w)) => return self.error(w),
+            Ok(crate::notes::Loaded::Missing) => {
+                !self.notes.notes.is_empty()
+                    || !self.notes.bookmarks.is_empty()
+                    || self.notes.origin.is_some()
+            }
+            Err(e) => return self.error(e.to_string()),
+        };
+        if pending {
+            // "kept until the hash is known" gives way to where it was saved.
+            if matches!(self.status, Some((_, Severity::Info))) {
+                self.status = None;
+            }
+            self.effects.push(Effect::SaveNotes);
         }
+    }
+
+    /// Opens the file at the origin its sidecar remembers, unless `--origin` was given or one
+    /// was chosen here already.
+    fn restore_origin(&mut self) {
+        let Some(text) = self.notes.origin.clone() else {
+            return;
+        };
+        if self.origin_given {
+            return;
+        }
+        match Origin::parse(&text) {
+            Ok(o) if o == self.view.origin => {}
+            Ok(o) => {
+                let rows = self.rows();
+                self.view.set_origin(o, rows);
+                self.status = Some((
+                    format!(
+                        "origin {o}, as remembered in the notes file for these bytes (o changes it)"
+                    ),
+                    Severity::Notice,
+                ));
+            }
+            Err(_) => self.error(format!(
+                "the notes file's origin '{}' is not SEG:OFF; not applied",
+                crate::sanitize::line(&text)
+            )),
+        }
+    }
+
+    /// Whether `--origin` was given (then a remembered origin is not applied).
+    pub fn set_origin_given(&mut self, given: bool) {
+        self.origin_given = given;
     }
 
     /// The file's size now; a shrunk file is shown to its new end with a warning.

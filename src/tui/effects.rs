@@ -9,9 +9,9 @@ use crate::dump::Printer;
 use crate::notes::Sidecar;
 use crate::report::export::{self as ex, ExportFormat, Selection};
 use crate::report::Document;
-use crate::{notes, output, sanitize, Error};
+use crate::{notes, sanitize, Error};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Carries out every queued effect except background searches (the run loop starts those);
 /// returns what should go to the terminal's clipboard, if anything.
@@ -29,21 +29,14 @@ pub fn apply(app: &mut App) -> Option<Vec<u8>> {
     clipboard
 }
 
-/// Creates `path` new (not over an existing file, not onto the evidence) with `bytes`.
-fn write_new(app: &App, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let inputs: Vec<&Path> = app.src().path().into_iter().collect();
-    output::refuse_inputs(path, &inputs)?;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io(path, &e))?;
-    f.write_all(bytes).map_err(|e| Error::io(path, &e))
-}
-
-/// A free name in the case folder: `BASE.SHA12.LABEL.EXT`, then `-2`, `-3`, ... when taken.
-fn free_name(app: &App, label: &str, ext: &str) -> Option<PathBuf> {
-    let sha = app.notes().sha256()?;
+/// Writes `bytes` to a new file in the case folder, `BASE.SHA12.LABEL.EXT` (then `-2`, `-3`,
+/// ... when the name is taken by anything, a planted link included), created through the guard:
+/// exclusively, never through a link, never onto or beside an examined file. None until the
+/// file's SHA-256 is known.
+fn write_new(app: &App, label: &str, ext: &str, bytes: &[u8]) -> Result<Option<PathBuf>, Error> {
+    let Some(sha) = app.notes().sha256() else {
+        return Ok(None);
+    };
     let stem = notes::default_path(app.src().name(), sha)
         .to_string_lossy()
         .replace(".clanscope-notes.json", "");
@@ -57,30 +50,45 @@ fn free_name(app: &App, label: &str, ext: &str) -> Option<PathBuf> {
             }
         })
         .collect();
-    let dir = app.notes().out_dir();
-    (1..1000)
-        .map(|k| {
-            let n = if k == 1 {
-                format!("{stem}.{label}.{ext}")
-            } else {
-                format!("{stem}.{label}-{k}.{ext}")
-            };
-            dir.join(n)
-        })
-        .find(|p| !p.exists())
+    let (mut f, path) = app.notes.guard.create_unique(
+        app.notes().out_dir(),
+        &format!("{stem}.{label}"),
+        &format!(".{ext}"),
+    )?;
+    f.write_all(bytes).map_err(|e| Error::io(&path, &e))?;
+    Ok(Some(path))
 }
 
+/// `{before}{path}{after}` for the status line: the whole path when the line holds it, else
+/// the file's name in the case folder (which the status line named at start), so the name an
+/// output got is never cut off.
+fn fitted(app: &App, before: &str, path: &std::path::Path, after: &str) -> String {
+    let whole = format!("{before}{}{after}", sanitize::path(path));
+    if whole.chars().count() <= app.view().screen().width as usize {
+        return whole;
+    }
+    let name = path
+        .file_name()
+        .map(|n| sanitize::path(std::path::Path::new(n)))
+        .unwrap_or_default();
+    format!("{before}{name} in the case folder{after}")
+}
+
+/// Saves the sidecar, merged with what another inspector saved there meanwhile (see
+/// `notes::save`), and takes the merged notes in.
 fn save_notes(app: &mut App) {
     let Some(sha) = app.notes().sha256().map(str::to_string) else {
-        return app.info("note kept; it is saved once the file's SHA-256 is known");
+        return app.info("kept; saved to the notes file once the file's SHA-256 is known");
     };
     let path = app.notes.sidecar_path(app.src().name(), &sha);
     let sidecar = app.notes().sidecar(app.src().name(), app.src().len(), &sha);
-    match sidecar.save(&path) {
-        Ok(()) => {
+    match notes::save(&path, &app.notes.base, &sidecar, &app.notes.guard) {
+        Ok(saved) => {
+            app.notes.saved(saved);
             app.notes.path = Some(path.clone());
             if app.status.is_none() {
-                app.info(format!("notes saved to {}", sanitize::path(&path)));
+                let msg = fitted(app, "notes saved to ", &path, "");
+                app.info(msg);
             }
         }
         Err(e) => app.error(e.to_string()),
@@ -91,7 +99,7 @@ fn save_notes(app: &mut App) {
 /// and the label its file is named after.
 fn export_subject(app: &App) -> (Selection, String) {
     if let Some((s, e)) = app.selection() {
-        let label = format!("range-{}-{}", app.view().origin().address(s), e - s);
+        let label = format!("range-{}-{}", app.view().addr(s), e - s);
         return (Selection::Range(s, e), label);
     }
     if let Some(f) = app.index().shown_at(app.cursor()) {
@@ -144,11 +152,12 @@ fn export(app: &mut App) {
         examiner: app.notes().examiner.clone(),
     };
     let text = ex::render(&doc, ExportFormat::Text);
-    let Some(path) = free_name(app, &label, "export.txt") else {
-        return app.error("no free export name in the case folder");
-    };
-    match write_new(app, &path, text.as_bytes()) {
-        Ok(()) => app.info(format!("exported {label} to {}", sanitize::path(&path))),
+    match write_new(app, &label, "export.txt", text.as_bytes()) {
+        Ok(Some(path)) => {
+            let msg = fitted(app, &format!("exported {label} to "), &path, "");
+            app.info(msg)
+        }
+        Ok(None) => app.error("the SHA-256 is still being computed; export again in a moment"),
         Err(e) => app.error(e.to_string()),
     }
 }
@@ -206,25 +215,25 @@ fn copy(app: &mut App, f: CopyFormat, s: u64, e: u64, label: &str) -> Option<Vec
         CopyFormat::Raw => "bin",
     };
     let bytes = render_copy(app.data(), app.view().origin(), f, s, e);
-    let Some(path) = free_name(app, label, ext) else {
-        app.error("the SHA-256 is still being computed; copy again in a moment");
-        return None;
+    let path = match write_new(app, label, ext, &bytes) {
+        Ok(Some(path)) => path,
+        Ok(None) => {
+            app.error("the SHA-256 is still being computed; copy again in a moment");
+            return None;
+        }
+        Err(err) => {
+            app.error(err.to_string());
+            return None;
+        }
     };
-    if let Err(err) = write_new(app, &path, &bytes) {
-        app.error(err.to_string());
-        return None;
-    }
     let clip = (app.settings().clipboard && f != CopyFormat::Raw).then(|| osc52(&bytes));
     let also = if clip.is_some() {
         " and the clipboard"
     } else {
         ""
     };
-    app.info(format!(
-        "copied {} byte(s) to {}{also}",
-        e - s,
-        sanitize::path(&path)
-    ));
+    let msg = fitted(app, &format!("copied {} byte(s) to ", e - s), &path, also);
+    app.info(msg);
     clip
 }
 

@@ -112,9 +112,10 @@ fn normal_key(k: &KeyEvent) -> Option<Command> {
         KeyCode::Enter => Command::Enter,
         KeyCode::Esc => Command::Escape,
         KeyCode::Delete => Command::Delete,
-        // Shift-F3 arrives as F3 with SHIFT, or as F15 on terminals that number it so.
+        // Shift-F3 arrives as F3 with SHIFT (the kitty keyboard protocol, see terminal.rs), or
+        // as F13 (rxvt) or F15 (old xterm) on terminals that number shifted keys on.
         KeyCode::F(3) if shift => Command::SearchPrev,
-        KeyCode::F(15) => Command::SearchPrev,
+        KeyCode::F(13) | KeyCode::F(15) => Command::SearchPrev,
         KeyCode::F(3) => Command::SearchNext,
         KeyCode::F(1) => Command::Help,
         KeyCode::Char(c) if ctrl => match c {
@@ -192,7 +193,7 @@ pub const HELP: &[(&str, &str)] = &[
         ":",
         "go to: SEG:OFF 0x3E00 3E00h #3E00 decimal +10h -16 50%",
     ),
-    ("o", "set the origin (0AFA:0100 = DEBUG FILE)"),
+    ("o", "set the origin (0AFA:0100 = DEBUG FILE); remembered"),
     ("/", "search text (any case unless you type upper case)"),
     ("\\", "search hex bytes, ?? for any byte (0D 0A ?? 45)"),
     ("r", "search a regular expression on bytes"),
@@ -218,3 +219,25 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc", "close, cancel, clear (never quits)"),
     ("q ^c", "quit"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pressed(code: KeyCode, modifiers: KeyModifiers) -> Option<Command> {
+        command(&Mode::Normal, &Event::Key(KeyEvent::new(code, modifiers)))
+    }
+
+    #[test]
+    fn shift_f3_goes_back_however_the_terminal_sends_it() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(pressed(KeyCode::F(3), none), Some(Command::SearchNext));
+        assert_eq!(
+            pressed(KeyCode::F(3), KeyModifiers::SHIFT),
+            Some(Command::SearchPrev)
+        );
+        assert_eq!(pressed(KeyCode::F(13), none), Some(Command::SearchPrev));
+        assert_eq!(pressed(KeyCode::F(15), none), Some(Command::SearchPrev));
+        assert_eq!(pressed(KeyCode::Char(','), none), Some(Command::SearchPrev));
+    }
+}

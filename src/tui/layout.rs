@@ -197,6 +197,20 @@ fn split_v(r: Rect, n: u16) -> Vec<Rect> {
     out
 }
 
+/// The help overlay for `lines` lines of help in a terminal of `size`: its box (at most 80
+/// columns, centred, with a border) and how far it scrolls at most to show the last line.
+pub fn help_area(size: Rect, lines: u16) -> (Rect, u16) {
+    let w = 80.min(size.width);
+    let h = (lines + 2).min(size.height);
+    let r = Rect::new((size.width - w) / 2, (size.height - h) / 2, w, h);
+    (r, lines.saturating_sub(h.saturating_sub(2)))
+}
+
+/// Lines of the help overlay: one a key, and a closing line.
+pub fn help_lines() -> u16 {
+    super::keys::HELP.len() as u16 + 1
+}
+
 /// The first row shown of a list of `len` items `height` rows high, keeping `selected` in view
 /// (the same answer for drawing and for mouse clicks).
 pub fn list_first(selected: usize, len: usize, height: usize) -> usize {

@@ -3,7 +3,8 @@
 //! with one handler per mode in normal.rs and modes.rs, over the components viewport.rs,
 //! findings.rs, search.rs, selection.rs, annotations.rs, comparison.rs, prompt.rs), effects.rs
 //! writes what the examiner asked for, and `views::render` draws the state (views/, with
-//! layout.rs and theme.rs). The scan, the hash, searches and comparisons run on background
+//! layout.rs and theme.rs; panes.rs makes the lines of the scrolled panes, which the state
+//! measures too). The scan, the hash, searches and comparisons run on background
 //! threads (workers.rs) and report through a channel; quitting cancels them.
 
 pub mod annotations;
@@ -16,10 +17,12 @@ pub mod keys;
 pub mod layout;
 mod modes;
 mod normal;
+pub mod panes;
 pub mod picker;
 pub mod prompt;
 pub mod search;
 pub mod selection;
+pub mod terminal;
 pub mod theme;
 pub mod viewport;
 pub mod views;
@@ -27,6 +30,7 @@ pub mod workers;
 
 use crate::address::Origin;
 use crate::detect::Engine;
+use crate::output::Case;
 use crate::settings::Settings;
 use crate::source::{walk, Source};
 use crate::{demo, Error};
@@ -34,7 +38,7 @@ use app::{App, Effect, ScanMsg};
 use crossterm::event;
 use picker::{Picker, PickerAction};
 use ratatui::DefaultTerminal;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
@@ -60,8 +64,9 @@ pub struct ViewConfig {
     pub target: Target,
     /// `--compare`: the backup or known-good copy to compare with.
     pub compare: Option<PathBuf>,
-    /// The case folder: exports, copies and sidecars go here.
-    pub out_dir: PathBuf,
+    /// `--out DIR`: the case folder exports, copies and sidecars go to (default: the
+    /// per-user one, see `output::case_folder`).
+    pub out: Option<PathBuf>,
     /// The settings file's values, with `--examiner` and `--clipboard` applied.
     pub settings: Settings,
 }
@@ -71,47 +76,36 @@ pub fn default_origin(given: Option<Origin>, settings: &Settings, src: &Source) 
     crate::settings::default_origin(given, settings, src.name(), src.bytes())
 }
 
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
-        ratatui::restore();
-    }
-}
-
-fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Error::Usage("the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes".into()));
-    }
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture);
-        ratatui::restore();
-        previous(info);
-    }));
-    let terminal = ratatui::try_init()
-        .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
-    let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
-    Ok((terminal, TerminalGuard))
-}
-
 /// Runs the inspector (or the picker) until the examiner quits.
 pub fn run(c: ViewConfig) -> Result<(), Error> {
+    // A file that cannot be opened is named first (a mistyped path is the likelier mistake).
+    let file = match &c.target {
+        Target::File(p) => Some(Arc::new(Source::open(p)?)),
+        _ => None,
+    };
     let other = c
         .compare
         .as_deref()
         .map(Source::open)
         .transpose()?
         .map(Arc::new);
+    // No case folder is made for an inspector that cannot start.
+    terminal::check()?;
     match &c.target {
         Target::Demo => {
             let src = Arc::new(Source::from_static("CLANDATA", demo::STORE));
-            let (mut term, _guard) = setup()?;
-            inspect(&mut term, src, Path::new("CLANDATA"), &c, other)
+            let case = Case::open(&[], c.out.as_deref(), c.notes.as_deref())?;
+            let (mut term, _guard) = terminal::setup()?;
+            inspect(&mut term, src, Path::new("CLANDATA"), &c, other, &case)
         }
         Target::Folder(p) => {
             let (files, errors) = walk::files(std::slice::from_ref(p));
+            let inputs: Vec<&Path> = files
+                .iter()
+                .map(PathBuf::as_path)
+                .chain([p.as_path()])
+                .collect();
+            let case = Case::open(&inputs, c.out.as_deref(), c.notes.as_deref())?;
             let mut picker = Picker::new(p.clone(), files);
             if let Some(e) = errors.first() {
                 picker.status = Some(format!(
@@ -119,13 +113,17 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                     errors.len()
                 ));
             }
-            let (mut term, _guard) = setup()?;
-            pick(&mut term, &mut picker, &c)
+            let (mut term, _guard) = terminal::setup()?;
+            pick(&mut term, &mut picker, &c, &case)
         }
         Target::File(p) => {
-            let src = Arc::new(Source::open(p)?);
-            let (mut term, _guard) = setup()?;
-            inspect(&mut term, src, p, &c, other)
+            let src = file.expect("opened above");
+            let inputs: Vec<&Path> = std::iter::once(p.as_path())
+                .chain(c.compare.as_deref())
+                .collect();
+            let case = Case::open(&inputs, c.out.as_deref(), c.notes.as_deref())?;
+            let (mut term, _guard) = terminal::setup()?;
+            inspect(&mut term, src, p, &c, other, &case)
         }
     }
 }
@@ -155,15 +153,22 @@ pub fn inspect(
     name: &Path,
     c: &ViewConfig,
     other: Option<Arc<Source>>,
+    case: &Case,
 ) -> Result<(), Error> {
     let origin = default_origin(c.origin, &c.settings, &src);
     let mut app = App::with_settings(
         src.clone(),
         origin,
         c.settings.clone(),
-        c.out_dir.clone(),
+        case.folder.clone(),
         c.notes.clone(),
     );
+    app.notes.guard = case.guard.clone();
+    app.set_origin_given(c.origin.is_some());
+    app.info(format!(
+        "notes and exports go to {}",
+        crate::sanitize::path(&case.folder)
+    ));
     let size = term.size().map_err(draw_err)?;
     app.update(command::Command::Resize {
         width: size.width,
@@ -219,19 +224,25 @@ pub fn inspect(
     result
 }
 
-fn pick(term: &mut DefaultTerminal, picker: &mut Picker, c: &ViewConfig) -> Result<(), Error> {
+fn pick(
+    term: &mut DefaultTerminal,
+    picker: &mut Picker,
+    c: &ViewConfig,
+    case: &Case,
+) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<(usize, picker::Entry)>();
     let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let paths: Vec<PathBuf> = picker.entries.iter().map(|e| e.path.clone()).collect();
         let engine = c.engine.clone().with_threads(1);
         let (cancel, settings, given) = (cancel.clone(), c.settings.clone(), c.origin);
+        let sidecars = crate::notes::Sidecars::in_folder(&case.folder);
         std::thread::spawn(move || {
             for (i, p) in paths.into_iter().enumerate() {
                 if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                     break;
                 }
-                let entry = picker::scan_entry(&engine, p, given, &settings);
+                let entry = picker::scan_entry(&engine, p, given, &settings, &sidecars);
                 if tx.send((i, entry)).is_err() {
                     break;
                 }
@@ -258,7 +269,7 @@ fn pick(term: &mut DefaultTerminal, picker: &mut Picker, c: &ViewConfig) -> Resu
                         PickerAction::Open(i) => {
                             let path = picker.entries[i].path.clone();
                             match Source::open(&path) {
-                                Ok(src) => inspect(term, Arc::new(src), &path, c, None)?,
+                                Ok(src) => inspect(term, Arc::new(src), &path, c, None, case)?,
                                 Err(e) => picker.status = Some(e.to_string()),
                             }
                         }

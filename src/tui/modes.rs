@@ -38,7 +38,11 @@ impl App {
                 Ok(o) => {
                     let rows = self.rows();
                     self.view.set_origin(o, rows);
-                    self.info(format!("origin {o}: file offset 0 is now {o}"));
+                    self.notes.origin = Some(o.to_string());
+                    self.info(format!(
+                        "origin {o}: file offset 0 is now {o}; remembered for this file"
+                    ));
+                    self.effects.push(Effect::SaveNotes);
                 }
                 Err(e) => self.error(e.to_string()),
             },
@@ -69,7 +73,7 @@ impl App {
                     format!(
                         "cannot move '{}' from {}: the file has offsets 0 to {}",
                         sanitize::line(t),
-                        o.address(cursor),
+                        self.view.addr(cursor),
                         size.saturating_sub(1)
                     )
                 })
@@ -87,7 +91,7 @@ impl App {
         match target {
             Ok(x) => {
                 self.jump(x);
-                self.info(format!("at {}  ('' returns)", o.address(x)));
+                self.info(format!("at {}  ('' returns)", self.view.addr(x)));
             }
             Err(e) => self.error(e),
         }
@@ -115,38 +119,42 @@ impl App {
             (None, Some(f)) => (f.start, f.end),
             (None, None) => (self.view.cursor, self.view.cursor + 1),
         };
-        self.notes.add(Note {
-            start,
-            end,
-            text,
-            source: Some("clanscope".into()),
-        });
+        let note = Note::new(start, end, &text, self.notes.examiner.as_deref());
+        self.notes.add(note);
         self.effects.push(Effect::SaveNotes);
     }
 
     fn edit_note(&mut self, i: usize, text: String) {
         let text = text.trim().to_string();
-        if i >= self.notes.notes.len() {
-            return;
-        }
         if text.is_empty() {
+            self.notes.editing = None;
+            self.mode = Mode::List(ListKind::Notes, i);
             return self.info("a note cannot be empty; d in the notes list deletes it");
         }
-        self.notes.notes[i].text = text;
-        self.effects.push(Effect::SaveNotes);
-        self.mode = Mode::List(ListKind::Notes, i);
+        match self.notes.edit(&text) {
+            Some(i) => {
+                self.effects.push(Effect::SaveNotes);
+                self.mode = Mode::List(ListKind::Notes, i);
+            }
+            None => {
+                let last = self.notes.notes.len().saturating_sub(1);
+                self.mode = Mode::List(ListKind::Notes, i.min(last));
+                self.error("that note was changed or deleted meanwhile (another inspector saved); not edited");
+            }
+        }
     }
 
     /// The help overlay: arrows and J/K scroll it, anything else closes it.
+    /// Scrolling stops where the last line shows.
     pub(crate) fn help(&mut self, scroll: u16, cmd: Command) {
+        let (_, max) = super::layout::help_area(self.view.screen(), super::layout::help_lines());
+        let by = |n: i64| Mode::Help((scroll.min(max) as i64 + n).clamp(0, max as i64) as u16);
         self.mode = match cmd {
-            Command::Down | Command::ScrollDetails(3) => Mode::Help(scroll + 1),
-            Command::Up | Command::ScrollDetails(-3) => Mode::Help(scroll.saturating_sub(1)),
-            Command::PageDown => Mode::Help(scroll + 10),
-            Command::PageUp => Mode::Help(scroll.saturating_sub(10)),
-            Command::Wheel { lines, .. } => {
-                Mode::Help((scroll as i64 + lines).clamp(0, 200) as u16)
-            }
+            Command::Down | Command::ScrollDetails(3) => by(1),
+            Command::Up | Command::ScrollDetails(-3) => by(-1),
+            Command::PageDown => by(10),
+            Command::PageUp => by(-10),
+            Command::Wheel { lines, .. } => by(lines),
             Command::Quit => {
                 self.quit = true;
                 Mode::Normal
@@ -170,11 +178,12 @@ impl App {
             Command::End => self.mode = to(last),
             Command::Enter => self.list_enter(kind, sel),
             Command::Char('e') if kind == ListKind::Notes && sel < n => {
+                self.notes.editing = Some(self.notes.notes[sel].clone());
                 let text = self.notes.notes[sel].text.clone();
                 self.mode = Mode::Prompt(Prompt::new(PromptKind::EditNote(sel), &text));
             }
             Command::Delete if kind == ListKind::Notes && sel < n => {
-                let gone = self.notes.notes.remove(sel);
+                let gone = self.notes.delete(sel);
                 self.effects.push(Effect::SaveNotes);
                 self.info(format!("note deleted: {}", sanitize::line(&gone.text)));
                 self.mode = to(sel.min(n.saturating_sub(2)));
@@ -194,7 +203,6 @@ impl App {
 
     fn list_enter(&mut self, kind: ListKind, sel: usize) {
         self.mode = Mode::Normal;
-        let o = self.view.origin;
         match kind {
             ListKind::Findings => {
                 if let Some((id, start, name)) = self
@@ -204,20 +212,23 @@ impl App {
                 {
                     self.index.current = Some(id);
                     self.jump(start);
-                    self.info(format!("finding #{id}: {name} at {}", o.address(start)));
+                    self.info(format!(
+                        "finding #{id}: {name} at {}",
+                        self.view.addr(start)
+                    ));
                 }
             }
             ListKind::Matches => {
                 if let Some(&(s, _)) = self.search.matches().get(sel) {
                     self.jump(s);
-                    self.info(format!("match {} at {}", sel + 1, o.address(s)));
+                    self.info(format!("match {} at {}", sel + 1, self.view.addr(s)));
                 }
             }
             ListKind::Notes => {
                 if let Some(n) = self.notes.notes.get(sel) {
                     let s = n.start.min(self.view.size.saturating_sub(1));
                     self.jump(s);
-                    self.info(format!("note {} at {}", sel + 1, o.address(s)));
+                    self.info(format!("note {} at {}", sel + 1, self.view.addr(s)));
                 }
             }
         }
@@ -245,7 +256,7 @@ impl App {
             Command::Char(c) if c.is_ascii_alphanumeric() => {
                 self.notes.bookmarks.insert(c, self.view.cursor);
                 self.effects.push(Effect::SaveNotes);
-                let at = self.view.origin.address(self.view.cursor);
+                let at = self.view.addr(self.view.cursor);
                 self.info(format!("bookmark '{c}' at {at}"));
             }
             Command::Escape => self.info("cancelled"),
@@ -259,7 +270,7 @@ impl App {
         match cmd {
             Command::Char('\'') | Command::Char('`') => match self.view.jump_back() {
                 Some(x) => {
-                    let a = self.view.origin.address(x);
+                    let a = self.view.addr(x);
                     self.info(format!("back at {a} ('' again returns)"));
                 }
                 None => self.error("no jump to return from yet"),
@@ -267,7 +278,7 @@ impl App {
             Command::Char(c) if c.is_ascii_alphanumeric() => match self.notes.bookmarks.get(&c) {
                 Some(&x) if x < self.view.size => {
                     self.jump(x);
-                    let a = self.view.origin.address(x);
+                    let a = self.view.addr(x);
                     self.info(format!("bookmark '{c}': {a}"));
                 }
                 Some(_) => self.error(format!("bookmark '{c}' lies past the end of the file")),
@@ -280,16 +291,15 @@ impl App {
 
     /// What a copy covers: the selection, else the finding shown, else 16 bytes from the cursor.
     pub(crate) fn copy_subject(&self) -> (u64, u64, String) {
-        let o = self.view.origin;
         if let Some((s, e)) = self.selection() {
-            return (s, e, format!("{}-{}", o.address(s), e - s));
+            return (s, e, format!("{}-{}", self.view.addr(s), e - s));
         }
         if let Some(f) = self.index.shown_at(self.view.cursor) {
             return (f.start, f.end, format!("F{}", f.id));
         }
         let c = self.view.cursor;
         let e = (c + 16).min(self.view.size);
-        (c, e, format!("{}-{}", o.address(c), e - c))
+        (c, e, format!("{}-{}", self.view.addr(c), e - c))
     }
 
     pub(crate) fn start_copy(&mut self) {

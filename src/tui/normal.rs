@@ -4,6 +4,7 @@
 use super::app::{App, Effect};
 use super::command::{Command, ListKind, Mode};
 use super::findings::Step;
+use super::panes;
 use super::prompt::{Prompt, PromptKind};
 use crate::values::FarPointer;
 
@@ -51,7 +52,7 @@ impl App {
             }
             Command::Click { col, row } => self.click(*col, *row),
             Command::Wheel { col, row, lines } => self.wheel(*col, *row, *lines),
-            Command::ScrollDetails(n) => self.scroll_details(*n),
+            Command::ScrollDetails(n) => self.scroll_details(*n as i64),
             _ => return false,
         }
         true
@@ -168,7 +169,7 @@ impl App {
             "{what} {}/{}{details} at {}",
             step.index + 1,
             step.of,
-            self.view.origin.address(at)
+            self.view.addr(at)
         );
         if step.wrapped {
             let to = if step.index == 0 { "first" } else { "last" };
@@ -274,7 +275,7 @@ impl App {
                 self.info(format!(
                     "match {}/{n}{more} of {what} at {}{w}",
                     i + 1,
-                    self.view.origin.address(s)
+                    self.view.addr(s)
                 ));
             }
             None if !self.search.done() => {
@@ -300,7 +301,7 @@ impl App {
                     "far pointer {:04X}:{:04X} -> {} (p again follows the pointer there; '' returns)",
                     p.segment,
                     p.offset,
-                    self.view.origin.address(x)
+                    self.view.addr(x)
                 ));
             }
             None => self.error(format!(
@@ -346,10 +347,9 @@ impl App {
             col >= r.x && col < r.x + r.width && row >= r.y && row < r.y + r.height
         };
         if over(a.details) {
-            self.scroll_details(lines as i16);
+            self.scroll_details(lines);
         } else if over(a.values) {
-            let s = self.display.values_scroll as i64 + lines;
-            self.display.values_scroll = s.clamp(0, 40) as u16;
+            self.scroll_values(lines);
         } else {
             let rows = self.rows();
             self.view.scroll(lines, rows);
@@ -357,16 +357,27 @@ impl App {
     }
 
     /// J / K: scrolls the details pane, or the value inspector where it takes the details'
-    /// place.
-    fn scroll_details(&mut self, n: i16) {
-        if self.display.values && self.areas().details.width == 0 {
-            let s = self.display.values_scroll as i32 + n as i32;
-            self.display.values_scroll = s.clamp(0, 40) as u16;
-        } else {
-            let s = self.display.details_scroll as i32 + n as i32;
-            self.display.details_scroll = s.clamp(0, 200) as u16;
+    /// place; stops exactly where the pane's last line shows.
+    fn scroll_details(&mut self, n: i64) {
+        let a = self.areas();
+        if self.display.values && a.details.width == 0 {
+            return self.scroll_values(n);
         }
+        let max = panes::max_scroll(&self.details_lines(), a.details);
+        self.display.details_scroll = scrolled_by(self.display.details_scroll, n, max);
     }
+
+    fn scroll_values(&mut self, n: i64) {
+        let area = self.areas().values;
+        let max = panes::max_scroll(&panes::values_lines(&self.pane_source()), area);
+        self.display.values_scroll = scrolled_by(self.display.values_scroll, n, max);
+    }
+}
+
+/// A pane's scroll moved by `n` lines and kept within `0..=max` (a scroll left past the end by
+/// a resize or a change of content counts from the end).
+fn scrolled_by(scroll: u16, n: i64, max: u16) -> u16 {
+    (scroll.min(max) as i64 + n).clamp(0, max as i64) as u16
 }
 
 /// The next (or previous) of sorted `starts` after `cursor`, wrapping: (index, wrapped).

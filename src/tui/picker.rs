@@ -27,22 +27,28 @@ pub struct Entry {
     pub error: Option<String>,
 }
 
-/// Scans one file for the picker: its size, kind, origin and counts, or the error.
+/// Scans one file for the picker: its size, kind, origin (the one the inspector opens it at,
+/// the sidecar's included) and counts, or the error.
 pub fn scan_entry(
     engine: &Engine,
     path: PathBuf,
     given: Option<Origin>,
     settings: &Settings,
+    sidecars: &crate::notes::Sidecars,
 ) -> Entry {
     match Source::open(&path) {
         Ok(src) => {
+            // A sidecar that cannot be read is reported when the file is opened; the list
+            // shows the origin the file has without it.
+            let origin = crate::settings::file_origin(given, settings, sidecars, &src)
+                .unwrap_or_else(|_| super::default_origin(given, settings, &src));
             let r = engine.scan(&src, &path, &Control::new());
             let strong = r.findings.iter().filter(|f| f.suspected()).count();
             Entry {
                 size: src.len(),
                 kind: Some(r.kind.name()),
                 counts: Some((r.headers.len(), strong, r.findings.len() - strong)),
-                origin: Some(super::default_origin(given, settings, &src)),
+                origin: Some(origin),
                 error: None,
                 path,
             }
@@ -53,6 +59,33 @@ pub fn scan_entry(
             ..Default::default()
         },
     }
+}
+
+/// Columns of a picker row besides the file name: the spaces, bytes, kind, origin, headers
+/// and findings.
+const OTHER_COLUMNS: usize = 62;
+
+/// A path fitted to `width` columns as [`sanitize::fit`] does, but clipped at its start
+/// (`…port.bak/MSG0013.CCM`): the file's own name is what tells rows apart.
+fn fit_tail(path: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if path.width() <= width || width == 0 {
+        return sanitize::fit(path, width);
+    }
+    let mut tail = Vec::new();
+    let mut used = 1;
+    for c in path.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let mut out = String::from("…");
+    out.extend(tail.iter().rev());
+    out.extend(std::iter::repeat_n(' ', width - used));
+    out
 }
 
 /// The file picker's state.
@@ -157,23 +190,25 @@ impl Picker {
             Rect::new(0, 0, size.width, 1),
         );
         let rows = Picker::rows(size.height);
+        // The file column takes what the others leave, so every column shows from 80 columns.
+        let nw = (size.width as usize).saturating_sub(OTHER_COLUMNS).max(12);
         let mut lines = vec![Line::from(Span::styled(
             format!(
-                " {:<40} {:>12}  {:<18} {:>9} {:>7} {:>8}",
+                " {:<nw$} {:>12}  {:<18} {:>9} {:>7} {:>8}",
                 "file", "bytes", "kind", "origin", "headers", "findings"
             ),
             Style::new().add_modifier(Modifier::BOLD),
         ))];
         for (i, e) in self.entries.iter().enumerate().skip(self.top).take(rows) {
             let rel = e.path.strip_prefix(&self.root).unwrap_or(&e.path);
-            let name = crate::report::clip(&sanitize::path(rel), 40);
+            let name = fit_tail(&sanitize::path(rel), nw);
             let (h, f) = match (e.counts, &e.error) {
                 (Some((h, s, w)), _) => (h.to_string(), format!("{s}+{w}")),
                 (None, Some(_)) => ("-".into(), "error".into()),
                 (None, None) => ("…".into(), "…".into()),
             };
             let text = format!(
-                " {name:<40} {:>12}  {:<18} {:>9} {h:>7} {f:>8}",
+                " {name} {:>12}  {:<18} {:>9} {h:>7} {f:>8}",
                 e.size,
                 e.kind.unwrap_or("…"),
                 e.origin.map(|o| o.to_string()).unwrap_or("…".into())
@@ -207,10 +242,10 @@ impl Picker {
         };
         let status = vec![
             Line::from(Span::styled(
-                " Enter opens  n next file with damaged headers  arrows move  q quits (findings: suspected+weaker)",
+                " Enter opens  n next with damaged headers  q quits  findings: suspected+weaker",
                 Style::new().fg(Color::Gray),
             )),
-            Line::from(sanitize::line(&msg).into_owned()),
+            Line::from(sanitize::composed(&msg).into_owned()),
         ];
         frame.render_widget(
             Paragraph::new(status),

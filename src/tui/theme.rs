@@ -49,3 +49,14 @@ impl Theme {
         }
     }
 }
+
+/// The glyph of a byte class outside the printable range.
+pub fn glyph(c: ByteClass) -> char {
+    match c {
+        ByteClass::Null => '⋄',
+        ByteClass::Whitespace => '_',
+        ByteClass::Control => '•',
+        ByteClass::HighBit => '×',
+        ByteClass::Printable => '.',
+    }
+}

@@ -66,6 +66,23 @@ impl Viewport {
         DumpGeometry::new(self.origin, self.size, self.width)
     }
 
+    /// File offset `x` as SEG:OFF with the segment as wide as on every dump line of this file
+    /// (`0A000000:3039` in a 5 GiB file, `0AFA:3F00` in a small one): every address the
+    /// inspector shows reads the same.
+    pub fn addr(&self, x: u64) -> String {
+        self.wide(self.origin.address(x))
+    }
+
+    /// The label of the dump line holding file offset `x`, as wide as [`Viewport::addr`].
+    pub fn line_addr(&self, x: u64) -> String {
+        self.wide(self.origin.line_address(x))
+    }
+
+    fn wide(&self, a: crate::address::Address) -> String {
+        let digits = self.geometry().seg_digits;
+        format!("{:0digits$X}:{:04X}", a.segment, a.offset)
+    }
+
     /// Where everything goes with `panes` open.
     pub fn areas(&self, panes: Panes) -> Areas {
         layout::areas(self.screen(), self.geometry(), panes)

@@ -81,7 +81,7 @@ pub fn start(
         let (ctl, tx) = (ctl.clone(), tx.clone());
         std::thread::spawn(move || {
             lower_priority(19);
-            if let Some(h) = notes::sha256_source(&src, &|| ctl.is_cancelled()) {
+            if let Ok(Some(h)) = notes::sha256_source(&src, &|| ctl.is_cancelled()) {
                 let _ = tx.send(ScanMsg::Hash(h));
             }
         });

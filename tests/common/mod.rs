@@ -6,9 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
-/// The clanscope binary, ready for arguments.
+/// The clanscope binary, ready for arguments. It sees no settings file and an empty per-user
+/// case folder (under the build's temporary folder), so sidecars and settings in the real home
+/// (an origin remembered there, say) never change what a test gets; a test may set its own.
 pub fn bin() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("clanscope").unwrap()
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let mut c = assert_cmd::Command::cargo_bin("clanscope").unwrap();
+    c.env("XDG_DATA_HOME", tmp.join("empty-xdg-data"))
+        .env("CLANSCOPE_SETTINGS", tmp.join("no-settings.toml"));
+    c
 }
 
 /// A file of `tests/data`.
@@ -77,6 +83,35 @@ pub fn have(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Runs `program` with `args` (standard output discarded) under GNU time and returns its exit
+/// code, its standard error and its peak memory (maximum resident set size, KiB). GNU time
+/// forks from a small process, so the figure is the program's own (a child spawned straight
+/// from the test process would count the test's memory too). None where /usr/bin/time is
+/// missing.
+pub fn peak_memory(
+    program: &Path,
+    args: &[&std::ffi::OsStr],
+) -> Option<(Option<i32>, String, u64)> {
+    if !Path::new("/usr/bin/time").exists() {
+        return None;
+    }
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let out = Process::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(program)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let peak = std::fs::read_to_string(report.path()).unwrap();
+    let peak = peak.lines().last().unwrap().trim().parse().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    Some((out.status.code(), err, peak))
+}
+
 /// A tmux server of its own, with one window running a shell command; killed when dropped.
 pub struct Tmux {
     socket: String,
@@ -102,11 +137,14 @@ impl Tmux {
         t
     }
 
-    /// Runs clanscope with `args` from `dir`; the window shows `EXIT=code` when it ends.
+    /// Runs clanscope with `args` from `dir`; the window shows `EXIT=code` when it ends. Its
+    /// case folder (where notes and exports go) is under the build's temporary folder, never
+    /// the real home.
     pub fn clanscope(name: &str, dir: &Path, args: &str, w: u16, h: u16) -> Tmux {
         let script = format!(
-            "cd '{}' && '{}' {args}; echo EXIT=$?; sleep 60",
+            "cd '{}' && XDG_DATA_HOME='{}/xdg-data' '{}' {args}; echo EXIT=$?; sleep 60",
             dir.display(),
+            env!("CARGO_TARGET_TMPDIR"),
             env!("CARGO_BIN_EXE_clanscope")
         );
         Tmux::start(name, &script, w, h)

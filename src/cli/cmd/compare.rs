@@ -3,35 +3,37 @@
 //! `--repaired-copy OUT` a new file (the evidence with those ranges taken from the backup) and
 //! the list of what was replaced. Both inputs are only read.
 
-use crate::cli::args::{CompareArgs, ScanFormatArg};
+use crate::cli::args::{CompareArgs, CompareFormatArg};
 use crate::cli::{engine, out};
 use crate::compare::{self, Destroyed, Diff, Replacement};
 use crate::detect::{Control, Report};
+use crate::output::Guard;
 use crate::source::Source;
-use crate::{notes, output, sanitize, values, Error};
+use crate::{notes, sanitize, values, Error};
 use serde_json::json;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     let engine = engine(&a.signatures)?;
+    let guard = Guard::new(&[&a.evidence, &a.other])?;
     if let Some(o) = &a.repaired_copy {
-        output::refuse_inputs(o, &[&a.evidence, &a.other])?;
+        guard.check(o)?;
     }
     let ev = Source::open(&a.evidence)?;
     let other = Source::open(&a.other)?;
-    let (origin, _) = super::export::file_origin(a.origin.as_deref(), &ev)?;
+    let origin = crate::settings::Origins::for_command(a.origin.as_deref())?.of(&ev)?;
     let (da, db) = (ev.safe_bytes(), other.safe_bytes());
     let report = engine.scan(&ev, &a.evidence, &Control::new());
     let diff = compare::diff(da, db);
     let destroyed = compare::destroyed(&report, da, db, crate::detect::SUSPECTED);
     let replaced = compare::replacements(&destroyed);
     if let Some(o) = &a.repaired_copy {
-        write_repaired(o, da, db, &replaced)?;
+        write_repaired(&guard, o, da, db, &replaced)?;
     }
     let sums = (
-        notes::sha256_source(&ev, &|| false).expect("not cancelled"),
-        notes::sha256_source(&other, &|| false).expect("not cancelled"),
+        notes::sha256_source(&ev, &|| false)?.unwrap_or_default(),
+        notes::sha256_source(&other, &|| false)?.unwrap_or_default(),
     );
     let c = Comparison {
         a: &a,
@@ -45,20 +47,23 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
         sums,
     };
     let text = match a.format {
-        ScanFormatArg::Json => crate::report::json::to_string(&c.json()) + "\n",
-        _ => c.text(),
+        CompareFormatArg::Json => crate::report::json::to_string(&c.json()) + "\n",
+        CompareFormatArg::Text => c.text(),
     };
     out::write(text.as_bytes())?;
     Ok(0)
 }
 
-/// Creates OUT new and streams the repaired copy into it.
-fn write_repaired(o: &Path, a: &[u8], b: &[u8], replaced: &[Replacement]) -> Result<(), Error> {
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(o)
-        .map_err(|e| Error::io(o, &e))?;
+/// Creates OUT new (through the guard: never over or beside an input) and streams the
+/// repaired copy into it.
+fn write_repaired(
+    guard: &Guard,
+    o: &Path,
+    a: &[u8],
+    b: &[u8],
+    replaced: &[Replacement],
+) -> Result<(), Error> {
+    let f = guard.create(o)?;
     let mut w = BufWriter::new(f);
     compare::write_repaired(a, b, replaced, &mut w)
         .and_then(|_| w.flush())

@@ -4,17 +4,23 @@ use crate::address;
 use crate::cli::args::{ExportArgs, ExportFormatArg};
 use crate::cli::{engine, out};
 use crate::notes::{self, Loaded, Sidecar};
+use crate::output::{self, Guard};
 use crate::report::export::{self as ex, ExportFormat, Selection};
 use crate::report::{now_rfc3339, Document};
 use crate::source::Source;
-use crate::{output, sanitize, Error};
-use std::io::IsTerminal;
-use std::path::Path;
+use crate::{sanitize, Error};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
-    let (origin, settings) = file_origin(a.origin.as_deref(), &src)?;
+    let given = a
+        .origin
+        .as_deref()
+        .map(address::Origin::parse)
+        .transpose()?;
+    let settings = crate::settings::load_default()?;
     let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = match (a.format, &a.output) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
@@ -23,13 +29,23 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         (None, Some(o)) => ExportFormat::from_path(o),
         (None, None) => ExportFormat::Text,
     };
-    if let Some(o) = &a.output {
-        output::refuse_inputs(o, &[&a.file])?;
+    let inputs: Vec<&Path> = std::iter::once(a.file.as_path())
+        .chain(a.compare.as_deref())
+        .collect();
+    let guard = Guard::new(&inputs)?;
+    let target = target(&a)?;
+    if let Some(Target::File(o)) = &target {
+        guard.check(o)?;
     }
     let data = src.safe_bytes();
     let len = data.len() as u64;
     let (report, sha) = ex::scan_and_hash(&engine, &src, &a.file);
-    let sidecar = load_sidecar(a.notes.as_deref(), src.name(), &sha)?;
+    let sidecar = load_sidecar(a.notes.as_deref(), a.out.as_deref(), src.name(), &sha)?;
+    // One file, one origin: --origin, else the one its sidecar remembers, else the default.
+    let remembered = sidecar.as_ref().map(Sidecar::parsed_origin).transpose()?;
+    let origin = given.or(remembered.flatten()).unwrap_or_else(|| {
+        crate::settings::default_origin(None, &settings, src.name(), src.bytes())
+    });
     let min = if a.all { 0.0 } else { crate::detect::SUSPECTED };
     let selection = match (&a.from, &a.length) {
         (Some(from), Some(length)) => {
@@ -64,8 +80,25 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         examiner: a.examiner.clone().or(settings.examiner),
     };
     let body = ex::render(&doc, format);
-    match &a.output {
-        Some(o) => output::write(o, body.as_bytes(), &[&a.file])?,
+    // A file that shrank while read gave zeros for what it lost: nothing is written.
+    src.check()?;
+    match target {
+        Some(Target::File(o)) => guard.write(&o, body.as_bytes())?,
+        Some(Target::Folder(dir)) => {
+            let dir = output::case_folder(Some(&dir), &guard)?;
+            let stem = notes::default_path(src.name(), &doc.sha256)
+                .to_string_lossy()
+                .replace(".clanscope-notes.json", "");
+            let suffix = match format {
+                ExportFormat::Text => ".export.txt",
+                ExportFormat::Html => ".export.html",
+                ExportFormat::Json => ".export.json",
+            };
+            let (mut f, path) = guard.create_unique(&dir, &stem, suffix)?;
+            f.write_all(body.as_bytes())
+                .map_err(|e| Error::io(&path, &e))?;
+            out::message(&format!("exported to {}", sanitize::path(&path)));
+        }
         None => {
             out::write(body.as_bytes())?;
             if format == ExportFormat::Html && std::io::stdout().is_terminal() {
@@ -76,22 +109,39 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     Ok(0)
 }
 
-/// The origin `src` opens at (`--origin`, a settings rule, the demo's) and the settings.
-pub(crate) fn file_origin(
-    given: Option<&str>,
-    src: &Source,
-) -> Result<(crate::address::Origin, crate::settings::Settings), Error> {
-    let given = given.map(crate::address::Origin::parse).transpose()?;
-    let settings = crate::settings::load_default()?;
-    let o = crate::settings::default_origin(given, &settings, src.name(), src.bytes());
-    Ok((o, settings))
+/// Where the export goes: `-o FILE` (inside `--out DIR` when relative), a new file named after
+/// the evidence in `--out DIR`, or standard output.
+enum Target {
+    File(PathBuf),
+    Folder(PathBuf),
 }
 
-/// Loads the sidecar named by `--notes`, or the default one if it exists. A mismatch warns.
-fn load_sidecar(path: Option<&Path>, name: &str, sha: &str) -> Result<Option<Sidecar>, Error> {
-    let p = path
+fn target(a: &ExportArgs) -> Result<Option<Target>, Error> {
+    Ok(match (&a.output, &a.out) {
+        (Some(o), Some(dir)) if o.is_relative() => Some(Target::File(dir.join(o))),
+        (Some(o), _) => Some(Target::File(o.clone())),
+        (None, Some(dir)) => Some(Target::Folder(dir.clone())),
+        (None, None) => None,
+    })
+}
+
+/// Loads the sidecar named by `--notes`, or the default one in the case folder (`--out DIR` or
+/// the per-user folder) if it exists. A mismatch warns.
+fn load_sidecar(
+    path: Option<&Path>,
+    out: Option<&Path>,
+    name: &str,
+    sha: &str,
+) -> Result<Option<Sidecar>, Error> {
+    let folder = out
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| notes::default_path(name, sha));
+        .or_else(output::default_case_folder);
+    let Some(p) = path
+        .map(Path::to_path_buf)
+        .or_else(|| folder.map(|f| f.join(notes::default_path(name, sha))))
+    else {
+        return Ok(None);
+    };
     match notes::load(&p, sha)? {
         Loaded::Applied(s) => Ok(Some(s)),
         Loaded::Missing => {

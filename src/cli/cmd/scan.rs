@@ -78,7 +78,7 @@ impl<W: Write> Results<W> {
                 notices(path, &report);
                 if self.write_err.is_none() {
                     let size = input.bytes().len() as u64;
-                    if let Err(e) = self.writer.file(path, size, input.safe_bytes(), &report) {
+                    if let Err(e) = self.writer.file(path, size, input, &report) {
                         batch.cancel();
                         self.write_err = Some(e);
                     }

@@ -1,74 +1,332 @@
-//! `clanscope undump`: dump text back to bytes.
+//! `clanscope undump`: dump text back to bytes, streamed. The text is read line by line and the
+//! bytes are written as they are found, so memory stays flat whatever the size of the dump; the
+//! first warnings of each kind are printed and the rest summarized. `--strict` reads the text
+//! once to check it and writes only if that reading gave no warning. Outputs go through the
+//! guard: never over the dump text itself, never beside it, never over an existing file.
 
 use crate::cli::args::UndumpArgs;
-use crate::cli::out;
-use crate::dump::parse;
-use crate::source::Source;
-use crate::{output, sanitize, Error};
-use std::io::IsTerminal;
+use crate::dump::parse::{self, Span, Warning, WarningKind};
+use crate::output::{self, Guard};
+use crate::source::{self, MEMORY_CAP};
+use crate::{sanitize, Error};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Warnings of one kind printed in full; the rest are counted.
+const WARN_EACH: u64 = 10;
+/// Blocks listed on standard error; the rest are counted.
+const LIST_BLOCKS: u64 = 1000;
 
 pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
-    let src = Source::open(&a.dump_text)?;
-    let text = String::from_utf8_lossy(src.bytes());
-    let u = parse::parse(&text);
-    let name = src.name().to_string();
-    for w in &u.warnings {
-        eprintln!(
-            "clanscope: {name}: warning: {}",
-            sanitize::line(&w.to_string())
-        );
+    let stdin = a.dump_text.as_os_str() == "-";
+    let name = if stdin {
+        "standard input".to_string()
+    } else {
+        sanitize::path(&a.dump_text)
+    };
+    let guard = Guard::new(&[&a.dump_text])?;
+    if let Some(o) = &a.output {
+        guard.check(o)?;
     }
-    if u.blocks.is_empty() {
+    if a.output.is_none() && a.split.is_none() && io::stdout().is_terminal() {
+        return Err(Error::refused(
+            "standard output",
+            "refusing to write binary data to a terminal: use -o FILE or redirect standard output",
+        ));
+    }
+    let mut input = Input::open(&a.dump_text, stdin, a.strict)?;
+    if a.strict {
+        check_strictly(&mut input, &name)?;
+    }
+    let split = match &a.split {
+        Some(d) => Some(output::case_folder(Some(d), &guard)?),
+        None => None,
+    };
+    let mut sink = Writer::new(&name, &guard, a.output.clone(), split);
+    let parsed = parse::undump(input.reader()?, parse::FILL_LIMIT, &mut sink);
+    if let Err(e) = parsed.and_then(|s| sink.finish().map(|()| s)) {
+        return Err(sink
+            .error
+            .take()
+            .unwrap_or_else(|| Error::io(&a.dump_text, &e)));
+    }
+    if sink.blocks == 0 {
         return Err(Error::Undump {
             path: name,
             message: "no dump lines found".into(),
         });
     }
-    if a.strict && !u.warnings.is_empty() {
+    Ok(0)
+}
+
+/// `--strict`: a first reading that writes nothing; any warning ends the command.
+fn check_strictly(input: &mut Input, name: &str) -> Result<(), Error> {
+    let mut seen = Seen::default();
+    parse::undump(input.reader()?, parse::FILL_LIMIT, &mut seen).map_err(|e| Error::Io {
+        path: name.to_string(),
+        cause: crate::error::io_cause(&e),
+    })?;
+    for w in &seen.first {
+        warn(name, w);
+    }
+    if seen.warnings > 0 {
         return Err(Error::Undump {
-            path: name,
+            path: name.to_string(),
             message: format!(
                 "{} warning(s) and --strict given; nothing written",
-                u.warnings.len()
+                seen.warnings
             ),
         });
     }
-    for b in &u.blocks {
-        eprintln!(
-            "{}-{}  {} bytes  (from line {})",
-            b.start_label(),
-            b.end_label(),
-            b.bytes.len(),
-            b.line
-        );
-    }
-    let bytes = u.bytes();
-    match &a.output {
-        Some(o) => output::write(o, &bytes, &[&a.dump_text])?,
-        None if a.split.is_none() => {
-            if std::io::stdout().is_terminal() {
-                return Err(Error::refused(
-                    "standard output",
-                    "refusing to write binary data to a terminal: use -o FILE or redirect standard output",
-                ));
-            }
-            out::write(&bytes)?;
+    Ok(())
+}
+
+fn warn(name: &str, w: &Warning) {
+    let _ = writeln!(
+        io::stderr(),
+        "clanscope: {name}: warning: {}",
+        sanitize::composed(&w.to_string())
+    );
+}
+
+/// The dump text: a file (opened anew for each reading), standard input streamed, or standard
+/// input held in memory for the two readings of `--strict`.
+enum Input {
+    File(PathBuf),
+    Stdin,
+    Memory(Vec<u8>),
+}
+
+impl Input {
+    fn open(path: &Path, stdin: bool, twice: bool) -> Result<Input, Error> {
+        if !stdin {
+            return Ok(Input::File(path.to_path_buf()));
         }
-        None => {}
+        if !twice {
+            return Ok(Input::Stdin);
+        }
+        let mut buf = Vec::new();
+        io::stdin()
+            .lock()
+            .take(MEMORY_CAP + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io("standard input", &e))?;
+        if buf.len() as u64 > MEMORY_CAP {
+            return Err(Error::File {
+                path: "standard input".into(),
+                message: format!(
+                    "more than {} MiB: save it to a file to use --strict",
+                    MEMORY_CAP >> 20
+                ),
+            });
+        }
+        Ok(Input::Memory(buf))
     }
-    if let Some(dir) = &a.split {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-        let mut used = std::collections::HashSet::new();
-        for b in &u.blocks {
-            let stem = b.file_stem();
-            let mut name = format!("{stem}.bin");
-            let mut k = 2;
-            while !used.insert(name.clone()) {
-                name = format!("{stem}-{k}.bin");
-                k += 1;
+
+    fn reader(&mut self) -> Result<Box<dyn BufRead + '_>, Error> {
+        Ok(match self {
+            Input::File(p) => {
+                let f = source::open_read(p, 0).map_err(|e| Error::io(&*p, &e))?;
+                if f.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(Error::file(&*p, "is a directory"));
+                }
+                Box::new(BufReader::with_capacity(256 << 10, f))
             }
-            output::write(&dir.join(&name), &b.bytes, &[&a.dump_text])?;
+            Input::Stdin => Box::new(BufReader::with_capacity(256 << 10, io::stdin().lock())),
+            Input::Memory(b) => Box::new(&b[..]),
+        })
+    }
+}
+
+/// Counts warnings and keeps the first few (for `--strict`).
+#[derive(Default)]
+struct Seen {
+    warnings: u64,
+    first: Vec<Warning>,
+}
+
+impl parse::Sink for Seen {
+    fn begin(&mut self, _: &Span) -> io::Result<()> {
+        Ok(())
+    }
+    fn bytes(&mut self, _: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+    fn end(&mut self, _: &Span) -> io::Result<()> {
+        Ok(())
+    }
+    fn warning(&mut self, w: Warning) -> io::Result<()> {
+        self.warnings += 1;
+        if self.first.len() < WARN_EACH as usize {
+            self.first.push(w);
+        }
+        Ok(())
+    }
+}
+
+/// Writes the bytes (to `-o`, standard output and/or one file per block in `--split`), lists
+/// the blocks and prints the warnings, summarizing repeats.
+struct Writer<'g> {
+    name: String,
+    guard: &'g Guard,
+    /// `-o`; standard output when neither it nor `--split` is given.
+    to: Option<PathBuf>,
+    to_stdout: bool,
+    out: Option<(PathBuf, io::BufWriter<Box<dyn Write>>)>,
+    split_dir: Option<PathBuf>,
+    split: Option<(PathBuf, io::BufWriter<File>)>,
+    blocks: u64,
+    /// Per kind: how many, and the first and last line of those not printed.
+    kinds: BTreeMap<WarningKind, (u64, usize, usize)>,
+    /// The precise error behind an I/O failure the parser saw.
+    error: Option<Error>,
+}
+
+impl<'g> Writer<'g> {
+    fn new(
+        name: &str,
+        guard: &'g Guard,
+        to: Option<PathBuf>,
+        split_dir: Option<PathBuf>,
+    ) -> Writer<'g> {
+        let to_stdout = to.is_none() && split_dir.is_none();
+        Writer {
+            name: name.to_string(),
+            guard,
+            to,
+            to_stdout,
+            out: None,
+            split_dir,
+            split: None,
+            blocks: 0,
+            kinds: BTreeMap::new(),
+            error: None,
         }
     }
-    Ok(0)
+
+    /// Keeps `e` as the command's error and gives the parser an I/O error to stop on.
+    fn fail(&mut self, e: Error) -> io::Error {
+        let io = io::Error::other(e.to_string());
+        self.error = Some(e);
+        io
+    }
+
+    fn written(&mut self, r: io::Result<()>, what: &Path) -> io::Result<()> {
+        r.map_err(|e| {
+            let err = if what.as_os_str() == "standard output" {
+                Error::io("standard output", &e)
+            } else {
+                Error::io(what, &e)
+            };
+            self.fail(err)
+        })
+    }
+
+    /// Opens the combined output at the first block.
+    fn open_output(&mut self) -> io::Result<()> {
+        if self.out.is_some() {
+            return Ok(());
+        }
+        let (path, w): (PathBuf, Box<dyn Write>) = match &self.to {
+            Some(p) => match self.guard.create(p) {
+                Ok(f) => (p.clone(), Box::new(f)),
+                Err(e) => return Err(self.fail(e)),
+            },
+            None if self.to_stdout => ("standard output".into(), Box::new(io::stdout().lock())),
+            None => return Ok(()),
+        };
+        self.out = Some((path, io::BufWriter::with_capacity(64 << 10, w)));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if let Some((p, mut w)) = self.out.take() {
+            let r = w.flush();
+            self.written(r, &p)?;
+        }
+        for (kind, (n, first, last)) in &self.kinds {
+            if *n > WARN_EACH {
+                let _ = writeln!(
+                    io::stderr(),
+                    "clanscope: {}: warning: {} more '{}' warnings, lines {first} to {last}",
+                    self.name,
+                    n - WARN_EACH,
+                    kind.describe()
+                );
+            }
+        }
+        if self.blocks > LIST_BLOCKS {
+            let _ = writeln!(
+                io::stderr(),
+                "clanscope: {}: {} more blocks not listed",
+                self.name,
+                self.blocks - LIST_BLOCKS
+            );
+        }
+        Ok(())
+    }
+}
+
+impl parse::Sink for Writer<'_> {
+    fn begin(&mut self, span: &Span) -> io::Result<()> {
+        self.blocks += 1;
+        self.open_output()?;
+        if let Some(dir) = self.split_dir.clone() {
+            match self.guard.create_unique(&dir, &span.file_stem(), ".bin") {
+                Ok((f, p)) => self.split = Some((p, io::BufWriter::new(f))),
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+        Ok(())
+    }
+
+    fn bytes(&mut self, b: &[u8]) -> io::Result<()> {
+        if let Some((p, w)) = self.out.as_mut() {
+            if let Err(e) = w.write_all(b) {
+                let p = p.clone();
+                return self.written(Err(e), &p);
+            }
+        }
+        if let Some((p, w)) = self.split.as_mut() {
+            if let Err(e) = w.write_all(b) {
+                let p = p.clone();
+                return self.written(Err(e), &p);
+            }
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, s: &Span) -> io::Result<()> {
+        if let Some((p, mut w)) = self.split.take() {
+            let r = w.flush();
+            self.written(r, &p)?;
+        }
+        if self.blocks <= LIST_BLOCKS {
+            let _ = writeln!(
+                io::stderr(),
+                "{}-{}  {} bytes  (from line {})",
+                s.start_label(),
+                s.end_label(),
+                s.len,
+                s.line
+            );
+        }
+        Ok(())
+    }
+
+    fn warning(&mut self, w: Warning) -> io::Result<()> {
+        let e = self.kinds.entry(w.kind).or_insert((0, 0, 0));
+        e.0 += 1;
+        if e.0 <= WARN_EACH {
+            warn(&self.name, &w);
+        } else {
+            if e.1 == 0 {
+                e.1 = w.line;
+            }
+            e.2 = w.line;
+        }
+        Ok(())
+    }
 }

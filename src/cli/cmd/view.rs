@@ -5,7 +5,6 @@ use crate::cli::args::ViewArgs;
 use crate::cli::engine;
 use crate::tui::{self, Target, ViewConfig};
 use crate::{settings, Error};
-use std::path::PathBuf;
 
 pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
     let target = match a.path {
@@ -24,7 +23,7 @@ pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
         notes: a.notes,
         target,
         compare: a.compare,
-        out_dir: PathBuf::from("."),
+        out: a.out,
         settings,
     };
     tui::run(config)?;

@@ -162,9 +162,10 @@ fn cursor_info(app: &App) -> String {
         "'.'".to_string()
     };
     let sel = app.selection().map(|(a, b)| b - a).unwrap_or(0);
+    // The address as wide as the dump's, so the cursor's reads like the line it is on.
     format!(
         "{}  {:X}h ({})  byte {:02X}h {} {}  sel {}",
-        v.origin().address(c),
+        v.addr(c),
         c,
         c,
         b,
@@ -223,10 +224,14 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
     ]);
     let second = prompt_line(app).unwrap_or_else(|| match app.status() {
         Some((s, Severity::Error)) => Line::from(Span::styled(
-            sanitize::line(s).into_owned(),
+            sanitize::composed(s).into_owned(),
             Style::new().fg(Color::LightRed),
         )),
-        Some((s, Severity::Info)) => Line::from(sanitize::line(s).into_owned()),
+        Some((s, Severity::Info)) => Line::from(sanitize::composed(s).into_owned()),
+        Some((s, Severity::Notice)) => Line::from(Span::styled(
+            sanitize::composed(s).into_owned(),
+            Style::new().fg(Color::LightYellow),
+        )),
         None => Line::from(""),
     });
     frame.render_widget(Paragraph::new(vec![first, second]), area);
@@ -234,10 +239,7 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Draws the help overlay, scrolled.
 pub fn help(frame: &mut Frame, size: Rect, scroll: u16) {
-    let w = 80.min(size.width);
-    let total = HELP.len() as u16 + 1;
-    let h = (total + 2).min(size.height);
-    let r = Rect::new((size.width - w) / 2, (size.height - h) / 2, w, h);
+    let (r, max) = crate::tui::layout::help_area(size, crate::tui::layout::help_lines());
     let mut lines: Vec<Line> = HELP
         .iter()
         .map(|(k, v)| {
@@ -250,8 +252,6 @@ pub fn help(frame: &mut Frame, size: Rect, scroll: u16) {
     lines.push(Line::from(
         " Esc or ? closes this help. Examined files are opened read-only.",
     ));
-    let inner = h.saturating_sub(2);
-    let max = total.saturating_sub(inner);
     let scroll = scroll.min(max);
     let more = if max > scroll {
         format!(" ↓ {} more: arrows scroll ", max - scroll)

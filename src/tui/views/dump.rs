@@ -5,7 +5,7 @@
 //! to the visible lines; everything is looked up by binary search.
 
 use crate::dump::format::{ASCII, CLASS, HEX};
-use crate::dump::{ByteClass, Overlay};
+use crate::dump::Overlay;
 use crate::report::overlay;
 use crate::tui::app::App;
 use crate::tui::layout::DumpGeometry;
@@ -90,18 +90,7 @@ pub fn ascii_char(b: u8, glyphs: bool, cp437: bool) -> char {
     if !glyphs {
         return ASCII[b as usize] as char;
     }
-    glyph(CLASS[b as usize])
-}
-
-/// The glyph of a byte class outside the printable range.
-pub fn glyph(c: ByteClass) -> char {
-    match c {
-        ByteClass::Null => '⋄',
-        ByteClass::Whitespace => '_',
-        ByteClass::Control => '•',
-        ByteClass::HighBit => '×',
-        ByteClass::Printable => '.',
-    }
+    crate::tui::theme::glyph(CLASS[b as usize])
 }
 
 /// Collects text into spans, one per run of one style.
@@ -179,9 +168,7 @@ pub(super) fn line(
     let mut s = Spans::new();
     let (g, gs) = gutter(app, start, end);
     s.push_char(g, gs);
-    let a = v.origin().line_address(start);
-    let addr = format!("{:0w$X}:{:04X}", a.segment, a.offset, w = geo.seg_digits);
-    s.push(&addr, Style::new().fg(Color::Gray));
+    s.push(&v.line_addr(start), Style::new().fg(Color::Gray));
     let style = |x: u64, b: u8| -> Style {
         let mut st = Style::new().fg(theme.class(CLASS[b as usize]));
         if let Some(o) = marks.at(x) {

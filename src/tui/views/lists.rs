@@ -22,7 +22,6 @@ fn short_kind(k: crate::detect::FindingKind) -> &'static str {
 }
 
 fn row_text(app: &App, kind: ListKind, i: usize, width: usize) -> Option<(String, bool)> {
-    let o = app.view().origin();
     let clip = |s: String| crate::report::clip(&s, width.saturating_sub(1));
     Some(match kind {
         ListKind::Findings => {
@@ -36,7 +35,7 @@ fn row_text(app: &App, kind: ListKind, i: usize, width: usize) -> Option<(String
             let text = format!(
                 "#{:<digits$} {} {:<5} {:.2} {name}",
                 f.id,
-                o.address(f.start),
+                app.view().addr(f.start),
                 short_kind(f.kind),
                 f.confidence
             );
@@ -45,20 +44,37 @@ fn row_text(app: &App, kind: ListKind, i: usize, width: usize) -> Option<(String
         ListKind::Matches => {
             let &(s, e) = app.search().matches().get(i)?;
             let b = &app.data()[s as usize..(e.min(s + 24)) as usize];
-            let text = format!("{:<5} {} {}", i + 1, o.address(s), sanitize::bytes_line(b));
+            let text = format!(
+                "{:<5} {} {}",
+                i + 1,
+                app.view().addr(s),
+                sanitize::bytes_line(b)
+            );
             (clip(text), true)
         }
         ListKind::Notes => {
             let n = app.notes().notes().get(i)?;
-            let text = format!(
-                "{} {:>5}B {}",
-                o.address(n.start),
-                n.end.saturating_sub(n.start),
-                sanitize::line(&n.text)
-            );
-            (clip(text), true)
+            (clip(note_row(n, app.view(), width)), true)
         }
     })
+}
+
+/// A notes-list row: address, when (UTC, to the minute) and by whom, then the text:
+/// `0AFA:3F00 2026-11-26 10:15 kim: seen in the article`; in a pane narrower than 60 columns
+/// the year is left out (`11-26 10:15`) so the text keeps some room.
+fn note_row(n: &crate::notes::Note, view: &crate::tui::viewport::Viewport, width: usize) -> String {
+    let mut row = view.addr(n.start);
+    if let Some(t) = n.time.as_deref() {
+        let t = sanitize::line(t).replacen('T', " ", 1);
+        let skip = if width < 60 { 5 } else { 0 };
+        row.push(' ');
+        row.extend(t.chars().skip(skip).take(16 - skip));
+    }
+    if let Some(e) = n.examiner.as_deref() {
+        row.push(' ');
+        row.push_str(&crate::report::clip(&sanitize::line(e), 12));
+    }
+    format!("{row}: {}", sanitize::line(&n.text))
 }
 
 /// Draws list `kind` with row `sel` selected in `area`.

@@ -10,6 +10,7 @@ pub mod lists;
 use super::app::App;
 use super::command::Mode;
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
+use super::panes;
 use super::theme::Theme;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
@@ -40,26 +41,18 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     frame.render_widget(Paragraph::new(lines), a.dump);
     bars::minimap(app, frame, a.minimap, view_start, view_end);
-    let legend_apart = a.legend.width > 0;
     if a.details.width > 0 {
-        let lines = details::details_lines(app, !legend_apart, &theme);
         let scroll = app.display().details_scroll;
-        details::scrolled(frame, a.details, "details", lines, scroll, true);
+        details::scrolled(frame, a.details, "details", app.details_lines(), scroll);
     }
-    if legend_apart {
-        let lines = details::legend_lines(app, &theme, a.legend.width as usize);
-        details::scrolled(frame, a.legend, "legend", lines, 0, true);
+    if a.legend.width > 0 {
+        let lines = panes::legend_lines(&app.pane_source(), a.legend.width as usize);
+        details::scrolled(frame, a.legend, "legend", lines, 0);
     }
     if a.values.width > 0 {
         let scroll = app.display().values_scroll;
-        details::scrolled(
-            frame,
-            a.values,
-            "values (i closes)",
-            details::values_lines(app),
-            scroll,
-            true,
-        );
+        let lines = panes::values_lines(&app.pane_source());
+        details::scrolled(frame, a.values, "values (i closes)", lines, scroll);
     }
     if let (true, Mode::List(kind, sel)) = (a.list.width > 0, app.mode()) {
         lists::list(app, frame, a.list, *kind, *sel);

@@ -1,0 +1,429 @@
+//! Blocks of text: a stretch of text (an island of printable bytes in binary data, a region of a
+//! text file, a .CCM header area) is cut into blocks of consecutive lines, blank lines included,
+//! that read alike, and each block is judged as a whole by the text model. One pass over the
+//! lines: each line's counts go into its paragraph's accumulator, and a paragraph joins the
+//! block before it unless the two clearly differ (one reads as console output and the other
+//! does not, both with at least the model's split probability) or the line ends change (CR LF
+//! against LF: another writer). Edges of islands in binary data are trimmed of printable bytes
+//! that belong to the binary data around them.
+
+use super::features::{Acc, NF};
+use super::lines::{lines, End, Line};
+use super::model::{best, evidence, Model, Probs, TextClass};
+use super::signatures::{Hit, SignatureSet};
+
+/// Stretches with fewer words never start or end a block on their own: too little evidence.
+const MIN_WORDS: u32 = 3;
+
+/// A judged block of text: `[start, end)` from its first line end or character through its
+/// last line end.
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub start: usize,
+    pub end: usize,
+    pub acc: Acc,
+    /// Blank lines the block starts with.
+    pub lead_blank: u32,
+    /// Class probabilities, signature evidence included.
+    pub probs: Probs,
+    /// The best signature in the block.
+    pub hit: Option<Hit>,
+    /// The block's last line was cut short by binary data.
+    pub cut_short: bool,
+    /// The block's last non-blank line ends with CR LF and is its only CR LF.
+    pub one_crlf_at_end: bool,
+    /// What the block's last paragraph reads as, and its words (segmentation compares
+    /// neighbouring paragraphs).
+    last: (TextClass, f32, u32),
+    /// The probabilities are those of the whole block.
+    judged: bool,
+}
+
+impl Block {
+    pub fn features(&self) -> [f32; NF] {
+        self.acc.features(self.lead_blank)
+    }
+
+    pub fn class(&self) -> (TextClass, f32) {
+        best(&self.probs)
+    }
+
+    /// The model's probability of console output; 0 for a block without a single word of four
+    /// letters or more that the corpus knows (printable bytes of binary data, not text).
+    pub fn console(&self) -> f32 {
+        if self.acc.known_words() == 0 && self.hit.is_none() {
+            return 0.0;
+        }
+        self.probs[TextClass::Console.index()]
+    }
+
+    /// True for a block holding at least one word the corpus knows (of four letters or more)
+    /// or a known text.
+    pub fn has_words(&self) -> bool {
+        self.acc.known_words() > 0 || self.hit.is_some()
+    }
+
+    fn judge(&mut self, model: &Model) {
+        let ev = self.hit.as_ref().map_or(0.0, |h| evidence(h.confidence));
+        self.probs = model.probs(&self.features(), ev);
+        self.judged = true;
+    }
+}
+
+/// How a stretch of text is read.
+pub struct Reader<'a> {
+    pub sigs: &'a SignatureSet,
+    pub model: &'a Model,
+    /// Trim the edges (text inside binary data); text files are not trimmed.
+    pub trim: bool,
+}
+
+/// Line-end style: CR LF, or LF/CR alone.
+fn style(e: End) -> Option<bool> {
+    match e {
+        End::CrLf => Some(true),
+        End::Lf | End::Cr => Some(false),
+        End::None => None,
+    }
+}
+
+/// A paragraph being read: blank lines, then non-blank lines.
+struct Para {
+    start: usize,
+    end: usize,
+    lead_blank: u32,
+    text_lines: u32,
+    acc: Acc,
+    /// Starts after a change of line-end style.
+    hard: bool,
+    last_end: End,
+    crlf_text_ends: u32,
+}
+
+impl Para {
+    fn new(start: usize, hard: bool) -> Para {
+        Para {
+            start,
+            end: start,
+            lead_blank: 0,
+            text_lines: 0,
+            acc: Acc::default(),
+            hard,
+            last_end: End::None,
+            crlf_text_ends: 0,
+        }
+    }
+}
+
+impl Reader<'_> {
+    /// Reads `data[s..e]` and hands each block to `out`, in order. `progress(at)` is called now
+    /// and then with the offset read up to (for releasing pages of long stretches).
+    pub fn read(
+        &self,
+        data: &[u8],
+        s: usize,
+        e: usize,
+        progress: &mut dyn FnMut(usize),
+        out: &mut dyn FnMut(Block),
+    ) {
+        let (s, e) = if self.trim {
+            trim(data, s, e, self.sigs)
+        } else {
+            (s, e)
+        };
+        if s >= e {
+            return;
+        }
+        let mut block: Option<Block> = None;
+        let mut para = Para::new(s, false);
+        let mut last_style: Option<bool> = None;
+        let mut since = s;
+        for l in lines(data, s, e) {
+            if l.is_blank() {
+                if para.text_lines > 0 {
+                    let done = std::mem::replace(&mut para, Para::new(l.start, false));
+                    self.close(data, &mut block, done, out);
+                }
+                para.lead_blank += 1;
+            } else {
+                let st = style(l.term);
+                let changed = st.is_some() && last_style.is_some() && st != last_style;
+                if changed && para.text_lines > 0 {
+                    let done = std::mem::replace(&mut para, Para::new(l.start, true));
+                    self.close(data, &mut block, done, out);
+                } else if changed {
+                    para.hard = true;
+                }
+                para.text_lines += 1;
+                para.crlf_text_ends += (l.term == End::CrLf) as u32;
+            }
+            if l.term != End::None {
+                last_style = style(l.term);
+            }
+            para.acc.line(l.text(data), l.term, self.model.lexicon());
+            para.end = l.end;
+            para.last_end = l.term;
+            if l.end - since >= 8 << 20 {
+                progress(l.end);
+                since = l.end;
+            }
+        }
+        if para.end > para.start {
+            self.close(data, &mut block, para, out);
+        }
+        if let Some(mut b) = block {
+            b.cut_short = self.trim && !ends_line(data, b.end);
+            if b.cut_short {
+                self.cut_evidence(data, &mut b);
+            }
+            self.emit(b, out);
+        }
+    }
+
+    /// A block is complete: judged as a whole, handed out.
+    fn emit(&self, mut b: Block, out: &mut dyn FnMut(Block)) {
+        if !b.judged {
+            b.judge(self.model);
+        }
+        out(b);
+    }
+
+    /// A paragraph is complete: it joins the open block or starts the next one.
+    fn close(&self, data: &[u8], block: &mut Option<Block>, p: Para, out: &mut dyn FnMut(Block)) {
+        if p.text_lines == 0 {
+            // Blank lines at the end belong to the block before them.
+            if let Some(b) = block {
+                b.acc.merge(&p.acc);
+                b.end = p.end;
+                b.one_crlf_at_end = false;
+                b.judged = false;
+            }
+            return;
+        }
+        let mut next = Block {
+            start: p.start,
+            end: p.end,
+            acc: p.acc,
+            lead_blank: p.lead_blank,
+            probs: [0.0; 4],
+            hit: self.sigs.match_text(&data[p.start..p.end]),
+            cut_short: false,
+            one_crlf_at_end: p.crlf_text_ends == 1 && p.last_end == End::CrLf,
+            last: (TextClass::Noise, 0.0, 0),
+            judged: false,
+        };
+        next.judge(self.model);
+        let (class, pc) = next.class();
+        next.last = (class, pc, next.acc.words());
+        let join = match block {
+            Some(b) => !p.hard && !self.differ(b, next.last),
+            None => false,
+        };
+        match block {
+            Some(b) if join => {
+                b.acc.merge(&next.acc);
+                b.end = next.end;
+                b.one_crlf_at_end = false;
+                if next
+                    .hit
+                    .as_ref()
+                    .is_some_and(|h| b.hit.as_ref().is_none_or(|x| h.confidence > x.confidence))
+                {
+                    b.hit = next.hit;
+                }
+                b.last = next.last;
+                b.judged = false;
+            }
+            Some(_) => {
+                let done = block.replace(next).expect("a block is open");
+                self.emit(done, out);
+            }
+            None => *block = Some(next),
+        }
+    }
+
+    /// The open block and the next paragraph (class, probability, words) clearly differ: one
+    /// reads as console output and the other as prose (or noise), each at the model's split
+    /// probability or more, and both hold a few words. A field list or table next to console
+    /// output stays with it: tools print those too. The block is judged as a whole only when
+    /// its last paragraph reads otherwise than the next one.
+    fn differ(&self, b: &mut Block, next: (TextClass, f32, u32)) -> bool {
+        let (cn, pn, wn) = next;
+        if pn < self.model.split || wn < MIN_WORDS || cn == TextClass::Structured || b.last.0 == cn
+        {
+            return false;
+        }
+        if !b.judged {
+            b.judge(self.model);
+        }
+        let (cb, pb) = b.class();
+        let apart = |x: TextClass, y: TextClass| {
+            x == TextClass::Console && matches!(y, TextClass::Prose | TextClass::Noise)
+        };
+        (apart(cb, cn) || apart(cn, cb)) && pb >= self.model.split && b.acc.words() >= MIN_WORDS
+    }
+
+    /// The last line of a block cut short by binary data may be the start of a known text.
+    fn cut_evidence(&self, data: &[u8], b: &mut Block) {
+        let from = memchr::memrchr2(b'\r', b'\n', &data[b.start..b.end])
+            .map_or(b.start, |i| b.start + i + 1);
+        let Ok(t) = std::str::from_utf8(&data[from..b.end]) else {
+            return;
+        };
+        if let Some(h) = self.sigs.match_cut(t) {
+            if b.hit.as_ref().is_none_or(|x| h.confidence > x.confidence) {
+                b.hit = Some(h);
+                b.judge(self.model);
+            }
+        }
+    }
+}
+
+fn ends_line(data: &[u8], end: usize) -> bool {
+    end > 0 && matches!(data[end - 1], b'\n' | b'\r')
+}
+
+/// Text at the edge of an island that reads as words (and not as printable binary bytes):
+/// at least two tokens, a run of three letters, and half of it letters and spaces. Only the
+/// first 80 bytes are looked at.
+pub fn wordlike(t: &[u8]) -> bool {
+    let t = t.trim_ascii();
+    let t = &t[..t.len().min(80)];
+    if t.len() < 6 {
+        return false;
+    }
+    let (mut plain, mut tokens, mut run, mut long_word) = (0, 0, 0, false);
+    let mut in_token = false;
+    for &c in t {
+        let letter = c.is_ascii_alphabetic();
+        plain += (letter || c == b' ') as usize;
+        run = if letter { run + 1 } else { 0 };
+        long_word |= run >= 3;
+        let space = c == b' ' || c == b'\t';
+        tokens += (!space && !in_token) as usize;
+        in_token = !space;
+    }
+    tokens >= 2 && long_word && plain * 2 >= t.len()
+}
+
+/// The line-end style most lines near one edge use (CR LF: true).
+fn majority(data: &[u8], s: usize, e: usize) -> Option<bool> {
+    let (mut crlf, mut other) = (0, 0);
+    for l in lines(data, s, e) {
+        match style(l.term) {
+            Some(true) => crlf += 1,
+            Some(false) => other += 1,
+            None => {}
+        }
+    }
+    (crlf + other > 0).then_some(crlf >= other)
+}
+
+fn last_line(data: &[u8], s: usize, e: usize) -> Option<Line> {
+    if s >= e {
+        return None;
+    }
+    // The last line ends at e; find where it starts (its own CR LF at the very end is not a
+    // line start).
+    let body_end = if data[e - 1] == b'\n' && e - 1 > s && data[e - 2] == b'\r' {
+        e - 2
+    } else if matches!(data[e - 1], b'\n' | b'\r') {
+        e - 1
+    } else {
+        e
+    };
+    let start = memchr::memrchr2(b'\r', b'\n', &data[s..body_end]).map_or(s, |i| s + i + 1);
+    lines(data, start, e).next()
+}
+
+/// Trims printable bytes of the surrounding binary data off both edges of an island.
+fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize, usize) {
+    const EDGE: usize = 4096;
+    let head = majority(data, s, e.min(s + EDGE));
+    for _ in 0..8 {
+        let Some(l) = lines(data, s, e).next() else {
+            break;
+        };
+        let t = l.text(data);
+        let garbage = !l.is_blank() && !wordlike(t) && sigs.match_text(t).is_none();
+        let odd_end = style(l.term).is_some() && style(l.term) != head;
+        if garbage && !odd_end && l.terminated() {
+            s = l.content_end;
+            break;
+        } else if garbage || (l.is_blank() && odd_end) {
+            s = l.end;
+        } else {
+            break;
+        }
+    }
+    let tail = majority(data, e.saturating_sub(EDGE).max(s), e);
+    for _ in 0..8 {
+        let Some(l) = last_line(data, s, e) else {
+            break;
+        };
+        let t = l.text(data);
+        let keep = if !l.terminated() {
+            let sig = std::str::from_utf8(t)
+                .ok()
+                .is_some_and(|x| sigs.match_cut(x).is_some())
+                || sigs.match_text(t).is_some();
+            sig || wordlike(t)
+        } else {
+            let odd_end = style(l.term) != tail;
+            !(odd_end && (l.is_blank() || !wordlike(t)))
+        };
+        if keep {
+            break;
+        }
+        e = l.start;
+    }
+    (s, e.max(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader() -> (SignatureSet, &'static Model) {
+        (SignatureSet::builtin(), Model::builtin())
+    }
+
+    fn read(b: &[u8], trim: bool) -> Vec<(usize, usize)> {
+        let (sigs, model) = reader();
+        let r = Reader {
+            sigs: &sigs,
+            model,
+            trim,
+        };
+        let mut out = Vec::new();
+        r.read(b, 0, b.len(), &mut |_| {}, &mut |bl| {
+            out.push((bl.start, bl.end))
+        });
+        out
+    }
+
+    #[test]
+    fn edges_of_islands_are_trimmed() {
+        let sigs = SignatureSet::builtin();
+        let w = b"\r\n\r\nExporting messages in mailbox \"a\" to file EXPORT\\MSG0001.CCM\r\n";
+        let mut d = b"k$".to_vec();
+        d.extend_from_slice(w);
+        d.extend_from_slice(b"A");
+        assert_eq!(trim(&d, 0, d.len(), &sigs), (2, 2 + w.len()));
+        // A stray LF before a CR LF write belongs to the binary data.
+        let mut d = b"\n".to_vec();
+        d.extend_from_slice(w);
+        assert_eq!(trim(&d, 0, d.len(), &sigs), (1, 1 + w.len()));
+        // Cut short inside a word: kept.
+        let cut = b"\r\n\r\nExporting messages in mailbox \"kwong\" to fi";
+        assert_eq!(trim(cut, 0, cut.len(), &sigs), (0, cut.len()));
+        assert!(!wordlike(b"Xq!7a#"));
+        assert!(wordlike(b"EXPORT 8.50.00.14 Copyri"));
+    }
+
+    #[test]
+    fn a_block_holds_its_blank_lines() {
+        let run = b"\r\nEXPORT 9.1 Copyright (c) 1999 by Someone, Inc. All rights reserved.\r\n\r\nPost office directory: e:\\po\r\n\r\nDone.\r\n";
+        assert_eq!(read(run, true), vec![(0, run.len())]);
+    }
+}

@@ -1,0 +1,525 @@
+//! The line state machine of the .CCM parser: one pass over the lines, with the open message,
+//! its header-area lines (bounded) and its declared sizes as its only state. When a header area
+//! ends it is judged ([`super::header`]); when a message ends its body is read for console
+//! output and its sizes are checked. Text that ends right where the next `Message:` line
+//! starts (or that comes before the first one) is held for the next header.
+
+use super::header::{self, HLine, Kind};
+use super::sizes::{size_of, Sizes};
+use super::{Emit, Message, MAX_ANOMALIES, MAX_FIELDS, MAX_VALUE};
+use crate::detect::blocks::{Block, Reader};
+use crate::detect::lines::{lines, Line};
+use crate::detect::model::{Model, TextClass};
+use crate::detect::place::{console_finding, Place, CONSOLE_KIND};
+use crate::detect::signatures::SignatureSet;
+use crate::detect::{console, DamagedHeader, Finding, FindingKind, Reason, SUSPECTED};
+
+/// Header-area lines kept before the parser gives up on finding `Contents:`.
+const MAX_HEADER_LINES: usize = 1024;
+/// Confidence of a header anomaly (as of a header that lost its `Message:` line).
+const ANOMALY: f32 = 0.6;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Outside,
+    MessageSize,
+    Header,
+    ContentsSize,
+    Body,
+}
+
+/// The message being read.
+struct Open {
+    index: u32,
+    header_start: usize,
+    header_end: usize,
+    body_start: Option<usize>,
+    fields: Vec<(String, String)>,
+    anomalies: Vec<String>,
+    missing_keyword: bool,
+    /// An item keyword line waiting for its size line: (label, where it starts).
+    item: Option<(&'static str, usize)>,
+    keep: bool,
+}
+
+impl Open {
+    fn anomaly(&mut self, a: impl Into<String>) {
+        if self.keep && self.anomalies.len() < MAX_ANOMALIES {
+            self.anomalies.push(a.into());
+        }
+    }
+}
+
+/// The parser's state over one file.
+pub struct Parser<'a> {
+    data: &'a [u8],
+    sigs: &'a SignatureSet,
+    model: &'a Model,
+    emit: &'a mut dyn Emit,
+    state: State,
+    open: Option<Open>,
+    hdr: Vec<HLine>,
+    sizes: Sizes,
+    /// Findings found before the next header, waiting for it.
+    pending: Vec<Finding>,
+    messages: u32,
+    next_finding: u32,
+    next_header: u32,
+}
+
+fn is_keyword(t: &[u8], kw: &[u8]) -> bool {
+    t.trim_ascii_end().eq_ignore_ascii_case(kw)
+}
+
+fn clip(b: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&b[..b.len().min(MAX_VALUE)]);
+    s.into_owned()
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(
+        data: &'a [u8],
+        sigs: &'a SignatureSet,
+        model: &'a Model,
+        emit: &'a mut dyn Emit,
+    ) -> Parser<'a> {
+        Parser {
+            data,
+            sigs,
+            model,
+            emit,
+            state: State::Outside,
+            open: None,
+            hdr: Vec::new(),
+            sizes: Sizes::default(),
+            pending: Vec::new(),
+            messages: 0,
+            next_finding: 1,
+            next_header: 1,
+        }
+    }
+
+    /// Reads every line, then ends the last message.
+    pub fn run(mut self, release: &dyn Fn(usize, usize)) {
+        let mut released = 0;
+        for l in lines(self.data, 0, self.data.len()) {
+            self.line(l);
+            let keep = self
+                .open
+                .as_ref()
+                .map_or(l.start, |o| o.header_start)
+                .min(l.start)
+                & !0xFFFF;
+            if keep >= released + (8 << 20) {
+                release(released, keep);
+                released = keep;
+            }
+        }
+        let end = self.data.len();
+        if self.open.is_some() {
+            self.end_message(end, true);
+        } else {
+            self.outside(
+                0,
+                end,
+                Reason::OutsideMessages,
+                Place::TextInside { connector: true },
+            );
+        }
+        self.flush_pending();
+    }
+
+    fn line(&mut self, l: Line) {
+        let t = l.text(self.data);
+        if is_keyword(t, b"Message:") {
+            self.start_message(l, false);
+            return;
+        }
+        match self.state {
+            State::Outside => {
+                if header::field(t).is_some_and(|(k, _)| header::known_key(k)) {
+                    self.start_message(l, true);
+                    self.header_line(l);
+                }
+            }
+            State::MessageSize | State::ContentsSize => self.size_line(l),
+            State::Header => self.header_line(l),
+            State::Body => self.body_line(l),
+        }
+    }
+
+    fn start_message(&mut self, l: Line, missing_keyword: bool) {
+        if self.open.is_some() {
+            self.end_message(l.start, false);
+        } else {
+            self.outside(
+                0,
+                l.start,
+                Reason::BeforeHeader(self.messages + 1),
+                Place::CcmHeader,
+            );
+        }
+        let keep = self.emit.keeps_messages();
+        let mut m = Open {
+            index: self.messages,
+            header_start: l.start,
+            header_end: l.end,
+            body_start: None,
+            fields: Vec::new(),
+            anomalies: Vec::new(),
+            missing_keyword,
+            item: None,
+            keep,
+        };
+        if missing_keyword {
+            m.anomaly("header without a 'Message:' line before it");
+            m.header_end = l.start;
+        }
+        self.messages += 1;
+        self.open = Some(m);
+        self.hdr.clear();
+        self.sizes.clear();
+        self.state = if missing_keyword {
+            State::Header
+        } else {
+            State::MessageSize
+        };
+    }
+
+    fn size_line(&mut self, l: Line) {
+        let label = if self.state == State::MessageSize {
+            "Message"
+        } else {
+            "Contents"
+        };
+        let m = self.open.as_mut().expect("a message is open");
+        match size_of(l.text(self.data)) {
+            Some(size) => {
+                match size {
+                    Some(n) => self.sizes.declare(label, n, l.end as u64, 0),
+                    None => m.anomaly(format!("{label}: the size is blank")),
+                }
+                m.header_end = l.end;
+                if self.state == State::MessageSize {
+                    self.state = State::Header;
+                } else {
+                    self.end_header(l.end);
+                }
+            }
+            None => {
+                m.anomaly(format!("{label}: no size line after it"));
+                if self.state == State::MessageSize {
+                    self.state = State::Header;
+                    self.header_line(l);
+                } else {
+                    self.end_header(l.start);
+                    self.body_line(l);
+                }
+            }
+        }
+    }
+
+    fn header_line(&mut self, l: Line) {
+        let t = l.text(self.data);
+        let kind = header::kind_of(t, self.hdr.last().map(|h| h.kind));
+        let m = self.open.as_mut().expect("a message is open");
+        m.header_end = l.end;
+        if let Some((k, _)) = header::field(t).filter(|_| kind != Kind::Folded) {
+            if k.eq_ignore_ascii_case(b"Contents") {
+                self.hdr.push(HLine { line: l, kind });
+                self.state = State::ContentsSize;
+                return;
+            }
+        }
+        if self.hdr.len() >= MAX_HEADER_LINES {
+            m.anomaly(format!(
+                "no 'Contents:' line within {MAX_HEADER_LINES} header lines; the rest is read as the body"
+            ));
+            self.end_header(l.start);
+            self.body_line(l);
+            return;
+        }
+        self.hdr.push(HLine { line: l, kind });
+    }
+
+    fn body_line(&mut self, l: Line) {
+        let t = l.text(self.data);
+        let m = self.open.as_mut().expect("a message is open");
+        if let Some((label, kw)) = m.item.take() {
+            match size_of(t) {
+                Some(Some(n)) => self.sizes.declare(label, n, l.end as u64, kw as u64),
+                Some(None) => m.anomaly(format!("{label}: the size is blank")),
+                None => {}
+            }
+        }
+        for (kw, label) in [
+            (&b"Text item:"[..], "Text item"),
+            (b"File item:", "File item"),
+        ] {
+            if is_keyword(t, kw) {
+                m.item = Some((label, l.start));
+            }
+        }
+    }
+
+    /// The header area ends at `at`: judge its lines, then hand out the header.
+    fn end_header(&mut self, at: usize) {
+        self.state = State::Body;
+        let mut hdr = std::mem::take(&mut self.hdr);
+        header::settle(&mut hdr);
+        let m = self.open.as_mut().expect("a message is open");
+        m.body_start = Some(at);
+        if m.keep {
+            fields_of(self.data, &hdr, &mut m.fields);
+        }
+        let index = m.index;
+        let mut runs = Vec::new();
+        header::text_runs(&hdr, |s, e| runs.push((s, e)));
+        for (s, e) in runs {
+            self.judge_header_text(s, e, Reason::InsideHeader(index + 1));
+        }
+        self.hdr = hdr;
+        self.hdr.clear();
+        self.hand_out_header();
+    }
+
+    /// Text in or right before a header: console writes and anomalies, held for the header.
+    fn judge_header_text(&mut self, s: usize, e: usize, why: Reason) {
+        let reader = Reader {
+            sigs: self.sigs,
+            model: self.model,
+            trim: false,
+        };
+        let (data, model) = (self.data, self.model);
+        let pending = &mut self.pending;
+        reader.read(data, s, e, &mut |_| {}, &mut |b| {
+            pending.push(header_finding(data, &b, why, model));
+        });
+    }
+
+    /// Text before the first message (or a file with no message at all).
+    fn outside(&mut self, s: usize, e: usize, why: Reason, place: Place) {
+        if self.data[s..e].iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        if place == Place::CcmHeader {
+            return self.judge_header_text(s, e, why);
+        }
+        for b in self.console_blocks(s, e) {
+            let mut f = console_finding(self.data, &b, place, self.model);
+            f.reasons.push(why);
+            self.hand_out(f);
+        }
+    }
+
+    /// The open message ends at `end` (the next `Message:` line, or the end of the file).
+    fn end_message(&mut self, end: usize, at_eof: bool) {
+        if matches!(
+            self.state,
+            State::Header | State::MessageSize | State::ContentsSize
+        ) {
+            let m = self.open.as_mut().expect("a message is open");
+            if self.state != State::ContentsSize {
+                m.anomaly("no 'Contents:' line");
+            }
+            self.end_header(end);
+        }
+        let m = self.open.take().expect("a message is open");
+        let body = m.body_start.unwrap_or(end);
+        self.read_body(body, end, m.index, at_eof);
+        if m.keep {
+            let mut anomalies = m.anomalies;
+            self.sizes.check(end as u64, &mut |a| {
+                if anomalies.len() < MAX_ANOMALIES {
+                    anomalies.push(a);
+                }
+            });
+            self.emit.message(Message {
+                index: m.index as usize,
+                header_start: m.header_start as u64,
+                header_end: m.header_end as u64,
+                end: end as u64,
+                fields: m.fields,
+                anomalies,
+            });
+        } else {
+            self.emit.message_not_kept();
+        }
+        self.state = State::Outside;
+    }
+
+    /// A body: its text items are read (not their keyword and size lines); console output that
+    /// ends where the next header starts is held for that header; other console output inside a
+    /// body is reported weaker (a message may quote it).
+    fn read_body(&mut self, s: usize, e: usize, index: u32, at_eof: bool) {
+        let mut found = Vec::new();
+        let mut from = s;
+        let mut skip_size = false;
+        for l in lines(self.data, s, e) {
+            let t = l.text(self.data);
+            if skip_size && size_of(t).is_some() {
+                from = l.end;
+            } else if is_keyword(t, b"Text item:") || is_keyword(t, b"File item:") {
+                from = l.end;
+                skip_size = true;
+                continue;
+            }
+            skip_size = false;
+        }
+        found.extend(self.console_blocks(from, e).into_iter().map(|b| (b, from)));
+        // Only the last block can be a write before the next header, and only when it is not
+        // the whole text of its item (that is the message's own text) or starts with a blank
+        // line; console output elsewhere in a body is the message's content.
+        if let Some((b, seg_start)) = found.pop() {
+            let apart = b.start > seg_start || b.lead_blank > 0;
+            if b.end == e && !at_eof && apart && b.console() >= SUSPECTED {
+                let mut f = console_finding(self.data, &b, Place::CcmHeader, self.model);
+                f.reasons.push(Reason::BeforeHeader(index + 2));
+                self.pending.push(f);
+            }
+        }
+    }
+
+    /// The blocks of `[s, e)` that may be console output, read island by island (file items
+    /// may hold binary data).
+    fn console_blocks(&self, s: usize, e: usize) -> Vec<Block> {
+        let reader = Reader {
+            sigs: self.sigs,
+            model: self.model,
+            trim: false,
+        };
+        let data = self.data;
+        let mut out = Vec::new();
+        let mut at = s;
+        while at < e {
+            let start = at
+                + data[at..e]
+                    .iter()
+                    .take_while(|&&c| !console::TEXT[c as usize])
+                    .count();
+            let end = start
+                + data[start..e]
+                    .iter()
+                    .take_while(|&&c| console::TEXT[c as usize])
+                    .count();
+            at = end;
+            if end - start < console::MIN_RUN {
+                continue;
+            }
+            reader.read(data, start, end, &mut |_| {}, &mut |b: Block| {
+                if b.console() >= CONSOLE_KIND {
+                    out.push(b);
+                }
+            });
+        }
+        out
+    }
+
+    /// The open message's header is complete: number the findings waiting for it, and hand out
+    /// the findings and the header if anything damaged it.
+    fn hand_out_header(&mut self) {
+        let m = self.open.as_ref().expect("a message is open");
+        let (index, start, end, missing) =
+            (m.index, m.header_start, m.header_end, m.missing_keyword);
+        let pending = std::mem::take(&mut self.pending);
+        if pending.is_empty() && !missing {
+            return;
+        }
+        let id = self.next_header;
+        self.next_header += 1;
+        let mut h = DamagedHeader {
+            id,
+            start: start as u64,
+            end: end.max(start + 1) as u64,
+            confidence: if missing { ANOMALY } else { 0.0 },
+            writes: Vec::new(),
+            anomalies: Vec::new(),
+            message: Some(index),
+            missing_keyword: missing,
+        };
+        for mut f in pending {
+            f.header = Some(id);
+            f.message = Some(index);
+            h.start = h.start.min(f.start);
+            h.confidence = h.confidence.max(f.confidence);
+            let write = f.kind == FindingKind::ConsoleWrite;
+            let fid = self.hand_out(f);
+            if write {
+                h.writes.push(fid);
+            } else {
+                h.anomalies.push(fid);
+            }
+        }
+        self.emit.header(h);
+    }
+
+    /// Numbers a finding and hands it out; returns its id.
+    fn hand_out(&mut self, mut f: Finding) -> u32 {
+        f.id = self.next_finding;
+        self.next_finding += 1;
+        let id = f.id;
+        self.emit.finding(f);
+        id
+    }
+
+    /// Findings still waiting at the end of the file (text after the last header).
+    fn flush_pending(&mut self) {
+        for f in std::mem::take(&mut self.pending) {
+            self.hand_out(f);
+        }
+    }
+}
+
+/// A block of a header area: a console write if it reads as one, else a header anomaly.
+fn header_finding(data: &[u8], b: &Block, why: Reason, model: &Model) -> Finding {
+    if b.console() >= SUSPECTED {
+        let mut f = console_finding(data, b, Place::CcmHeader, model);
+        f.reasons.push(why);
+        return f;
+    }
+    let (class, p) = b.class();
+    let mut f = Finding::new(
+        FindingKind::CcmHeaderAnomaly,
+        b.start as u64,
+        b.end as u64,
+        ANOMALY,
+    );
+    f.reasons = vec![
+        why,
+        Reason::Fact("not a `Key: value` header line"),
+        Reason::Class(class, p),
+    ];
+    if class != TextClass::Console {
+        f.reasons
+            .push(Reason::Class(TextClass::Console, b.console()));
+    }
+    f
+}
+
+/// The header fields of a header area, folded lines joined to their field.
+fn fields_of(data: &[u8], hdr: &[HLine], out: &mut Vec<(String, String)>) {
+    for h in hdr {
+        let t = h.line.text(data);
+        match h.kind {
+            Kind::Field { .. } if out.len() < MAX_FIELDS => {
+                if let Some((k, v)) = header::field(t) {
+                    if !k.eq_ignore_ascii_case(b"Contents") {
+                        out.push((clip(k), clip(v)));
+                    }
+                }
+            }
+            Kind::Folded => {
+                if let Some(last) = out.last_mut().filter(|l| l.1.len() < MAX_VALUE) {
+                    last.1.push(' ');
+                    last.1.push_str(&clip(t.trim_ascii()));
+                    let mut n = last.1.len().min(MAX_VALUE);
+                    while !last.1.is_char_boundary(n) {
+                        n -= 1;
+                    }
+                    last.1.truncate(n);
+                }
+            }
+            _ => {}
+        }
+    }
+}

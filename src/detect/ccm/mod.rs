@@ -1,0 +1,194 @@
+//! The cc:Mail Import/Export text format (.CCM files the connector writes and reads): messages
+//! that start with `Message:` and a size line (/ITEMSIZE), header lines `Key: value` (folded
+//! lines continue them), `Contents:` and its size line, then text and file items. One pass over
+//! the lines ([`machine`]) finds the messages; the header area of each is read for text that is
+//! not a header line ([`header`]), the body for console output, and the sizes are checked
+//! ([`sizes`]; a mismatch is an anomaly, never an error). Findings and damaged headers are
+//! handed out in file order as each becomes final; memory stays bounded for any input (messages
+//! kept up to [`MAX_MESSAGES`], fields and anomalies per message capped).
+
+mod header;
+mod machine;
+mod sizes;
+
+use super::model::Model;
+use super::signatures::SignatureSet;
+use super::{DamagedHeader, Finding};
+
+/// Messages kept per file (more are counted, not kept).
+pub const MAX_MESSAGES: usize = 50_000;
+/// Header fields kept per message, and the longest value kept (in bytes).
+pub const MAX_FIELDS: usize = 32;
+pub const MAX_VALUE: usize = 256;
+/// Anomalies kept per message.
+pub const MAX_ANOMALIES: usize = 16;
+
+/// One message of a .CCM file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub index: usize,
+    /// Start of the `Message:` line (or of the first header line where that line is missing).
+    pub header_start: u64,
+    /// End of the size line after `Contents:`: the header block is `[header_start, header_end)`.
+    pub header_end: u64,
+    /// End of the message (start of the next one, or end of file).
+    pub end: u64,
+    /// Header fields in order (at most [`MAX_FIELDS`], values cut at [`MAX_VALUE`] bytes).
+    pub fields: Vec<(String, String)>,
+    pub anomalies: Vec<String>,
+}
+
+/// Where the parser's results go, in file order.
+pub trait Emit {
+    /// A finding, numbered.
+    fn finding(&mut self, f: Finding);
+    /// A damaged header, after the findings it holds.
+    fn header(&mut self, h: DamagedHeader);
+    /// A message, when it ends.
+    fn message(&mut self, m: Message);
+    /// False once no more messages are kept (the parser then skips building them).
+    fn keeps_messages(&self) -> bool;
+    /// A message was read and not kept.
+    fn message_not_kept(&mut self) {}
+}
+
+/// True when the text looks like a .CCM file: a `Message:` line near the start.
+pub fn looks_like_ccm(b: &[u8]) -> bool {
+    let head = &b[..b.len().min(64 * 1024)];
+    memchr::memmem::find_iter(head, b"Message:").any(|i| {
+        (i == 0 || head[i - 1] == b'\n')
+            && matches!(
+                head.get(i + 8),
+                None | Some(b'\r') | Some(b'\n') | Some(b' ')
+            )
+    })
+}
+
+/// Parses a .CCM file, handing results to `emit` as they become final; `release(from, to)` is
+/// told which bytes are done with.
+pub fn parse(b: &[u8], sigs: &SignatureSet, emit: &mut dyn Emit, release: &dyn Fn(usize, usize)) {
+    parse_with(b, sigs, Model::builtin(), emit, release);
+}
+
+/// [`parse`] with another text model.
+pub fn parse_with(
+    b: &[u8],
+    sigs: &SignatureSet,
+    model: &Model,
+    emit: &mut dyn Emit,
+    release: &dyn Fn(usize, usize),
+) {
+    machine::Parser::new(b, sigs, model, emit).run(release);
+}
+
+/// Everything at once: the messages (up to [`MAX_MESSAGES`]), the findings (numbered, in file
+/// order) and the damaged headers that hold them.
+pub fn analyze(b: &[u8], sigs: &SignatureSet) -> (Vec<Message>, Vec<Finding>, Vec<DamagedHeader>) {
+    #[derive(Default)]
+    struct All(Vec<Message>, Vec<Finding>, Vec<DamagedHeader>);
+    impl Emit for All {
+        fn finding(&mut self, f: Finding) {
+            self.1.push(f);
+        }
+        fn header(&mut self, h: DamagedHeader) {
+            self.2.push(h);
+        }
+        fn message(&mut self, m: Message) {
+            self.0.push(m);
+        }
+        fn keeps_messages(&self) -> bool {
+            self.0.len() < MAX_MESSAGES
+        }
+    }
+    let mut all = All::default();
+    parse(b, sigs, &mut all, &|_, _| {});
+    (all.0, all.1, all.2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::FindingKind;
+
+    const SAMPLE: &str = "Message:\r\n179\r\nFrom: Grewal, Jeff at Hub\r\nDate: 6/2/98 8:39\r\nTo: Admin at HUBPO2\r\nSubject: Another message\r\nContents:\r\n58\r\nText item:\r\n32\r\nThis is the message body\r\n";
+
+    #[test]
+    fn clean_sample_parses_with_size_anomalies_only() {
+        let (msgs, findings, headers) = analyze(SAMPLE.as_bytes(), &SignatureSet::builtin());
+        assert_eq!(findings, vec![]);
+        assert_eq!(headers, vec![]);
+        assert_eq!(msgs.len(), 1);
+        assert_eq!(msgs[0].header_start, 0);
+        assert_eq!(&SAMPLE[msgs[0].header_end as usize..][..11], "Text item:\r");
+        assert_eq!(
+            msgs[0].fields[0],
+            ("From".to_string(), "Grewal, Jeff at Hub".to_string())
+        );
+        assert!(
+            msgs[0]
+                .anomalies
+                .iter()
+                .any(|a| a.starts_with("Message: declared 179 bytes")),
+            "{:?}",
+            msgs[0].anomalies
+        );
+    }
+
+    #[test]
+    fn console_before_and_inside_header() {
+        let w =
+            "\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n";
+        let text = format!("{w}{SAMPLE}");
+        let (msgs, f, dh) = analyze(text.as_bytes(), &SignatureSet::builtin());
+        assert_eq!(msgs.len(), 1);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, FindingKind::ConsoleWrite);
+        assert_eq!((f[0].start, f[0].end), (0, w.len() as u64));
+        assert!(f[0].suspected(), "{:?}", f[0]);
+        assert_eq!(dh.len(), 1);
+        assert_eq!((dh[0].start, dh[0].end), (0, msgs[0].header_end));
+        assert_eq!(dh[0].writes, vec![f[0].id]);
+        assert_eq!(f[0].header, Some(dh[0].id));
+
+        let inside = SAMPLE.replace("Date:", &format!("{}Date:", &w[2..]));
+        let (_, f, dh) = analyze(inside.as_bytes(), &SignatureSet::builtin());
+        let at = inside.find("\r\nExporting").unwrap() as u64;
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].start, f[0].end), (at, at + w.len() as u64 - 2));
+        assert_eq!(f[0].message, Some(0));
+        assert_eq!(dh[0].writes, vec![1]);
+    }
+
+    #[test]
+    fn folded_lines_and_stray_lines() {
+        let folded = SAMPLE.replace(
+            "Subject: Another message\r\n",
+            "Subject: Another\r\n  message with a long subject\r\n",
+        );
+        let (msgs, f, dh) = analyze(folded.as_bytes(), &SignatureSet::builtin());
+        assert!(f.is_empty() && dh.is_empty(), "{f:?}");
+        assert_eq!(msgs[0].fields.len(), 4);
+        assert_eq!(msgs[0].fields[3].1, "Another message with a long subject");
+        let stray = SAMPLE.replace("To:", "x7 ]]\r\nTo:");
+        let (_, f, dh) = analyze(stray.as_bytes(), &SignatureSet::builtin());
+        let at = stray.find("x7").unwrap() as u64;
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, FindingKind::CcmHeaderAnomaly);
+        assert_eq!((f[0].start, f[0].end), (at, at + 7));
+        assert_eq!(dh[0].anomalies, vec![1]);
+        assert!(dh[0].writes.is_empty());
+    }
+
+    #[test]
+    fn memory_stays_bounded_on_endless_messages() {
+        let unit = b"Message:\r\n10\r\nFrom: a\r\n";
+        let mut b = Vec::with_capacity(unit.len() * 120_000);
+        for _ in 0..120_000 {
+            b.extend_from_slice(unit);
+        }
+        let (msgs, f, _) = analyze(&b, &SignatureSet::builtin());
+        assert_eq!(msgs.len(), MAX_MESSAGES);
+        assert!(f.is_empty());
+        assert!(msgs[1].anomalies.iter().any(|a| a == "no 'Contents:' line"));
+    }
+}

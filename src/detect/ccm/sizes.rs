@@ -1,0 +1,117 @@
+//! .CCM sizes (/ITEMSIZE): the numbers after `Message:`, `Contents:`, `Text item:` and
+//! `File item:` are checked against the bytes of their parts when the message ends. A mismatch
+//! is an anomaly, never an error: the KB's own sample does not add up.
+
+/// Declared sizes kept per message; more are not checked (and said so).
+const MAX_DECLS: usize = 256;
+
+/// One declared size.
+#[derive(Clone, Copy, Debug)]
+struct Decl {
+    label: &'static str,
+    declared: u64,
+    /// Where the part starts: the end of the size line.
+    part_start: u64,
+    /// Where the keyword line of the part starts.
+    keyword_start: u64,
+}
+
+/// The sizes declared in one message.
+#[derive(Debug, Default)]
+pub struct Sizes {
+    decls: Vec<Decl>,
+    unchecked: u32,
+}
+
+/// A size line: digits, or blanks where Export wrote spaces for a size (KB Q287056): `Some(None)`.
+pub fn size_of(t: &[u8]) -> Option<Option<u64>> {
+    let s = t.trim_ascii();
+    if s.is_empty() && !t.is_empty() {
+        return Some(None);
+    }
+    (!s.is_empty() && s.len() <= 12 && s.iter().all(u8::is_ascii_digit))
+        .then(|| std::str::from_utf8(s).ok()?.parse().ok())
+}
+
+fn is_item(label: &str) -> bool {
+    label == "Text item" || label == "File item"
+}
+
+impl Sizes {
+    pub fn clear(&mut self) {
+        self.decls.clear();
+        self.unchecked = 0;
+    }
+
+    /// A size `declared` for the part `label` whose keyword line starts at `keyword_start` and
+    /// whose size line ends at `part_start`.
+    pub fn declare(
+        &mut self,
+        label: &'static str,
+        declared: u64,
+        part_start: u64,
+        keyword_start: u64,
+    ) {
+        if self.decls.len() >= MAX_DECLS {
+            self.unchecked += 1;
+            return;
+        }
+        self.decls.push(Decl {
+            label,
+            declared,
+            part_start,
+            keyword_start,
+        });
+    }
+
+    /// The mismatches, the message ending at `end`: `Label: declared N bytes, M found`.
+    pub fn check(&self, end: u64, out: &mut dyn FnMut(String)) {
+        for (i, d) in self.decls.iter().enumerate() {
+            let part_end = if is_item(d.label) {
+                self.decls[i + 1..]
+                    .iter()
+                    .find(|x| is_item(x.label))
+                    .map_or(end, |x| x.keyword_start)
+            } else {
+                end
+            };
+            let measured = part_end.saturating_sub(d.part_start);
+            if measured != d.declared {
+                out(format!(
+                    "{}: declared {} bytes, {measured} found",
+                    d.label, d.declared
+                ));
+            }
+        }
+        if self.unchecked > 0 {
+            out(format!("{} more sizes not checked", self.unchecked));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_lines_and_checks() {
+        assert_eq!(size_of(b"179"), Some(Some(179)));
+        assert_eq!(size_of(b"  "), Some(None));
+        assert_eq!(size_of(b""), None);
+        assert_eq!(size_of(b"12a"), None);
+        let mut s = Sizes::default();
+        s.declare("Message", 10, 10, 0);
+        s.declare("Text item", 5, 30, 20);
+        s.declare("Text item", 3, 45, 40);
+        let mut out = Vec::new();
+        s.check(50, &mut |m| out.push(m));
+        assert_eq!(
+            out,
+            vec![
+                "Message: declared 10 bytes, 40 found",
+                "Text item: declared 5 bytes, 10 found",
+                "Text item: declared 3 bytes, 5 found",
+            ]
+        );
+    }
+}

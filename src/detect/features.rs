@@ -1,0 +1,1505 @@
+//! Block-level features of text, the inputs of the text model. Each line is read once, byte by
+//! byte through a class table, and its counts are added to an accumulator ([`Acc`]); counts add
+//! up, so a paragraph's accumulator merges into its block's. No allocation, no regex. The
+//! feature vector ([`Acc::features`]) is a fixed list of ratios with names ([`NAMES`]), so the
+//! model's weights can be read and its decisions explained feature by feature.
+
+use super::lines::End;
+
+const UP: u8 = 1;
+const LO: u8 = 2;
+const DIG: u8 = 4;
+const SP: u8 = 8;
+const SENT: u8 = 16;
+const CODE: u8 = 32;
+const VOW: u8 = 64;
+const NAME: u8 = 128;
+const LETTER: u8 = UP | LO;
+
+const fn build_class() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let mut k = 0;
+        if b.is_ascii_uppercase() {
+            k |= UP | NAME;
+        }
+        if b.is_ascii_lowercase() {
+            k |= LO | NAME;
+        }
+        if b.is_ascii_digit() {
+            k |= DIG | NAME;
+        }
+        if b == b' ' || b == b'\t' {
+            k |= SP;
+        }
+        if matches!(b, b'.' | b'!' | b'?') {
+            k |= SENT;
+        }
+        if matches!(
+            b,
+            b'{' | b'}' | b'(' | b')' | b';' | b'=' | b'<' | b'>' | b'[' | b']'
+        ) {
+            k |= CODE;
+        }
+        if matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u') {
+            k |= VOW;
+        }
+        if matches!(b, b'_' | b'$' | b'~' | b'-') {
+            k |= NAME;
+        }
+        t[c] = k;
+        c += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 256] = build_class();
+
+/// Word categories (bits).
+const FUNC: u16 = 1;
+const PRON: u16 = 2;
+const POLITE: u16 = 4;
+const DET: u16 = 8;
+const PREP: u16 = 16;
+const CONJ: u16 = 32;
+const AUX: u16 = 64;
+const ERR: u16 = 128;
+const DONE: u16 = 256;
+const COPY: u16 = 512;
+const VERW: u16 = 1024;
+const LEAD: u16 = 2048;
+const PROMPT: u16 = 4096;
+
+/// The word lists behind the categories. They are general English and general console
+/// vocabulary, not phrases of any tool; how much each counts is learned.
+const WORDS: &[(&str, u16)] = &[
+    ("the", FUNC | DET),
+    ("a", FUNC | DET),
+    ("an", FUNC | DET),
+    ("these", FUNC | DET),
+    ("those", FUNC | DET),
+    ("each", FUNC | DET),
+    ("every", FUNC | DET),
+    ("its", FUNC | DET),
+    ("of", FUNC | PREP),
+    ("in", FUNC | PREP),
+    ("on", FUNC | PREP),
+    ("at", FUNC | PREP),
+    ("by", FUNC | PREP),
+    ("for", FUNC | PREP),
+    ("with", FUNC | PREP),
+    ("from", FUNC | PREP),
+    ("into", FUNC | PREP),
+    ("about", FUNC | PREP),
+    ("under", FUNC | PREP),
+    ("over", FUNC | PREP),
+    ("between", FUNC | PREP),
+    ("through", FUNC | PREP),
+    ("during", FUNC | PREP),
+    ("without", FUNC | PREP),
+    ("within", FUNC | PREP),
+    ("and", FUNC | CONJ),
+    ("or", FUNC | CONJ),
+    ("but", FUNC | CONJ),
+    ("nor", FUNC | CONJ),
+    ("is", FUNC | AUX),
+    ("are", FUNC | AUX),
+    ("was", FUNC | AUX),
+    ("were", FUNC | AUX),
+    ("be", FUNC | AUX),
+    ("been", FUNC | AUX),
+    ("being", FUNC | AUX),
+    ("has", FUNC | AUX),
+    ("have", FUNC | AUX),
+    ("had", FUNC | AUX),
+    ("do", FUNC | AUX),
+    ("does", FUNC | AUX),
+    ("did", FUNC | AUX),
+    ("will", FUNC | AUX),
+    ("would", FUNC | AUX),
+    ("can", FUNC | AUX),
+    ("could", FUNC | AUX),
+    ("should", FUNC | AUX),
+    ("may", FUNC | AUX),
+    ("might", FUNC | AUX),
+    ("must", FUNC | AUX),
+    ("shall", FUNC | AUX),
+    ("to", FUNC),
+    ("that", FUNC),
+    ("this", FUNC),
+    ("which", FUNC),
+    ("who", FUNC),
+    ("what", FUNC),
+    ("when", FUNC),
+    ("where", FUNC),
+    ("how", FUNC),
+    ("if", FUNC),
+    ("then", FUNC),
+    ("than", FUNC),
+    ("as", FUNC),
+    ("so", FUNC),
+    ("also", FUNC),
+    ("there", FUNC),
+    ("because", FUNC),
+    ("such", FUNC),
+    ("some", FUNC),
+    ("any", FUNC),
+    ("all", FUNC),
+    ("only", FUNC),
+    ("other", FUNC),
+    ("more", FUNC),
+    ("most", FUNC),
+    ("it", FUNC),
+    ("i", FUNC | PRON),
+    ("me", FUNC | PRON),
+    ("my", FUNC | PRON),
+    ("we", FUNC | PRON),
+    ("us", FUNC | PRON),
+    ("our", FUNC | PRON),
+    ("you", FUNC | PRON),
+    ("your", FUNC | PRON),
+    ("he", FUNC | PRON),
+    ("she", FUNC | PRON),
+    ("him", FUNC | PRON),
+    ("his", FUNC | PRON),
+    ("her", FUNC | PRON),
+    ("they", FUNC | PRON),
+    ("them", FUNC | PRON),
+    ("their", FUNC | PRON),
+    ("please", POLITE),
+    ("thanks", POLITE),
+    ("thank", POLITE),
+    ("hi", POLITE),
+    ("hello", POLITE),
+    ("dear", POLITE),
+    ("regards", POLITE),
+    ("error", ERR),
+    ("errors", ERR),
+    ("failed", ERR),
+    ("failure", ERR),
+    ("fatal", ERR),
+    ("invalid", ERR),
+    ("unable", ERR),
+    ("cannot", ERR),
+    ("denied", ERR),
+    ("abort", ERR),
+    ("aborted", ERR),
+    ("corrupt", ERR),
+    ("corrupted", ERR),
+    ("warning", ERR),
+    ("completed", DONE),
+    ("complete", DONE),
+    ("successfully", DONE),
+    ("successful", DONE),
+    ("ended", DONE),
+    ("finished", DONE),
+    ("done", DONE),
+    ("processed", DONE),
+    ("copied", DONE),
+    ("exported", DONE),
+    ("imported", DONE),
+    ("deleted", DONE),
+    ("created", DONE),
+    ("notice", LEAD),
+    ("usage", LEAD),
+    ("syntax", LEAD),
+    ("press", PROMPT),
+    ("hit", PROMPT),
+    ("strike", PROMPT),
+    ("retry", PROMPT),
+    ("copyright", COPY),
+    ("version", VERW),
+    ("release", VERW),
+    ("ver", VERW),
+    ("rev", VERW),
+];
+
+/// A word's key: its first 8 letters, lowercased, packed little-endian, and its length.
+type Key = (u64, u8);
+
+fn key_of(w: &str) -> Key {
+    let mut k = 0u64;
+    for (i, b) in w.bytes().take(8).enumerate() {
+        k |= (b.to_ascii_lowercase() as u64) << (8 * i);
+    }
+    (k, w.len().min(255) as u8)
+}
+
+/// Marks a word of the dictionary (a word the corpus knows).
+const KNOWN: u16 = 0x8000;
+
+/// The words a reader looks up, with their categories: the word lists above and the model's
+/// dictionary (the words the corpus knows, found in at least two of its sources; it tells words
+/// from made-up letters and carries no weight for or against any class: word lists learned
+/// per class would learn the corpus's topics, not how console output is written). One
+/// open-addressing table, one lookup a word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lexicon {
+    keys: Vec<Key>,
+    cats: Vec<u16>,
+    /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty).
+    pairs: Vec<u32>,
+}
+
+impl Default for Lexicon {
+    /// The word lists alone, no dictionary, no pairs.
+    fn default() -> Lexicon {
+        Lexicon::new(&[], &[])
+    }
+}
+
+/// A word key as one number (the length kept in the top byte).
+#[inline]
+fn word_id(k: Key) -> u64 {
+    k.0 ^ ((k.1 as u64) << 56)
+}
+
+/// The fingerprint of two words next to each other (never 0).
+#[inline]
+fn pair_print(a: u64, b: u64) -> u32 {
+    let h = (a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    (h >> 32) as u32 | 1
+}
+
+/// Calls `f` with the fingerprint of each pair of words of `line` that stand next to each
+/// other (only spaces between them), as the feature reader sees them: for building the
+/// corpus's known pairs.
+pub fn word_pairs(line: &[u8], mut f: impl FnMut(u32)) {
+    let mut prev = 0u64;
+    let mut i = 0;
+    while i < line.len() {
+        let c = line[i];
+        if c.is_ascii_alphabetic() {
+            let s = i;
+            while i < line.len() && line[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let w = std::str::from_utf8(&line[s..i]).expect("ASCII letters");
+            let id = word_id(key_of(w));
+            if prev != 0 {
+                f(pair_print(prev, id));
+            }
+            prev = id;
+            continue;
+        }
+        if c != b' ' && c != b'\t' {
+            prev = 0;
+        }
+        i += 1;
+    }
+}
+
+impl Lexicon {
+    /// The word lists, a dictionary, and the fingerprints of known word pairs.
+    pub fn new(dictionary: &[String], pairs: &[u32]) -> Lexicon {
+        let slots = ((WORDS.len() + dictionary.len()) * 2)
+            .next_power_of_two()
+            .max(64);
+        let pair_slots = (pairs.len() * 2).next_power_of_two().max(16);
+        let mut l = Lexicon {
+            keys: vec![(0, 0); slots],
+            cats: vec![0; slots],
+            pairs: vec![0; pair_slots],
+        };
+        for &p in pairs {
+            let mut i = (p as usize).wrapping_mul(0x9E37) & (pair_slots - 1);
+            while l.pairs[i] != 0 && l.pairs[i] != p {
+                i = (i + 1) & (pair_slots - 1);
+            }
+            l.pairs[i] = p | 1;
+        }
+        for &(w, c) in WORDS {
+            l.insert(key_of(w), c);
+        }
+        for w in dictionary {
+            if !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic()) {
+                l.insert(key_of(w), KNOWN);
+            }
+        }
+        l
+    }
+
+    fn insert(&mut self, k: Key, cat: u16) {
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(k);
+        while self.keys[i].1 != 0 && self.keys[i] != k {
+            i = (i + 1) & mask;
+        }
+        self.keys[i] = k;
+        self.cats[i] |= cat;
+    }
+
+    #[inline]
+    fn slot(&self, k: Key) -> usize {
+        let h = (k.0 ^ (k.1 as u64) << 59).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize & (self.keys.len() - 1)
+    }
+
+    /// True when the corpus knows this pair of words.
+    #[inline]
+    fn has_pair(&self, p: u32) -> bool {
+        let mask = self.pairs.len() - 1;
+        let mut i = (p as usize).wrapping_mul(0x9E37) & mask;
+        loop {
+            let s = self.pairs[i];
+            if s == 0 {
+                return false;
+            }
+            if s == p {
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The categories of the word of this key (0 if the lexicon does not have it).
+    #[inline]
+    fn get(&self, k: Key) -> u16 {
+        let mask = self.keys.len() - 1;
+        let mut i = self.slot(k);
+        loop {
+            let s = self.keys[i];
+            if s.1 == 0 {
+                return 0;
+            }
+            if s == k {
+                return self.cats[i];
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// Counts over the lines of a paragraph or block. They add up ([`Acc::merge`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Acc {
+    nonblank: u32,
+    blank: u32,
+    sum_len: u64,
+    sum_len2: u64,
+    long: u32,
+    fill: u32,
+    short: u32,
+    transitions: u32,
+    wraps: u32,
+    sent_end: u32,
+    colon_end: u32,
+    words: u32,
+    func: u32,
+    pron: u32,
+    polite: u32,
+    letters: u32,
+    digits: u32,
+    punct: u32,
+    upper: u32,
+    vowels: u32,
+    vowel_base: u32,
+    nonspace: u32,
+    caps_words: u32,
+    mixed_words: u32,
+    label: u32,
+    count_noun: u32,
+    err: u32,
+    done: u32,
+    ing_start: u32,
+    err_start: u32,
+    prompt: u32,
+    banner: u32,
+    path: u32,
+    name83: u32,
+    quoted: u32,
+    printf: u32,
+    indent: u32,
+    paragraphs: u32,
+    single_paras: u32,
+    lower_start: u32,
+    upper_start: u32,
+    bad_pairs: u32,
+    known: u32,
+    known4: u32,
+    pairs: u32,
+    known_pairs: u32,
+    repeats: u32,
+    title_words: u32,
+    function_ends: u32,
+    articles: u32,
+    tokens: u32,
+    codes: u32,
+    digit_start: u32,
+    times: u32,
+    switches: u32,
+    ellipses: u32,
+    shell: u32,
+    sentences: u32,
+    any: u32,
+    code_chars: u32,
+    code_end: u32,
+    equals: u32,
+    section: u32,
+    gaps: u32,
+    crlf: u32,
+    lf: u32,
+    other_bytes: u32,
+    bytes: u64,
+    /// Lines of the open paragraph.
+    para_lines: u32,
+    /// The last line of the open paragraph ended mid-sentence.
+    last_mid: bool,
+}
+
+/// What one line holds, gathered in one pass.
+#[derive(Default)]
+struct LineFacts {
+    len: u32,
+    indent: u32,
+    words: u32,
+    func: u32,
+    pron: u32,
+    polite: u32,
+    letters: u32,
+    digits: u32,
+    punct: u32,
+    upper: u32,
+    vowels: u32,
+    vowel_base: u32,
+    nonspace: u32,
+    caps_words: u32,
+    mixed_words: u32,
+    bad_pairs: u32,
+    known: u32,
+    known4: u32,
+    pairs: u32,
+    known_pairs: u32,
+    repeats: u32,
+    title_words: u32,
+    articles: u32,
+    tokens: u32,
+    codes: u32,
+    time: bool,
+    switch: bool,
+    ellipsis: bool,
+    shell: bool,
+    sentences: u32,
+    code_chars: u32,
+    other: u32,
+    cats: u16,
+    label: bool,
+    count_noun: bool,
+    ing_start: bool,
+    err_start: bool,
+    yes_no: bool,
+    path: bool,
+    name83: bool,
+    quoted: bool,
+    printf: bool,
+    version: bool,
+    copyright_c: bool,
+    gap: bool,
+    equals: bool,
+    function_end: bool,
+    first: u8,
+    last: u8,
+}
+
+/// Word state while reading a line.
+#[derive(Default)]
+struct WordState {
+    len: u32,
+    key: u64,
+    tail: u32,
+    upper: u32,
+    mixed: bool,
+    first_upper: bool,
+    /// Category of the previous word when only spaces came between.
+    prev_cat: u16,
+    /// The previous word (as [`word_id`]) when only spaces came between; 0 otherwise.
+    prev_id: u64,
+    words_seen: u32,
+    after_number: bool,
+    /// Category of the line's last word so far.
+    last_cat: u16,
+    /// Content words of the line so far (the first 16), to find repeated ones.
+    seen: [u64; 16],
+    nseen: usize,
+}
+
+#[inline]
+fn end_word(f: &mut LineFacts, w: &mut WordState, lex: &Lexicon) {
+    let len = w.len;
+    f.words += 1;
+    let key = (w.key, len.min(255) as u8);
+    let cat = lex.get(key);
+    f.known += (len >= 2 && cat & KNOWN != 0) as u32;
+    f.known4 += (len >= 4 && cat & KNOWN != 0) as u32;
+    f.articles += (len <= 3 && matches!(key.0, 0x65_68_74 | 0x61 | 0x6E_61)) as u32;
+    f.cats |= cat;
+    if cat & FUNC != 0 {
+        f.func += 1;
+    }
+    if cat & PRON != 0 {
+        f.pron += 1;
+    }
+    if cat & POLITE != 0 {
+        f.polite += 1;
+    }
+    if len >= 2 && w.upper == len {
+        f.caps_words += 1;
+    }
+    if w.mixed {
+        f.mixed_words += 1;
+    }
+    // Word order real text does not have: an article or preposition before a function word.
+    let bad = if w.prev_cat & DET != 0 {
+        DET | PREP | CONJ | AUX
+    } else if w.prev_cat & PREP != 0 {
+        PREP | CONJ | AUX
+    } else if w.prev_cat & CONJ != 0 {
+        CONJ
+    } else {
+        0
+    };
+    f.bad_pairs += (cat & bad != 0) as u32;
+    if w.words_seen == 0 && w.first_upper && len >= 5 && w.tail & 0xFF_FFFF == 0x69_6E_67 {
+        f.ing_start = true;
+    }
+    if w.words_seen == 0 && cat & (ERR | LEAD) != 0 {
+        f.err_start = true;
+    }
+    if w.after_number && cat & FUNC == 0 && len >= 3 {
+        f.count_noun = true;
+    }
+    w.after_number = false;
+    w.prev_cat = cat;
+    w.last_cat = cat;
+    let id = word_id(key);
+    if cat & FUNC == 0 && len >= 3 {
+        if w.seen[..w.nseen].contains(&id) {
+            f.repeats += 1;
+        } else if w.nseen < w.seen.len() {
+            w.seen[w.nseen] = id;
+            w.nseen += 1;
+        }
+    }
+    f.title_words += (w.first_upper && len >= 2 && w.upper < len) as u32;
+    if w.prev_id != 0 {
+        f.pairs += 1;
+        f.known_pairs += lex.has_pair(pair_print(w.prev_id, id)) as u32;
+    }
+    w.prev_id = id;
+    w.words_seen += 1;
+    w.len = 0;
+}
+
+/// `%s`, `%-8d`, `%lu`: a printf format (a template in a program, not its output).
+fn printf_at(b: &[u8], i: usize) -> bool {
+    let mut j = i + 1;
+    while j < b.len() && matches!(b[j], b'-' | b'+' | b' ' | b'#' | b'0'..=b'9' | b'.') {
+        j += 1;
+    }
+    while j < b.len() && matches!(b[j], b'l' | b'h') {
+        j += 1;
+    }
+    j < b.len()
+        && matches!(
+            b[j],
+            b's' | b'd' | b'i' | b'u' | b'x' | b'X' | b'c' | b'p' | b'f' | b'g' | b'e' | b'o'
+        )
+        && (j + 1 >= b.len() || !b[j + 1].is_ascii_alphabetic() || j == i + 1)
+}
+
+/// At a separator after one or two digits: `:MM` (a time) or `/MM/YY`, `-MM-YY` (a date).
+fn time_or_date(t: &[u8]) -> bool {
+    let digits = |x: &[u8]| x.iter().take_while(|c| c.is_ascii_digit()).count();
+    let n = digits(&t[1..]);
+    if t[0] == b':' {
+        return n == 2;
+    }
+    (1..=2).contains(&n) && t.get(1 + n) == Some(&t[0]) && (2..=4).contains(&digits(&t[2 + n..]))
+}
+
+/// A DOS 8.3 name around the dot at `i`: `MSG4A27.CCM`, `import.exe`.
+fn name83_at(b: &[u8], i: usize, name_run: u32, name_caps: bool) -> bool {
+    if name_run == 0 || name_run > 8 {
+        return false;
+    }
+    let mut j = i + 1;
+    let mut letters = 0;
+    let mut upper = false;
+    while j < b.len() && j - i <= 4 && b[j].is_ascii_alphanumeric() {
+        letters += b[j].is_ascii_alphabetic() as u32;
+        upper |= b[j].is_ascii_uppercase();
+        j += 1;
+    }
+    let ext = j - i - 1;
+    if ext == 0 || ext > 3 || letters == 0 {
+        return false;
+    }
+    if j < b.len() && (CLASS[b[j] as usize] & NAME != 0 || b[j] == b'\\') {
+        return false;
+    }
+    name_caps || upper || ext == 3 && name_run >= 2
+}
+
+/// State kept across the characters of a line that are not letters.
+struct LineState {
+    w: WordState,
+    space_run: u32,
+    name_run: u32,
+    name_caps: bool,
+    in_quote: Option<usize>,
+    colon_seen: bool,
+    label_ok: bool,
+    label_words: u32,
+    eq_seen: bool,
+    digit_run: u32,
+    dotted_number: bool,
+    tok_letter: bool,
+    tok_digit: bool,
+    tok_len: u32,
+    start: usize,
+}
+
+/// Reads one line's text (without its end) into facts: letters a word at a time in a tight
+/// loop; spaces and digits cheaply; punctuation (a few bytes a line) on the slow path.
+fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
+    let mut f = LineFacts::default();
+    let start = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    let end = b.len()
+        - b.iter()
+            .rev()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+    if start >= end {
+        return f;
+    }
+    f.indent = start as u32;
+    f.first = b[start];
+    f.last = b[end - 1];
+    f.len = end as u32;
+    let mut st = LineState {
+        w: WordState::default(),
+        space_run: 0,
+        name_run: 0,
+        name_caps: false,
+        in_quote: None,
+        colon_seen: false,
+        label_ok: true,
+        label_words: 1,
+        eq_seen: false,
+        digit_run: 0,
+        dotted_number: false,
+        tok_letter: false,
+        tok_digit: false,
+        tok_len: 0,
+        start,
+    };
+    let mut i = start;
+    while i < end {
+        let c = b[i];
+        let k = CLASS[c as usize];
+        if k & SP != 0 {
+            read_space(&mut f, &mut st);
+            i += 1;
+            continue;
+        }
+        if st.space_run >= 3 {
+            f.gap = true;
+        }
+        if k & LETTER != 0 {
+            i = read_word(b, i, end, &mut f, &mut st, lex);
+            continue;
+        }
+        {
+            if st.tok_len == 0 && matches!(c, b'/' | b'-') {
+                let next = b.get(i + 1).copied().unwrap_or(0);
+                f.switch |= next.is_ascii_alphabetic() || next == b'?';
+            }
+            st.tok_len += 1;
+            st.space_run = 0;
+            f.nonspace += 1;
+            if k & DIG != 0 {
+                st.tok_digit = true;
+                f.digits += 1;
+                st.digit_run += 1;
+                st.w.prev_cat = 0;
+                st.w.prev_id = 0;
+                st.w.prev_id = 0;
+                st.name_run += 1;
+                st.name_caps = true;
+            } else {
+                read_punct(b, i, c, k, &mut f, &mut st);
+            }
+        }
+        i += 1;
+    }
+    if st.tok_len > 0 {
+        f.tokens += 1;
+        f.codes += (st.tok_letter && st.tok_digit) as u32;
+    }
+    let t0 = &b[start..end];
+    let tok = t0.split(|&c| c == b' ').next().unwrap_or(t0);
+    f.shell = t0.len() >= 3
+        && t0[0].is_ascii_alphabetic()
+        && t0[1] == b':'
+        && t0[2] == b'\\'
+        && tok.contains(&b'>');
+    f.version = st.dotted_number;
+    f.function_end = st.w.last_cat & (DET | PREP | CONJ | AUX) != 0;
+    f
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that lies in `lo..=hi` (both below 80h), for bytes below
+/// 80h (eight bytes at once, no carries between them).
+#[inline(always)]
+pub(crate) fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    let low7 = w & !HIGH;
+    let ge = low7.wrapping_add(ONES * (0x80 - lo as u64)) & HIGH;
+    let gt = low7.wrapping_add(ONES * (0x7F - hi as u64)) & HIGH;
+    ge & !gt & !(w & HIGH)
+}
+
+/// The high bit of each byte of `w` that is an ASCII letter.
+#[inline(always)]
+fn letters_in(w: u64) -> u64 {
+    in_range(w | (ONES * 0x20), b'a', b'z')
+}
+
+/// The high bit of each byte of `w` equal to `c`.
+#[inline(always)]
+pub(crate) fn equal_in(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * c as u64);
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+/// Vowels among the (lower-case) letters of a word key.
+#[inline(always)]
+fn vowels_in(key: u64) -> u32 {
+    let m = equal_in(key, b'a')
+        | equal_in(key, b'e')
+        | equal_in(key, b'i')
+        | equal_in(key, b'o')
+        | equal_in(key, b'u');
+    m.count_ones()
+}
+
+/// A word of letters starting at `i`; returns where it ends. Eight bytes at a time while they
+/// last; vowels are counted among the first eight letters of each word.
+#[inline]
+fn read_word(
+    b: &[u8],
+    mut i: usize,
+    end: usize,
+    f: &mut LineFacts,
+    st: &mut LineState,
+    lex: &Lexicon,
+) -> usize {
+    let ws = i;
+    let mut upper = 0u32;
+    loop {
+        if i + 8 <= end {
+            let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+            let run = (!letters_in(w) & HIGH).trailing_zeros() / 8;
+            let keep = if run == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * run)) - 1
+            };
+            upper += (in_range(w, b'A', b'Z') & keep).count_ones();
+            i += run as usize;
+            if run < 8 {
+                break;
+            }
+        } else {
+            while i < end && b[i].is_ascii_alphabetic() {
+                upper += b[i].is_ascii_uppercase() as u32;
+                i += 1;
+            }
+            break;
+        }
+    }
+    let len = (i - ws) as u32;
+    // The key: the first 8 letters, lower-cased, little-endian.
+    let n = (len as usize).min(8);
+    let mask = u64::MAX >> (64 - 8 * n);
+    let raw = if ws + 8 <= b.len() {
+        u64::from_le_bytes(b[ws..ws + 8].try_into().expect("8 bytes"))
+    } else {
+        let mut k = 0u64;
+        for (j, &c) in b[ws..ws + n].iter().enumerate() {
+            k |= (c as u64) << (8 * j);
+        }
+        k
+    };
+    let key = (raw | (ONES * 0x20)) & mask;
+    let first_upper = b[ws].is_ascii_uppercase();
+    f.letters += len;
+    f.upper += upper;
+    f.vowels += vowels_in(key);
+    f.vowel_base += n as u32;
+    f.nonspace += len;
+    st.tok_len += len;
+    st.tok_letter = true;
+    st.space_run = 0;
+    st.name_run += len;
+    st.name_caps |= upper > 0;
+    st.digit_run = 0;
+    let w = &mut st.w;
+    w.tail = if len >= 3 && w.words_seen == 0 {
+        u32::from_be_bytes([0, b[i - 3] | 0x20, b[i - 2] | 0x20, b[i - 1] | 0x20])
+    } else {
+        0
+    };
+    w.len = len;
+    w.key = key;
+    w.upper = upper;
+    // Capitals inside a word that is not all capitals (McDonald, xKq).
+    w.mixed = upper > first_upper as u32 && upper < len;
+    w.first_upper = first_upper;
+    end_word(f, w, lex);
+    i
+}
+
+#[inline]
+fn read_space(f: &mut LineFacts, st: &mut LineState) {
+    st.space_run += 1;
+    if !st.colon_seen && st.space_run == 1 {
+        st.label_words += 1;
+    }
+    if st.digit_run > 0 {
+        st.w.after_number = true;
+    }
+    if st.tok_len > 0 {
+        f.tokens += 1;
+        f.codes += (st.tok_letter && st.tok_digit) as u32;
+        (st.tok_letter, st.tok_digit, st.tok_len) = (false, false, 0);
+    }
+    st.digit_run = 0;
+    st.name_run = 0;
+    st.name_caps = false;
+}
+
+/// Punctuation and other bytes: the patterns (paths, names, labels, quotes, formats, ...).
+fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut LineState) {
+    f.punct += 1;
+    if c >= 0x7F || c < 0x20 && c != b'\t' {
+        f.other += 1;
+    }
+    if k & CODE != 0 {
+        f.code_chars += 1;
+    }
+    st.w.prev_cat = 0;
+    st.w.prev_id = 0;
+    st.w.after_number = false;
+    if matches!(c, b':' | b'/' | b'-') && (1..=2).contains(&st.digit_run) {
+        f.time |= time_or_date(&b[i..]);
+    }
+    if k & SENT != 0 && i > 0 && b[i - 1].is_ascii_lowercase() {
+        let rest = &b[i + 1..];
+        let sp = rest.iter().take_while(|&&x| x == b' ').count();
+        if sp > 0 && rest.get(sp).is_some_and(u8::is_ascii_uppercase) {
+            f.sentences += 1;
+        }
+    }
+    match c {
+        b'.' => {
+            if b.get(i + 1) == Some(&b'.')
+                || b.get(i + 1) == Some(&b' ') && b.get(i + 2) == Some(&b'.')
+            {
+                f.ellipsis = true;
+            }
+            if st.digit_run > 0 && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                st.dotted_number = true;
+            }
+            if name83_at(b, i, st.name_run, st.name_caps) {
+                f.name83 = true;
+            }
+        }
+        b',' if st.digit_run > 0 && b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+            st.name_run = 0;
+            return;
+        }
+        b':' if !st.colon_seen => {
+            st.colon_seen = true;
+            let label = (i - st.start) as u32;
+            let next = b.get(i + 1).copied();
+            f.label = st.label_ok
+                && (2..=40).contains(&label)
+                && st.label_words <= 5
+                && f.first.is_ascii_alphabetic()
+                && matches!(next, None | Some(b' ') | Some(b'\t'));
+        }
+        b'\\' => {
+            let prev = if i > 0 { b[i - 1] } else { 0 };
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            if (prev.is_ascii_alphanumeric() || prev == b':' || prev == b'.')
+                && (next.is_ascii_alphanumeric() || next == b'_' || next == b'$')
+            {
+                f.path = true;
+            }
+        }
+        b'"' => match st.in_quote {
+            Some(q) if (2..=65).contains(&(i - q)) => {
+                f.quoted = true;
+                st.in_quote = None;
+            }
+            Some(_) => st.in_quote = None,
+            None => st.in_quote = Some(i),
+        },
+        b'%' if printf_at(b, i) => f.printf = true,
+        b'/' if i > 0
+            && matches!(b[i - 1], b'Y' | b'y')
+            && matches!(b.get(i + 1), Some(b'N' | b'n')) =>
+        {
+            f.yes_no = true;
+        }
+        b'=' if !st.eq_seen => {
+            st.eq_seen = true;
+            f.equals = !st.colon_seen && st.label_ok && st.start < i;
+        }
+        b'(' if b.get(i + 2) == Some(&b')') && matches!(b.get(i + 1), Some(b'c' | b'C')) => {
+            f.copyright_c = true;
+        }
+        _ => {}
+    }
+    if !matches!(c, b'-' | b'/' | b'(' | b')' | b'.' | b'\'' | b'&' | b'#') {
+        st.label_ok &= st.colon_seen;
+    }
+    if matches!(c, b'_' | b'$' | b'~' | b'-') {
+        st.name_run += 1;
+    } else {
+        st.name_run = 0;
+        st.name_caps = false;
+    }
+    st.digit_run = 0;
+}
+
+impl Acc {
+    /// Adds one line (its text without the line end, and how it ended); `lex` is the model's
+    /// lexicon.
+    pub fn line(&mut self, text: &[u8], end: End, lex: &Lexicon) {
+        self.bytes += text.len() as u64 + end_len(end);
+        match end {
+            End::CrLf => self.crlf += 1,
+            End::Lf | End::Cr => self.lf += 1,
+            End::None => {}
+        }
+        let f = read_line(text, lex);
+        if f.nonspace == 0 {
+            self.blank += 1;
+            self.close_paragraph();
+            return;
+        }
+        self.add(&f);
+    }
+
+    fn close_paragraph(&mut self) {
+        if self.para_lines == 1 {
+            self.single_paras += 1;
+        }
+        self.para_lines = 0;
+        self.last_mid = false;
+    }
+
+    fn add(&mut self, f: &LineFacts) {
+        if self.para_lines == 0 {
+            self.paragraphs += 1;
+        } else {
+            self.transitions += 1;
+            if self.last_mid && f.first.is_ascii_lowercase() {
+                self.wraps += 1;
+            }
+        }
+        self.para_lines += 1;
+        self.last_mid = f.last.is_ascii_alphabetic() || matches!(f.last, b',' | b'-');
+        let len = f.len - f.indent;
+        self.nonblank += 1;
+        self.sum_len += len as u64;
+        self.sum_len2 += (len as u64) * (len as u64);
+        self.long += (len > 80) as u32;
+        self.fill += (60..=80).contains(&len) as u32;
+        self.short += (len < 40) as u32;
+        self.sent_end += matches!(f.last, b'.' | b'!' | b'?') as u32;
+        self.colon_end += (f.last == b':') as u32;
+        self.code_end += matches!(f.last, b';' | b'{' | b'}') as u32;
+        self.section += (f.first == b'[' && f.last == b']') as u32;
+        self.lower_start += f.first.is_ascii_lowercase() as u32;
+        self.upper_start += f.first.is_ascii_uppercase() as u32;
+        self.words += f.words;
+        self.func += f.func;
+        self.pron += f.pron;
+        self.polite += f.polite;
+        self.letters += f.letters;
+        self.digits += f.digits;
+        self.punct += f.punct;
+        self.upper += f.upper;
+        self.vowels += f.vowels;
+        self.vowel_base += f.vowel_base;
+        self.nonspace += f.nonspace;
+        self.caps_words += f.caps_words;
+        self.mixed_words += f.mixed_words;
+        self.bad_pairs += f.bad_pairs;
+        self.known += f.known;
+        self.known4 += f.known4;
+        self.pairs += f.pairs;
+        self.known_pairs += f.known_pairs;
+        self.repeats += f.repeats;
+        self.title_words += f.title_words;
+        self.function_ends += f.function_end as u32;
+        self.articles += f.articles;
+        self.tokens += f.tokens;
+        self.codes += f.codes;
+        self.digit_start += f.first.is_ascii_digit() as u32;
+        self.times += f.time as u32;
+        self.switches += f.switch as u32;
+        self.ellipses += f.ellipsis as u32;
+        self.shell += f.shell as u32;
+        self.sentences += f.sentences;
+        let strong = [
+            f.yes_no || f.cats & PROMPT != 0,
+            f.err_start,
+            f.label,
+            f.path || f.name83,
+            f.count_noun,
+            f.codes > 0,
+        ];
+        for (bit, on) in strong.iter().enumerate() {
+            self.any |= (*on as u32) << bit;
+        }
+        self.code_chars += f.code_chars;
+        self.other_bytes += f.other;
+        self.indent += f.indent.min(16);
+        self.label += f.label as u32;
+        self.count_noun += f.count_noun as u32;
+        self.err += (f.cats & ERR != 0) as u32;
+        self.done += (f.cats & DONE != 0) as u32;
+        self.ing_start += f.ing_start as u32;
+        self.err_start += f.err_start as u32;
+        self.prompt += (f.yes_no || f.cats & PROMPT != 0) as u32;
+        let banner = f.cats & COPY != 0 || f.copyright_c || f.version && f.cats & VERW != 0;
+        self.banner += banner as u32;
+        self.path += f.path as u32;
+        self.name83 += f.name83 as u32;
+        self.quoted += f.quoted as u32;
+        self.printf += f.printf as u32;
+        self.equals += f.equals as u32;
+        self.gaps += f.gap as u32;
+    }
+
+    /// Adds a later stretch of text (its open paragraph stays open).
+    pub fn merge(&mut self, o: &Acc) {
+        self.close_paragraph();
+        let keep = (o.para_lines, o.last_mid);
+        macro_rules! sum {
+            ($($f:ident),*) => { $( self.$f += o.$f; )* };
+        }
+        sum!(
+            nonblank,
+            blank,
+            sum_len,
+            sum_len2,
+            long,
+            fill,
+            short,
+            transitions,
+            wraps,
+            sent_end,
+            colon_end,
+            words,
+            func,
+            pron,
+            polite,
+            letters,
+            digits,
+            punct,
+            upper,
+            vowels,
+            vowel_base,
+            nonspace,
+            caps_words,
+            mixed_words,
+            label,
+            count_noun,
+            err,
+            done,
+            ing_start,
+            err_start,
+            prompt,
+            banner,
+            path,
+            name83,
+            quoted,
+            printf,
+            indent,
+            paragraphs,
+            single_paras,
+            lower_start,
+            upper_start,
+            bad_pairs,
+            code_chars,
+            code_end,
+            equals,
+            section,
+            gaps,
+            crlf,
+            lf,
+            other_bytes,
+            bytes,
+            known,
+            known4,
+            pairs,
+            known_pairs,
+            repeats,
+            title_words,
+            function_ends,
+            articles,
+            tokens,
+            codes,
+            digit_start,
+            times,
+            switches,
+            ellipses,
+            shell,
+            sentences
+        );
+        self.any |= o.any;
+        (self.para_lines, self.last_mid) = keep;
+    }
+
+    /// Non-blank lines.
+    pub fn lines(&self) -> u32 {
+        self.nonblank
+    }
+
+    /// Bytes read, line ends included.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Words read.
+    pub fn words(&self) -> u32 {
+        self.words
+    }
+
+    /// Words of four letters or more that the dictionary knows.
+    pub fn known_words(&self) -> u32 {
+        self.known4
+    }
+
+    /// The feature vector; `lead_blank` is the number of blank lines the block starts with.
+    pub fn features(&self, lead_blank: u32) -> [f32; NF] {
+        let n = self.nonblank.max(1) as f32;
+        let w = self.words.max(1) as f32;
+        let c = self.nonspace.max(1) as f32;
+        let l = self.letters.max(1) as f32;
+        let mean = self.sum_len as f32 / n;
+        let var = (self.sum_len2 as f32 / n - mean * mean).max(0.0);
+        let paras = self.paragraphs.max(1) as f32;
+        let single = self.single_paras + (self.para_lines == 1) as u32;
+        let per = |x: u32| x as f32 / n;
+        let terms = (self.crlf + self.lf).max(1) as f32;
+        [
+            ((1.0 + self.nonblank as f32).ln() / 64f32.ln()).min(1.5),
+            self.blank as f32 / (self.blank + self.nonblank).max(1) as f32,
+            (mean / 80.0).min(2.0),
+            (var.sqrt() / 40.0).min(2.0),
+            per(self.long),
+            per(self.fill),
+            per(self.short),
+            self.wraps as f32 / self.transitions.max(1) as f32,
+            per(self.sent_end),
+            per(self.colon_end),
+            self.func as f32 / w,
+            self.pron as f32 / w,
+            (self.polite as f32 / w * 10.0).min(1.0),
+            (self.letters as f32 / w / 10.0).min(2.0),
+            self.letters as f32 / c,
+            self.digits as f32 / c,
+            self.punct as f32 / c,
+            self.upper as f32 / l,
+            self.caps_words as f32 / w,
+            self.mixed_words as f32 / w,
+            self.vowels as f32 / self.vowel_base.max(1) as f32,
+            per(self.label),
+            per(self.count_noun),
+            per(self.err),
+            per(self.done),
+            per(self.ing_start),
+            per(self.err_start),
+            per(self.prompt),
+            (self.banner as f32).min(1.0),
+            per(self.path),
+            per(self.name83),
+            per(self.quoted),
+            per(self.printf),
+            (self.indent as f32 / n / 8.0).min(2.0),
+            single as f32 / paras,
+            per(self.lower_start),
+            per(self.upper_start),
+            (self.bad_pairs as f32 / w * 10.0).min(1.0),
+            self.known as f32 / w,
+            (self.known_pairs + 1) as f32 / (self.pairs + 2) as f32,
+            (self.repeats as f32 / w * 5.0).min(1.0),
+            self.title_words as f32 / w,
+            per(self.function_ends),
+            self.articles as f32 / w,
+            self.codes as f32 / self.tokens.max(1) as f32,
+            per(self.digit_start),
+            per(self.times),
+            per(self.switches),
+            per(self.ellipses),
+            per(self.shell),
+            (self.sentences as f32 / n).min(3.0),
+            (self.any & 1) as f32,
+            (self.any >> 1 & 1) as f32,
+            (self.any >> 2 & 1) as f32,
+            (self.any >> 3 & 1) as f32,
+            (self.any >> 4 & 1) as f32,
+            (self.any >> 5 & 1) as f32,
+            (self.code_chars as f32 / c * 5.0).min(1.0),
+            per(self.code_end),
+            per(self.equals),
+            per(self.section),
+            per(self.gaps),
+            self.crlf as f32 / terms,
+            lead_blank.min(2) as f32 / 2.0,
+            (self.other_bytes as f32 / c * 5.0).min(1.0),
+        ]
+    }
+}
+
+fn end_len(e: End) -> u64 {
+    match e {
+        End::None => 0,
+        End::Lf | End::Cr => 1,
+        End::CrLf => 2,
+    }
+}
+
+/// Number of features.
+pub const NF: usize = 65;
+
+/// Feature names, in vector order, with what each measures.
+pub const NAMES: [(&str, &str); NF] = [
+    ("lines", "how many non-blank lines (log scale)"),
+    ("blank-lines", "share of blank lines"),
+    ("line-length", "mean line length (80 columns = 1)"),
+    ("length-spread", "spread of line lengths"),
+    ("long-lines", "share of lines over 80 columns"),
+    (
+        "filled-lines",
+        "share of lines of 60 to 80 columns (wrapped text)",
+    ),
+    ("short-lines", "share of lines under 40 columns"),
+    (
+        "wrapped-sentences",
+        "lines ending mid-sentence with the next starting in lower case",
+    ),
+    ("sentence-ends", "share of lines ending with . ! or ?"),
+    ("colon-ends", "share of lines ending with a colon"),
+    (
+        "function-words",
+        "share of function words (the, of, is, ...)",
+    ),
+    ("pronouns", "share of personal pronouns"),
+    ("greetings", "please, thanks, dear, regards"),
+    ("word-length", "mean word length"),
+    ("letters", "share of letters among visible characters"),
+    ("digits", "share of digits"),
+    ("punctuation", "share of punctuation"),
+    ("capitals", "share of capital letters"),
+    ("all-caps-words", "share of words in capitals"),
+    ("mixed-case-words", "share of words with a capital inside"),
+    (
+        "vowels",
+        "share of vowels among the first eight letters of words",
+    ),
+    ("label-value", "share of `Label: value` lines"),
+    (
+        "counts",
+        "share of lines with a count and a noun (12 messages)",
+    ),
+    (
+        "error-words",
+        "share of lines with error, failed, cannot, invalid, ...",
+    ),
+    (
+        "done-words",
+        "share of lines with completed, ended, exported, ...",
+    ),
+    (
+        "progress-lines",
+        "share of lines starting with a capitalised -ing word",
+    ),
+    (
+        "error-starts",
+        "share of lines starting with error, warning, notice, usage, ...",
+    ),
+    ("prompts", "share of lines with (Y/N), press, hit, retry"),
+    ("banner", "a version or copyright line"),
+    ("dos-paths", "share of lines with a DOS path"),
+    ("8.3-names", "share of lines with an 8.3 file name"),
+    ("quoted-names", "share of lines with a quoted name"),
+    (
+        "printf-formats",
+        "share of lines with %s, %d, ... (templates)",
+    ),
+    ("indent", "mean indentation"),
+    ("one-line-paragraphs", "share of paragraphs of one line"),
+    ("lower-case-starts", "share of lines starting in lower case"),
+    ("capital-starts", "share of lines starting with a capital"),
+    (
+        "broken-word-order",
+        "an article or preposition before a function word",
+    ),
+    ("known-words", "share of words the corpus knows"),
+    (
+        "known-pairs",
+        "share of neighbouring words the corpus has seen side by side (word order)",
+    ),
+    ("repeated-words", "content words repeated within a line"),
+    (
+        "capitalised-words",
+        "share of words with a capital first letter",
+    ),
+    (
+        "function-word-ends",
+        "share of lines whose last word is an article, preposition, ...",
+    ),
+    ("articles", "share of the, a, an"),
+    (
+        "codes",
+        "share of tokens mixing letters and digits (0x1A, Net2190, MSG4A27)",
+    ),
+    ("digit-starts", "share of lines starting with a digit"),
+    (
+        "times",
+        "share of lines with a time or date (15:36, 01-28-94)",
+    ),
+    ("switches", "share of lines with a command switch (/S, -p)"),
+    ("ellipses", "share of lines with ... (progress)"),
+    (
+        "shell-prompts",
+        "share of lines starting with a DOS prompt (C:\\>)",
+    ),
+    (
+        "sentences-per-line",
+        "sentences starting inside lines, per line",
+    ),
+    ("any-prompt", "a line with (Y/N), press, ..."),
+    (
+        "any-error-start",
+        "a line starting with error, warning, notice, ...",
+    ),
+    ("any-label-value", "a `Label: value` line"),
+    ("any-path-or-name", "a line with a DOS path or 8.3 name"),
+    ("any-count", "a line with a count and a noun"),
+    ("any-code", "a token mixing letters and digits"),
+    ("code-characters", "share of { } ( ) ; = < > [ ]"),
+    ("code-line-ends", "share of lines ending with ; { or }"),
+    ("key=value", "share of key=value lines"),
+    ("sections", "share of [section] lines"),
+    (
+        "column-gaps",
+        "share of lines with runs of 3+ spaces inside",
+    ),
+    ("cr-lf", "share of line ends that are CR LF"),
+    (
+        "leading-blank-lines",
+        "blank lines before the first line (up to 2)",
+    ),
+    ("other-bytes", "bytes outside printable ASCII"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::lines::lines;
+
+    fn acc(text: &str) -> Acc {
+        let b = text.as_bytes();
+        let mut a = Acc::default();
+        for l in lines(b, 0, b.len()) {
+            a.line(l.text(b), l.term, &Lexicon::default());
+        }
+        a
+    }
+
+    fn feature(text: &str, name: &str) -> f32 {
+        let i = NAMES.iter().position(|n| n.0 == name).unwrap();
+        acc(text).features(0)[i]
+    }
+
+    #[test]
+    fn the_word_table_finds_its_words_only() {
+        let t = Lexicon::new(&["mailbox".to_string()], &[]);
+        for &(w, c) in WORDS {
+            assert_eq!(t.get(key_of(w)), c, "{w}");
+        }
+        assert_eq!(t.get(key_of("mailbox")), KNOWN);
+        assert_eq!(t.get(key_of("successfullyx")), 0);
+        assert_eq!(Lexicon::default().get(key_of("mailbox")), 0);
+    }
+
+    #[test]
+    fn eight_bytes_at_once_match_one_at_a_time() {
+        for b in 0..=255u8 {
+            for pos in [0usize, 3, 7] {
+                let mut bytes = [b'x'; 8];
+                bytes[pos] = b;
+                let w = u64::from_le_bytes(bytes);
+                let bit = 0x80u64 << (8 * pos);
+                assert_eq!(letters_in(w) & bit != 0, b.is_ascii_alphabetic(), "{b:02X}");
+                assert_eq!(
+                    in_range(w, b'A', b'Z') & bit != 0,
+                    b.is_ascii_uppercase(),
+                    "{b:02X}"
+                );
+                assert_eq!(equal_in(w, b'e') & bit != 0, b == b'e', "{b:02X}");
+            }
+        }
+        assert_eq!(vowels_in(u64::from_le_bytes(*b"mailbox\0")), 3);
+    }
+
+    #[test]
+    fn line_facts() {
+        let b = "Exporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM";
+        let f = read_line(b.as_bytes(), &Lexicon::default());
+        assert!(f.ing_start && f.quoted && f.path && f.name83 && !f.label);
+        assert_eq!(f.words, 12);
+        let f = read_line(
+            b"Post office directory: e:\\ccmail\\ccdata",
+            &Lexicon::default(),
+        );
+        assert!(f.label && f.path);
+        let f = read_line(b"EXPORT 8.50.00.14 Copyright(c) 1991", &Lexicon::default());
+        assert!(f.version && f.copyright_c && f.cats & COPY != 0);
+        let f = read_line(b"12 messages exported.", &Lexicon::default());
+        assert!(f.count_noun && f.cats & DONE != 0);
+        let f = read_line(b"cannot open %s: %-8lu bytes", &Lexicon::default());
+        assert!(f.printf && f.cats & ERR != 0);
+        let f = read_line(b"for e.g. the 1998 the of and", &Lexicon::default());
+        assert!(!f.name83 && !f.count_noun);
+        assert_eq!(f.bad_pairs, 2);
+        let f = read_line(b"Path=C:\\CCMAIL   ; comment", &Lexicon::default());
+        assert!(f.equals && f.gap && f.path);
+    }
+
+    #[test]
+    fn wrapped_prose_and_merging() {
+        let prose = "The connector writes the console output of Import and\r\nthe Export \
+                     tool into temporary files in the Ccmcdata folder, and a\r\nhandle mix-up \
+                     can put it into a message file.\r\n";
+        assert_eq!(feature(prose, "wrapped-sentences"), 1.0);
+        assert_eq!(feature(prose, "cr-lf"), 1.0);
+        let a = acc("one\n\ntwo\nthree\n");
+        let mut b = acc("one\n");
+        b.merge(&acc("\ntwo\nthree\n"));
+        assert_eq!(a.features(0), b.features(0));
+        assert_eq!(feature("one\n\ntwo\nthree\n", "one-line-paragraphs"), 0.5);
+    }
+}

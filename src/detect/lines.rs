@@ -1,0 +1,136 @@
+//! The one line splitter of the detector, shared by the block reader (text in binary data and
+//! text files) and the .CCM parser. A line ends at CR LF, at LF, or at a CR not followed by LF
+//! (DOS programs overwrite a progress line with a lone CR); the last line may have no end.
+
+/// How a line ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// Cut off by the end of the range (no terminator).
+    None,
+    Lf,
+    CrLf,
+    Cr,
+}
+
+/// One line of a byte range: `[start, content_end)` is its text, `[content_end, end)` its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub content_end: usize,
+    pub end: usize,
+    pub term: End,
+}
+
+impl Line {
+    /// True when the line holds nothing but its end (spaces and tabs count as content).
+    pub fn is_blank(&self) -> bool {
+        self.start == self.content_end
+    }
+
+    pub fn terminated(&self) -> bool {
+        self.term != End::None
+    }
+
+    /// The line's text.
+    pub fn text<'a>(&self, data: &'a [u8]) -> &'a [u8] {
+        &data[self.start..self.content_end]
+    }
+}
+
+/// The lines of `data[from..to]`, with offsets into `data`, in order. Allocates nothing.
+pub fn lines(data: &[u8], from: usize, to: usize) -> Lines<'_> {
+    let to = to.min(data.len());
+    Lines {
+        data,
+        at: from.min(to),
+        to,
+    }
+}
+
+/// Iterator over the lines of a range; see [`lines`].
+#[derive(Clone, Debug)]
+pub struct Lines<'a> {
+    data: &'a [u8],
+    at: usize,
+    to: usize,
+}
+
+impl Lines<'_> {
+    /// Where the next line starts.
+    pub fn position(&self) -> usize {
+        self.at
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = Line;
+
+    #[inline]
+    fn next(&mut self) -> Option<Line> {
+        if self.at >= self.to {
+            return None;
+        }
+        let start = self.at;
+        let hay = &self.data[start..self.to];
+        let line = match memchr::memchr2(b'\r', b'\n', hay) {
+            None => Line {
+                start,
+                content_end: self.to,
+                end: self.to,
+                term: End::None,
+            },
+            Some(i) if hay[i] == b'\n' => Line {
+                start,
+                content_end: start + i,
+                end: start + i + 1,
+                term: End::Lf,
+            },
+            Some(i) if hay.get(i + 1) == Some(&b'\n') => Line {
+                start,
+                content_end: start + i,
+                end: start + i + 2,
+                term: End::CrLf,
+            },
+            Some(i) => Line {
+                start,
+                content_end: start + i,
+                end: start + i + 1,
+                term: End::Cr,
+            },
+        };
+        self.at = line.end;
+        Some(line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(b: &[u8]) -> Vec<(usize, usize, usize, End)> {
+        lines(b, 0, b.len())
+            .map(|l| (l.start, l.content_end, l.end, l.term))
+            .collect()
+    }
+
+    #[test]
+    fn every_line_end_and_an_open_last_line() {
+        assert_eq!(
+            spans(b"a\r\nbc\ndef\rg\r\r\nh"),
+            vec![
+                (0, 1, 3, End::CrLf),
+                (3, 5, 6, End::Lf),
+                (6, 9, 10, End::Cr),
+                (10, 11, 12, End::Cr),
+                (12, 12, 14, End::CrLf),
+                (14, 15, 15, End::None),
+            ]
+        );
+        assert_eq!(spans(b""), vec![]);
+        assert_eq!(spans(b"\r"), vec![(0, 0, 1, End::Cr)]);
+        // A range ending between CR and LF: the CR ends the line there.
+        let b = b"ab\r\ncd";
+        let l: Vec<Line> = lines(b, 1, 3).collect();
+        assert_eq!((l[0].start, l[0].content_end, l[0].end), (1, 2, 3));
+    }
+}

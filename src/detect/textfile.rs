@@ -1,0 +1,120 @@
+//! Text files that are not in .CCM form (a .TMP the connector wrote, a log, an INI file, any
+//! other text): every block is judged, and a block that reads as console output is reported
+//! with the weight of its place: at the head of the file, before the file's own text; between
+//! the file's own lines; or as the whole file, which then is a transcript or the connector's
+//! redirect file, where console output belongs.
+
+use super::blocks::Reader;
+use super::model::Model;
+use super::place::{console_finding, Place, CONSOLE_KIND};
+use super::signatures::SignatureSet;
+use super::{round2, FileKind, Finding, Reason, MAX_FINDINGS};
+use std::path::Path;
+
+/// Bytes that may appear in a text file: printable ASCII, tab, CR, LF, form feed, DOS's end of
+/// file mark (1Ah), and any byte with the high bit set (code pages, UTF-8).
+static TEXT_FILE: [bool; 256] = {
+    let mut t = super::console::TEXT;
+    let mut i = 0x80;
+    while i < 256 {
+        t[i] = true;
+        i += 1;
+    }
+    t[0x0C] = true;
+    t[0x1A] = true;
+    t
+};
+
+/// What the blocks of a text file were: console candidates (finding and model probability) and
+/// whether any other text came before or after them.
+struct Seen {
+    found: Vec<(Finding, f32)>,
+    dropped: u64,
+    /// Other text (not console, not noise) was seen.
+    other: bool,
+    /// The first block of the file was a console candidate.
+    head_console: Option<bool>,
+}
+
+/// The findings of a text file, numbered later, and how many were not kept.
+pub(crate) fn analyze(
+    data: &[u8],
+    kind: FileKind,
+    name: &Path,
+    sigs: &SignatureSet,
+    model: &Model,
+    release: &dyn Fn(usize, usize),
+) -> (Vec<Finding>, u64) {
+    let reader = Reader {
+        sigs,
+        model,
+        trim: false,
+    };
+    let mut seen = Seen {
+        found: Vec::new(),
+        dropped: 0,
+        other: false,
+        head_console: None,
+    };
+    let mut at = 0;
+    let mut released = 0;
+    while at < data.len() {
+        let start = at
+            + data[at..]
+                .iter()
+                .take_while(|&&c| !TEXT_FILE[c as usize])
+                .count();
+        let end = start
+            + data[start..]
+                .iter()
+                .take_while(|&&c| TEXT_FILE[c as usize])
+                .count();
+        at = end;
+        let mut progress = |x: usize| {
+            let x = x & !0xFFFF;
+            if x > released {
+                release(released, x);
+                released = x;
+            }
+        };
+        reader.read(data, start, end, &mut progress, &mut |b| {
+            let console = b.console() >= CONSOLE_KIND;
+            seen.head_console.get_or_insert(console);
+            if !console {
+                let (class, _) = b.class();
+                seen.other |= class != super::model::TextClass::Noise;
+                return;
+            }
+            if seen.found.len() >= MAX_FINDINGS {
+                seen.dropped += 1;
+                return;
+            }
+            let f = console_finding(data, &b, Place::TextInside { connector: false }, model);
+            seen.found.push((f, b.console()));
+        });
+    }
+    let tmp = name
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tmp"));
+    let connector = matches!(kind, FileKind::ConnectorMessage | FileKind::ConnectorIni);
+    let mut out = Vec::with_capacity(seen.found.len());
+    for (i, (mut f, p)) in seen.found.into_iter().enumerate() {
+        let place = if kind == FileKind::NftErrorLog || !seen.other {
+            Place::TextWhole(kind, tmp)
+        } else if i == 0 && seen.head_console == Some(true) {
+            Place::TextHead { connector }
+        } else {
+            Place::TextInside { connector }
+        };
+        f.confidence = round2(p * place.factor());
+        if let Some(r) = f
+            .reasons
+            .iter_mut()
+            .find(|r| matches!(r, Reason::Place(..)))
+        {
+            *r = Reason::Place(place.why(), place.factor());
+        }
+        out.push(f);
+    }
+    (out, seen.dropped)
+}

@@ -1,0 +1,196 @@
+//! The ASCII column: does the text after a cut spell the bytes before it? Blanks are left out
+//! of the comparison (mail and web pages collapse them, and a 20h byte shows as one); between
+//! hexdump's bars every character counts. A column wrapped onto following lines is followed
+//! there, with those lines' quoting taken off as deep as the dump line's. The hex is the data:
+//! the column only decides where the hex area ends and whether to warn.
+
+use super::line::{Kind, Line, Window};
+use crate::dump::format::ASCII;
+use std::io::{self, BufRead};
+
+/// What the column says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Check {
+    /// It matches, spread over this many following lines.
+    Exact(usize),
+    /// There is none: nothing after the hex, and no following line that continues it.
+    Absent,
+    /// It does not match; the difference shows on the line `through` lines below (which,
+    /// with the ones between, belong to the column).
+    Mismatch { through: usize },
+}
+
+/// The expected column, blanks left out, compared piece by piece.
+struct Matcher<'a> {
+    bytes: std::slice::Iter<'a, u8>,
+    next: Option<u8>,
+    /// Non-blank characters matched so far.
+    matched: usize,
+}
+
+#[derive(PartialEq, Eq)]
+enum Fed {
+    /// All of the piece matched and more is expected.
+    Open,
+    /// The piece ended exactly where the column does.
+    Complete,
+    /// A character differs, or the piece goes on past the column.
+    Differs,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(bytes: &'a [u8]) -> Matcher<'a> {
+        let mut m = Matcher {
+            bytes: bytes.iter(),
+            next: None,
+            matched: 0,
+        };
+        m.advance();
+        m
+    }
+
+    fn advance(&mut self) {
+        self.next = self
+            .bytes
+            .by_ref()
+            .map(|&b| ASCII[b as usize])
+            .find(|&c| c != b' ');
+    }
+
+    fn feed(&mut self, piece: &[u8]) -> Fed {
+        for &c in piece {
+            if c == b' ' || c == b'\t' {
+                continue;
+            }
+            if self.next != Some(c) {
+                return Fed::Differs;
+            }
+            self.matched += 1;
+            self.advance();
+        }
+        if self.next.is_none() {
+            Fed::Complete
+        } else {
+            Fed::Open
+        }
+    }
+}
+
+/// Checks the column for `bytes` starting at `pos` on `line`, following it onto the lines
+/// ahead in `ahead` when it runs short there.
+pub(super) fn check<R: BufRead>(
+    bytes: &[u8],
+    line: &Line,
+    pos: usize,
+    ahead: &mut Window<R>,
+) -> io::Result<Check> {
+    let col = line.text[pos.min(line.text.len())..].trim_ascii();
+    if let Some(inner) = col.strip_prefix(b"|").filter(|_| line.hex.bars) {
+        return Ok(barred(bytes, inner.strip_suffix(b"|").unwrap_or(inner)));
+    }
+    let mut m = Matcher::new(bytes);
+    match m.feed(col) {
+        Fed::Complete => return Ok(Check::Exact(0)),
+        Fed::Differs => return Ok(Check::Mismatch { through: 0 }),
+        Fed::Open => {}
+    }
+    // Following lines the column has run onto, matching so far.
+    let mut fed = 0;
+    for k in 0..8 {
+        let Some(next) = ahead.peek(k)? else { break };
+        let (mut kind, empty) = (next.kind, next.unquoted(line.depth).trim_ascii().is_empty());
+        // An end address means something only after xxd or hexdump lines; after a DEBUG
+        // line, a run of hex digits alone is text.
+        if matches!(kind, Kind::End(_)) && line.hex.style == super::AddrStyle::Segmented {
+            kind = Kind::Other;
+        }
+        // A line of `>` alone is blank as mail quoting goes, but may be the column's rest.
+        if kind == Kind::Hex || empty {
+            break;
+        }
+        // A `*` is the column's last character only where no run is squeezed: the next dump
+        // line follows on directly.
+        if kind == Kind::Star && !follows_directly(line, k + 1, ahead)? {
+            break;
+        }
+        let Some(next) = ahead.peek(k)? else { break };
+        match m.feed(next.unquoted(line.depth).trim_ascii()) {
+            Fed::Complete => return Ok(Check::Exact(k + 1)),
+            Fed::Open => fed = k + 1,
+            // A line that is text, not a marker (a `*` that squeezes nothing), taken as the rest
+            // of the column.
+            Fed::Differs if matches!(kind, Kind::Other | Kind::Star) => {
+                return Ok(Check::Mismatch { through: k + 1 })
+            }
+            Fed::Differs => {
+                return Ok(if m.matched == 0 {
+                    Check::Absent
+                } else {
+                    Check::Mismatch { through: fed }
+                })
+            }
+        }
+    }
+    // The column ran out before its end: short by a character or more.
+    Ok(if m.matched == 0 {
+        Check::Absent
+    } else {
+        Check::Mismatch { through: fed }
+    })
+}
+
+/// True unless a `*` after DEBUG-style `line` can be a squeeze marker: a dump line (or an
+/// end address) follows it, further on than the 16 bytes after `line`.
+fn follows_directly<R: BufRead>(
+    line: &Line,
+    skip: usize,
+    ahead: &mut Window<R>,
+) -> io::Result<bool> {
+    if line.hex.style != super::AddrStyle::Segmented {
+        return Ok(false);
+    }
+    for k in skip..skip + 32 {
+        match ahead.peek(k)? {
+            Some(l) if l.kind == Kind::Hex => {
+                return Ok(Some(l.hex.base) == line.hex.base.checked_add(16))
+            }
+            Some(l) if matches!(l.kind, Kind::End(_)) => return Ok(false),
+            Some(_) => continue,
+            None => return Ok(true),
+        }
+    }
+    Ok(true)
+}
+
+/// Only a column that matches exactly: the quick test for shorter cuts.
+pub(super) fn exact<R: BufRead>(
+    bytes: &[u8],
+    line: &Line,
+    pos: usize,
+    ahead: &mut Window<R>,
+) -> io::Result<Option<usize>> {
+    Ok(match check(bytes, line, pos, ahead)? {
+        Check::Exact(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// hexdump's column between bars: one character per byte. Blanks may have collapsed (fewer
+/// characters, the rest matching); more characters than bytes never match.
+fn barred(bytes: &[u8], inner: &[u8]) -> Check {
+    let same = inner.len() == bytes.len()
+        && inner
+            .iter()
+            .zip(bytes)
+            .all(|(&c, &b)| c == ASCII[b as usize]);
+    if same || inner.len() < bytes.len() && Matcher::new(bytes).feed(inner) == Fed::Complete {
+        Check::Exact(0)
+    } else {
+        Check::Mismatch { through: 0 }
+    }
+}
+
+/// The column the bytes should have, for messages.
+pub(super) fn expected(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| ASCII[b as usize] as char).collect()
+}

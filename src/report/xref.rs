@@ -1,0 +1,420 @@
+//! The cross-reference and the timeline of a scan: which scanned files hold console writes,
+//! which files and mailboxes those writes name, and which of the scanned files carry those
+//! names (`EXPORT\MSG4A27.CCM` names `.../Ccmcdata/Export/MSG4A27.CCM`, or the same file moved
+//! to `Export.bak`); then, in time order, the modification times of the files holding writes,
+//! of the named connector files and of NFTERROR.LOG, which tell an examiner when the writes
+//! happened and which Import run carried them into the store. Gathered file by file as results
+//! arrive: a line per scanned file, and a bounded list of the writes behind each name.
+
+use crate::detect::{FileKind, Finding, FindingKind, Report};
+use crate::sanitize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Writes listed per name (more are counted).
+const WRITES_PER_NAME: usize = 8;
+/// Distinct names kept (more are counted).
+const MAX_NAMES: usize = 10_000;
+
+/// What one scanned file is to the cross-reference.
+#[derive(Debug)]
+struct Scanned {
+    path: PathBuf,
+    kind: FileKind,
+    /// Console writes listed in it.
+    writes: u64,
+}
+
+/// A file name or mailbox named by writes.
+#[derive(Debug, Default)]
+struct Named {
+    /// As the first write spelled it.
+    display: String,
+    writes: u64,
+    /// (scanned file, finding id) of the first writes.
+    by: Vec<(usize, u32)>,
+}
+
+/// How a scanned file matches a name a write gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    /// The folders of the name end the file's path too (`EXPORT\MSG4A27.CCM`,
+    /// `.../Export/MSG4A27.CCM`).
+    Path,
+    /// Only the file name is the same (the connector moves files: `Export.bak`).
+    Name,
+}
+
+impl Match {
+    pub fn name(self) -> &'static str {
+        match self {
+            Match::Path => "path",
+            Match::Name => "name",
+        }
+    }
+}
+
+/// The cross-reference of a scan, built file by file.
+#[derive(Debug, Default)]
+pub struct Index {
+    files: Vec<Scanned>,
+    /// Scanned files by upper-case file name and by upper-case stem.
+    by_name: HashMap<Box<str>, Vec<usize>>,
+    files_named: BTreeMap<String, Named>,
+    mailboxes: BTreeMap<String, Named>,
+    /// Names not kept (beyond [`MAX_NAMES`]).
+    pub names_dropped: u64,
+}
+
+fn base(p: &str) -> &str {
+    p.rsplit(['\\', '/']).next().unwrap_or(p)
+}
+
+impl Index {
+    /// One scanned file and the listed findings of its report.
+    pub fn add<'a>(&mut self, path: &Path, r: &Report, listed: impl Iterator<Item = &'a Finding>) {
+        let idx = self.files.len();
+        let mut writes = 0;
+        for f in listed.filter(|f| f.kind == FindingKind::ConsoleWrite) {
+            writes += 1;
+            if let Some(n) = &f.file {
+                self.name(true, n, idx, f.id);
+            }
+            if let Some(m) = &f.mailbox {
+                self.name(false, m, idx, f.id);
+            }
+        }
+        if let Some(name) = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_uppercase())
+        {
+            let stem = name
+                .rsplit_once('.')
+                .map_or(name.as_str(), |(s, _)| s)
+                .to_string();
+            self.by_name
+                .entry(name.as_str().into())
+                .or_default()
+                .push(idx);
+            if stem != name {
+                self.by_name.entry(stem.into()).or_default().push(idx);
+            }
+        }
+        self.files.push(Scanned {
+            path: path.to_path_buf(),
+            kind: r.kind,
+            writes,
+        });
+    }
+
+    fn name(&mut self, file: bool, name: &str, idx: usize, id: u32) {
+        let map = if file {
+            &mut self.files_named
+        } else {
+            &mut self.mailboxes
+        };
+        let key = name.to_ascii_uppercase();
+        if !map.contains_key(&key) && map.len() >= MAX_NAMES {
+            self.names_dropped += 1;
+            return;
+        }
+        let n = map.entry(key).or_insert_with(|| Named {
+            display: name.to_string(),
+            ..Named::default()
+        });
+        n.writes += 1;
+        if n.by.len() < WRITES_PER_NAME {
+            n.by.push((idx, id));
+        }
+    }
+
+    /// The scanned files carrying a name, best match first.
+    fn carriers(&self, name: &str, file: bool) -> Vec<(usize, Match)> {
+        let want = base(name).to_ascii_uppercase();
+        let Some(list) = self.by_name.get(want.as_str()) else {
+            return Vec::new();
+        };
+        let folders: Vec<String> = name
+            .split(['\\', '/'])
+            .rev()
+            .skip(1)
+            .filter(|s| !s.is_empty() && !s.ends_with(':'))
+            .map(str::to_ascii_uppercase)
+            .collect();
+        let mut out: Vec<(usize, Match)> = list
+            .iter()
+            .map(|&i| {
+                let parents: Vec<String> = self.files[i]
+                    .path
+                    .ancestors()
+                    .skip(1)
+                    .filter_map(|a| a.file_name())
+                    .map(|n| n.to_string_lossy().to_ascii_uppercase())
+                    .collect();
+                let whole = file
+                    && !folders.is_empty()
+                    && folders.iter().zip(&parents).all(|(a, b)| a == b)
+                    && parents.len() >= folders.len();
+                (i, if whole { Match::Path } else { Match::Name })
+            })
+            .collect();
+        out.sort_by_key(|&(i, m)| (m, i));
+        out
+    }
+
+    /// The cross-reference, one entry per name: the writes naming it and the scanned files
+    /// carrying it.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for (file, map) in [(true, &self.files_named), (false, &self.mailboxes)] {
+            for n in map.values() {
+                out.push(Entry {
+                    kind: if file { "file" } else { "mailbox" },
+                    name: n.display.clone(),
+                    writes: n.writes,
+                    named_by: n
+                        .by
+                        .iter()
+                        .map(|&(i, id)| (self.files[i].path.clone(), id))
+                        .collect(),
+                    carriers: self
+                        .carriers(&n.display, file)
+                        .into_iter()
+                        .map(|(i, m)| (self.files[i].path.clone(), m))
+                        .collect(),
+                });
+            }
+        }
+        out
+    }
+
+    /// The timeline: files holding writes, files carrying a name that writes gave, and
+    /// NFTERROR.LOG, by modification time (files whose time cannot be read come last).
+    pub fn timeline(&self) -> Vec<Event> {
+        let mut roles: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
+        for (i, f) in self.files.iter().enumerate() {
+            if f.writes > 0 {
+                roles.entry(i).or_default().push("holds-writes");
+            }
+            if f.kind == FileKind::NftErrorLog {
+                roles.entry(i).or_default().push("nfterror-log");
+            }
+        }
+        for n in self.files_named.values() {
+            for (i, _) in self.carriers(&n.display, true) {
+                let r = roles.entry(i).or_default();
+                if !r.contains(&"named-by-write") {
+                    r.push("named-by-write");
+                }
+            }
+        }
+        let mut out: Vec<Event> = roles
+            .into_iter()
+            .map(|(i, roles)| {
+                let f = &self.files[i];
+                Event {
+                    modified: (f.path.as_os_str() != "-")
+                        .then(|| std::fs::metadata(&f.path).and_then(|m| m.modified()).ok())
+                        .flatten(),
+                    path: f.path.clone(),
+                    roles,
+                    writes: f.writes,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| match (a.modified, b.modified) {
+            (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.path.cmp(&b.path)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.path.cmp(&b.path),
+        });
+        out
+    }
+
+    /// Files scanned so far.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+}
+
+/// One name of the cross-reference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// `file` or `mailbox`.
+    pub kind: &'static str,
+    pub name: String,
+    /// Writes naming it (all of them).
+    pub writes: u64,
+    /// The first writes naming it: (file, finding id).
+    pub named_by: Vec<(PathBuf, u32)>,
+    /// Scanned files carrying the name, and how well.
+    pub carriers: Vec<(PathBuf, Match)>,
+}
+
+impl Entry {
+    pub fn json(&self) -> Value {
+        json!({
+            "kind": self.kind,
+            "name": self.name,
+            "writes": self.writes,
+            "named_by": self.named_by.iter().map(|(p, id)| json!({
+                "path": sanitize::path(p),
+                "id": id,
+            })).collect::<Vec<_>>(),
+            "scanned": self.carriers.iter().map(|(p, m)| json!({
+                "path": sanitize::path(p),
+                "match": m.name(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Lines for the text output.
+    pub fn text(&self) -> String {
+        let by: Vec<String> = self
+            .named_by
+            .iter()
+            .map(|(p, id)| format!("{} #{id}", sanitize::path(p)))
+            .collect();
+        let more = self.writes.saturating_sub(self.named_by.len() as u64);
+        let mut s = format!(
+            "  {} {}  named by {} write(s): {}{}\n",
+            self.kind,
+            sanitize::line(&self.name),
+            self.writes,
+            by.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        if self.carriers.is_empty() {
+            s.push_str("    -> not among the scanned files\n");
+        }
+        for (p, m) in &self.carriers {
+            s.push_str(&format!(
+                "    -> {} ({} match)\n",
+                sanitize::path(p),
+                m.name()
+            ));
+        }
+        s
+    }
+}
+
+/// One file of the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub modified: Option<SystemTime>,
+    pub path: PathBuf,
+    /// `holds-writes`, `named-by-write`, `nfterror-log`.
+    pub roles: Vec<&'static str>,
+    pub writes: u64,
+}
+
+impl Event {
+    fn time(&self) -> Option<String> {
+        self.modified
+            .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+    }
+
+    pub fn json(&self) -> Value {
+        json!({
+            "modified": self.time(),
+            "path": sanitize::path(&self.path),
+            "roles": self.roles,
+            "writes": self.writes,
+        })
+    }
+
+    pub fn text(&self) -> String {
+        format!(
+            "  {:<20}  {}  {}{}\n",
+            self.time().unwrap_or_else(|| "(time unknown)".into()),
+            sanitize::path(&self.path),
+            self.roles.join(", "),
+            if self.writes > 0 {
+                format!(" ({} write(s))", self.writes)
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{Finding, FindingKind, Report};
+
+    fn write(id: u32, file: Option<&str>, mailbox: Option<&str>) -> Finding {
+        let mut f = Finding::new(FindingKind::ConsoleWrite, 0, 10, 0.9);
+        f.id = id;
+        f.file = file.map(Into::into);
+        f.mailbox = mailbox.map(Into::into);
+        f
+    }
+
+    #[test]
+    fn names_link_to_scanned_files() {
+        let mut x = Index::default();
+        let store = Report::new(FileKind::Clandata);
+        let w = [
+            write(1, Some("EXPORT\\MSG4A27.CCM"), Some("randyyeh_ee")),
+            write(2, Some("export\\msg4a27.ccm"), None),
+        ];
+        x.add(Path::new("po/CLANDATA"), &store, w.iter());
+        let msg = Report::new(FileKind::ConnectorMessage);
+        x.add(
+            Path::new("c/Ccmcdata/Export.bak/MSG4A27.CCM"),
+            &msg,
+            [].iter(),
+        );
+        x.add(Path::new("c/Ccmcdata/Export/MSG4A27.CCM"), &msg, [].iter());
+        x.add(
+            Path::new("po/NFTERROR.LOG"),
+            &Report::new(FileKind::NftErrorLog),
+            [].iter(),
+        );
+        let e = x.entries();
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            (e[0].kind, e[0].name.as_str(), e[0].writes),
+            ("file", "EXPORT\\MSG4A27.CCM", 2)
+        );
+        assert_eq!(
+            e[0].carriers,
+            vec![
+                (PathBuf::from("c/Ccmcdata/Export/MSG4A27.CCM"), Match::Path),
+                (
+                    PathBuf::from("c/Ccmcdata/Export.bak/MSG4A27.CCM"),
+                    Match::Name
+                ),
+            ]
+        );
+        assert_eq!(
+            e[0].named_by,
+            vec![
+                (PathBuf::from("po/CLANDATA"), 1),
+                (PathBuf::from("po/CLANDATA"), 2)
+            ]
+        );
+        assert_eq!((e[1].kind, e[1].carriers.len()), ("mailbox", 0));
+        let t = x.timeline();
+        let roles: Vec<(&str, Vec<&str>)> = t
+            .iter()
+            .map(|ev| (ev.path.to_str().unwrap(), ev.roles.clone()))
+            .collect();
+        assert_eq!(
+            roles,
+            vec![
+                ("c/Ccmcdata/Export/MSG4A27.CCM", vec!["named-by-write"]),
+                ("c/Ccmcdata/Export.bak/MSG4A27.CCM", vec!["named-by-write"]),
+                ("po/CLANDATA", vec!["holds-writes"]),
+                ("po/NFTERROR.LOG", vec!["nfterror-log"]),
+            ]
+        );
+    }
+}

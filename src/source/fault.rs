@@ -1,0 +1,230 @@
+//! Reads past the end of a mapped file that shrank. Touching a page of a shared file mapping
+//! that lies wholly past the file's end raises SIGBUS. A process-wide handler catches the fault
+//! when it falls inside a mapping registered here: it maps zero pages over the rest of that
+//! mapping (`mmap MAP_FIXED|MAP_ANONYMOUS`, async-signal-safe), notes the offset, and returns, so
+//! the reader goes on and reads zeros. Readers turn the note into an error or a warning
+//! ([`super::Source::check`]); the command line reports every file that shrank ([`take`]).
+//! A SIGBUS that is not ours (a fault elsewhere, or a signal sent by another process) runs the
+//! fatal hook (the inspector restores the terminal there) and then what was installed before.
+
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
+
+/// Mappings that can be registered at once.
+const SLOTS: usize = 16384;
+
+struct Slot {
+    busy: AtomicBool,
+    start: AtomicUsize,
+    len: AtomicUsize,
+    /// Offset of the first page a read faulted on, or `u64::MAX`.
+    fault: AtomicU64,
+}
+
+#[allow(clippy::declare_interior_mutable_const)]
+const FREE: Slot = Slot {
+    busy: AtomicBool::new(false),
+    start: AtomicUsize::new(0),
+    len: AtomicUsize::new(0),
+    fault: AtomicU64::new(u64::MAX),
+};
+
+static TABLE: [Slot; SLOTS] = [FREE; SLOTS];
+static PAGE: AtomicUsize = AtomicUsize::new(4096);
+static INSTALL: Once = Once::new();
+static PREVIOUS: AtomicPtr<libc::sigaction> = AtomicPtr::new(std::ptr::null_mut());
+static FATAL_HOOK: AtomicUsize = AtomicUsize::new(0);
+
+/// A registered mapping: its slot, the file's name, and the descriptor that reports its size.
+struct Entry {
+    slot: usize,
+    name: String,
+    fd: std::os::fd::RawFd,
+    len: u64,
+}
+
+/// Live mappings by slot, and files found shrunk after their mapping was dropped.
+static LIVE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+static SHRUNK: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
+
+/// Runs `hook` (which must be async-signal-safe) before the process dies of a SIGBUS that no
+/// reader can recover from.
+pub fn on_fatal_fault(hook: extern "C" fn()) {
+    install();
+    FATAL_HOOK.store(hook as usize, Ordering::SeqCst);
+}
+
+fn install() {
+    INSTALL.call_once(|| {
+        // SAFETY: sysconf and sigaction with a zeroed, then filled, sigaction struct; the
+        // previous action is kept (leaked on purpose) for the handler to chain to.
+        unsafe {
+            let page = libc::sysconf(libc::_SC_PAGESIZE);
+            if page > 0 {
+                PAGE.store(page as usize, Ordering::SeqCst);
+            }
+            let mut act: libc::sigaction = std::mem::zeroed();
+            act.sa_sigaction = handler as *const () as usize;
+            act.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+            libc::sigemptyset(&mut act.sa_mask);
+            let previous = Box::into_raw(Box::new(std::mem::zeroed::<libc::sigaction>()));
+            if libc::sigaction(libc::SIGBUS, &act, previous) == 0 {
+                PREVIOUS.store(previous, Ordering::SeqCst);
+            }
+        }
+    });
+}
+
+extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo; only async-signal-safe calls follow (atomics,
+    // mmap, sigaction, and the handler installed before).
+    unsafe {
+        if !info.is_null()
+            && (*info).si_code == libc::BUS_ADRERR
+            && cover((*info).si_addr() as usize)
+        {
+            return;
+        }
+        let hook = FATAL_HOOK.load(Ordering::SeqCst);
+        if hook != 0 {
+            let f: extern "C" fn() = std::mem::transmute(hook);
+            f();
+        }
+        // A fault elsewhere goes to the handler installed before (Rust's, which tells a stack
+        // overflow); a SIGBUS sent by another process takes its default course at once.
+        let sent = info.is_null() || (*info).si_code <= 0;
+        let previous = PREVIOUS.load(Ordering::SeqCst);
+        if !sent && !previous.is_null() {
+            let p = &*previous;
+            if p.sa_flags & libc::SA_SIGINFO != 0 && p.sa_sigaction > 1 {
+                let f: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                    std::mem::transmute(p.sa_sigaction);
+                return f(sig, info, ctx);
+            }
+            if p.sa_sigaction > 1 {
+                let f: extern "C" fn(libc::c_int) = std::mem::transmute(p.sa_sigaction);
+                return f(sig);
+            }
+        }
+        // The default action: a fault repeats on return and ends the process; a sent signal
+        // is raised again, and delivered once this handler returns.
+        let mut dfl: libc::sigaction = std::mem::zeroed();
+        dfl.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(sig, &dfl, std::ptr::null_mut());
+        if sent {
+            libc::raise(sig);
+        }
+    }
+}
+
+/// Maps zero pages from the page of `addr` to the end of the registered mapping holding it.
+/// Async-signal-safe. False when no registered mapping holds `addr`.
+unsafe fn cover(addr: usize) -> bool {
+    let page = PAGE.load(Ordering::Relaxed);
+    for slot in &TABLE {
+        let start = slot.start.load(Ordering::Acquire);
+        let len = slot.len.load(Ordering::Acquire);
+        if start == 0 || addr < start || addr >= start + len {
+            continue;
+        }
+        let from = addr & !(page - 1);
+        let end = (start + len + page - 1) & !(page - 1);
+        // SAFETY (caller): the range lies inside our own read-only mapping of a file whose
+        // pages there are gone; zero pages replace them.
+        let r = unsafe {
+            libc::mmap(
+                from as *mut libc::c_void,
+                end - from,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
+                -1,
+                0,
+            )
+        };
+        if r == libc::MAP_FAILED {
+            return false;
+        }
+        slot.fault
+            .fetch_min((from - start) as u64, Ordering::SeqCst);
+        return true;
+    }
+    false
+}
+
+/// Registers the mapping `[start, start + len)` of the file open as `fd` (named `name` in
+/// reports). Returns its slot, or None when every slot is taken.
+pub(crate) fn register(
+    start: *const u8,
+    len: usize,
+    fd: std::os::fd::RawFd,
+    name: &str,
+) -> Option<usize> {
+    install();
+    let slot = TABLE.iter().position(|s| {
+        s.busy
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+    })?;
+    let s = &TABLE[slot];
+    s.fault.store(u64::MAX, Ordering::SeqCst);
+    s.len.store(len, Ordering::SeqCst);
+    s.start.store(start as usize, Ordering::Release);
+    lock(&LIVE).push(Entry {
+        slot,
+        name: name.to_string(),
+        fd,
+        len: len as u64,
+    });
+    Some(slot)
+}
+
+/// The offset of the first page a read of `slot` faulted on.
+pub(crate) fn fault(slot: usize) -> Option<u64> {
+    let f = TABLE[slot].fault.load(Ordering::SeqCst);
+    (f != u64::MAX).then_some(f)
+}
+
+/// Unregisters `slot` before its mapping goes; a file that shrank is remembered for [`take`].
+/// Must be called while the file descriptor is still open.
+pub(crate) fn unregister(slot: usize) {
+    let mut live = lock(&LIVE);
+    if let Some(i) = live.iter().position(|e| e.slot == slot) {
+        let e = live.swap_remove(i);
+        if let Some(n) = shrunk_to(&e) {
+            lock(&SHRUNK).push((e.name, n));
+        }
+    }
+    let s = &TABLE[slot];
+    s.start.store(0, Ordering::SeqCst);
+    s.len.store(0, Ordering::SeqCst);
+    s.busy.store(false, Ordering::Release);
+}
+
+/// The size a registered file shrank to, if it did (or the fault offset if that is lower).
+fn shrunk_to(e: &Entry) -> Option<u64> {
+    // SAFETY: fstat on a descriptor the caller guarantees is still open (the entry lives only
+    // while its Source does, and both this and the Source's drop hold LIVE's lock).
+    let size = unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        (libc::fstat(e.fd, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFREG)
+            .then_some(st.st_size as u64)
+    };
+    let now = size.unwrap_or(e.len).min(fault(e.slot).unwrap_or(u64::MAX));
+    (now < e.len).then_some(now)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Every mapped file that shrank while open, as (name, size now): those closed since the last
+/// call, and those still open (which a later call names again).
+pub fn take() -> Vec<(String, u64)> {
+    let live = lock(&LIVE);
+    let mut out = std::mem::take(&mut *lock(&SHRUNK));
+    out.extend(
+        live.iter()
+            .filter_map(|e| shrunk_to(e).map(|n| (e.name.clone(), n))),
+    );
+    out
+}

@@ -1,0 +1,152 @@
+//! The inspector's terminal: set up (raw mode, alternate screen, mouse reporting, hidden cursor,
+//! the kitty keyboard protocol where the terminal has it) and restored on every exit path. A normal return restores it when the guard drops; a panic
+//! on any thread restores it in the panic hook, prints the panic and exits (101); SIGTERM,
+//! SIGHUP and SIGINT are caught by a thread that restores it and lets the signal take its
+//! default course (exit 128 + N); a fatal SIGBUS (not a shrunk file, which never kills, see
+//! `source::fault`) restores it from the signal handler with async-signal-safe calls only.
+
+use crate::Error;
+use crossterm::{cursor, event};
+use ratatui::DefaultTerminal;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+/// What [`emergency_restore`] writes: mouse reporting off (every mode crossterm enables),
+/// cursor shown, alternate screen left.
+const RESTORE: &[u8] =
+    b"\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?25h\x1b[?1049l";
+
+/// What [`emergency_restore`] writes first when keyboard enhancement was pushed: pop it.
+const POP_KEYBOARD: &[u8] = b"\x1b[<1u";
+
+/// True while the terminal is set up for the inspector.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// True while the kitty keyboard protocol's "disambiguate" flag is pushed.
+static ENHANCED: AtomicBool = AtomicBool::new(false);
+/// The terminal's mode before the first setup (standard input's termios).
+static SAVED: OnceLock<libc::termios> = OnceLock::new();
+
+/// Restores the terminal once set up: to be held for as long as the inspector runs.
+pub struct TerminalGuard {
+    signals: signal_hook::iterator::Handle,
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        self.signals.close();
+        restore();
+        let _ = std::panic::take_hook();
+    }
+}
+
+/// An error when standard input or output is not a terminal (before anything is made).
+pub fn check() -> Result<(), Error> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::Usage("the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes".into()));
+    }
+    Ok(())
+}
+
+/// Sets the terminal up for the inspector and arranges its restoration on every exit path.
+/// Refuses when standard input or output is not a terminal.
+pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
+    check()?;
+    save_mode();
+    crate::source::fault::on_fatal_fault(emergency_restore);
+    let signals = watch_signals()?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+        std::process::exit(101);
+    }));
+    ACTIVE.store(true, Ordering::SeqCst);
+    let terminal = ratatui::try_init()
+        .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
+    let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
+    enhance_keyboard();
+    Ok((terminal, TerminalGuard { signals }))
+}
+
+/// Where the terminal speaks the kitty keyboard protocol, asks it to tell keys apart that the
+/// legacy encoding confuses: Shift-F3 there arrives as a key, while xterm-style terminals send
+/// it as `ESC [1;2R`, which is also a cursor-position report and never reaches the inspector
+/// (`,` does the same everywhere).
+fn enhance_keyboard() {
+    use crossterm::event::{KeyboardEnhancementFlags as F, PushKeyboardEnhancementFlags};
+    if matches!(
+        crossterm::terminal::supports_keyboard_enhancement(),
+        Ok(true)
+    ) {
+        ENHANCED.store(true, Ordering::SeqCst);
+        let push = PushKeyboardEnhancementFlags(F::DISAMBIGUATE_ESCAPE_CODES);
+        if crossterm::execute!(std::io::stdout(), push).is_err() {
+            ENHANCED.store(false, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Keeps the terminal's mode from before the first setup, for the async-signal-safe restore.
+fn save_mode() {
+    // SAFETY: tcgetattr on standard input (a terminal, checked) into a zeroed struct.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(libc::STDIN_FILENO, &mut t) == 0 {
+            let _ = SAVED.set(t);
+        }
+    }
+}
+
+/// A thread that restores the terminal on SIGTERM, SIGHUP or SIGINT, then lets the signal end
+/// the process as it would have.
+fn watch_signals() -> Result<signal_hook::iterator::Handle, Error> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+        .map_err(|e| Error::Terminal(format!("cannot watch signals: {e}")))?;
+    let handle = signals.handle();
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            restore();
+            let _ = signal_hook::low_level::emulate_default_handler(sig);
+            std::process::exit(128 + sig);
+        }
+    });
+    Ok(handle)
+}
+
+/// Leaves the alternate screen, turns mouse reporting off, shows the cursor and leaves raw
+/// mode; does nothing when the terminal is not set up.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        if ENHANCED.swap(false, Ordering::SeqCst) {
+            let _ = crossterm::execute!(std::io::stdout(), event::PopKeyboardEnhancementFlags);
+        }
+        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture, cursor::Show);
+        ratatui::restore();
+    }
+}
+
+/// [`restore`] with async-signal-safe calls only (write(2), tcsetattr(3)), for a fatal signal.
+extern "C" fn emergency_restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        // SAFETY: write and tcsetattr are async-signal-safe; SAVED is set before ACTIVE.
+        unsafe {
+            if ENHANCED.swap(false, Ordering::SeqCst) {
+                libc::write(
+                    libc::STDOUT_FILENO,
+                    POP_KEYBOARD.as_ptr() as *const libc::c_void,
+                    POP_KEYBOARD.len(),
+                );
+            }
+            libc::write(
+                libc::STDOUT_FILENO,
+                RESTORE.as_ptr() as *const libc::c_void,
+                RESTORE.len(),
+            );
+            if let Some(t) = SAVED.get() {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, t);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The detector measured on the held-out split of the labelled corpus (assets/corpus): every
+//! held-out sample and 60 generated noise blocks planted at record starts of a synthetic store,
+//! cut short, across chunk and 64 KiB borders, after other text, into .CCM headers, at the head
+//! of .CCM files and of text files; the built-in model judges them. The same evaluation as
+//! `cargo run --release --example train -- --check`.
+//!
+//! The issue asks for console recall >= 0.95, no prose block at >= 0.5 and edges within 2 bytes
+//! for >= 95% of blocks. The model learned from this corpus does not reach them (see the
+//! README's detection section); the floors below are the figures it reaches, so that no change
+//! makes them worse. Raising them to the issue's is open work.
+
+#[path = "../examples/corpus/mod.rs"]
+mod corpus;
+
+use clanscope::detect::model::TextClass;
+use clanscope::detect::Engine;
+use corpus::{Sample, Scenario};
+
+/// The issue's floors.
+const ISSUE_RECALL: f64 = 0.95;
+const ISSUE_EDGES: f64 = 0.95;
+/// The floors this model holds (measured once on the held-out split).
+const RECALL: f64 = 0.70;
+const EDGES: f64 = 0.87;
+const PROSE_ALARMS: usize = 3;
+
+#[test]
+fn held_out_floors() {
+    let samples = corpus::load(&corpus::root());
+    let train: Vec<Sample> = samples.iter().filter(|s| !s.heldout).cloned().collect();
+    let vocab = corpus::vocabulary(&train);
+    let filler = corpus::filler(&samples);
+    let out = corpus::heldout(&Engine::default(), &samples, &vocab, &filler);
+    eprintln!("{}", corpus::table(&out));
+    // The placements the issue names (not "after other text", which is reported apart).
+    let named: Vec<corpus::Outcome> = out
+        .iter()
+        .filter(|o| o.scenario != Scenario::AfterText)
+        .cloned()
+        .collect();
+    let f = corpus::figures(&named);
+    let c = f[&TextClass::Console];
+    let alarms = corpus::prose_alarms(&out);
+    eprintln!(
+        "console recall {:.3} (issue: {ISSUE_RECALL}), edges {:.3} (issue: {ISSUE_EDGES}), prose alarms {} (issue: 0)",
+        c.recall(),
+        c.edges(),
+        alarms.len()
+    );
+    for o in &alarms {
+        eprintln!(
+            "prose alarm: {} {} at {:.2}",
+            o.scenario.name(),
+            o.file,
+            o.console
+        );
+    }
+    assert!(c.recall() >= RECALL, "console recall {:.3}", c.recall());
+    assert!(c.edges() >= EDGES, "console edges {:.3}", c.edges());
+    assert!(
+        alarms.len() <= PROSE_ALARMS,
+        "{} prose alarms",
+        alarms.len()
+    );
+    // Noise: random printable bytes and word salad are not console output.
+    let noise = f[&TextClass::Noise];
+    assert!(noise.recall() >= 0.85, "noise recall {:.3}", noise.recall());
+}
