@@ -10,7 +10,14 @@
 use super::features::{Acc, NF};
 use super::lines::{lines, End, Line};
 use super::model::{best, evidence, Model, Probs, TextClass};
-use super::signatures::{Hit, SignatureSet};
+use super::signatures::{Hit, SignatureSet, TextMatch};
+
+/// A paragraph's known texts are looked for in pieces of about this size, right behind the
+/// reader (the piece is still in the cache; a long paragraph is never read a second time).
+const SIG_PIECE: usize = 256 << 10;
+
+/// Pages of a long stretch are let go of behind the reader about this often.
+const PROGRESS: usize = 8 << 20;
 
 /// Stretches with fewer words never start or end a block on their own: too little evidence.
 const MIN_WORDS: u32 = 3;
@@ -98,6 +105,9 @@ struct Para {
     hard: bool,
     last_end: End,
     crlf_text_ends: u32,
+    /// Known texts found so far, in `[start, matched)`.
+    sigs: TextMatch,
+    matched: usize,
 }
 
 impl Para {
@@ -111,6 +121,17 @@ impl Para {
             hard,
             last_end: End::None,
             crlf_text_ends: 0,
+            sigs: TextMatch::default(),
+            matched: start,
+        }
+    }
+
+    /// Looks for known texts in the lines read since the last look (`more`: the paragraph
+    /// goes on).
+    fn match_more(&mut self, data: &[u8], sigs: &SignatureSet, more: bool) {
+        if self.end > self.matched || !more {
+            sigs.match_more(&mut self.sigs, &data[self.matched..self.end], more);
+            self.matched = self.end;
         }
     }
 }
@@ -163,7 +184,11 @@ impl Reader<'_> {
             para.acc.line(l.text(data), l.term, self.model.lexicon());
             para.end = l.end;
             para.last_end = l.term;
-            if l.end - since >= 8 << 20 {
+            let far = l.end - since >= PROGRESS;
+            if (far || l.end - para.matched >= SIG_PIECE) && l.terminated() {
+                para.match_more(data, self.sigs, true);
+            }
+            if far && para.matched == l.end {
                 progress(l.end);
                 since = l.end;
             }
@@ -189,7 +214,13 @@ impl Reader<'_> {
     }
 
     /// A paragraph is complete: it joins the open block or starts the next one.
-    fn close(&self, data: &[u8], block: &mut Option<Block>, p: Para, out: &mut dyn FnMut(Block)) {
+    fn close(
+        &self,
+        data: &[u8],
+        block: &mut Option<Block>,
+        mut p: Para,
+        out: &mut dyn FnMut(Block),
+    ) {
         if p.text_lines == 0 {
             // Blank lines at the end belong to the block before them.
             if let Some(b) = block {
@@ -200,13 +231,14 @@ impl Reader<'_> {
             }
             return;
         }
+        p.match_more(data, self.sigs, false);
         let mut next = Block {
             start: p.start,
             end: p.end,
             acc: p.acc,
             lead_blank: p.lead_blank,
             probs: [0.0; 4],
-            hit: self.sigs.match_text(&data[p.start..p.end]),
+            hit: p.sigs.best(),
             cut_short: false,
             one_crlf_at_end: p.crlf_text_ends == 1 && p.last_end == End::CrLf,
             last: (TextClass::Noise, 0.0, 0),

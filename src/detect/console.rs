@@ -51,13 +51,20 @@ fn text_word(w: u64) -> bool {
 }
 
 /// Where the text run going on at `i` ends: eight bytes at a time while they are all text.
-fn run_end(data: &[u8], mut i: usize) -> usize {
+/// `progress(at)` is called every few megabytes of a long run (for letting go of its pages).
+fn run_end(data: &[u8], mut i: usize, progress: &mut dyn FnMut(usize)) -> usize {
+    const STEP: usize = 8 << 20;
+    let mut next = i + STEP;
     while i + 8 <= data.len() {
         let w = u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
         if !text_word(w) {
             break;
         }
         i += 8;
+        if i >= next {
+            progress(i);
+            next = i + STEP;
+        }
     }
     while i < data.len() && TEXT[data[i] as usize] {
         i += 1;
@@ -68,8 +75,15 @@ fn run_end(data: &[u8], mut i: usize) -> usize {
 /// Calls `f(start, end)` for every maximal text run of at least [`MIN_RUN`] bytes whose first
 /// 8-byte-aligned full word lies in `[from, to)` (so that chunks never report a run twice, and a
 /// run crossing a chunk border is reported whole by the chunk it starts in). `from` must be a
-/// multiple of 8.
-pub fn find_runs(data: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, usize)) {
+/// multiple of 8. Finding where a long run ends reads it ahead of `f`: `release(from, to)` lets
+/// go of the pages read past `to` on the way (`f` reads them again).
+pub fn find_runs(
+    data: &[u8],
+    from: usize,
+    to: usize,
+    release: &mut dyn FnMut(usize, usize),
+    mut f: impl FnMut(usize, usize),
+) {
     debug_assert_eq!(from % 8, 0);
     let to = to.min(data.len());
     let mut i = from;
@@ -96,7 +110,7 @@ pub fn find_runs(data: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, u
         }
         if i == from && i >= 8 && data[i - 8..i].iter().all(|&b| TEXT[b as usize]) {
             // The run began in an earlier chunk, which reports it; skip its part in ours.
-            let e = run_end(&data[..to], i + 8);
+            let e = run_end(&data[..to], i + 8, &mut |_| {});
             i = (e + 8) & !7;
             continue;
         }
@@ -104,7 +118,14 @@ pub fn find_runs(data: &[u8], from: usize, to: usize, mut f: impl FnMut(usize, u
         while s > 0 && TEXT[data[s - 1] as usize] {
             s -= 1;
         }
-        let e = run_end(data, i + 8);
+        let mut released = to;
+        let e = run_end(data, i + 8, &mut |at| {
+            let at = at & !0xFFFF;
+            if at > released {
+                release(released, at);
+                released = at;
+            }
+        });
         if e - s >= MIN_RUN {
             f(s, e);
         }
@@ -271,7 +292,7 @@ mod tests {
             d[off..off + 16].copy_from_slice(b"0123456789abcdef");
             let mut runs = Vec::new();
             for chunk in (0..200).step_by(8) {
-                find_runs(&d, chunk, chunk + 8, |s, e| runs.push((s, e)));
+                find_runs(&d, chunk, chunk + 8, &mut |_, _| {}, |s, e| runs.push((s, e)));
             }
             assert_eq!(runs, vec![(off, off + 16)], "offset {off}");
         }
@@ -286,7 +307,7 @@ mod tests {
         d.extend(article());
         d.extend_from_slice(&[0x41, 0xFA, 0x2B, 0x16]);
         let mut runs = Vec::new();
-        find_runs(&d, 0, d.len(), |s, e| runs.push((s, e)));
+        find_runs(&d, 0, d.len(), &mut |_, _| {}, |s, e| runs.push((s, e)));
         assert_eq!(runs, vec![(at, at + 77)]);
         let reader = Reader {
             sigs: &sigs,

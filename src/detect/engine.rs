@@ -266,7 +266,8 @@ impl Engine {
                     released = at;
                 }
             };
-            console::find_runs(data, from, to, |s, e| {
+            let mut release = |a: usize, b: usize| input.release(a as u64, b as u64);
+            console::find_runs(data, from, to, &mut release, |s, e| {
                 console::island(data, s, e, &reader, place, &mut progress, &mut found);
             });
         }

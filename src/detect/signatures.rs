@@ -201,33 +201,47 @@ impl SignatureSet {
     /// The best full match in `text` (any number of lines), found through the literal
     /// prefilter: a signature's expression runs only on lines where its literals occur.
     pub fn match_text(&self, text: &[u8]) -> Option<Hit> {
-        let mut best: Option<Hit> = None;
+        let mut m = TextMatch::default();
+        self.match_more(&mut m, text, false);
+        m.best()
+    }
+
+    /// Adds the next piece `text` of a longer text to `m`; `more` when the text goes on after
+    /// it (the piece then ends with a line end). Matching a text piece by piece gives what
+    /// [`match_text`](Self::match_text) gives for the whole, without holding the whole in
+    /// memory.
+    pub fn match_more(&self, m: &mut TextMatch, text: &[u8], more: bool) {
         if let Some(ac) = &self.prefilter.literals {
             let mut at = 0;
-            while let Some(m) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
+            while let Some(x) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
                 // A line holding any literal is tried with every signature that has literals.
-                let (s, e) = line_span(text, m.start());
+                let (s, e) = line_span(text, x.start());
                 if let Ok(line) = std::str::from_utf8(&text[s..e]) {
                     for i in 0..self.signatures.len() {
                         if !self.prefilter.always.contains(&i) {
-                            keep_best(&mut best, self.full(i, line));
+                            keep_best(&mut m.literal, self.full(i, line));
                         }
                     }
                 }
-                at = e.max(m.end());
+                at = e.max(x.end());
             }
         }
         if !self.prefilter.always.is_empty() {
-            for line in text.split(|&b| b == b'\n' || b == b'\r') {
+            let mut lines = text.split(|&b| b == b'\n' || b == b'\r').peekable();
+            while let Some(line) = lines.next() {
+                if more && lines.peek().is_none() {
+                    // The empty rest after the piece's last line end: the next piece's first
+                    // line starts there.
+                    break;
+                }
                 let Ok(l) = std::str::from_utf8(line) else {
                     continue;
                 };
                 for &i in &self.prefilter.always {
-                    keep_best(&mut best, self.full(i, l));
+                    keep_best(&mut m.always, self.full(i, l));
                 }
             }
         }
-        best
     }
 
     /// A line cut short by binary data that is the start of a signature's literal text.
@@ -267,6 +281,25 @@ impl SignatureSet {
             file: None,
             partial: true,
         })
+    }
+}
+
+/// The best matches so far in a text read piece by piece ([`SignatureSet::match_more`]).
+#[derive(Debug, Clone, Default)]
+pub struct TextMatch {
+    /// Through the literal prefilter.
+    literal: Option<Hit>,
+    /// Of the signatures without literals, run on every line.
+    always: Option<Hit>,
+}
+
+impl TextMatch {
+    /// The best match of the text: the first of the highest confidence found through the
+    /// literals, else the first of a higher one among the other signatures.
+    pub fn best(self) -> Option<Hit> {
+        let mut best = self.literal;
+        keep_best(&mut best, self.always);
+        best
     }
 }
 

@@ -25,6 +25,24 @@ static TEXT_FILE: [bool; 256] = {
     t
 };
 
+/// Where the stretch of text bytes (`text`) or of other bytes going on at `at` ends.
+/// `progress(at)` is called every few megabytes.
+fn span(data: &[u8], mut at: usize, text: bool, progress: &mut dyn FnMut(usize)) -> usize {
+    const STEP: usize = 8 << 20;
+    loop {
+        let piece = &data[at..data.len().min(at + STEP)];
+        let n = piece
+            .iter()
+            .take_while(|&&c| TEXT_FILE[c as usize] == text)
+            .count();
+        at += n;
+        if n < piece.len() || at == data.len() {
+            return at;
+        }
+        progress(at);
+    }
+}
+
 /// What the blocks of a text file were: console candidates (finding and model probability) and
 /// whether any other text came before or after them.
 struct Seen {
@@ -57,26 +75,21 @@ pub(crate) fn analyze(
         head_console: None,
     };
     let mut at = 0;
-    let mut released = 0;
+    let released = std::cell::Cell::new(0);
+    let mut progress = |x: usize| {
+        let x = x & !0xFFFF;
+        if x > released.get() {
+            release(released.get(), x);
+            released.set(x);
+        }
+    };
     while at < data.len() {
-        let start = at
-            + data[at..]
-                .iter()
-                .take_while(|&&c| !TEXT_FILE[c as usize])
-                .count();
-        let end = start
-            + data[start..]
-                .iter()
-                .take_while(|&&c| TEXT_FILE[c as usize])
-                .count();
+        let start = span(data, at, false, &mut progress);
+        let end = span(data, start, true, &mut progress);
         at = end;
-        let mut progress = |x: usize| {
-            let x = x & !0xFFFF;
-            if x > released {
-                release(released, x);
-                released = x;
-            }
-        };
+        // Finding the end read the region ahead of the reader and let go of its pages: the
+        // reader lets go of them again behind it.
+        released.set(released.get().min(start & !0xFFFF));
         reader.read(data, start, end, &mut progress, &mut |b| {
             let console = b.console() >= CONSOLE_KIND;
             seen.head_console.get_or_insert(console);
