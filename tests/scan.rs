@@ -321,3 +321,74 @@ fn bad_signature_file_is_an_error_with_its_line() {
     assert_eq!(v["files"][0]["findings"][0]["signature"], "custom");
     assert_eq!(v["files"][0]["findings"][0]["mailbox"], "bob");
 }
+
+/// Writes `mib` MiB of English-like CR LF lines without a single blank line (one paragraph, one
+/// island of text) to `path`, in 128 KiB pieces.
+fn text_without_blank_lines(path: &Path, mib: usize) {
+    use std::io::Write;
+    const WORDS: [&str; 16] = [
+        "the", "message", "was", "sent", "to", "all", "users", "of", "post", "office", "and",
+        "directory", "before", "noon", "files", "export",
+    ];
+    let mut f = std::io::BufWriter::with_capacity(128 << 10, std::fs::File::create(path).unwrap());
+    let (mut x, mut written, mut line) = (0x9E37_79B9_7F4A_7C15u64, 0, Vec::new());
+    while written < mib << 20 {
+        line.clear();
+        while line.len() < 60 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            line.extend_from_slice(WORDS[(x % 16) as usize].as_bytes());
+            line.push(b' ');
+        }
+        line.pop();
+        line.extend_from_slice(b".\r\n");
+        f.write_all(&line).unwrap();
+        written += line.len();
+    }
+    f.flush().unwrap();
+}
+
+/// Peak RSS in KiB of `clanscope scan` over `path`.
+fn scan_peak(path: &Path) -> Option<u64> {
+    let (code, err, peak) = common::peak_memory(
+        Path::new(env!("CARGO_BIN_EXE_clanscope")),
+        &["scan".as_ref(), path.as_os_str()],
+    )?;
+    assert!(matches!(code, Some(0 | 1)), "{err}");
+    eprintln!("{}: peak RSS {peak} KiB", path.display());
+    Some(peak)
+}
+
+#[test]
+fn one_long_island_of_text_takes_bounded_memory() {
+    let test = "one_long_island_of_text_takes_bounded_memory";
+    if !Path::new("/usr/bin/time").exists() {
+        return common::skip(test, "no /usr/bin/time");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut peaks = Vec::new();
+    for mib in [6, 24] {
+        // The same bytes as a post office store (binary data: one island) and as a text file
+        // (one region, one paragraph).
+        let store = dir.path().join(format!("po{mib}"));
+        std::fs::create_dir(&store).unwrap();
+        text_without_blank_lines(&store.join("CLANDATA"), mib);
+        let text = dir.path().join(format!("notes{mib}.txt"));
+        std::fs::hard_link(store.join("CLANDATA"), &text).unwrap();
+        peaks.push((scan_peak(&store.join("CLANDATA")).unwrap(), scan_peak(&text).unwrap()));
+    }
+    let [(store_small, text_small), (store_large, text_large)] = peaks[..] else {
+        unreachable!()
+    };
+    // Four times the text, no more memory: bounded by a constant, not by the island's length.
+    for (what, small, large) in [
+        ("store", store_small, store_large),
+        ("text file", text_small, text_large),
+    ] {
+        assert!(
+            large < small + (8 << 10) && large < 64 << 10,
+            "{what}: peak RSS {small} KiB at 6 MiB, {large} KiB at 24 MiB"
+        );
+    }
+}

@@ -17,7 +17,7 @@ use super::signatures::{Hit, SignatureSet, TextMatch};
 const SIG_PIECE: usize = 256 << 10;
 
 /// Pages of a long stretch are let go of behind the reader about this often.
-const PROGRESS: usize = 8 << 20;
+const PROGRESS: usize = 1 << 20;
 
 /// Stretches with fewer words never start or end a block on their own: too little evidence.
 const MIN_WORDS: u32 = 3;

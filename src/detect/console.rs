@@ -51,9 +51,9 @@ fn text_word(w: u64) -> bool {
 }
 
 /// Where the text run going on at `i` ends: eight bytes at a time while they are all text.
-/// `progress(at)` is called every few megabytes of a long run (for letting go of its pages).
+/// `progress(at)` is called every megabyte of a long run (for letting go of its pages).
 fn run_end(data: &[u8], mut i: usize, progress: &mut dyn FnMut(usize)) -> usize {
-    const STEP: usize = 8 << 20;
+    const STEP: usize = 1 << 20;
     let mut next = i + STEP;
     while i + 8 <= data.len() {
         let w = u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));

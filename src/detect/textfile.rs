@@ -26,9 +26,9 @@ static TEXT_FILE: [bool; 256] = {
 };
 
 /// Where the stretch of text bytes (`text`) or of other bytes going on at `at` ends.
-/// `progress(at)` is called every few megabytes.
+/// `progress(at)` is called every megabyte.
 fn span(data: &[u8], mut at: usize, text: bool, progress: &mut dyn FnMut(usize)) -> usize {
-    const STEP: usize = 8 << 20;
+    const STEP: usize = 1 << 20;
     loop {
         let piece = &data[at..data.len().min(at + STEP)];
         let n = piece
