@@ -7,6 +7,7 @@
 //! against LF: another writer). Edges of islands in binary data are trimmed of printable bytes
 //! that belong to the binary data around them.
 
+use super::ahead::with_lines;
 use super::features::{Acc, NF};
 use super::lines::{lines, End, Line};
 use super::model::{best, evidence, Model, Probs, TextClass};
@@ -83,6 +84,8 @@ pub struct Reader<'a> {
     pub model: &'a Model,
     /// Trim the edges (text inside binary data); text files are not trimmed.
     pub trim: bool,
+    /// A long stretch may be read with the help of a second thread ([`super::ahead`]).
+    pub helper: bool,
 }
 
 /// Line-end style: CR LF, or LF/CR alone.
@@ -159,40 +162,43 @@ impl Reader<'_> {
         let mut para = Para::new(s, false);
         let mut last_style: Option<bool> = None;
         let mut since = s;
-        for l in lines(data, s, e) {
-            if l.is_blank() {
-                if para.text_lines > 0 {
-                    let done = std::mem::replace(&mut para, Para::new(l.start, false));
-                    self.close(data, &mut block, done, out);
+        let lex = self.model.lexicon();
+        with_lines(data, (s, e), lex, self.helper, |read| {
+            for (l, facts) in read {
+                if l.is_blank() {
+                    if para.text_lines > 0 {
+                        let done = std::mem::replace(&mut para, Para::new(l.start, false));
+                        self.close(data, &mut block, done, out);
+                    }
+                    para.lead_blank += 1;
+                } else {
+                    let st = style(l.term);
+                    let changed = st.is_some() && last_style.is_some() && st != last_style;
+                    if changed && para.text_lines > 0 {
+                        let done = std::mem::replace(&mut para, Para::new(l.start, true));
+                        self.close(data, &mut block, done, out);
+                    } else if changed {
+                        para.hard = true;
+                    }
+                    para.text_lines += 1;
+                    para.crlf_text_ends += (l.term == End::CrLf) as u32;
                 }
-                para.lead_blank += 1;
-            } else {
-                let st = style(l.term);
-                let changed = st.is_some() && last_style.is_some() && st != last_style;
-                if changed && para.text_lines > 0 {
-                    let done = std::mem::replace(&mut para, Para::new(l.start, true));
-                    self.close(data, &mut block, done, out);
-                } else if changed {
-                    para.hard = true;
+                if l.term != End::None {
+                    last_style = style(l.term);
                 }
-                para.text_lines += 1;
-                para.crlf_text_ends += (l.term == End::CrLf) as u32;
+                para.acc.line_read(l.content_end - l.start, &facts, l.term);
+                para.end = l.end;
+                para.last_end = l.term;
+                let far = l.end - since >= PROGRESS;
+                if (far || l.end - para.matched >= SIG_PIECE) && l.terminated() {
+                    para.match_more(data, self.sigs, true);
+                }
+                if far && para.matched == l.end {
+                    progress(l.end);
+                    since = l.end;
+                }
             }
-            if l.term != End::None {
-                last_style = style(l.term);
-            }
-            para.acc.line(l.text(data), l.term, self.model.lexicon());
-            para.end = l.end;
-            para.last_end = l.term;
-            let far = l.end - since >= PROGRESS;
-            if (far || l.end - para.matched >= SIG_PIECE) && l.terminated() {
-                para.match_more(data, self.sigs, true);
-            }
-            if far && para.matched == l.end {
-                progress(l.end);
-                since = l.end;
-            }
-        }
+        });
         if para.end > para.start {
             self.close(data, &mut block, para, out);
         }
@@ -426,6 +432,7 @@ mod tests {
             sigs: &sigs,
             model,
             trim,
+            helper: true,
         };
         let mut out = Vec::new();
         r.read(b, 0, b.len(), &mut |_| {}, &mut |bl| {

@@ -313,6 +313,7 @@ mod tests {
             sigs: &sigs,
             model: Model::builtin(),
             trim: true,
+            helper: false,
         };
         let full = AtomicBool::new(false);
         let mut c = Found::new(&full);

@@ -99,8 +99,16 @@ impl Engine {
         let release = |from: usize, to: usize| input.release(from as u64, to as u64);
         match method {
             Method::Text => {
-                let (found, dropped) =
-                    textfile::analyze(data, kind, name, &self.signatures, self.model, &release);
+                let helper = self.threads > 1;
+                let (found, dropped) = textfile::analyze(
+                    data,
+                    kind,
+                    name,
+                    &self.signatures,
+                    self.model,
+                    &release,
+                    helper,
+                );
                 out.report.dropped += dropped;
                 for f in found {
                     out.finding_plain(f);
@@ -256,6 +264,7 @@ impl Engine {
                 sigs: &self.signatures,
                 model: self.model,
                 trim: true,
+                helper: self.threads > 1,
             };
             // A long island read past the chunk: its pages are let go of behind the reader.
             let mut released = to;

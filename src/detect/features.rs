@@ -449,9 +449,9 @@ pub struct Acc {
     last_mid: bool,
 }
 
-/// What one line holds, gathered in one pass.
+/// What one line holds, gathered in one pass ([`Acc::read`]).
 #[derive(Default)]
-struct LineFacts {
+pub(crate) struct LineFacts {
     len: u32,
     indent: u32,
     words: u32,
@@ -982,19 +982,30 @@ impl Acc {
     /// Adds one line (its text without the line end, and how it ended); `lex` is the model's
     /// lexicon.
     pub fn line(&mut self, text: &[u8], end: End, lex: &Lexicon) {
-        self.bytes += text.len() as u64 + end_len(end);
+        self.line_read(text.len(), &read_line(text, lex), end);
+    }
+
+    /// What one line (its text without the line end) holds, for [`Acc::line_read`]: the costly
+    /// part of [`Acc::line`], which needs nothing of the lines before (so lines can be read
+    /// on another thread).
+    pub(crate) fn read(text: &[u8], lex: &Lexicon) -> LineFacts {
+        read_line(text, lex)
+    }
+
+    /// Adds one line of `len` bytes read by [`Acc::read`]: the same as [`Acc::line`].
+    pub(crate) fn line_read(&mut self, len: usize, f: &LineFacts, end: End) {
+        self.bytes += len as u64 + end_len(end);
         match end {
             End::CrLf => self.crlf += 1,
             End::Lf | End::Cr => self.lf += 1,
             End::None => {}
         }
-        let f = read_line(text, lex);
         if f.nonspace == 0 {
             self.blank += 1;
             self.close_paragraph();
             return;
         }
-        self.add(&f);
+        self.add(f);
     }
 
     fn close_paragraph(&mut self) {

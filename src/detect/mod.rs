@@ -21,6 +21,7 @@
 //! header in a store is where a write, or a run of writes close together, begins.
 
 pub mod batch;
+mod ahead;
 pub mod blocks;
 pub mod ccm;
 pub mod console;

@@ -54,7 +54,8 @@ struct Seen {
     head_console: Option<bool>,
 }
 
-/// The findings of a text file, numbered later, and how many were not kept.
+/// The findings of a text file, numbered later, and how many were not kept. `helper`: a long
+/// region may be read with the help of a second thread.
 pub(crate) fn analyze(
     data: &[u8],
     kind: FileKind,
@@ -62,11 +63,13 @@ pub(crate) fn analyze(
     sigs: &SignatureSet,
     model: &Model,
     release: &dyn Fn(usize, usize),
+    helper: bool,
 ) -> (Vec<Finding>, u64) {
     let reader = Reader {
         sigs,
         model,
         trim: false,
+        helper,
     };
     let mut seen = Seen {
         found: Vec::new(),

@@ -289,6 +289,7 @@ impl<'a> Parser<'a> {
             sigs: self.sigs,
             model: self.model,
             trim: false,
+            helper: false,
         };
         let (data, model) = (self.data, self.model);
         let pending = &mut self.pending;
@@ -387,6 +388,7 @@ impl<'a> Parser<'a> {
             sigs: self.sigs,
             model: self.model,
             trim: false,
+            helper: false,
         };
         let data = self.data;
         let mut out = Vec::new();

@@ -1,0 +1,235 @@
+//! Lines read ahead: the lines of a stretch of text with what each holds
+//! ([`Acc::read`], the costly part of counting a line), in order. A long stretch is cut into
+//! pieces at line ends; a second thread reads pieces a little ahead of the caller, and the
+//! caller reads any piece that thread has not taken yet itself, so both cores work on one long
+//! island. The lines and their facts are exactly those of reading the stretch in one go.
+
+use super::features::{Acc, LineFacts, Lexicon};
+use super::lines::{lines, Line};
+use std::collections::BTreeMap;
+use std::sync::{Condvar, Mutex};
+
+/// Stretches shorter than this are read on the calling thread alone.
+const LONG: usize = 4 << 20;
+
+/// Pieces are about this long (they end at the first line end after it).
+const PIECE: usize = 128 << 10;
+
+/// Pieces read ahead of the caller at most (bounded memory).
+const AHEAD: usize = 4;
+
+/// A line and what it holds.
+pub(crate) type Read = (Line, LineFacts);
+
+/// Calls `f` with the lines of `data[s..e]` and their facts, in order; `helper`: a long
+/// stretch may be read with the help of a second thread.
+pub(crate) fn with_lines<R>(
+    data: &[u8],
+    (s, e): (usize, usize),
+    lex: &Lexicon,
+    helper: bool,
+    f: impl FnOnce(&mut dyn Iterator<Item = Read>) -> R,
+) -> R {
+    if !helper || e - s < LONG {
+        return f(&mut lines(data, s, e).map(|l| (l, Acc::read(l.text(data), lex))));
+    }
+    let shared = Shared {
+        state: Mutex::new(State {
+            next_start: s,
+            next_piece: 0,
+            taken: 0,
+            done: BTreeMap::new(),
+            stop: false,
+        }),
+        changed: Condvar::new(),
+        data,
+        end: e,
+        lex,
+    };
+    std::thread::scope(|scope| {
+        // Without a second thread the caller reads every piece itself.
+        let _ = std::thread::Builder::new().spawn_scoped(scope, || shared.help());
+        let _stop = Stop(&shared);
+        let mut it = InOrder {
+            shared: &shared,
+            piece: 0,
+            current: Vec::new().into_iter(),
+        };
+        f(&mut it)
+    })
+}
+
+struct State {
+    /// Where the first piece not yet claimed starts, and its number.
+    next_start: usize,
+    next_piece: usize,
+    /// Pieces the caller has taken.
+    taken: usize,
+    /// Pieces read, waiting for the caller.
+    done: BTreeMap<usize, Vec<Read>>,
+    stop: bool,
+}
+
+struct Shared<'a> {
+    state: Mutex<State>,
+    changed: Condvar,
+    data: &'a [u8],
+    end: usize,
+    lex: &'a Lexicon,
+}
+
+impl Shared<'_> {
+    /// Claims the next piece: its number and range, or `None` at the end.
+    fn claim(&self, st: &mut State) -> Option<(usize, usize, usize)> {
+        let a = st.next_start;
+        if a >= self.end {
+            return None;
+        }
+        let b = piece_end(self.data, a, self.end);
+        st.next_start = b;
+        st.next_piece += 1;
+        Some((st.next_piece - 1, a, b))
+    }
+
+    fn read(&self, a: usize, b: usize) -> Vec<Read> {
+        lines(self.data, a, b)
+            .map(|l| (l, Acc::read(l.text(self.data), self.lex)))
+            .collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The second thread: reads pieces while the caller is not too far behind.
+    fn help(&self) {
+        let mut st = self.lock();
+        loop {
+            if st.stop {
+                return;
+            }
+            if st.next_piece >= st.taken + AHEAD {
+                st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+                continue;
+            }
+            let Some((k, a, b)) = self.claim(&mut st) else {
+                return;
+            };
+            drop(st);
+            let read = self.read(a, b);
+            st = self.lock();
+            st.done.insert(k, read);
+            self.changed.notify_all();
+        }
+    }
+
+    /// Piece `k` for the caller: read by the second thread, or now by the caller; `None` after
+    /// the last.
+    fn take(&self, k: usize) -> Option<Vec<Read>> {
+        let mut st = self.lock();
+        loop {
+            if let Some(read) = st.done.remove(&k) {
+                st.taken = k + 1;
+                self.changed.notify_all();
+                return Some(read);
+            }
+            if st.next_piece == k {
+                let (_, a, b) = self.claim(&mut st)?;
+                st.taken = k + 1;
+                self.changed.notify_all();
+                drop(st);
+                return Some(self.read(a, b));
+            }
+            st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Where the piece starting at `a` ends: at the first line end at or after `a + PIECE` (a CR
+/// LF is never cut), or at `e`.
+fn piece_end(data: &[u8], a: usize, e: usize) -> usize {
+    let t = a + PIECE;
+    if t >= e {
+        return e;
+    }
+    match memchr::memchr2(b'\r', b'\n', &data[t..e]) {
+        None => e,
+        Some(i) => {
+            let i = t + i;
+            if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') && i + 1 < e {
+                i + 2
+            } else {
+                i + 1
+            }
+        }
+    }
+}
+
+/// The second thread stops when the caller is done (or unwinds).
+struct Stop<'a, 'b>(&'a Shared<'b>);
+
+impl Drop for Stop<'_, '_> {
+    fn drop(&mut self) {
+        self.0.lock().stop = true;
+        self.0.changed.notify_all();
+    }
+}
+
+/// The lines of all pieces, in order.
+struct InOrder<'a, 'b> {
+    shared: &'a Shared<'b>,
+    piece: usize,
+    current: std::vec::IntoIter<Read>,
+}
+
+impl Iterator for InOrder<'_, '_> {
+    type Item = Read;
+
+    fn next(&mut self) -> Option<Read> {
+        loop {
+            if let Some(r) = self.current.next() {
+                return Some(r);
+            }
+            self.current = self.shared.take(self.piece)?.into_iter();
+            self.piece += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::model::Model;
+
+    #[test]
+    fn pieces_give_the_lines_of_one_pass() {
+        let lex = Model::builtin().lexicon();
+        let mut d = Vec::new();
+        let ends: [&[u8]; 4] = [b"\r\n", b"\n", b"\r", b"\r\n\r\n"];
+        let mut i = 0;
+        while d.len() < LONG + 3 * PIECE {
+            d.extend_from_slice(format!("line {i} of the text").as_bytes());
+            d.extend_from_slice(ends[i % 4]);
+            i += 1;
+        }
+        d.extend_from_slice(b"open end");
+        let one: Vec<Line> = lines(&d, 3, d.len()).collect();
+        let both: Vec<Line> = with_lines(&d, (3, d.len()), lex, true, |it| {
+            it.map(|(l, f)| {
+                let mut a = Acc::default();
+                let mut b = Acc::default();
+                a.line(l.text(&d), l.term, lex);
+                b.line_read(l.text(&d).len(), &f, l.term);
+                assert_eq!(a, b);
+                l
+            })
+            .collect()
+        });
+        assert_eq!(one, both);
+        // A piece cut at every byte never splits a CR LF.
+        for a in 0..64 {
+            let e = piece_end(&d, a, d.len());
+            assert!(lines(&d, 0, d.len()).any(|l| l.end == e), "{a}");
+        }
+    }
+}
