@@ -123,8 +123,9 @@ impl Shared<'_> {
         }
     }
 
-    /// Piece `k` for the caller: read by the second thread, or now by the caller; `None` after
-    /// the last.
+    /// Piece `k` for the caller, or `None` after the last. While the second thread reads
+    /// piece `k`, the caller reads the next piece nobody has claimed (within the window)
+    /// rather than wait.
     fn take(&self, k: usize) -> Option<Vec<Read>> {
         let mut st = self.lock();
         loop {
@@ -133,12 +134,18 @@ impl Shared<'_> {
                 self.changed.notify_all();
                 return Some(read);
             }
-            if st.next_piece == k {
-                let (_, a, b) = self.claim(&mut st)?;
-                st.taken = k + 1;
-                self.changed.notify_all();
-                drop(st);
-                return Some(self.read(a, b));
+            if st.next_piece < k + AHEAD {
+                match self.claim(&mut st) {
+                    Some((j, a, b)) => {
+                        drop(st);
+                        let read = self.read(a, b);
+                        st = self.lock();
+                        st.done.insert(j, read);
+                        continue;
+                    }
+                    None if st.next_piece == k => return None,
+                    None => {}
+                }
             }
             st = self.changed.wait(st).unwrap_or_else(|e| e.into_inner());
         }
