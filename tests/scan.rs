@@ -327,8 +327,22 @@ fn bad_signature_file_is_an_error_with_its_line() {
 fn text_without_blank_lines(path: &Path, mib: usize) {
     use std::io::Write;
     const WORDS: [&str; 16] = [
-        "the", "message", "was", "sent", "to", "all", "users", "of", "post", "office", "and",
-        "directory", "before", "noon", "files", "export",
+        "the",
+        "message",
+        "was",
+        "sent",
+        "to",
+        "all",
+        "users",
+        "of",
+        "post",
+        "office",
+        "and",
+        "directory",
+        "before",
+        "noon",
+        "files",
+        "export",
     ];
     let mut f = std::io::BufWriter::with_capacity(128 << 10, std::fs::File::create(path).unwrap());
     let (mut x, mut written, mut line) = (0x9E37_79B9_7F4A_7C15u64, 0, Vec::new());
@@ -376,7 +390,10 @@ fn one_long_island_of_text_takes_bounded_memory() {
         text_without_blank_lines(&store.join("CLANDATA"), mib);
         let text = dir.path().join(format!("notes{mib}.txt"));
         std::fs::hard_link(store.join("CLANDATA"), &text).unwrap();
-        peaks.push((scan_peak(&store.join("CLANDATA")).unwrap(), scan_peak(&text).unwrap()));
+        peaks.push((
+            scan_peak(&store.join("CLANDATA")).unwrap(),
+            scan_peak(&text).unwrap(),
+        ));
     }
     let [(store_small, text_small), (store_large, text_large)] = peaks[..] else {
         unreachable!()

@@ -4,7 +4,7 @@
 //! caller reads any piece that thread has not taken yet itself, so both cores work on one long
 //! island. The lines and their facts are exactly those of reading the stretch in one go.
 
-use super::features::{Acc, LineFacts, Lexicon};
+use super::features::{Acc, Lexicon, LineFacts};
 use super::lines::{lines, Line};
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex};

@@ -8,7 +8,7 @@
 //! that belong to the binary data around them.
 
 use super::ahead::with_lines;
-use super::features::{Acc, NF};
+use super::features::{Acc, LineFacts, NF};
 use super::lines::{lines, End, Line};
 use super::model::{best, evidence, Model, Probs, TextClass};
 use super::signatures::{Hit, SignatureSet, TextMatch};
@@ -97,6 +97,15 @@ fn style(e: End) -> Option<bool> {
     }
 }
 
+/// Where a pass over a stretch stands: the open block and paragraph, the line-end style of
+/// the last line that had one, where pages were last let go of.
+struct Pass {
+    block: Option<Block>,
+    para: Para,
+    last_style: Option<bool>,
+    since: usize,
+}
+
 /// A paragraph being read: blank lines, then non-blank lines.
 struct Para {
     start: usize,
@@ -158,47 +167,21 @@ impl Reader<'_> {
         if s >= e {
             return;
         }
-        let mut block: Option<Block> = None;
-        let mut para = Para::new(s, false);
-        let mut last_style: Option<bool> = None;
-        let mut since = s;
+        let mut pass = Pass {
+            block: None,
+            para: Para::new(s, false),
+            last_style: None,
+            since: s,
+        };
         let lex = self.model.lexicon();
         with_lines(data, (s, e), lex, self.helper, |read| {
             for (l, facts) in read {
-                if l.is_blank() {
-                    if para.text_lines > 0 {
-                        let done = std::mem::replace(&mut para, Para::new(l.start, false));
-                        self.close(data, &mut block, done, out);
-                    }
-                    para.lead_blank += 1;
-                } else {
-                    let st = style(l.term);
-                    let changed = st.is_some() && last_style.is_some() && st != last_style;
-                    if changed && para.text_lines > 0 {
-                        let done = std::mem::replace(&mut para, Para::new(l.start, true));
-                        self.close(data, &mut block, done, out);
-                    } else if changed {
-                        para.hard = true;
-                    }
-                    para.text_lines += 1;
-                    para.crlf_text_ends += (l.term == End::CrLf) as u32;
-                }
-                if l.term != End::None {
-                    last_style = style(l.term);
-                }
-                para.acc.line_read(l.content_end - l.start, &facts, l.term);
-                para.end = l.end;
-                para.last_end = l.term;
-                let far = l.end - since >= PROGRESS;
-                if (far || l.end - para.matched >= SIG_PIECE) && l.terminated() {
-                    para.match_more(data, self.sigs, true);
-                }
-                if far && para.matched == l.end {
-                    progress(l.end);
-                    since = l.end;
-                }
+                self.line(data, &mut pass, l, &facts, progress, out);
             }
         });
+        let Pass {
+            mut block, para, ..
+        } = pass;
         if para.end > para.start {
             self.close(data, &mut block, para, out);
         }
@@ -208,6 +191,52 @@ impl Reader<'_> {
                 self.cut_evidence(data, &mut b);
             }
             self.emit(b, out);
+        }
+    }
+
+    /// One line of the stretch: it goes into the open paragraph, or closes it and starts the
+    /// next; known texts are looked for right behind it and pages let go of now and then.
+    fn line(
+        &self,
+        data: &[u8],
+        pass: &mut Pass,
+        l: Line,
+        facts: &LineFacts,
+        progress: &mut dyn FnMut(usize),
+        out: &mut dyn FnMut(Block),
+    ) {
+        let para = &mut pass.para;
+        if l.is_blank() {
+            if para.text_lines > 0 {
+                let done = std::mem::replace(para, Para::new(l.start, false));
+                self.close(data, &mut pass.block, done, out);
+            }
+            para.lead_blank += 1;
+        } else {
+            let st = style(l.term);
+            let changed = st.is_some() && pass.last_style.is_some() && st != pass.last_style;
+            if changed && para.text_lines > 0 {
+                let done = std::mem::replace(para, Para::new(l.start, true));
+                self.close(data, &mut pass.block, done, out);
+            } else if changed {
+                para.hard = true;
+            }
+            para.text_lines += 1;
+            para.crlf_text_ends += (l.term == End::CrLf) as u32;
+        }
+        if l.term != End::None {
+            pass.last_style = style(l.term);
+        }
+        para.acc.line_read(l.content_end - l.start, facts, l.term);
+        para.end = l.end;
+        para.last_end = l.term;
+        let far = l.end - pass.since >= PROGRESS;
+        if (far || l.end - para.matched >= SIG_PIECE) && l.terminated() {
+            para.match_more(data, self.sigs, true);
+        }
+        if far && para.matched == l.end {
+            progress(l.end);
+            pass.since = l.end;
         }
     }
 

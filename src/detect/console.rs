@@ -292,7 +292,9 @@ mod tests {
             d[off..off + 16].copy_from_slice(b"0123456789abcdef");
             let mut runs = Vec::new();
             for chunk in (0..200).step_by(8) {
-                find_runs(&d, chunk, chunk + 8, &mut |_, _| {}, |s, e| runs.push((s, e)));
+                find_runs(&d, chunk, chunk + 8, &mut |_, _| {}, |s, e| {
+                    runs.push((s, e))
+                });
             }
             assert_eq!(runs, vec![(off, off + 16)], "offset {off}");
         }

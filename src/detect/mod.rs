@@ -20,8 +20,8 @@
 //! records: a binary store is read for content (text does not belong there), and a damaged
 //! header in a store is where a write, or a run of writes close together, begins.
 
-pub mod batch;
 mod ahead;
+pub mod batch;
 pub mod blocks;
 pub mod ccm;
 pub mod console;
