@@ -84,7 +84,7 @@ pub struct Reader<'a> {
     pub model: &'a Model,
     /// Trim the edges (text inside binary data); text files are not trimmed.
     pub trim: bool,
-    /// A long stretch may be read with the help of a second thread ([`super::ahead`]).
+    /// A long stretch may be read with the help of a second thread.
     pub helper: bool,
 }
 
