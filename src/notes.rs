@@ -323,19 +323,35 @@ impl Sidecars {
     /// The sidecar of `src` here, if there is one for its bytes: `Ok(None)` without hashing
     /// when no sidecar carries its name. A sidecar for other bytes is not this file's.
     pub fn find(&self, src: &crate::source::Source) -> Result<Option<Sidecar>, Error> {
+        self.find_by(src.name(), || sha256_source(src, &|| false))
+    }
+
+    /// The sidecar of the file named `name` (its file name) holding `bytes` (a file read into
+    /// memory), as [`Sidecars::find`].
+    pub fn find_named(&self, name: &str, bytes: &[u8]) -> Result<Option<Sidecar>, Error> {
+        self.find_by(name, || Ok(sha256(bytes, &|| false, &mut |_| {})))
+    }
+
+    /// The sidecar for `name` whose hash `sha` gives; the file is hashed only when a sidecar of
+    /// that name exists.
+    fn find_by(
+        &self,
+        name: &str,
+        sha: impl FnOnce() -> Result<Option<String>, Error>,
+    ) -> Result<Option<Sidecar>, Error> {
         let Some(folder) = &self.folder else {
             return Ok(None);
         };
-        let any = default_path(src.name(), "");
+        let any = default_path(name, "");
         let stem = any.to_string_lossy();
         let stem = stem.trim_end_matches(".clanscope-notes.json");
         if !self.names.iter().any(|n| n.starts_with(stem)) {
             return Ok(None);
         }
-        let Some(sha) = sha256_source(src, &|| false)? else {
+        let Some(sha) = sha()? else {
             return Ok(None);
         };
-        match load(&folder.join(default_path(src.name(), &sha)), &sha)? {
+        match load(&folder.join(default_path(name, &sha)), &sha)? {
             Loaded::Applied(s) => Ok(Some(s)),
             Loaded::Missing | Loaded::Mismatch(_) => Ok(None),
         }
@@ -345,6 +361,14 @@ impl Sidecars {
     /// error naming the sidecar).
     pub fn origin_of(&self, src: &crate::source::Source) -> Result<Option<Origin>, Error> {
         self.find(src)?
+            .map(|s| s.parsed_origin())
+            .transpose()
+            .map(Option::flatten)
+    }
+
+    /// The origin the sidecar of a file read into memory remembers (see [`Sidecars::find_named`]).
+    pub fn origin_of_named(&self, name: &str, bytes: &[u8]) -> Result<Option<Origin>, Error> {
+        self.find_named(name, bytes)?
             .map(|s| s.parsed_origin())
             .transpose()
             .map(Option::flatten)

@@ -249,6 +249,32 @@ impl Origins {
     pub fn of(&self, src: &crate::source::Source) -> Result<Origin, Error> {
         file_origin(self.given, &self.settings, &self.sidecars, src)
     }
+
+    /// The origin of the file at `path` holding `bytes`, as [`Origins::of`] gives it for a
+    /// source (a file a folder scan read into memory).
+    pub fn of_bytes(&self, path: &Path, bytes: &[u8]) -> Result<Origin, Error> {
+        if let Some(o) = self.given {
+            return Ok(o);
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(match self.sidecars.origin_of_named(&name, bytes)? {
+            Some(o) => o,
+            None => default_origin(None, &self.settings, &name, bytes),
+        })
+    }
+
+    /// The origin of the file at `path` holding `bytes` without its sidecar: `--origin`, else
+    /// the default (for a file whose sidecar could not be read).
+    pub fn without_sidecar(&self, path: &Path, bytes: &[u8]) -> Origin {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        default_origin(self.given, &self.settings, &name, bytes)
+    }
 }
 
 impl Settings {

@@ -267,9 +267,13 @@ fn unprivileged(dir: &Path) -> Command {
             std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let mut c = Command::new("setpriv");
+        // As bin(): no settings file, an empty per-user folder (in `dir`: root's HOME is not
+        // readable by nobody).
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
             .arg(&exe)
-            .current_dir(dir);
+            .current_dir(dir)
+            .env("XDG_DATA_HOME", dir.join("empty-xdg-data"))
+            .env("CLANSCOPE_SETTINGS", dir.join("no-settings.toml"));
         c
     } else {
         bin()

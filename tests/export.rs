@@ -523,7 +523,7 @@ fn every_note_carries_its_examiner_and_time_in_every_format() {
 }
 
 #[test]
-fn defect_8_export_and_compare_use_the_origin_remembered_in_the_sidecar() {
+fn defect_8_export_compare_scan_and_dump_use_the_origin_remembered_in_the_sidecar() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());
     let xdg = tempfile::tempdir().unwrap();
@@ -537,10 +537,26 @@ fn defect_8_export_and_compare_use_the_origin_remembered_in_the_sidecar() {
             .success();
         String::from_utf8(a.get_output().stdout.clone()).unwrap()
     };
+    // scan exits 1 when it lists findings, as grep does.
+    let scan = |args: &[&str]| -> String {
+        let a = bin()
+            .env("XDG_DATA_HOME", xdg.path())
+            .arg("scan")
+            .args(args)
+            .assert()
+            .code(1);
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    };
     let ev = f.to_str().unwrap();
     // No sidecar: the demo's bytes open at the demo's origin.
     let text = run(&["export", "--finding", "1", ev]);
     assert!(text.contains("\nOrigin:    0AFA:0100\n"), "{text}");
+    let out = scan(&[ev]);
+    assert!(
+        out.contains("  #1  0AFA:3F00  15872  76  console-write"),
+        "{out}"
+    );
+    assert!(run(&["dump", ev]).starts_with("0AFA:0100  AB 94 CB 58"));
     // The examiner chose 0000:0000 for these bytes (in the inspector, with o).
     let mut s = demo_sidecar(0x3E00, 0x3E4C, "seen", None);
     s.origin = Some("0000:0000".into());
@@ -553,6 +569,19 @@ fn defect_8_export_and_compare_use_the_origin_remembered_in_the_sidecar() {
     let text = run(&["export", "--finding", "1", ev]);
     assert!(text.contains("\nOrigin:    0000:0000\n"), "{text}");
     assert!(text.contains(">  0000:3E00  0D 0A 0D 0A 45 78"), "{text}");
+    // scan (of the file, and of its folder, where files are read into memory) and dump too.
+    for p in [ev, dir.path().to_str().unwrap()] {
+        let out = scan(&[p]);
+        assert!(
+            out.contains("  #1  0000:3E00  15872  76  console-write"),
+            "{out}"
+        );
+        let json = scan(&["--format", "json", p]);
+        assert!(json.contains("\"address\": \"0000:3E00\""), "{json}");
+    }
+    assert!(run(&["dump", ev]).starts_with("0000:0000  AB 94 CB 58"));
+    let out = scan(&["--origin", "1000:0000", ev]);
+    assert!(out.contains("  #1  1000:3E00  15872"), "{out}");
     // --origin wins.
     let text = run(&["export", "--finding", "1", "--origin", "0AFA:0100", ev]);
     assert!(text.contains("\nOrigin:    0AFA:0100\n"), "{text}");

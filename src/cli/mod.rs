@@ -6,7 +6,6 @@ mod args;
 mod cmd;
 mod out;
 
-use crate::address::Origin;
 use crate::detect::{signatures::SignatureSet, Engine};
 use crate::{sanitize, Error};
 use args::{Cli, Sub};
@@ -207,14 +206,6 @@ fn shrunk(result: &Result<u8, Error>) -> Vec<Error> {
         }
     }
     out
-}
-
-/// `--origin`, or 0000:0000.
-fn origin(o: &Option<String>) -> Result<Origin, Error> {
-    match o {
-        Some(s) => Origin::parse(s),
-        None => Ok(Origin::ZERO),
-    }
 }
 
 /// The engine with `--signatures`, or the built-in set.

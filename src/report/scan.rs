@@ -89,6 +89,11 @@ impl<W: Write> ScanWriter<W> {
         self.found
     }
 
+    /// The origin the addresses of the next files follow (each file has its own).
+    pub fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+
     /// One scanned file; `input` holds its bytes (for the text of findings).
     pub fn file(
         &mut self,

@@ -2,15 +2,18 @@
 
 use crate::address;
 use crate::cli::args::{ColorArg, DumpArgs};
-use crate::cli::{origin, out};
+use crate::cli::out;
 use crate::dump::Printer;
+use crate::settings::Origins;
 use crate::source::Source;
 use crate::Error;
 use std::io::IsTerminal;
 
 pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
-    let origin = origin(&a.origin)?;
+    let origins = Origins::for_command(a.origin.as_deref())?;
     let src = Source::open(&a.file)?;
+    // The file's one origin: --origin, else the one its sidecar remembers, else the default.
+    let origin = origins.of(&src)?;
     if src.is_empty() {
         if a.from.is_some() || a.to.is_some() {
             return Err(Error::file(

@@ -22,13 +22,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         .transpose()?;
     let settings = crate::settings::load_default()?;
     let other = a.compare.as_deref().map(Source::open).transpose()?;
-    let format = match (a.format, &a.output) {
-        (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
-        (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
-        (Some(ExportFormatArg::Json), _) => ExportFormat::Json,
-        (None, Some(o)) => ExportFormat::from_path(o),
-        (None, None) => ExportFormat::Text,
-    };
+    let format = format_of(&a);
     let inputs: Vec<&Path> = std::iter::once(a.file.as_path())
         .chain(a.compare.as_deref())
         .collect();
@@ -47,15 +41,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         crate::settings::default_origin(None, &settings, src.name(), src.bytes())
     });
     let min = if a.all { 0.0 } else { crate::detect::SUSPECTED };
-    let selection = match (&a.from, &a.length) {
-        (Some(from), Some(length)) => {
-            let (s, e) = address::resolve_range(Some(from), Some(length), None, origin, len)
-                .map_err(|e| e.in_file(&a.file))?;
-            Selection::Range(s, e)
-        }
-        _ if !a.finding.is_empty() => Selection::Findings(a.finding.clone()),
-        _ => Selection::Listed(min),
-    };
+    let selection = selection(&a, origin, len, min)?;
     let excerpts = ex::excerpts(
         &report,
         len,
@@ -82,11 +68,55 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let body = ex::render(&doc, format);
     // A file that shrank while read gave zeros for what it lost: nothing is written.
     src.check()?;
+    deliver(target, &guard, &src, &doc.sha256, format, &body)?;
+    Ok(0)
+}
+
+/// The format asked for, else the output file's extension, else text.
+fn format_of(a: &ExportArgs) -> ExportFormat {
+    match (a.format, &a.output) {
+        (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
+        (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
+        (Some(ExportFormatArg::Json), _) => ExportFormat::Json,
+        (None, Some(o)) => ExportFormat::from_path(o),
+        (None, None) => ExportFormat::Text,
+    }
+}
+
+/// What to export: a range (`--from` and `--length`), the findings named, or those listed at
+/// `min`.
+fn selection(
+    a: &ExportArgs,
+    origin: address::Origin,
+    len: u64,
+    min: f32,
+) -> Result<Selection, Error> {
+    Ok(match (&a.from, &a.length) {
+        (Some(from), Some(length)) => {
+            let (s, e) = address::resolve_range(Some(from), Some(length), None, origin, len)
+                .map_err(|e| e.in_file(&a.file))?;
+            Selection::Range(s, e)
+        }
+        _ if !a.finding.is_empty() => Selection::Findings(a.finding.clone()),
+        _ => Selection::Listed(min),
+    })
+}
+
+/// Writes the export where it was asked to go: a file (checked against the inputs), a new file
+/// in the case folder, or standard output.
+fn deliver(
+    target: Option<Target>,
+    guard: &Guard,
+    src: &Source,
+    sha256: &str,
+    format: ExportFormat,
+    body: &str,
+) -> Result<(), Error> {
     match target {
         Some(Target::File(o)) => guard.write(&o, body.as_bytes())?,
         Some(Target::Folder(dir)) => {
-            let dir = output::case_folder(Some(&dir), &guard)?;
-            let stem = notes::default_path(src.name(), &doc.sha256)
+            let dir = output::case_folder(Some(&dir), guard)?;
+            let stem = notes::default_path(src.name(), sha256)
                 .to_string_lossy()
                 .replace(".clanscope-notes.json", "");
             let suffix = match format {
@@ -106,7 +136,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
             }
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 /// Where the export goes: `-o FILE` (inside `--out DIR` when relative), a new file named after

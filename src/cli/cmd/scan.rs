@@ -1,18 +1,20 @@
 //! `clanscope scan`: files and folders, results written as each file finishes, a progress bar
 //! on a terminal, and grep's exit codes.
 
+use crate::address::Origin;
 use crate::cli::args::{ScanArgs, ScanFormatArg};
-use crate::cli::{engine, origin, out};
+use crate::cli::{engine, out};
 use crate::detect::batch::{Batch, Scanned};
 use crate::detect::MAX_FINDINGS;
 use crate::report::scan::{ScanFormat, ScanWriter};
+use crate::settings::Origins;
 use crate::source::walk;
 use crate::{sanitize, Error};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
-    let origin = origin(&a.origin)?;
+    let origins = Origins::for_command(a.origin.as_deref())?;
     let engine = engine(&a.signatures)?;
     let min = if a.all {
         0.0
@@ -31,10 +33,11 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
     } else {
         Box::new(std::io::BufWriter::with_capacity(64 << 10, stdout.lock()))
     };
-    let writer =
-        ScanWriter::new(out, format, origin, min).map_err(|e| Error::io("standard output", &e))?;
+    let writer = ScanWriter::new(out, format, Origin::ZERO, min)
+        .map_err(|e| Error::io("standard output", &e))?;
     let mut results = Results {
         writer,
+        origins,
         had_error: false,
         write_err: None,
     };
@@ -62,6 +65,8 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
 /// Where the outcomes of a scan go, in walk order.
 struct Results<W: Write> {
     writer: ScanWriter<W>,
+    /// Each file's origin: --origin, its sidecar's, or the default.
+    origins: Origins,
     had_error: bool,
     /// The output failed (a closed pipe): the batch is cancelled, nothing more is written.
     write_err: Option<std::io::Error>,
@@ -77,6 +82,12 @@ impl<W: Write> Results<W> {
             } => {
                 notices(path, &report);
                 if self.write_err.is_none() {
+                    let bytes = input.safe_bytes();
+                    let origin = self.origins.of_bytes(path, bytes).unwrap_or_else(|e| {
+                        eprintln!("clanscope: {e}; its addresses follow the default origin");
+                        self.origins.without_sidecar(path, bytes)
+                    });
+                    self.writer.set_origin(origin);
                     let size = input.bytes().len() as u64;
                     if let Err(e) = self.writer.file(path, size, input, &report) {
                         batch.cancel();
