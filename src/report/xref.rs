@@ -64,7 +64,7 @@ pub struct Index {
     by_name: HashMap<Box<str>, Vec<usize>>,
     files_named: BTreeMap<String, Named>,
     mailboxes: BTreeMap<String, Named>,
-    /// Names not kept (beyond [`MAX_NAMES`]).
+    /// Names not kept (beyond `MAX_NAMES`).
     pub names_dropped: u64,
 }
 

@@ -1,9 +1,9 @@
 //! The cc:Mail Import/Export text format (.CCM files the connector writes and reads): messages
 //! that start with `Message:` and a size line (/ITEMSIZE), header lines `Key: value` (folded
 //! lines continue them), `Contents:` and its size line, then text and file items. One pass over
-//! the lines ([`machine`]) finds the messages; the header area of each is read for text that is
-//! not a header line ([`header`]), the body for console output, and the sizes are checked
-//! ([`sizes`]; a mismatch is an anomaly, never an error). Findings and damaged headers are
+//! the lines (`machine`) finds the messages; the header area of each is read for text that is
+//! not a header line (`header`), the body for console output, and the sizes are checked
+//! (`sizes`; a mismatch is an anomaly, never an error). Findings and damaged headers are
 //! handed out in file order as each becomes final; memory stays bounded for any input (messages
 //! kept up to [`MAX_MESSAGES`], fields and anomalies per message capped).
 
