@@ -293,12 +293,13 @@ fn choose_cost_and_split(
         let fc = corpus::figures(out);
         let con = fc.get(&TextClass::Console).copied().unwrap_or_default();
         eprintln!(
-            "  prose cost {:<4} split {:<4} console recall {:.3} edges {:.3} prose alarms {} score {sc:.4}",
+            "  prose cost {:<4} split {:<4} console recall {:.3} edges {:.3} prose alarms {} noise alarms {} score {sc:.4}",
             *c as f32 / 10.0,
             *s as f32 / 100.0,
             con.recall(),
             con.edges(),
-            corpus::prose_alarms(out).len()
+            corpus::prose_alarms(out).len(),
+            corpus::alarms(out, TextClass::Noise).len()
         );
         if sc > best.0 {
             best = (sc, *c as f32 / 10.0, *s as f32 / 100.0);

@@ -858,8 +858,13 @@ pub fn figures(out: &[Outcome]) -> BTreeMap<TextClass, Figures> {
 
 /// Prose blocks a console write covered at 0.5 or more.
 pub fn prose_alarms(out: &[Outcome]) -> Vec<&Outcome> {
+    alarms(out, TextClass::Prose)
+}
+
+/// Blocks of class `truth` a console write covered at 0.5 or more.
+pub fn alarms(out: &[Outcome], truth: TextClass) -> Vec<&Outcome> {
     out.iter()
-        .filter(|o| o.truth == TextClass::Prose && o.console >= 0.5)
+        .filter(|o| o.truth == truth && o.console >= 0.5)
         .collect()
 }
 
