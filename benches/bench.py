@@ -492,7 +492,7 @@ def write(path, groups, extra, runs, before, load0):
     for tool, argv in [("xxd", ["xxd", "-v"]), ("hexdump", ["hexdump", "-V"]),
                        ("hexyl", ["hexyl", "--version"]), ("ripgrep", ["rg", "--version"]),
                        ("sha256sum", ["sha256sum", "--version"]),
-                       ("openssl", ["openssl", "version"]), ("heh", ["heh", "--version"])]:
+                       ("openssl", ["openssl", "version"]), ("heh", ["sh", "-c", "cargo install --list | grep '^heh ' || heh --version"])]:
         lines.append(f"| {tool} | {version(argv)} |")
     lines += ["", "Times are medians of wall-clock seconds; *× clanscope* is the time divided by "
               "clanscope's time in the same mode (below 1: the peer is faster). Output goes to "
