@@ -40,6 +40,24 @@ fn compare_names_what_each_write_destroyed_and_repairs_a_copy() {
         text.contains("Origin:    0AFA:0100\n"),
         "the demo's bytes keep the demo's origin"
     );
+    // Every differing range is listed, with the write it lies under.
+    let o = clanscope::address::Origin::parse("0AFA:0100").unwrap();
+    for &(s, e) in &diff.ranges {
+        let line = format!(
+            "  {}-{}  offsets {s}-{} ({} bytes)",
+            o.address(s),
+            o.address(e - 1),
+            e - 1,
+            e - s
+        );
+        assert!(text.contains(&line), "{line} missing: {text}");
+    }
+    assert!(
+        text.contains(
+            "  0AFA:3F00-0AFA:3F2B  offsets 15872-15915 (44 bytes)  (under console-write #1)\n"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("  #1 0AFA:3F00-0AFA:3F4B (76 bytes): destroyed \"Message:"),
         "{text}"
@@ -112,5 +130,18 @@ fn compare_json_lists_ranges_and_destroyed_bytes() {
         .as_str()
         .unwrap()
         .starts_with("4D 65 73 73 61 67 65 3A"));
+    // The text decodes to the exact bytes (one character per byte, controls escaped by JSON).
+    let backup = clanscope::demo::make_backup();
+    let bytes: Vec<u8> = d["backup_text"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    assert_eq!(bytes, backup[0x3E00..0x3E00 + bytes.len()]);
+    assert!(d["backup_text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Message:\r\n1200"));
     assert_eq!(v["evidence"]["size"], 327680);
 }

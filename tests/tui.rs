@@ -810,6 +810,33 @@ fn the_value_inspector_and_the_help_stop_scrolling_at_their_end() {
 }
 
 #[test]
+fn j_scrolls_the_value_inspector_below_details_that_have_nothing_to_scroll() {
+    // At 120x40 with nothing at the cursor the values sit below a short details pane.
+    let mut app = demo_app(120, 40);
+    app.update(Command::ToggleValues);
+    let a = app.areas();
+    assert!(a.details.width > 0 && a.values.height > 0);
+    let top = rows_of(&app, a.values).remove(0);
+    let below = |t: &str| -> u16 {
+        let at = t.find("↓ ").expect("a hint");
+        t[at + "↓ ".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let before = below(&top);
+    app.update(Command::ScrollDetails(3));
+    let top = rows_of(&app, a.values).remove(0);
+    assert!(
+        !top.contains("↓ ") || below(&top) + 3 == before || below(&top) == 0,
+        "J scrolled the values: {top}"
+    );
+    assert_ne!(app.display().values_scroll, 0, "{}", text(&app));
+}
+
+#[test]
 fn defect_5_the_selection_persists_and_e_exports_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = demo_app_in(80, 24, dir.path());

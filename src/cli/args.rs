@@ -31,7 +31,8 @@ pub fn command() -> clap::Command {
 #[derive(clap::Args, Clone)]
 pub(crate) struct ViewArgs {
     /// Address of file offset 0, SEG:OFF in hex (`0AFA:0100` reproduces `DEBUG FILE` at CS=0AFA).
-    /// Default: the origin last set with `o` for the same bytes, else 0000:0000.
+    /// Default: the origin last set with `o` for the same bytes, else the settings' rule for the
+    /// name or the demo's, else 0000:0000.
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Signature file replacing the built-in one.
@@ -148,7 +149,8 @@ pub(crate) struct CompareArgs {
 
 #[derive(clap::Args)]
 pub(crate) struct DumpArgs {
-    /// Address of file offset 0, SEG:OFF in hex.
+    /// Address of file offset 0, SEG:OFF in hex (default: the origin set with `o` in the
+    /// inspector for the same bytes, else the settings' or the demo's, else 0000:0000).
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// First byte: SEG:OFF, 0x3E00, 3E00h, decimal or a percentage (50%).
@@ -204,7 +206,9 @@ pub(crate) struct ScanArgs {
     /// List every finding, weak ones included.
     #[arg(long)]
     pub all: bool,
-    /// Address of file offset 0, SEG:OFF in hex (addresses in the output follow it).
+    /// Address of file offset 0, SEG:OFF in hex, for every file (default: each file's own: the
+    /// origin set with `o` in the inspector for its bytes, else the settings' or the demo's,
+    /// else 0000:0000).
     #[arg(long, value_name = "SEG:OFF")]
     pub origin: Option<String>,
     /// Signature file replacing the built-in one.

@@ -358,12 +358,14 @@ impl App {
 
     /// J / K: scrolls the details pane, or the value inspector where it takes the details'
     /// place; stops exactly where the pane's last line shows.
+    /// J/K: the details pane, or the value inspector when it is open and the details pane is
+    /// hidden or has nothing to scroll (it then sits below the details, as at 120 columns).
     fn scroll_details(&mut self, n: i64) {
         let a = self.areas();
-        if self.display.values && a.details.width == 0 {
+        let max = panes::max_scroll(&self.details_lines(), a.details);
+        if self.display.values && (a.details.width == 0 || max == 0) {
             return self.scroll_values(n);
         }
-        let max = panes::max_scroll(&self.details_lines(), a.details);
         self.display.details_scroll = scrolled_by(self.display.details_scroll, n, max);
     }
 

@@ -9,7 +9,7 @@ use crate::compare::{self, Destroyed, Diff, Replacement};
 use crate::detect::{Control, Report};
 use crate::output::Guard;
 use crate::source::Source;
-use crate::{notes, sanitize, values, Error};
+use crate::{notes, sanitize, Error};
 use serde_json::json;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -124,6 +124,7 @@ impl Comparison<'_> {
                 String::new()
             }
         ));
+        self.ranges_text(&mut s);
         let writes = self
             .report
             .findings
@@ -156,6 +157,27 @@ impl Comparison<'_> {
             }
         }
         s
+    }
+
+    /// The differing ranges, a line each, with the write each one lies under.
+    fn ranges_text(&self, s: &mut String) {
+        let o = self.origin;
+        for &(start, end) in &self.diff.ranges {
+            let under = self
+                .report
+                .findings
+                .iter()
+                .find(|f| f.start < end && f.end > start && f.suspected())
+                .map(|f| format!("  (under {} #{})", f.kind.name(), f.id))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "  {}-{}  offsets {start}-{} ({} bytes){under}\n",
+                o.address(start),
+                o.address(end - 1),
+                end - 1,
+                end - start
+            ));
+        }
     }
 
     /// One write's line: what it destroyed, or that the other file holds the same bytes.
@@ -201,10 +223,16 @@ impl Comparison<'_> {
                 "finding": d.finding, "start": d.start, "end": d.end,
                 "address": o.address(d.start).to_string(),
                 "same": d.same, "backup_hex": Self::hex(&d.backup),
-                "backup_text": values::cp437(&d.backup), "missing": d.missing(),
+                "backup_text": latin1(&d.backup), "missing": d.missing(),
             })).collect::<Vec<_>>(),
             "repaired_copy": self.a.repaired_copy.as_ref().map(|p| sanitize::path(p)),
             "replaced": self.replaced.iter().map(|r| json!({"finding": r.finding, "start": r.start, "end": r.end})).collect::<Vec<_>>(),
         })
     }
+}
+
+/// Bytes as text, one character per byte (Latin-1), as scan and export JSON give a finding's
+/// text: JSON escapes the controls (`\r\n`), so the text decodes to the exact bytes.
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
 }
