@@ -256,34 +256,32 @@ impl Origins {
         if let Some(o) = self.given {
             return Ok(o);
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        Ok(match self.sidecars.origin_of_named(&name, bytes)? {
-            Some(o) => o,
-            None => default_origin(None, &self.settings, &name, bytes),
-        })
+        Ok(
+            match self.sidecars.origin_of_named(&file_name(path), bytes)? {
+                Some(o) => o,
+                None => self.without_sidecar(path, bytes),
+            },
+        )
     }
 
     /// The origin of the file at `path` holding `bytes` without its sidecar: `--origin`, else
     /// the default (for a file whose sidecar could not be read).
     pub fn without_sidecar(&self, path: &Path, bytes: &[u8]) -> Origin {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        default_origin(self.given, &self.settings, &name, bytes)
+        default_origin(self.given, &self.settings, &file_name(path), bytes)
     }
+}
+
+/// The last component of `path` as text (empty when it has none).
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 impl Settings {
     /// The default origin the rules give a file named `name`, if any.
     pub fn origin_for(&self, name: &str) -> Option<Origin> {
-        let base = Path::new(name)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let base = file_name(Path::new(name));
         self.origins
             .iter()
             .find(|r| r.name.eq_ignore_ascii_case(&base))
