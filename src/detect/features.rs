@@ -6,6 +6,9 @@
 
 use super::lines::End;
 
+#[cfg(test)]
+mod reference;
+
 const UP: u8 = 1;
 const LO: u8 = 2;
 const DIG: u8 = 4;
@@ -450,7 +453,7 @@ pub struct Acc {
 }
 
 /// What one line holds, gathered in one pass ([`Acc::read`]).
-#[derive(Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct LineFacts {
     len: u32,
     indent: u32,
