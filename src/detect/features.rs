@@ -240,26 +240,12 @@ const KNOWN: u16 = 0x8000;
 /// open-addressing table, one lookup a word.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lexicon {
-    /// Open addressing with linear probing: a word's letters and, packed, its length (low
-    /// byte, 0 = empty slot) and categories. The first [`GROUP`] slots are repeated at the end,
-    /// so a group of slots is read without wrapping.
-    words: Vec<(u64, u32)>,
-    word_mask: usize,
-    /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty; the first
-    /// [`GROUP`] slots repeated at the end).
+    keys: Vec<Key>,
+    cats: Vec<u16>,
+    /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty).
     pairs: Vec<u32>,
-    pair_mask: usize,
 }
 
-/// Slots a lookup reads at once (without a branch for each).
-const GROUP: usize = 4;
-
-/// A filled table with its first [`GROUP`] slots repeated at its end.
-fn mirrored<T: Copy>(mut t: Vec<T>) -> Vec<T> {
-    let head: Vec<T> = t[..GROUP].to_vec();
-    t.extend_from_slice(&head);
-    t
-}
 impl Default for Lexicon {
     /// The word lists alone, no dictionary, no pairs.
     fn default() -> Lexicon {
@@ -315,21 +301,18 @@ impl Lexicon {
             .next_power_of_two()
             .max(64);
         let pair_slots = (pairs.len() * 2).next_power_of_two().max(16);
-        let mut table = vec![0u32; pair_slots];
+        let mut l = Lexicon {
+            keys: vec![(0, 0); slots],
+            cats: vec![0; slots],
+            pairs: vec![0; pair_slots],
+        };
         for &p in pairs {
-            let p = p | 1;
             let mut i = (p as usize).wrapping_mul(0x9E37) & (pair_slots - 1);
-            while table[i] != 0 && table[i] != p {
+            while l.pairs[i] != 0 && l.pairs[i] != p {
                 i = (i + 1) & (pair_slots - 1);
             }
-            table[i] = p;
+            l.pairs[i] = p | 1;
         }
-        let mut l = Lexicon {
-            words: vec![(0, 0); slots],
-            word_mask: slots - 1,
-            pairs: mirrored(table),
-            pair_mask: pair_slots - 1,
-        };
         for &(w, c) in WORDS {
             l.insert(key_of(w), c);
         }
@@ -338,62 +321,58 @@ impl Lexicon {
                 l.insert(key_of(w), KNOWN);
             }
         }
-        l.words = mirrored(std::mem::take(&mut l.words));
         l
     }
 
-    /// Adds a word (before the table is mirrored).
     fn insert(&mut self, k: Key, cat: u16) {
+        let mask = self.keys.len() - 1;
         let mut i = self.slot(k);
-        while self.words[i].1 & 0xFF != 0 && !same_word(self.words[i], k) {
-            i = (i + 1) & self.word_mask;
+        while self.keys[i].1 != 0 && self.keys[i] != k {
+            i = (i + 1) & mask;
         }
-        let old = (self.words[i].1 >> 8) as u16;
-        self.words[i] = (k.0, k.1 as u32 | ((old | cat) as u32) << 8);
+        self.keys[i] = k;
+        self.cats[i] |= cat;
     }
 
     #[inline]
     fn slot(&self, k: Key) -> usize {
         let h = (k.0 ^ (k.1 as u64) << 59).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (h >> 40) as usize & self.word_mask
+        (h >> 40) as usize & (self.keys.len() - 1)
     }
 
-    /// True when the corpus knows this pair of words. Linear probing never leaves a key behind
-    /// an empty slot, so a group holding the key or an empty slot ends the search.
+    /// True when the corpus knows this pair of words.
     #[inline]
     fn has_pair(&self, p: u32) -> bool {
-        let mut i = (p as usize).wrapping_mul(0x9E37) & self.pair_mask;
+        let mask = self.pairs.len() - 1;
+        let mut i = (p as usize).wrapping_mul(0x9E37) & mask;
         loop {
-            let g: &[u32; GROUP] = self.pairs[i..i + GROUP].try_into().expect("a group");
-            let hit = g.iter().fold(false, |a, &s| a | (s == p));
-            let empty = g.iter().fold(false, |a, &s| a | (s == 0));
-            if hit | empty {
-                return hit;
+            let s = self.pairs[i];
+            if s == 0 {
+                return false;
             }
-            i = (i + GROUP) & self.pair_mask;
+            if s == p {
+                return true;
+            }
+            i = (i + 1) & mask;
         }
     }
 
     /// The categories of the word of this key (0 if the lexicon does not have it).
     #[inline]
     fn get(&self, k: Key) -> u16 {
+        let mask = self.keys.len() - 1;
         let mut i = self.slot(k);
         loop {
-            let (a, b) = (self.words[i], self.words[i + 1]);
-            let cat = |e: (u64, u32)| ((e.1 >> 8) as u16) * same_word(e, k) as u16;
-            let found = same_word(a, k) | same_word(b, k);
-            if found | (a.1 & 0xFF == 0) | (b.1 & 0xFF == 0) {
-                return cat(a) | cat(b);
+            let s = self.keys[i];
+            if s.1 == 0 {
+                return 0;
             }
-            i = (i + 2) & self.word_mask;
+            if s == k {
+                return self.cats[i];
+            }
+            i = (i + 1) & mask;
         }
     }
-}
-
-/// True when a slot of the word table holds this key.
-#[inline(always)]
-fn same_word(e: (u64, u32), k: Key) -> bool {
-    (e.0 == k.0) & (e.1 as u8 == k.1) & (k.1 != 0)
 }
 
 /// Counts over the lines of a paragraph or block. They add up ([`Acc::merge`]).
@@ -547,76 +526,70 @@ struct WordState {
     /// Content words of the line so far (the first 16), to find repeated ones.
     seen: [u64; 16],
     nseen: usize,
-    /// A bit for each word in `seen` (a word whose bit is clear is not there).
-    filter: u64,
 }
 
-/// Function-word categories that cannot follow a word of the category (by its DET, PREP and
-/// CONJ bits, [`DET`] first): an article or preposition before a function word.
-const BAD_AFTER: [u16; 8] = {
-    let mut t = [0u16; 8];
-    let mut i = 0;
-    while i < 8 {
-        let prev = (i as u16) << 3;
-        t[i] = if prev & DET != 0 {
-            DET | PREP | CONJ | AUX
-        } else if prev & PREP != 0 {
-            PREP | CONJ | AUX
-        } else if prev & CONJ != 0 {
-            CONJ
-        } else {
-            0
-        };
-        i += 1;
-    }
-    t
-};
-
-/// A word is complete: its lookups and counts. Written without branches on the word's
-/// category (which follows the text, so a branch on it is mispredicted often).
 #[inline]
 fn end_word(f: &mut LineFacts, w: &mut WordState, lex: &Lexicon) {
     let len = w.len;
     f.words += 1;
     let key = (w.key, len.min(255) as u8);
     let cat = lex.get(key);
-    let known = cat & KNOWN != 0;
-    f.known += ((len >= 2) & known) as u32;
-    f.known4 += ((len >= 4) & known) as u32;
-    f.articles +=
-        ((len <= 3) & ((key.0 == 0x65_68_74) | (key.0 == 0x61) | (key.0 == 0x6E_61))) as u32;
+    f.known += (len >= 2 && cat & KNOWN != 0) as u32;
+    f.known4 += (len >= 4 && cat & KNOWN != 0) as u32;
+    f.articles += (len <= 3 && matches!(key.0, 0x65_68_74 | 0x61 | 0x6E_61)) as u32;
     f.cats |= cat;
-    let func = cat & FUNC != 0;
-    f.func += func as u32;
-    f.pron += (cat & PRON != 0) as u32;
-    f.polite += (cat & POLITE != 0) as u32;
-    f.caps_words += ((len >= 2) & (w.upper == len)) as u32;
-    f.mixed_words += w.mixed as u32;
-    let bad = BAD_AFTER[(w.prev_cat >> 3) as usize & 7];
+    if cat & FUNC != 0 {
+        f.func += 1;
+    }
+    if cat & PRON != 0 {
+        f.pron += 1;
+    }
+    if cat & POLITE != 0 {
+        f.polite += 1;
+    }
+    if len >= 2 && w.upper == len {
+        f.caps_words += 1;
+    }
+    if w.mixed {
+        f.mixed_words += 1;
+    }
+    // Word order real text does not have: an article or preposition before a function word.
+    let bad = if w.prev_cat & DET != 0 {
+        DET | PREP | CONJ | AUX
+    } else if w.prev_cat & PREP != 0 {
+        PREP | CONJ | AUX
+    } else if w.prev_cat & CONJ != 0 {
+        CONJ
+    } else {
+        0
+    };
     f.bad_pairs += (cat & bad != 0) as u32;
-    let first = w.words_seen == 0;
-    f.ing_start |=
-        first & w.first_upper & (len >= 5) & (w.tail & 0xFF_FFFF == 0x69_6E_67);
-    f.err_start |= first & (cat & (ERR | LEAD) != 0);
-    f.count_noun |= w.after_number & !func & (len >= 3);
+    if w.words_seen == 0 && w.first_upper && len >= 5 && w.tail & 0xFF_FFFF == 0x69_6E_67 {
+        f.ing_start = true;
+    }
+    if w.words_seen == 0 && cat & (ERR | LEAD) != 0 {
+        f.err_start = true;
+    }
+    if w.after_number && cat & FUNC == 0 && len >= 3 {
+        f.count_noun = true;
+    }
     w.after_number = false;
     w.prev_cat = cat;
     w.last_cat = cat;
     let id = word_id(key);
-    // Repeated content words: a filter of the words kept spares most searches.
-    let content = !func & (len >= 3);
-    let bit = 1u64 << (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
-    let repeat = content && w.filter & bit != 0 && w.seen[..w.nseen].contains(&id);
-    f.repeats += repeat as u32;
-    let keep = content & !repeat & (w.nseen < w.seen.len());
-    let at = w.nseen & (w.seen.len() - 1);
-    w.seen[at] = if keep { id } else { w.seen[at] };
-    w.nseen += keep as usize;
-    w.filter |= if keep { bit } else { 0 };
-    f.title_words += (w.first_upper & (len >= 2) & (w.upper < len)) as u32;
-    let pair = w.prev_id != 0;
-    f.pairs += pair as u32;
-    f.known_pairs += (pair && lex.has_pair(pair_print(w.prev_id, id))) as u32;
+    if cat & FUNC == 0 && len >= 3 {
+        if w.seen[..w.nseen].contains(&id) {
+            f.repeats += 1;
+        } else if w.nseen < w.seen.len() {
+            w.seen[w.nseen] = id;
+            w.nseen += 1;
+        }
+    }
+    f.title_words += (w.first_upper && len >= 2 && w.upper < len) as u32;
+    if w.prev_id != 0 {
+        f.pairs += 1;
+        f.known_pairs += lex.has_pair(pair_print(w.prev_id, id)) as u32;
+    }
     w.prev_id = id;
     w.words_seen += 1;
     w.len = 0;
@@ -734,7 +707,9 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
             i += 1;
             continue;
         }
-        f.gap |= st.space_run >= 3;
+        if st.space_run >= 3 {
+            f.gap = true;
+        }
         if k & LETTER != 0 {
             i = read_word(b, i, end, &mut f, &mut st, lex);
             continue;
@@ -829,11 +804,14 @@ fn read_word(
     let ws = i;
     let mut upper = 0u32;
     loop {
-        // Past `end` come only spaces and tabs: a word stops before them.
-        if i + 8 <= b.len() {
+        if i + 8 <= end {
             let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
             let run = (!letters_in(w) & HIGH).trailing_zeros() / 8;
-            let keep = ((1u128 << (8 * run)) - 1) as u64;
+            let keep = if run == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * run)) - 1
+            };
             upper += (in_range(w, b'A', b'Z') & keep).count_ones();
             i += run as usize;
             if run < 8 {
@@ -874,13 +852,11 @@ fn read_word(
     st.name_caps |= upper > 0;
     st.digit_run = 0;
     let w = &mut st.w;
-    // The word's last three letters (only looked at for words of five letters or more).
-    w.tail = u32::from_be_bytes([
-        0,
-        b[i.saturating_sub(3)] | 0x20,
-        b[i.saturating_sub(2)] | 0x20,
-        b[i - 1] | 0x20,
-    ]);
+    w.tail = if len >= 3 && w.words_seen == 0 {
+        u32::from_be_bytes([0, b[i - 3] | 0x20, b[i - 2] | 0x20, b[i - 1] | 0x20])
+    } else {
+        0
+    };
     w.len = len;
     w.key = key;
     w.upper = upper;
