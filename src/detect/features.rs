@@ -506,15 +506,8 @@ pub(crate) struct LineFacts {
     last: u8,
 }
 
-/// Word state while reading a line.
-#[derive(Default)]
+/// Word state while reading a line: what a word needs of the words before it.
 struct WordState {
-    len: u32,
-    key: u64,
-    tail: u32,
-    upper: u32,
-    mixed: bool,
-    first_upper: bool,
     /// Category of the previous word when only spaces came between.
     prev_cat: u16,
     /// The previous word (as [`word_id`]) when only spaces came between; 0 otherwise.
@@ -526,73 +519,100 @@ struct WordState {
     /// Content words of the line so far (the first 16), to find repeated ones.
     seen: [u64; 16],
     nseen: usize,
+    /// One bit per hash of the words in `seen`: a word whose bit is clear is not there, so most
+    /// words skip the search.
+    seen_bits: u64,
 }
 
-#[inline]
-fn end_word(f: &mut LineFacts, w: &mut WordState, lex: &Lexicon) {
-    let len = w.len;
-    f.words += 1;
-    let key = (w.key, len.min(255) as u8);
-    let cat = lex.get(key);
-    f.known += (len >= 2 && cat & KNOWN != 0) as u32;
-    f.known4 += (len >= 4 && cat & KNOWN != 0) as u32;
-    f.articles += (len <= 3 && matches!(key.0, 0x65_68_74 | 0x61 | 0x6E_61)) as u32;
-    f.cats |= cat;
-    if cat & FUNC != 0 {
-        f.func += 1;
+impl WordState {
+    fn new() -> WordState {
+        WordState {
+            prev_cat: 0,
+            prev_id: 0,
+            words_seen: 0,
+            after_number: false,
+            last_cat: 0,
+            seen: [0; 16],
+            nseen: 0,
+            seen_bits: 0,
+        }
     }
-    if cat & PRON != 0 {
-        f.pron += 1;
-    }
-    if cat & POLITE != 0 {
-        f.polite += 1;
-    }
-    if len >= 2 && w.upper == len {
-        f.caps_words += 1;
-    }
-    if w.mixed {
-        f.mixed_words += 1;
-    }
-    // Word order real text does not have: an article or preposition before a function word.
-    let bad = if w.prev_cat & DET != 0 {
-        DET | PREP | CONJ | AUX
-    } else if w.prev_cat & PREP != 0 {
-        PREP | CONJ | AUX
-    } else if w.prev_cat & CONJ != 0 {
-        CONJ
-    } else {
+
+    /// Counts a repeated content word, or remembers it among the first 16.
+    #[inline(always)]
+    fn repeat(&mut self, id: u64) -> u32 {
+        let bit = 1u64 << (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+        if self.seen_bits & bit != 0 && self.seen[..self.nseen].contains(&id) {
+            return 1;
+        }
+        if self.nseen < self.seen.len() {
+            self.seen[self.nseen] = id;
+            self.nseen += 1;
+            self.seen_bits |= bit;
+        }
         0
-    };
-    f.bad_pairs += (cat & bad != 0) as u32;
-    if w.words_seen == 0 && w.first_upper && len >= 5 && w.tail & 0xFF_FFFF == 0x69_6E_67 {
-        f.ing_start = true;
     }
-    if w.words_seen == 0 && cat & (ERR | LEAD) != 0 {
-        f.err_start = true;
+}
+
+/// The function words a word must not follow, by the previous word's determiner, preposition
+/// and conjunction bits (`prev_cat >> 3 & 7`): an article or preposition before a function word
+/// is word order real text does not have.
+const BAD_AFTER: [u16; 8] = {
+    let d = DET | PREP | CONJ | AUX;
+    let p = PREP | CONJ | AUX;
+    [0, d, p, d, CONJ, d, p, d]
+};
+
+/// One word as [`read_word`] found it.
+struct Word {
+    len: u32,
+    key: u64,
+    upper: u32,
+    first_upper: bool,
+    /// The last three letters, lower-cased, when the word is the line's first.
+    tail: u32,
+}
+
+#[inline(always)]
+fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
+    let len = wd.len;
+    f.words += 1;
+    let key = (wd.key, len.min(255) as u8);
+    let cat = lex.get(key);
+    let known = (cat >> 15) as u32;
+    f.known += known & (len >= 2) as u32;
+    f.known4 += known & (len >= 4) as u32;
+    // A key holds only the word's letters, so these three keys are the words themselves.
+    f.articles += matches!(key.0, 0x65_68_74 | 0x61 | 0x6E_61) as u32;
+    f.cats |= cat;
+    f.func += (cat & FUNC) as u32;
+    f.pron += (cat >> 1 & 1) as u32;
+    f.polite += (cat >> 2 & 1) as u32;
+    let all_upper = wd.upper == len;
+    f.caps_words += (len >= 2 && all_upper) as u32;
+    // Capitals inside a word that is not all capitals (McDonald, xKq).
+    f.mixed_words += (wd.upper > wd.first_upper as u32 && !all_upper) as u32;
+    f.bad_pairs += (cat & BAD_AFTER[(w.prev_cat >> 3 & 7) as usize] != 0) as u32;
+    if w.words_seen == 0 {
+        f.ing_start = wd.first_upper && len >= 5 && wd.tail == 0x69_6E_67;
+        f.err_start = cat & (ERR | LEAD) != 0;
     }
-    if w.after_number && cat & FUNC == 0 && len >= 3 {
-        f.count_noun = true;
-    }
+    let content = cat & FUNC == 0 && len >= 3;
+    f.count_noun |= w.after_number && content;
     w.after_number = false;
     w.prev_cat = cat;
     w.last_cat = cat;
     let id = word_id(key);
-    if cat & FUNC == 0 && len >= 3 {
-        if w.seen[..w.nseen].contains(&id) {
-            f.repeats += 1;
-        } else if w.nseen < w.seen.len() {
-            w.seen[w.nseen] = id;
-            w.nseen += 1;
-        }
+    if content {
+        f.repeats += w.repeat(id);
     }
-    f.title_words += (w.first_upper && len >= 2 && w.upper < len) as u32;
+    f.title_words += (wd.first_upper && len >= 2 && !all_upper) as u32;
     if w.prev_id != 0 {
         f.pairs += 1;
         f.known_pairs += lex.has_pair(pair_print(w.prev_id, id)) as u32;
     }
     w.prev_id = id;
     w.words_seen += 1;
-    w.len = 0;
 }
 
 /// `%s`, `%-8d`, `%lu`: a printf format (a template in a program, not its output).
@@ -648,7 +668,6 @@ fn name83_at(b: &[u8], i: usize, name_run: u32, name_caps: bool) -> bool {
 /// State kept across the characters of a line that are not letters.
 struct LineState {
     w: WordState,
-    space_run: u32,
     name_run: u32,
     name_caps: bool,
     in_quote: Option<usize>,
@@ -664,16 +683,21 @@ struct LineState {
     start: usize,
 }
 
-/// Reads one line's text (without its end) into facts: letters a word at a time in a tight
-/// loop; spaces and digits cheaply; punctuation (a few bytes a line) on the slow path.
+/// Where the text of a line starts and ends, without the spaces and tabs around it.
+#[inline(always)]
+fn trimmed(b: &[u8]) -> (usize, usize) {
+    let sp = |c: &&u8| **c == b' ' || **c == b'\t';
+    let start = b.iter().take_while(sp).count();
+    let end = b.len() - b[start..].iter().rev().take_while(sp).count();
+    (start, end)
+}
+
+/// Reads one line's text (without its end) into facts: a word at a time (eight letters at
+/// once), a run of spaces at a time, digits cheaply, and punctuation (a few bytes a line) on
+/// the slow path.
 fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     let mut f = LineFacts::default();
-    let start = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
-    let end = b.len()
-        - b.iter()
-            .rev()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
+    let (start, end) = trimmed(b);
     if start >= end {
         return f;
     }
@@ -682,8 +706,7 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     f.last = b[end - 1];
     f.len = end as u32;
     let mut st = LineState {
-        w: WordState::default(),
-        space_run: 0,
+        w: WordState::new(),
         name_run: 0,
         name_caps: false,
         in_quote: None,
@@ -702,52 +725,45 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     while i < end {
         let c = b[i];
         let k = CLASS[c as usize];
-        if k & SP != 0 {
-            read_space(&mut f, &mut st);
-            i += 1;
-            continue;
-        }
-        if st.space_run >= 3 {
-            f.gap = true;
-        }
         if k & LETTER != 0 {
-            i = read_word(b, i, end, &mut f, &mut st, lex);
+            i = read_word(b, i, &mut f, &mut st, lex);
             continue;
         }
-        {
-            if st.tok_len == 0 && matches!(c, b'/' | b'-') {
-                let next = b.get(i + 1).copied().unwrap_or(0);
-                f.switch |= next.is_ascii_alphabetic() || next == b'?';
-            }
-            st.tok_len += 1;
-            st.space_run = 0;
-            f.nonspace += 1;
-            if k & DIG != 0 {
-                st.tok_digit = true;
-                f.digits += 1;
-                st.digit_run += 1;
-                st.w.prev_cat = 0;
-                st.w.prev_id = 0;
-                st.w.prev_id = 0;
-                st.name_run += 1;
-                st.name_caps = true;
-            } else {
-                read_punct(b, i, c, k, &mut f, &mut st);
-            }
+        if k & SP != 0 {
+            // Inside the trimmed text, a run of spaces always has text after it.
+            let run = b[i..end].iter().take_while(|&&x| x == b' ' || x == b'\t').count();
+            f.gap |= run >= 3;
+            read_space(&mut f, &mut st);
+            i += run;
+            continue;
+        }
+        if st.tok_len == 0 && matches!(c, b'/' | b'-') {
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            f.switch |= next.is_ascii_alphabetic() || next == b'?';
+        }
+        st.tok_len += 1;
+        f.nonspace += 1;
+        if k & DIG != 0 {
+            st.tok_digit = true;
+            f.digits += 1;
+            st.digit_run += 1;
+            st.w.prev_cat = 0;
+            st.w.prev_id = 0;
+            st.name_run += 1;
+            st.name_caps = true;
+        } else {
+            read_punct(b, i, c, k, &mut f, &mut st);
         }
         i += 1;
     }
-    if st.tok_len > 0 {
-        f.tokens += 1;
-        f.codes += (st.tok_letter && st.tok_digit) as u32;
-    }
+    f.tokens += 1;
+    f.codes += (st.tok_letter && st.tok_digit) as u32;
     let t0 = &b[start..end];
-    let tok = t0.split(|&c| c == b' ').next().unwrap_or(t0);
     f.shell = t0.len() >= 3
-        && t0[0].is_ascii_alphabetic()
         && t0[1] == b':'
         && t0[2] == b'\\'
-        && tok.contains(&b'>');
+        && t0[0].is_ascii_alphabetic()
+        && t0.split(|&c| c == b' ').next().unwrap_or(t0).contains(&b'>');
     f.version = st.dotted_number;
     f.function_end = st.w.last_cat & (DET | PREP | CONJ | AUX) != 0;
     f
@@ -779,15 +795,15 @@ pub(crate) fn equal_in(w: u64, c: u8) -> u64 {
     !(((x & !HIGH) + !HIGH) | x) & HIGH
 }
 
-/// Vowels among the (lower-case) letters of a word key.
+/// Vowels among the (lower-case) letters of a word key (its other bytes 0): a byte of a vowel
+/// is the one whose difference from that vowel is 0, and `x + 7Fh` keeps the high bit of a
+/// byte below 80h clear only for 0 (no carries between bytes).
 #[inline(always)]
 fn vowels_in(key: u64) -> u32 {
-    let m = equal_in(key, b'a')
-        | equal_in(key, b'e')
-        | equal_in(key, b'i')
-        | equal_in(key, b'o')
-        | equal_in(key, b'u');
-    bytes_set(m)
+    let low = ONES * 0x7F;
+    let miss = |v: u8| (key ^ (ONES * v as u64)) + low;
+    let all = miss(b'a') & miss(b'e') & miss(b'i') & miss(b'o') & miss(b'u');
+    bytes_set(!all & HIGH)
 }
 
 /// How many bytes of a mask of high bits (as [`in_range`] gives) are set: a multiply adds the
@@ -797,87 +813,83 @@ fn bytes_set(m: u64) -> u32 {
     ((m >> 7).wrapping_mul(ONES) >> 56) as u32
 }
 
-/// A word of letters starting at `i`; returns where it ends. Eight bytes at a time while they
-/// last; vowels are counted among the first eight letters of each word.
-#[inline]
-fn read_word(
-    b: &[u8],
-    mut i: usize,
-    end: usize,
-    f: &mut LineFacts,
-    st: &mut LineState,
-    lex: &Lexicon,
-) -> usize {
-    let ws = i;
-    let mut upper = 0u32;
-    loop {
-        if i + 8 <= end {
-            let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-            let run = (!letters_in(w) & HIGH).trailing_zeros() / 8;
-            let keep = if run == 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * run)) - 1
-            };
+/// Eight bytes of `b` from `i` (little-endian), zeros past its end.
+#[inline(always)]
+fn load8(b: &[u8], i: usize) -> u64 {
+    match b.get(i..i + 8) {
+        Some(s) => u64::from_le_bytes(s.try_into().expect("8 bytes")),
+        None => {
+            let mut t = [0u8; 8];
+            let r = &b[i.min(b.len())..];
+            t[..r.len()].copy_from_slice(r);
+            u64::from_le_bytes(t)
+        }
+    }
+}
+
+/// The letters at the start of eight bytes: how many (0 to 8), and a mask of their bytes.
+#[inline(always)]
+fn letter_run(w: u64) -> (usize, u64) {
+    let run = ((!letters_in(w) & HIGH).trailing_zeros() / 8) as usize;
+    let keep = if run == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * run)) - 1
+    };
+    (run, keep)
+}
+
+/// A word of letters starting at `i` (a letter); returns where it ends. Eight bytes at a time;
+/// vowels are counted among the first eight letters of each word.
+#[inline(always)]
+fn read_word(b: &[u8], i: usize, f: &mut LineFacts, st: &mut LineState, lex: &Lexicon) -> usize {
+    let w0 = load8(b, i);
+    let (run, keep) = letter_run(w0);
+    let mut upper = bytes_set(in_range(w0, b'A', b'Z') & keep);
+    let mut j = i + run;
+    if run == 8 {
+        loop {
+            let w = load8(b, j);
+            let (run, keep) = letter_run(w);
             upper += bytes_set(in_range(w, b'A', b'Z') & keep);
-            i += run as usize;
+            j += run;
             if run < 8 {
                 break;
             }
-        } else {
-            while i < end && b[i].is_ascii_alphabetic() {
-                upper += b[i].is_ascii_uppercase() as u32;
-                i += 1;
-            }
-            break;
         }
     }
-    let len = (i - ws) as u32;
-    // The key: the first 8 letters, lower-cased, little-endian.
-    let n = (len as usize).min(8);
-    let mask = u64::MAX >> (64 - 8 * n);
-    let raw = if ws + 8 <= b.len() {
-        u64::from_le_bytes(b[ws..ws + 8].try_into().expect("8 bytes"))
-    } else {
-        let mut k = 0u64;
-        for (j, &c) in b[ws..ws + n].iter().enumerate() {
-            k |= (c as u64) << (8 * j);
-        }
-        k
-    };
-    let key = (raw | (ONES * 0x20)) & mask;
-    let first_upper = b[ws].is_ascii_uppercase();
+    let len = (j - i) as u32;
+    let key = (w0 | (ONES * 0x20)) & keep;
     f.letters += len;
     f.upper += upper;
     f.vowels += vowels_in(key);
-    f.vowel_base += n as u32;
+    f.vowel_base += run as u32;
     f.nonspace += len;
     st.tok_len += len;
     st.tok_letter = true;
-    st.space_run = 0;
     st.name_run += len;
     st.name_caps |= upper > 0;
     st.digit_run = 0;
-    let w = &mut st.w;
-    w.tail = if len >= 3 && w.words_seen == 0 {
-        u32::from_be_bytes([0, b[i - 3] | 0x20, b[i - 2] | 0x20, b[i - 1] | 0x20])
+    let tail = if len >= 5 && st.w.words_seen == 0 {
+        u32::from_be_bytes([0, b[j - 3] | 0x20, b[j - 2] | 0x20, b[j - 1] | 0x20])
     } else {
         0
     };
-    w.len = len;
-    w.key = key;
-    w.upper = upper;
-    // Capitals inside a word that is not all capitals (McDonald, xKq).
-    w.mixed = upper > first_upper as u32 && upper < len;
-    w.first_upper = first_upper;
-    end_word(f, w, lex);
-    i
+    let wd = Word {
+        len,
+        key,
+        upper,
+        first_upper: w0 as u8 & 0x20 == 0,
+        tail,
+    };
+    end_word(f, &mut st.w, &wd, lex);
+    j
 }
 
+/// The first of a run of spaces or tabs (the rest change nothing).
 #[inline]
 fn read_space(f: &mut LineFacts, st: &mut LineState) {
-    st.space_run += 1;
-    if !st.colon_seen && st.space_run == 1 {
+    if !st.colon_seen {
         st.label_words += 1;
     }
     if st.digit_run > 0 {
