@@ -731,7 +731,10 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
         }
         if k & SP != 0 {
             // Inside the trimmed text, a run of spaces always has text after it.
-            let run = b[i..end].iter().take_while(|&&x| x == b' ' || x == b'\t').count();
+            let run = b[i..end]
+                .iter()
+                .take_while(|&&x| x == b' ' || x == b'\t')
+                .count();
             f.gap |= run >= 3;
             read_space(&mut f, &mut st);
             i += run;
@@ -763,7 +766,11 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
         && t0[1] == b':'
         && t0[2] == b'\\'
         && t0[0].is_ascii_alphabetic()
-        && t0.split(|&c| c == b' ').next().unwrap_or(t0).contains(&b'>');
+        && t0
+            .split(|&c| c == b' ')
+            .next()
+            .unwrap_or(t0)
+            .contains(&b'>');
     f.version = st.dotted_number;
     f.function_end = st.w.last_cat & (DET | PREP | CONJ | AUX) != 0;
     f

@@ -569,6 +569,35 @@ mod tests {
         }
     }
 
+    #[test]
+    fn long_words_and_cut_lines_read_as_before() {
+        // Words of every length around the eight-byte steps and the 255-letter key length,
+        // mixed case, next to spaces, tabs, digits, dots and bytes above 7Fh.
+        let letters = b"ExportIngMsgAEIOUaeiouXyZ";
+        let seps: [&[u8]; 7] = [
+            b" ",
+            b"  ",
+            b"\t",
+            b"   ",
+            b"1 ",
+            b".",
+            "\u{e9} ".as_bytes(),
+        ];
+        let mut line = Vec::new();
+        let lens = [
+            1usize, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 254, 255, 256, 300,
+        ];
+        for (k, &n) in lens.iter().enumerate() {
+            line.extend((0..n).map(|j| letters[(j * 7 + k) % letters.len()]));
+            line.extend_from_slice(seps[k % seps.len()]);
+        }
+        same(&line, lex());
+        for cut in 0..line.len() {
+            same(&line[..cut], lex());
+            same(&line[cut..], lex());
+        }
+    }
+
     fn piece() -> impl Strategy<Value = Vec<u8>> {
         prop_oneof![
             prop::sample::select(vec![
