@@ -628,3 +628,77 @@ fn export_with_compare_shows_what_each_write_destroyed() {
         "{text}"
     );
 }
+
+#[test]
+fn names_in_writes_link_to_files_in_related_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    // The connector's folder lies elsewhere: named with --related.
+    let conn = tempfile::tempdir().unwrap();
+    let named = conn.path().join("Export/MSG4A27.CCM");
+    std::fs::create_dir_all(named.parent().unwrap()).unwrap();
+    std::fs::write(&named, b"x").unwrap();
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(896_776_867);
+    std::fs::File::options()
+        .write(true)
+        .open(&named)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    let related = conn.path().to_str().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&export(&["--format", "json", "--related", related], &f)).unwrap();
+    assert_eq!(
+        v["related"],
+        serde_json::json!({"folders": [related], "files": 1, "truncated": false, "unreadable": 0})
+    );
+    assert_eq!(
+        v["links"][0],
+        serde_json::json!({
+            "kind": "file",
+            "name": "EXPORT\\MSG4A27.CCM",
+            "files": [{"path": named.to_str().unwrap(), "match": "path", "modified": "1998-06-02T08:41:07Z"}],
+        })
+    );
+    // Every other name is listed with no file.
+    let names: Vec<(&str, usize)> = v["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap(),
+                l["files"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("EXPORT\\MSG4A27.CCM", 1),
+            ("EXPORT\\MSG4A28.CCM", 0),
+            ("EXPORT\\MSG4A29.CCM", 0),
+            ("EXPORT\\MSG4A2A.CCM", 0),
+            ("E\\M.CCM", 0),
+            ("admin_hub", 0),
+            ("jgrewal", 0),
+            ("kwong", 0),
+            ("randyyeh_ee", 0),
+            ("zz", 0),
+        ]
+    );
+    let text = export(&["--related", related], &f);
+    let joined = text.replace("\n  |            ", " ");
+    assert!(
+        joined.contains(&format!(
+            "\n  Looked in: 1 file(s) under {related}\n  Linked file: EXPORT\\MSG4A27.CCM -> {} (path match, modified 1998-06-02T08:41:07Z)\n",
+            named.display()
+        )),
+        "{text}"
+    );
+    // By default the folder holding the file is looked through: it holds only the store.
+    let v: serde_json::Value = serde_json::from_str(&export(&["--format", "json"], &f)).unwrap();
+    assert_eq!(v["related"]["folders"][0], dir.path().to_str().unwrap());
+    assert_eq!(v["related"]["files"], 1);
+    assert_eq!(v["links"][0]["files"], serde_json::json!([]));
+}

@@ -1608,3 +1608,63 @@ mod random_keys {
         }
     }
 }
+
+/// A file at `rel` under `dir`, modified at `secs` after the epoch.
+fn related_file(dir: &Path, rel: &str, secs: u64) -> PathBuf {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, b"x").unwrap();
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    std::fs::File::options()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    p
+}
+
+#[test]
+fn the_details_link_a_named_file_to_the_file_in_a_related_folder() {
+    use clanscope::report::related::{Related, LIMIT};
+    let dir = tempfile::tempdir().unwrap();
+    // 1998-06-02T08:41:07Z.
+    let named = related_file(dir.path(), "Ccmcdata/Export/MSG4A27.CCM", 896_776_867);
+    related_file(dir.path(), "Ccmcdata/Export.bak/MSG4A27.CCM", 896_776_900);
+    let mut app = demo_app(120, 40);
+    app.update(Command::NextFinding);
+    let before: Vec<String> = app.details_lines().iter().map(|l| l.to_string()).collect();
+    assert!(before[0].starts_with("#1 console-write"), "{before:?}");
+    // Until the folders are listed, nothing is said about them.
+    assert!(!before.iter().any(|l| l.contains("->")), "{before:?}");
+    app.absorb(ScanMsg::Related(Arc::new(Related::walk(
+        &[dir.path().to_path_buf()],
+        LIMIT,
+    ))));
+    let lines: Vec<String> = app.details_lines().iter().map(|l| l.to_string()).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("mailbox randyyeh_ee"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert_eq!(
+        lines[at + 1],
+        format!(
+            "EXPORT\\MSG4A27.CCM -> {} (path match, modified 1998-06-02T08:41:07Z)",
+            named.display()
+        )
+    );
+    assert_eq!(
+        lines[at + 2],
+        format!(
+            "EXPORT\\MSG4A27.CCM -> {} (name match, modified 1998-06-02T08:41:40Z)",
+            dir.path().join("Ccmcdata/Export.bak/MSG4A27.CCM").display()
+        )
+    );
+    assert_eq!(
+        lines[at + 3],
+        format!(
+            "randyyeh_ee: not among 2 file(s) under {}",
+            dir.path().display()
+        )
+    );
+}

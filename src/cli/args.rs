@@ -51,6 +51,11 @@ pub(crate) struct ViewArgs {
     /// The examiner's name, written into notes and reports (overrides the settings file).
     #[arg(long, value_name = "NAME")]
     pub examiner: Option<String>,
+    /// A folder whose files the names in console writes are linked to in the details pane
+    /// (`EXPORT\MSG4A27.CCM` -> the connector's Export folder); repeatable. Default: the folder
+    /// holding the file (or the folder opened). Only listed, never read.
+    #[arg(long, value_name = "DIR")]
+    pub related: Vec<PathBuf>,
     /// Copies also go to the terminal's clipboard through OSC 52 (off by default).
     #[arg(long)]
     pub clipboard: bool,
@@ -264,6 +269,10 @@ pub(crate) struct ExportArgs {
     /// A backup copy: each console write's excerpt also shows the bytes it destroyed there.
     #[arg(long, value_name = "OTHER")]
     pub compare: Option<PathBuf>,
+    /// A folder whose files the names in console writes are linked to in the export's
+    /// summary; repeatable. Default: the folder holding the file. Only listed, never read.
+    #[arg(long, value_name = "DIR")]
+    pub related: Vec<PathBuf>,
     /// The examiner's name, written into the export (overrides the settings file).
     #[arg(long, value_name = "NAME")]
     pub examiner: Option<String>,

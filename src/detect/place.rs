@@ -11,6 +11,15 @@ use super::model::{best, Model, Probs, TextClass, EXPLAIN};
 use super::signatures::Hit;
 use super::{console::names_in, round2, FileKind, Finding, FindingKind, Reason, SUSPECTED};
 
+/// Bytes of a write that its mailbox and file names are taken from: its start (a console
+/// write is a few lines; a block of megabytes judged one is not read whole for its names).
+const NAMES_SPAN: usize = 64 * 1024;
+
+/// The text names are taken from: `data[s..e]`, at most [`NAMES_SPAN`] bytes of it.
+fn names_text(data: &[u8], s: usize, e: usize) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(&data[s..e.min(s.saturating_add(NAMES_SPAN))])
+}
+
 /// Blocks below this console probability are plain text, not (weak) console writes.
 pub const CONSOLE_KIND: f32 = 0.25;
 
@@ -126,7 +135,7 @@ pub fn console_finding(data: &[u8], b: &Block, place: Place, model: &Model) -> F
         f.reasons.push(Reason::Fact("cut short by binary data"));
     }
     f.reasons.push(Reason::Place(place.why(), place.factor()));
-    let (mut mailbox, mut file) = names_in(&String::from_utf8_lossy(&data[b.start..b.end]));
+    let (mut mailbox, mut file) = names_in(&names_text(data, b.start, b.end));
     if let Some(h) = &b.hit {
         mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);
         file = h.file.as_deref().map(Into::into).or(file);
@@ -237,7 +246,7 @@ impl Candidate {
         }
         f.reasons
             .push(Reason::Place(self.place.why(), self.place.factor()));
-        let (mut mailbox, mut file) = names_in(&String::from_utf8_lossy(&data[s..e]));
+        let (mut mailbox, mut file) = names_in(&names_text(data, s, e));
         if let Some(h) = &self.hit {
             mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);
             file = h.file.as_deref().map(Into::into).or(file);
@@ -246,5 +255,27 @@ impl Candidate {
         f.file = file;
         f.reasons.shrink_to_fit();
         f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_read_from_the_start_of_a_write_only() {
+        let mut data =
+            b"Exporting messages in mailbox \"kwong\" to file EXPORT\\MSG4A28.CCM\r\n".to_vec();
+        data.resize(NAMES_SPAN * 3, b'a');
+        let t = names_text(&data, 0, data.len());
+        assert_eq!(t.len(), NAMES_SPAN);
+        let (m, f) = names_in(&t);
+        assert_eq!(
+            (m.as_deref(), f.as_deref()),
+            (Some("kwong"), Some("EXPORT\\MSG4A28.CCM"))
+        );
+        // A write shorter than the span is read whole; one near the end of the data too.
+        assert_eq!(names_text(&data, 10, 20).len(), 10);
+        assert_eq!(names_text(&data, data.len() - 5, data.len()).len(), 5);
     }
 }

@@ -339,8 +339,10 @@ struct JsonDoc<'a> {
     ccm_files: serde_json::Value,
     exported: &'a str,
     files: [super::json::WithMessages<'a>; 1],
+    links: serde_json::Value,
     mailboxes: serde_json::Value,
     min_confidence: serde_json::Value,
+    related: serde_json::Value,
     tool: &'static str,
     version: &'static str,
 }
@@ -397,11 +399,33 @@ fn json_doc<'a>(doc: &'a Document<'_>) -> JsonDoc<'a> {
             file,
             messages: &r.messages,
         }],
+        links: links_json(doc),
         mailboxes: json!(a.mailboxes),
         min_confidence: super::json::confidence(doc.min),
+        related: doc
+            .related
+            .map_or(serde_json::Value::Null, super::related::Related::scope_json),
         tool: "clanscope",
         version: crate::VERSION,
     }
+}
+
+/// Each name the listed writes give, with the related files carrying it (`[]` when no related
+/// folder was looked through).
+fn links_json(doc: &Document<'_>) -> serde_json::Value {
+    let Some(rel) = doc.related else {
+        return serde_json::json!([]);
+    };
+    rel.links_of(super::listed(doc.report, doc.min))
+        .into_iter()
+        .map(|(kind, name, l)| {
+            serde_json::json!({
+                "kind": kind,
+                "name": name,
+                "files": l.iter().map(super::related::Link::json).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 fn hex(b: &[u8]) -> String {

@@ -8,6 +8,7 @@ pub mod export;
 pub mod html;
 pub mod json;
 pub mod overlay;
+pub mod related;
 pub mod scan;
 pub mod text;
 pub mod xref;
@@ -193,6 +194,8 @@ pub struct Document<'a> {
     pub other: Option<&'a [u8]>,
     /// The examiner's name (settings or `--examiner`).
     pub examiner: Option<String>,
+    /// The files beside the examined one that names in its writes are linked to.
+    pub related: Option<&'a related::Related>,
 }
 
 impl Document<'_> {
@@ -219,6 +222,38 @@ impl Document<'_> {
             ("Mailboxes".into(), counted(&a.mailboxes)),
             ("Files named".into(), counted(&a.files)),
         ]
+        .into_iter()
+        .chain(self.link_lines())
+        .collect()
+    }
+
+    /// For each name the listed writes give, the related files carrying it, and where they
+    /// were looked for.
+    fn link_lines(&self) -> Vec<(String, String)> {
+        let Some(rel) = self.related else {
+            return Vec::new();
+        };
+        let links = rel.links_of(listed(self.report, self.min));
+        if links.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![("Looked in".to_string(), rel.scope())];
+        let mut missing = Vec::new();
+        for (kind, name, l) in links {
+            if l.is_empty() {
+                missing.push(format!("{kind} {}", sanitize::line(&name)));
+                continue;
+            }
+            let to: Vec<String> = l.iter().map(related::Link::text).collect();
+            out.push((
+                format!("Linked {kind}"),
+                format!("{} {}", sanitize::line(&name), to.join("; ")),
+            ));
+        }
+        if !missing.is_empty() {
+            out.push(("Not found there".to_string(), missing.join(", ")));
+        }
+        out
     }
 
     /// The document's header: file, size, hash, kind, origin, tool, time, examiner.

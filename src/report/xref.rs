@@ -72,6 +72,55 @@ fn base(p: &str) -> &str {
     p.rsplit(['\\', '/']).next().unwrap_or(p)
 }
 
+/// The keys a file is found by: its upper-case name, and its upper-case stem when it has an
+/// extension (a mailbox name finds `JSMITH.MBX`).
+pub(crate) fn keys(path: &Path) -> Vec<Box<str>> {
+    let Some(name) = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_uppercase())
+    else {
+        return Vec::new();
+    };
+    let stem = name.rsplit_once('.').map(|(s, _)| s.to_string());
+    let mut out: Vec<Box<str>> = vec![name.as_str().into()];
+    out.extend(stem.map(Into::into));
+    out
+}
+
+/// The upper-case key `name` (a file name a write gave, perhaps with folders, or a mailbox) is
+/// looked up by.
+pub(crate) fn key_of(name: &str) -> String {
+    base(name).to_ascii_uppercase()
+}
+
+/// How the file at `path` carries `name`: [`Match::Path`] when `name` is a file name whose
+/// folders also end the path (`EXPORT\MSG4A27.CCM`, `.../Export/MSG4A27.CCM`), else
+/// [`Match::Name`] (the caller found it by name).
+pub(crate) fn match_of(name: &str, file: bool, path: &Path) -> Match {
+    let folders: Vec<String> = name
+        .split(['\\', '/'])
+        .rev()
+        .skip(1)
+        .filter(|s| !s.is_empty() && !s.ends_with(':'))
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let parents: Vec<String> = path
+        .ancestors()
+        .skip(1)
+        .filter_map(|a| a.file_name())
+        .map(|n| n.to_string_lossy().to_ascii_uppercase())
+        .collect();
+    let whole = file
+        && !folders.is_empty()
+        && parents.len() >= folders.len()
+        && folders.iter().zip(&parents).all(|(a, b)| a == b);
+    if whole {
+        Match::Path
+    } else {
+        Match::Name
+    }
+}
+
 impl Index {
     /// One scanned file and the listed findings of its report.
     pub fn add<'a>(&mut self, path: &Path, r: &Report, listed: impl Iterator<Item = &'a Finding>) {
@@ -86,21 +135,8 @@ impl Index {
                 self.name(false, m, idx, f.id);
             }
         }
-        if let Some(name) = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_ascii_uppercase())
-        {
-            let stem = name
-                .rsplit_once('.')
-                .map_or(name.as_str(), |(s, _)| s)
-                .to_string();
-            self.by_name
-                .entry(name.as_str().into())
-                .or_default()
-                .push(idx);
-            if stem != name {
-                self.by_name.entry(stem.into()).or_default().push(idx);
-            }
+        for key in keys(path) {
+            self.by_name.entry(key).or_default().push(idx);
         }
         self.files.push(Scanned {
             path: path.to_path_buf(),
@@ -132,33 +168,13 @@ impl Index {
 
     /// The scanned files carrying a name, best match first.
     fn carriers(&self, name: &str, file: bool) -> Vec<(usize, Match)> {
-        let want = base(name).to_ascii_uppercase();
-        let Some(list) = self.by_name.get(want.as_str()) else {
-            return Vec::new();
-        };
-        let folders: Vec<String> = name
-            .split(['\\', '/'])
-            .rev()
-            .skip(1)
-            .filter(|s| !s.is_empty() && !s.ends_with(':'))
-            .map(str::to_ascii_uppercase)
-            .collect();
+        let list = self
+            .by_name
+            .get(key_of(name).as_str())
+            .map_or(&[][..], Vec::as_slice);
         let mut out: Vec<(usize, Match)> = list
             .iter()
-            .map(|&i| {
-                let parents: Vec<String> = self.files[i]
-                    .path
-                    .ancestors()
-                    .skip(1)
-                    .filter_map(|a| a.file_name())
-                    .map(|n| n.to_string_lossy().to_ascii_uppercase())
-                    .collect();
-                let whole = file
-                    && !folders.is_empty()
-                    && folders.iter().zip(&parents).all(|(a, b)| a == b)
-                    && parents.len() >= folders.len();
-                (i, if whole { Match::Path } else { Match::Name })
-            })
+            .map(|&i| (i, match_of(name, file, &self.files[i].path)))
             .collect();
         out.sort_by_key(|&(i, m)| (m, i));
         out
@@ -345,11 +361,12 @@ impl Event {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::detect::{Finding, FindingKind, Report};
 
-    fn write(id: u32, file: Option<&str>, mailbox: Option<&str>) -> Finding {
+    /// A console write naming `file` and `mailbox` (also used by `related`'s tests).
+    pub(crate) fn write(id: u32, file: Option<&str>, mailbox: Option<&str>) -> Finding {
         let mut f = Finding::new(FindingKind::ConsoleWrite, 0, 10, 0.9);
         f.id = id;
         f.file = file.map(Into::into);

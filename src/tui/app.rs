@@ -35,6 +35,8 @@ pub enum ScanMsg {
     Hash(String),
     Search(SearchMsg),
     Diff(DiffMsg),
+    /// The files of the related folders, by name.
+    Related(std::sync::Arc<crate::report::related::Related>),
 }
 
 /// How the status line shows a message.
@@ -105,6 +107,8 @@ pub struct App {
     grew_warned: bool,
     /// `--origin` was given: it wins over the origin remembered in the sidecar.
     origin_given: bool,
+    /// The files of the related folders, once listed.
+    pub(crate) related: Option<Arc<crate::report::related::Related>>,
 }
 
 impl App {
@@ -153,6 +157,7 @@ impl App {
             quit: false,
             grew_warned: false,
             origin_given: false,
+            related: None,
             src,
         }
     }
@@ -255,6 +260,7 @@ impl App {
             glyphs: self.display.glyphs,
             cp437: self.display.cp437,
             theme: Theme::new(&self.settings),
+            related: self.related.as_deref(),
         }
     }
 
@@ -331,6 +337,7 @@ impl App {
                     c.absorb(m);
                 }
             }
+            ScanMsg::Related(r) => self.related = Some(r),
         }
     }
 

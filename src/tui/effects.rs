@@ -150,6 +150,7 @@ fn export(app: &mut App) {
         min: crate::detect::SUSPECTED,
         other: None,
         examiner: app.notes().examiner.clone(),
+        related: app.related.as_deref(),
     };
     let text = ex::render(&doc, ExportFormat::Text);
     match write_new(app, &label, "export.txt", text.as_bytes()) {

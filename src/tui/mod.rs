@@ -64,6 +64,9 @@ pub struct ViewConfig {
     pub target: Target,
     /// `--compare`: the backup or known-good copy to compare with.
     pub compare: Option<PathBuf>,
+    /// `--related DIR`s: folders whose files names in writes are linked to (default: the
+    /// folder holding the file, or the folder opened).
+    pub related: Vec<PathBuf>,
     /// `--out DIR`: the case folder exports, copies and sidecars go to (default: the
     /// per-user one, see `output::case_folder`).
     pub out: Option<PathBuf>,
@@ -177,6 +180,7 @@ pub fn inspect(
     // First frame before any scanning work.
     term.draw(|f| render(&app, f)).map_err(draw_err)?;
     let (tx, rx, ctl) = workers::start(src.clone(), name.to_path_buf(), c.engine.clone());
+    workers::related(related_roots(c, name), tx.clone());
     if let Some(o) = other {
         let cmp = comparison::Comparison::new(&src, o.clone());
         if !cmp.done() {
@@ -222,6 +226,17 @@ pub fn inspect(
         c.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
     }
     result
+}
+
+/// The folders whose files names in writes are linked to: `--related`, else the folder opened
+/// or the one holding the file; none for the demo.
+fn related_roots(c: &ViewConfig, name: &Path) -> Vec<PathBuf> {
+    match &c.target {
+        _ if !c.related.is_empty() => c.related.clone(),
+        Target::Demo => Vec::new(),
+        Target::Folder(p) => vec![p.clone()],
+        Target::File(_) => crate::report::related::default_roots(name),
+    }
 }
 
 fn pick(

@@ -33,6 +33,8 @@ pub struct PaneSource<'a> {
     /// CP437 characters in the ASCII column (no glyphs then).
     pub cp437: bool,
     pub theme: Theme,
+    /// The files of the related folders, once listed.
+    pub related: Option<&'a crate::report::related::Related>,
 }
 
 /// Rows `lines` take in a pane `width` columns wide, wrapped at words as the pane draws them.
@@ -109,6 +111,7 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
     if !names.is_empty() {
         lines.push(Line::from(names.join("   ")));
     }
+    lines.extend(link_lines(p, f));
     if let Some(h) = f.header.and_then(|id| p.index.header_by_id(id)) {
         lines.push(Line::from(format!(
             "in damaged header H{} ({} write(s)) {}-{}",
@@ -125,6 +128,38 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
     lines.push(Line::from(format!("why: {}", sanitize::line(&f.why()))));
     if let Some(m) = f.message.and_then(|m| p.index.messages().get(m as usize)) {
         lines.extend(message_lines(m, " header"));
+    }
+    lines
+}
+
+/// Where the names a write gives lie among the related folders' files (a line each), or that
+/// they are not there, or that the folders are still being listed.
+fn link_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
+    let names = [(true, f.file.as_deref()), (false, f.mailbox.as_deref())];
+    if f.kind != FindingKind::ConsoleWrite || names.iter().all(|(_, n)| n.is_none()) {
+        return Vec::new();
+    }
+    let Some(rel) = p.related else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    let mut missing = Vec::new();
+    for (file, name) in names {
+        let Some(name) = name else { continue };
+        let links = rel.links(name, file);
+        if links.is_empty() {
+            missing.push(sanitize::line(name).into_owned());
+        }
+        for l in links {
+            lines.push(Line::from(format!("{} {}", sanitize::line(name), l.text())));
+        }
+    }
+    if !missing.is_empty() {
+        lines.push(Line::from(format!(
+            "{}: not among {}",
+            missing.join(", "),
+            rel.scope()
+        )));
     }
     lines
 }

@@ -45,6 +45,19 @@ impl Sink for ToView {
     }
 }
 
+/// Lists the related folders on a thread of its own at low priority, and passes the result to
+/// the view (nothing for no folders).
+pub fn related(roots: Vec<PathBuf>, tx: mpsc::Sender<ScanMsg>) {
+    if roots.is_empty() {
+        return;
+    }
+    std::thread::spawn(move || {
+        lower_priority(10);
+        let r = crate::report::related::Related::walk(&roots, crate::report::related::LIMIT);
+        let _ = tx.send(ScanMsg::Related(Arc::new(r)));
+    });
+}
+
 /// Lowers the calling thread's CPU priority to `nice` (the hash takes 19, the least, so the
 /// scan always comes first; searches and comparisons take 10, so key handling comes first
 /// without starving them on a busy machine).

@@ -6,6 +6,7 @@ use crate::cli::{engine, out};
 use crate::notes::{self, Loaded, Sidecar};
 use crate::output::{self, Guard};
 use crate::report::export::{self as ex, ExportFormat, Selection};
+use crate::report::related::{self, default_roots, Related};
 use crate::report::{now_rfc3339, Document};
 use crate::source::Source;
 use crate::{sanitize, Error};
@@ -51,6 +52,14 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         sidecar.as_ref(),
     )
     .map_err(|e| e.in_file(&a.file))?;
+    let related = (a.file.as_os_str() != "-").then(|| {
+        let roots = if a.related.is_empty() {
+            default_roots(&a.file)
+        } else {
+            a.related.clone()
+        };
+        Related::walk(&roots, related::LIMIT)
+    });
     let doc = Document {
         path: sanitize::path(&a.file),
         size: len,
@@ -64,6 +73,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         min,
         other: other.as_ref().map(|o| o.safe_bytes()),
         examiner: a.examiner.clone().or(settings.examiner),
+        related: related.as_ref(),
     };
     let body = ex::render(&doc, format);
     // A file that shrank while read gave zeros for what it lost: nothing is written.

@@ -23,6 +23,7 @@ pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
         notes: a.notes,
         target,
         compare: a.compare,
+        related: a.related,
         out: a.out,
         settings,
     };
