@@ -8,6 +8,10 @@
 //! for >= 95% of blocks. The model learned from this corpus does not reach them (see the
 //! README's detection section); the floors below are the figures it reaches, so that no change
 //! makes them worse. Raising them to the issue's is open work.
+//!
+//! Two held-out splits: `heldout` (looked at many times while detection v2 was developed) and
+//! `fresh` (sources added for detection v3, measured only in aggregate; see
+//! assets/corpus/README.md).
 
 #[path = "../examples/corpus/mod.rs"]
 mod corpus;
@@ -19,10 +23,19 @@ use corpus::{Sample, Scenario};
 /// The issue's floors.
 const ISSUE_RECALL: f64 = 0.95;
 const ISSUE_EDGES: f64 = 0.95;
-/// The floors this model holds (measured once on the held-out split).
-const RECALL: f64 = 0.70;
-const EDGES: f64 = 0.87;
-const PROSE_ALARMS: usize = 3;
+/// The floors this model holds (measured once on the held-out split: recall 0.690, edges
+/// 0.840, 1 prose alarm). Detection v3 lowered recall (from 0.70) and edges (from 0.87) here and
+/// cut the prose alarms from 3 to 1: the model chosen by cross-validation (public word pairs)
+/// trades a little recall for fewer false alarms on prose, on this split as in
+/// cross-validation.
+const RECALL: f64 = 0.69;
+const EDGES: f64 = 0.84;
+const PROSE_ALARMS: usize = 1;
+
+/// The floors on the fresh split (measured once: recall 0.721, edges 0.911, no prose alarm).
+const FRESH_RECALL: f64 = 0.72;
+const FRESH_EDGES: f64 = 0.91;
+const FRESH_PROSE_ALARMS: usize = 0;
 
 #[test]
 fn held_out_floors() {
@@ -32,6 +45,26 @@ fn held_out_floors() {
     let filler = corpus::filler(&samples);
     let out = corpus::heldout(&Engine::default(), &samples, &vocab, &filler);
     eprintln!("{}", corpus::table(&out));
+    check(&out, RECALL, EDGES, PROSE_ALARMS);
+    // Noise: random printable bytes and word salad are not console output.
+    let noise = corpus::figures(&out)[&TextClass::Noise];
+    assert!(noise.recall() >= 0.85, "noise recall {:.3}", noise.recall());
+}
+
+#[test]
+fn fresh_held_out_floors() {
+    let samples = corpus::load(&corpus::root());
+    assert!(samples.iter().filter(|s| s.fresh).count() >= 70);
+    let train: Vec<Sample> = samples.iter().filter(|s| !s.heldout).cloned().collect();
+    let vocab = corpus::vocabulary(&train);
+    let filler = corpus::filler(&samples);
+    let out = corpus::fresh(&Engine::default(), &samples, &vocab, &filler);
+    eprintln!("fresh split:\n{}", corpus::table(&out));
+    check(&out, FRESH_RECALL, FRESH_EDGES, FRESH_PROSE_ALARMS);
+}
+
+/// Asserts the floors on the placements the issue names and prints the figures.
+fn check(out: &[corpus::Outcome], recall: f64, edges: f64, prose_alarms: usize) {
     // The placements the issue names (not "after other text", which is reported apart).
     let named: Vec<corpus::Outcome> = out
         .iter()
@@ -40,7 +73,7 @@ fn held_out_floors() {
         .collect();
     let f = corpus::figures(&named);
     let c = f[&TextClass::Console];
-    let alarms = corpus::prose_alarms(&out);
+    let alarms = corpus::prose_alarms(out);
     eprintln!(
         "console recall {:.3} (issue: {ISSUE_RECALL}), edges {:.3} (issue: {ISSUE_EDGES}), prose alarms {} (issue: 0)",
         c.recall(),
@@ -55,14 +88,11 @@ fn held_out_floors() {
             o.console
         );
     }
-    assert!(c.recall() >= RECALL, "console recall {:.3}", c.recall());
-    assert!(c.edges() >= EDGES, "console edges {:.3}", c.edges());
+    assert!(c.recall() >= recall, "console recall {:.3}", c.recall());
+    assert!(c.edges() >= edges, "console edges {:.3}", c.edges());
     assert!(
-        alarms.len() <= PROSE_ALARMS,
+        alarms.len() <= prose_alarms,
         "{} prose alarms",
         alarms.len()
     );
-    // Noise: random printable bytes and word salad are not console output.
-    let noise = f[&TextClass::Noise];
-    assert!(noise.recall() >= 0.85, "noise recall {:.3}", noise.recall());
 }

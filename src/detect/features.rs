@@ -450,6 +450,8 @@ pub struct Acc {
     para_lines: u32,
     /// The last line of the open paragraph ended mid-sentence.
     last_mid: bool,
+    /// Layout counts of [`super::order`].
+    order: super::order::Sums,
 }
 
 /// What one line holds, gathered in one pass ([`Acc::read`]).
@@ -504,6 +506,8 @@ pub(crate) struct LineFacts {
     function_end: bool,
     first: u8,
     last: u8,
+    /// Marks read apart from the per-line reader ([`super::order`]).
+    order: super::order::LineMarks,
 }
 
 /// Word state while reading a line: what a word needs of the words before it.
@@ -1011,14 +1015,16 @@ impl Acc {
     /// Adds one line (its text without the line end, and how it ended); `lex` is the model's
     /// lexicon.
     pub fn line(&mut self, text: &[u8], end: End, lex: &Lexicon) {
-        self.line_read(text.len(), &read_line(text, lex), end);
+        self.line_read(text.len(), &Acc::read(text, lex), end);
     }
 
     /// What one line (its text without the line end) holds, for [`Acc::line_read`]: the costly
     /// part of [`Acc::line`], which needs nothing of the lines before (so lines can be read
     /// on another thread).
     pub(crate) fn read(text: &[u8], lex: &Lexicon) -> LineFacts {
-        read_line(text, lex)
+        let mut f = read_line(text, lex);
+        f.order = super::order::marks(text);
+        f
     }
 
     /// Adds one line of `len` bytes read by [`Acc::read`]: the same as [`Acc::line`].
@@ -1128,6 +1134,7 @@ impl Acc {
         self.printf += f.printf as u32;
         self.equals += f.equals as u32;
         self.gaps += f.gap as u32;
+        self.order.add(&f.order);
     }
 
     /// Adds a later stretch of text (its open paragraph stays open).
@@ -1207,6 +1214,7 @@ impl Acc {
             sentences
         );
         self.any |= o.any;
+        self.order.merge(&o.order);
         (self.para_lines, self.last_mid) = keep;
     }
 
@@ -1242,7 +1250,7 @@ impl Acc {
         let single = self.single_paras + (self.para_lines == 1) as u32;
         let per = |x: u32| x as f32 / n;
         let terms = (self.crlf + self.lf).max(1) as f32;
-        [
+        let own: [f32; OWN] = [
             ((1.0 + self.nonblank as f32).ln() / 64f32.ln()).min(1.5),
             self.blank as f32 / (self.blank + self.nonblank).max(1) as f32,
             (mean / 80.0).min(2.0),
@@ -1308,7 +1316,11 @@ impl Acc {
             self.crlf as f32 / terms,
             lead_blank.min(2) as f32 / 2.0,
             (self.other_bytes as f32 / c * 5.0).min(1.0),
-        ]
+        ];
+        let mut all = [0f32; NF];
+        all[..OWN].copy_from_slice(&own);
+        all[OWN..].copy_from_slice(&self.order.features());
+        all
     }
 }
 
@@ -1320,11 +1332,29 @@ fn end_len(e: End) -> u64 {
     }
 }
 
+/// Number of features read here.
+const OWN: usize = 65;
+
 /// Number of features.
-pub const NF: usize = 65;
+pub const NF: usize = OWN + super::order::NAMES.len();
 
 /// Feature names, in vector order, with what each measures.
-pub const NAMES: [(&str, &str); NF] = [
+pub const NAMES: [(&str, &str); NF] = {
+    let mut all = [("", ""); NF];
+    let mut i = 0;
+    while i < OWN {
+        all[i] = OWN_NAMES[i];
+        i += 1;
+    }
+    while i < NF {
+        all[i] = super::order::NAMES[i - OWN];
+        i += 1;
+    }
+    all
+};
+
+/// Names of the features read here.
+const OWN_NAMES: [(&str, &str); OWN] = [
     ("lines", "how many non-blank lines (log scale)"),
     ("blank-lines", "share of blank lines"),
     ("line-length", "mean line length (80 columns = 1)"),

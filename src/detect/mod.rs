@@ -29,10 +29,12 @@ mod engine;
 pub mod features;
 pub mod lines;
 pub mod model;
+mod order;
 pub mod place;
 pub mod signatures;
 mod sink;
 mod textfile;
+pub mod wordpairs;
 
 pub use engine::Engine;
 pub use sink::{Collect, Sink};

@@ -81,7 +81,8 @@ pub struct Model {
     /// The words the corpus knows (found in at least two of its sources).
     pub lexicon: Vec<String>,
     /// Fingerprints of the pairs of words the corpus has seen side by side (see
-    /// [`super::features::word_pairs`]).
+    /// [`super::features::word_pairs`]); the lexicon also knows the public pairs of
+    /// [`super::wordpairs`].
     pub pairs: Vec<u32>,
     #[serde(skip)]
     table: Lexicon,
@@ -149,7 +150,7 @@ impl Model {
     }
 
     fn finish(mut self) -> Model {
-        self.table = Lexicon::new(&self.lexicon, &self.pairs);
+        self.table = Lexicon::new(&self.lexicon, &super::wordpairs::with_public(&self.pairs));
         self
     }
 

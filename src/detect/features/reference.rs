@@ -498,7 +498,8 @@ mod tests {
         let (mut fast, mut slow) = (Acc::default(), Acc::default());
         for l in lines(text, 0, text.len()) {
             let t = l.text(text);
-            let (a, b) = (Acc::read(t, lex), super::read_line(t, lex));
+            let (a, mut b) = (Acc::read(t, lex), super::read_line(t, lex));
+            b.order = crate::detect::order::marks(t); // read apart from the line reader
             assert_eq!(a, b, "{:?}", String::from_utf8_lossy(t));
             fast.line_read(t.len(), &a, l.term);
             slow.line_read(t.len(), &b, l.term);
