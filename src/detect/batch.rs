@@ -24,6 +24,7 @@ use crate::Error;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -356,6 +357,11 @@ fn load<W>(
     if !ft.is_file() {
         if ft.is_dir() {
             return Err(Error::file(path, "is a directory"));
+        }
+        // Named on the command line: read where it was opened (a FIFO reopened after its
+        // writer left would have lost its data with the last descriptor).
+        if explicit && (ft.is_fifo() || ft.is_char_device() || ft.is_socket()) {
+            return Source::from_special(path, file).map(|s| (Content::Source(s), None));
         }
         if explicit {
             drop(file);

@@ -81,10 +81,7 @@ impl Source {
             // Opening a FIFO blocks until a writer appears; O_NONBLOCK avoids the hang, then
             // reads block as usual. No writer means end of file at once.
             let file = open_read(path, libc::O_NONBLOCK).map_err(|e| Error::io(path, &e))?;
-            clear_nonblock(&file);
-            let mut src = Source::from_reader(&name, file)?;
-            src.path = Some(path.to_path_buf());
-            return Ok(src);
+            return Source::from_special(path, file);
         }
         let mut file = open_read(path, 0).map_err(|e| Error::io(path, &e))?;
         let len = if ft.is_block_device() {
@@ -115,6 +112,16 @@ impl Source {
             path: Some(path.to_path_buf()),
             backing,
         })
+    }
+
+    /// Reads an opened FIFO, character device or socket at `path` into memory (up to
+    /// [`MEMORY_CAP`]), blocking reads from here on. The caller's descriptor is used, not a new
+    /// one: a FIFO whose writer has gone keeps its data only while some descriptor holds it.
+    pub fn from_special(path: &Path, file: File) -> Result<Source, Error> {
+        clear_nonblock(&file);
+        let mut src = Source::from_reader(&sanitize::path(path), file)?;
+        src.path = Some(path.to_path_buf());
+        Ok(src)
     }
 
     /// Reads everything from `reader` into memory (up to [`MEMORY_CAP`]).
