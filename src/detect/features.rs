@@ -241,7 +241,8 @@ const KNOWN: u16 = 0x8000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lexicon {
     keys: Vec<Key>,
-    cats: Vec<u16>,
+    /// Per slot: the word's categories (low 16 bits) and its per-word counts ([`Lanes`]).
+    vals: Vec<u64>,
     /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty).
     pairs: Vec<u32>,
 }
@@ -303,7 +304,7 @@ impl Lexicon {
         let pair_slots = (pairs.len() * 2).next_power_of_two().max(16);
         let mut l = Lexicon {
             keys: vec![(0, 0); slots],
-            cats: vec![0; slots],
+            vals: vec![0; slots],
             pairs: vec![0; pair_slots],
         };
         for &p in pairs {
@@ -321,6 +322,11 @@ impl Lexicon {
                 l.insert(key_of(w), KNOWN);
             }
         }
+        for (k, v) in l.keys.iter().zip(l.vals.iter_mut()) {
+            if k.1 != 0 {
+                *v |= Lanes::of(*k, *v as u16);
+            }
+        }
         l
     }
 
@@ -331,7 +337,7 @@ impl Lexicon {
             i = (i + 1) & mask;
         }
         self.keys[i] = k;
-        self.cats[i] |= cat;
+        self.vals[i] |= cat as u64;
     }
 
     #[inline]
@@ -358,8 +364,15 @@ impl Lexicon {
     }
 
     /// The categories of the word of this key (0 if the lexicon does not have it).
-    #[inline]
+    #[cfg(test)]
     fn get(&self, k: Key) -> u16 {
+        self.packed(k) as u16
+    }
+
+    /// The categories of the word of this key (low 16 bits) and its per-word counts
+    /// ([`Lanes`]); 0 if the lexicon does not have it.
+    #[inline(always)]
+    fn packed(&self, k: Key) -> u64 {
         let mask = self.keys.len() - 1;
         let mut i = self.slot(k);
         loop {
@@ -368,10 +381,53 @@ impl Lexicon {
                 return 0;
             }
             if s == k {
-                return self.cats[i];
+                return self.vals[i];
             }
             i = (i + 1) & mask;
         }
+    }
+}
+
+/// Per-word counts that the word's key alone decides (its letters and length fix them), kept
+/// in the lexicon beside the categories so that a word adds them all at once: eight-bit lanes
+/// from bit 16 up (known, known4, articles, func, pron, polite), added into one number and
+/// moved into the line's facts every [`Lanes::FLUSH`] words, before a lane can overflow.
+/// A word the lexicon does not have adds 0 to all of them (none of them counts it).
+struct Lanes;
+
+impl Lanes {
+    /// Words between two flushes (a lane holds up to 255).
+    const FLUSH: u32 = 128;
+
+    /// The lanes of a word of key `k` and categories `cat`.
+    fn of(k: Key, cat: u16) -> u64 {
+        let known = cat & KNOWN != 0;
+        // A key holds only the word's letters, so these three keys are the words themselves.
+        let article = matches!(k.0, 0x65_68_74 | 0x61 | 0x6E_61);
+        let lanes = [
+            known && k.1 >= 2,
+            known && k.1 >= 4,
+            article,
+            cat & FUNC != 0,
+            cat & PRON != 0,
+            cat & POLITE != 0,
+        ];
+        lanes
+            .iter()
+            .enumerate()
+            .fold(0, |v, (i, &on)| v | (on as u64) << (16 + 8 * i))
+    }
+
+    /// Moves the counts of `lanes` into `f`.
+    #[inline]
+    fn flush(lanes: u64, f: &mut LineFacts) {
+        let lane = |i: u32| (lanes >> (16 + 8 * i) & 0xFF) as u32;
+        f.known += lane(0);
+        f.known4 += lane(1);
+        f.articles += lane(2);
+        f.func += lane(3);
+        f.pron += lane(4);
+        f.polite += lane(5);
     }
 }
 
@@ -517,6 +573,8 @@ struct WordState {
     /// The previous word (as [`word_id`]) when only spaces came between; 0 otherwise.
     prev_id: u64,
     words_seen: u32,
+    /// The [`Lanes`] of the words since the last flush.
+    lanes: u64,
     after_number: bool,
     /// Category of the line's last word so far.
     last_cat: u16,
@@ -534,6 +592,7 @@ impl WordState {
             prev_cat: 0,
             prev_id: 0,
             words_seen: 0,
+            lanes: 0,
             after_number: false,
             last_cat: 0,
             seen: [0; 16],
@@ -580,18 +639,11 @@ struct Word {
 #[inline(always)]
 fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     let len = wd.len;
-    f.words += 1;
     let key = (wd.key, len.min(255) as u8);
-    let cat = lex.get(key);
-    let known = (cat >> 15) as u32;
-    f.known += known & (len >= 2) as u32;
-    f.known4 += known & (len >= 4) as u32;
-    // A key holds only the word's letters, so these three keys are the words themselves.
-    f.articles += matches!(key.0, 0x65_68_74 | 0x61 | 0x6E_61) as u32;
+    let packed = lex.packed(key);
+    let cat = packed as u16;
+    w.lanes += packed & !0xFFFF;
     f.cats |= cat;
-    f.func += (cat & FUNC) as u32;
-    f.pron += (cat >> 1 & 1) as u32;
-    f.polite += (cat >> 2 & 1) as u32;
     let all_upper = wd.upper == len;
     f.caps_words += (len >= 2 && all_upper) as u32;
     // Capitals inside a word that is not all capitals (McDonald, xKq).
@@ -617,6 +669,9 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     }
     w.prev_id = id;
     w.words_seen += 1;
+    if w.words_seen % Lanes::FLUSH == 0 {
+        Lanes::flush(std::mem::take(&mut w.lanes), f);
+    }
 }
 
 /// `%s`, `%-8d`, `%lu`: a printf format (a template in a program, not its output).
@@ -765,6 +820,10 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     }
     f.tokens += 1;
     f.codes += (st.tok_letter && st.tok_digit) as u32;
+    f.words = st.w.words_seen;
+    // Letters are not space; read_word leaves them out of `nonspace` to add them once here.
+    f.nonspace += f.letters;
+    Lanes::flush(st.w.lanes, &mut f);
     let t0 = &b[start..end];
     f.shell = t0.len() >= 3
         && t0[1] == b':'
@@ -875,7 +934,6 @@ fn read_word(b: &[u8], i: usize, f: &mut LineFacts, st: &mut LineState, lex: &Le
     f.upper += upper;
     f.vowels += vowels_in(key);
     f.vowel_base += run as u32;
-    f.nonspace += len;
     st.tok_len += len;
     st.tok_letter = true;
     st.name_run += len;

@@ -599,6 +599,43 @@ mod tests {
         }
     }
 
+    #[test]
+    fn lines_of_many_words_read_as_before() {
+        // The per-word counts the lexicon packs into eight-bit lanes, past every flush and past
+        // 65,535 words a line: known words, articles, function words, pronouns, polite words,
+        // words the lexicon does not have, and words next to bytes above 7Fh.
+        let words: [&[u8]; 12] = [
+            b"the ",
+            b"a ",
+            b"an ",
+            b"you ",
+            b"please ",
+            b"message ",
+            b"Xqzv ",
+            b"THE ",
+            "caf\u{e9} ".as_bytes(),
+            b"of\t",
+            b"zz9 ",
+            b"\xff\xfeword ",
+        ];
+        for (n, step) in [(70_000usize, 1usize), (129, 5), (300, 7), (256, 3)] {
+            let mut line = Vec::new();
+            for k in 0..n {
+                line.extend_from_slice(words[(k * step) % words.len()]);
+            }
+            same(&line, lex());
+            same(&line, &Lexicon::default());
+            let f = Acc::read(&line, lex());
+            assert!(f.words as usize >= n, "{} < {n}", f.words);
+        }
+        // Every word the same: each lane counts far past 255 (and 65,535).
+        for w in [&b"the "[..], b"a ", b"you ", b"please ", b"message "] {
+            let line = w.repeat(70_000);
+            same(&line, lex());
+            assert_eq!(Acc::read(&line, lex()).words, 70_000);
+        }
+    }
+
     fn piece() -> impl Strategy<Value = Vec<u8>> {
         prop_oneof![
             prop::sample::select(vec![
