@@ -240,9 +240,8 @@ const KNOWN: u16 = 0x8000;
 /// open-addressing table, one lookup a word.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lexicon {
-    keys: Vec<Key>,
-    /// Per slot: the word's categories (low 16 bits) and its per-word counts ([`Lanes`]).
-    vals: Vec<u64>,
+    /// Per slot: the key's letters, and the word's value ([`Slot`]); length 0 = empty.
+    slots: Vec<[u64; 2]>,
     /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty).
     pairs: Vec<u32>,
 }
@@ -303,8 +302,7 @@ impl Lexicon {
             .max(64);
         let pair_slots = (pairs.len() * 2).next_power_of_two().max(16);
         let mut l = Lexicon {
-            keys: vec![(0, 0); slots],
-            vals: vec![0; slots],
+            slots: vec![[0, 0]; slots],
             pairs: vec![0; pair_slots],
         };
         for &p in pairs {
@@ -322,28 +320,28 @@ impl Lexicon {
                 l.insert(key_of(w), KNOWN);
             }
         }
-        for (k, v) in l.keys.iter().zip(l.vals.iter_mut()) {
-            if k.1 != 0 {
-                *v |= Lanes::of(*k, *v as u16);
+        for s in &mut l.slots {
+            if Slot::len(s[1]) != 0 {
+                s[1] |= Slot::counts((s[0], Slot::len(s[1])), s[1] as u16);
             }
         }
         l
     }
 
     fn insert(&mut self, k: Key, cat: u16) {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = self.slot(k);
-        while self.keys[i].1 != 0 && self.keys[i] != k {
+        while !matches!(Slot::len(self.slots[i][1]), 0) && !Slot::is(self.slots[i], k) {
             i = (i + 1) & mask;
         }
-        self.keys[i] = k;
-        self.vals[i] |= cat as u64;
+        self.slots[i][0] = k.0;
+        self.slots[i][1] |= (k.1 as u64) << 56 | cat as u64;
     }
 
     #[inline]
     fn slot(&self, k: Key) -> usize {
         let h = (k.0 ^ (k.1 as u64) << 59).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (h >> 40) as usize & (self.keys.len() - 1)
+        (h >> 40) as usize & (self.slots.len() - 1)
     }
 
     /// True when the corpus knows this pair of words.
@@ -369,38 +367,45 @@ impl Lexicon {
         self.packed(k) as u16
     }
 
-    /// The categories of the word of this key (low 16 bits) and its per-word counts
-    /// ([`Lanes`]); 0 if the lexicon does not have it.
+    /// The value ([`Slot`]) of the word of this key; for a word the lexicon does not have,
+    /// only its vowels.
     #[inline(always)]
     fn packed(&self, k: Key) -> u64 {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = self.slot(k);
         loop {
-            let s = self.keys[i];
-            if s.1 == 0 {
-                return 0;
+            let s = self.slots[i];
+            if Slot::len(s[1]) == 0 {
+                return (vowels_in(k.0) as u64) << 48;
             }
-            if s == k {
-                return self.vals[i];
+            if Slot::is(s, k) {
+                return s[1];
             }
             i = (i + 1) & mask;
         }
     }
 }
 
-/// Per-word counts that the word's key alone decides (its letters and length fix them), kept
-/// in the lexicon beside the categories so that a word adds them all at once: eight-bit lanes
-/// from bit 16 up (known, known4, articles, func, pron, polite), added into one number and
-/// moved into the line's facts every [`Lanes::FLUSH`] words, before a lane can overflow.
-/// A word the lexicon does not have adds 0 to all of them (none of them counts it).
-struct Lanes;
+/// A word's value in the lexicon, all that its key decides (its letters and length fix it):
+/// bits 0-15 its categories; 16-47 four eight-bit [`Lanes`] of per-word counts (known, known4,
+/// articles, polite); 48-55 its vowels among the first eight letters; 56-63 the key's length.
+struct Slot;
 
-impl Lanes {
-    /// Words between two flushes (a lane holds up to 255).
-    const FLUSH: u32 = 128;
+impl Slot {
+    /// The key's length of a value (0 in an empty slot).
+    #[inline(always)]
+    fn len(v: u64) -> u8 {
+        (v >> 56) as u8
+    }
 
-    /// The lanes of a word of key `k` and categories `cat`.
-    fn of(k: Key, cat: u16) -> u64 {
+    /// True when the slot holds key `k`.
+    #[inline(always)]
+    fn is(s: [u64; 2], k: Key) -> bool {
+        s[0] == k.0 && Slot::len(s[1]) == k.1
+    }
+
+    /// The counts (lanes and vowels) of a word of key `k` and categories `cat`.
+    fn counts(k: Key, cat: u16) -> u64 {
         let known = cat & KNOWN != 0;
         // A key holds only the word's letters, so these three keys are the words themselves.
         let article = matches!(k.0, 0x65_68_74 | 0x61 | 0x6E_61);
@@ -408,15 +413,27 @@ impl Lanes {
             known && k.1 >= 2,
             known && k.1 >= 4,
             article,
-            cat & FUNC != 0,
-            cat & PRON != 0,
             cat & POLITE != 0,
         ];
-        lanes
+        let lanes = lanes
             .iter()
             .enumerate()
-            .fold(0, |v, (i, &on)| v | (on as u64) << (16 + 8 * i))
+            .fold(0, |v, (i, &on)| v | (on as u64) << (16 + 8 * i));
+        lanes | (vowels_in(k.0) as u64) << 48
     }
+}
+
+/// Per-word counts of a [`Slot`] added at once: a word adds its value's eight-bit lanes into
+/// one number, moved into the line's facts every [`Lanes::FLUSH`] words (and at the line's
+/// end), before a lane can overflow. A word the lexicon does not have adds 0 to all of them
+/// (none of them counts it).
+struct Lanes;
+
+impl Lanes {
+    /// Words between two flushes (a lane holds up to 255).
+    const FLUSH: u32 = 128;
+    /// The bits of a [`Slot`] value that hold the lanes.
+    const MASK: u64 = 0xFFFF_FFFF << 16;
 
     /// Moves the counts of `lanes` into `f`.
     #[inline]
@@ -425,9 +442,7 @@ impl Lanes {
         f.known += lane(0);
         f.known4 += lane(1);
         f.articles += lane(2);
-        f.func += lane(3);
-        f.pron += lane(4);
-        f.polite += lane(5);
+        f.polite += lane(3);
     }
 }
 
@@ -642,8 +657,11 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     let key = (wd.key, len.min(255) as u8);
     let packed = lex.packed(key);
     let cat = packed as u16;
-    w.lanes += packed & !0xFFFF;
+    w.lanes += packed & Lanes::MASK;
+    f.vowels += (packed >> 48) as u32 & 0xFF;
     f.cats |= cat;
+    f.func += (cat & FUNC) as u32;
+    f.pron += (cat >> 1 & 1) as u32;
     let all_upper = wd.upper == len;
     f.caps_words += (len >= 2 && all_upper) as u32;
     // Capitals inside a word that is not all capitals (McDonald, xKq).
@@ -932,7 +950,6 @@ fn read_word(b: &[u8], i: usize, f: &mut LineFacts, st: &mut LineState, lex: &Le
     let key = (w0 | (ONES * 0x20)) & keep;
     f.letters += len;
     f.upper += upper;
-    f.vowels += vowels_in(key);
     f.vowel_base += run as u32;
     st.tok_len += len;
     st.tok_letter = true;
