@@ -901,6 +901,13 @@ fn bytes_set(m: u64) -> u32 {
     ((m >> 7).wrapping_mul(ONES) >> 56) as u32
 }
 
+/// How many of the letters of `w` under the byte mask `keep` (letters only) are capitals: the
+/// letters whose 20h bit is clear.
+#[inline(always)]
+fn capitals(w: u64, keep: u64) -> u32 {
+    (((!w & keep & (ONES * 0x20)) >> 5).wrapping_mul(ONES) >> 56) as u32
+}
+
 /// Eight bytes of `b` from `i` (little-endian), zeros past its end.
 #[inline(always)]
 fn load8(b: &[u8], i: usize) -> u64 {
@@ -933,13 +940,13 @@ fn letter_run(w: u64) -> (usize, u64) {
 fn read_word(b: &[u8], i: usize, f: &mut LineFacts, st: &mut LineState, lex: &Lexicon) -> usize {
     let w0 = load8(b, i);
     let (run, keep) = letter_run(w0);
-    let mut upper = bytes_set(in_range(w0, b'A', b'Z') & keep);
+    let mut upper = capitals(w0, keep);
     let mut j = i + run;
     if run == 8 {
         loop {
             let w = load8(b, j);
             let (run, keep) = letter_run(w);
-            upper += bytes_set(in_range(w, b'A', b'Z') & keep);
+            upper += capitals(w, keep);
             j += run;
             if run < 8 {
                 break;
