@@ -808,13 +808,13 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
         }
         if k & SP != 0 {
             // Inside the trimmed text, a run of spaces always has text after it.
-            let run = b[i..end]
-                .iter()
-                .take_while(|&&x| x == b' ' || x == b'\t')
-                .count();
-            f.gap |= run >= 3;
+            let mut j = i + 1;
+            while j < end && matches!(b[j], b' ' | b'\t') {
+                j += 1;
+            }
+            f.gap |= j - i >= 3;
             read_space(&mut f, &mut st);
-            i += run;
+            i = j;
             continue;
         }
         if st.tok_len == 0 && matches!(c, b'/' | b'-') {
@@ -982,17 +982,13 @@ fn read_word(b: &[u8], i: usize, f: &mut LineFacts, st: &mut LineState, lex: &Le
 /// The first of a run of spaces or tabs (the rest change nothing).
 #[inline]
 fn read_space(f: &mut LineFacts, st: &mut LineState) {
-    if !st.colon_seen {
-        st.label_words += 1;
-    }
-    if st.digit_run > 0 {
-        st.w.after_number = true;
-    }
-    if st.tok_len > 0 {
-        f.tokens += 1;
-        f.codes += (st.tok_letter && st.tok_digit) as u32;
-        (st.tok_letter, st.tok_digit, st.tok_len) = (false, false, 0);
-    }
+    st.label_words += !st.colon_seen as u32;
+    st.w.after_number |= st.digit_run > 0;
+    // Inside the trimmed text a run of spaces always ends a token.
+    debug_assert!(st.tok_len > 0);
+    f.tokens += 1;
+    f.codes += (st.tok_letter & st.tok_digit) as u32;
+    (st.tok_letter, st.tok_digit, st.tok_len) = (false, false, 0);
     st.digit_run = 0;
     st.name_run = 0;
     st.name_caps = false;
