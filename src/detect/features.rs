@@ -387,8 +387,9 @@ impl Lexicon {
 }
 
 /// A word's value in the lexicon, all that its key decides (its letters and length fix it):
-/// bits 0-15 its categories; 16-47 four eight-bit [`Lanes`] of per-word counts (known, known4,
-/// articles, polite); 48-55 its vowels among the first eight letters; 56-63 the key's length.
+/// bits 0-15 its categories; from bit 16 six five-bit [`Lanes`] of per-word counts (known,
+/// known4, articles, func, pron, polite); 48-55 its vowels among the first eight letters (a
+/// lane too); 56-63 the key's length.
 struct Slot;
 
 impl Slot {
@@ -413,36 +414,42 @@ impl Slot {
             known && k.1 >= 2,
             known && k.1 >= 4,
             article,
+            cat & FUNC != 0,
+            cat & PRON != 0,
             cat & POLITE != 0,
         ];
         let lanes = lanes
             .iter()
             .enumerate()
-            .fold(0, |v, (i, &on)| v | (on as u64) << (16 + 8 * i));
+            .fold(0, |v, (i, &on)| v | (on as u64) << (16 + 5 * i));
         lanes | (vowels_in(k.0) as u64) << 48
     }
 }
 
-/// Per-word counts of a [`Slot`] added at once: a word adds its value's eight-bit lanes into
-/// one number, moved into the line's facts every [`Lanes::FLUSH`] words (and at the line's
-/// end), before a lane can overflow. A word the lexicon does not have adds 0 to all of them
-/// (none of them counts it).
+/// Per-word counts of a [`Slot`] added at once: a word adds its value's lanes into one
+/// number, moved into the line's facts every [`Lanes::FLUSH`] words (and at the line's end),
+/// before a lane can overflow. A word the lexicon does not have adds only its vowels (none of
+/// the other counts counts it).
 struct Lanes;
 
 impl Lanes {
-    /// Words between two flushes (a lane holds up to 255).
-    const FLUSH: u32 = 128;
-    /// The bits of a [`Slot`] value that hold the lanes.
-    const MASK: u64 = 0xFFFF_FFFF << 16;
+    /// Words between two flushes: a five-bit lane holds up to 31 (one a word), the vowels'
+    /// eight-bit lane up to 255 (eight a word).
+    const FLUSH: u32 = 16;
+    /// The bits of a [`Slot`] value that hold the lanes and the vowels.
+    const MASK: u64 = 0x00FF_FFFF_FFFF_0000;
 
     /// Moves the counts of `lanes` into `f`.
     #[inline]
     fn flush(lanes: u64, f: &mut LineFacts) {
-        let lane = |i: u32| (lanes >> (16 + 8 * i) & 0xFF) as u32;
+        let lane = |i: u32| (lanes >> (16 + 5 * i) & 0x1F) as u32;
         f.known += lane(0);
         f.known4 += lane(1);
         f.articles += lane(2);
-        f.polite += lane(3);
+        f.func += lane(3);
+        f.pron += lane(4);
+        f.polite += lane(5);
+        f.vowels += (lanes >> 48 & 0xFF) as u32;
     }
 }
 
@@ -658,10 +665,7 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     let packed = lex.packed(key);
     let cat = packed as u16;
     w.lanes += packed & Lanes::MASK;
-    f.vowels += (packed >> 48) as u32 & 0xFF;
     f.cats |= cat;
-    f.func += (cat & FUNC) as u32;
-    f.pron += (cat >> 1 & 1) as u32;
     let all_upper = wd.upper == len;
     f.caps_words += (len >= 2 && all_upper) as u32;
     // Capitals inside a word that is not all capitals (McDonald, xKq).
