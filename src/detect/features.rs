@@ -691,7 +691,7 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     }
     w.prev_id = id;
     w.words_seen += 1;
-    if w.words_seen % Lanes::FLUSH == 0 {
+    if w.words_seen.is_multiple_of(Lanes::FLUSH) {
         Lanes::flush(std::mem::take(&mut w.lanes), f);
     }
 }
