@@ -374,20 +374,20 @@ fn scan_peak(path: &Path) -> Option<u64> {
     Some(peak)
 }
 
-#[test]
-fn one_long_island_of_text_takes_bounded_memory() {
-    let test = "one_long_island_of_text_takes_bounded_memory";
+/// Peak RSS of `clanscope scan` over the text `write(path, mib)` writes at 6 and at 24 MiB,
+/// as a post office store (binary data: one island) and as a text file (one region), and the
+/// check that four times the text takes no more memory: bounded by a constant, not by the
+/// island's length.
+fn scan_peaks_stay_flat(test: &str, write: fn(&Path, usize)) {
     if !Path::new("/usr/bin/time").exists() {
         return common::skip(test, "no /usr/bin/time");
     }
     let dir = tempfile::tempdir().unwrap();
     let mut peaks = Vec::new();
     for mib in [6, 24] {
-        // The same bytes as a post office store (binary data: one island) and as a text file
-        // (one region, one paragraph).
         let store = dir.path().join(format!("po{mib}"));
         std::fs::create_dir(&store).unwrap();
-        text_without_blank_lines(&store.join("CLANDATA"), mib);
+        write(&store.join("CLANDATA"), mib);
         let text = dir.path().join(format!("notes{mib}.txt"));
         std::fs::hard_link(store.join("CLANDATA"), &text).unwrap();
         peaks.push((
@@ -398,14 +398,40 @@ fn one_long_island_of_text_takes_bounded_memory() {
     let [(store_small, text_small), (store_large, text_large)] = peaks[..] else {
         unreachable!()
     };
-    // Four times the text, no more memory: bounded by a constant, not by the island's length.
     for (what, small, large) in [
         ("store", store_small, store_large),
         ("text file", text_small, text_large),
     ] {
         assert!(
             large < small + (8 << 10) && large < 64 << 10,
-            "{what}: peak RSS {small} KiB at 6 MiB, {large} KiB at 24 MiB"
+            "{test}: {what}: peak RSS {small} KiB at 6 MiB, {large} KiB at 24 MiB"
         );
     }
+}
+
+#[test]
+fn one_long_island_of_text_takes_bounded_memory() {
+    scan_peaks_stay_flat(
+        "one_long_island_of_text_takes_bounded_memory",
+        text_without_blank_lines,
+    );
+}
+
+/// `mib` MiB of words on one line, with no line end at all.
+fn one_line(path: &Path, mib: usize) {
+    use std::io::Write;
+    let words = b"Exporting messages in mailbox to file post office word salad ";
+    let mut f = std::io::BufWriter::with_capacity(128 << 10, std::fs::File::create(path).unwrap());
+    for _ in 0..(mib << 20) / words.len() {
+        f.write_all(words).unwrap();
+    }
+    f.flush().unwrap();
+}
+
+#[test]
+fn one_line_of_megabytes_without_an_end_takes_bounded_memory() {
+    scan_peaks_stay_flat(
+        "one_line_of_megabytes_without_an_end_takes_bounded_memory",
+        one_line,
+    );
 }

@@ -152,24 +152,19 @@ impl Shared<'_> {
     }
 }
 
-/// Where the piece starting at `a` ends: at the first line end at or after `a + PIECE` (a CR
-/// LF is never cut), or at `e`.
+/// Where the piece starting at `a` (a line start) ends: at the end of the line holding
+/// `a + PIECE` (a CR LF is never cut; a line longer than [`super::lines::MAX_LINE`] ends where
+/// its piece does), or at `e`.
 fn piece_end(data: &[u8], a: usize, e: usize) -> usize {
     let t = a + PIECE;
     if t >= e {
         return e;
     }
-    match memchr::memchr2(b'\r', b'\n', &data[t..e]) {
-        None => e,
-        Some(i) => {
-            let i = t + i;
-            if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') && i + 1 < e {
-                i + 2
-            } else {
-                i + 1
-            }
-        }
-    }
+    // Lines start after the last line end before `t` (or at `a`), as one pass finds them.
+    let from = memchr::memrchr2(b'\r', b'\n', &data[a..t]).map_or(a, |i| a + i + 1);
+    lines(data, from, e)
+        .find(|l| l.end >= t)
+        .map_or(e, |l| l.end)
 }
 
 /// The second thread stops when the caller is done (or unwinds).
@@ -237,6 +232,34 @@ mod tests {
         for a in 0..64 {
             let e = piece_end(&d, a, d.len());
             assert!(lines(&d, 0, d.len()).any(|l| l.end == e), "{a}");
+        }
+    }
+    #[test]
+    fn lines_longer_than_the_most_come_in_the_pieces_of_one_pass() {
+        use super::super::lines::MAX_LINE;
+        let lex = Model::builtin().lexicon();
+        let mut d = b"short\r\n".repeat(1000);
+        // A line of 2.5 pieces' length, one whose CR is its piece's last byte, then more lines.
+        d.extend(std::iter::repeat_n(b'w', 5 * MAX_LINE / 2));
+        d.extend_from_slice(b"\r\n");
+        d.extend(std::iter::repeat_n(b'x', MAX_LINE - 1));
+        d.extend_from_slice(b"\r\n");
+        while d.len() < LONG + 3 * PIECE {
+            d.extend_from_slice(b"word after word\n");
+        }
+        let one: Vec<Line> = lines(&d, 0, d.len()).collect();
+        assert_eq!(one.iter().filter(|l| l.is_piece()).count(), 2);
+        let both: Vec<Line> = with_lines(&d, (0, d.len()), lex, true, |it| {
+            it.map(|(l, _)| l).collect()
+        });
+        assert_eq!(one, both);
+        for a in (0..d.len()).step_by(PIECE / 3) {
+            let a = one
+                .iter()
+                .find(|l| l.start >= a)
+                .map_or(d.len(), |l| l.start);
+            let e = piece_end(&d, a, d.len());
+            assert!(e == d.len() || one.iter().any(|l| l.end == e), "{a}");
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use super::ahead::with_lines;
 use super::features::{Acc, LineFacts, NF};
-use super::lines::{lines, End, Line};
+use super::lines::{lines, End, Line, MAX_LINE};
 use super::model::{best, evidence, Model, Probs, TextClass};
 use super::signatures::{Hit, SignatureSet, TextMatch};
 
@@ -231,7 +231,7 @@ impl Reader<'_> {
         para.end = l.end;
         para.last_end = l.term;
         let far = l.end - pass.since >= PROGRESS;
-        if (far || l.end - para.matched >= SIG_PIECE) && l.terminated() {
+        if (far || l.end - para.matched >= SIG_PIECE) && (l.terminated() || l.is_piece()) {
             para.match_more(data, self.sigs, true);
         }
         if far && para.matched == l.end {
@@ -332,8 +332,9 @@ impl Reader<'_> {
 
     /// The last line of a block cut short by binary data may be the start of a known text.
     fn cut_evidence(&self, data: &[u8], b: &mut Block) {
-        let from = memchr::memrchr2(b'\r', b'\n', &data[b.start..b.end])
-            .map_or(b.start, |i| b.start + i + 1);
+        // Its last line, or the last piece of a line longer than MAX_LINE.
+        let lo = b.start.max(b.end.saturating_sub(MAX_LINE));
+        let from = memchr::memrchr2(b'\r', b'\n', &data[lo..b.end]).map_or(lo, |i| lo + i + 1);
         let Ok(t) = std::str::from_utf8(&data[from..b.end]) else {
             return;
         };
@@ -386,6 +387,7 @@ fn majority(data: &[u8], s: usize, e: usize) -> Option<bool> {
     (crlf + other > 0).then_some(crlf >= other)
 }
 
+/// The last line of `data[s..e]`.
 fn last_line(data: &[u8], s: usize, e: usize) -> Option<Line> {
     if s >= e {
         return None;
@@ -399,7 +401,10 @@ fn last_line(data: &[u8], s: usize, e: usize) -> Option<Line> {
     } else {
         e
     };
-    let start = memchr::memrchr2(b'\r', b'\n', &data[s..body_end]).map_or(s, |i| s + i + 1);
+    // A line longer than MAX_LINE ends in a piece: its last bytes, up to MAX_LINE with its end
+    // (the search back stops there, so a huge line is not read whole from its end).
+    let lo = s.max(body_end.saturating_sub(MAX_LINE - 1));
+    let start = memchr::memrchr2(b'\r', b'\n', &data[lo..body_end]).map_or(lo, |i| lo + i + 1);
     lines(data, start, e).next()
 }
 

@@ -1,11 +1,18 @@
 //! The one line splitter of the detector, shared by the block reader (text in binary data and
 //! text files) and the .CCM parser. A line ends at CR LF, at LF, or at a CR not followed by LF
 //! (DOS programs overwrite a progress line with a lone CR); the last line may have no end.
+//! A line longer than [`MAX_LINE`] is given in pieces of that length, each but the last without
+//! an end ([`End::None`]): no console line is that long, and reading a line of hundreds of MB
+//! in one go would keep all its pages in memory.
+
+/// The longest line given whole (longer ones come in pieces of this length).
+pub const MAX_LINE: usize = 1 << 20;
 
 /// How a line ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum End {
-    /// Cut off by the end of the range (no terminator).
+    /// Cut off by the end of the range, or a piece of a line longer than [`MAX_LINE`] (no
+    /// terminator).
     None,
     Lf,
     CrLf,
@@ -29,6 +36,12 @@ impl Line {
 
     pub fn terminated(&self) -> bool {
         self.term != End::None
+    }
+
+    /// True for a piece of a line longer than [`MAX_LINE`] (also for a last line of exactly
+    /// that length without an end).
+    pub fn is_piece(&self) -> bool {
+        self.term == End::None && self.end - self.start == MAX_LINE
     }
 
     /// The line's text.
@@ -71,12 +84,13 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let start = self.at;
-        let hay = &self.data[start..self.to];
+        let stop = self.to.min(start.saturating_add(MAX_LINE));
+        let hay = &self.data[start..stop];
         let line = match memchr::memchr2(b'\r', b'\n', hay) {
             None => Line {
                 start,
-                content_end: self.to,
-                end: self.to,
+                content_end: stop,
+                end: stop,
                 term: End::None,
             },
             Some(i) if hay[i] == b'\n' => Line {
@@ -85,7 +99,8 @@ impl Iterator for Lines<'_> {
                 end: start + i + 1,
                 term: End::Lf,
             },
-            Some(i) if hay.get(i + 1) == Some(&b'\n') => Line {
+            // The LF of a CR LF may lie just past a piece's length.
+            Some(i) if self.data[..self.to].get(start + i + 1) == Some(&b'\n') => Line {
                 start,
                 content_end: start + i,
                 end: start + i + 2,
@@ -132,5 +147,33 @@ mod tests {
         let b = b"ab\r\ncd";
         let l: Vec<Line> = lines(b, 1, 3).collect();
         assert_eq!((l[0].start, l[0].content_end, l[0].end), (1, 2, 3));
+    }
+
+    #[test]
+    fn a_line_longer_than_the_most_comes_in_pieces() {
+        let mut b = vec![b'a'; 2 * MAX_LINE + 10];
+        b.extend_from_slice(b"\r\nnext");
+        let n = 2 * MAX_LINE;
+        assert_eq!(
+            spans(&b),
+            vec![
+                (0, MAX_LINE, MAX_LINE, End::None),
+                (MAX_LINE, n, n, End::None),
+                (n, n + 10, n + 12, End::CrLf),
+                (n + 12, n + 16, n + 16, End::None),
+            ]
+        );
+        let l: Vec<Line> = lines(&b, 0, b.len()).collect();
+        assert!(l[0].is_piece() && l[1].is_piece() && !l[2].is_piece());
+        // A CR as a piece's last byte keeps its LF.
+        let mut c = vec![b'a'; MAX_LINE - 1];
+        c.extend_from_slice(b"\r\nz");
+        assert_eq!(
+            spans(&c),
+            vec![
+                (0, MAX_LINE - 1, MAX_LINE + 1, End::CrLf),
+                (MAX_LINE + 1, MAX_LINE + 2, MAX_LINE + 2, End::None),
+            ]
+        );
     }
 }
