@@ -560,73 +560,32 @@ pub(crate) struct LineFacts {
     articles: u32,
     tokens: u32,
     codes: u32,
+    time: bool,
+    switch: bool,
+    ellipsis: bool,
+    shell: bool,
     sentences: u32,
     code_chars: u32,
     other: u32,
     cats: u16,
-    /// The line's yes/no facts, one bit each ([`Flag`]).
-    flags: u32,
+    label: bool,
+    count_noun: bool,
+    ing_start: bool,
+    err_start: bool,
+    yes_no: bool,
+    path: bool,
+    name83: bool,
+    quoted: bool,
+    printf: bool,
+    version: bool,
+    copyright_c: bool,
+    gap: bool,
+    equals: bool,
+    function_end: bool,
     first: u8,
     last: u8,
     /// Marks read apart from the per-line reader ([`super::order`]).
     order: super::order::LineMarks,
-}
-
-/// The yes/no facts of a line, one bit each of [`LineFacts`]' flags: one word to clear, copy
-/// and read instead of a field each.
-pub(crate) struct Flag;
-
-impl Flag {
-    /// A time or date (15:36, 01-28-94).
-    pub(crate) const TIME: u32 = 1 << 0;
-    /// A command switch (/S, -p).
-    pub(crate) const SWITCH: u32 = 1 << 1;
-    /// An ellipsis (...).
-    pub(crate) const ELLIPSIS: u32 = 1 << 2;
-    /// Starts with a DOS prompt (C:\\>).
-    pub(crate) const SHELL: u32 = 1 << 3;
-    /// A `Label: value` line.
-    pub(crate) const LABEL: u32 = 1 << 4;
-    /// A count and a noun (12 messages).
-    pub(crate) const COUNT_NOUN: u32 = 1 << 5;
-    /// Starts with a capitalised -ing word.
-    pub(crate) const ING_START: u32 = 1 << 6;
-    /// Starts with an error word (error, warning, notice, usage, ...).
-    pub(crate) const ERR_START: u32 = 1 << 7;
-    /// A (Y/N) prompt.
-    pub(crate) const YES_NO: u32 = 1 << 8;
-    /// A DOS path.
-    pub(crate) const PATH: u32 = 1 << 9;
-    /// An 8.3 file name.
-    pub(crate) const NAME83: u32 = 1 << 10;
-    /// A quoted name.
-    pub(crate) const QUOTED: u32 = 1 << 11;
-    /// A printf format (%s).
-    pub(crate) const PRINTF: u32 = 1 << 12;
-    /// A dotted number (1.2).
-    pub(crate) const VERSION: u32 = 1 << 13;
-    /// (c), a copyright mark.
-    pub(crate) const COPYRIGHT_C: u32 = 1 << 14;
-    /// A run of three or more spaces inside the text.
-    pub(crate) const GAP: u32 = 1 << 15;
-    /// A `key=value` line.
-    pub(crate) const EQUALS: u32 = 1 << 16;
-    /// The last word is an article, preposition, conjunction or auxiliary.
-    pub(crate) const FUNCTION_END: u32 = 1 << 17;
-}
-
-impl LineFacts {
-    /// True when the line has the fact `flag` ([`Flag`]).
-    #[inline(always)]
-    pub(crate) fn has(&self, flag: u32) -> bool {
-        self.flags & flag != 0
-    }
-
-    /// Records the fact `flag` when `on` (a fact once set stays set).
-    #[inline(always)]
-    pub(crate) fn set(&mut self, flag: u32, on: bool) {
-        self.flags |= flag * on as u32;
-    }
 }
 
 /// Word state while reading a line: what a word needs of the words before it.
@@ -713,14 +672,11 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     f.mixed_words += (wd.upper > wd.first_upper as u32 && !all_upper) as u32;
     f.bad_pairs += (cat & BAD_AFTER[(w.prev_cat >> 3 & 7) as usize] != 0) as u32;
     if w.words_seen == 0 {
-        f.set(
-            Flag::ING_START,
-            wd.first_upper && len >= 5 && wd.tail == 0x69_6E_67,
-        );
-        f.set(Flag::ERR_START, cat & (ERR | LEAD) != 0);
+        f.ing_start = wd.first_upper && len >= 5 && wd.tail == 0x69_6E_67;
+        f.err_start = cat & (ERR | LEAD) != 0;
     }
     let content = cat & FUNC == 0 && len >= 3;
-    f.set(Flag::COUNT_NOUN, w.after_number && content);
+    f.count_noun |= w.after_number && content;
     w.after_number = false;
     w.prev_cat = cat;
     w.last_cat = cat;
@@ -860,14 +816,14 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
             while j < end && matches!(b[j], b' ' | b'\t') {
                 j += 1;
             }
-            f.set(Flag::GAP, j - i >= 3);
+            f.gap |= j - i >= 3;
             read_space(&mut f, &mut st);
             i = j;
             continue;
         }
         if st.tok_len == 0 && matches!(c, b'/' | b'-') {
             let next = b.get(i + 1).copied().unwrap_or(0);
-            f.set(Flag::SWITCH, next.is_ascii_alphabetic() || next == b'?');
+            f.switch |= next.is_ascii_alphabetic() || next == b'?';
         }
         st.tok_len += 1;
         f.nonspace += 1;
@@ -891,23 +847,17 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     f.nonspace += f.letters;
     Lanes::flush(st.w.lanes, &mut f);
     let t0 = &b[start..end];
-    f.set(
-        Flag::SHELL,
-        t0.len() >= 3
-            && t0[1] == b':'
-            && t0[2] == b'\\'
-            && t0[0].is_ascii_alphabetic()
-            && t0
-                .split(|&c| c == b' ')
-                .next()
-                .unwrap_or(t0)
-                .contains(&b'>'),
-    );
-    f.set(Flag::VERSION, st.dotted_number);
-    f.set(
-        Flag::FUNCTION_END,
-        st.w.last_cat & (DET | PREP | CONJ | AUX) != 0,
-    );
+    f.shell = t0.len() >= 3
+        && t0[1] == b':'
+        && t0[2] == b'\\'
+        && t0[0].is_ascii_alphabetic()
+        && t0
+            .split(|&c| c == b' ')
+            .next()
+            .unwrap_or(t0)
+            .contains(&b'>');
+    f.version = st.dotted_number;
+    f.function_end = st.w.last_cat & (DET | PREP | CONJ | AUX) != 0;
     f
 }
 
@@ -1061,7 +1011,7 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
     st.w.prev_id = 0;
     st.w.after_number = false;
     if matches!(c, b':' | b'/' | b'-') && (1..=2).contains(&st.digit_run) {
-        f.set(Flag::TIME, time_or_date(&b[i..]));
+        f.time |= time_or_date(&b[i..]);
     }
     if k & SENT != 0 && i > 0 && b[i - 1].is_ascii_lowercase() {
         let rest = &b[i + 1..];
@@ -1075,13 +1025,13 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
             if b.get(i + 1) == Some(&b'.')
                 || b.get(i + 1) == Some(&b' ') && b.get(i + 2) == Some(&b'.')
             {
-                f.set(Flag::ELLIPSIS, true);
+                f.ellipsis = true;
             }
             if st.digit_run > 0 && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
                 st.dotted_number = true;
             }
             if name83_at(b, i, st.name_run, st.name_caps) {
-                f.set(Flag::NAME83, true);
+                f.name83 = true;
             }
         }
         b',' if st.digit_run > 0 && b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
@@ -1092,14 +1042,11 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
             st.colon_seen = true;
             let label = (i - st.start) as u32;
             let next = b.get(i + 1).copied();
-            f.set(
-                Flag::LABEL,
-                st.label_ok
-                    && (2..=40).contains(&label)
-                    && st.label_words <= 5
-                    && f.first.is_ascii_alphabetic()
-                    && matches!(next, None | Some(b' ') | Some(b'\t')),
-            );
+            f.label = st.label_ok
+                && (2..=40).contains(&label)
+                && st.label_words <= 5
+                && f.first.is_ascii_alphabetic()
+                && matches!(next, None | Some(b' ') | Some(b'\t'));
         }
         b'\\' => {
             let prev = if i > 0 { b[i - 1] } else { 0 };
@@ -1107,30 +1054,30 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
             if (prev.is_ascii_alphanumeric() || prev == b':' || prev == b'.')
                 && (next.is_ascii_alphanumeric() || next == b'_' || next == b'$')
             {
-                f.set(Flag::PATH, true);
+                f.path = true;
             }
         }
         b'"' => match st.in_quote {
             Some(q) if (2..=65).contains(&(i - q)) => {
-                f.set(Flag::QUOTED, true);
+                f.quoted = true;
                 st.in_quote = None;
             }
             Some(_) => st.in_quote = None,
             None => st.in_quote = Some(i),
         },
-        b'%' if printf_at(b, i) => f.set(Flag::PRINTF, true),
+        b'%' if printf_at(b, i) => f.printf = true,
         b'/' if i > 0
             && matches!(b[i - 1], b'Y' | b'y')
             && matches!(b.get(i + 1), Some(b'N' | b'n')) =>
         {
-            f.set(Flag::YES_NO, true);
+            f.yes_no = true;
         }
         b'=' if !st.eq_seen => {
             st.eq_seen = true;
-            f.set(Flag::EQUALS, !st.colon_seen && st.label_ok && st.start < i);
+            f.equals = !st.colon_seen && st.label_ok && st.start < i;
         }
         b'(' if b.get(i + 2) == Some(&b')') && matches!(b.get(i + 1), Some(b'c' | b'C')) => {
-            f.set(Flag::COPYRIGHT_C, true);
+            f.copyright_c = true;
         }
         _ => {}
     }
@@ -1230,22 +1177,22 @@ impl Acc {
         self.known_pairs += f.known_pairs;
         self.repeats += f.repeats;
         self.title_words += f.title_words;
-        self.function_ends += f.has(Flag::FUNCTION_END) as u32;
+        self.function_ends += f.function_end as u32;
         self.articles += f.articles;
         self.tokens += f.tokens;
         self.codes += f.codes;
         self.digit_start += f.first.is_ascii_digit() as u32;
-        self.times += f.has(Flag::TIME) as u32;
-        self.switches += f.has(Flag::SWITCH) as u32;
-        self.ellipses += f.has(Flag::ELLIPSIS) as u32;
-        self.shell += f.has(Flag::SHELL) as u32;
+        self.times += f.time as u32;
+        self.switches += f.switch as u32;
+        self.ellipses += f.ellipsis as u32;
+        self.shell += f.shell as u32;
         self.sentences += f.sentences;
         let strong = [
-            f.has(Flag::YES_NO) || f.cats & PROMPT != 0,
-            f.has(Flag::ERR_START),
-            f.has(Flag::LABEL),
-            f.has(Flag::PATH) || f.has(Flag::NAME83),
-            f.has(Flag::COUNT_NOUN),
+            f.yes_no || f.cats & PROMPT != 0,
+            f.err_start,
+            f.label,
+            f.path || f.name83,
+            f.count_noun,
             f.codes > 0,
         ];
         for (bit, on) in strong.iter().enumerate() {
@@ -1254,23 +1201,21 @@ impl Acc {
         self.code_chars += f.code_chars;
         self.other_bytes += f.other;
         self.indent += f.indent.min(16);
-        self.label += f.has(Flag::LABEL) as u32;
-        self.count_noun += f.has(Flag::COUNT_NOUN) as u32;
+        self.label += f.label as u32;
+        self.count_noun += f.count_noun as u32;
         self.err += (f.cats & ERR != 0) as u32;
         self.done += (f.cats & DONE != 0) as u32;
-        self.ing_start += f.has(Flag::ING_START) as u32;
-        self.err_start += f.has(Flag::ERR_START) as u32;
-        self.prompt += (f.has(Flag::YES_NO) || f.cats & PROMPT != 0) as u32;
-        let banner = f.cats & COPY != 0
-            || f.has(Flag::COPYRIGHT_C)
-            || f.has(Flag::VERSION) && f.cats & VERW != 0;
+        self.ing_start += f.ing_start as u32;
+        self.err_start += f.err_start as u32;
+        self.prompt += (f.yes_no || f.cats & PROMPT != 0) as u32;
+        let banner = f.cats & COPY != 0 || f.copyright_c || f.version && f.cats & VERW != 0;
         self.banner += banner as u32;
-        self.path += f.has(Flag::PATH) as u32;
-        self.name83 += f.has(Flag::NAME83) as u32;
-        self.quoted += f.has(Flag::QUOTED) as u32;
-        self.printf += f.has(Flag::PRINTF) as u32;
-        self.equals += f.has(Flag::EQUALS) as u32;
-        self.gaps += f.has(Flag::GAP) as u32;
+        self.path += f.path as u32;
+        self.name83 += f.name83 as u32;
+        self.quoted += f.quoted as u32;
+        self.printf += f.printf as u32;
+        self.equals += f.equals as u32;
+        self.gaps += f.gap as u32;
         self.order.add(&f.order);
     }
 
@@ -1680,30 +1625,24 @@ mod tests {
     fn line_facts() {
         let b = "Exporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM";
         let f = read_line(b.as_bytes(), &Lexicon::default());
-        assert!(
-            f.has(Flag::ING_START)
-                && f.has(Flag::QUOTED)
-                && f.has(Flag::PATH)
-                && f.has(Flag::NAME83)
-                && !f.has(Flag::LABEL)
-        );
+        assert!(f.ing_start && f.quoted && f.path && f.name83 && !f.label);
         assert_eq!(f.words, 12);
         let f = read_line(
             b"Post office directory: e:\\ccmail\\ccdata",
             &Lexicon::default(),
         );
-        assert!(f.has(Flag::LABEL) && f.has(Flag::PATH));
+        assert!(f.label && f.path);
         let f = read_line(b"EXPORT 8.50.00.14 Copyright(c) 1991", &Lexicon::default());
-        assert!(f.has(Flag::VERSION) && f.has(Flag::COPYRIGHT_C) && f.cats & COPY != 0);
+        assert!(f.version && f.copyright_c && f.cats & COPY != 0);
         let f = read_line(b"12 messages exported.", &Lexicon::default());
-        assert!(f.has(Flag::COUNT_NOUN) && f.cats & DONE != 0);
+        assert!(f.count_noun && f.cats & DONE != 0);
         let f = read_line(b"cannot open %s: %-8lu bytes", &Lexicon::default());
-        assert!(f.has(Flag::PRINTF) && f.cats & ERR != 0);
+        assert!(f.printf && f.cats & ERR != 0);
         let f = read_line(b"for e.g. the 1998 the of and", &Lexicon::default());
-        assert!(!f.has(Flag::NAME83) && !f.has(Flag::COUNT_NOUN));
+        assert!(!f.name83 && !f.count_noun);
         assert_eq!(f.bad_pairs, 2);
         let f = read_line(b"Path=C:\\CCMAIL   ; comment", &Lexicon::default());
-        assert!(f.has(Flag::EQUALS) && f.has(Flag::GAP) && f.has(Flag::PATH));
+        assert!(f.equals && f.gap && f.path);
     }
 
     #[test]

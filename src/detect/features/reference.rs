@@ -2,7 +2,7 @@
 //! the tests hold the fast reader to: both must give identical [`LineFacts`] for every line.
 
 use super::{
-    pair_print, word_id, Flag, Lexicon, LineFacts, CLASS, CODE, DIG, KNOWN, LETTER, NAME, SENT, SP,
+    pair_print, word_id, Lexicon, LineFacts, CLASS, CODE, DIG, KNOWN, LETTER, NAME, SENT, SP,
 };
 use super::{AUX, CONJ, DET, ERR, FUNC, LEAD, POLITE, PREP, PRON};
 
@@ -65,13 +65,13 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, lex: &Lexicon) {
     };
     f.bad_pairs += (cat & bad != 0) as u32;
     if w.words_seen == 0 && w.first_upper && len >= 5 && w.tail & 0xFF_FFFF == 0x69_6E_67 {
-        f.set(Flag::ING_START, true);
+        f.ing_start = true;
     }
     if w.words_seen == 0 && cat & (ERR | LEAD) != 0 {
-        f.set(Flag::ERR_START, true);
+        f.err_start = true;
     }
     if w.after_number && cat & FUNC == 0 && len >= 3 {
-        f.set(Flag::COUNT_NOUN, true);
+        f.count_noun = true;
     }
     w.after_number = false;
     w.prev_cat = cat;
@@ -208,7 +208,7 @@ pub(super) fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
             continue;
         }
         if st.space_run >= 3 {
-            f.set(Flag::GAP, true);
+            f.gap = true;
         }
         if k & LETTER != 0 {
             i = read_word(b, i, end, &mut f, &mut st, lex);
@@ -217,7 +217,7 @@ pub(super) fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
         {
             if st.tok_len == 0 && matches!(c, b'/' | b'-') {
                 let next = b.get(i + 1).copied().unwrap_or(0);
-                f.set(Flag::SWITCH, next.is_ascii_alphabetic() || next == b'?');
+                f.switch |= next.is_ascii_alphabetic() || next == b'?';
             }
             st.tok_len += 1;
             st.space_run = 0;
@@ -243,19 +243,13 @@ pub(super) fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     }
     let t0 = &b[start..end];
     let tok = t0.split(|&c| c == b' ').next().unwrap_or(t0);
-    f.set(
-        Flag::SHELL,
-        t0.len() >= 3
-            && t0[0].is_ascii_alphabetic()
-            && t0[1] == b':'
-            && t0[2] == b'\\'
-            && tok.contains(&b'>'),
-    );
-    f.set(Flag::VERSION, st.dotted_number);
-    f.set(
-        Flag::FUNCTION_END,
-        st.w.last_cat & (DET | PREP | CONJ | AUX) != 0,
-    );
+    f.shell = t0.len() >= 3
+        && t0[0].is_ascii_alphabetic()
+        && t0[1] == b':'
+        && t0[2] == b'\\'
+        && tok.contains(&b'>');
+    f.version = st.dotted_number;
+    f.function_end = st.w.last_cat & (DET | PREP | CONJ | AUX) != 0;
     f
 }
 
@@ -405,7 +399,7 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
     st.w.prev_id = 0;
     st.w.after_number = false;
     if matches!(c, b':' | b'/' | b'-') && (1..=2).contains(&st.digit_run) {
-        f.set(Flag::TIME, time_or_date(&b[i..]));
+        f.time |= time_or_date(&b[i..]);
     }
     if k & SENT != 0 && i > 0 && b[i - 1].is_ascii_lowercase() {
         let rest = &b[i + 1..];
@@ -419,13 +413,13 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
             if b.get(i + 1) == Some(&b'.')
                 || b.get(i + 1) == Some(&b' ') && b.get(i + 2) == Some(&b'.')
             {
-                f.set(Flag::ELLIPSIS, true);
+                f.ellipsis = true;
             }
             if st.digit_run > 0 && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
                 st.dotted_number = true;
             }
             if name83_at(b, i, st.name_run, st.name_caps) {
-                f.set(Flag::NAME83, true);
+                f.name83 = true;
             }
         }
         b',' if st.digit_run > 0 && b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
@@ -436,14 +430,11 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
             st.colon_seen = true;
             let label = (i - st.start) as u32;
             let next = b.get(i + 1).copied();
-            f.set(
-                Flag::LABEL,
-                st.label_ok
-                    && (2..=40).contains(&label)
-                    && st.label_words <= 5
-                    && f.first.is_ascii_alphabetic()
-                    && matches!(next, None | Some(b' ') | Some(b'\t')),
-            );
+            f.label = st.label_ok
+                && (2..=40).contains(&label)
+                && st.label_words <= 5
+                && f.first.is_ascii_alphabetic()
+                && matches!(next, None | Some(b' ') | Some(b'\t'));
         }
         b'\\' => {
             let prev = if i > 0 { b[i - 1] } else { 0 };
@@ -451,30 +442,30 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
             if (prev.is_ascii_alphanumeric() || prev == b':' || prev == b'.')
                 && (next.is_ascii_alphanumeric() || next == b'_' || next == b'$')
             {
-                f.set(Flag::PATH, true);
+                f.path = true;
             }
         }
         b'"' => match st.in_quote {
             Some(q) if (2..=65).contains(&(i - q)) => {
-                f.set(Flag::QUOTED, true);
+                f.quoted = true;
                 st.in_quote = None;
             }
             Some(_) => st.in_quote = None,
             None => st.in_quote = Some(i),
         },
-        b'%' if printf_at(b, i) => f.set(Flag::PRINTF, true),
+        b'%' if printf_at(b, i) => f.printf = true,
         b'/' if i > 0
             && matches!(b[i - 1], b'Y' | b'y')
             && matches!(b.get(i + 1), Some(b'N' | b'n')) =>
         {
-            f.set(Flag::YES_NO, true);
+            f.yes_no = true;
         }
         b'=' if !st.eq_seen => {
             st.eq_seen = true;
-            f.set(Flag::EQUALS, !st.colon_seen && st.label_ok && st.start < i);
+            f.equals = !st.colon_seen && st.label_ok && st.start < i;
         }
         b'(' if b.get(i + 2) == Some(&b')') && matches!(b.get(i + 1), Some(b'c' | b'C')) => {
-            f.set(Flag::COPYRIGHT_C, true);
+            f.copyright_c = true;
         }
         _ => {}
     }
