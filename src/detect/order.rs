@@ -9,16 +9,21 @@ pub(crate) struct LineMarks {
     long_banner: bool,
 }
 
-fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+/// True when `t` holds `copyright` (any case) or `(c)` / `(C)`: both have a `c`, so only the
+/// places of `c` and `C` (found by `memchr`, many bytes at once) are looked at.
+fn copyright_in(t: &[u8]) -> bool {
+    memchr::memchr2_iter(b'c', b'C', t).any(|p| {
+        let rest = &t[p..];
+        (rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"copyright"))
+            || (p > 0 && t[p - 1] == b'(' && rest.get(1) == Some(&b')'))
+    })
 }
 
 /// A version number: `v` or `version` (any case) followed by a digit, after a space or at the
-/// line start.
+/// line start. Only the places of `v` and `V` are looked at.
 fn version_at(t: &[u8]) -> bool {
-    t.iter().enumerate().any(|(i, &c)| {
-        if !matches!(c, b'v' | b'V') || (i > 0 && t[i - 1] != b' ') {
+    memchr::memchr2_iter(b'v', b'V', t).any(|i| {
+        if i > 0 && t[i - 1] != b' ' {
             return false;
         }
         let rest = &t[i + 1..];
@@ -38,8 +43,7 @@ pub(crate) fn marks(text: &[u8]) -> LineMarks {
         return LineMarks::default();
     }
     let t = text.trim_ascii();
-    let long_banner =
-        t.len() > 80 && (contains_ci(t, b"copyright") || contains_ci(t, b"(c)") || version_at(t));
+    let long_banner = t.len() > 80 && (copyright_in(t) || version_at(t));
     LineMarks { long_banner }
 }
 
@@ -85,6 +89,68 @@ mod tests {
         assert!(marks(v).long_banner);
         let prose = b"This version of the program was released in 1993 and has been replaced by a newer one since.";
         assert!(!marks(prose).long_banner);
+    }
+
+    /// The marks as first written: a window compared at every byte.
+    fn marks_by_windows(text: &[u8]) -> bool {
+        let ci = |hay: &[u8], n: &[u8]| hay.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+        let t = text.trim_ascii();
+        let version = t.iter().enumerate().any(|(i, &c)| {
+            if !matches!(c, b'v' | b'V') || (i > 0 && t[i - 1] != b' ') {
+                return false;
+            }
+            let rest = &t[i + 1..];
+            let rest = if rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"ersion") {
+                rest[6..].trim_ascii_start()
+            } else {
+                rest
+            };
+            rest.first().is_some_and(u8::is_ascii_digit)
+        });
+        text.len() > 80 && t.len() > 80 && (ci(t, b"copyright") || ci(t, b"(c)") || version)
+    }
+
+    #[test]
+    fn marks_match_the_windowed_search() {
+        let pieces: [&[u8]; 16] = [
+            b"copyright",
+            b"COPYRIGHT",
+            b"Copyrigh",
+            b"(c)",
+            b"(C)",
+            b"(c",
+            b"c)",
+            b"(",
+            b" v2",
+            b"V",
+            b"version 3",
+            b"Version",
+            b"versio 1",
+            b"v",
+            b" ",
+            b"xx\xffc",
+        ];
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut seen = [0u32; 2];
+        for _ in 0..20_000 {
+            let mut line = Vec::new();
+            while line.len() < 130 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                line.extend_from_slice(pieces[(x % 16) as usize]);
+                if x >> 60 == 0 {
+                    line.push((x >> 8) as u8);
+                }
+            }
+            for cut in [0, 1, 40, 81, 85, 90, 100, line.len()] {
+                for l in [&line[..cut], &line[line.len() - cut..]] {
+                    assert_eq!(marks(l).long_banner, marks_by_windows(l), "{l:?}");
+                    seen[marks_by_windows(l) as usize] += 1;
+                }
+            }
+        }
+        assert!(seen[0] > 1000 && seen[1] > 1000, "{seen:?}");
     }
 
     #[test]
