@@ -21,7 +21,7 @@ use std::sync::mpsc;
 #[derive(Clone, Debug)]
 pub struct Engine {
     signatures: SignatureSet,
-    model: &'static Model,
+    model: Option<&'static Model>,
     threads: usize,
     chunk: usize,
 }
@@ -40,7 +40,7 @@ impl Engine {
             .unwrap_or(1);
         Engine {
             signatures,
-            model: Model::builtin(),
+            model: None,
             threads,
             chunk: CHUNK,
         }
@@ -49,7 +49,7 @@ impl Engine {
     /// The same engine judging text with another model (the training program evaluates the
     /// model it has just made this way); [`Model::builtin`] by default.
     pub fn with_model(mut self, model: &'static Model) -> Engine {
-        self.model = model;
+        self.model = Some(model);
         self
     }
 
@@ -65,6 +65,13 @@ impl Engine {
     pub fn with_threads(mut self, n: usize) -> Engine {
         self.threads = n.max(1);
         self
+    }
+
+    /// The model judging text: the one given with [`Engine::with_model`], else the built-in
+    /// one, loaded when first needed (not when the engine is made: the inspector draws its
+    /// first frame before the model is read).
+    pub(crate) fn model(&self) -> &'static Model {
+        self.model.unwrap_or_else(Model::builtin)
     }
 
     pub fn threads(&self) -> usize {
@@ -105,7 +112,7 @@ impl Engine {
                     kind,
                     name,
                     &self.signatures,
-                    self.model,
+                    self.model(),
                     &release,
                     helper,
                 );
@@ -114,7 +121,7 @@ impl Engine {
                     out.finding_plain(f);
                 }
             }
-            Method::Ccm => ccm::parse_with(data, &self.signatures, self.model, &mut out, &release),
+            Method::Ccm => ccm::parse_with(data, &self.signatures, self.model(), &mut out, &release),
             Method::Binary => {
                 let shrank = self.scan_binary(input, data, ctl, kind, &mut out);
                 out.report.shrank_to = out.report.shrank_to.or(shrank);
@@ -262,7 +269,7 @@ impl Engine {
         if !hole {
             let reader = Reader {
                 sigs: &self.signatures,
-                model: self.model,
+                model: self.model(),
                 trim: true,
                 helper: self.threads > 1,
             };
