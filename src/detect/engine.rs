@@ -121,7 +121,9 @@ impl Engine {
                     out.finding_plain(f);
                 }
             }
-            Method::Ccm => ccm::parse_with(data, &self.signatures, self.model(), &mut out, &release),
+            Method::Ccm => {
+                ccm::parse_with(data, &self.signatures, self.model(), &mut out, &release)
+            }
             Method::Binary => {
                 let shrank = self.scan_binary(input, data, ctl, kind, &mut out);
                 out.report.shrank_to = out.report.shrank_to.or(shrank);
