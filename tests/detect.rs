@@ -205,6 +205,29 @@ fn a_write_of_several_lines_is_one_finding() {
     assert!(f.why().contains("cut short by binary data"), "{}", f.why());
 }
 
+/// The measured failure: a tool's run whose banner is wider than the screen (a
+/// sentence with a copyright) came back in pieces or not at all. Own wording; the banner
+/// opens the block of the run, one line or wrapped at 80 columns.
+#[test]
+fn a_run_under_a_banner_wider_than_the_screen_is_one_finding() {
+    let e = Engine::default();
+    let banner = "MOVEPO 3.20.01 Copyright (c) 1992, 1998 by Example Software, Inc., a subsidiary of Example Holdings Corporation. All rights reserved.";
+    let rest = "\r\n\r\nSource directory: d:\\mail\\podata\r\n\r\nThe post office is in use by another program.\r\n\r\nMOVEPO process ended with error: 7.\r\n";
+    let one = format!("\r\n{banner}{rest}");
+    let wrapped = format!("\r\n{}\r\n{}{rest}", &banner[..80], &banner[80..]);
+    for (i, w) in [one, wrapped].iter().enumerate() {
+        let d = planted(w.as_bytes(), 20 + i as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        assert_eq!(
+            console_writes(&r),
+            vec![(1000, 1000 + w.len() as u64)],
+            "{:?}",
+            r.findings
+        );
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+    }
+}
+
 /// Every write is listed once; the header holds it; streaming equals the report.
 #[test]
 fn findings_carry_ids_and_reasons() {

@@ -4,7 +4,9 @@
 //! lines: each line's counts go into its paragraph's accumulator, and a paragraph joins the
 //! block before it unless the two clearly differ (one reads as console output and the other
 //! does not, both with at least the model's split probability) or the line ends change (CR LF
-//! against LF: another writer). Edges of islands in binary data are trimmed of printable bytes
+//! against LF: another writer); a paragraph that is a program's banner (a version or copyright
+//! line, wrapped or not) opens the block of the output after it, whatever the two read as.
+//! Edges of islands in binary data are trimmed of printable bytes
 //! that belong to the binary data around them.
 
 use super::ahead::with_lines;
@@ -19,6 +21,10 @@ const SIG_PIECE: usize = 256 << 10;
 
 /// Pages of a long stretch are let go of behind the reader about this often.
 const PROGRESS: usize = 1 << 20;
+
+/// A banner paragraph is at most this many lines (a long banner wrapped by the screen, or a
+/// name line and a copyright line).
+const BANNER_LINES: u32 = 3;
 
 /// Stretches with fewer words never start or end a block on their own: too little evidence.
 const MIN_WORDS: u32 = 3;
@@ -45,6 +51,9 @@ pub struct Block {
     last: (TextClass, f32, u32),
     /// The probabilities are those of the whole block.
     judged: bool,
+    /// The block so far is one short paragraph opening with a banner line (a program's name
+    /// with its version or copyright): what follows it is that program's output.
+    banner: bool,
 }
 
 impl Block {
@@ -120,6 +129,8 @@ struct Para {
     /// Known texts found so far, in `[start, matched)`.
     sigs: TextMatch,
     matched: usize,
+    /// The first non-blank line is a banner.
+    banner_first: bool,
 }
 
 impl Para {
@@ -135,6 +146,7 @@ impl Para {
             crlf_text_ends: 0,
             sigs: TextMatch::default(),
             matched: start,
+            banner_first: false,
         }
     }
 
@@ -221,6 +233,9 @@ impl Reader<'_> {
             } else if changed {
                 para.hard = true;
             }
+            if para.text_lines == 0 {
+                para.banner_first = facts.is_banner();
+            }
             para.text_lines += 1;
             para.crlf_text_ends += (l.term == End::CrLf) as u32;
         }
@@ -278,12 +293,13 @@ impl Reader<'_> {
             one_crlf_at_end: p.crlf_text_ends == 1 && p.last_end == End::CrLf,
             last: (TextClass::Noise, 0.0, 0),
             judged: false,
+            banner: p.banner_first && p.text_lines <= BANNER_LINES,
         };
         next.judge(self.model);
         let (class, pc) = next.class();
         next.last = (class, pc, next.acc.words());
         let join = match block {
-            Some(b) => !p.hard && !self.differ(b, next.last),
+            Some(b) => !p.hard && (opens(b, next.last) || !self.differ(b, next.last)),
             None => false,
         };
         match block {
@@ -300,6 +316,7 @@ impl Reader<'_> {
                 }
                 b.last = next.last;
                 b.judged = false;
+                b.banner = false;
             }
             Some(_) => {
                 let done = block.replace(next).expect("a block is open");
@@ -345,6 +362,12 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// The open block is a program's banner and the next paragraph is its output (anything but
+/// prose: a banner over the text of a document is the document's title).
+fn opens(b: &Block, next: (TextClass, f32, u32)) -> bool {
+    b.banner && next.0 != TextClass::Prose
 }
 
 fn ends_line(data: &[u8], end: usize) -> bool {
@@ -492,6 +515,18 @@ mod tests {
         assert_eq!(trim(cut, 0, cut.len(), &sigs), (0, cut.len()));
         assert!(!wordlike(b"Xq!7a#"));
         assert!(wordlike(b"EXPORT 8.50.00.14 Copyri"));
+    }
+
+    #[test]
+    fn a_program_banner_starts_the_block_of_its_output() {
+        // Own wording: a banner over 80 columns that reads as a sentence, then the run.
+        let banner = "MOVEPO 3.20.01 Copyright (c) 1992, 1998 by Example Software, Inc., a subsidiary of Example Holdings Corporation. All rights reserved.";
+        let rest = "\r\n\r\nSource directory: d:\\mail\\podata\r\n\r\nThe post office is in use by another program.\r\n\r\nMOVEPO ended with error: 7.\r\n";
+        let run = format!("\r\n{banner}{rest}");
+        assert_eq!(read(run.as_bytes(), true), vec![(0, run.len())]);
+        // The same banner wrapped by an 80-column screen.
+        let wrapped = format!("\r\n{}\r\n{}{rest}", &banner[..80], &banner[80..]);
+        assert_eq!(read(wrapped.as_bytes(), true), vec![(0, wrapped.len())]);
     }
 
     #[test]

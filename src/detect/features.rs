@@ -1093,6 +1093,13 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
     st.digit_run = 0;
 }
 
+impl LineFacts {
+    /// The line is a version or copyright banner.
+    pub(crate) fn is_banner(&self) -> bool {
+        self.cats & COPY != 0 || self.copyright_c || self.version && self.cats & VERW != 0
+    }
+}
+
 impl Acc {
     /// Adds one line (its text without the line end, and how it ended); `lex` is the model's
     /// lexicon.
@@ -1208,8 +1215,7 @@ impl Acc {
         self.ing_start += f.ing_start as u32;
         self.err_start += f.err_start as u32;
         self.prompt += (f.yes_no || f.cats & PROMPT != 0) as u32;
-        let banner = f.cats & COPY != 0 || f.copyright_c || f.version && f.cats & VERW != 0;
-        self.banner += banner as u32;
+        self.banner += f.is_banner() as u32;
         self.path += f.path as u32;
         self.name83 += f.name83 as u32;
         self.quoted += f.quoted as u32;
