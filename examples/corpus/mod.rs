@@ -270,7 +270,8 @@ pub fn vocabulary(samples: &[Sample]) -> Vec<String> {
     words
 }
 
-const MAIL_WORDS: &[&str] = &[
+/// Words of mail and of the cc:Mail tools, for word salad.
+pub const MAIL_WORDS: &[&str] = &[
     "mailbox",
     "post",
     "office",
