@@ -266,4 +266,67 @@ fn main() {
             .find(|f| f.0 == "Subject")
             .map(|f| f.1.as_str())
     );
+
+    // 12. Short texts a store holds besides console output: message subjects (own wording),
+    //     NUL-terminated in records of a store, each subject 80 times.
+    const SUBJECTS: &[&str] = &[
+        "Budget meeting moved to Friday",
+        "Re: Q3 sales figures",
+        "FW: New phone list for the Dallas office",
+        "Minutes of the staff meeting, March 4",
+        "Please review the attached draft",
+        "Reminder: timesheets due Monday",
+        "Welcome to the team, Randy!",
+        "Travel expense report for January",
+        "Network outage this weekend",
+        "Year-end inventory count",
+        "Can you send me the contract?",
+        "Office party planning committee",
+        "New cc:Mail post office for Building 2",
+        "Password change required",
+        "Your mailbox is almost full",
+        "Meeting with Acme Corp. postponed",
+        "Updated org chart",
+        "Conference room bookings",
+        "Thanks for your help yesterday",
+        "Holiday schedule for the main office",
+    ];
+    let mut d = Vec::with_capacity(4 << 20);
+    let mut rng = Rng(12);
+    for _ in 0..80 {
+        for s in SUBJECTS {
+            let gap = 32 + rng.below(256);
+            d.extend(rng.bytes(gap));
+            d.push(0);
+            d.extend(s.as_bytes());
+            d.push(0);
+        }
+    }
+    for name in ["MLANDATA", "records.dat"] {
+        let r = scan(&d, name);
+        let mut called: Vec<&str> = SUBJECTS
+            .iter()
+            .filter(|s| {
+                let t = s.as_bytes();
+                r.findings.iter().any(|f| {
+                    f.kind == FindingKind::ConsoleWrite
+                        && f.confidence >= 0.5
+                        && d[f.start as usize..f.end as usize]
+                            .windows(t.len())
+                            .any(|w| w == t)
+                })
+            })
+            .copied()
+            .collect();
+        called.sort_unstable();
+        println!(
+            "12. message subjects (own wording, {} in {:.1} MB) in {name}: {} console writes at >= 0.5; subjects called console output: {} of {}: {:?}",
+            80 * SUBJECTS.len(),
+            d.len() as f64 / 1e6,
+            r.count(FindingKind::ConsoleWrite, 0.5),
+            called.len(),
+            SUBJECTS.len(),
+            called
+        );
+    }
 }

@@ -344,6 +344,27 @@ impl Lexicon {
         (h >> 40) as usize & (self.slots.len() - 1)
     }
 
+    /// How many of the word pairs `prints` the corpus knows: the first slot of every pair is
+    /// loaded before any is compared, so that the loads (mostly cache misses in a table of
+    /// megabytes) overlap instead of waiting one after another.
+    #[inline]
+    fn known_pairs(&self, prints: &[u32]) -> u32 {
+        let mask = self.pairs.len() - 1;
+        let mut first = [0u32; PAIR_BATCH];
+        for (slot, &p) in first.iter_mut().zip(prints) {
+            *slot = self.pairs[(p as usize).wrapping_mul(0x9E37) & mask];
+        }
+        let mut known = 0;
+        for (&s, &p) in first.iter().zip(prints) {
+            known += match s {
+                0 => 0,
+                s if s == p => 1,
+                _ => self.has_pair(p) as u32,
+            };
+        }
+        known
+    }
+
     /// True when the corpus knows this pair of words.
     #[inline]
     fn has_pair(&self, p: u32) -> bool {
@@ -606,7 +627,13 @@ struct WordState {
     /// One bit per hash of the words in `seen`: a word whose bit is clear is not there, so most
     /// words skip the search.
     seen_bits: u64,
+    /// Fingerprints of the pairs of words not yet looked up ([`Lexicon::known_pairs`]).
+    pending: [u32; PAIR_BATCH],
+    npending: usize,
 }
+
+/// How many word pairs are looked up at once.
+const PAIR_BATCH: usize = 32;
 
 impl WordState {
     fn new() -> WordState {
@@ -620,7 +647,16 @@ impl WordState {
             seen: [0; 16],
             nseen: 0,
             seen_bits: 0,
+            pending: [0; PAIR_BATCH],
+            npending: 0,
         }
+    }
+
+    /// Looks up the pending word pairs and counts the known ones into `f`.
+    #[inline]
+    fn look_up_pairs(&mut self, f: &mut LineFacts, lex: &Lexicon) {
+        f.known_pairs += lex.known_pairs(&self.pending[..self.npending]);
+        self.npending = 0;
     }
 
     /// Counts a repeated content word, or remembers it among the first 16.
@@ -687,7 +723,11 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     f.title_words += (wd.first_upper && len >= 2 && !all_upper) as u32;
     if w.prev_id != 0 {
         f.pairs += 1;
-        f.known_pairs += lex.has_pair(pair_print(w.prev_id, id)) as u32;
+        w.pending[w.npending] = pair_print(w.prev_id, id);
+        w.npending += 1;
+        if w.npending == PAIR_BATCH {
+            w.look_up_pairs(f, lex);
+        }
     }
     w.prev_id = id;
     w.words_seen += 1;
@@ -843,6 +883,7 @@ fn read_line(b: &[u8], lex: &Lexicon) -> LineFacts {
     f.tokens += 1;
     f.codes += (st.tok_letter && st.tok_digit) as u32;
     f.words = st.w.words_seen;
+    st.w.look_up_pairs(&mut f, lex);
     // Letters are not space; read_word leaves them out of `nonspace` to add them once here.
     f.nonspace += f.letters;
     Lanes::flush(st.w.lanes, &mut f);
