@@ -958,12 +958,27 @@ fn capitals(w: u64, keep: u64) -> u32 {
 fn load8(b: &[u8], i: usize) -> u64 {
     match b.get(i..i + 8) {
         Some(s) => u64::from_le_bytes(s.try_into().expect("8 bytes")),
-        None => {
-            let mut t = [0u8; 8];
-            let r = &b[i.min(b.len())..];
-            t[..r.len()].copy_from_slice(r);
-            u64::from_le_bytes(t)
-        }
+        None => load_short(&b[i.min(b.len())..]),
+    }
+}
+
+/// Fewer than eight bytes (the last word of most lines) as a little-endian number, zeros past
+/// their end: two overlapping loads instead of a call to copy them (their shared bytes are the
+/// same, so or-ing them is exact).
+#[inline(always)]
+fn load_short(r: &[u8]) -> u64 {
+    let n = r.len();
+    debug_assert!(n < 8);
+    if n >= 4 {
+        let lo = u32::from_le_bytes(r[..4].try_into().expect("4 bytes")) as u64;
+        let hi = u32::from_le_bytes(r[n - 4..].try_into().expect("4 bytes")) as u64;
+        lo | hi << (8 * (n - 4))
+    } else if n >= 2 {
+        let lo = u16::from_le_bytes(r[..2].try_into().expect("2 bytes")) as u64;
+        let hi = u16::from_le_bytes(r[n - 2..].try_into().expect("2 bytes")) as u64;
+        lo | hi << (8 * (n - 2))
+    } else {
+        r.first().map_or(0, |&c| c as u64)
     }
 }
 
@@ -1642,6 +1657,22 @@ mod tests {
         assert_eq!(t.get(key_of("mailbox")), KNOWN);
         assert_eq!(t.get(key_of("successfullyx")), 0);
         assert_eq!(Lexicon::default().get(key_of("mailbox")), 0);
+    }
+
+    #[test]
+    fn short_loads_match_a_copy() {
+        let bytes: Vec<u8> = (1..=16u8).map(|k| k.wrapping_mul(37) | 0x80).collect();
+        for n in 0..8 {
+            let mut t = [0u8; 8];
+            t[..n].copy_from_slice(&bytes[..n]);
+            assert_eq!(load_short(&bytes[..n]), u64::from_le_bytes(t), "{n} bytes");
+            assert_eq!(load8(&bytes[..n], 0), u64::from_le_bytes(t), "{n} bytes");
+        }
+        assert_eq!(
+            load8(&bytes, 14),
+            u64::from_le_bytes([bytes[14], bytes[15], 0, 0, 0, 0, 0, 0])
+        );
+        assert_eq!(load8(&bytes, 20), 0);
     }
 
     #[test]
