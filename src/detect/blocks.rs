@@ -2,9 +2,9 @@
 //! text file, a .CCM header area) is cut into blocks of consecutive lines, blank lines included,
 //! that read alike, and each block is judged as a whole by the text model. One pass over the
 //! lines: each line's counts go into its paragraph's accumulator, and a paragraph joins the
-//! block before it unless the two clearly differ (one reads as console output and the other
-//! does not, both with at least the model's split probability) or the line ends change (CR LF
-//! against LF: another writer). A paragraph that is a program's banner (a version or copyright
+//! block before it unless the two clearly differ (one reads as console output and the other as
+//! prose, or as noise without known words, both with at least the model's split probability)
+//! or the line ends change (CR LF against LF: another writer). A paragraph that is a program's banner (a version or copyright
 //! line, wrapped or not) opens the block of the output after it, unless that reads as prose.
 //! Edges of islands in binary data are trimmed of printable bytes that belong to the binary
 //! data around them.
@@ -29,6 +29,10 @@ const BANNER_LINES: u32 = 3;
 /// Stretches with fewer words never start or end a block on their own: too little evidence.
 const MIN_WORDS: u32 = 3;
 
+/// A stretch read as noise with at least this many known words (of four letters or more) is
+/// text the model cannot place, not bytes of binary data: it stays with console output beside it.
+const NOISE_KNOWN: u32 = 2;
+
 /// A judged block of text: `[start, end)` from its first line end or character through its
 /// last line end.
 #[derive(Clone, Debug)]
@@ -46,9 +50,9 @@ pub struct Block {
     pub cut_short: bool,
     /// The block's last non-blank line ends with CR LF and is its only CR LF.
     pub one_crlf_at_end: bool,
-    /// What the block's last paragraph reads as, and its words (segmentation compares
-    /// neighbouring paragraphs).
-    last: (TextClass, f32, u32),
+    /// What the block's last paragraph reads as, its words and its known words (segmentation
+    /// compares neighbouring paragraphs).
+    last: (TextClass, f32, u32, u32),
     /// The probabilities are those of the whole block.
     judged: bool,
     /// The block so far is one short paragraph opening with a banner line (a program's name
@@ -291,13 +295,13 @@ impl Reader<'_> {
             hit: p.sigs.best(),
             cut_short: false,
             one_crlf_at_end: p.crlf_text_ends == 1 && p.last_end == End::CrLf,
-            last: (TextClass::Noise, 0.0, 0),
+            last: (TextClass::Noise, 0.0, 0, 0),
             judged: false,
             banner: p.banner_first && p.text_lines <= BANNER_LINES,
         };
         next.judge(self.model);
         let (class, pc) = next.class();
-        next.last = (class, pc, next.acc.words());
+        next.last = (class, pc, next.acc.words(), next.acc.known_words());
         let join = match block {
             Some(b) => !p.hard && (opens(b, next.last) || !self.differ(b, next.last)),
             None => false,
@@ -326,13 +330,15 @@ impl Reader<'_> {
         }
     }
 
-    /// The open block and the next paragraph (class, probability, words) clearly differ: one
-    /// reads as console output and the other as prose (or noise), each at the model's split
-    /// probability or more, and both hold a few words. A field list or table next to console
-    /// output stays with it: tools print those too. The block is judged as a whole only when
-    /// its last paragraph reads otherwise than the next one.
-    fn differ(&self, b: &mut Block, next: (TextClass, f32, u32)) -> bool {
-        let (cn, pn, wn) = next;
+    /// The open block and the next paragraph (class, probability, words, known words) clearly
+    /// differ: one reads as console output and the other as prose or as noise without words
+    /// (printable bytes of binary data), each at the model's split probability or more, and
+    /// both hold a few words. A field list or table next to console output stays with it: tools
+    /// print those too; so does a line of known words the model cannot place (a heading such as
+    /// `Volume in drive A has no label` read as noise). The block is judged as a whole only
+    /// when its last paragraph reads otherwise than the next one.
+    fn differ(&self, b: &mut Block, next: (TextClass, f32, u32, u32)) -> bool {
+        let (cn, pn, wn, kn) = next;
         if pn < self.model.split || wn < MIN_WORDS || cn == TextClass::Structured || b.last.0 == cn
         {
             return false;
@@ -341,10 +347,13 @@ impl Reader<'_> {
             b.judge(self.model);
         }
         let (cb, pb) = b.class();
-        let apart = |x: TextClass, y: TextClass| {
-            x == TextClass::Console && matches!(y, TextClass::Prose | TextClass::Noise)
+        let apart = |x: TextClass, y: TextClass, y_known: u32| {
+            x == TextClass::Console
+                && (y == TextClass::Prose || y == TextClass::Noise && y_known < NOISE_KNOWN)
         };
-        (apart(cb, cn) || apart(cn, cb)) && pb >= self.model.split && b.acc.words() >= MIN_WORDS
+        (apart(cb, cn, kn) || apart(cn, cb, b.acc.known_words()))
+            && pb >= self.model.split
+            && b.acc.words() >= MIN_WORDS
     }
 
     /// The last line of a block cut short by binary data may be the start of a known text.
@@ -368,7 +377,7 @@ impl Reader<'_> {
 /// prose: a banner over the text of a document is the document's title). Without the
 /// exception a version line at the head of a text file took the file's prose into its block
 /// and was lost; tests/corpus.rs's fresh-split floor fails then (recall 0.714 < 0.72).
-fn opens(b: &Block, next: (TextClass, f32, u32)) -> bool {
+fn opens(b: &Block, next: (TextClass, f32, u32, u32)) -> bool {
     b.banner && next.0 != TextClass::Prose
 }
 
@@ -529,6 +538,30 @@ mod tests {
         // The same banner wrapped by an 80-column screen.
         let wrapped = format!("\r\n{}\r\n{}{rest}", &banner[..80], &banner[80..]);
         assert_eq!(read(wrapped.as_bytes(), true), vec![(0, wrapped.len())]);
+    }
+
+    #[test]
+    fn a_heading_read_as_noise_stays_with_the_listing_under_it() {
+        // Own wording: a DIR listing of a mail disk under its volume line, LF, with a printable
+        // byte of the binary data before it glued to the volume line: that line alone reads
+        // as noise (known words and a stray letter), the listing as console output.
+        let head = "r Volume in drive B is MAILDISK2\n\n Directory of B:\\\n\n";
+        let rows = [
+            "IMPORT   EX_        96,512  03-14-97  9:30a IMPORT.EX_",
+            "EXPORT   EX_        88,107  03-14-97  9:30a EXPORT.EX_",
+            "CCADMIN  EX_       204,455  03-14-97  9:30a CCADMIN.EX_",
+            "NOTIFY   DL_        12,030  03-14-97  9:30a NOTIFY.DL_",
+            "README   TXT        17,802  03-14-97  9:30a README.TXT",
+            "        5 file(s)        418,906 bytes",
+        ];
+        let run = format!("{head}{}\n", rows.join("\n"));
+        assert_eq!(read(run.as_bytes(), true), vec![(0, run.len())]);
+        // Letters without a known word before a write are still a block of their own.
+        let junk = "Xqvz zvbt kwpl Qrsj\n\n";
+        let run = format!("{junk} Directory of B:\\\n\n{}\n", rows.join("\n"));
+        // (The blank line after it opens the next block.)
+        let n = junk.len() - 1;
+        assert_eq!(read(run.as_bytes(), true), vec![(0, n), (n, run.len())]);
     }
 
     #[test]
