@@ -30,8 +30,9 @@ const BANNER_LINES: u32 = 3;
 const MIN_WORDS: u32 = 3;
 
 /// A stretch read as noise with at least this many known words (of four letters or more) is
-/// text the model cannot place, not bytes of binary data: it stays with console output beside it.
-const NOISE_KNOWN: u32 = 2;
+/// text the model cannot place, not bytes of binary data: it stays with console output beside
+/// it. One, as everywhere else that tells text from printable bytes ([`Block::has_words`]).
+const NOISE_KNOWN: u32 = 1;
 
 /// A judged block of text: `[start, end)` from its first line end or character through its
 /// last line end.
