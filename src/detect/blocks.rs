@@ -4,8 +4,9 @@
 //! lines: each line's counts go into its paragraph's accumulator, and a paragraph joins the
 //! block before it unless the two clearly differ (one reads as console output and the other as
 //! prose, or as noise without known words, both with at least the model's split probability)
-//! or the line ends change (CR LF against LF: another writer). A paragraph that is a program's banner (a version or copyright
-//! line, wrapped or not) opens the block of the output after it, unless that reads as prose.
+//! or the line ends change (CR LF against LF: another writer). A paragraph that is a program's
+//! banner (a version or copyright line, wrapped or not) opens the block of the output after it,
+//! unless that reads as prose.
 //! Edges of islands in binary data are trimmed of printable bytes that belong to the binary
 //! data around them.
 
