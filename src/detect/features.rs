@@ -259,6 +259,12 @@ fn word_id(k: Key) -> u64 {
     k.0 ^ ((k.1 as u64) << 56)
 }
 
+/// The first slot of pair fingerprint `p` in a table of `slots` slots (a power of two).
+#[inline(always)]
+fn pair_slot(p: u32, slots: usize) -> usize {
+    (p as usize).wrapping_mul(0x9E37) & (slots - 1)
+}
+
 /// The fingerprint of two words next to each other (never 0).
 #[inline]
 fn pair_print(a: u64, b: u64) -> u32 {
@@ -306,7 +312,7 @@ impl Lexicon {
             pairs: vec![0; pair_slots],
         };
         for &p in pairs {
-            let mut i = (p as usize).wrapping_mul(0x9E37) & (pair_slots - 1);
+            let mut i = pair_slot(p, pair_slots);
             while l.pairs[i] != 0 && l.pairs[i] != p {
                 i = (i + 1) & (pair_slots - 1);
             }
@@ -349,10 +355,9 @@ impl Lexicon {
     /// megabytes) overlap instead of waiting one after another.
     #[inline]
     fn known_pairs(&self, prints: &[u32]) -> u32 {
-        let mask = self.pairs.len() - 1;
         let mut first = [0u32; PAIR_BATCH];
         for (slot, &p) in first.iter_mut().zip(prints) {
-            *slot = self.pairs[(p as usize).wrapping_mul(0x9E37) & mask];
+            *slot = self.pairs[pair_slot(p, self.pairs.len())];
         }
         let mut known = 0;
         for (&s, &p) in first.iter().zip(prints) {
@@ -369,7 +374,7 @@ impl Lexicon {
     #[inline]
     fn has_pair(&self, p: u32) -> bool {
         let mask = self.pairs.len() - 1;
-        let mut i = (p as usize).wrapping_mul(0x9E37) & mask;
+        let mut i = pair_slot(p, self.pairs.len());
         loop {
             let s = self.pairs[i];
             if s == 0 {
