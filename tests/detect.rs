@@ -307,3 +307,43 @@ fn endless_ccm_messages_are_counted_not_kept() {
     assert_eq!(r.messages_dropped, 1234);
     assert!(r.findings.is_empty());
 }
+
+/// A string of a record (a message's subject, NUL-terminated between binary data) is not a
+/// console write, however much it reads like one: console output reaches a file line by line,
+/// each line ended with CR LF. The same words as a line of output are judged by the model; a
+/// known text cut short inside its first line (no line end left) is still a write.
+#[test]
+fn a_string_without_a_line_end_is_not_a_console_write() {
+    let e = Engine::default();
+    // Own wording: subjects, one of them worded as a tool's one-line error.
+    let subjects: [&[u8]; 3] = [
+        b"Password change required",
+        b"Unable to open the post office directory: it is in use by another program.",
+        b"Budget figures for the third quarter",
+    ];
+    for (i, s) in subjects.iter().enumerate() {
+        let mut w = s.to_vec();
+        w.push(0);
+        let d = planted(&w, 20 + i as u64);
+        let r = e.scan(&d[..], Path::new("MLANDATA"), &Control::new());
+        assert_eq!(console_writes(&r), vec![], "{:?}", r.findings);
+        assert!(r.headers.is_empty(), "{:?}", r.headers);
+        assert!(r
+            .findings
+            .iter()
+            .all(|f| f.kind != FindingKind::ConsoleWrite || f.confidence == 0.0));
+    }
+    // The error as a line of output: found, with its line ends.
+    let line =
+        b"\r\nUnable to open the post office directory: it is in use by another program.\r\n";
+    let d = planted(line, 23);
+    let r = e.scan(&d[..], Path::new("MLANDATA"), &Control::new());
+    assert_eq!(console_writes(&r), vec![(1000, 1000 + line.len() as u64)]);
+    let f = r.findings.iter().find(|f| f.start == 1000).unwrap();
+    assert_eq!(f.signature, None);
+    // A known text without any line end left: found.
+    let cut = b"Exporting messages in mailbox \"kwong\" to fi";
+    let d = planted(cut, 24);
+    let r = e.scan(&d[..], Path::new("MLANDATA"), &Control::new());
+    assert_eq!(console_writes(&r), vec![(1000, 1000 + cut.len() as u64)]);
+}

@@ -72,9 +72,14 @@ impl Block {
     }
 
     /// The model's probability of console output; 0 for a block without a single word of four
-    /// letters or more that the corpus knows (printable bytes of binary data, not text).
+    /// letters or more that the corpus knows (printable bytes of binary data, not text), and 0
+    /// for a block without a line end that holds no known text. Console output reaches a file
+    /// through DOS's file handles line by line, each line ended with CR LF, and a write's
+    /// edges are its line ends; a text without any is a string of the binary data around it (a
+    /// message's subject, a name, an address), as a record stores it. A known text (a
+    /// signature) still counts: a write cut short inside its first line.
     pub fn console(&self) -> f32 {
-        if self.acc.known_words() == 0 && self.hit.is_none() {
+        if self.hit.is_none() && (self.acc.known_words() == 0 || self.acc.line_ends() == 0) {
             return 0.0;
         }
         self.probs[TextClass::Console.index()]

@@ -1382,6 +1382,11 @@ impl Acc {
         self.words
     }
 
+    /// Line ends (CR LF, LF or CR) read.
+    pub fn line_ends(&self) -> u32 {
+        self.crlf + self.lf
+    }
+
     /// Words of four letters or more that the dictionary knows.
     pub fn known_words(&self) -> u32 {
         self.known4
