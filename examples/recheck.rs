@@ -329,4 +329,64 @@ fn main() {
             called
         );
     }
+
+    // 13. Short message bodies (own wording), their lines ended with CR LF, each as the text of
+    //     a record of a store, each body 40 times: a store holds many, and a short one is
+    //     framed as a one-line console message is.
+    const BODIES: &[&str] = &[
+        "Please call me when you get this.",
+        "Thanks for the report. I will read it tonight.",
+        "Lunch on Friday?",
+        "Sorry, I cannot make it today.",
+        "See you there.",
+        "Reminder: timesheets are due Monday.",
+        "Your password will expire in 5 days.",
+        "The budget review is at 3pm in room 204.\r\n\r\nBob",
+        "Hi John,\r\n\r\nCan we move the meeting to Thursday?\r\n\r\nThanks,\r\nMary",
+        "I have attached the draft. Let me know what you think.\r\n\r\nRegards,\r\nSusan",
+        "Got it, thanks!",
+        "Who has the key to the supply room?",
+        "The copier on the 2nd floor is broken again.",
+        "Can you forward me the phone list?",
+        "I'll be out of the office until Wednesday.",
+        "Congratulations on the new job!",
+        "Please send the invoices to accounting by noon.",
+        "Don't forget the staff meeting at 10.",
+        "Here are the numbers you asked for:\r\n\r\nJanuary 1,204\r\nFebruary 1,377",
+        "OK",
+    ];
+    let mut d = Vec::with_capacity(4 << 20);
+    let mut rng = Rng(13);
+    for _ in 0..40 {
+        for b in BODIES {
+            let gap = 32 + rng.below(256);
+            d.extend(rng.bytes(gap));
+            d.extend(format!("{b}\r\n").as_bytes());
+        }
+    }
+    let r = scan(&d, "MLANDATA");
+    let mut called: Vec<&str> = BODIES
+        .iter()
+        .filter(|b| {
+            let t = b.as_bytes();
+            r.findings.iter().any(|f| {
+                f.kind == FindingKind::ConsoleWrite
+                    && f.confidence >= 0.5
+                    && d[f.start as usize..f.end as usize]
+                        .windows(t.len())
+                        .any(|w| w == t)
+            })
+        })
+        .map(|b| b.split('\r').next().unwrap_or(b))
+        .collect();
+    called.sort_unstable();
+    println!(
+        "13. short message bodies (own wording, {} in {:.1} MB) in MLANDATA: {} console writes at >= 0.5; bodies called console output: {} of {}: {:?}",
+        40 * BODIES.len(),
+        d.len() as f64 / 1e6,
+        r.count(FindingKind::ConsoleWrite, 0.5),
+        called.len(),
+        BODIES.len(),
+        called
+    );
 }
