@@ -293,6 +293,54 @@ fn text_files_are_examined_by_place() {
     );
 }
 
+/// A text file's own prose that reads a little like console output (a weak candidate: 0.31 as
+/// console output, 0.66 as prose) is still other text: the console output at the head is a
+/// write before the file's own text, not a file that is console output as a whole (which
+/// weighed it 0.3 and lost it). Own wording.
+#[test]
+fn prose_read_weakly_as_console_output_is_the_files_own_text() {
+    let e = Engine::default();
+    let w = "    Volume label (11 characters, ENTER for none)?\r\n";
+    let own = "\r\nCOPYPO /? (or no options) gives a summary of its use.\r\n\
+               Run it from the directory that holds CLANDATA.\r\n\
+               Then it checks every copy against the original.\r\n\
+               our view it is better) and works on every DOS version.\r\n";
+    let d = format!("{w}{own}");
+    let r = e.scan(
+        d.as_bytes(),
+        Path::new("Ccmcdata/MSG0016.TMP"),
+        &Control::new(),
+    );
+    assert_eq!(
+        console_writes(&r),
+        vec![(0, w.len() as u64)],
+        "{:?}",
+        r.findings
+    );
+    let f = &r.findings[0];
+    assert!(
+        f.why().contains("at the head of a text file"),
+        "{}",
+        f.why()
+    );
+    // The file's own text is a weak candidate between its lines, not a write.
+    let own_f = r
+        .findings
+        .iter()
+        .find(|f| f.start == w.len() as u64)
+        .unwrap();
+    assert_eq!(
+        (own_f.kind, own_f.end),
+        (FindingKind::ConsoleWrite, d.len() as u64)
+    );
+    assert!(!own_f.suspected());
+    assert!(
+        own_f.why().contains("between the lines of a text file"),
+        "{}",
+        own_f.why()
+    );
+}
+
 /// A .CCM file of endless tiny messages: the messages kept are capped and the rest counted.
 #[test]
 fn endless_ccm_messages_are_counted_not_kept() {

@@ -5,7 +5,7 @@
 //! redirect file, where console output belongs.
 
 use super::blocks::Reader;
-use super::model::Model;
+use super::model::{Model, TextClass};
 use super::place::{console_finding, Place, CONSOLE_KIND};
 use super::signatures::SignatureSet;
 use super::{round2, FileKind, Finding, Reason, MAX_FINDINGS};
@@ -122,11 +122,15 @@ pub(crate) fn analyze(
         // reader lets go of them again behind it.
         released.set(released.get().min(start & !0xFFFF));
         reader.read(data, start, end, &mut progress, &mut |b| {
+            // Other text is a block that reads best as prose or structured text, also when its
+            // console probability is high enough for a weak candidate: a file of prose whose
+            // paragraphs read 0.26 as console output is not console output as a whole.
+            let (class, _) = b.class();
             let console = b.console() >= CONSOLE_KIND;
+            seen.other |= matches!(class, TextClass::Prose | TextClass::Structured)
+                || !console && class == TextClass::Console;
             seen.head_console.get_or_insert(console);
             if !console {
-                let (class, _) = b.class();
-                seen.other |= class != super::model::TextClass::Noise;
                 return;
             }
             if seen.found.len() >= MAX_FINDINGS {
