@@ -389,6 +389,15 @@ fn a_string_without_a_line_end_is_not_a_console_write() {
     assert_eq!(console_writes(&r), vec![(1000, 1000 + line.len() as u64)]);
     let f = r.findings.iter().find(|f| f.start == 1000).unwrap();
     assert_eq!(f.signature, None);
+    // Its line ends kept out of the text only by the beeps a program prints with an error
+    // (BEL, 07h, is not text): found.
+    let line = b"Unable to open the post office directory: it is in use by another program.";
+    let mut beeped = b"\r\n\x07".to_vec();
+    beeped.extend_from_slice(line);
+    beeped.extend_from_slice(b"\x07\r\n");
+    let d = planted(&beeped, 25);
+    let r = e.scan(&d[..], Path::new("MLANDATA"), &Control::new());
+    assert_eq!(console_writes(&r), vec![(1003, 1003 + line.len() as u64)]);
     // A known text without any line end left: found.
     let cut = b"Exporting messages in mailbox \"kwong\" to fi";
     let d = planted(cut, 24);

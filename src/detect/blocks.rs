@@ -52,6 +52,8 @@ pub struct Block {
     pub cut_short: bool,
     /// The block's last non-blank line ends with CR LF and is its only CR LF.
     pub one_crlf_at_end: bool,
+    /// Only BEL bytes (07h) stand between the block and a CR or LF next to it.
+    pub bell_line_end: bool,
     /// What the block's last paragraph reads as, its words and its known words (segmentation
     /// compares neighbouring paragraphs).
     last: (TextClass, f32, u32, u32),
@@ -77,9 +79,12 @@ impl Block {
     /// through DOS's file handles line by line, each line ended with CR LF, and a write's
     /// edges are its line ends; a text without any is a string of the binary data around it (a
     /// message's subject, a name, an address), as a record stores it. A known text (a
-    /// signature) still counts: a write cut short inside its first line.
+    /// signature) still counts: a write cut short inside its first line. So does a line end
+    /// that only BEL bytes (07h, the beep a program prints with an error) keep out of the
+    /// block: BEL is not text, so it ends the stretch of text the block was read from.
     pub fn console(&self) -> f32 {
-        if self.hit.is_none() && (self.acc.known_words() == 0 || self.acc.line_ends() == 0) {
+        let framed = self.acc.line_ends() > 0 || self.bell_line_end;
+        if self.hit.is_none() && (self.acc.known_words() == 0 || !framed) {
             return 0.0;
         }
         self.probs[TextClass::Console.index()]
@@ -213,7 +218,7 @@ impl Reader<'_> {
             if b.cut_short {
                 self.cut_evidence(data, &mut b);
             }
-            self.emit(b, out);
+            self.emit(data, b, out);
         }
     }
 
@@ -267,7 +272,8 @@ impl Reader<'_> {
     }
 
     /// A block is complete: judged as a whole, handed out.
-    fn emit(&self, mut b: Block, out: &mut dyn FnMut(Block)) {
+    fn emit(&self, data: &[u8], mut b: Block, out: &mut dyn FnMut(Block)) {
+        b.bell_line_end = bell_line_end(data, b.start, b.end);
         if !b.judged {
             b.judge(self.model);
         }
@@ -302,6 +308,7 @@ impl Reader<'_> {
             hit: p.sigs.best(),
             cut_short: false,
             one_crlf_at_end: p.crlf_text_ends == 1 && p.last_end == End::CrLf,
+            bell_line_end: false,
             last: (TextClass::Noise, 0.0, 0, 0),
             judged: false,
             banner: p.banner_first && p.text_lines <= BANNER_LINES,
@@ -331,7 +338,7 @@ impl Reader<'_> {
             }
             Some(_) => {
                 let done = block.replace(next).expect("a block is open");
-                self.emit(done, out);
+                self.emit(data, done, out);
             }
             None => *block = Some(next),
         }
@@ -386,6 +393,19 @@ impl Reader<'_> {
 /// and was lost; tests/corpus.rs's fresh-split floor fails then (recall 0.714 < 0.72).
 fn opens(b: &Block, next: (TextClass, f32, u32, u32)) -> bool {
     b.banner && next.0 != TextClass::Prose
+}
+
+/// True when one or more BEL bytes (07h) and then a CR or LF follow `data[..end]`, or a CR or
+/// LF and then BEL bytes come right before `data[start..]`.
+fn bell_line_end(data: &[u8], start: usize, end: usize) -> bool {
+    let eol = |c: Option<&u8>| matches!(c, Some(b'\r' | b'\n'));
+    let after = data[end..].iter().take_while(|&&c| c == 0x07).count();
+    let before = data[..start]
+        .iter()
+        .rev()
+        .take_while(|&&c| c == 0x07)
+        .count();
+    after > 0 && eol(data.get(end + after)) || before > 0 && eol(data[..start - before].last())
 }
 
 fn ends_line(data: &[u8], end: usize) -> bool {
@@ -569,6 +589,19 @@ mod tests {
         // (The blank line after it opens the next block.)
         let n = junk.len() - 1;
         assert_eq!(read(run.as_bytes(), true), vec![(0, n), (n, run.len())]);
+    }
+
+    #[test]
+    fn a_line_end_behind_beeps_frames_a_block() {
+        assert!(bell_line_end(b"ab\x07\x07\r\n", 0, 2));
+        assert!(bell_line_end(b"\n\x07ab", 2, 4));
+        // At the edges of the data, without a BEL, or with another byte between: no.
+        assert!(!bell_line_end(b"ab", 0, 2));
+        assert!(!bell_line_end(b"ab\x07", 0, 2));
+        assert!(!bell_line_end(b"\x07ab", 1, 3));
+        assert!(!bell_line_end(b"ab\r\n", 0, 2));
+        assert!(!bell_line_end(b"ab\x07\x00\r\n", 0, 2));
+        assert!(!bell_line_end(b"\r\x00\x07ab", 3, 5));
     }
 
     #[test]
