@@ -54,6 +54,26 @@ fn found_whole(r: &Report, at: &[(u64, u64)]) -> usize {
         .count()
 }
 
+/// The texts among `texts` that a console write at >= 0.5 holds, sorted.
+fn called_console<'t>(r: &Report, d: &[u8], texts: &[&'t str]) -> Vec<&'t str> {
+    let mut called: Vec<&str> = texts
+        .iter()
+        .filter(|s| {
+            let t = s.as_bytes();
+            r.findings.iter().any(|f| {
+                f.kind == FindingKind::ConsoleWrite
+                    && f.confidence >= 0.5
+                    && d[f.start as usize..f.end as usize]
+                        .windows(t.len())
+                        .any(|w| w == t)
+            })
+        })
+        .copied()
+        .collect();
+    called.sort_unstable();
+    called
+}
+
 fn scan(d: &[u8], name: &str) -> Report {
     Engine::default().scan(d, Path::new(name), &Control::new())
 }
@@ -304,21 +324,7 @@ fn main() {
     }
     for name in ["MLANDATA", "records.dat"] {
         let r = scan(&d, name);
-        let mut called: Vec<&str> = SUBJECTS
-            .iter()
-            .filter(|s| {
-                let t = s.as_bytes();
-                r.findings.iter().any(|f| {
-                    f.kind == FindingKind::ConsoleWrite
-                        && f.confidence >= 0.5
-                        && d[f.start as usize..f.end as usize]
-                            .windows(t.len())
-                            .any(|w| w == t)
-                })
-            })
-            .copied()
-            .collect();
-        called.sort_unstable();
+        let called = called_console(&r, &d, SUBJECTS);
         println!(
             "12. message subjects (own wording, {} in {:.1} MB) in {name}: {} console writes at >= 0.5; subjects called console output: {} of {}: {:?}",
             80 * SUBJECTS.len(),
@@ -365,21 +371,10 @@ fn main() {
         }
     }
     let r = scan(&d, "MLANDATA");
-    let mut called: Vec<&str> = BODIES
-        .iter()
-        .filter(|b| {
-            let t = b.as_bytes();
-            r.findings.iter().any(|f| {
-                f.kind == FindingKind::ConsoleWrite
-                    && f.confidence >= 0.5
-                    && d[f.start as usize..f.end as usize]
-                        .windows(t.len())
-                        .any(|w| w == t)
-            })
-        })
+    let called: Vec<&str> = called_console(&r, &d, BODIES)
+        .into_iter()
         .map(|b| b.split('\r').next().unwrap_or(b))
         .collect();
-    called.sort_unstable();
     println!(
         "13. short message bodies (own wording, {} in {:.1} MB) in MLANDATA: {} console writes at >= 0.5; bodies called console output: {} of {}: {:?}",
         40 * BODIES.len(),

@@ -125,6 +125,8 @@ pub(crate) fn analyze(
             // Other text is a block that reads best as prose or structured text, also when its
             // console probability is high enough for a weak candidate: a file of prose whose
             // paragraphs read 0.26 as console output is not console output as a whole.
+            // A block read as console output that cannot be a write (no word the corpus knows,
+            // no line end) is other text too, as it always was.
             let (class, _) = b.class();
             let console = b.console() >= CONSOLE_KIND;
             seen.other |= matches!(class, TextClass::Prose | TextClass::Structured)
