@@ -54,6 +54,21 @@ fn found_whole(r: &Report, at: &[(u64, u64)]) -> usize {
         .count()
 }
 
+/// `texts`, each framed by `frame`, `times` times over, each after 32 to 287 random bytes (the
+/// records of a store around them).
+fn records(texts: &[&str], times: usize, seed: u64, frame: impl Fn(&str) -> String) -> Vec<u8> {
+    let mut d = Vec::with_capacity(4 << 20);
+    let mut rng = Rng(seed);
+    for _ in 0..times {
+        for t in texts {
+            let gap = 32 + rng.below(256);
+            d.extend(rng.bytes(gap));
+            d.extend(frame(t).as_bytes());
+        }
+    }
+    d
+}
+
 /// The texts among `texts` that a console write at >= 0.5 holds, sorted.
 fn called_console<'t>(r: &Report, d: &[u8], texts: &[&'t str]) -> Vec<&'t str> {
     let mut called: Vec<&str> = texts
@@ -311,17 +326,7 @@ fn main() {
         "Thanks for your help yesterday",
         "Holiday schedule for the main office",
     ];
-    let mut d = Vec::with_capacity(4 << 20);
-    let mut rng = Rng(12);
-    for _ in 0..80 {
-        for s in SUBJECTS {
-            let gap = 32 + rng.below(256);
-            d.extend(rng.bytes(gap));
-            d.push(0);
-            d.extend(s.as_bytes());
-            d.push(0);
-        }
-    }
+    let d = records(SUBJECTS, 80, 12, |s| format!("\0{s}\0"));
     for name in ["MLANDATA", "records.dat"] {
         let r = scan(&d, name);
         let called = called_console(&r, &d, SUBJECTS);
@@ -361,15 +366,7 @@ fn main() {
         "Here are the numbers you asked for:\r\n\r\nJanuary 1,204\r\nFebruary 1,377",
         "OK",
     ];
-    let mut d = Vec::with_capacity(4 << 20);
-    let mut rng = Rng(13);
-    for _ in 0..40 {
-        for b in BODIES {
-            let gap = 32 + rng.below(256);
-            d.extend(rng.bytes(gap));
-            d.extend(format!("{b}\r\n").as_bytes());
-        }
-    }
+    let d = records(BODIES, 40, 13, |b| format!("{b}\r\n"));
     let r = scan(&d, "MLANDATA");
     let called: Vec<&str> = called_console(&r, &d, BODIES)
         .into_iter()
