@@ -403,7 +403,10 @@ fn main() {
         .collect();
     let fold_tables: Vec<Lexicon> = fold_lex
         .iter()
-        .map(|l| Lexicon::new(&l.0, &clanscope::detect::wordpairs::with_public(&l.1)))
+        .map(|l| {
+            use clanscope::detect::wordpairs;
+            Lexicon::new(&l.0, &wordpairs::with_public(&l.1), wordpairs::order())
+        })
         .collect();
     let mut ex = examples(&all, &fold_tables, &mut rng);
     // TRAIN_DROP=name,name: those features held at 0, so their weights stay 0 (to measure by

@@ -244,12 +244,24 @@ pub struct Lexicon {
     slots: Vec<[u64; 2]>,
     /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty).
     pairs: Vec<u32>,
+    /// Per slot of `pairs`: how much more often than by chance the pair stands side by side in
+    /// public text ([`PairOrder`]); [`ORDER_UNSEEN`] where that text does not have it.
+    order: Vec<i8>,
 }
+
+/// A word pair's pointwise mutual information in public text, in half bits,
+/// `log2(n(a b) * N / (n(a) * n(b)))` rounded and kept within [`ORDER_UNSEEN`]`..=`[`ORDER_MAX`]:
+/// words in a real order score above 0, words side by side by chance near 0 or below.
+pub type PairOrder = i8;
+/// The order score of a pair public text does not have (the floor: -3 bits).
+pub const ORDER_UNSEEN: PairOrder = -6;
+/// The highest order score (6 bits).
+pub const ORDER_MAX: PairOrder = 12;
 
 impl Default for Lexicon {
     /// The word lists alone, no dictionary, no pairs.
     fn default() -> Lexicon {
-        Lexicon::new(&[], &[])
+        Lexicon::new(&[], &[], &[])
     }
 }
 
@@ -276,6 +288,17 @@ fn pair_print(a: u64, b: u64) -> u32 {
 /// other (only spaces between them), as the feature reader sees them: for building the
 /// corpus's known pairs.
 pub fn word_pairs(line: &[u8], mut f: impl FnMut(u32)) {
+    line_words(line, |_, p| {
+        if let Some(p) = p {
+            f(p)
+        }
+    });
+}
+
+/// Calls `f` with each word of `line` as the feature reader sees it (as one number, equal for
+/// equal words) and the fingerprint of its pair with the word before it, when only spaces stand
+/// between the two: for counting words and pairs in public text.
+pub fn line_words(line: &[u8], mut f: impl FnMut(u64, Option<u32>)) {
     let mut prev = 0u64;
     let mut i = 0;
     while i < line.len() {
@@ -287,9 +310,7 @@ pub fn word_pairs(line: &[u8], mut f: impl FnMut(u32)) {
             }
             let w = std::str::from_utf8(&line[s..i]).expect("ASCII letters");
             let id = word_id(key_of(w));
-            if prev != 0 {
-                f(pair_print(prev, id));
-            }
+            f(id, (prev != 0).then(|| pair_print(prev, id)));
             prev = id;
             continue;
         }
@@ -301,8 +322,9 @@ pub fn word_pairs(line: &[u8], mut f: impl FnMut(u32)) {
 }
 
 impl Lexicon {
-    /// The word lists, a dictionary, and the fingerprints of known word pairs.
-    pub fn new(dictionary: &[String], pairs: &[u32]) -> Lexicon {
+    /// The word lists, a dictionary, the fingerprints of known word pairs, and the order
+    /// scores of pairs of public text (pairs not among `pairs` are left out).
+    pub fn new(dictionary: &[String], pairs: &[u32], order: &[(u32, PairOrder)]) -> Lexicon {
         let slots = ((WORDS.len() + dictionary.len()) * 2)
             .next_power_of_two()
             .max(64);
@@ -310,6 +332,7 @@ impl Lexicon {
         let mut l = Lexicon {
             slots: vec![[0, 0]; slots],
             pairs: vec![0; pair_slots],
+            order: vec![ORDER_UNSEEN; pair_slots],
         };
         for &p in pairs {
             let mut i = pair_slot(p, pair_slots);
@@ -317,6 +340,11 @@ impl Lexicon {
                 i = (i + 1) & (pair_slots - 1);
             }
             l.pairs[i] = p | 1;
+        }
+        for &(p, v) in order {
+            if let Some(i) = l.pair_index(p) {
+                l.order[i] = v.clamp(ORDER_UNSEEN, ORDER_MAX);
+            }
         }
         for &(w, c) in WORDS {
             l.insert(key_of(w), c);
@@ -350,40 +378,53 @@ impl Lexicon {
         (h >> 40) as usize & (self.slots.len() - 1)
     }
 
-    /// How many of the word pairs `prints` the corpus knows: the first slot of every pair is
-    /// loaded before any is compared, so that the loads (mostly cache misses in a table of
+    /// How many of the word pairs `prints` the corpus knows, and the sum of their order scores
+    /// ([`ORDER_UNSEEN`] for a pair public text does not have): the first slot of every pair
+    /// is loaded before any is compared, so that the loads (mostly cache misses in a table of
     /// megabytes) overlap instead of waiting one after another.
     #[inline]
-    fn known_pairs(&self, prints: &[u32]) -> u32 {
+    fn known_pairs(&self, prints: &[u32]) -> (u32, i32) {
         let mut first = [0u32; PAIR_BATCH];
+        let start = |p: u32| pair_slot(p, self.pairs.len());
         for (slot, &p) in first.iter_mut().zip(prints) {
-            *slot = self.pairs[pair_slot(p, self.pairs.len())];
+            *slot = self.pairs[start(p)];
         }
-        let mut known = 0;
+        let (mut known, mut order) = (0, 0);
         for (&s, &p) in first.iter().zip(prints) {
-            known += match s {
-                0 => 0,
-                s if s == p => 1,
-                _ => self.has_pair(p) as u32,
+            let at = match s {
+                0 => None,
+                s if s == p => Some(start(p)),
+                _ => self.pair_index(p),
             };
+            known += at.is_some() as u32;
+            order += at.map_or(ORDER_UNSEEN, |i| self.order[i]) as i32;
         }
-        known
+        (known, order)
     }
 
-    /// True when the corpus knows this pair of words.
+    /// The slot of this pair of words, when the corpus knows it.
     #[inline]
-    fn has_pair(&self, p: u32) -> bool {
+    fn pair_index(&self, p: u32) -> Option<usize> {
         let mask = self.pairs.len() - 1;
         let mut i = pair_slot(p, self.pairs.len());
         loop {
             let s = self.pairs[i];
             if s == 0 {
-                return false;
+                return None;
             }
             if s == p {
-                return true;
+                return Some(i);
             }
             i = (i + 1) & mask;
+        }
+    }
+
+    /// Whether the corpus knows this pair of words, and its order score.
+    #[cfg(test)]
+    fn pair(&self, p: u32) -> (bool, PairOrder) {
+        match self.pair_index(p) {
+            Some(i) => (true, self.order[i]),
+            None => (false, ORDER_UNSEEN),
         }
     }
 
@@ -528,6 +569,8 @@ pub struct Acc {
     known4: u32,
     pairs: u32,
     known_pairs: u32,
+    /// Sum of the order scores of `pairs` ([`PairOrder`]).
+    pair_order: i32,
     repeats: u32,
     title_words: u32,
     function_ends: u32,
@@ -581,6 +624,8 @@ pub(crate) struct LineFacts {
     known4: u32,
     pairs: u32,
     known_pairs: u32,
+    /// Sum of the order scores of `pairs` ([`PairOrder`]).
+    pair_order: i32,
     repeats: u32,
     title_words: u32,
     articles: u32,
@@ -660,7 +705,9 @@ impl WordState {
     /// Looks up the pending word pairs and counts the known ones into `f`.
     #[inline]
     fn look_up_pairs(&mut self, f: &mut LineFacts, lex: &Lexicon) {
-        f.known_pairs += lex.known_pairs(&self.pending[..self.npending]);
+        let (known, order) = lex.known_pairs(&self.pending[..self.npending]);
+        f.known_pairs += known;
+        f.pair_order += order;
         self.npending = 0;
     }
 
@@ -1243,6 +1290,7 @@ impl Acc {
         self.known4 += f.known4;
         self.pairs += f.pairs;
         self.known_pairs += f.known_pairs;
+        self.pair_order += f.pair_order;
         self.repeats += f.repeats;
         self.title_words += f.title_words;
         self.function_ends += f.function_end as u32;
@@ -1349,6 +1397,7 @@ impl Acc {
             known4,
             pairs,
             known_pairs,
+            pair_order,
             repeats,
             title_words,
             function_ends,
@@ -1470,6 +1519,8 @@ impl Acc {
             self.crlf as f32 / terms,
             lead_blank.min(2) as f32 / 2.0,
             (self.other_bytes as f32 / c * 5.0).min(1.0),
+            // Two pairs of score 0 smooth it, as for known-pairs.
+            self.pair_order as f32 / (self.pairs + 2) as f32 / ORDER_MAX as f32,
         ];
         let mut all = [0f32; NF];
         all[..OWN].copy_from_slice(&own);
@@ -1487,7 +1538,7 @@ fn end_len(e: End) -> u64 {
 }
 
 /// Number of features read here.
-const OWN: usize = 65;
+const OWN: usize = 66;
 
 /// Number of features.
 pub const NF: usize = OWN + super::order::NAMES.len();
@@ -1637,6 +1688,10 @@ const OWN_NAMES: [(&str, &str); OWN] = [
         "blank lines before the first line (up to 2)",
     ),
     ("other-bytes", "bytes outside printable ASCII"),
+    (
+        "word-order",
+        "how much more often than by chance neighbouring words stand side by side in public text",
+    ),
 ];
 
 #[cfg(test)]
@@ -1659,8 +1714,29 @@ mod tests {
     }
 
     #[test]
+    fn word_order_is_the_smoothed_mean_score_of_the_pairs() {
+        let mut prints = Vec::new();
+        word_pairs(b"post office locked", |p| prints.push(p));
+        assert_eq!(prints.len(), 2);
+        // The first pair scores 5 bits; the second is known but has no public score.
+        let lex = Lexicon::new(&[], &prints, &[(prints[0], 10), (0x1235, 3)]);
+        let mut a = Acc::default();
+        a.line(b"post office locked", End::CrLf, &lex);
+        let i = NAMES.iter().position(|n| n.0 == "word-order").unwrap();
+        let want = (10 + ORDER_UNSEEN as i32) as f32 / 4.0 / ORDER_MAX as f32;
+        assert_eq!(a.features(0)[i], want);
+        assert_eq!(feature("post office locked", "known-pairs"), 1.0 / 4.0);
+        // Scores are kept within their bounds.
+        let lex = Lexicon::new(&[], &prints, &[(prints[0], 100), (prints[1], -100)]);
+        let mut a = Acc::default();
+        a.line(b"post office locked", End::CrLf, &lex);
+        let want = (ORDER_MAX + ORDER_UNSEEN) as f32 / 4.0 / ORDER_MAX as f32;
+        assert_eq!(a.features(0)[i], want);
+    }
+
+    #[test]
     fn the_word_table_finds_its_words_only() {
-        let t = Lexicon::new(&["mailbox".to_string()], &[]);
+        let t = Lexicon::new(&["mailbox".to_string()], &[], &[]);
         for &(w, c) in WORDS {
             assert_eq!(t.get(key_of(w)), c, "{w}");
         }

@@ -150,7 +150,11 @@ impl Model {
     }
 
     fn finish(mut self) -> Model {
-        self.table = Lexicon::new(&self.lexicon, &super::wordpairs::with_public(&self.pairs));
+        self.table = Lexicon::new(
+            &self.lexicon,
+            &super::wordpairs::with_public(&self.pairs),
+            super::wordpairs::order(),
+        );
         self
     }
 

@@ -1,28 +1,53 @@
 //! The public word pairs of the text model: fingerprints (see [`super::features::word_pairs`])
 //! of the pairs of words that stand side by side in at least three articles of the Microsoft
-//! Knowledge Base text archive (github:jeffpar/kbarchive), corpus sources left out. Built by
+//! Knowledge Base text archive (github:jeffpar/kbarchive), corpus sources left out, each with
+//! its order score there ([`PairOrder`]). Built by
 //! `cargo run --release --example word-pairs -- <kbarchive/txt>` into assets/word-pairs.bin;
 //! they tell words in a plausible order from word salad far better than the corpus's own pairs.
+//! The file holds the sorted fingerprints (u32, little-endian), then one score byte per pair in
+//! the same order.
 
+use super::features::PairOrder;
 use std::sync::LazyLock;
 
-static PAIRS: LazyLock<Vec<u32>> = LazyLock::new(|| {
-    include_bytes!("../../assets/word-pairs.bin")
+static FILE: &[u8] = include_bytes!("../../assets/word-pairs.bin");
+
+/// The file read: the fingerprints, and each with its score.
+struct Public {
+    prints: Vec<u32>,
+    order: Vec<(u32, PairOrder)>,
+}
+
+static PAIRS: LazyLock<Public> = LazyLock::new(|| {
+    let n = FILE.len() / 5;
+    let (prints, scores) = FILE.split_at(4 * n);
+    let prints: Vec<u32> = prints
         .chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
+        .collect();
+    let order = prints
+        .iter()
+        .zip(scores)
+        .map(|(&p, &s)| (p, s as PairOrder))
+        .collect();
+    Public { prints, order }
 });
 
 /// The public pairs' fingerprints, sorted.
 pub fn public() -> &'static [u32] {
-    &PAIRS
+    &PAIRS.prints
+}
+
+/// The public pairs' order scores, by fingerprint.
+pub fn order() -> &'static [(u32, PairOrder)] {
+    &PAIRS.order
 }
 
 /// `own` and the public pairs together (the pairs a model's lexicon knows).
 pub fn with_public(own: &[u32]) -> Vec<u32> {
-    let mut all = Vec::with_capacity(own.len() + PAIRS.len());
+    let mut all = Vec::with_capacity(own.len() + PAIRS.prints.len());
     all.extend_from_slice(own);
-    all.extend_from_slice(&PAIRS);
+    all.extend_from_slice(&PAIRS.prints);
     all
 }
 
@@ -59,5 +84,27 @@ mod tests {
             .filter(|p| public().binary_search(p).is_ok())
             .count();
         assert!(known <= 1, "{known} salad pairs known");
+    }
+
+    #[test]
+    fn the_file_holds_one_score_a_pair_and_real_order_scores_higher() {
+        assert_eq!(FILE.len() % 5, 0);
+        assert_eq!(order().len(), public().len());
+        use crate::detect::features::{ORDER_MAX, ORDER_UNSEEN};
+        assert!(order()
+            .iter()
+            .all(|&(_, s)| (ORDER_UNSEEN..=ORDER_MAX).contains(&s)));
+        let score = |line: &[u8]| {
+            let mut sum = 0;
+            crate::detect::features::word_pairs(line, |p| {
+                sum += order()
+                    .binary_search_by_key(&p, |o| o.0)
+                    .map_or(ORDER_UNSEEN, |i| order()[i].1) as i32
+            });
+            sum
+        };
+        let real = score(b"the post office is locked by another program");
+        let salad = score(b"office the locked program another is by post");
+        assert!(real > 8 * 2 && salad < 0, "real {real}, salad {salad}");
     }
 }

@@ -88,7 +88,9 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, lex: &Lexicon) {
     f.title_words += (w.first_upper && len >= 2 && w.upper < len) as u32;
     if w.prev_id != 0 {
         f.pairs += 1;
-        f.known_pairs += lex.has_pair(pair_print(w.prev_id, id)) as u32;
+        let (known, order) = lex.pair(pair_print(w.prev_id, id));
+        f.known_pairs += known as u32;
+        f.pair_order += order as i32;
     }
     w.prev_id = id;
     w.words_seen += 1;
