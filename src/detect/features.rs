@@ -1453,6 +1453,7 @@ impl Acc {
         let single = self.single_paras + (self.para_lines == 1) as u32;
         let per = |x: u32| x as f32 / n;
         let terms = (self.crlf + self.lf).max(1) as f32;
+        let order = self.pair_order as f32 / (self.pairs + 2) as f32 / ORDER_MAX as f32;
         let own: [f32; OWN] = [
             ((1.0 + self.nonblank as f32).ln() / 64f32.ln()).min(1.5),
             self.blank as f32 / (self.blank + self.nonblank).max(1) as f32,
@@ -1520,7 +1521,9 @@ impl Acc {
             lead_blank.min(2) as f32 / 2.0,
             (self.other_bytes as f32 / c * 5.0).min(1.0),
             // Two pairs of score 0 smooth it, as for known-pairs.
-            self.pair_order as f32 / (self.pairs + 2) as f32 / ORDER_MAX as f32,
+            order,
+            // The same for a block of one line, where no other line tells its kind.
+            if self.nonblank == 1 { order } else { 0.0 },
         ];
         let mut all = [0f32; NF];
         all[..OWN].copy_from_slice(&own);
@@ -1538,7 +1541,7 @@ fn end_len(e: End) -> u64 {
 }
 
 /// Number of features read here.
-const OWN: usize = 66;
+const OWN: usize = 67;
 
 /// Number of features.
 pub const NF: usize = OWN + super::order::NAMES.len();
@@ -1692,6 +1695,10 @@ const OWN_NAMES: [(&str, &str); OWN] = [
         "word-order",
         "how much more often than by chance neighbouring words stand side by side in public text",
     ),
+    (
+        "one-line-word-order",
+        "word-order of a block of one line (0 otherwise)",
+    ),
 ];
 
 #[cfg(test)]
@@ -1732,6 +1739,15 @@ mod tests {
         a.line(b"post office locked", End::CrLf, &lex);
         let want = (ORDER_MAX + ORDER_UNSEEN) as f32 / 4.0 / ORDER_MAX as f32;
         assert_eq!(a.features(0)[i], want);
+        // One-line-word-order is the same for a block of one line, 0 for a longer one.
+        let one = NAMES
+            .iter()
+            .position(|n| n.0 == "one-line-word-order")
+            .unwrap();
+        assert_eq!(a.features(0)[one], want);
+        a.line(b"post office", End::CrLf, &lex);
+        let want = (2 * ORDER_MAX + ORDER_UNSEEN) as f32 / 5.0 / ORDER_MAX as f32;
+        assert_eq!((a.features(0)[i], a.features(0)[one]), (want, 0.0));
     }
 
     #[test]
