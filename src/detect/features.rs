@@ -261,7 +261,7 @@ pub const ORDER_MAX: PairOrder = 12;
 impl Default for Lexicon {
     /// The word lists alone, no dictionary, no pairs.
     fn default() -> Lexicon {
-        Lexicon::new(&[], &[], &[])
+        Lexicon::new(&[], &[], [])
     }
 }
 
@@ -324,7 +324,11 @@ pub fn line_words(line: &[u8], mut f: impl FnMut(u64, Option<u32>)) {
 impl Lexicon {
     /// The word lists, a dictionary, the fingerprints of known word pairs, and the order
     /// scores of pairs of public text (pairs not among `pairs` are left out).
-    pub fn new(dictionary: &[String], pairs: &[u32], order: &[(u32, PairOrder)]) -> Lexicon {
+    pub fn new(
+        dictionary: &[String],
+        pairs: &[u32],
+        order: impl IntoIterator<Item = (u32, PairOrder)>,
+    ) -> Lexicon {
         let slots = ((WORDS.len() + dictionary.len()) * 2)
             .next_power_of_two()
             .max(64);
@@ -341,7 +345,7 @@ impl Lexicon {
             }
             l.pairs[i] = p | 1;
         }
-        for &(p, v) in order {
+        for (p, v) in order {
             if let Some(i) = l.pair_index(p) {
                 l.order[i] = v.clamp(ORDER_UNSEEN, ORDER_MAX);
             }
@@ -1726,7 +1730,7 @@ mod tests {
         word_pairs(b"post office locked", |p| prints.push(p));
         assert_eq!(prints.len(), 2);
         // The first pair scores 5 bits; the second is known but has no public score.
-        let lex = Lexicon::new(&[], &prints, &[(prints[0], 10), (0x1235, 3)]);
+        let lex = Lexicon::new(&[], &prints, [(prints[0], 10), (0x1235, 3)]);
         let mut a = Acc::default();
         a.line(b"post office locked", End::CrLf, &lex);
         let i = NAMES.iter().position(|n| n.0 == "word-order").unwrap();
@@ -1734,7 +1738,7 @@ mod tests {
         assert_eq!(a.features(0)[i], want);
         assert_eq!(feature("post office locked", "known-pairs"), 1.0 / 4.0);
         // Scores are kept within their bounds.
-        let lex = Lexicon::new(&[], &prints, &[(prints[0], 100), (prints[1], -100)]);
+        let lex = Lexicon::new(&[], &prints, [(prints[0], 100), (prints[1], -100)]);
         let mut a = Acc::default();
         a.line(b"post office locked", End::CrLf, &lex);
         let want = (ORDER_MAX + ORDER_UNSEEN) as f32 / 4.0 / ORDER_MAX as f32;
@@ -1752,7 +1756,7 @@ mod tests {
 
     #[test]
     fn the_word_table_finds_its_words_only() {
-        let t = Lexicon::new(&["mailbox".to_string()], &[], &[]);
+        let t = Lexicon::new(&["mailbox".to_string()], &[], []);
         for &(w, c) in WORDS {
             assert_eq!(t.get(key_of(w)), c, "{w}");
         }

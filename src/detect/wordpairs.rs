@@ -12,42 +12,38 @@ use std::sync::LazyLock;
 
 static FILE: &[u8] = include_bytes!("../../assets/word-pairs.bin");
 
-/// The file read: the fingerprints, and each with its score.
-struct Public {
-    prints: Vec<u32>,
-    order: Vec<(u32, PairOrder)>,
-}
-
-static PAIRS: LazyLock<Public> = LazyLock::new(|| {
-    let n = FILE.len() / 5;
-    let (prints, scores) = FILE.split_at(4 * n);
-    let prints: Vec<u32> = prints
+static PAIRS: LazyLock<Vec<u32>> = LazyLock::new(|| {
+    FILE[..4 * count()]
         .chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
-    let order = prints
-        .iter()
-        .zip(scores)
-        .map(|(&p, &s)| (p, s as PairOrder))
-        .collect();
-    Public { prints, order }
+        .collect()
 });
+
+/// How many pairs the file holds (5 bytes each).
+fn count() -> usize {
+    FILE.len() / 5
+}
 
 /// The public pairs' fingerprints, sorted.
 pub fn public() -> &'static [u32] {
-    &PAIRS.prints
+    &PAIRS
 }
 
-/// The public pairs' order scores, by fingerprint.
-pub fn order() -> &'static [(u32, PairOrder)] {
-    &PAIRS.order
+/// The public pairs' order scores, by fingerprint, read from the file as they are needed (a
+/// lexicon copies them into its table, so they are not kept twice).
+pub fn order() -> impl Iterator<Item = (u32, PairOrder)> {
+    let n = count();
+    FILE[..4 * n]
+        .chunks_exact(4)
+        .zip(&FILE[4 * n..])
+        .map(|(c, &s)| (u32::from_le_bytes([c[0], c[1], c[2], c[3]]), s as PairOrder))
 }
 
 /// `own` and the public pairs together (the pairs a model's lexicon knows).
 pub fn with_public(own: &[u32]) -> Vec<u32> {
-    let mut all = Vec::with_capacity(own.len() + PAIRS.prints.len());
+    let mut all = Vec::with_capacity(own.len() + PAIRS.len());
     all.extend_from_slice(own);
-    all.extend_from_slice(&PAIRS.prints);
+    all.extend_from_slice(&PAIRS);
     all
 }
 
@@ -89,17 +85,19 @@ mod tests {
     #[test]
     fn the_file_holds_one_score_a_pair_and_real_order_scores_higher() {
         assert_eq!(FILE.len() % 5, 0);
-        assert_eq!(order().len(), public().len());
+        let order: Vec<(u32, PairOrder)> = order().collect();
+        assert_eq!(order.len(), public().len());
+        assert!(order.iter().map(|o| o.0).eq(public().iter().copied()));
         use crate::detect::features::{ORDER_MAX, ORDER_UNSEEN};
-        assert!(order()
+        assert!(order
             .iter()
             .all(|&(_, s)| (ORDER_UNSEEN..=ORDER_MAX).contains(&s)));
         let score = |line: &[u8]| {
             let mut sum = 0;
             crate::detect::features::word_pairs(line, |p| {
-                sum += order()
+                sum += order
                     .binary_search_by_key(&p, |o| o.0)
-                    .map_or(ORDER_UNSEEN, |i| order()[i].1) as i32
+                    .map_or(ORDER_UNSEEN, |i| order[i].1) as i32
             });
             sum
         };
