@@ -573,8 +573,9 @@ pub struct Acc {
     known4: u32,
     pairs: u32,
     known_pairs: u32,
-    /// Sum of the order scores of `pairs` ([`PairOrder`]).
-    pair_order: i32,
+    /// Sum of the order scores of `pairs` ([`PairOrder`]); 64 bits, as the sum over a block of
+    /// a few GB of text could pass 32.
+    pair_order: i64,
     repeats: u32,
     title_words: u32,
     function_ends: u32,
@@ -1294,7 +1295,7 @@ impl Acc {
         self.known4 += f.known4;
         self.pairs += f.pairs;
         self.known_pairs += f.known_pairs;
-        self.pair_order += f.pair_order;
+        self.pair_order += f.pair_order as i64;
         self.repeats += f.repeats;
         self.title_words += f.title_words;
         self.function_ends += f.function_end as u32;
@@ -1752,6 +1753,23 @@ mod tests {
         a.line(b"post office", End::CrLf, &lex);
         let want = (2 * ORDER_MAX + ORDER_UNSEEN) as f32 / 5.0 / ORDER_MAX as f32;
         assert_eq!((a.features(0)[i], a.features(0)[one]), (want, 0.0));
+    }
+
+    #[test]
+    fn word_order_sums_do_not_overflow_in_a_huge_block() {
+        // 400 million pairs of unseen words (about 1.6 GB of text) sum to -2.4e9: past i32.
+        let mut a = Acc {
+            pairs: 400_000_000,
+            pair_order: 400_000_000 * ORDER_UNSEEN as i64,
+            ..Acc::default()
+        };
+        a.merge(&a.clone());
+        let i = NAMES.iter().position(|n| n.0 == "word-order").unwrap();
+        let f = a.features(0)[i];
+        assert!(
+            (f - ORDER_UNSEEN as f32 / ORDER_MAX as f32).abs() < 1e-6,
+            "{f}"
+        );
     }
 
     #[test]
