@@ -527,79 +527,79 @@ impl Lanes {
 /// Counts over the lines of a paragraph or block. They add up ([`Acc::merge`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Acc {
-    nonblank: u32,
-    blank: u32,
+    nonblank: u64,
+    blank: u64,
     sum_len: u64,
     sum_len2: u64,
-    long: u32,
-    fill: u32,
-    short: u32,
-    transitions: u32,
-    wraps: u32,
-    sent_end: u32,
-    colon_end: u32,
-    words: u32,
-    func: u32,
-    pron: u32,
-    polite: u32,
-    letters: u32,
-    digits: u32,
-    punct: u32,
-    upper: u32,
-    vowels: u32,
-    vowel_base: u32,
-    nonspace: u32,
-    caps_words: u32,
-    mixed_words: u32,
-    label: u32,
-    count_noun: u32,
-    err: u32,
-    done: u32,
-    ing_start: u32,
-    err_start: u32,
-    prompt: u32,
-    banner: u32,
-    path: u32,
-    name83: u32,
-    quoted: u32,
-    printf: u32,
-    indent: u32,
-    paragraphs: u32,
-    single_paras: u32,
-    lower_start: u32,
-    upper_start: u32,
-    bad_pairs: u32,
-    known: u32,
-    known4: u32,
-    pairs: u32,
-    known_pairs: u32,
+    long: u64,
+    fill: u64,
+    short: u64,
+    transitions: u64,
+    wraps: u64,
+    sent_end: u64,
+    colon_end: u64,
+    words: u64,
+    func: u64,
+    pron: u64,
+    polite: u64,
+    letters: u64,
+    digits: u64,
+    punct: u64,
+    upper: u64,
+    vowels: u64,
+    vowel_base: u64,
+    nonspace: u64,
+    caps_words: u64,
+    mixed_words: u64,
+    label: u64,
+    count_noun: u64,
+    err: u64,
+    done: u64,
+    ing_start: u64,
+    err_start: u64,
+    prompt: u64,
+    banner: u64,
+    path: u64,
+    name83: u64,
+    quoted: u64,
+    printf: u64,
+    indent: u64,
+    paragraphs: u64,
+    single_paras: u64,
+    lower_start: u64,
+    upper_start: u64,
+    bad_pairs: u64,
+    known: u64,
+    known4: u64,
+    pairs: u64,
+    known_pairs: u64,
     /// Sum of the order scores of `pairs` ([`PairOrder`]); 64 bits, as the sum over a block of
     /// a few GB of text could pass 32.
     pair_order: i64,
-    repeats: u32,
-    title_words: u32,
-    function_ends: u32,
-    articles: u32,
-    tokens: u32,
-    codes: u32,
-    digit_start: u32,
-    times: u32,
-    switches: u32,
-    ellipses: u32,
-    shell: u32,
-    sentences: u32,
+    repeats: u64,
+    title_words: u64,
+    function_ends: u64,
+    articles: u64,
+    tokens: u64,
+    codes: u64,
+    digit_start: u64,
+    times: u64,
+    switches: u64,
+    ellipses: u64,
+    shell: u64,
+    sentences: u64,
     any: u32,
-    code_chars: u32,
-    code_end: u32,
-    equals: u32,
-    section: u32,
-    gaps: u32,
-    crlf: u32,
-    lf: u32,
-    other_bytes: u32,
+    code_chars: u64,
+    code_end: u64,
+    equals: u64,
+    section: u64,
+    gaps: u64,
+    crlf: u64,
+    lf: u64,
+    other_bytes: u64,
     bytes: u64,
     /// Lines of the open paragraph.
-    para_lines: u32,
+    para_lines: u64,
     /// The last line of the open paragraph ended mid-sentence.
     last_mid: bool,
     /// Layout counts of [`super::order`].
@@ -1268,46 +1268,46 @@ impl Acc {
         self.nonblank += 1;
         self.sum_len += len as u64;
         self.sum_len2 += (len as u64) * (len as u64);
-        self.long += (len > 80) as u32;
-        self.fill += (60..=80).contains(&len) as u32;
-        self.short += (len < 40) as u32;
-        self.sent_end += matches!(f.last, b'.' | b'!' | b'?') as u32;
-        self.colon_end += (f.last == b':') as u32;
-        self.code_end += matches!(f.last, b';' | b'{' | b'}') as u32;
-        self.section += (f.first == b'[' && f.last == b']') as u32;
-        self.lower_start += f.first.is_ascii_lowercase() as u32;
-        self.upper_start += f.first.is_ascii_uppercase() as u32;
-        self.words += f.words;
-        self.func += f.func;
-        self.pron += f.pron;
-        self.polite += f.polite;
-        self.letters += f.letters;
-        self.digits += f.digits;
-        self.punct += f.punct;
-        self.upper += f.upper;
-        self.vowels += f.vowels;
-        self.vowel_base += f.vowel_base;
-        self.nonspace += f.nonspace;
-        self.caps_words += f.caps_words;
-        self.mixed_words += f.mixed_words;
-        self.bad_pairs += f.bad_pairs;
-        self.known += f.known;
-        self.known4 += f.known4;
-        self.pairs += f.pairs;
-        self.known_pairs += f.known_pairs;
+        self.long += (len > 80) as u64;
+        self.fill += (60..=80).contains(&len) as u64;
+        self.short += (len < 40) as u64;
+        self.sent_end += matches!(f.last, b'.' | b'!' | b'?') as u64;
+        self.colon_end += (f.last == b':') as u64;
+        self.code_end += matches!(f.last, b';' | b'{' | b'}') as u64;
+        self.section += (f.first == b'[' && f.last == b']') as u64;
+        self.lower_start += f.first.is_ascii_lowercase() as u64;
+        self.upper_start += f.first.is_ascii_uppercase() as u64;
+        self.words += u64::from(f.words);
+        self.func += u64::from(f.func);
+        self.pron += u64::from(f.pron);
+        self.polite += u64::from(f.polite);
+        self.letters += u64::from(f.letters);
+        self.digits += u64::from(f.digits);
+        self.punct += u64::from(f.punct);
+        self.upper += u64::from(f.upper);
+        self.vowels += u64::from(f.vowels);
+        self.vowel_base += u64::from(f.vowel_base);
+        self.nonspace += u64::from(f.nonspace);
+        self.caps_words += u64::from(f.caps_words);
+        self.mixed_words += u64::from(f.mixed_words);
+        self.bad_pairs += u64::from(f.bad_pairs);
+        self.known += u64::from(f.known);
+        self.known4 += u64::from(f.known4);
+        self.pairs += u64::from(f.pairs);
+        self.known_pairs += u64::from(f.known_pairs);
         self.pair_order += f.pair_order as i64;
-        self.repeats += f.repeats;
-        self.title_words += f.title_words;
-        self.function_ends += f.function_end as u32;
-        self.articles += f.articles;
-        self.tokens += f.tokens;
-        self.codes += f.codes;
-        self.digit_start += f.first.is_ascii_digit() as u32;
-        self.times += f.time as u32;
-        self.switches += f.switch as u32;
-        self.ellipses += f.ellipsis as u32;
-        self.shell += f.shell as u32;
-        self.sentences += f.sentences;
+        self.repeats += u64::from(f.repeats);
+        self.title_words += u64::from(f.title_words);
+        self.function_ends += f.function_end as u64;
+        self.articles += u64::from(f.articles);
+        self.tokens += u64::from(f.tokens);
+        self.codes += u64::from(f.codes);
+        self.digit_start += f.first.is_ascii_digit() as u64;
+        self.times += f.time as u64;
+        self.switches += f.switch as u64;
+        self.ellipses += f.ellipsis as u64;
+        self.shell += f.shell as u64;
+        self.sentences += u64::from(f.sentences);
         let strong = [
             f.yes_no || f.cats & PROMPT != 0,
             f.err_start,
@@ -1319,23 +1319,23 @@ impl Acc {
         for (bit, on) in strong.iter().enumerate() {
             self.any |= (*on as u32) << bit;
         }
-        self.code_chars += f.code_chars;
-        self.other_bytes += f.other;
-        self.indent += f.indent.min(16);
-        self.label += f.label as u32;
-        self.count_noun += f.count_noun as u32;
-        self.err += (f.cats & ERR != 0) as u32;
-        self.done += (f.cats & DONE != 0) as u32;
-        self.ing_start += f.ing_start as u32;
-        self.err_start += f.err_start as u32;
-        self.prompt += (f.yes_no || f.cats & PROMPT != 0) as u32;
-        self.banner += f.is_banner() as u32;
-        self.path += f.path as u32;
-        self.name83 += f.name83 as u32;
-        self.quoted += f.quoted as u32;
-        self.printf += f.printf as u32;
-        self.equals += f.equals as u32;
-        self.gaps += f.gap as u32;
+        self.code_chars += u64::from(f.code_chars);
+        self.other_bytes += u64::from(f.other);
+        self.indent += u64::from(f.indent.min(16));
+        self.label += f.label as u64;
+        self.count_noun += f.count_noun as u64;
+        self.err += (f.cats & ERR != 0) as u64;
+        self.done += (f.cats & DONE != 0) as u64;
+        self.ing_start += f.ing_start as u64;
+        self.err_start += f.err_start as u64;
+        self.prompt += (f.yes_no || f.cats & PROMPT != 0) as u64;
+        self.banner += f.is_banner() as u64;
+        self.path += f.path as u64;
+        self.name83 += f.name83 as u64;
+        self.quoted += f.quoted as u64;
+        self.printf += f.printf as u64;
+        self.equals += f.equals as u64;
+        self.gaps += f.gap as u64;
         self.order.add(&f.order);
     }
 
@@ -1423,7 +1423,7 @@ impl Acc {
 
     /// Non-blank lines.
     pub fn lines(&self) -> u32 {
-        self.nonblank
+        saturated(self.nonblank)
     }
 
     /// Bytes read, line ends included.
@@ -1433,17 +1433,17 @@ impl Acc {
 
     /// Words read.
     pub fn words(&self) -> u32 {
-        self.words
+        saturated(self.words)
     }
 
     /// Line ends (CR LF, LF or CR) read.
     pub fn line_ends(&self) -> u32 {
-        self.crlf + self.lf
+        saturated(self.crlf + self.lf)
     }
 
     /// Words of four letters or more that the dictionary knows.
     pub fn known_words(&self) -> u32 {
-        self.known4
+        saturated(self.known4)
     }
 
     /// The feature vector; `lead_blank` is the number of blank lines the block starts with.
@@ -1455,8 +1455,8 @@ impl Acc {
         let mean = self.sum_len as f32 / n;
         let var = (self.sum_len2 as f32 / n - mean * mean).max(0.0);
         let paras = self.paragraphs.max(1) as f32;
-        let single = self.single_paras + (self.para_lines == 1) as u32;
-        let per = |x: u32| x as f32 / n;
+        let single = self.single_paras + (self.para_lines == 1) as u64;
+        let per = |x: u64| x as f32 / n;
         let terms = (self.crlf + self.lf).max(1) as f32;
         let order = self.pair_order as f32 / (self.pairs + 2) as f32 / ORDER_MAX as f32;
         let own: [f32; OWN] = [
@@ -1535,6 +1535,12 @@ impl Acc {
         all[OWN..].copy_from_slice(&self.order.features());
         all
     }
+}
+
+/// A count of a block (64 bits, as a block of several GB of text can pass 32) as 32 bits, held
+/// at the largest value.
+fn saturated(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn end_len(e: End) -> u64 {
@@ -1756,20 +1762,29 @@ mod tests {
     }
 
     #[test]
-    fn word_order_sums_do_not_overflow_in_a_huge_block() {
-        // 400 million pairs of unseen words (about 1.6 GB of text) sum to -2.4e9: past i32.
+    fn block_sums_do_not_overflow_in_a_huge_block() {
+        // 400 million pairs of unseen words (about 1.6 GB of text) sum to -2.4e9, past i32;
+        // twice 3 billion words or letters (several GB of text in one block) pass u32.
         let mut a = Acc {
             pairs: 400_000_000,
             pair_order: 400_000_000 * ORDER_UNSEEN as i64,
+            words: 3_000_000_000,
+            letters: 12_000_000_000,
+            known4: 3_000_000_000,
+            nonblank: 1,
             ..Acc::default()
         };
         a.merge(&a.clone());
-        let i = NAMES.iter().position(|n| n.0 == "word-order").unwrap();
-        let f = a.features(0)[i];
+        let f = a.features(0);
+        let at = |name: &str| f[NAMES.iter().position(|n| n.0 == name).unwrap()];
+        let order = at("word-order");
         assert!(
-            (f - ORDER_UNSEEN as f32 / ORDER_MAX as f32).abs() < 1e-6,
-            "{f}"
+            (order - ORDER_UNSEEN as f32 / ORDER_MAX as f32).abs() < 1e-6,
+            "{order}"
         );
+        // Letters per word: 24e9 / 6e9 = 4, as a tenth.
+        assert_eq!(at("word-length"), 0.4);
+        assert_eq!((a.words(), a.known_words()), (u32::MAX, u32::MAX));
     }
 
     #[test]

@@ -50,13 +50,13 @@ pub(crate) fn marks(text: &[u8]) -> LineMarks {
 /// Counts over the non-blank lines of a stretch of text; they add up ([`Sums::merge`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Sums {
-    long_banners: u32,
+    long_banners: u64,
 }
 
 impl Sums {
     /// Adds one non-blank line.
     pub(crate) fn add(&mut self, m: &LineMarks) {
-        self.long_banners += m.long_banner as u32;
+        self.long_banners += m.long_banner as u64;
     }
 
     /// Adds a later stretch of text.
