@@ -202,10 +202,8 @@ impl Reader<'_> {
             since: s,
         };
         let lex = self.model.lexicon();
-        with_lines(data, (s, e), lex, self.helper, |read| {
-            for (l, facts) in read {
-                self.line(data, &mut pass, l, &facts, progress, out);
-            }
+        with_lines(data, (s, e), lex, self.helper, |l, facts| {
+            self.line(data, &mut pass, l, facts, progress, out);
         });
         let Pass {
             mut block, para, ..
