@@ -40,6 +40,8 @@ pub struct Guard {
     files: Vec<(Id, String)>,
     /// Folders holding an examined file (as named and as resolved), with the file's name.
     folders: Vec<(Id, String)>,
+    /// Folders given as inputs: nothing is written anywhere in their trees (a scan walks them).
+    trees: Vec<(Id, String)>,
     /// Set when an input could not be identified: every output is then refused with it.
     unknown: Option<Error>,
 }
@@ -72,6 +74,16 @@ impl Guard {
         Ok(g)
     }
 
+    /// A guard over the inputs of `inputs` that can be identified (the others are the
+    /// command's to report): for checking standard output before a command writes to it.
+    pub fn lenient(inputs: &[&Path]) -> Guard {
+        let mut g = Guard::default();
+        for p in inputs {
+            let _ = g.add(p);
+        }
+        g
+    }
+
     /// A guard that refuses every output with `e` (an input could not be identified).
     pub fn refusing(e: Error) -> Guard {
         Guard {
@@ -89,6 +101,7 @@ impl Guard {
         let st = rfs::stat(input).map_err(|e| rio(input, e))?;
         if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
             self.folders.push((Id::of(&st), name.clone()));
+            self.trees.push((Id::of(&st), name.clone()));
         } else {
             self.files.push((Id::of(&st), name.clone()));
         }
@@ -122,6 +135,76 @@ impl Guard {
             .map(|(_, n)| n.as_str())
     }
 
+    /// The input folder whose tree holds `folder` (the folder itself or one above it), as
+    /// `folder` really lies (links resolved).
+    fn in_tree(&self, folder: &Path) -> Option<&str> {
+        if self.trees.is_empty() {
+            return None;
+        }
+        let real = std::fs::canonicalize(folder).ok()?;
+        real.ancestors().find_map(|a| {
+            let id = Id::of(&rfs::stat(a).ok()?);
+            self.trees
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, n)| n.as_str())
+        })
+    }
+
+    /// Refuses a write into `folder` (opened as `fd`) when it holds an examined file or lies
+    /// in the tree of an examined folder.
+    fn refuse_folder(&self, fd: &OwnedFd, folder: &Path, path: &Path) -> Result<(), Error> {
+        let st = rfs::fstat(fd).map_err(|e| rio(folder, e))?;
+        if let Some(input) = self.holding(Id::of(&st)) {
+            return Err(Error::refused(
+                path,
+                format!("lies in a folder that holds an examined file ({input}); clanscope writes nothing there: choose another folder"),
+            ));
+        }
+        if let Some(input) = self.in_tree(folder) {
+            return Err(Error::refused(
+                path,
+                format!("lies inside the examined folder {input}; clanscope writes nothing there: choose another folder"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses standard output when it is a file that no output may be: an examined file (or
+    /// a link to one, opened by the shell with `>>` or `1<>`), or a file in a folder that holds
+    /// one or in the tree of an examined folder. Pipes, terminals and devices pass.
+    pub fn check_stdout(&self) -> Result<(), Error> {
+        use std::os::fd::AsFd;
+        let out = Path::new("standard output");
+        let stdout = std::io::stdout();
+        let Ok(st) = rfs::fstat(stdout.as_fd()) else {
+            return Ok(());
+        };
+        if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+            return Ok(());
+        }
+        if let Some(input) = self.input(Id::of(&st)) {
+            return Err(Error::refused(
+                out,
+                format!("is the examined file {input}; clanscope never writes to it"),
+            ));
+        }
+        let Some(folder) = std::fs::read_link("/proc/self/fd/1")
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+        else {
+            return Ok(());
+        };
+        match rfs::open(
+            &folder,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => self.refuse_folder(&fd, &folder, out),
+            Err(_) => Ok(()),
+        }
+    }
+
     /// Opens the folder `path` lies in, refusing `path` if it is an input (or a link to one),
     /// then if its folder holds an input.
     fn open_folder<'p>(&self, path: &'p Path) -> Result<(OwnedFd, &'p std::ffi::OsStr), Error> {
@@ -150,13 +233,7 @@ impl Guard {
         if check_name {
             self.refuse_input(&fd, name, path)?;
         }
-        let st = rfs::fstat(&fd).map_err(|e| rio(folder, e))?;
-        if let Some(input) = self.holding(Id::of(&st)) {
-            return Err(Error::refused(
-                path,
-                format!("lies in a folder that holds an examined file ({input}); clanscope writes nothing there: choose another folder"),
-            ));
-        }
+        self.refuse_folder(&fd, folder, path)?;
         Ok((fd, name))
     }
 
@@ -200,7 +277,8 @@ impl Guard {
     /// Creates the new file `path` for writing: exclusively, never through a symbolic link,
     /// never in a folder holding an input, and checked against every input afterwards. An
     /// existing regular file is refused (never overwritten); an existing FIFO or character
-    /// device (a pipe, `/dev/null`) that is no input is opened as it is.
+    /// device (a pipe, `/dev/null`) that is no input and no terminal is opened as it is, never
+    /// through a symbolic link.
     pub fn create(&self, path: &Path) -> Result<File, Error> {
         let (folder, name) = self.open_folder(path)?;
         let flags = OFlags::WRONLY
@@ -248,14 +326,20 @@ impl Guard {
                 "already exists; clanscope never overwrites a file: remove it or choose another name",
             )
         };
-        match rfs::statat(folder, name, AtFlags::empty()) {
+        match rfs::statat(folder, name, AtFlags::SYMLINK_NOFOLLOW) {
             Ok(st) if stream(&st) => {}
+            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Symlink => {
+                return Err(Error::refused(
+                    path,
+                    "is a symbolic link; clanscope never writes through one: name the file itself",
+                ))
+            }
             _ => return Err(exists()),
         }
         let fd = rfs::openat(
             folder,
             name,
-            OFlags::WRONLY | OFlags::NOCTTY | OFlags::CLOEXEC,
+            OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::NOCTTY | OFlags::CLOEXEC,
             Mode::empty(),
         )
         .map_err(|e| rio(path, e))?;
@@ -263,7 +347,14 @@ impl Guard {
         if !stream(&st) || self.input(Id::of(&st)).is_some() {
             return Err(exists());
         }
-        Ok(File::from(fd))
+        let file = File::from(fd);
+        if std::io::IsTerminal::is_terminal(&file) {
+            return Err(Error::refused(
+                path,
+                "is a terminal; clanscope writes its outputs to files, pipes and devices that are not terminals",
+            ));
+        }
+        Ok(file)
     }
 
     /// Creates `path` as [`Guard::create`] does and writes `bytes` to it.
@@ -454,6 +545,14 @@ pub fn case_folder(explicit: Option<&Path>, guard: &Guard) -> Result<PathBuf, Er
             format!("holds an examined file ({input}); choose another folder with --out DIR"),
         ));
     }
+    if let Some(input) = guard.in_tree(&path) {
+        return Err(Error::refused(
+            &path,
+            format!(
+                "lies inside the examined folder {input}; choose another folder with --out DIR"
+            ),
+        ));
+    }
     Ok(path)
 }
 
@@ -617,6 +716,21 @@ mod tests {
             "{e}"
         );
         assert!(!dir.path().join("po/sub").exists());
+    }
+
+    #[test]
+    fn a_terminal_is_never_an_output() {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        let (_dir, _ev, g) = setup();
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let tty = PathBuf::from(name.to_str().unwrap());
+        let err = g.create(&tty).unwrap_err().to_string();
+        assert!(err.contains("is a terminal"), "{err}");
+        // A character device that is no terminal is written to.
+        assert!(g.create(Path::new("/dev/null")).is_ok());
     }
 
     #[test]

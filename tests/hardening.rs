@@ -636,6 +636,115 @@ fn hard_links_and_symlinks_to_inputs_are_refused_as_outputs() {
         .success();
 }
 
+/// Runs `clanscope ARGS` through `sh -c` with the shell's redirection `redirect` (`$1`, `$2`:
+/// `extra`), as a user would; returns the exit code and standard error.
+fn shell_run(args: &str, redirect: &str, extra: &[&Path]) -> (Option<i32>, String) {
+    let out = Process::new("sh")
+        .arg("-c")
+        .arg(format!("\"$0\" {args} {redirect}"))
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn standard_output_on_the_evidence_or_in_its_folder_is_refused() {
+    let case = Case::new();
+    let ev = case.ev();
+    // The shell opens the evidence itself as standard output (append or read-write, neither of
+    // which truncates it): every command refuses before writing a byte.
+    for args in [
+        "dump --length 64 \"$1\"",
+        "export \"$1\"",
+        "scan \"$1\"",
+        "compare \"$1\" \"$1\"",
+    ] {
+        for redirect in [">>\"$1\"", "1<>\"$1\""] {
+            let (code, err) = shell_run(args, redirect, &[&ev]);
+            assert_eq!(code, Some(2), "{args} {redirect}: {err}");
+            assert!(
+                err.contains("standard output: is the examined file"),
+                "{args} {redirect}: {err}"
+            );
+            assert_eq!(std::fs::read(&ev).unwrap(), clanscope::demo::STORE);
+        }
+    }
+    // undump's own input as its standard output.
+    let text = case.path("work/dump.txt");
+    std::fs::copy(common::article_web(), &text).unwrap();
+    let before = std::fs::read(&text).unwrap();
+    let (code, err) = shell_run("undump \"$1\"", ">>\"$1\"", &[&text]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(std::fs::read(&text).unwrap(), before);
+    // A new file beside the evidence, or anywhere in the tree of an examined folder.
+    std::fs::create_dir(case.path("po/sub")).unwrap();
+    let po = case.path("po");
+    let beside = case.path("po/scan.txt");
+    let (code, err) = shell_run("scan \"$1\"", ">\"$2\"", &[&ev, &beside]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("holds an examined file"), "{err}");
+    let deep = case.path("po/sub/scan.txt");
+    let (code, err) = shell_run("scan \"$1\"", ">\"$2\"", &[&po, &deep]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("lies inside the examined folder"), "{err}");
+    assert_eq!(std::fs::metadata(&deep).unwrap().len(), 0);
+    // Elsewhere, standard output is a file like any other (exit code 1: findings).
+    let fine = case.path("work/scan.txt");
+    let (code, err) = shell_run("scan \"$1\"", ">\"$2\"", &[&ev, &fine]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(std::fs::read_to_string(&fine)
+        .unwrap()
+        .contains("console write"));
+}
+
+#[test]
+fn outputs_never_go_through_a_link_to_a_device_nor_into_an_examined_tree() {
+    let case = Case::new();
+    let text = case.path("work/dump.txt");
+    std::fs::copy(common::article_web(), &text).unwrap();
+    // A planted link to a device (the way to /dev/tty or /dev/stdout) is refused; the device
+    // named directly is written to.
+    let link = case.path("data/dev");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let a = bin()
+        .arg("undump")
+        .arg(&text)
+        .arg("-o")
+        .arg(&link)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("symbolic link"), "{err}");
+    bin()
+        .arg("undump")
+        .arg(&text)
+        .args(["-o", "/dev/null"])
+        .assert()
+        .success();
+    // A case folder (or an export folder) inside an examined folder's tree is never made.
+    std::fs::create_dir_all(case.path("po/Ccmcdata/Import")).unwrap();
+    let ccm = case.path("po/Ccmcdata");
+    let before = listing_and_mtime(&ccm);
+    // As the inspector opens a folder: `clanscope --out po/Ccmcdata/case po`.
+    let po = case.path("po");
+    let err = clanscope::output::Case::open(&[&po], Some(&case.path("po/Ccmcdata/case")), None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("inside the examined folder"), "{err}");
+    // An existing folder there is refused too.
+    let err = clanscope::output::Case::open(&[&po], Some(&ccm), None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("examined"), "{err}");
+    assert!(!case.path("po/Ccmcdata/case").exists());
+    assert_eq!(listing_and_mtime(&ccm), before);
+}
+
 #[test]
 fn notes_are_never_kept_in_the_evidence() {
     use std::os::unix::fs::PermissionsExt;

@@ -20,6 +20,7 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     if let Some(o) = &a.repaired_copy {
         guard.check(o)?;
     }
+    guard.check_stdout()?;
     let ev = Source::open(&a.evidence)?;
     let other = Source::open(&a.other)?;
     let origin = crate::settings::Origins::for_command(a.origin.as_deref())?.of(&ev)?;

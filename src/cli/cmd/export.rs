@@ -32,6 +32,9 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     if let Some(Target::File(o)) = &target {
         guard.check(o)?;
     }
+    if target.is_none() {
+        guard.check_stdout()?;
+    }
     let data = src.safe_bytes();
     let len = data.len() as u64;
     let (report, sha) = ex::scan_and_hash(&engine, &src, &a.file);

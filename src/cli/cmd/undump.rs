@@ -30,6 +30,9 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     if let Some(o) = &a.output {
         guard.check(o)?;
     }
+    if a.output.is_none() && a.split.is_none() {
+        guard.check_stdout()?;
+    }
     if a.output.is_none() && a.split.is_none() && io::stdout().is_terminal() {
         return Err(Error::refused(
             "standard output",
