@@ -21,6 +21,7 @@ pub mod output;
 pub mod report;
 pub mod sanitize;
 pub mod settings;
+mod small;
 pub mod source;
 pub mod values;
 

@@ -155,7 +155,6 @@ pub fn load(path: &Path, sha256: &str) -> Result<Loaded, Error> {
 
 /// A sidecar's text, read without following a symbolic link, from a regular file only.
 fn read_no_follow(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
         .read(true)
@@ -171,9 +170,7 @@ fn read_no_follow(path: &Path) -> std::io::Result<String> {
     if !f.metadata()?.is_file() {
         return Err(std::io::Error::other("is not a regular file"));
     }
-    let mut text = String::new();
-    f.read_to_string(&mut text)?;
-    Ok(text)
+    crate::small::read_capped(&mut f, crate::small::SIDECAR_LIMIT)
 }
 
 /// Saves `ours` to the sidecar at `path`, merged with what the sidecar holds now, under the

@@ -83,7 +83,7 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// Loads the settings at `path`; a missing file gives the defaults.
 pub fn load(path: &Path) -> Result<Settings, Error> {
-    match std::fs::read_to_string(path) {
+    match crate::small::read_file_capped(path, crate::small::CONFIG_LIMIT) {
         Ok(text) => parse(&text).map_err(|m| Error::file(path, m)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
         Err(e) => Err(Error::io(path, &e)),

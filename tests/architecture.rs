@@ -52,8 +52,8 @@ fn the_library_names_no_front_end() {
 
 /// The library's modules from the bottom up, as the README's module graph draws them: each may
 /// use only modules listed before it, so there is no cycle among them.
-const LAYERS: [&str; 13] = [
-    "sanitize", "error", "address", "source", "detect", "dump", "output", "notes", "demo",
+const LAYERS: [&str; 14] = [
+    "sanitize", "error", "small", "address", "source", "detect", "dump", "output", "notes", "demo",
     "compare", "values", "settings", "report",
 ];
 

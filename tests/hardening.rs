@@ -746,6 +746,70 @@ fn outputs_never_go_through_a_link_to_a_device_nor_into_an_examined_tree() {
 }
 
 #[test]
+fn names_are_escaped_once_in_every_format() {
+    let case = Case::new();
+    // A real ESC in a name, and a name that holds the four characters `\x1B`: the sanitizer
+    // writes the first as `\x1B` and the second with its backslash doubled, once.
+    let esc = case.path("work/A\u{1b}B");
+    let literal = case.path("work/A\\x1BB");
+    for p in [&esc, &literal] {
+        std::fs::write(p, clanscope::demo::STORE).unwrap();
+    }
+    let out = |args: &[&std::ffi::OsStr]| {
+        let o = bin().args(args).output().unwrap();
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let text = out(&[
+        "export".as_ref(),
+        esc.as_os_str(),
+        "--examiner".as_ref(),
+        "x\u{1b}y".as_ref(),
+    ]);
+    assert!(text.contains("/work/A\\x1BB\n"), "{text}");
+    assert!(text.contains("Examiner:  x\\x1By\n"), "{text}");
+    let text = out(&["export".as_ref(), literal.as_os_str()]);
+    assert!(text.contains("/work/A\\\\x1BB\n"), "{text}");
+    let csv = out(&[
+        "scan".as_ref(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+        esc.as_os_str(),
+        literal.as_os_str(),
+    ]);
+    assert!(csv.contains("/work/A\\x1BB,"), "{csv}");
+    assert!(csv.contains("/work/A\\\\x1BB,"), "{csv}");
+    assert!(!csv.contains("\\\\\\"), "{csv}");
+}
+
+#[test]
+fn settings_signatures_and_sidecars_are_read_with_a_cap() {
+    let case = Case::new();
+    let ev = case.ev();
+    let sparse = case.path("data/huge");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let refused = |cmd: &mut assert_cmd::Command, name: &Path| {
+        let a = cmd.assert().code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(err.contains("too large for this kind of file"), "{err}");
+        assert!(err.contains(&name.display().to_string()), "{err}");
+    };
+    for big in [sparse.as_path(), Path::new("/dev/zero")] {
+        refused(bin().arg("scan").arg("--signatures").arg(big).arg(&ev), big);
+        refused(
+            bin().env("CLANSCOPE_SETTINGS", big).arg("export").arg(&ev),
+            big,
+        );
+    }
+    refused(
+        bin().arg("export").arg(&ev).arg("--notes").arg(&sparse),
+        &sparse,
+    );
+}
+
+#[test]
 fn notes_are_never_kept_in_the_evidence() {
     use std::os::unix::fs::PermissionsExt;
     let case = Case::new();

@@ -196,7 +196,8 @@ impl SignatureSet {
     }
 
     pub fn load(path: &std::path::Path) -> Result<SignatureSet, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        let text = crate::small::read_file_capped(path, crate::small::CONFIG_LIMIT)
+            .map_err(|e| Error::io(path, &e))?;
         SignatureSet::parse(&text, &sanitize::path(path))
     }
 

@@ -180,6 +180,7 @@ pub const MAX_EXCERPT_LINES: u64 = 256;
 
 /// Everything an export shows, gathered once for every format.
 pub struct Document<'a> {
+    /// The examined file's name, sanitized ([`sanitize::path`]).
     pub path: String,
     pub size: u64,
     pub sha256: String,
@@ -256,7 +257,8 @@ impl Document<'_> {
         out
     }
 
-    /// The document's header: file, size, hash, kind, origin, tool, time, examiner.
+    /// The document's header: file, size, hash, kind, origin, tool, time, examiner; every
+    /// value already sanitized (a second pass would escape the escapes' backslashes).
     pub fn header_lines(&self) -> Vec<(String, String)> {
         vec![
             ("File".into(), self.path.clone()),

@@ -295,7 +295,7 @@ impl<W: Write> ScanWriter<W> {
         r: &Report,
         pager: &mut Pager<'_>,
     ) -> io::Result<()> {
-        let p = csv_field(&sanitize::path(path));
+        let p = csv_quoted(sanitize::path(path));
         let mut open_header = 0;
         for f in listed(r, self.min) {
             if let Some(h) = f.header.and_then(|id| r.header(id)) {
@@ -394,7 +394,12 @@ fn shown(f: &Finding, data: &[u8], n: usize) -> String {
 /// A CSV cell: sanitized, quoted when needed, and defused where a spreadsheet would run it as a
 /// formula.
 fn csv_field(s: &str) -> String {
-    let mut t = sanitize::line(s).into_owned();
+    csv_quoted(sanitize::line(s).into_owned())
+}
+
+/// A CSV field of text already sanitized: quoted where needed, and kept from being read as a
+/// spreadsheet formula.
+fn csv_quoted(mut t: String) -> String {
     if t.starts_with(['=', '+', '-', '@']) {
         t.insert(0, '\'');
     }

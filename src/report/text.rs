@@ -142,7 +142,7 @@ fn finding_details(out: &mut String, doc: &Document<'_>, f: &Finding, nested: bo
 pub fn render(doc: &Document<'_>) -> String {
     let mut out = String::from("clanscope annotated dump\n");
     for (k, v) in doc.header_lines() {
-        out.push_str(&format!("{:<10} {}\n", format!("{k}:"), sanitize::line(&v)));
+        out.push_str(&format!("{:<10} {v}\n", format!("{k}:")));
     }
     out.push_str("\nSummary\n");
     for (k, v) in doc.summary_lines() {

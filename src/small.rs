@@ -1,0 +1,44 @@
+//! Reading the small text files a run is configured with (settings, signatures, notes
+//! sidecars) with a cap on their size: such a file is read whole, so a huge file or a device
+//! (`/dev/zero`) given in its place must fail at once rather than fill memory.
+
+use std::io::Read;
+
+/// Reads all of `r` as UTF-8 text of at most `limit` bytes; a larger input is refused after
+/// reading `limit + 1` bytes, whatever its real size.
+pub(crate) fn read_capped(r: impl Read, limit: u64) -> std::io::Result<String> {
+    let mut bytes = Vec::new();
+    r.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "is larger than {limit} bytes, too large for this kind of file"
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "is not UTF-8 text"))
+}
+
+/// Opens `path` and reads it as [`read_capped`] does.
+pub(crate) fn read_file_capped(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
+    read_capped(std::fs::File::open(path)?, limit)
+}
+
+/// The most a settings or signatures file may hold.
+pub(crate) const CONFIG_LIMIT: u64 = 1 << 20;
+
+/// The most a notes sidecar may hold (hundreds of thousands of notes).
+pub(crate) const SIDECAR_LIMIT: u64 = 64 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_up_to_the_cap_and_refuses_more() {
+        assert_eq!(read_capped(&b"abc"[..], 3).unwrap(), "abc");
+        let e = read_capped(std::io::repeat(b'a'), 4096).unwrap_err();
+        assert!(e.to_string().contains("larger than 4096 bytes"), "{e}");
+        let e = read_capped(&b"\xff\xfe"[..], 10).unwrap_err();
+        assert!(e.to_string().contains("not UTF-8"), "{e}");
+    }
+}
