@@ -1440,6 +1440,9 @@ fn signals_restore_the_terminal() {
         (libc::SIGTERM, 143),
         (libc::SIGHUP, 129),
         (libc::SIGINT, 130),
+        (libc::SIGQUIT, 131),
+        (libc::SIGUSR1, 138),
+        (libc::SIGALRM, 142),
         (libc::SIGBUS, 135),
     ] {
         let t = Tmux::clanscope(

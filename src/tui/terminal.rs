@@ -1,7 +1,8 @@
 //! The inspector's terminal: set up (raw mode, alternate screen, mouse reporting, hidden cursor,
 //! the kitty keyboard protocol where the terminal has it) and restored on every exit path. A normal return restores it when the guard drops; a panic
 //! on any thread restores it in the panic hook, prints the panic and exits (101); SIGTERM,
-//! SIGHUP and SIGINT are caught by a thread that restores it and lets the signal take its
+//! SIGHUP, SIGINT and every other signal that would end the process and can be caught (SIGQUIT,
+//! SIGUSR1, SIGALRM, ...) are caught by a thread that restores it and lets the signal take its
 //! default course (exit 128 + N); a fatal SIGBUS (not a shrunk file, which never kills, see
 //! `source::fault`) restores it from the signal handler with async-signal-safe calls only.
 
@@ -98,11 +99,20 @@ fn save_mode() {
     }
 }
 
-/// A thread that restores the terminal on SIGTERM, SIGHUP or SIGINT, then lets the signal end
-/// the process as it would have.
+/// The signals whose default action ends the process and that a handler may catch.
+const ENDING: [i32; 11] = {
+    use signal_hook::consts::*;
+    [
+        SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+        SIGXFSZ,
+    ]
+};
+
+/// A thread that restores the terminal on any signal that would end the process (SIGTERM,
+/// SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGALRM, ...), then lets the signal end it as it would
+/// have.
 fn watch_signals() -> Result<signal_hook::iterator::Handle, Error> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])
+    let mut signals = signal_hook::iterator::Signals::new(ENDING)
         .map_err(|e| Error::Terminal(format!("cannot watch signals: {e}")))?;
     let handle = signals.handle();
     std::thread::spawn(move || {
