@@ -428,6 +428,54 @@ fn range_export_and_refusal_to_overwrite_evidence() {
 }
 
 #[test]
+fn a_long_range_is_exported_whole_up_to_1_mib_and_in_parts_beyond() {
+    let dir = tempfile::tempdir().unwrap();
+    // The whole demo store (320 KiB) as one range: every byte, parsed back.
+    let f = demo_copy(dir.path());
+    let text = export(&["--from", "0", "--length", "327680", "--context", "0"], &f);
+    assert!(!text.contains("not shown"), "cut");
+    assert_eq!(parse::parse(&text).bytes(), clanscope::demo::STORE.to_vec());
+    // 2.5 MiB: the export shows 1 MiB and says how to get the rest; following the advice
+    // gives back every byte, 1 MiB at a time.
+    let big = dir.path().join("big.bin");
+    let data: Vec<u8> = (0..(5u32 << 19))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(&big, &data).unwrap();
+    let mut args = vec![
+        "--from".to_string(),
+        "0".into(),
+        "--length".into(),
+        data.len().to_string(),
+    ];
+    let mut got = Vec::new();
+    for part in 0.. {
+        assert!(part < 3, "more parts than 2.5 MiB needs");
+        let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
+        a.extend(["--context", "0"]);
+        let text = export(&a, &big);
+        got.extend(parse::parse(&text).bytes());
+        let Some(advice) = text.lines().find(|l| l.contains("more bytes not shown")) else {
+            break;
+        };
+        let words: Vec<&str> = advice.split_whitespace().collect();
+        let at = |w: &str| words[words.iter().position(|x| *x == w).unwrap() + 1];
+        let (from, length) = (at("--from"), at("--length").trim_end_matches(','));
+        assert!(
+            advice.ends_with(&format!("clanscope dump --from {from} --length {length})")),
+            "{advice}"
+        );
+        args = vec![
+            "--from".into(),
+            from.into(),
+            "--length".into(),
+            length.into(),
+        ];
+    }
+    assert!(got == data, "{} bytes back of {}", got.len(), data.len());
+}
+
+#[test]
 fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());

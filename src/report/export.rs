@@ -2,7 +2,7 @@
 //! writes marked inside, one per finding outside any header, or one range), the scan and hash
 //! of the file in one pass, and rendering in the chosen format.
 
-use super::{overlay, Document, Excerpt, Mark, Subject, MAX_EXCERPT_LINES};
+use super::{overlay, Document, Excerpt, Mark, Subject, MAX_EXCERPT_LINES, MAX_RANGE_LINES};
 use crate::address::Origin;
 use crate::detect::{Control, Engine, Finding, Report};
 use crate::dump::Overlay;
@@ -284,7 +284,7 @@ fn range_excerpt<'a>(
 }
 
 /// Places an excerpt: the lines shown around `[start, end)`, cut after
-/// [`MAX_EXCERPT_LINES`] lines.
+/// [`MAX_EXCERPT_LINES`] lines ([`MAX_RANGE_LINES`] for a range asked for).
 #[allow(clippy::too_many_arguments)]
 fn frame<'a>(
     origin: Origin,
@@ -298,7 +298,11 @@ fn frame<'a>(
 ) -> Excerpt<'a> {
     let line_of = |x: u64| x - origin.column(x) as u64;
     let from = line_of(start).saturating_sub(context.saturating_mul(16));
-    let shown_end = end.min(start.saturating_add(MAX_EXCERPT_LINES * 16));
+    let lines = match subject {
+        Subject::Range => MAX_RANGE_LINES,
+        _ => MAX_EXCERPT_LINES,
+    };
+    let shown_end = end.min(start.saturating_add(lines * 16));
     let last_line = line_of(shown_end.saturating_sub(1).max(start));
     let to = last_line
         .saturating_add(context.saturating_add(1).saturating_mul(16))

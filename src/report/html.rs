@@ -189,7 +189,11 @@ fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     }
     o.push_str("</pre>");
     if e.cut > 0 {
-        o.push_str(&format!("<p>{} more bytes are not shown.</p>", e.cut));
+        o.push_str(&format!(
+            "<p>{} more bytes are not shown: {}.</p>",
+            e.cut,
+            escape(&e.rest_advice(doc.origin))
+        ));
     }
     o.push_str("</section>\n");
 }

@@ -134,7 +134,8 @@ pub struct Mark {
 /// what it is about.
 pub struct Excerpt<'a> {
     pub subject: Subject<'a>,
-    /// The range the subject covers (shown up to [`MAX_EXCERPT_LINES`] lines).
+    /// The range the subject covers (shown up to [`MAX_EXCERPT_LINES`] lines, a range asked
+    /// for up to [`MAX_RANGE_LINES`]).
     pub start: u64,
     pub end: u64,
     /// Marks, outer ones (a header) first.
@@ -152,6 +153,22 @@ impl Excerpt<'_> {
     /// The shown end of the subject's range.
     pub fn shown_end(&self) -> u64 {
         self.end - self.cut
+    }
+
+    /// How the bytes not shown can be had, as export options (an export shows
+    /// [`MAX_RANGE_LINES`] lines of a range at most and says this again for the rest) and as a
+    /// dump (`origin`: the document's).
+    pub fn rest_advice(&self, origin: crate::address::Origin) -> String {
+        let at = origin.address(self.shown_end());
+        let parts = if self.cut > MAX_RANGE_LINES * 16 {
+            " (1 MiB an export)"
+        } else {
+            ""
+        };
+        format!(
+            "export them with --from {at} --length {}{parts}, or dump them with clanscope dump --from {at} --length {}",
+            self.cut, self.cut
+        )
     }
 
     /// An anchor name: `h1` for header 1, `f3` for finding 3, `r15872` for a range.
@@ -175,8 +192,13 @@ impl Excerpt<'_> {
     }
 }
 
-/// Lines of dump shown at most for one excerpt.
+/// Lines of dump shown at most for one excerpt of a finding, header or note.
 pub const MAX_EXCERPT_LINES: u64 = 256;
+
+/// Lines of dump shown at most for a range the examiner asked for (`--from`/`--length`): 1 MiB
+/// of bytes. An export is built in memory, so a longer range is exported in parts (the cut
+/// excerpt says how), or dumped whole with `clanscope dump`, which streams.
+pub const MAX_RANGE_LINES: u64 = 65_536;
 
 /// Everything an export shows, gathered once for every format.
 pub struct Document<'a> {

@@ -199,10 +199,9 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     }
     if e.cut > 0 {
         out.push_str(&format!(
-            "  | ({} more bytes not shown: export them with --from {} --length {})\n",
+            "  | ({} more bytes not shown: {})\n",
             e.cut,
-            doc.origin.address(e.shown_end()),
-            e.cut
+            e.rest_advice(doc.origin)
         ));
     }
 }
