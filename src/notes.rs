@@ -14,8 +14,12 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Fields of a sidecar, note or bookmark that clanscope does not know (another tool's, or a
+/// later version's): kept as they are and saved again, never dropped.
+pub type Extra = BTreeMap<String, serde_json::Value>;
+
 /// One examiner note on a byte range.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {
     /// Byte range `[start, end)` in the file.
     pub start: u64,
@@ -30,6 +34,18 @@ pub struct Note {
     /// Who made it, when the examiner gave a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examiner: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl std::hash::Hash for Note {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.start, self.end, &self.text, &self.source, &self.time).hash(h);
+        self.examiner.hash(h);
+        for (k, v) in &self.extra {
+            (k, v.to_string()).hash(h);
+        }
+    }
 }
 
 impl Note {
@@ -42,6 +58,7 @@ impl Note {
             source: Some("clanscope".into()),
             time: Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
             examiner: examiner.map(str::to_string),
+            extra: Extra::new(),
         }
     }
 
@@ -72,6 +89,18 @@ impl Note {
 pub struct Bookmark {
     pub key: char,
     pub offset: u64,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Bookmark {
+    pub fn new(key: char, offset: u64) -> Bookmark {
+        Bookmark {
+            key,
+            offset,
+            extra: Extra::new(),
+        }
+    }
 }
 
 /// The sidecar's content.
@@ -89,6 +118,8 @@ pub struct Sidecar {
     /// opens there again, and `scan` and `export` use it, unless `--origin` says otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl Sidecar {
@@ -234,19 +265,23 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Sidecar {
             notes.push(n.clone());
         }
     }
-    let map = |s: &Sidecar| -> BTreeMap<char, u64> {
-        s.bookmarks.iter().map(|b| (b.key, b.offset)).collect()
+    let map = |s: &Sidecar| -> BTreeMap<char, Bookmark> {
+        s.bookmarks.iter().map(|b| (b.key, b.clone())).collect()
     };
     let (b, o) = (map(base), map(ours));
     let mut marks = map(theirs);
+    let offset = |m: &BTreeMap<char, Bookmark>, k: &char| m.get(k).map(|b| b.offset);
     for key in b.keys().chain(o.keys()) {
-        if b.get(key) != o.get(key) {
+        if offset(&b, key) != offset(&o, key) {
             match o.get(key) {
-                Some(&x) => marks.insert(*key, x),
+                Some(x) => marks.insert(*key, x.clone()),
                 None => marks.remove(key),
             };
         }
     }
+    // Fields clanscope does not know: theirs, and ours where ours has them.
+    let mut extra = theirs.extra.clone();
+    extra.extend(ours.extra.clone());
     let origin = if ours.origin != base.origin {
         ours.origin.clone()
     } else {
@@ -254,11 +289,9 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Sidecar {
     };
     Sidecar {
         notes,
-        bookmarks: marks
-            .into_iter()
-            .map(|(key, offset)| Bookmark { key, offset })
-            .collect(),
+        bookmarks: marks.into_values().collect(),
         origin,
+        extra,
         ..ours.clone()
     }
 }
@@ -439,10 +472,7 @@ mod tests {
         let p = dir.path().join("n.json");
         let mut s = Sidecar::new("CLANDATA", 10, "abc");
         s.notes.push(Note::new(1, 4, "seen", Some("kim")));
-        s.bookmarks.push(Bookmark {
-            key: 'a',
-            offset: 7,
-        });
+        s.bookmarks.push(Bookmark::new('a', 7));
         save(&p, &Sidecar::default(), &s, &Guard::default()).unwrap();
         match load(&p, "ABC").unwrap() {
             Loaded::Applied(t) => assert_eq!(t, s),
@@ -477,7 +507,7 @@ mod tests {
             text: t.into(),
             ..Note::default()
         };
-        let mark = |key, offset| Bookmark { key, offset };
+        let mark = Bookmark::new;
         let base = Sidecar {
             notes: vec![n("old"), n("gone")],
             bookmarks: vec![mark('a', 1), mark('b', 2)],
@@ -622,6 +652,30 @@ mod tests {
             .collect();
         want.sort_unstable();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn fields_of_other_tools_are_kept_through_a_save() {
+        let text = r#"{"file":"ev","size":3,"sha256":"ab","case_id":"C-7",
+            "notes":[{"start":0,"end":2,"text":"x","tags":["hdr"],"severity":2}],
+            "bookmarks":[{"key":"a","offset":1,"label":"first header"}]}"#;
+        let theirs: Sidecar = serde_json::from_str(text).unwrap();
+        // The inspector holds the notes it loaded, and bookmarks as key and offset only; it
+        // adds a bookmark.
+        let mut ours = Sidecar::new("ev", 3, "ab");
+        ours.notes = theirs.notes.clone();
+        ours.bookmarks = vec![Bookmark::new('a', 1), Bookmark::new('b', 2)];
+        let saved: serde_json::Value =
+            serde_json::from_str(&merge(&theirs, &ours, &theirs).to_json()).unwrap();
+        assert_eq!(saved["case_id"], "C-7");
+        assert_eq!(saved["notes"][0]["tags"], serde_json::json!(["hdr"]));
+        assert_eq!(saved["notes"][0]["severity"], 2);
+        assert_eq!(saved["bookmarks"][0]["label"], "first header");
+        assert_eq!(saved["bookmarks"][1]["key"], "b");
+        // A bookmark moved here is ours, fields and all.
+        ours.bookmarks[0] = Bookmark::new('a', 9);
+        let saved = merge(&theirs, &ours, &theirs);
+        assert_eq!(saved.bookmarks[0], Bookmark::new('a', 9));
     }
 
     #[test]

@@ -77,7 +77,7 @@ impl Annotations {
         s.bookmarks = self
             .bookmarks
             .iter()
-            .map(|(&key, &offset)| Bookmark { key, offset })
+            .map(|(&key, &offset)| Bookmark::new(key, offset))
             .collect();
         s.origin = self.origin.clone();
         s
