@@ -1668,3 +1668,74 @@ fn the_details_link_a_named_file_to_the_file_in_a_related_folder() {
         )
     );
 }
+
+/// The addresses of the dump lines on screen, top to bottom.
+fn dump_addresses(app: &App) -> Vec<String> {
+    rows_of(app, app.areas().dump)
+        .iter()
+        .map(|r| r.chars().skip(1).take(9).collect::<String>())
+        .filter(|a| a.len() == 9 && a.as_bytes()[4] == b':')
+        .collect()
+}
+
+/// The file offset of a dump line's address (the demo's origin is 0AFA:0100).
+fn demo_line_offset(addr: &str) -> u64 {
+    let (seg, off) = addr.split_once(':').unwrap();
+    let lin = u64::from_str_radix(seg, 16).unwrap() * 16 + u64::from_str_radix(off, 16).unwrap();
+    lin - (0x0AFA * 16 + 0x100)
+}
+
+#[test]
+fn page_down_shows_the_line_after_the_last_one_shown_and_page_up_comes_back() {
+    for (w, h) in [(120u16, 40u16), (80, 24)] {
+        let mut app = demo_app(w, h);
+        app.update(Command::Home);
+        let rows = app.rows();
+        let first = dump_addresses(&app);
+        assert_eq!(first.len() as u64, rows, "{w}x{h}");
+        assert_eq!(first[0], "0AFA:0100");
+        app.update(Command::PageDown);
+        let next = dump_addresses(&app);
+        let last_shown = demo_line_offset(first.last().unwrap());
+        assert_eq!(
+            demo_line_offset(&next[0]),
+            last_shown + 16,
+            "{w}x{h}: PgDn after {first:?} shows {next:?}"
+        );
+        assert_eq!(
+            app.cursor(),
+            rows * 16,
+            "{w}x{h}: the cursor moved one page"
+        );
+        app.update(Command::PageUp);
+        assert_eq!(dump_addresses(&app), first, "{w}x{h}: PgUp comes back");
+        assert_eq!(app.cursor(), 0, "{w}x{h}");
+        // Ctrl-f / Ctrl-b are the same commands; page through the whole file and back: no
+        // line is ever skipped, and the last page ends at the file's last line.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut prev_last = None;
+        for _ in 0..app.view().line_count() / rows + 2 {
+            let shown = dump_addresses(&app);
+            if let Some(p) = prev_last {
+                assert!(demo_line_offset(&shown[0]) <= p + 16, "{w}x{h}: skipped");
+            }
+            prev_last = shown.last().map(|a| demo_line_offset(a));
+            seen.extend(shown.iter().map(|a| demo_line_offset(a)));
+            app.update(Command::PageDown);
+        }
+        assert_eq!(seen.len() as u64, app.view().line_count(), "{w}x{h}");
+        assert_eq!(app.cursor(), app.view().size() - 1, "{w}x{h}");
+        let mut prev_first: Option<u64> = None;
+        for _ in 0..app.view().line_count() / rows + 2 {
+            let shown = dump_addresses(&app);
+            if let Some(p) = prev_first {
+                let last = demo_line_offset(shown.last().unwrap());
+                assert!(last + 16 >= p, "{w}x{h}: PgUp skipped");
+            }
+            prev_first = Some(demo_line_offset(&shown[0]));
+            app.update(Command::PageUp);
+        }
+        assert_eq!(app.view().top(), 0, "{w}x{h}");
+        assert_eq!(app.cursor(), 0, "{w}x{h}");
+    }
+}

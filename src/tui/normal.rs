@@ -31,14 +31,8 @@ impl App {
             Command::Down => v.move_by(16, rows),
             Command::Left => v.move_by(-1, rows),
             Command::Right => v.move_by(1, rows),
-            Command::PageUp => {
-                v.scroll(-r, rows);
-                v.move_by(-16 * r, rows);
-            }
-            Command::PageDown => {
-                v.scroll(r, rows);
-                v.move_by(16 * r, rows);
-            }
+            Command::PageUp => v.page(-1, rows),
+            Command::PageDown => v.page(1, rows),
             Command::HalfUp => v.move_by(-16 * (r / 2).max(1), rows),
             Command::HalfDown => v.move_by(16 * (r / 2).max(1), rows),
             Command::Home => {
