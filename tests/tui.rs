@@ -1739,3 +1739,67 @@ fn page_down_shows_the_line_after_the_last_one_shown_and_page_up_comes_back() {
         assert_eq!(app.cursor(), 0, "{w}x{h}");
     }
 }
+
+#[test]
+fn a_background_search_reports_its_progress_and_its_result_without_a_key() {
+    use clanscope::tui::app::Effect;
+    use clanscope::tui::search;
+    // Over the size searched at once: the search runs on a worker, here run by the test.
+    let size = 12usize << 20;
+    let at = (9usize << 20) + 5;
+    let mut bytes = vec![b'x'; size];
+    bytes[at..at + 18].copy_from_slice(b"NEEDLE-IN-HAYSTACK");
+    let src = Arc::new(Source::from_vec("rnd.bin", bytes));
+    let mut app = App::new(src.clone(), Origin::ZERO);
+    app.update(Command::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.update(Command::SearchText);
+    keys(&mut app, "needle-in\n");
+    assert_eq!(
+        status(&app),
+        "searching for 'needle-in' (any case): 0% done, no match there yet"
+    );
+    let Some(Effect::Search(p)) = app.take_effects().pop() else {
+        panic!("no background search")
+    };
+    let mut msgs = Vec::new();
+    let s = app.search();
+    search::search_all(&p, &*src, s.generation(), &s.cancel_flag(), &mut |m| {
+        msgs.push(m);
+        true
+    });
+    let mut said = Vec::new();
+    for m in msgs {
+        app.absorb(ScanMsg::Search(m));
+        said.push(status(&app));
+    }
+    assert!(
+        said.contains(&"searching for 'needle-in' (any case): 33% done, no match there yet".into()),
+        "{said:?}"
+    );
+    assert_eq!(app.cursor(), at as u64, "the first match is shown");
+    assert_eq!(
+        said.last().unwrap(),
+        "match 1/1 of 'needle-in' (any case) at 90000:0005"
+    );
+    assert!(text(&app).contains("match 1/1 of 'needle-in'"));
+    // Once something else is said, the search no longer takes the status line.
+    let mut app2 = App::new(src.clone(), Origin::ZERO);
+    app2.update(Command::SearchText);
+    keys(&mut app2, "needle-in\n");
+    let Some(Effect::Search(p)) = app2.take_effects().pop() else {
+        panic!("no background search")
+    };
+    app2.update(Command::Down);
+    let before = (app2.cursor(), status(&app2));
+    let s = app2.search();
+    let (g, c) = (s.generation(), s.cancel_flag());
+    search::search_all(&p, &*src, g, &c, &mut |m| {
+        app2.absorb(ScanMsg::Search(m));
+        true
+    });
+    assert_eq!((app2.cursor(), status(&app2)), before);
+    assert!(app2.search().done());
+}
