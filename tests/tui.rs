@@ -1803,3 +1803,38 @@ fn a_background_search_reports_its_progress_and_its_result_without_a_key() {
     assert_eq!((app2.cursor(), status(&app2)), before);
     assert!(app2.search().done());
 }
+
+#[test]
+fn the_value_inspector_names_only_keys_that_scroll_it() {
+    let mut app = demo_app(120, 40);
+    app.update(Command::Goto);
+    keys(&mut app, "0x3E48\n");
+    app.update(Command::ToggleValues);
+    let a = app.areas();
+    assert!(
+        lines_below(&app).is_some(),
+        "the details have more lines too"
+    );
+    let values_top = |app: &App| rows_of(app, app.areas().values).remove(0);
+    let top = values_top(&app);
+    assert!(top.contains("more line(s): wheel"), "{top}");
+    assert!(!top.contains("J/K"), "{top}");
+    // J scrolls the details, not the values; the wheel over the values scrolls them.
+    app.update(Command::ScrollDetails(3));
+    assert_eq!(app.display().values_scroll, 0);
+    assert_ne!(app.display().details_scroll, 0);
+    app.update(Command::Wheel {
+        col: a.values.x + 1,
+        row: a.values.y + 2,
+        lines: 30,
+    });
+    let top = values_top(&app);
+    assert!(top.contains("↑ more above: wheel"), "{top}");
+    // Where J/K do reach the values (nothing more in the details), the hint says so.
+    let mut app = demo_app(120, 40);
+    app.update(Command::ToggleValues);
+    assert_eq!(lines_below(&app), None);
+    assert!(values_top(&app).contains("more line(s): J/K or wheel"));
+    app.update(Command::ScrollDetails(30));
+    assert!(values_top(&app).contains("↑ more above: K"));
+}

@@ -424,17 +424,24 @@ impl App {
         }
     }
 
-    /// J / K: scrolls the details pane, or the value inspector where it takes the details'
-    /// place; stops exactly where the pane's last line shows.
-    /// J/K: the details pane, or the value inspector when it is open and the details pane is
-    /// hidden or has nothing to scroll (it then sits below the details, as at 120 columns).
+    /// J / K: scrolls the pane [`App::keys_scroll_values`] names; stops exactly where the
+    /// pane's last line shows.
     fn scroll_details(&mut self, n: i64) {
-        let a = self.areas();
-        let max = panes::max_scroll(&self.details_lines(), a.details);
-        if self.display.values && (a.details.width == 0 || max == 0) {
+        if self.keys_scroll_values() {
             return self.scroll_values(n);
         }
+        let a = self.areas();
+        let max = panes::max_scroll(&self.details_lines(), a.details);
         self.display.details_scroll = scrolled_by(self.display.details_scroll, n, max);
+    }
+
+    /// Whether J/K scroll the value inspector: it is open and the details pane is hidden or
+    /// has nothing to scroll (the values then sit below the details, as at 120 columns).
+    /// Otherwise J/K scroll the details. The panes' borders name their keys from this.
+    pub fn keys_scroll_values(&self) -> bool {
+        let a = self.areas();
+        self.display.values
+            && (a.details.width == 0 || panes::max_scroll(&self.details_lines(), a.details) == 0)
     }
 
     fn scroll_values(&mut self, n: i64) {
