@@ -1838,3 +1838,59 @@ fn the_value_inspector_names_only_keys_that_scroll_it() {
     app.update(Command::ScrollDetails(30));
     assert!(values_top(&app).contains("↑ more above: K"));
 }
+
+#[test]
+fn only_quit_and_resize_act_while_the_terminal_is_too_small() {
+    let mut app = demo_app(60, 15);
+    let shown = text(&app);
+    assert!(shown.contains("terminal too small"));
+    let before = (app.cursor(), app.view().top(), status(&app));
+    for c in [
+        Command::NextHeader,
+        Command::Help,
+        Command::PageDown,
+        Command::Goto,
+        Command::ToggleValues,
+        Command::SearchText,
+        Command::Wheel {
+            col: 2,
+            row: 2,
+            lines: 3,
+        },
+        Command::Click { col: 2, row: 2 },
+        Command::Escape,
+    ] {
+        app.update(c.clone());
+        assert_eq!(app.mode(), &Mode::Normal, "{c:?}");
+        assert_eq!(
+            (app.cursor(), app.view().top(), status(&app)),
+            before,
+            "{c:?}"
+        );
+        assert!(!app.display().values, "{c:?}");
+        assert_eq!(text(&app), shown, "{c:?}");
+    }
+    app.update(Command::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.update(Command::NextHeader);
+    assert_ne!(
+        app.cursor(),
+        before.0,
+        "keys act again once it is big enough"
+    );
+    app.update(Command::Quit);
+    assert!(app.quitting());
+    // q quits even with a prompt open when it became too small.
+    let mut app = demo_app(80, 24);
+    app.update(Command::Goto);
+    app.update(Command::Resize {
+        width: 60,
+        height: 15,
+    });
+    app.update(Command::Edit(Edit::Char('x')));
+    assert!(!app.quitting());
+    app.update(Command::Edit(Edit::Char('q')));
+    assert!(app.quitting(), "q quits, as the notice says");
+}

@@ -312,6 +312,9 @@ impl App {
             self.view.follow(rows);
             return;
         }
+        if self.areas().too_small {
+            return self.too_small(cmd);
+        }
         match self.mode.clone() {
             Mode::Normal => self.normal(cmd),
             Mode::Prompt(p) => self.prompt(p, cmd),
@@ -320,6 +323,18 @@ impl App {
             Mode::SetMark => self.set_mark(cmd),
             Mode::JumpMark => self.jump_mark(cmd),
             Mode::CopyAs => self.copy_as(cmd),
+        }
+    }
+
+    /// The terminal is too small to draw in: only quitting acts (q, whatever has the keys,
+    /// or Ctrl-C), as the notice on screen says; every other key and the mouse are ignored.
+    fn too_small(&mut self, cmd: Command) {
+        use super::prompt::Edit;
+        if matches!(
+            cmd,
+            Command::Quit | Command::Char('q') | Command::Edit(Edit::Char('q'))
+        ) {
+            self.quit = true;
         }
     }
 
