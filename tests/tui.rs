@@ -1668,3 +1668,229 @@ fn the_details_link_a_named_file_to_the_file_in_a_related_folder() {
         )
     );
 }
+
+/// The addresses of the dump lines on screen, top to bottom.
+fn dump_addresses(app: &App) -> Vec<String> {
+    rows_of(app, app.areas().dump)
+        .iter()
+        .map(|r| r.chars().skip(1).take(9).collect::<String>())
+        .filter(|a| a.len() == 9 && a.as_bytes()[4] == b':')
+        .collect()
+}
+
+/// The file offset of a dump line's address (the demo's origin is 0AFA:0100).
+fn demo_line_offset(addr: &str) -> u64 {
+    let (seg, off) = addr.split_once(':').unwrap();
+    let lin = u64::from_str_radix(seg, 16).unwrap() * 16 + u64::from_str_radix(off, 16).unwrap();
+    lin - (0x0AFA * 16 + 0x100)
+}
+
+#[test]
+fn page_down_shows_the_line_after_the_last_one_shown_and_page_up_comes_back() {
+    for (w, h) in [(120u16, 40u16), (80, 24)] {
+        let mut app = demo_app(w, h);
+        app.update(Command::Home);
+        let rows = app.rows();
+        let first = dump_addresses(&app);
+        assert_eq!(first.len() as u64, rows, "{w}x{h}");
+        assert_eq!(first[0], "0AFA:0100");
+        app.update(Command::PageDown);
+        let next = dump_addresses(&app);
+        let last_shown = demo_line_offset(first.last().unwrap());
+        assert_eq!(
+            demo_line_offset(&next[0]),
+            last_shown + 16,
+            "{w}x{h}: PgDn after {first:?} shows {next:?}"
+        );
+        assert_eq!(
+            app.cursor(),
+            rows * 16,
+            "{w}x{h}: the cursor moved one page"
+        );
+        app.update(Command::PageUp);
+        assert_eq!(dump_addresses(&app), first, "{w}x{h}: PgUp comes back");
+        assert_eq!(app.cursor(), 0, "{w}x{h}");
+        // Ctrl-f / Ctrl-b are the same commands; page through the whole file and back: no
+        // line is ever skipped, and the last page ends at the file's last line.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut prev_last = None;
+        for _ in 0..app.view().line_count() / rows + 2 {
+            let shown = dump_addresses(&app);
+            if let Some(p) = prev_last {
+                assert!(demo_line_offset(&shown[0]) <= p + 16, "{w}x{h}: skipped");
+            }
+            prev_last = shown.last().map(|a| demo_line_offset(a));
+            seen.extend(shown.iter().map(|a| demo_line_offset(a)));
+            app.update(Command::PageDown);
+        }
+        assert_eq!(seen.len() as u64, app.view().line_count(), "{w}x{h}");
+        assert_eq!(app.cursor(), app.view().size() - 1, "{w}x{h}");
+        let mut prev_first: Option<u64> = None;
+        for _ in 0..app.view().line_count() / rows + 2 {
+            let shown = dump_addresses(&app);
+            if let Some(p) = prev_first {
+                let last = demo_line_offset(shown.last().unwrap());
+                assert!(last + 16 >= p, "{w}x{h}: PgUp skipped");
+            }
+            prev_first = Some(demo_line_offset(&shown[0]));
+            app.update(Command::PageUp);
+        }
+        assert_eq!(app.view().top(), 0, "{w}x{h}");
+        assert_eq!(app.cursor(), 0, "{w}x{h}");
+    }
+}
+
+#[test]
+fn a_background_search_reports_its_progress_and_its_result_without_a_key() {
+    use clanscope::tui::app::Effect;
+    use clanscope::tui::search;
+    // Over the size searched at once: the search runs on a worker, here run by the test.
+    let size = 12usize << 20;
+    let at = (9usize << 20) + 5;
+    let mut bytes = vec![b'x'; size];
+    bytes[at..at + 18].copy_from_slice(b"NEEDLE-IN-HAYSTACK");
+    let src = Arc::new(Source::from_vec("rnd.bin", bytes));
+    let mut app = App::new(src.clone(), Origin::ZERO);
+    app.update(Command::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.update(Command::SearchText);
+    keys(&mut app, "needle-in\n");
+    assert_eq!(
+        status(&app),
+        "searching for 'needle-in' (any case): 0% done, no match there yet"
+    );
+    let Some(Effect::Search(p)) = app.take_effects().pop() else {
+        panic!("no background search")
+    };
+    let mut msgs = Vec::new();
+    let s = app.search();
+    search::search_all(&p, &*src, s.generation(), &s.cancel_flag(), &mut |m| {
+        msgs.push(m);
+        true
+    });
+    let mut said = Vec::new();
+    for m in msgs {
+        app.absorb(ScanMsg::Search(m));
+        said.push(status(&app));
+    }
+    assert!(
+        said.contains(&"searching for 'needle-in' (any case): 33% done, no match there yet".into()),
+        "{said:?}"
+    );
+    assert_eq!(app.cursor(), at as u64, "the first match is shown");
+    assert_eq!(
+        said.last().unwrap(),
+        "match 1/1 of 'needle-in' (any case) at 90000:0005"
+    );
+    assert!(text(&app).contains("match 1/1 of 'needle-in'"));
+    // Once something else is said, the search no longer takes the status line.
+    let mut app2 = App::new(src.clone(), Origin::ZERO);
+    app2.update(Command::SearchText);
+    keys(&mut app2, "needle-in\n");
+    let Some(Effect::Search(p)) = app2.take_effects().pop() else {
+        panic!("no background search")
+    };
+    app2.update(Command::Down);
+    let before = (app2.cursor(), status(&app2));
+    let s = app2.search();
+    let (g, c) = (s.generation(), s.cancel_flag());
+    search::search_all(&p, &*src, g, &c, &mut |m| {
+        app2.absorb(ScanMsg::Search(m));
+        true
+    });
+    assert_eq!((app2.cursor(), status(&app2)), before);
+    assert!(app2.search().done());
+}
+
+#[test]
+fn the_value_inspector_names_only_keys_that_scroll_it() {
+    let mut app = demo_app(120, 40);
+    app.update(Command::Goto);
+    keys(&mut app, "0x3E48\n");
+    app.update(Command::ToggleValues);
+    let a = app.areas();
+    assert!(
+        lines_below(&app).is_some(),
+        "the details have more lines too"
+    );
+    let values_top = |app: &App| rows_of(app, app.areas().values).remove(0);
+    let top = values_top(&app);
+    assert!(top.contains("more line(s): wheel"), "{top}");
+    assert!(!top.contains("J/K"), "{top}");
+    // J scrolls the details, not the values; the wheel over the values scrolls them.
+    app.update(Command::ScrollDetails(3));
+    assert_eq!(app.display().values_scroll, 0);
+    assert_ne!(app.display().details_scroll, 0);
+    app.update(Command::Wheel {
+        col: a.values.x + 1,
+        row: a.values.y + 2,
+        lines: 30,
+    });
+    let top = values_top(&app);
+    assert!(top.contains("↑ more above: wheel"), "{top}");
+    // Where J/K do reach the values (nothing more in the details), the hint says so.
+    let mut app = demo_app(120, 40);
+    app.update(Command::ToggleValues);
+    assert_eq!(lines_below(&app), None);
+    assert!(values_top(&app).contains("more line(s): J/K or wheel"));
+    app.update(Command::ScrollDetails(30));
+    assert!(values_top(&app).contains("↑ more above: K"));
+}
+
+#[test]
+fn only_quit_and_resize_act_while_the_terminal_is_too_small() {
+    let mut app = demo_app(60, 15);
+    let shown = text(&app);
+    assert!(shown.contains("terminal too small"));
+    let before = (app.cursor(), app.view().top(), status(&app));
+    for c in [
+        Command::NextHeader,
+        Command::Help,
+        Command::PageDown,
+        Command::Goto,
+        Command::ToggleValues,
+        Command::SearchText,
+        Command::Wheel {
+            col: 2,
+            row: 2,
+            lines: 3,
+        },
+        Command::Click { col: 2, row: 2 },
+        Command::Escape,
+    ] {
+        app.update(c.clone());
+        assert_eq!(app.mode(), &Mode::Normal, "{c:?}");
+        assert_eq!(
+            (app.cursor(), app.view().top(), status(&app)),
+            before,
+            "{c:?}"
+        );
+        assert!(!app.display().values, "{c:?}");
+        assert_eq!(text(&app), shown, "{c:?}");
+    }
+    app.update(Command::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.update(Command::NextHeader);
+    assert_ne!(
+        app.cursor(),
+        before.0,
+        "keys act again once it is big enough"
+    );
+    app.update(Command::Quit);
+    assert!(app.quitting());
+    // q quits even with a prompt open when it became too small.
+    let mut app = demo_app(80, 24);
+    app.update(Command::Goto);
+    app.update(Command::Resize {
+        width: 60,
+        height: 15,
+    });
+    app.update(Command::Edit(Edit::Char('x')));
+    assert!(!app.quitting());
+    app.update(Command::Edit(Edit::Char('q')));
+    assert!(app.quitting(), "q quits, as the notice says");
+}

@@ -85,6 +85,15 @@ pub enum Effect {
     Search(Arc<Pattern>),
 }
 
+/// The status line is following a background search: what it last said there, and the match
+/// it jumped to, if any (with whether that wrapped). Anything else said on the status line
+/// ends it.
+#[derive(Clone, Debug)]
+pub(crate) struct SearchReport {
+    pub(crate) said: String,
+    pub(crate) at: Option<(usize, bool)>,
+}
+
 /// The inspector's state: the components and the mode.
 pub struct App {
     pub(crate) src: Arc<Source>,
@@ -109,6 +118,8 @@ pub struct App {
     origin_given: bool,
     /// The files of the related folders, once listed.
     pub(crate) related: Option<Arc<crate::report::related::Related>>,
+    /// The status line follows the background search (see `App::report_search`).
+    pub(crate) search_report: Option<SearchReport>,
 }
 
 impl App {
@@ -158,6 +169,7 @@ impl App {
             grew_warned: false,
             origin_given: false,
             related: None,
+            search_report: None,
             src,
         }
     }
@@ -300,6 +312,9 @@ impl App {
             self.view.follow(rows);
             return;
         }
+        if self.areas().too_small {
+            return self.too_small(cmd);
+        }
         match self.mode.clone() {
             Mode::Normal => self.normal(cmd),
             Mode::Prompt(p) => self.prompt(p, cmd),
@@ -308,6 +323,26 @@ impl App {
             Mode::SetMark => self.set_mark(cmd),
             Mode::JumpMark => self.jump_mark(cmd),
             Mode::CopyAs => self.copy_as(cmd),
+        }
+    }
+
+    /// The terminal is too small to draw in: only quitting acts (q, whatever has the keys,
+    /// or Ctrl-C), as the notice on screen says; every other key and the mouse are ignored.
+    fn too_small(&mut self, cmd: Command) {
+        use super::prompt::Edit;
+        if matches!(
+            cmd,
+            Command::Quit | Command::Char('q') | Command::Edit(Edit::Char('q'))
+        ) {
+            self.quit = true;
+        }
+    }
+
+    /// Whether the status line still shows what the background search last said there.
+    pub(crate) fn search_followed(&self) -> bool {
+        match (&self.search_report, &self.status) {
+            (Some(r), Some((said, _))) => r.said == *said,
+            _ => false,
         }
     }
 
@@ -320,9 +355,11 @@ impl App {
             ScanMsg::Done(r) => {
                 self.index.finish(r, size);
                 self.progress = (size, size);
-                // An error or a notice stays; information (where notes and exports go) gives
-                // way.
-                if !matches!(self.status, Some((_, Severity::Error | Severity::Notice))) {
+                // An error or a notice stays, and so does a search the status line follows;
+                // information (where notes and exports go) gives way.
+                let kept = matches!(self.status, Some((_, Severity::Error | Severity::Notice)))
+                    || self.search_followed();
+                if !kept {
                     let (strong, weak) = self.index.counts();
                     self.info(format!(
                         "scan done: {} damaged header(s), {strong} finding(s) (+{weak} weaker); n: next damaged header",
@@ -331,7 +368,10 @@ impl App {
                 }
             }
             ScanMsg::Hash(h) => self.hash_known(h),
-            ScanMsg::Search(m) => self.search.absorb(m),
+            ScanMsg::Search(m) => {
+                self.search.absorb(m);
+                self.report_search();
+            }
             ScanMsg::Diff(m) => {
                 if let Some(c) = self.compare.as_mut() {
                     c.absorb(m);

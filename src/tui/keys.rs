@@ -212,7 +212,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("i", "value inspector: integers, DOS date/time, far pointer"),
     ("p", "follow the far pointer at the cursor"),
     ("b c", "byte-class glyphs / CP437 in the ASCII column"),
-    ("J K", "scroll the details pane"),
+    (
+        "J K",
+        "scroll the details pane (the values if the details all fit)",
+    ),
     ("t", "show / hide weaker findings"),
     ("f", "findings list (Enter jumps)"),
     ("? F1", "this help"),

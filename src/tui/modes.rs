@@ -107,6 +107,7 @@ impl App {
             self.effects.push(Effect::Search(p));
         }
         self.next_match(true);
+        self.follow_search(None);
     }
 
     fn add_note(&mut self, text: String) {

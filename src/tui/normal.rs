@@ -1,7 +1,7 @@
 //! The normal view's handler: moving, walking findings, headers, messages, matches and
 //! differences, opening prompts, lists and panes, and the mouse.
 
-use super::app::{App, Effect};
+use super::app::{App, Effect, SearchReport};
 use super::command::{Command, ListKind, Mode};
 use super::findings::Step;
 use super::panes;
@@ -31,14 +31,8 @@ impl App {
             Command::Down => v.move_by(16, rows),
             Command::Left => v.move_by(-1, rows),
             Command::Right => v.move_by(1, rows),
-            Command::PageUp => {
-                v.scroll(-r, rows);
-                v.move_by(-16 * r, rows);
-            }
-            Command::PageDown => {
-                v.scroll(r, rows);
-                v.move_by(16 * r, rows);
-            }
+            Command::PageUp => v.page(-1, rows),
+            Command::PageDown => v.page(1, rows),
             Command::HalfUp => v.move_by(-16 * (r / 2).max(1), rows),
             Command::HalfDown => v.move_by(16 * (r / 2).max(1), rows),
             Command::Home => {
@@ -263,29 +257,103 @@ impl App {
         let what = p.describe();
         match self.search.next_from(self.view.cursor, forward) {
             Some((i, wrapped)) => {
-                let (s, _) = self.search.matches()[i];
-                let n = self.search.matches().len();
-                self.jump(s);
-                let more = if self.search.done() {
-                    ""
-                } else {
-                    "+ (searching)"
-                };
-                let w = if wrapped { " (wrapped)" } else { "" };
-                self.info(format!(
-                    "match {}/{n}{more} of {what} at {}{w}",
-                    i + 1,
-                    self.view.addr(s)
-                ));
+                self.jump(self.search.matches()[i].0);
+                self.info(self.match_said(i, wrapped));
             }
-            None if !self.search.done() => {
-                let pct = self.search.searched() * 100 / self.view.size.max(1);
-                self.info(format!(
-                    "searching for {what}: {pct}% done, no match there yet"
-                ));
-            }
+            None if !self.search.done() => self.info(self.search_progress()),
             None => self.error(format!("not found: {what}")),
         }
+    }
+
+    /// The status line for match `i` of the search: `match 3/7 of 'x' at ADDR`, with `+
+    /// (searching)` after the count while the search goes on.
+    fn match_said(&self, i: usize, wrapped: bool) -> String {
+        let what = self
+            .search
+            .pattern()
+            .map(|p| p.describe())
+            .unwrap_or_default();
+        let s = self.search.matches().get(i).map_or(0, |m| m.0);
+        let n = self.search.matches().len();
+        let more = if self.search.done() {
+            ""
+        } else {
+            "+ (searching)"
+        };
+        let w = if wrapped { " (wrapped)" } else { "" };
+        format!(
+            "match {}/{n}{more} of {what} at {}{w}",
+            i + 1,
+            self.view.addr(s)
+        )
+    }
+
+    /// How far a search that is still running has come, and what it found so far.
+    fn search_progress(&self) -> String {
+        let what = self
+            .search
+            .pattern()
+            .map(|p| p.describe())
+            .unwrap_or_default();
+        let pct = self.search.searched() * 100 / self.view.size.max(1);
+        match self.search.matches().len() {
+            0 => format!("searching for {what}: {pct}% done, no match there yet"),
+            n => format!("searching for {what}: {pct}% done, {n} match(es) so far (. jumps)"),
+        }
+    }
+
+    /// Starts following the search on the status line if it runs on in the background.
+    pub(crate) fn follow_search(&mut self, at: Option<(usize, bool)>) {
+        self.search_report = match &self.status {
+            Some((said, _)) if !self.search.done() => Some(SearchReport {
+                said: said.clone(),
+                at,
+            }),
+            _ => None,
+        };
+    }
+
+    /// The background search reported. While the status line still says what the search
+    /// last said there (nothing else was said since), it follows the search without a key:
+    /// its progress, then its first match from the cursor (jumped to in the normal view, as a
+    /// search of a small file does at once), then the count or "not found" when it ends.
+    pub(crate) fn report_search(&mut self) {
+        if !self.search_followed() {
+            self.search_report = None;
+            return;
+        }
+        let Some(r) = self.search_report.take() else {
+            return;
+        };
+        let found = self.search.next_from(self.view.cursor, true);
+        let at = match (r.at, found) {
+            (Some((i, w)), _) => {
+                self.info(self.match_said(i, w));
+                Some((i, w))
+            }
+            (None, Some((i, w))) if self.mode == Mode::Normal => {
+                self.next_match(true);
+                Some((i, w))
+            }
+            (None, _) if !self.search.done() => {
+                self.info(self.search_progress());
+                None
+            }
+            (None, _) => {
+                match self.search.matches().len() {
+                    0 => self.next_match(true),
+                    n => self.info(format!(
+                        "{n} match(es) of {}: . jumps to the next",
+                        self.search
+                            .pattern()
+                            .map(|p| p.describe())
+                            .unwrap_or_default()
+                    )),
+                }
+                None
+            }
+        };
+        self.follow_search(at);
     }
 
     fn follow_pointer(&mut self) {
@@ -356,17 +424,24 @@ impl App {
         }
     }
 
-    /// J / K: scrolls the details pane, or the value inspector where it takes the details'
-    /// place; stops exactly where the pane's last line shows.
-    /// J/K: the details pane, or the value inspector when it is open and the details pane is
-    /// hidden or has nothing to scroll (it then sits below the details, as at 120 columns).
+    /// J / K: scrolls the pane [`App::keys_scroll_values`] names; stops exactly where the
+    /// pane's last line shows.
     fn scroll_details(&mut self, n: i64) {
-        let a = self.areas();
-        let max = panes::max_scroll(&self.details_lines(), a.details);
-        if self.display.values && (a.details.width == 0 || max == 0) {
+        if self.keys_scroll_values() {
             return self.scroll_values(n);
         }
+        let a = self.areas();
+        let max = panes::max_scroll(&self.details_lines(), a.details);
         self.display.details_scroll = scrolled_by(self.display.details_scroll, n, max);
+    }
+
+    /// Whether J/K scroll the value inspector: it is open and the details pane is hidden or
+    /// has nothing to scroll (the values then sit below the details, as at 120 columns).
+    /// Otherwise J/K scroll the details. The panes' borders name their keys from this.
+    pub fn keys_scroll_values(&self) -> bool {
+        let a = self.areas();
+        self.display.values
+            && (a.details.width == 0 || panes::max_scroll(&self.details_lines(), a.details) == 0)
     }
 
     fn scroll_values(&mut self, n: i64) {

@@ -180,6 +180,22 @@ impl Viewport {
         self.follow(rows);
     }
 
+    /// PgDn / PgUp: moves the view and the cursor `pages` pages of `rows` lines (negative:
+    /// up), so a page starts right after the last line of the one before (as less and DEBUG
+    /// page) and no line is ever skipped. The last page ends at the file's last line.
+    pub(crate) fn page(&mut self, pages: i64, rows: u64) {
+        let rows = rows.max(1);
+        let lines = pages.unsigned_abs().saturating_mul(rows);
+        let last_top = self.line_count().saturating_sub(rows);
+        self.top = if pages < 0 {
+            self.top.saturating_sub(lines)
+        } else {
+            self.top.saturating_add(lines).min(last_top.max(self.top))
+        };
+        let by = lines.saturating_mul(16).min(i64::MAX as u64) as i64;
+        self.move_by(if pages < 0 { -by } else { by }, rows);
+    }
+
     /// Scrolls by `lines`, pulling the cursor along when it would leave the screen.
     pub(crate) fn scroll(&mut self, lines: i64, rows: u64) {
         let max_top = self.line_count().saturating_sub(1);

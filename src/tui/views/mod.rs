@@ -12,6 +12,7 @@ use super::command::Mode;
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use super::panes;
 use super::theme::Theme;
+use details::ScrollKeys;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -41,16 +42,23 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     frame.render_widget(Paragraph::new(lines), a.dump);
     bars::minimap(app, frame, a.minimap, view_start, view_end);
+    // J/K scroll the values or the details; the wheel scrolls either; the legend stays.
+    let (jk, wheel) = (ScrollKeys::JkOrWheel, ScrollKeys::Wheel);
+    let (details_keys, values_keys) = if app.keys_scroll_values() {
+        (wheel, jk)
+    } else {
+        (jk, wheel)
+    };
     if a.details.width > 0 {
-        let scroll = app.display().details_scroll;
+        let scroll = (app.display().details_scroll, details_keys);
         details::scrolled(frame, a.details, "details", app.details_lines(), scroll);
     }
     if a.legend.width > 0 {
         let lines = panes::legend_lines(&app.pane_source(), a.legend.width as usize);
-        details::scrolled(frame, a.legend, "legend", lines, 0);
+        details::scrolled(frame, a.legend, "legend", lines, (0, ScrollKeys::Nothing));
     }
     if a.values.width > 0 {
-        let scroll = app.display().values_scroll;
+        let scroll = (app.display().values_scroll, values_keys);
         let lines = panes::values_lines(&app.pane_source());
         details::scrolled(frame, a.values, "values (i closes)", lines, scroll);
     }
