@@ -49,6 +49,8 @@ fn many_findings(size: u64, n: u32) -> Report {
             confidence: 0.99,
             mailbox: Some("randyyeh_ee".into()),
             file: Some("EXPORT\\MSG4A27.CCM".into()),
+            more_mailboxes: Box::new([]),
+            more_files: Box::new([]),
             signature: None,
             reasons: Vec::new(),
             message: None,

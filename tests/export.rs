@@ -728,6 +728,7 @@ fn names_in_writes_link_to_files_in_related_folders() {
             ("EXPORT\\MSG4A29.CCM", 0),
             ("EXPORT\\MSG4A2A.CCM", 0),
             ("E\\M.CCM", 0),
+            ("IMPORT\\MSG0012.CCM", 0),
             ("admin_hub", 0),
             ("jgrewal", 0),
             ("kwong", 0),

@@ -100,6 +100,57 @@ fn json_has_the_documented_shape() {
 }
 
 #[test]
+fn a_write_naming_two_files_is_linked_by_both() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_tree(dir.path());
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let store = dir.path().join("CLANDATA").display().to_string();
+    let file = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == store.as_str())
+        .unwrap();
+    // Write #5 exports a mailbox to one file, then imports another.
+    let w = &file["findings"].as_array().unwrap()[4];
+    assert_eq!(w["id"], 5);
+    assert_eq!(w["file"], "EXPORT\\MSG4A2A.CCM");
+    assert_eq!(
+        w["files"],
+        serde_json::json!(["EXPORT\\MSG4A2A.CCM", "IMPORT\\MSG0012.CCM"])
+    );
+    assert_eq!(w["mailboxes"], serde_json::json!(["admin_hub"]));
+    let e = v["cross_reference"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "IMPORT\\MSG0012.CCM")
+        .unwrap();
+    assert_eq!(e["named_by"], serde_json::json!([{"path": store, "id": 5}]));
+    let import = dir.path().join("Ccmcdata/Import/MSG0012.CCM");
+    assert_eq!(
+        e["scanned"],
+        serde_json::json!([{"path": import.display().to_string(), "match": "path"}])
+    );
+    // The text output gives both names.
+    let a = bin()
+        .arg("scan")
+        .arg(dir.path().join("CLANDATA"))
+        .assert()
+        .code(1);
+    let out = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(
+        out.contains("mailbox=admin_hub  file=EXPORT\\MSG4A2A.CCM  file=IMPORT\\MSG0012.CCM  "),
+        "{out}"
+    );
+}
+
+#[test]
 fn json_cross_reference_and_timeline() {
     let dir = tempfile::tempdir().unwrap();
     demo_tree(dir.path());

@@ -139,14 +139,34 @@ static FILE_83: LazyLock<Regex> = LazyLock::new(|| {
 static MAILBOX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)mailbox\s+"([^"\r\n]{1,64})""#).unwrap());
 
-/// Where the mailbox and the .CCM/.TMP/.UND file name stand in a piece of console text. The
+/// The names a piece of console text gives: mailboxes and .CCM/.TMP/.UND file names, each in
+/// the order they stand, once (any case), at most [`MAX_NAMES`] of each.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Names {
+    pub mailboxes: Vec<Box<str>>,
+    pub files: Vec<Box<str>>,
+}
+
+/// Names of one kind kept for one write at most (a run exporting many mailboxes names each).
+pub const MAX_NAMES: usize = 64;
+
+/// Adds `name` to `list` unless it is there (any case) or the list is full.
+fn add_name(list: &mut Vec<Box<str>>, name: &str) {
+    if list.len() < MAX_NAMES && !list.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+        list.push(name.into());
+    }
+}
+
+/// Where mailboxes and .CCM/.TMP/.UND file names stand in a piece of console text. The
 /// expressions run only where their literal parts occur (`mailbox`, a dot).
-pub fn names_in(text: &str) -> (Option<Box<str>>, Option<Box<str>>) {
+pub fn names_in(text: &str) -> Names {
     let b = text.as_bytes();
-    let has_mailbox = b.windows(7).any(|w| w.eq_ignore_ascii_case(b"mailbox"));
-    let mailbox = has_mailbox
-        .then(|| MAILBOX.captures(text).map(|c| c[1].into()))
-        .flatten();
+    let mut names = Names::default();
+    if b.windows(7).any(|w| w.eq_ignore_ascii_case(b"mailbox")) {
+        for c in MAILBOX.captures_iter(text) {
+            add_name(&mut names.mailboxes, &c[1]);
+        }
+    }
     let has_name = memchr::memchr_iter(b'.', b).any(|i| {
         b.get(i + 1..i + 4).is_some_and(|x| {
             [&b"ccm"[..], b"tmp", b"und"]
@@ -154,10 +174,12 @@ pub fn names_in(text: &str) -> (Option<Box<str>>, Option<Box<str>>) {
                 .any(|e| x.eq_ignore_ascii_case(e))
         })
     });
-    let file = has_name
-        .then(|| FILE_83.find(text).map(|m| m.as_str().into()))
-        .flatten();
-    (mailbox, file)
+    if has_name {
+        for m in FILE_83.find_iter(text) {
+            add_name(&mut names.files, m.as_str());
+        }
+    }
+    names
 }
 
 /// Where the candidates of a chunk go: kept in order, or only counted once no more can be kept
@@ -340,10 +362,20 @@ mod tests {
 
     #[test]
     fn names_in_console_text() {
-        let (m, f) =
-            names_in("Exporting messages in mailbox \"JONES, BOB\" to file C:\\X\\MSG0001.TMP");
-        assert_eq!(m.as_deref(), Some("JONES, BOB"));
-        assert_eq!(f.as_deref(), Some("C:\\X\\MSG0001.TMP"));
-        assert_eq!(names_in("no names here"), (None, None));
+        let n = names_in("Exporting messages in mailbox \"JONES, BOB\" to file C:\\X\\MSG0001.TMP");
+        assert_eq!(n.mailboxes, vec!["JONES, BOB".into()]);
+        assert_eq!(n.files, vec!["C:\\X\\MSG0001.TMP".into()]);
+        assert_eq!(names_in("no names here"), Names::default());
+        // Every name of a run, once each, in order.
+        let n = names_in(
+            "Exporting messages in mailbox \"a\" to file EXPORT\\MSG4A2A.CCM\r\n\
+             Importing messages from file IMPORT\\MSG0012.CCM\r\n\
+             Exporting messages in mailbox \"b\" to file export\\msg4a2a.ccm\r\n",
+        );
+        assert_eq!(n.mailboxes, vec!["a".into(), "b".into()]);
+        assert_eq!(
+            n.files,
+            vec!["EXPORT\\MSG4A2A.CCM".into(), "IMPORT\\MSG0012.CCM".into()]
+        );
     }
 }

@@ -135,8 +135,13 @@ pub struct Finding {
     pub end: u64,
     /// 0..1, rounded to two decimals by the engine (the only place it is rounded).
     pub confidence: f32,
+    /// The first mailbox and the first .CCM/.TMP/.UND file name the write gives.
     pub mailbox: Option<Box<str>>,
     pub file: Option<Box<str>>,
+    /// Further mailboxes and file names it gives, in order ([`Finding::mailboxes`] and
+    /// [`Finding::files`] give all).
+    pub more_mailboxes: Box<[Box<str>]>,
+    pub more_files: Box<[Box<str>]>,
     /// The signature that matched, by name.
     pub signature: Option<Box<str>>,
     /// Why, most important first.
@@ -163,6 +168,8 @@ impl Finding {
             confidence: round2(confidence),
             mailbox: None,
             file: None,
+            more_mailboxes: Box::new([]),
+            more_files: Box::new([]),
             signature: None,
             reasons: Vec::new(),
             message: None,
@@ -172,6 +179,43 @@ impl Finding {
 
     pub fn len(&self) -> u64 {
         self.end - self.start
+    }
+
+    /// Every mailbox the write gives, in order.
+    pub fn mailboxes(&self) -> impl Iterator<Item = &str> {
+        self.mailbox
+            .iter()
+            .chain(self.more_mailboxes.iter())
+            .map(|n| &**n)
+    }
+
+    /// Every .CCM/.TMP/.UND file name the write gives, in order.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.file.iter().chain(self.more_files.iter()).map(|n| &**n)
+    }
+
+    /// Sets the names: those of `names`, after the ones a known text gave (`mailbox`, `file`),
+    /// which come first.
+    pub(crate) fn set_names(
+        &mut self,
+        mut names: console::Names,
+        mailbox: Option<&str>,
+        file: Option<&str>,
+    ) {
+        fn first(list: &mut Vec<Box<str>>, name: Option<&str>) {
+            if let Some(n) = name {
+                list.retain(|x| !x.eq_ignore_ascii_case(n));
+                list.insert(0, n.into());
+            }
+        }
+        first(&mut names.mailboxes, mailbox);
+        first(&mut names.files, file);
+        let split = |mut v: Vec<Box<str>>| {
+            let head = (!v.is_empty()).then(|| v.remove(0));
+            (head, v.into_boxed_slice())
+        };
+        (self.mailbox, self.more_mailboxes) = split(names.mailboxes);
+        (self.file, self.more_files) = split(names.files);
     }
 
     pub fn is_empty(&self) -> bool {

@@ -135,13 +135,12 @@ pub fn console_finding(data: &[u8], b: &Block, place: Place, model: &Model) -> F
         f.reasons.push(Reason::Fact("cut short by binary data"));
     }
     f.reasons.push(Reason::Place(place.why(), place.factor()));
-    let (mut mailbox, mut file) = names_in(&names_text(data, b.start, b.end));
-    if let Some(h) = &b.hit {
-        mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);
-        file = h.file.as_deref().map(Into::into).or(file);
-    }
-    f.mailbox = mailbox;
-    f.file = file;
+    let hit = b.hit.as_ref();
+    f.set_names(
+        names_in(&names_text(data, b.start, b.end)),
+        hit.and_then(|h| h.mailbox.as_deref()),
+        hit.and_then(|h| h.file.as_deref()),
+    );
     f.reasons.shrink_to_fit();
     f
 }
@@ -246,13 +245,12 @@ impl Candidate {
         }
         f.reasons
             .push(Reason::Place(self.place.why(), self.place.factor()));
-        let (mut mailbox, mut file) = names_in(&names_text(data, s, e));
-        if let Some(h) = &self.hit {
-            mailbox = h.mailbox.as_deref().map(Into::into).or(mailbox);
-            file = h.file.as_deref().map(Into::into).or(file);
-        }
-        f.mailbox = mailbox;
-        f.file = file;
+        let hit = self.hit.as_ref();
+        f.set_names(
+            names_in(&names_text(data, s, e)),
+            hit.and_then(|h| h.mailbox.as_deref()),
+            hit.and_then(|h| h.file.as_deref()),
+        );
         f.reasons.shrink_to_fit();
         f
     }
@@ -269,10 +267,10 @@ mod tests {
         data.resize(NAMES_SPAN * 3, b'a');
         let t = names_text(&data, 0, data.len());
         assert_eq!(t.len(), NAMES_SPAN);
-        let (m, f) = names_in(&t);
+        let n = names_in(&t);
         assert_eq!(
-            (m.as_deref(), f.as_deref()),
-            (Some("kwong"), Some("EXPORT\\MSG4A28.CCM"))
+            (n.mailboxes, n.files),
+            (vec!["kwong".into()], vec!["EXPORT\\MSG4A28.CCM".into()])
         );
         // A write shorter than the span is read whole; one near the end of the data too.
         assert_eq!(names_text(&data, 10, 20).len(), 10);

@@ -218,11 +218,11 @@ fn finding_terms(o: &mut String, doc: &Document<'_>, f: &Finding, nested: bool) 
             escape(&super::text::range_words(doc, f.start, f.end))
         ));
     }
-    if let Some(m) = &f.mailbox {
-        dd_code(o, "Mailbox", m);
+    if f.mailbox.is_some() {
+        dd_code(o, "Mailbox", &f.mailboxes().collect::<Vec<_>>().join(", "));
     }
-    if let Some(x) = &f.file {
-        dd_code(o, "File", x);
+    if f.file.is_some() {
+        dd_code(o, "File", &f.files().collect::<Vec<_>>().join(", "));
     }
     dd_code(o, "Why", &f.why());
     dd_code(o, "Text", &f.text(doc.data));

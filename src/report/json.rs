@@ -27,6 +27,8 @@ pub fn finding(f: &Finding, origin: Origin, data: &[u8]) -> Value {
         "text": f.text(data),
         "mailbox": f.mailbox,
         "file": f.file,
+        "mailboxes": f.mailboxes().collect::<Vec<_>>(),
+        "files": f.files().collect::<Vec<_>>(),
         "signature": f.signature,
         "why": f.why(),
         "message": f.message.map(|m| m + 1),

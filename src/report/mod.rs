@@ -33,10 +33,10 @@ impl Affected {
         if f.kind != FindingKind::ConsoleWrite {
             return;
         }
-        if let Some(m) = &f.mailbox {
+        for m in f.mailboxes() {
             *self.mailboxes.entry(m.to_string()).or_insert(0) += 1;
         }
-        if let Some(n) = &f.file {
+        for n in f.files() {
             *self.files.entry(n.to_string()).or_insert(0) += 1;
         }
     }

@@ -98,10 +98,10 @@ impl Related {
     ) -> Vec<(&'static str, String, Vec<Link>)> {
         let mut names = BTreeSet::new();
         for f in findings.filter(|f| f.kind == FindingKind::ConsoleWrite) {
-            if let Some(n) = &f.file {
+            for n in f.files() {
                 names.insert((0, n.to_string()));
             }
-            if let Some(m) = &f.mailbox {
+            for m in f.mailboxes() {
                 names.insert((1, m.to_string()));
             }
         }

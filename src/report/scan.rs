@@ -270,10 +270,10 @@ impl<W: Write> ScanWriter<W> {
 
     fn finding_line(&self, f: &Finding, data: &[u8]) -> String {
         let mut extra = String::new();
-        if let Some(m) = &f.mailbox {
+        for m in f.mailboxes() {
             extra.push_str(&format!("mailbox={}  ", sanitize::line(m)));
         }
-        if let Some(x) = &f.file {
+        for x in f.files() {
             extra.push_str(&format!("file={}  ", sanitize::line(x)));
         }
         format!(
@@ -315,8 +315,8 @@ impl<W: Write> ScanWriter<W> {
                 f.len(),
                 f.kind.name(),
                 f.confidence,
-                csv_field(f.mailbox.as_deref().unwrap_or("")),
-                csv_field(f.file.as_deref().unwrap_or("")),
+                csv_field(&f.mailboxes().collect::<Vec<_>>().join("; ")),
+                csv_field(&f.files().collect::<Vec<_>>().join("; ")),
                 csv_field(&f.text(data))
             )?;
             pager.at(f.start);

@@ -124,11 +124,12 @@ fn finding_details(out: &mut String, doc: &Document<'_>, f: &Finding, nested: bo
             f.len()
         ));
     }
-    if let Some(m) = &f.mailbox {
-        wrapped(out, "Mailbox:", &sanitize::line(m));
+    let join = |names: Vec<&str>| sanitize::line(&names.join(", ")).into_owned();
+    if f.mailbox.is_some() {
+        wrapped(out, "Mailbox:", &join(f.mailboxes().collect()));
     }
-    if let Some(x) = &f.file {
-        wrapped(out, "File:", &sanitize::line(x));
+    if f.file.is_some() {
+        wrapped(out, "File:", &join(f.files().collect()));
     }
     wrapped(out, "Why:", &sanitize::line(&f.why()));
     wrapped(

@@ -128,10 +128,10 @@ impl Index {
         let mut writes = 0;
         for f in listed.filter(|f| f.kind == FindingKind::ConsoleWrite) {
             writes += 1;
-            if let Some(n) = &f.file {
+            for n in f.files() {
                 self.name(true, n, idx, f.id);
             }
-            if let Some(m) = &f.mailbox {
+            for m in f.mailboxes() {
                 self.name(false, m, idx, f.id);
             }
         }

@@ -102,10 +102,10 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
         )),
     ];
     let mut names = Vec::new();
-    if let Some(m) = &f.mailbox {
+    for m in f.mailboxes() {
         names.push(format!("mailbox {}", sanitize::line(m)));
     }
-    if let Some(x) = &f.file {
+    for x in f.files() {
         names.push(format!("file {}", sanitize::line(x)));
     }
     if !names.is_empty() {
@@ -135,8 +135,10 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
 /// Where the names a write gives lie among the related folders' files (a line each), or that
 /// they are not there, or that the folders are still being listed.
 fn link_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
-    let names = [(true, f.file.as_deref()), (false, f.mailbox.as_deref())];
-    if f.kind != FindingKind::ConsoleWrite || names.iter().all(|(_, n)| n.is_none()) {
+    let names: Vec<(bool, &str)> = (f.files().map(|n| (true, n)))
+        .chain(f.mailboxes().map(|n| (false, n)))
+        .collect();
+    if f.kind != FindingKind::ConsoleWrite || names.is_empty() {
         return Vec::new();
     }
     let Some(rel) = p.related else {
@@ -145,7 +147,6 @@ fn link_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mut missing = Vec::new();
     for (file, name) in names {
-        let Some(name) = name else { continue };
         let links = rel.links(name, file);
         if links.is_empty() {
             missing.push(sanitize::line(name).into_owned());
