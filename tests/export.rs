@@ -510,6 +510,33 @@ fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
 }
 
 #[test]
+fn a_note_past_the_end_of_the_file_is_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let notes = dir.path().join("n.json");
+    let size = clanscope::demo::STORE.len() as u64;
+    std::fs::write(
+        &notes,
+        demo_sidecar(size, size + 4, "made on a longer copy \u{1b}[2J", None).to_json(),
+    )
+    .unwrap();
+    let n = notes.to_str().unwrap();
+    let text = export(&["--notes", n], &f);
+    let want = format!(
+        "Note outside the file: offsets {size}-{}, the file ends at {size}: made on a longer copy \\x1B[2J",
+        size + 4
+    );
+    let joined: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_start_matches("  |").trim_start())
+        .collect();
+    assert!(joined.join(" ").contains(&want), "{text}");
+    let html = export(&["--notes", n, "--format", "html"], &f);
+    assert!(html.contains("Note outside the file"), "{html}");
+    assert!(html.contains("made on a longer copy \\x1B[2J"), "{html}");
+}
+
+#[test]
 fn every_note_carries_its_examiner_and_time_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());

@@ -247,7 +247,38 @@ impl Document<'_> {
         ]
         .into_iter()
         .chain(self.link_lines())
+        .chain(self.notes_outside())
         .collect()
+    }
+
+    /// Notes of the sidecar that start at or past the end of the file (made on a longer copy,
+    /// or by hand): no excerpt can hold them, so the summary lists each, sanitized.
+    fn notes_outside(&self) -> Vec<(String, String)> {
+        let Some(s) = self.sidecar else {
+            return Vec::new();
+        };
+        s.notes
+            .iter()
+            .filter(|n| n.start >= self.size)
+            .map(|n| {
+                let by = n.byline();
+                let by = if by.is_empty() {
+                    by
+                } else {
+                    format!(" ({by})")
+                };
+                (
+                    "Note outside the file".to_string(),
+                    format!(
+                        "offsets {}-{}, the file ends at {}: {}{by}",
+                        n.start,
+                        n.end,
+                        self.size,
+                        crate::sanitize::line(&n.text)
+                    ),
+                )
+            })
+            .collect()
     }
 
     /// For each name the listed writes give, the related files carrying it, and where they
