@@ -108,10 +108,31 @@ impl Origin {
         self.write(self.line_address(x), out)
     }
 
+    /// Appends the label of the line holding file offset `x`, its segment right-aligned in
+    /// `digits` columns (blanks before a shorter one), so that every line of one file is as wide
+    /// ([`Origin::seg_digits`]). Blanks, not zeros: a wide segment never starts with 0 in a
+    /// dump that `undump` reads (an xxd address does), and blanks before a line are skipped.
+    #[inline]
+    pub fn write_line_address_padded(self, x: u64, digits: usize, out: &mut Vec<u8>) {
+        let start = out.len();
+        self.write(self.line_address(x), out);
+        let seg = out.len() - start - 5;
+        if seg < digits {
+            out.splice(start..start, std::iter::repeat_n(b' ', digits - seg));
+        }
+    }
+
     /// Appends the address of file offset `x` in uppercase hex (`SSSS:OOOO`) to `out`.
     #[inline]
     pub fn write_address(self, x: u64, out: &mut Vec<u8>) {
         self.write(self.address(x), out)
+    }
+
+    /// Hex digits of segment the addresses of a file of `size` bytes need: those of its last
+    /// byte's segment, at least 4.
+    pub fn seg_digits(self, size: u64) -> usize {
+        let last = self.address(size.saturating_sub(1)).segment;
+        (64 - last.leading_zeros() as usize).div_ceil(4).max(4)
     }
 
     #[inline]

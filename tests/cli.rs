@@ -425,6 +425,58 @@ fn dump_then_undump_returns_random_files() {
 }
 
 #[test]
+fn addresses_keep_one_width_across_the_first_mib_and_parse_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("two.bin");
+    let d: Vec<u8> = (0..(2u32 << 20))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(&f, &d).unwrap();
+    let out = |args: &[&str]| {
+        let a = bin().args(args).arg(&f).assert();
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    };
+    // Segment F000 is printed in the five columns 10000 needs, so no column shifts.
+    let text = out(&["dump", "--from", "0xFFFE0", "--length", "0x40"]);
+    let labels: Vec<&str> = text.lines().map(|l| &l[..10]).collect();
+    assert_eq!(
+        labels,
+        [" F000:FFE0", " F000:FFF0", "10000:0000", "10000:0010"],
+        "{text}"
+    );
+    assert!(text
+        .lines()
+        .all(|l| l.len() == text.lines().next().unwrap().len()));
+    assert_eq!(clanscope::dump::parse::parse(&text).bytes(), d[0xFFFE0..0x100020].to_vec());
+    // The same in a text export: its caret lines stay under the bytes, and it parses back.
+    let text = out(&[
+        "export",
+        "--from",
+        "0xFFFE0",
+        "--length",
+        "0x40",
+        "--context",
+        "0",
+    ]);
+    let rows: Vec<&str> = text.lines().collect();
+    for w in rows.windows(2).filter(|w| w[0].starts_with(">  ")) {
+        let first_hex = w[0]
+            .find(":FFE0  ")
+            .or_else(|| w[0].find(":FFF0  "))
+            .or_else(|| w[0].find(":0000  "))
+            .or_else(|| w[0].find(":0010  "));
+        assert_eq!(
+            w[1].find('^'),
+            first_hex.map(|i| i + 7),
+            "{}\n{}",
+            w[0],
+            w[1]
+        );
+    }
+    assert_eq!(clanscope::dump::parse::parse(&text).bytes(), d[0xFFFE0..0x100020].to_vec());
+}
+
+#[test]
 fn undump_reads_xxd_and_hexdump_output() {
     let dir = tempfile::tempdir().unwrap();
     let f = article_file(dir.path());

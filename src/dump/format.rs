@@ -191,14 +191,17 @@ struct Label {
     buf: [u8; 24],
     len: usize,
     segment_key: u64,
+    /// Digits of segment at least ([`Origin::seg_digits`]).
+    digits: usize,
 }
 
 impl Label {
-    fn new() -> Label {
+    fn new(digits: usize) -> Label {
         Label {
             buf: [b' '; 24],
             len: 0,
             segment_key: u64::MAX,
+            digits,
         }
     }
 
@@ -209,7 +212,7 @@ impl Label {
         if f >> 16 != self.segment_key {
             self.segment_key = f >> 16;
             let mut label = Vec::with_capacity(24);
-            origin.write_line_address(x, &mut label);
+            origin.write_line_address_padded(x, self.digits, &mut label);
             self.len = label.len().min(24);
             self.buf[..self.len].copy_from_slice(&label[..self.len]);
             return true;
@@ -239,9 +242,9 @@ struct FastLine {
 }
 
 impl FastLine {
-    fn new() -> FastLine {
+    fn new(digits: usize) -> FastLine {
         FastLine {
-            label: Label::new(),
+            label: Label::new(digits),
             cells: &COLOR_CELLS,
         }
     }
@@ -367,16 +370,27 @@ pub struct Printer {
     origin: Origin,
     squeeze: bool,
     color: bool,
+    /// Digits of segment in every address label (at least 4).
+    seg_digits: usize,
 }
 
 impl Printer {
-    /// A printer for addresses under `origin`: squeezing on, no colour.
+    /// A printer for addresses under `origin`: squeezing on, no colour, segments of four
+    /// digits or more as each address needs.
     pub fn new(origin: Origin) -> Printer {
         Printer {
             origin,
             squeeze: true,
             color: false,
+            seg_digits: 4,
         }
+    }
+
+    /// Gives every address label as many segment digits as the last byte of a file of `size`
+    /// bytes needs, so that the columns of one file never shift (as in the inspector).
+    pub fn for_size(mut self, size: u64) -> Printer {
+        self.seg_digits = self.origin.seg_digits(size);
+        self
     }
 
     /// Squeeze runs of identical lines into `*` (on by default).
@@ -400,7 +414,8 @@ impl Printer {
     pub fn format_line(&self, line: &DumpLine<'_>, out: &mut Vec<u8>) {
         if line.first_col == 0 && line.bytes.len() == BYTES_PER_LINE {
             let mut addr = Vec::with_capacity(20);
-            self.origin.write_line_address(line.start, &mut addr);
+            self.origin
+                .write_line_address_padded(line.start, self.seg_digits, &mut addr);
             full_line(&addr, line.bytes.try_into().expect("16 bytes"), out);
             return;
         }
@@ -434,7 +449,8 @@ impl Printer {
         out: &mut Vec<u8>,
         mut paint: impl FnMut(&mut Vec<u8>, Option<ByteClass>),
     ) {
-        self.origin.write_line_address(line.start, out);
+        self.origin
+            .write_line_address_padded(line.start, self.seg_digits, out);
         out.extend_from_slice(b"  ");
         let first = line.first_col;
         let last = first + line.bytes.len(); // exclusive
@@ -587,7 +603,7 @@ impl Printer {
         mut flush: Option<Flush<'_>>,
     ) -> io::Result<()> {
         let mut st = self.span_start(data, range_start, (from, to), pages);
-        let mut fast = FastLine::new();
+        let mut fast = FastLine::new(self.seg_digits);
         while st.pos < to {
             let pos = st.pos;
             let col = self.origin.column(pos);

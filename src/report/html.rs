@@ -300,7 +300,8 @@ fn dump_line(
         "  "
     });
     let mut addr = Vec::new();
-    doc.origin.write_line_address(line.start, &mut addr);
+    doc.origin
+        .write_line_address_padded(line.start, doc.origin.seg_digits(doc.size), &mut addr);
     o.push_str(&format!(
         "<span class=\"addr\">{}</span>  ",
         String::from_utf8(addr).expect("ASCII")

@@ -182,7 +182,7 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
         wrapped(out, "Note:", &note_words(doc, n));
     }
     out.push('\n');
-    let printer = Printer::new(doc.origin);
+    let printer = Printer::new(doc.origin).for_size(doc.size);
     let mut buf = Vec::with_capacity(96);
     for line in lines(doc.data, doc.origin, e.from, e.to) {
         buf.clear();
@@ -210,7 +210,8 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
 /// The caret line under a dump line: `^` under marked bytes, `~` under header-only bytes.
 fn caret_line(out: &mut String, printed: &[u8], first_col: usize, marks: &[Option<Overlay>]) {
     let layout = LineLayout {
-        addr_width: printed.iter().position(|&c| c == b' ').unwrap_or(9),
+        // The label ends four digits after its colon (blanks may stand before it).
+        addr_width: printed.iter().position(|&c| c == b':').map_or(9, |i| i + 5),
     };
     let mut caret = vec![b' '; 3 + layout.width()];
     for (i, m) in marks.iter().enumerate() {

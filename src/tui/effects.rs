@@ -186,7 +186,10 @@ pub fn render_copy(
                 .collect();
             format!("{}\n", lines.join("\n")).into_bytes()
         }
-        CopyFormat::Debug => Printer::new(origin).to_string(data, s, e).into_bytes(),
+        CopyFormat::Debug => Printer::new(origin)
+            .for_size(data.len() as u64)
+            .to_string(data, s, e)
+            .into_bytes(),
         CopyFormat::CArray => {
             let name = format!("bytes_{:X}", s);
             let body: Vec<String> = b

@@ -36,8 +36,7 @@ pub struct DumpGeometry {
 impl DumpGeometry {
     /// The geometry for a file of `size` bytes under `origin`, in a terminal `width` wide.
     pub fn new(origin: Origin, size: u64, width: u16) -> DumpGeometry {
-        let last = origin.address(size.saturating_sub(1)).segment;
-        let digits = (64 - last.leading_zeros() as usize).div_ceil(4).max(4);
+        let digits = origin.seg_digits(size);
         let full = DumpGeometry {
             seg_digits: digits,
             compact: false,

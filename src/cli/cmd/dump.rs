@@ -43,7 +43,10 @@ pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
         }
     };
     src.advise_sequential();
-    let printer = Printer::new(origin).squeeze(!a.no_squeeze).color(color);
+    let printer = Printer::new(origin)
+        .for_size(src.len())
+        .squeeze(!a.no_squeeze)
+        .color(color);
     out::result(printer.write_range(&src, start, end, stdout.lock()))?;
     Ok(0)
 }
