@@ -447,7 +447,10 @@ fn addresses_keep_one_width_across_the_first_mib_and_parse_back() {
     assert!(text
         .lines()
         .all(|l| l.len() == text.lines().next().unwrap().len()));
-    assert_eq!(clanscope::dump::parse::parse(&text).bytes(), d[0xFFFE0..0x100020].to_vec());
+    assert_eq!(
+        clanscope::dump::parse::parse(&text).bytes(),
+        d[0xFFFE0..0x100020].to_vec()
+    );
     // The same in a text export: its caret lines stay under the bytes, and it parses back.
     let text = out(&[
         "export",
@@ -473,7 +476,10 @@ fn addresses_keep_one_width_across_the_first_mib_and_parse_back() {
             w[1]
         );
     }
-    assert_eq!(clanscope::dump::parse::parse(&text).bytes(), d[0xFFFE0..0x100020].to_vec());
+    assert_eq!(
+        clanscope::dump::parse::parse(&text).bytes(),
+        d[0xFFFE0..0x100020].to_vec()
+    );
 }
 
 #[test]
