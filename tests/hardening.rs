@@ -1345,6 +1345,36 @@ fn a_file_truncated_during_scan_is_reported_not_a_crash() {
 }
 
 #[test]
+fn a_text_file_truncated_during_scan_says_so_in_its_report() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("log.txt");
+    let line = b"The post office directory was checked and no messages were moved.\r\n";
+    for ms in [300, 100, 30, 0] {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+        for _ in 0..(256 << 20) / line.len() {
+            f.write_all(line).unwrap();
+        }
+        f.flush().unwrap();
+        drop(f);
+        let Some(out) =
+            cut_while_running(&["scan", "--format", "json"], &p, Duration::from_millis(ms))
+        else {
+            continue;
+        };
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["files"][0]["shrank_to"], CUT, "{err}");
+        return;
+    }
+    skip(
+        "a text file cut during its scan",
+        "the scan always ended before the file could be cut",
+    );
+}
+
+#[test]
 fn a_file_truncated_while_hashed_gives_no_hash_and_no_crash() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("big");

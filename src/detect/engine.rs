@@ -130,6 +130,13 @@ impl Engine {
                 out.close_header();
             }
         }
+        // A file cut short while it was read (after the last check of its bytes, or while a
+        // text or .CCM file was read, which has no checks of its own): its report says so, as
+        // the command's message does.
+        let end = input.current_len();
+        if end < now as u64 {
+            out.report.shrank_to = Some(out.report.shrank_to.map_or(end, |s| s.min(end)));
+        }
         out.report.cancelled |= ctl.is_cancelled();
         ctl.set_done(data.len() as u64);
         out.report
