@@ -1331,8 +1331,20 @@ fn a_file_truncated_during_export_is_reported_not_a_crash() {
 
 #[test]
 fn a_file_truncated_during_scan_is_reported_not_a_crash() {
-    let (_dir, _p, out) = cut_big_file(&["scan", "--format", "json"]);
     use std::os::unix::process::ExitStatusExt;
+    // The scan of 256 MiB of noise takes a few hundredths of a second: on a loaded machine it
+    // can end between the check that it runs and the cut. Such a run (exit 0 or 1, no word of
+    // a shrink) says nothing either way, and is tried again.
+    let mut tries = 0;
+    let (_dir, out) = loop {
+        let (dir, _p, out) = cut_big_file(&["scan", "--format", "json"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let ended_first = matches!(out.status.code(), Some(0 | 1)) && !err.contains("shrank");
+        tries += 1;
+        if !ended_first || tries == 5 {
+            break (dir, out);
+        }
+    };
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.signal(), None, "scan died of a signal: {err}");
     assert_eq!(out.status.code(), Some(2), "{err}");
