@@ -103,11 +103,17 @@ impl Diff {
         self.push_range(s, e);
     }
 
-    /// Adds the evidence's bytes past the other file's end (not counted as differing bytes).
+    /// Adds the evidence's bytes past the other file's end (not counted as differing bytes) as
+    /// a range of its own: never joined to a differing range before it, never dropped.
     pub fn add_tail(&mut self, s: u64, e: u64) {
         if e > s {
-            self.push_range(s, e);
+            self.ranges.push((s, e));
         }
+    }
+
+    /// Whether `range` is the evidence's bytes past the other file's end (nothing to compare).
+    pub fn is_tail(&self, range: (u64, u64)) -> bool {
+        self.evidence_len > self.other_len && range.0 >= self.other_len
     }
 
     /// Adds a range without counting its bytes, joining it to the last one when they touch.
@@ -144,10 +150,34 @@ impl Destroyed {
     pub fn missing(&self) -> u64 {
         self.end - self.start - self.backup.len() as u64
     }
+
+    /// Where the backup's bytes were taken, and what lies past its end, for a report line:
+    /// `(the compared file's bytes at offsets S-E)`, `...; N byte(s) lie past its end` or, for a
+    /// write wholly past the backup's end, `(all N byte(s) lie past the compared file's end)`.
+    pub fn whereabouts(&self) -> String {
+        if self.backup.is_empty() {
+            return format!(
+                "(all {} byte(s) lie past the compared file's end)",
+                self.missing()
+            );
+        }
+        let last = self.start + self.backup.len() as u64 - 1;
+        match self.missing() {
+            0 => format!(
+                "(the compared file's bytes at offsets {}-{last})",
+                self.start
+            ),
+            n => format!(
+                "(the compared file's bytes at offsets {}-{last}; {n} byte(s) lie past its end)",
+                self.start
+            ),
+        }
+    }
 }
 
-/// The console writes of `report` whose bytes the backup `b` still has (all or part), with the
-/// backup's bytes there. Only writes at `min` confidence or more.
+/// The console writes of `report` with what the backup `b` holds under each (all, part, or
+/// nothing when a write lies wholly past the backup's end). Only writes at `min` confidence
+/// or more.
 pub fn destroyed(report: &Report, a: &[u8], b: &[u8], min: f32) -> Vec<Destroyed> {
     report
         .findings
@@ -157,20 +187,21 @@ pub fn destroyed(report: &Report, a: &[u8], b: &[u8], min: f32) -> Vec<Destroyed
         .collect()
 }
 
-/// What the backup `b` holds where finding `f` lies in the evidence `a`.
+/// What the backup `b` holds where finding `f` lies in the evidence `a` (an empty `backup` when
+/// the write lies wholly past the backup's end). None only for a finding outside `a`.
 pub fn destroyed_by(f: &Finding, a: &[u8], b: &[u8]) -> Option<Destroyed> {
     let start = f.start as usize;
     let end = (f.end as usize).min(a.len());
-    if start >= b.len() || start >= end {
+    if start >= end {
         return None;
     }
-    let have = end.min(b.len());
-    let backup = b[start..have].to_vec();
+    let have = end.min(b.len()).max(start);
+    let backup = b.get(start..have).unwrap_or_default().to_vec();
     Some(Destroyed {
         finding: f.id,
         start: f.start,
         end: end as u64,
-        same: backup == a[start..have],
+        same: !backup.is_empty() && backup == a[start..have],
         backup,
     })
 }

@@ -145,3 +145,91 @@ fn compare_json_lists_ranges_and_destroyed_bytes() {
         .starts_with("Message:\r\n1200"));
     assert_eq!(v["evidence"]["size"], 327680);
 }
+
+/// Runs `compare` of the demo against its backup cut to `len` bytes; returns the text.
+fn compare_with_backup_cut_to(len: usize) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = demo_copy(dir.path());
+    let bak = dir.path().join("b");
+    std::fs::write(&bak, &clanscope::demo::make_backup()[..len]).unwrap();
+    let a = bin().arg("compare").arg(&ev).arg(&bak).assert().success();
+    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn compare_reports_the_bytes_past_a_shorter_backups_end_as_their_own_range() {
+    // The demo's last write (#7) lies at offsets 327624-327679: a backup of 327600 bytes ends
+    // before it, one of 327640 bytes in it.
+    let text = compare_with_backup_cut_to(327600);
+    assert!(
+        text.contains(
+            "; the evidence has 80 byte(s) more (the last range, past the other file's end)\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  5AFA:00B0-5AFA:00FF  offsets 327600-327679 (80 bytes)  past the other file's end (not compared; in it: console-write #7 at offsets 327624-327679)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("; 1 lie(s) past its end (all or part)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  #7 5AFA:00C8-5AFA:00FF (56 bytes): not compared: all 56 byte(s) lie past the other file's end (it ends at offset 327600)\n"),
+        "{text}"
+    );
+    // A differing range that reaches the backup's end is not joined to the bytes past it.
+    let text = compare_with_backup_cut_to(327640);
+    assert!(
+        text.contains("  5AFA:00C8-5AFA:00D7  offsets 327624-327639 (16 bytes)  (under console-write #7)\n  5AFA:00D8-5AFA:00FF  offsets 327640-327679 (40 bytes)  past the other file's end (not compared; in it: console-write #7 at offsets 327624-327679)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  #7 5AFA:00C8-5AFA:00FF (56 bytes): destroyed \"Message:\\r\\n1422\\r\\n\"\n    hex 4D 65 73 73 61 67 65 3A 0D 0A 31 34 32 32 0D 0A\n    (40 byte(s) lie past the other file's end)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn compare_json_marks_the_range_past_a_shorter_backups_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = demo_copy(dir.path());
+    let bak = dir.path().join("b");
+    std::fs::write(&bak, &clanscope::demo::make_backup()[..327600]).unwrap();
+    let a = bin()
+        .args(["compare", "--format", "json"])
+        .arg(&ev)
+        .arg(&bak)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let ranges = v["ranges"].as_array().unwrap();
+    let last = ranges.last().unwrap();
+    assert_eq!(
+        (&last["start"], &last["end"], &last["past_other_end"]),
+        (&327600.into(), &327680.into(), &true.into())
+    );
+    assert!(ranges[..ranges.len() - 1]
+        .iter()
+        .all(|r| r["past_other_end"] == false));
+    let d = v["destroyed"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (
+            &d["finding"],
+            &d["start"],
+            &d["end"],
+            &d["missing"],
+            &d["backup_hex"],
+            &d["same"]
+        ),
+        (
+            &7.into(),
+            &327624.into(),
+            &327680.into(),
+            &56.into(),
+            &"".into(),
+            &false.into()
+        )
+    );
+}

@@ -374,7 +374,7 @@ fn json_doc<'a>(doc: &'a Document<'_>) -> JsonDoc<'a> {
                 "cut": e.cut,
                 "bytes": hex(&doc.data[e.from as usize..e.to as usize]),
                 "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "address": doc.origin.address(n.start).to_string(), "text": n.text, "source": n.source, "time": n.time, "examiner": n.examiner})).collect::<Vec<_>>(),
-                "destroyed": e.findings.iter().filter_map(|f| doc.destroyed(f)).map(|d| json!({"finding": d.finding, "start": d.start, "end": d.start + d.backup.len() as u64, "bytes": hex(&d.backup)})).collect::<Vec<_>>(),
+                "destroyed": e.findings.iter().filter_map(|f| doc.destroyed(f)).map(|d| json!({"finding": d.finding, "start": d.start, "end": d.start + d.backup.len() as u64, "bytes": hex(&d.backup), "missing": d.missing()})).collect::<Vec<_>>(),
             })
         })
         .collect();

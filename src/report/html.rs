@@ -228,10 +228,12 @@ fn finding_terms(o: &mut String, doc: &Document<'_>, f: &Finding, nested: bool) 
     dd_code(o, "Text", &f.text(doc.data));
     if let Some(d) = doc.destroyed(f) {
         o.push_str(&format!(
-            "<dt>Destroyed</dt><dd><code>{}</code> (the compared file's bytes at offsets {}-{})</dd>",
-            escape(&sanitize::bytes_line(&d.backup)),
-            d.start,
-            d.start + d.backup.len() as u64 - 1
+            "<dt>Destroyed</dt><dd>{} {}</dd>",
+            match d.backup.is_empty() {
+                true => "unknown".to_string(),
+                false => format!("<code>{}</code>", escape(&sanitize::bytes_line(&d.backup))),
+            },
+            escape(&d.whereabouts())
         ));
     }
 }

@@ -169,12 +169,14 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
             wrapped(
                 out,
                 "Destroyed:",
-                &format!(
-                    "\"{}\" (the compared file's bytes at offsets {}-{})",
-                    sanitize::bytes_line(&d.backup),
-                    d.start,
-                    d.start + d.backup.len() as u64 - 1
-                ),
+                &match d.backup.is_empty() {
+                    true => format!("unknown {}", d.whereabouts()),
+                    false => format!(
+                        "\"{}\" {}",
+                        sanitize::bytes_line(&d.backup),
+                        d.whereabouts()
+                    ),
+                },
             );
         }
     }

@@ -237,7 +237,12 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
         .filter(|f| f.kind == FindingKind::ConsoleWrite)
     {
         if let Some(d) = crate::compare::destroyed_by(f, p.data, other) {
-            let what = if d.same {
+            let what = if d.backup.is_empty() {
+                format!(
+                    "this write lies past the compared file's end (all {} byte(s)): nothing to compare",
+                    d.missing()
+                )
+            } else if d.same {
                 "the compared file holds the same bytes (the write is there too)".to_string()
             } else {
                 format!(

@@ -110,7 +110,7 @@ impl Comparison<'_> {
             d.differing,
             match d.evidence_len.cmp(&d.other_len) {
                 std::cmp::Ordering::Greater => format!(
-                    "; the evidence has {} byte(s) more",
+                    "; the evidence has {} byte(s) more (the last range, past the other file's end)",
                     d.evidence_len - d.other_len
                 ),
                 std::cmp::Ordering::Less => format!(
@@ -132,9 +132,15 @@ impl Comparison<'_> {
             .iter()
             .filter(|f| f.kind == crate::detect::FindingKind::ConsoleWrite && f.suspected())
             .count();
+        let past = self.destroyed.iter().filter(|x| x.missing() > 0).count();
         s.push_str(&format!(
-            "Console writes: {writes}; the other file holds other bytes under {} of them\n",
-            self.replaced.len()
+            "Console writes: {writes}; the other file holds other bytes under {} of them{}\n",
+            self.replaced.len(),
+            if past > 0 {
+                format!("; {past} lie(s) past its end (all or part)")
+            } else {
+                String::new()
+            }
         ));
         for x in self.destroyed {
             self.destroyed_text(&mut s, x);
@@ -160,17 +166,40 @@ impl Comparison<'_> {
         s
     }
 
-    /// The differing ranges, a line each, with the write each one lies under.
+    /// The differing ranges, a line each, with the write each one lies under; the evidence's
+    /// bytes past the other file's end last, with every write that lies in them.
     fn ranges_text(&self, s: &mut String) {
         let o = self.origin;
         for &(start, end) in &self.diff.ranges {
-            let under = self
+            let mut over = self
                 .report
                 .findings
                 .iter()
-                .find(|f| f.start < end && f.end > start && f.suspected())
-                .map(|f| format!("  (under {} #{})", f.kind.name(), f.id))
-                .unwrap_or_default();
+                .filter(|f| f.start < end && f.end > start && f.suspected());
+            let under = if self.diff.is_tail((start, end)) {
+                let lie: Vec<String> = over
+                    .map(|f| {
+                        format!(
+                            "{} #{} at offsets {}-{}",
+                            f.kind.name(),
+                            f.id,
+                            f.start,
+                            f.end - 1
+                        )
+                    })
+                    .collect();
+                match lie.len() {
+                    0 => "  past the other file's end (not compared)".to_string(),
+                    _ => format!(
+                        "  past the other file's end (not compared; in it: {})",
+                        lie.join(", ")
+                    ),
+                }
+            } else {
+                over.next()
+                    .map(|f| format!("  (under {} #{})", f.kind.name(), f.id))
+                    .unwrap_or_default()
+            };
             s.push_str(&format!(
                 "  {}-{}  offsets {start}-{} ({} bytes){under}\n",
                 o.address(start),
@@ -192,8 +221,22 @@ impl Comparison<'_> {
             o.address(last),
             x.end - x.start
         ));
+        if x.backup.is_empty() {
+            s.push_str(&format!(
+                "not compared: all {} byte(s) lie past the other file's end (it ends at offset {})\n",
+                x.missing(),
+                self.diff.other_len
+            ));
+            return;
+        }
         if x.same {
             s.push_str("the other file holds the same bytes (the write is there too)\n");
+            if x.missing() > 0 {
+                s.push_str(&format!(
+                    "    ({} byte(s) lie past the other file's end)\n",
+                    x.missing()
+                ));
+            }
             return;
         }
         s.push_str(&format!(
@@ -218,7 +261,7 @@ impl Comparison<'_> {
             "other": {"path": self.other.name(), "size": self.diff.other_len, "sha256": self.sums.1},
             "origin": o.to_string(),
             "differing_bytes": self.diff.differing,
-            "ranges": self.diff.ranges.iter().map(|r| json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string()})).collect::<Vec<_>>(),
+            "ranges": self.diff.ranges.iter().map(|r| json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string(), "past_other_end": self.diff.is_tail(*r)})).collect::<Vec<_>>(),
             "ranges_not_listed": self.diff.dropped,
             "destroyed": self.destroyed.iter().map(|d| json!({
                 "finding": d.finding, "start": d.start, "end": d.end,
