@@ -577,6 +577,50 @@ fn undump_several_blocks_split_and_warnings() {
 }
 
 #[test]
+fn undump_line_past_the_top_of_the_address_space_is_kept_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("top.txt");
+    std::fs::write(
+        &t,
+        "fffffffffffffff8: 4865 6c6c 6f20 576f 726c 6421 0a00 0000  Hello World!....\n",
+    )
+    .unwrap();
+    let out = outputs(dir.path()).join("o");
+    let a = bin()
+        .arg("undump")
+        .arg(&t)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: {}: warning: line 1: address wraps past FFFFFFFFFFFFFFFF: the last 8 of this line's 16 bytes lie beyond it (to 10000000000000007); the hex is kept\nFFFFFFFFFFFFFFF8-10000000000000007  16 bytes  (from line 1)\n",
+            t.display()
+        )
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"Hello World!\n\0\0\0");
+    // A line that ends exactly at the top is not warned about.
+    std::fs::write(
+        &t,
+        "fffffffffffffff0: 4865 6c6c 6f20 576f 726c 6421 0a00 0000  Hello World!....\n",
+    )
+    .unwrap();
+    let a = bin()
+        .arg("undump")
+        .arg(&t)
+        .arg("-o")
+        .arg(outputs(dir.path()).join("p"))
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        "FFFFFFFFFFFFFFF0-FFFFFFFFFFFFFFFF  16 bytes  (from line 1)\n"
+    );
+}
+
+#[test]
 fn completions_and_versions() {
     let a = bin().args(["completions", "bash"]).assert().success();
     assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("clanscope"));

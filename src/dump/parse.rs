@@ -51,10 +51,12 @@ impl Span {
         self.start as u128 + self.len as u128
     }
 
-    fn label(&self, lin: u64, seg: u64) -> String {
+    /// `lin` as the dump writes it; past `FFFFFFFFFFFFFFFF` (a block that runs beyond the top
+    /// of the address space) with the 17th digit, never wrapped.
+    fn label(&self, lin: u128, seg: u64) -> String {
         match self.style {
             AddrStyle::Linear => format!("{lin:08X}"),
-            AddrStyle::Segmented => match lin.checked_sub(seg.saturating_mul(16)) {
+            AddrStyle::Segmented => match lin.checked_sub(seg as u128 * 16) {
                 Some(off) if off <= 0xFFFF => format!("{seg:04X}:{off:04X}"),
                 _ => format!("{:04X}:{:04X}", (lin >> 4) & !0xFFF, lin & 0xFFFF),
             },
@@ -63,12 +65,12 @@ impl Span {
 
     /// Address of the first byte as written in the dump's own style.
     pub fn start_label(&self) -> String {
-        self.label(self.start, self.first_seg)
+        self.label(self.start as u128, self.first_seg)
     }
 
     /// Address of the last byte.
     pub fn end_label(&self) -> String {
-        let last = (self.end().saturating_sub(1) as u64).max(self.start);
+        let last = self.end().saturating_sub(1).max(self.start as u128);
         self.label(last, self.last_seg)
     }
 
@@ -424,6 +426,7 @@ impl<'s> Parser<'s> {
         let col0 = self.first_column(line, count, consumed, w)?;
         let start = h.base.checked_add(col0 as u64).unwrap_or(h.base);
         self.place(line.no, h, start)?;
+        self.beyond_top(line.no, start, count)?;
         let bytes = &h.bytes[..count];
         self.sink.bytes(bytes)?;
         self.summary.bytes += count as u64;
@@ -515,6 +518,21 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// A line whose bytes run past `FFFFFFFFFFFFFFFF`: kept, and said.
+    fn beyond_top(&mut self, no: usize, start: u64, count: usize) -> io::Result<()> {
+        let end = start as u128 + count as u128;
+        let top = u64::MAX as u128 + 1;
+        if end <= top {
+            return Ok(());
+        }
+        let msg = format!(
+            "address wraps past FFFFFFFFFFFFFFFF: the last {} of this line's {count} bytes lie beyond it (to {:X}); the hex is kept",
+            end - top,
+            end - 1
+        );
+        self.warn(no, no, WarningKind::Wrap, msg)
+    }
+
     fn saw_column(&mut self, nonblank: bool) {
         if let Some(o) = self.open.as_mut() {
             o.columns |= nonblank;
@@ -539,12 +557,12 @@ impl<'s> Parser<'s> {
         if end == start as u128 {
             return Ok(());
         }
-        let found = o.span.label(start, h.seg);
+        let found = o.span.label(start as u128, h.seg);
         let (kind, msg) = if end > u64::MAX as u128 {
             let m = format!("address wraps past FFFFFFFFFFFFFFFF: the block before ends beyond it, this line is at {found}; a new block starts here");
             (Some(WarningKind::Wrap), m)
         } else {
-            let expected = o.span.label(end as u64, o.span.last_seg);
+            let expected = o.span.label(end, o.span.last_seg);
             if (start as u128) < end {
                 let m = format!("address goes back: expected {expected}, found {found}; a new block starts here");
                 (Some(WarningKind::Back), m)
