@@ -968,6 +968,68 @@ fn undump_streams_in_flat_memory_and_summarises_warnings() {
     assert!(peaks[1] < peaks[0] + 4096, "peak RSS {peaks:?} KiB");
 }
 
+/// `clanscope undump --strict - -o OUT` with standard input read from `text`: exit code,
+/// standard error, peak memory (KiB). None (and the test skipped) without GNU time.
+fn strict_stdin_peak(test: &str, text: &Path, out: &Path) -> Option<(Option<i32>, String, u64)> {
+    if !Path::new("/usr/bin/time").exists() {
+        common::skip(test, "no /usr/bin/time to measure peak memory");
+        return None;
+    }
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let r = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .args(["undump", "--strict", "-", "-o"])
+        .arg(out)
+        .env(
+            "XDG_DATA_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-xdg-data"),
+        )
+        .stdin(std::fs::File::open(text).unwrap())
+        .output()
+        .unwrap();
+    let peak = std::fs::read_to_string(report.path()).unwrap();
+    let peak = peak.lines().last().unwrap().trim().parse().unwrap();
+    let err = String::from_utf8_lossy(&r.stderr).into_owned();
+    Some((r.status.code(), err, peak))
+}
+
+#[test]
+fn undump_strict_from_standard_input_keeps_the_documented_memory() {
+    let test = "undump_strict_from_standard_input_keeps_the_documented_memory";
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::noise(1_300_000, 7);
+    let printer = clanscope::dump::format::Printer::new(clanscope::address::Origin::default());
+    let text = printer
+        .squeeze(false)
+        .to_string(&data, 0, data.len() as u64);
+    // 1,300,000 bytes are 6.4 MB of text, past the 6 MiB --strict holds from standard input.
+    assert!(text.len() > 6 << 20);
+    let big = dir.path().join("big.txt");
+    std::fs::write(&big, &text).unwrap();
+    let out = outputs(dir.path()).join("big.bin");
+    let Some((code, err, peak)) = strict_stdin_peak(test, &big, &out) else {
+        return;
+    };
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err, "clanscope: standard input: more than 6 MiB of dump text, the most --strict holds in memory to read standard input twice; save it to a file to use --strict; nothing written\n");
+    assert!(!out.exists());
+    // README, undump: memory stays under 16 MiB.
+    assert!(peak < 16 << 10, "peak RSS {peak} KiB");
+    // Under the cap, --strict from standard input writes every byte.
+    let small = dir.path().join("small.txt");
+    let cut = text.lines().take(50_000).collect::<Vec<_>>().join("\n") + "\n";
+    std::fs::write(&small, cut).unwrap();
+    let out = outputs(dir.path()).join("small.bin");
+    let (code, err, peak) = strict_stdin_peak(test, &small, &out).unwrap();
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::read(&out).unwrap(), data[..50_000 * 16]);
+    assert!(peak < 16 << 10, "peak RSS {peak} KiB");
+}
+
 #[test]
 fn a_1gib_squeezed_run_stays_within_the_documented_memory() {
     let dir = tempfile::tempdir().unwrap();

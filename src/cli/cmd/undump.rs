@@ -7,7 +7,7 @@
 use crate::cli::args::UndumpArgs;
 use crate::dump::parse::{self, Span, Warning, WarningKind};
 use crate::output::{self, Guard};
-use crate::source::{self, MEMORY_CAP};
+use crate::source;
 use crate::{sanitize, Error};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 const WARN_EACH: u64 = 10;
 /// Blocks listed on standard error; the rest are counted.
 const LIST_BLOCKS: u64 = 1000;
+/// Dump text from standard input that `--strict` holds in memory for its two readings; more is
+/// refused, so peak memory stays under 16 MiB (README, undump).
+pub(crate) const STRICT_STDIN_CAP: u64 = 6 << 20;
 
 pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     let stdin = a.dump_text.as_os_str() == "-";
@@ -95,7 +98,7 @@ fn warn(name: &str, w: &Warning) {
 }
 
 /// The dump text: a file (opened anew for each reading), standard input streamed, or standard
-/// input held in memory for the two readings of `--strict`.
+/// input held in memory (up to [`STRICT_STDIN_CAP`]) for the two readings of `--strict`.
 enum Input {
     File(PathBuf),
     Stdin,
@@ -110,18 +113,19 @@ impl Input {
         if !twice {
             return Ok(Input::Stdin);
         }
-        let mut buf = Vec::new();
+        // Allocated once: reading never copies the text into a larger buffer.
+        let mut buf = Vec::with_capacity(STRICT_STDIN_CAP as usize + 1);
         io::stdin()
             .lock()
-            .take(MEMORY_CAP + 1)
+            .take(STRICT_STDIN_CAP + 1)
             .read_to_end(&mut buf)
             .map_err(|e| Error::io("standard input", &e))?;
-        if buf.len() as u64 > MEMORY_CAP {
+        if buf.len() as u64 > STRICT_STDIN_CAP {
             return Err(Error::File {
                 path: "standard input".into(),
                 message: format!(
-                    "more than {} MiB: save it to a file to use --strict",
-                    MEMORY_CAP >> 20
+                    "more than {} MiB of dump text, the most --strict holds in memory to read standard input twice; save it to a file to use --strict; nothing written",
+                    STRICT_STDIN_CAP >> 20
                 ),
             });
         }
