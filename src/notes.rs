@@ -298,10 +298,27 @@ pub fn merge(base: &Sidecar, ours: &Sidecar, theirs: &Sidecar) -> Sidecar {
 
 /// The sidecar's file name, `NAME.SHA12.clanscope-notes.json` (kept in the case folder).
 pub fn default_path(evidence_name: &str, sha256: &str) -> PathBuf {
-    let base: String = Path::new(evidence_name)
+    PathBuf::from(format!(
+        "{}.clanscope-notes.json",
+        evidence_stem(evidence_name, sha256)
+    ))
+}
+
+/// The longest evidence-name part of a case-folder file name. With the rest (`.SHA12`, the
+/// sidecar's suffix and its temporary name's, an export's label and `-999`) every name stays
+/// within NAME_MAX, 255 bytes.
+const NAME_BASE_MAX: usize = 120;
+
+/// `NAME.SHA12`: how every case-folder file made for the evidence begins (sidecar, exports,
+/// copies). NAME is the file name with characters other than `A-Za-z0-9._-` made `_`; a NAME
+/// longer than [`NAME_BASE_MAX`] bytes is cut and ends with `~` and 8 hex digits of the SHA-256
+/// of the whole name, so two long names that share a beginning keep apart.
+pub fn evidence_stem(evidence_name: &str, sha256: &str) -> String {
+    let full = Path::new(evidence_name)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "input".into())
+        .unwrap_or_else(|| "input".into());
+    let mut base: String = full
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
@@ -311,10 +328,13 @@ pub fn default_path(evidence_name: &str, sha256: &str) -> PathBuf {
             }
         })
         .collect();
-    PathBuf::from(format!(
-        "{base}.{}.clanscope-notes.json",
-        &sha256[..12.min(sha256.len())]
-    ))
+    if base.len() > NAME_BASE_MAX {
+        let tag = Sha256::digest(full.as_bytes());
+        base.truncate(NAME_BASE_MAX - 9);
+        base.push('~');
+        base.extend(tag[..4].iter().map(|b| format!("{b:02x}")));
+    }
+    format!("{base}.{}", &sha256[..12.min(sha256.len())])
 }
 
 /// The sidecars of a case folder, listed once: finds a file's sidecar by its name first (so a
@@ -464,6 +484,31 @@ pub fn sha256_all(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn evidence_stems_of_long_names_are_cut_and_tagged() {
+        let sha = "cbe9b8e52ccf5ea4";
+        assert_eq!(evidence_stem("/x/CLANDATA", sha), "CLANDATA.cbe9b8e52ccf");
+        let at_most = "n".repeat(NAME_BASE_MAX);
+        assert_eq!(
+            evidence_stem(&at_most, sha),
+            format!("{at_most}.cbe9b8e52ccf")
+        );
+        let long = "n".repeat(250);
+        let tag = Sha256::digest(long.as_bytes());
+        assert_eq!(
+            evidence_stem(&long, sha),
+            format!(
+                "{}~{:02x}{:02x}{:02x}{:02x}.cbe9b8e52ccf",
+                "n".repeat(NAME_BASE_MAX - 9),
+                tag[0],
+                tag[1],
+                tag[2],
+                tag[3]
+            )
+        );
+        assert!(default_path(&long, sha).as_os_str().len() <= 255);
+    }
     use super::*;
 
     #[test]

@@ -778,3 +778,52 @@ fn names_in_writes_link_to_files_in_related_folders() {
     assert_eq!(v["related"]["files"], 1);
     assert_eq!(v["links"][0]["files"], serde_json::json!([]));
 }
+
+#[test]
+fn export_out_names_stay_within_name_max_for_a_250_byte_evidence_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev_dir = dir.path().join("evidence");
+    let case = dir.path().join("case");
+    std::fs::create_dir(&ev_dir).unwrap();
+    let sha = "cbe9b8e52ccf";
+    let mut names = Vec::new();
+    for end in ["a.bak", "b.bak"] {
+        // 250 bytes, two names that differ only in their last bytes.
+        let name = format!("CLANDATA {}{end}", "x".repeat(236));
+        assert_eq!(name.len(), 250);
+        let ev = ev_dir.join(&name);
+        std::fs::write(&ev, clanscope::demo::STORE).unwrap();
+        let a = bin()
+            .arg("export")
+            .arg(&ev)
+            .arg("--out")
+            .arg(&case)
+            .assert()
+            .success();
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        let made = err
+            .strip_prefix(&format!("clanscope: exported to {}/", case.display()))
+            .and_then(|r| r.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("{err}"))
+            .to_string();
+        assert!(made.len() <= 255, "{made}");
+        // The name's first 111 characters (blank made `_`), `~`, 8 hex digits of the whole
+        // name's SHA-256, then the file's SHA-256 and the suffix.
+        let keep = format!("CLANDATA_{}", "x".repeat(102));
+        assert!(made.starts_with(&format!("{keep}~")), "{made}");
+        assert!(made.ends_with(&format!(".{sha}.export.txt")), "{made}");
+        assert_eq!(made.len(), 111 + 1 + 8 + 1 + 12 + 11);
+        // The export names the whole file.
+        let text = std::fs::read_to_string(case.join(&made)).unwrap();
+        assert!(
+            text.contains(&format!("File:      {}\n", ev.display())),
+            "{}",
+            &text[..400]
+        );
+        names.push(made);
+    }
+    assert_ne!(
+        names[0], names[1],
+        "long names that share a beginning keep apart"
+    );
+}

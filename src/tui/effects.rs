@@ -37,9 +37,7 @@ fn write_new(app: &App, label: &str, ext: &str, bytes: &[u8]) -> Result<Option<P
     let Some(sha) = app.notes().sha256() else {
         return Ok(None);
     };
-    let stem = notes::default_path(app.src().name(), sha)
-        .to_string_lossy()
-        .replace(".clanscope-notes.json", "");
+    let stem = notes::evidence_stem(app.src().name(), sha);
     let label: String = label
         .chars()
         .map(|c| {

@@ -129,9 +129,7 @@ fn deliver(
         Some(Target::File(o)) => guard.write(&o, body.as_bytes())?,
         Some(Target::Folder(dir)) => {
             let dir = output::case_folder(Some(&dir), guard)?;
-            let stem = notes::default_path(src.name(), sha256)
-                .to_string_lossy()
-                .replace(".clanscope-notes.json", "");
+            let stem = notes::evidence_stem(src.name(), sha256);
             let suffix = match format {
                 ExportFormat::Text => ".export.txt",
                 ExportFormat::Html => ".export.html",
