@@ -151,7 +151,9 @@ impl Sidecar {
 pub enum Loaded {
     /// No sidecar there yet.
     Missing,
-    Applied(Sidecar),
+    /// The sidecar, and a warning for each note read otherwise than it is written (one whose
+    /// end lies before its start), to be shown to the examiner.
+    Applied(Sidecar, Vec<String>),
     /// A sidecar for other bytes: a warning, and not applied.
     Mismatch(String),
 }
@@ -176,12 +178,34 @@ pub fn load(path: &Path, sha256: &str) -> Result<Loaded, Error> {
             sha256
         )));
     }
-    for n in &mut s.notes {
-        if n.end < n.start {
-            std::mem::swap(&mut n.start, &mut n.end);
-        }
+    let warnings = s
+        .notes
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, n)| mend_reversed(path, i + 1, n))
+        .collect();
+    Ok(Loaded::Applied(s, warnings))
+}
+
+/// A note whose end lies before its start is read with the two swapped, and said: the warning
+/// names the sidecar, the note (its number and the start of its text) and what was done.
+fn mend_reversed(path: &Path, number: usize, n: &mut Note) -> Option<String> {
+    if n.end >= n.start {
+        return None;
     }
-    Ok(Loaded::Applied(s))
+    let (start, end) = (n.start, n.end);
+    std::mem::swap(&mut n.start, &mut n.end);
+    let clipped: String = n.text.chars().take(40).collect();
+    let more = if clipped.len() < n.text.len() {
+        "…"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{}: note {number} (\"{}{more}\") ends at offset {end}, before its start {start}; read as offsets {end}-{start}",
+        sanitize::path(path),
+        sanitize::line(&clipped)
+    ))
 }
 
 /// A sidecar's text, read without following a symbolic link, from a regular file only.
@@ -219,7 +243,7 @@ pub fn save(path: &Path, base: &Sidecar, ours: &Sidecar, guard: &Guard) -> Resul
     let _lock = guard.lock(folder)?;
     let theirs = match load(path, &ours.sha256) {
         Ok(Loaded::Missing) => Sidecar::default(),
-        Ok(Loaded::Applied(s)) => s,
+        Ok(Loaded::Applied(s, _)) => s,
         Ok(Loaded::Mismatch(_)) => return Err(not_loaded(path, "it holds notes for other bytes")),
         Err(e) => return Err(not_loaded(path, &e.to_string())),
     };
@@ -402,7 +426,7 @@ impl Sidecars {
             return Ok(None);
         };
         match load(&folder.join(default_path(name, &sha)), &sha)? {
-            Loaded::Applied(s) => Ok(Some(s)),
+            Loaded::Applied(s, _) => Ok(Some(s)),
             Loaded::Missing | Loaded::Mismatch(_) => Ok(None),
         }
     }
@@ -484,6 +508,7 @@ pub fn sha256_all(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn evidence_stems_of_long_names_are_cut_and_tagged() {
@@ -509,7 +534,30 @@ mod tests {
         );
         assert!(default_path(&long, sha).as_os_str().len() <= 255);
     }
-    use super::*;
+
+    #[test]
+    fn a_note_that_ends_before_its_start_is_swapped_and_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("n.json");
+        let mut s = Sidecar::new("CLANDATA", 10, "abc");
+        s.notes.push(Note::new(1, 4, "fine", None));
+        s.notes.push(Note::new(9, 3, "backwards \x1b[2J", None));
+        s.notes.push(Note::new(7, 2, &"long ".repeat(10), None));
+        std::fs::write(&p, s.to_json()).unwrap();
+        let Loaded::Applied(t, w) = load(&p, "abc").unwrap() else {
+            panic!("should apply");
+        };
+        let ranges: Vec<_> = t.notes.iter().map(|n| (n.start, n.end)).collect();
+        assert_eq!(ranges, [(1, 4), (3, 9), (2, 7)]);
+        let at = sanitize::path(&p);
+        assert_eq!(
+            w,
+            [
+                format!("{at}: note 2 (\"backwards \\x1B[2J\") ends at offset 3, before its start 9; read as offsets 3-9"),
+                format!("{at}: note 3 (\"long long long long long long long long …\") ends at offset 2, before its start 7; read as offsets 2-7"),
+            ]
+        );
+    }
 
     #[test]
     fn round_trip_and_mismatch() {
@@ -520,7 +568,7 @@ mod tests {
         s.bookmarks.push(Bookmark::new('a', 7));
         save(&p, &Sidecar::default(), &s, &Guard::default()).unwrap();
         match load(&p, "ABC").unwrap() {
-            Loaded::Applied(t) => assert_eq!(t, s),
+            Loaded::Applied(t, w) => assert_eq!((t, w), (s, vec![])),
             _ => panic!("should apply"),
         }
         match load(&p, "def").unwrap() {
@@ -649,7 +697,7 @@ mod tests {
         a = save(&p, &a, &ours, &g).unwrap();
         assert_eq!(texts(&a), ["n3", "n4"]);
         match load(&p, "abc").unwrap() {
-            Loaded::Applied(s) => assert_eq!(texts(&s), ["n3", "n4"]),
+            Loaded::Applied(s, _) => assert_eq!(texts(&s), ["n3", "n4"]),
             _ => panic!("should load"),
         }
     }
@@ -682,7 +730,7 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        let Loaded::Applied(s) = load(&p, "abc").unwrap() else {
+        let Loaded::Applied(s, _) = load(&p, "abc").unwrap() else {
             panic!("should load")
         };
         let mut got: Vec<&str> = texts(&s);

@@ -827,3 +827,38 @@ fn export_out_names_stay_within_name_max_for_a_250_byte_evidence_name() {
         "long names that share a beginning keep apart"
     );
 }
+
+#[test]
+fn export_warns_of_a_note_that_ends_before_its_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev_dir = dir.path().join("evidence");
+    std::fs::create_dir(&ev_dir).unwrap();
+    let f = demo_copy(&ev_dir);
+    let notes = dir.path().join("notes.json");
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    let mut s = clanscope::notes::Sidecar::new("CLANDATA", 327680, &sha);
+    s.notes
+        .push(clanscope::notes::Note::new(15948, 15872, "reversed", None));
+    std::fs::write(&notes, s.to_json()).unwrap();
+    let a = bin()
+        .arg("export")
+        .arg("--notes")
+        .arg(&notes)
+        .args(["--finding", "1"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: warning: {}: note 1 (\"reversed\") ends at offset 15872, before its start 15948; read as offsets 15872-15948\n",
+            notes.display()
+        )
+    );
+    // Read swapped, the note is on the finding it covers.
+    let out = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(
+        out.contains("  Note:    reversed (at 0AFA:3F00, 76 byte(s);"),
+        "{out}"
+    );
+}

@@ -900,6 +900,28 @@ fn another_files_sidecar_is_never_written_over() {
 }
 
 #[test]
+fn the_inspector_warns_of_a_note_that_ends_before_its_start() {
+    let case = Case::new();
+    let notes = case.path("data/notes.json");
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    let mut s = clanscope::notes::Sidecar::new("ev", 327680, &sha);
+    s.notes
+        .push(clanscope::notes::Note::new(20, 10, "reversed", None));
+    s.notes
+        .push(clanscope::notes::Note::new(40, 30, "again", None));
+    std::fs::write(&notes, s.to_json()).unwrap();
+    let app = hashed_app(&case.ev(), &case.path("data"), Some(&notes));
+    let status = app.status().map(|s| s.0.to_string()).unwrap_or_default();
+    assert_eq!(
+        status,
+        format!(
+            "{}: note 1 (\"reversed\") ends at offset 10, before its start 20; read as offsets 10-20 (and 1 more such notes)",
+            notes.display()
+        )
+    );
+}
+
+#[test]
 fn two_inspectors_on_one_file_keep_both_notes() {
     use clanscope::tui::command::Command as C;
     let case = Case::new();

@@ -387,9 +387,15 @@ impl App {
         self.notes.sha256 = Some(h.clone());
         let path = self.notes.sidecar_path(self.src.name(), &h);
         let pending = match crate::notes::load(&path, &h) {
-            Ok(crate::notes::Loaded::Applied(s)) => {
+            Ok(crate::notes::Loaded::Applied(s, warnings)) => {
                 let pending = self.notes.apply(s, path);
                 self.restore_origin();
+                if let Some(w) = warnings.first() {
+                    self.error(match warnings.len() {
+                        1 => w.clone(),
+                        n => format!("{w} (and {} more such notes)", n - 1),
+                    });
+                }
                 pending
             }
             Ok(crate::notes::Loaded::Mismatch(w)) => return self.error(w),

@@ -184,7 +184,12 @@ fn load_sidecar(
         return Ok(None);
     };
     match notes::load(&p, sha)? {
-        Loaded::Applied(s) => Ok(Some(s)),
+        Loaded::Applied(s, warnings) => {
+            for w in warnings {
+                eprintln!("clanscope: warning: {w}");
+            }
+            Ok(Some(s))
+        }
         Loaded::Missing => {
             if path.is_some() {
                 eprintln!("clanscope: {}: no notes file there yet", sanitize::path(&p));
