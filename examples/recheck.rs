@@ -187,6 +187,16 @@ fn main() {
         lines += 1;
     }
     let r = scan(&d, "CLANDATA");
+    if std::env::var_os("SHOW").is_some() {
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::ConsoleWrite && f.confidence >= 0.5)
+            .take(25)
+        {
+            println!("  {:.2} {:?} | {}", f.confidence, f.text(&d), f.why());
+        }
+    }
     println!(
         "5. word salad with mail words ({lines} lines, 24 MB): {} console writes at >= 0.5 (v1: 47)",
         r.count(FindingKind::ConsoleWrite, 0.5)

@@ -357,10 +357,10 @@ fn bad_signature_file_is_an_error_with_its_line() {
         "{err}"
     );
     // A replacement set is used instead of the built-in one.
-    std::fs::write(&s, "[[signature]]\nname = \"custom\"\npattern = 'Hello mailbox (?P<mailbox>\\w+)'\nconfidence = 0.9\n").unwrap();
+    std::fs::write(&s, "[[signature]]\nname = \"custom\"\npattern = 'Purging mailbox (?P<mailbox>\\w+)'\nconfidence = 0.9\n").unwrap();
     let f = dir.path().join("CLANDATA");
     let mut d = vec![0xFFu8; 200];
-    d[50..78].copy_from_slice(b"\r\n\r\nHello mailbox bob here\r\n");
+    d[50..80].copy_from_slice(b"\r\n\r\nPurging mailbox bob now.\r\n");
     std::fs::write(&f, &d).unwrap();
     let a = bin()
         .args(["scan", "--format", "json", "--signatures"])

@@ -6,7 +6,8 @@
 //! prose, or as noise without known words, both with at least the model's split probability)
 //! or the line ends change (CR LF against LF: another writer). A paragraph that is a program's
 //! banner (a version or copyright line, wrapped or not) opens the block of the output after it,
-//! unless that reads as prose.
+//! unless that reads as prose; a later paragraph that reads as console output is more of that
+//! program's run and stays in its block.
 //! Edges of islands in binary data are trimmed of printable bytes that belong to the binary
 //! data around them.
 
@@ -62,6 +63,9 @@ pub struct Block {
     /// The block so far is one short paragraph opening with a banner line (a program's name
     /// with its version or copyright): what follows it is that program's output.
     banner: bool,
+    /// The block opened with a banner and holds the output after it: a paragraph that reads as
+    /// console output is more of that program's run and stays in it.
+    run: bool,
 }
 
 impl Block {
@@ -310,12 +314,18 @@ impl Reader<'_> {
             last: (TextClass::Noise, 0.0, 0, 0),
             judged: false,
             banner: p.banner_first && p.text_lines <= BANNER_LINES,
+            run: false,
         };
         next.judge(self.model);
         let (class, pc) = next.class();
         next.last = (class, pc, next.acc.words(), next.acc.known_words());
         let join = match block {
-            Some(b) => !p.hard && (opens(b, next.last) || !self.differ(b, next.last)),
+            Some(b) => {
+                !p.hard
+                    && (opens(b, next.last)
+                        || b.run && next.last.0 == TextClass::Console
+                        || !self.differ(b, next.last))
+            }
             None => false,
         };
         match block {
@@ -332,6 +342,7 @@ impl Reader<'_> {
                 }
                 b.last = next.last;
                 b.judged = false;
+                b.run |= b.banner;
                 b.banner = false;
             }
             Some(_) => {
@@ -581,9 +592,11 @@ mod tests {
         ];
         let run = format!("{head}{}\n", rows.join("\n"));
         assert_eq!(read(run.as_bytes(), true), vec![(0, run.len())]);
-        // Letters without a known word before a write are still a block of their own.
+        // Letters without a known word before a write are still a block of their own (a write
+        // that reads as console output at the model's split probability or more: the listing
+        // under its directory line).
         let junk = "Xqvz zvbt kwpl Qrsj\n\n";
-        let run = format!("{junk} Directory of B:\\\n\n{}\n", rows.join("\n"));
+        let run = format!("{junk} Directory of B:\\\n{}\n", rows.join("\n"));
         // (The blank line after it opens the next block.)
         let n = junk.len() - 1;
         assert_eq!(read(run.as_bytes(), true), vec![(0, n), (n, run.len())]);

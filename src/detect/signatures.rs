@@ -282,15 +282,20 @@ impl SignatureSet {
         let s = &self.signatures[i];
         let t = line.trim_start();
         let p = &s.literal_prefix;
-        let cut = t.len() >= 16
-            && p.len() >= 16
-            && (p.starts_with(t)
-                || (t.starts_with(p.as_str())
-                    && s.regex.captures(t).is_none()
-                    && cut_short_after_prefix(t, p)));
+        // The whole literal text the signature starts with, then a cut: that known text is
+        // there as much as in a full match (only its variable part is cut). A line that is
+        // only a start of the literal text counts less.
+        let whole = t.starts_with(p.as_str())
+            && s.regex.captures(t).is_none()
+            && cut_short_after_prefix(t, p);
+        let cut = t.len() >= 16 && p.len() >= 16 && (p.starts_with(t) || whole);
         cut.then(|| Hit {
             name: s.name.clone(),
-            confidence: s.confidence * 0.85,
+            confidence: if whole {
+                s.confidence
+            } else {
+                s.confidence * 0.85
+            },
             mailbox: None,
             file: None,
             partial: true,
@@ -477,6 +482,21 @@ mod tests {
         assert_eq!(custom.prefilter.always, vec![0]);
         assert!(custom.match_text(b"zz\nxAB").is_some());
         assert!(s.match_cut("Exporting messages in mail").unwrap().partial);
+    }
+
+    #[test]
+    fn a_cut_after_the_whole_literal_text_weighs_as_a_full_match() {
+        let s = SignatureSet::builtin();
+        // The demo's write #4: the article's line cut short inside its variable part.
+        let whole = s
+            .match_cut("Exporting messages in mailbox \"kwong\" to fi")
+            .unwrap();
+        assert!(whole.partial);
+        assert_eq!(whole.confidence, 0.99);
+        // Only a start of the literal text: less.
+        let start = s.match_cut("Exporting messages in mail").unwrap();
+        assert!(start.partial);
+        assert_eq!(start.confidence, 0.99 * 0.85);
     }
 
     #[test]
