@@ -54,6 +54,20 @@ fn found_whole(r: &Report, at: &[(u64, u64)]) -> usize {
         .count()
 }
 
+/// With SHOW set: the console writes at 0.5 or more (the first 25), with their text and why.
+fn show_alarms(r: &Report, d: &[u8]) {
+    if std::env::var_os("SHOW").is_none() {
+        return;
+    }
+    let alarms = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::ConsoleWrite && f.confidence >= 0.5);
+    for f in alarms.take(25) {
+        println!("  {:.2} {:?} | {}", f.confidence, f.text(d), f.why());
+    }
+}
+
 /// `texts`, each framed by `frame`, `times` times over, each after 32 to 287 random bytes (the
 /// records of a store around them).
 fn records(texts: &[&str], times: usize, seed: u64, frame: impl Fn(&str) -> String) -> Vec<u8> {
@@ -163,6 +177,7 @@ fn main() {
         bodies += 1;
     }
     let r = scan(&d, "MLANDATA");
+    show_alarms(&r, &d);
     let alarms = r.count(FindingKind::ConsoleWrite, 0.5);
     println!(
         "4. cc:Mail prose ({} paragraphs, {bodies} bodies, {:.1} MB): {alarms} console writes at >= 0.5 (v1: 2,536 in about 9 MB)",
@@ -187,16 +202,7 @@ fn main() {
         lines += 1;
     }
     let r = scan(&d, "CLANDATA");
-    if std::env::var_os("SHOW").is_some() {
-        for f in r
-            .findings
-            .iter()
-            .filter(|f| f.kind == FindingKind::ConsoleWrite && f.confidence >= 0.5)
-            .take(25)
-        {
-            println!("  {:.2} {:?} | {}", f.confidence, f.text(&d), f.why());
-        }
-    }
+    show_alarms(&r, &d);
     println!(
         "5. word salad with mail words ({lines} lines, 24 MB): {} console writes at >= 0.5 (v1: 47)",
         r.count(FindingKind::ConsoleWrite, 0.5)
