@@ -335,8 +335,8 @@ const NAME_BASE_MAX: usize = 120;
 
 /// `NAME.SHA12`: how every case-folder file made for the evidence begins (sidecar, exports,
 /// copies). NAME is the file name with characters other than `A-Za-z0-9._-` made `_`; a NAME
-/// longer than [`NAME_BASE_MAX`] bytes is cut and ends with `~` and 8 hex digits of the SHA-256
-/// of the whole name, so two long names that share a beginning keep apart.
+/// longer than `NAME_BASE_MAX` (120) bytes is cut and ends with `~` and 8 hex digits of the
+/// SHA-256 of the whole name, so two long names that share a beginning keep apart.
 pub fn evidence_stem(evidence_name: &str, sha256: &str) -> String {
     let full = Path::new(evidence_name)
         .file_name()
