@@ -392,8 +392,12 @@ def undump_group(srnd, cs, before, runs, quick):
     with open(srnd, "rb") as f, open(data, "wb") as o:
         for _ in range(n // (128 << 10)):
             o.write(f.read(128 << 10))
-    ours = os.path.join(WORK, "bench-undump-clanscope.txt")
-    xxd = os.path.join(WORK, "bench-undump-xxd.txt")
+    # The dump texts go to a folder of their own: clanscope writes nothing (standard output
+    # included) into a folder that holds a file it examines.
+    texts = os.path.join(WORK, "undump-text")
+    os.makedirs(texts, exist_ok=True)
+    ours = os.path.join(texts, "bench-undump-clanscope.txt")
+    xxd = os.path.join(texts, "bench-undump-xxd.txt")
     with open(ours, "wb") as o:
         subprocess.run([cs, "dump", "--no-squeeze", data], stdout=o, check=True)
     with open(xxd, "wb") as o:
@@ -407,6 +411,7 @@ def undump_group(srnd, cs, before, runs, quick):
               f"(throughput in bytes recovered)", n, cmds, [ours, xxd], runs).run()
     for p in (data, ours, xxd):
         os.remove(p)
+    os.rmdir(texts)
     return g
 
 
