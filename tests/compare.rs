@@ -233,3 +233,70 @@ fn compare_json_marks_the_range_past_a_shorter_backups_end() {
         )
     );
 }
+
+fn compare_with_backup(backup: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = demo_copy(dir.path());
+    let bak = dir.path().join("b");
+    std::fs::write(&bak, backup).unwrap();
+    let a = bin().arg("compare").arg(&ev).arg(&bak).assert().success();
+    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+}
+
+/// The demo store's suspected console writes, as the library finds them.
+fn demo_writes() -> (Vec<u8>, Vec<clanscope::detect::Finding>) {
+    use clanscope::detect::{Control, Engine, FindingKind};
+    let data = clanscope::demo::STORE.to_vec();
+    let r = Engine::default().scan(&data, std::path::Path::new("CLANDATA"), &Control::new());
+    let writes = r
+        .findings
+        .into_iter()
+        .filter(|f| f.kind == FindingKind::ConsoleWrite && f.suspected())
+        .collect();
+    (data, writes)
+}
+
+#[test]
+fn compare_names_every_write_a_differing_range_lies_under() {
+    // A backup that differs from the evidence over the first two writes and all between them:
+    // one differing range, under both writes.
+    let (data, writes) = demo_writes();
+    let (a, b) = (&writes[0], &writes[1]);
+    let mut backup = data.clone();
+    for x in &mut backup[a.start as usize..b.end as usize] {
+        *x ^= 0xFF;
+    }
+    let text = compare_with_backup(&backup);
+    let o = clanscope::address::Origin::parse("0AFA:0100").unwrap();
+    let line = format!(
+        "  {}-{}  offsets {}-{} ({} bytes)  (under console-write #{}, console-write #{})\n",
+        o.address(a.start),
+        o.address(b.end - 1),
+        a.start,
+        b.end - 1,
+        b.end - a.start,
+        a.id,
+        b.id
+    );
+    assert!(text.contains(&line), "{line} missing: {text}");
+}
+
+#[test]
+fn compare_says_a_write_partly_past_the_backups_end_is_only_partly_there() {
+    // The backup is the evidence itself cut inside its last write: the part it covers is the
+    // same, the rest is not compared.
+    let (data, writes) = demo_writes();
+    let last = writes.last().unwrap();
+    let cut = last.start as usize + 16;
+    let text = compare_with_backup(&data[..cut]);
+    let o = clanscope::address::Origin::parse("0AFA:0100").unwrap();
+    let line = format!(
+        "  #{} {}-{} ({} bytes): the other file holds the same bytes over its first 16 byte(s) (that part of the write is there too); {} byte(s) lie past the other file's end (not compared)\n",
+        last.id,
+        o.address(last.start),
+        o.address(last.end - 1),
+        last.end - last.start,
+        last.end as usize - cut
+    );
+    assert!(text.contains(&line), "{line} missing: {text}");
+}

@@ -112,11 +112,14 @@ fn check(out: &[corpus::Outcome], recall: f64, edges: f64, prose_alarms: usize) 
         }
     }
     let alarms = corpus::prose_alarms(out);
+    let noise_alarms = corpus::alarms(out, TextClass::Noise);
     eprintln!(
-        "console recall {:.3} (issue: {ISSUE_RECALL}), edges {:.3} (issue: {ISSUE_EDGES}), prose alarms {} (issue: 0)",
+        "console recall {:.3} (issue: {ISSUE_RECALL}), edges {:.3} (issue: {ISSUE_EDGES}), prose alarms {} (issue: 0), noise alarms {} of {}",
         c.recall(),
         c.edges(),
-        alarms.len()
+        alarms.len(),
+        noise_alarms.len(),
+        out.iter().filter(|o| o.truth == TextClass::Noise).count()
     );
     for o in &alarms {
         eprintln!(

@@ -973,6 +973,37 @@ fn far_pointer_jump_goes_where_it_points() {
 }
 
 #[test]
+fn compare_pane_says_a_write_partly_past_the_compared_files_end_is_only_partly_there() {
+    // The compared file is the evidence itself, cut 16 bytes into its last write (a wide
+    // screen, so the pane's line is not wrapped).
+    let mut app = demo_app(240, 40);
+    let last = app
+        .index()
+        .findings()
+        .iter()
+        .filter(|f| f.kind == clanscope::detect::FindingKind::ConsoleWrite)
+        .max_by_key(|f| f.start)
+        .cloned()
+        .unwrap();
+    let cut = last.start as usize + 16;
+    let other = Arc::new(Source::from_vec(
+        "backup/CLANDATA",
+        demo::STORE[..cut].to_vec(),
+    ));
+    let c = Comparison::new(app.src(), other);
+    assert!(c.done());
+    app.set_compare(c);
+    app.jump(last.start);
+    let s = text(&app);
+    let want = format!(
+        "the compared file holds the same bytes over this write's first 16 byte(s); {} byte(s) lie past its end",
+        last.end as usize - cut
+    );
+    assert!(s.contains(&want), "{want} missing: {s}");
+    assert!(!s.contains("(the write is there too)"), "{s}");
+}
+
+#[test]
 fn compare_mode_marks_differences_walks_them_and_names_what_was_destroyed() {
     let mut app = compare_app(120, 40);
     let ranges = app.comparison().unwrap().diff().ranges.clone();

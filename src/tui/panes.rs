@@ -242,8 +242,14 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
                     "this write lies past the compared file's end (all {} byte(s)): nothing to compare",
                     d.missing()
                 )
-            } else if d.same {
+            } else if d.same && d.missing() == 0 {
                 "the compared file holds the same bytes (the write is there too)".to_string()
+            } else if d.same {
+                format!(
+                    "the compared file holds the same bytes over this write's first {} byte(s); {} byte(s) lie past its end",
+                    d.backup.len(),
+                    d.missing()
+                )
             } else {
                 format!(
                     "this write destroyed: \"{}\"{}",

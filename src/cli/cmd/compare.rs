@@ -196,9 +196,13 @@ impl Comparison<'_> {
                     ),
                 }
             } else {
-                over.next()
-                    .map(|f| format!("  (under {} #{})", f.kind.name(), f.id))
-                    .unwrap_or_default()
+                let under: Vec<String> = over
+                    .map(|f| format!("{} #{}", f.kind.name(), f.id))
+                    .collect();
+                match under.len() {
+                    0 => String::new(),
+                    _ => format!("  (under {})", under.join(", ")),
+                }
             };
             s.push_str(&format!(
                 "  {}-{}  offsets {start}-{} ({} bytes){under}\n",
@@ -229,14 +233,17 @@ impl Comparison<'_> {
             ));
             return;
         }
-        if x.same {
+        if x.same && x.missing() == 0 {
             s.push_str("the other file holds the same bytes (the write is there too)\n");
-            if x.missing() > 0 {
-                s.push_str(&format!(
-                    "    ({} byte(s) lie past the other file's end)\n",
-                    x.missing()
-                ));
-            }
+            return;
+        }
+        if x.same {
+            s.push_str(&format!(
+                "the other file holds the same bytes over its first {} byte(s) (that part of the \
+                 write is there too); {} byte(s) lie past the other file's end (not compared)\n",
+                x.backup.len(),
+                x.missing()
+            ));
             return;
         }
         s.push_str(&format!(
