@@ -171,7 +171,7 @@ impl Comparison<'_> {
     fn ranges_text(&self, s: &mut String) {
         let o = self.origin;
         for &(start, end) in &self.diff.ranges {
-            let mut over = self
+            let over = self
                 .report
                 .findings
                 .iter()
