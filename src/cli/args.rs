@@ -69,7 +69,7 @@ pub(crate) enum Sub {
     View(ViewArgs),
     /// Print a DEBUG-style dump: `0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 ...   ....Expo...`.
     Dump(DumpArgs),
-    /// Turn dump text (DEBUG, clanscope, xxd, hexdump -C, mangled by mail or web) back into bytes.
+    /// Turn dump text (DEBUG, clanscope, xxd, hexdump, od, hexyl, mangled by mail or web) back into bytes.
     Undump(UndumpArgs),
     /// Scan files and folders for console writes, plain text and damaged headers.
     Scan(ScanArgs),

@@ -1,7 +1,10 @@
 //! Turns dump text back into bytes ("undump"). Reads DOS DEBUG `d` output, clanscope's own dumps
-//! and exports, `xxd` and `hexdump -C` output, and dumps mangled by mail and web pages: runs of
-//! spaces collapsed or lost, the ASCII column wrapped onto following lines, `>` quoting, prose
-//! and DEBUG commands around the dump.
+//! and exports (in colour too), the dumps of `xxd` (`-e`, `-p`, `-i` too), `hexdump`, `od` and
+//! hexyl, and dumps mangled by mail and web pages: runs of spaces collapsed or lost, the ASCII
+//! column wrapped onto following lines, `>` quoting, prose and DEBUG commands around the dump.
+//! Groups of several bytes are words whose order the ASCII column confirms (little-endian when
+//! there is none, as od and hexdump print them on a PC, said); od's octal and decimal addresses
+//! are told by their step from line to line.
 //!
 //! The hex column is the truth: every hex byte is kept. The ASCII column decides only where
 //! the hex area ends (a column of hex-looking characters can read as groups) and whether to
@@ -17,8 +20,9 @@
 mod ascii;
 mod line;
 
+use crate::dump::format::ASCII;
 use ascii::Check;
-use line::{looks_like_dump, Hex, Kind, Line, Window, MAX_LINE};
+use line::{looks_like_dump, Hex, Kind, Line, Order, Window, MAX_LINE};
 use std::io::{self, BufRead};
 
 /// How a block's addresses are written.
@@ -147,6 +151,12 @@ pub enum WarningKind {
     Column,
     /// A line too long to read whole.
     LongLine,
+    /// Hex with no addresses (`xxd -p`, `xxd -i`): placed at offset 0.
+    NoAddress,
+    /// Words whose byte order no ASCII column confirms.
+    ByteOrder,
+    /// Addresses that read alike in more than one radix.
+    Radix,
 }
 
 impl WarningKind {
@@ -163,6 +173,9 @@ impl WarningKind {
             WarningKind::NotRead => "dump-like line not read",
             WarningKind::Column => "first column uncertain",
             WarningKind::LongLine => "line too long",
+            WarningKind::NoAddress => "hex with no addresses",
+            WarningKind::ByteOrder => "byte order of words not checked",
+            WarningKind::Radix => "radix of the addresses uncertain",
         }
     }
 }
@@ -254,7 +267,8 @@ pub fn undump<R: BufRead>(reader: R, fill_limit: u64, sink: &mut dyn Sink) -> io
             );
             p.warn(line.no, line.no, WarningKind::LongLine, msg)?;
         }
-        let consumed = p.line(&line, &mut w);
+        let mut line = line;
+        let consumed = p.line(&mut line, &mut w);
         w.recycle(line);
         for _ in 0..consumed? {
             if let Some(l) = w.next_line()? {
@@ -309,6 +323,12 @@ struct Open {
     columns: bool,
     /// Some line had no column.
     bare: bool,
+    /// The radix its addresses are written in (od writes octal or decimal ones).
+    radix: u32,
+    /// Hex with no addresses (`xxd -p`, `xxd -i`).
+    plain: bool,
+    /// The byte order of its words was said to be assumed.
+    order_said: bool,
 }
 
 struct Parser<'s> {
@@ -324,6 +344,9 @@ struct Parser<'s> {
     prose: bool,
     /// The address of the last DEBUG `d` command.
     hint: Option<(Option<u64>, u64)>,
+    /// Whether the word groups of the dump at hand are turned round from how they read (a
+    /// column showed it); None until one does.
+    reversed: Option<bool>,
     summary: Summary,
 }
 
@@ -337,6 +360,7 @@ impl<'s> Parser<'s> {
             pattern: Vec::new(),
             prose: true,
             hint: None,
+            reversed: None,
             summary: Summary::default(),
         }
     }
@@ -358,7 +382,14 @@ impl<'s> Parser<'s> {
     }
 
     /// Takes in one line; returns how many lines after it it used (a wrapped ASCII column).
-    fn line<R: BufRead>(&mut self, line: &Line, w: &mut Window<R>) -> io::Result<usize> {
+    fn line<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<usize> {
+        if self.open.as_ref().is_some_and(|o| o.plain) {
+            if line.kind != Kind::Plain && !plain_rest(line) {
+                self.close()?;
+            } else {
+                return self.plain(line).map(|()| 0);
+            }
+        }
         match line.kind {
             Kind::Blank => {}
             Kind::Other => {
@@ -380,10 +411,48 @@ impl<'s> Parser<'s> {
                 self.warn(line.no, line.no, WarningKind::Squeeze, msg)?;
             }
             Kind::Star => self.star = Some(line.no),
-            Kind::End(addr) => self.end_address(line.no, addr)?,
+            Kind::End(addr) => {
+                let addr = match &self.open {
+                    Some(o) => radix_value(line.addr_digits(), o.radix).unwrap_or(addr),
+                    None => addr,
+                };
+                self.end_address(line.no, addr)?
+            }
+            Kind::Plain => self.plain(line)?,
             Kind::Hex => return self.hex(line, w),
         }
         Ok(0)
+    }
+
+    /// A line of hex with no address (`xxd -p`, `xxd -i`): the first one after anything else
+    /// starts a block at offset 0, said; the lines after it follow on.
+    fn plain(&mut self, line: &Line) -> io::Result<()> {
+        let bytes: Vec<u8> = if line.kind == Kind::Plain {
+            line.hex.bytes.clone()
+        } else {
+            line.content()
+                .trim_ascii()
+                .chunks_exact(2)
+                .map(|p| (radix_value(p, 16).unwrap_or(0)) as u8)
+                .collect()
+        };
+        if !self.open.as_ref().is_some_and(|o| o.plain) {
+            self.close()?;
+            let h = line::Hex::default();
+            self.start_block(&h, 0, line.no)?;
+            if let Some(o) = self.open.as_mut() {
+                o.plain = true;
+            }
+            let msg = "hex with no addresses (xxd -p or -i): read as a block of its own at offset 00000000, with no ASCII column to check it against".to_string();
+            self.warn(line.no, line.no, WarningKind::NoAddress, msg)?;
+        }
+        self.sink.bytes(&bytes)?;
+        self.summary.bytes += bytes.len() as u64;
+        if let Some(o) = self.open.as_mut() {
+            o.span.len += bytes.len() as u64;
+        }
+        self.prose = false;
+        Ok(())
     }
 
     /// hexdump's closing address: where the data ends (a squeezed run reaches it).
@@ -411,7 +480,8 @@ impl<'s> Parser<'s> {
     }
 
     /// A dump line: its bytes (as many as the ASCII column allows), placed at its address.
-    fn hex<R: BufRead>(&mut self, line: &Line, w: &mut Window<R>) -> io::Result<usize> {
+    fn hex<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<usize> {
+        line.order = Order::Given;
         let Some((count, consumed)) = self.choose_cut(line, w)? else {
             // An address, then hex glued to text that no reading makes a column of.
             self.prose = true;
@@ -422,10 +492,21 @@ impl<'s> Parser<'s> {
             self.warn(line.no, line.no, WarningKind::NotRead, msg)?;
             return Ok(0);
         };
-        let h = &line.hex;
         let col0 = self.first_column(line, count, consumed, w)?;
-        let start = h.base.checked_add(col0 as u64).unwrap_or(h.base);
+        let (base, radix) = self.base_of(line, count, consumed, w)?;
+        let h = &line.hex;
+        let start = base.checked_add(col0 as u64).unwrap_or(base);
+        let count = padded_end(h, start, count, next_addr(consumed, w)?, radix);
         self.place(line.no, h, start)?;
+        let unchecked = h.words > 1 && matches!(line.order, Order::Assumed);
+        if let Some(o) = self.open.as_mut() {
+            o.radix = radix;
+            if unchecked && !o.order_said {
+                o.order_said = true;
+                let msg = format!("groups of {} bytes with no ASCII column to confirm their order: read as little-endian words, as od and hexdump print them on a PC", h.words);
+                self.warn(line.no, line.no, WarningKind::ByteOrder, msg)?;
+            }
+        }
         self.beyond_top(line.no, start, count)?;
         let bytes = &h.bytes[..count];
         self.sink.bytes(bytes)?;
@@ -440,25 +521,214 @@ impl<'s> Parser<'s> {
         Ok(consumed)
     }
 
+    /// Groups of several bytes in the order the ASCII column spells: `xxd -e` prints
+    /// little-endian words after a colon, od on a big-endian machine big-endian ones, and a
+    /// short last line of `xxd -e` has its column after fewer groups. A column that reads the
+    /// same either way (all dots) follows the order the dump's other lines show. Gives the cut
+    /// and the lines the column took; None when no order makes the column match.
+    fn word_order<R: BufRead>(
+        &mut self,
+        line: &mut Line,
+        w: &mut Window<R>,
+    ) -> io::Result<Option<(usize, usize)>> {
+        let Some(sizes) = group_sizes(&line.hex) else {
+            return Ok(None);
+        };
+        let full = line.hex.full;
+        let pos = line.hex.cuts[full - 1].pos;
+        if let Some(n) = ascii::exact(&line.hex.bytes[..full], line, pos, w)? {
+            if !reads_both_ways(&line.hex.bytes[..full], &sizes) {
+                self.reversed = Some(false);
+            } else if self.settled_order(w)? {
+                turn_groups(&mut line.hex.bytes, &sizes);
+            }
+            self.saw_column(!blank(&line.hex.bytes[..full]));
+            return Ok(Some((full, n)));
+        }
+        let mut other = line.hex.bytes[..full].to_vec();
+        turn_groups(&mut other, &sizes);
+        for k in (1..=sizes.len()).rev() {
+            let count: usize = sizes[..k].iter().sum();
+            let pos = line.hex.cuts[count - 1].pos;
+            if let Some(n) = ascii::exact(&other[..count], line, pos, w)? {
+                line.hex.bytes[..count].copy_from_slice(&other[..count]);
+                line.hex.words = 0;
+                self.reversed = Some(true);
+                self.saw_column(true);
+                return Ok(Some((count, n)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether the groups of a line whose column reads the same either way are to be turned:
+    /// as the lines before showed, or else as the first line ahead whose column tells.
+    fn settled_order<R: BufRead>(&mut self, w: &mut Window<R>) -> io::Result<bool> {
+        if let Some(r) = self.reversed {
+            return Ok(r);
+        }
+        let mut none = Window::new(&b""[..]);
+        for k in 0..32 {
+            let Some(l) = w.peek(k)?.filter(|l| l.kind == Kind::Hex).cloned() else {
+                continue;
+            };
+            let Some(sizes) = group_sizes(&l.hex) else {
+                break;
+            };
+            let bytes = &l.hex.bytes[..l.hex.full];
+            if reads_both_ways(bytes, &sizes) {
+                continue;
+            }
+            let pos = l.hex.cuts[l.hex.full - 1].pos;
+            if ascii::exact(bytes, &l, pos, &mut none)?.is_some() {
+                self.reversed = Some(false);
+                return Ok(false);
+            }
+            let mut other = bytes.to_vec();
+            turn_groups(&mut other, &sizes);
+            if ascii::exact(&other, &l, pos, &mut none)?.is_some() {
+                self.reversed = Some(true);
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The last line of a dump of words with a column (`od -t x2z` of a file of odd length):
+    /// its last word is padded, and the column spells only the bytes there are.
+    fn padded_column<R: BufRead>(
+        &mut self,
+        line: &Line,
+        w: &mut Window<R>,
+    ) -> io::Result<Option<(usize, usize)>> {
+        let h = &line.hex;
+        if h.words < 2 || h.full < h.words {
+            return Ok(None);
+        }
+        let pos = h.cuts[h.full - 1].pos;
+        for count in (h.full + 1 - h.words..h.full).rev() {
+            if let Some(n) = ascii::exact(&h.bytes[..count], line, pos, w)? {
+                self.saw_column(true);
+                return Ok(Some((count, n)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The linear address of a line's first column and the radix its address is written in.
+    /// Only od's addresses (no colon) may be octal or decimal: a line that starts a block takes
+    /// the radix in which the next address follows on from it, hex first.
+    fn base_of<R: BufRead>(
+        &mut self,
+        line: &Line,
+        count: usize,
+        consumed: usize,
+        w: &mut Window<R>,
+    ) -> io::Result<(u64, u32)> {
+        let h = &line.hex;
+        if !h.bars {
+            return Ok((h.base, 16));
+        }
+        let digits = line.addr_digits();
+        if let Some(o) = self.open.as_ref().filter(|o| o.span.style == h.style) {
+            if o.radix != 16 {
+                if let Some(b) = radix_value(digits, o.radix) {
+                    return Ok((b, o.radix));
+                }
+            }
+            if h.base as u128 == o.span.end() || self.star.is_some() {
+                return Ok((h.base, 16));
+            }
+        }
+        let Some(next) = next_addr(consumed, w)? else {
+            return Ok((h.base, 16));
+        };
+        // Seven digits are od's (octal by default) or hexdump's (hex); where the step cannot
+        // tell, one-byte hex groups and od's `>...<` column are taken as od's, hexdump's canned
+        // words as hexdump's.
+        let od_column = line.text.trim_ascii_end().ends_with(b"<");
+        let order = if digits.len() == 7 && (od_column || h.words == 0 && !h.octal) {
+            [8, 16, 10]
+        } else {
+            [16, 8, 10]
+        };
+        let fits: Vec<(u64, u32)> = order
+            .into_iter()
+            .filter_map(|r| {
+                let b = radix_value(digits, r)?;
+                let n = radix_value(next.digits(), r)?;
+                let end = b.saturating_add(count as u64);
+                let follows = if next.star {
+                    n > b && (n - b).is_multiple_of(count.max(1) as u64)
+                } else {
+                    n == end || next.end && h.words > 1 && n < end && n + h.words as u64 > end
+                };
+                follows.then_some((b, r))
+            })
+            .collect();
+        // A squeezed run hides the step: a later step between two lines may show it.
+        let fits = if fits.len() > 1 && next.star {
+            let later = later_step(consumed, w)?;
+            let both: Vec<(u64, u32)> = fits
+                .iter()
+                .copied()
+                .filter(|f| later.contains(&f.1))
+                .collect();
+            if both.is_empty() {
+                fits
+            } else {
+                both
+            }
+        } else {
+            fits
+        };
+        let Some(&(b, r)) = fits
+            .first()
+            .filter(|_| digits.len() <= 7 || fits[0].1 == 16)
+        else {
+            return Ok((h.base, 16));
+        };
+        if fits.len() > 1 && next.star && digits.len() == 7 {
+            let names: Vec<&str> = fits.iter().map(|f| radix_name(f.1)).collect();
+            let msg = format!("its addresses read as {} alike (od writes octal ones, hexdump hex ones), and a squeezed run hides their step: read as {}; the squeezed run's length depends on it", names.join(" or "), radix_name(r));
+            self.warn(line.no, line.no, WarningKind::Radix, msg)?;
+        }
+        Ok((b, r))
+    }
+
     /// How many of the line's bytes belong to the hex area, and how many following lines its
     /// ASCII column takes. The longest cut whose column matches exactly wins; without one, all
     /// whole groups are bytes, and a column that is wrong or missing is a warning. None when
     /// the line has no whole group and no cut matches.
     fn choose_cut<R: BufRead>(
         &mut self,
-        line: &Line,
+        line: &mut Line,
         w: &mut Window<R>,
     ) -> io::Result<Option<(usize, usize)>> {
-        let h = &line.hex;
-        let full = h.full;
+        if let Some(found) = self.word_order(line, w)? {
+            return Ok(Some(found));
+        }
+        let full = line.hex.full;
         let check = match full {
             0 => Check::Absent,
-            _ => ascii::check(&h.bytes[..full], line, h.cuts[full - 1].pos, w)?,
+            _ => ascii::check(
+                &line.hex.bytes[..full],
+                line,
+                line.hex.cuts[full - 1].pos,
+                w,
+            )?,
         };
         if let Check::Exact(n) = check {
-            self.saw_column(!blank(&h.bytes[..full]));
+            self.saw_column(!blank(&line.hex.bytes[..full]));
             return Ok(Some((full, n)));
         }
+        if let Some(found) = self.padded_column(line, w)? {
+            return Ok(Some(found));
+        }
+        if check == Check::Absent && line.hex.words > 1 {
+            line.order = Order::Assumed;
+        }
+        let h = &line.hex;
         // Where all the groups end just where the next line begins, they are all bytes: a
         // shorter cut would only hide a damaged column.
         let step = if h.style == AddrStyle::Segmented {
@@ -594,12 +864,16 @@ impl<'s> Parser<'s> {
             span,
             columns: false,
             bare: false,
+            radix: 16,
+            plain: false,
+            order_said: false,
         });
         Ok(())
     }
 
     /// Ends the open block; a `*` still waiting is a warning.
     fn close(&mut self) -> io::Result<()> {
+        self.reversed = None;
         if let Some(star) = self.star.take() {
             let msg = "'*' is not followed by a line: the length of the repeated run is unknown"
                 .to_string();
@@ -749,6 +1023,163 @@ fn ascii_column(line: &Line, count: usize) -> Option<Option<usize>> {
             .filter(|t| t.is_multiple_of(2) && t / 2 < 16)
             .map(|t| t / 2),
     )
+}
+
+fn radix_name(r: u32) -> &'static str {
+    match r {
+        8 => "octal",
+        10 => "decimal",
+        _ => "hex",
+    }
+}
+
+/// The value of address digits in `radix`; None when a digit does not belong to it.
+fn radix_value(digits: &[u8], radix: u32) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |v, &c| {
+        let d = (c as char).to_digit(radix)?;
+        v.checked_mul(radix as u64)?.checked_add(d as u64)
+    })
+}
+
+/// The bytes of each group of a line of words, when its groups hold more than one byte each
+/// (the last may hold fewer: `xxd -e`) and make up its whole hex area.
+fn group_sizes(h: &line::Hex) -> Option<Vec<usize>> {
+    let sizes: Vec<usize> = h
+        .groups
+        .iter()
+        .map(|&(s, e)| match (h.octal, h.words) {
+            (true, 0) => 1,
+            (true, _) => 2,
+            _ => (e - s) / 2,
+        })
+        .collect();
+    let first = *sizes.first()?;
+    let (last, rest) = sizes.split_last()?;
+    let whole = sizes.iter().sum::<usize>() == h.full && h.full > 0;
+    (first > 1 && whole && *last <= first && rest.iter().all(|&n| n == first)).then_some(sizes)
+}
+
+/// Turns each group's bytes round.
+fn turn_groups(bytes: &mut [u8], sizes: &[usize]) {
+    let mut at = 0;
+    for &n in sizes {
+        bytes[at..at + n].reverse();
+        at += n;
+    }
+}
+
+/// True when the column of `bytes` reads the same with each group turned round.
+fn reads_both_ways(bytes: &[u8], sizes: &[usize]) -> bool {
+    let mut at = 0;
+    sizes.iter().all(|&n| {
+        let g = &bytes[at..at + n];
+        at += n;
+        g.iter()
+            .zip(g.iter().rev())
+            .all(|(&a, &b)| ASCII[a as usize] == ASCII[b as usize])
+    })
+}
+
+/// The next address after a line and the lines its column took: of a dump line without a
+/// colon or of an end address, with blank lines and a `*` between.
+struct Next {
+    digits: [u8; 20],
+    len: usize,
+    star: bool,
+    end: bool,
+}
+
+impl Next {
+    fn digits(&self) -> &[u8] {
+        &self.digits[..self.len]
+    }
+}
+
+fn next_addr<R: BufRead>(skip: usize, w: &mut Window<R>) -> io::Result<Option<Next>> {
+    let mut star = false;
+    for k in skip..skip + 32 {
+        let Some(l) = w.peek(k)? else {
+            return Ok(None);
+        };
+        match l.kind {
+            Kind::Blank => continue,
+            Kind::Star => star = true,
+            Kind::End(_) | Kind::Hex if l.kind != Kind::Hex || l.hex.bars => {
+                let d = l.addr_digits();
+                let mut next = Next {
+                    digits: [0; 20],
+                    len: d.len().min(20),
+                    star,
+                    end: l.kind != Kind::Hex,
+                };
+                next.digits[..next.len].copy_from_slice(&d[..next.len]);
+                return Ok(Some(next));
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// The radixes in which a later pair of address lines (a dump line without a colon and the
+/// address line right after it) step by the first one's bytes; empty when none is found in
+/// the lines ahead.
+fn later_step<R: BufRead>(skip: usize, w: &mut Window<R>) -> io::Result<Vec<u32>> {
+    let mut prev: Option<(Vec<u8>, u64, usize)> = None;
+    for k in skip..skip + 64 {
+        let Some(l) = w.peek(k)? else { break };
+        let is_addr = matches!(l.kind, Kind::End(_)) || l.kind == Kind::Hex && l.hex.bars;
+        if !is_addr {
+            prev = None;
+            continue;
+        }
+        let d = l.addr_digits().to_vec();
+        if let Some((p, n, words)) = prev.take() {
+            let fits: Vec<u32> = [16, 8, 10]
+                .into_iter()
+                .filter(|&r| {
+                    let (Some(a), Some(b)) = (radix_value(&p, r), radix_value(&d, r)) else {
+                        return false;
+                    };
+                    let end = a.saturating_add(n);
+                    b == end || words > 1 && b < end && b + words as u64 > end && b > a
+                })
+                .collect();
+            if fits.len() == 1 {
+                return Ok(fits);
+            }
+        }
+        if l.kind == Kind::Hex {
+            prev = Some((d, l.hex.full as u64, l.hex.words));
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// A last line of words padded to a whole word (`hexdump`, `od -x` on a file of odd length):
+/// its bytes up to the end address that follows it.
+fn padded_end(h: &line::Hex, start: u64, count: usize, next: Option<Next>, radix: u32) -> usize {
+    let Some(n) = next
+        .filter(|n| n.end && !n.star && h.words > 1)
+        .and_then(|n| radix_value(n.digits(), radix))
+    else {
+        return count;
+    };
+    let end = start.saturating_add(count as u64);
+    if n >= start && n < end && n + h.words as u64 > end {
+        (n - start) as usize
+    } else {
+        count
+    }
+}
+
+/// The short last line of `xxd -p` (hex digits only, too few to be read as such alone).
+fn plain_rest(line: &Line) -> bool {
+    let t = line.content().trim_ascii();
+    !t.is_empty() && t.len().is_multiple_of(2) && line::hex_run(t) == t.len()
 }
 
 /// True when every byte shows as a blank in the ASCII column.

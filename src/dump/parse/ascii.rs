@@ -88,6 +88,10 @@ pub(super) fn check<R: BufRead>(
     if let Some(inner) = col.strip_prefix(b"|").filter(|_| line.hex.bars) {
         return Ok(barred(bytes, inner.strip_suffix(b"|").unwrap_or(inner)));
     }
+    // od's column sits between `>` and `<`.
+    if let Some(inner) = col.strip_prefix(b">").filter(|_| line.hex.bars) {
+        return Ok(barred(bytes, inner.strip_suffix(b"<").unwrap_or(inner)));
+    }
     let mut m = Matcher::new(bytes);
     match m.feed(col) {
         Fed::Complete => return Ok(Check::Exact(0)),

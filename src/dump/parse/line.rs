@@ -37,8 +37,18 @@ pub(super) struct Hex {
     pub dash_after: Option<usize>,
     /// A dash came before the first byte: it is the 9th of its line.
     pub dash_first: bool,
-    /// A `hexdump -C` line: its ASCII column sits between bars.
+    /// A `hexdump -C` or `od` line (an address without a colon): its ASCII column sits
+    /// between bars (`|...|`, od's `>...<`).
     pub bars: bool,
+    /// Where each whole group of hex digits lies in the text (start, end).
+    pub groups: Vec<(usize, usize)>,
+    /// Bytes per group when the groups were read as little-endian words (`od -x`, `hexdump`),
+    /// or 0.
+    pub words: usize,
+    /// The groups are octal (`od -t o1`, `od`, `hexdump -b`, `hexdump -o`).
+    pub octal: bool,
+    /// Where the address's digits lie in the text (start, end).
+    pub addr: (usize, usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,11 +60,23 @@ pub(super) enum Kind {
     /// A DEBUG `d` command: the address it dumps from.
     Command(Option<u64>, u64),
     Hex,
+    /// Hex with no address: a line of `xxd -p` (hex digits only) or `xxd -i` (`0x41, 0x42,`);
+    /// its bytes are in the line's [`Hex::bytes`].
+    Plain,
     Other,
 }
 
+/// Whether the byte order of a line's words is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Order {
+    /// Bytes, or words whose order the ASCII column confirms.
+    Given,
+    /// Words read as little-endian with no column to confirm it.
+    Assumed,
+}
+
 /// One line of text.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Line {
     /// 1-based line number.
     pub no: usize,
@@ -67,6 +89,7 @@ pub(super) struct Line {
     pub hex: Hex,
     /// The line was longer than [`MAX_LINE`]; its rest was skipped.
     pub cut_short: bool,
+    pub order: Order,
 }
 
 impl Line {
@@ -79,6 +102,7 @@ impl Line {
             kind: Kind::Blank,
             hex: Hex::default(),
             cut_short: false,
+            order: Order::Given,
         }
     }
 
@@ -116,18 +140,31 @@ impl Line {
             Kind::Blank
         } else if c.trim_ascii() == b"*" {
             Kind::Star
+        } else if plain_line(c, &mut self.hex) {
+            Kind::Plain
         } else {
             match dump_line(c, &mut self.hex) {
                 Some(k) => k,
                 None => debug_command(c).unwrap_or(Kind::Other),
             }
         };
+        let start = self.start;
         if self.kind == Kind::Hex {
-            let start = self.start;
             for cut in &mut self.hex.cuts {
                 cut.pos += start;
             }
+            for g in &mut self.hex.groups {
+                *g = (g.0 + start, g.1 + start);
+            }
         }
+        if matches!(self.kind, Kind::Hex | Kind::End(_)) {
+            self.hex.addr = (self.hex.addr.0 + start, self.hex.addr.1 + start);
+        }
+    }
+
+    /// The digits of the line's address (of a dump line or an end address).
+    pub fn addr_digits(&self) -> &[u8] {
+        &self.text[self.hex.addr.0..self.hex.addr.1]
     }
 }
 
@@ -157,7 +194,7 @@ static HEX_VALUE: [u8; 256] = {
     t
 };
 
-pub(super) fn hex_run(s: &[u8]) -> usize {
+pub(crate) fn hex_run(s: &[u8]) -> usize {
     s.iter()
         .position(|&c| HEX_VALUE[c as usize] == NOT_HEX)
         .unwrap_or(s.len())
@@ -183,6 +220,7 @@ fn dump_line(t: &[u8], hex: &mut Hex) -> Option<Kind> {
         let off = hex_run(&rest[1..]);
         if off >= 4 {
             let (seg, o) = (parse_hex(&t[..n]), parse_hex(&rest[1..5]));
+            hex.addr = (0, n + 5);
             return hex_line(hex, AddrStyle::Segmented, seg, seg * 16 + o, t, n + 5);
         }
     }
@@ -190,19 +228,143 @@ fn dump_line(t: &[u8], hex: &mut Hex) -> Option<Kind> {
     if (6..=16).contains(&n) && rest.first() == Some(&b':') {
         let after = rest.get(1);
         if after.is_some_and(|c| *c == b' ' || *c == b'\t' || c.is_ascii_hexdigit()) {
+            hex.addr = (0, n);
             return hex_line(hex, AddrStyle::Linear, 0, parse_hex(&t[..n]), t, n + 1);
         }
     }
-    // hexdump -C: OOOOOOOO  xx xx ...   or the lone end address
-    if (7..=16).contains(&n) && (rest.is_empty() || rest[0] == b' ' || rest[0] == b'\t') {
+    // hexdump -C, od: OOOOOOOO  xx xx ...   or the lone end address (od's addresses have 6 or
+    // 7 digits, and may be octal or decimal: the parser tells by the lines that follow)
+    if (6..=16).contains(&n) && (rest.is_empty() || rest[0] == b' ' || rest[0] == b'\t') {
+        hex.addr = (0, n);
         if rest.trim_ascii().is_empty() {
             return Some(Kind::End(parse_hex(&t[..n])));
         }
-        let kind = hex_line(hex, AddrStyle::Linear, 0, parse_hex(&t[..n]), t, n);
+        let base = parse_hex(&t[..n]);
+        let kind = match octal_line(hex, base, t, n) {
+            Some(k) => Some(k),
+            None => hex_line(hex, AddrStyle::Linear, 0, base, t, n).inspect(|_| as_words(hex)),
+        };
         hex.bars = true;
         return kind;
     }
     None
+}
+
+/// A line of whole groups of 4, 8 or 16 hex digits after an address without a colon: `od -x`
+/// and `hexdump` print 16-bit (or wider) little-endian words, so each group's bytes are
+/// reversed. (xxd's groups, after an address with a colon, are in file order.)
+fn as_words(hex: &mut Hex) {
+    let w = match hex.groups.first() {
+        Some(&(s, e)) => e - s,
+        None => return,
+    };
+    if !matches!(w, 4 | 8 | 16)
+        || hex.groups.iter().any(|&(s, e)| e - s != w)
+        || hex.full != hex.groups.len() * w / 2
+    {
+        return;
+    }
+    hex.words = w / 2;
+    hex.bytes.truncate(hex.full);
+    hex.cuts.truncate(hex.full);
+    for g in hex.bytes.chunks_mut(w / 2) {
+        g.reverse();
+    }
+}
+
+/// A line of octal groups after an address without a colon: bytes of 3 digits (`od -t o1`,
+/// `hexdump -b`) or 16-bit little-endian words of 6 (`od`, `hexdump -o`). None when the groups
+/// are not all octal of one of those widths (hex groups are read by [`hex_line`]).
+fn octal_line(hex: &mut Hex, base: u64, t: &[u8], i: usize) -> Option<Kind> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut j = skip_blanks(t, i);
+    while j < t.len() {
+        let n = t[j..]
+            .iter()
+            .take_while(|c| (b'0'..=b'7').contains(c))
+            .count();
+        let end = j + n;
+        if n == 0 || end < t.len() && !matches!(t[end], b' ' | b'\t') {
+            break;
+        }
+        spans.push((j, end));
+        j = skip_blanks(t, end);
+    }
+    let w = spans.first().map(|&(s, e)| e - s)?;
+    let value =
+        |&(s, e): &(usize, usize)| t[s..e].iter().fold(0u32, |v, &c| v * 8 + (c - b'0') as u32);
+    let fits = |sp: &(usize, usize)| match w {
+        3 => value(sp) <= 0o377,
+        6 => value(sp) <= 0o177_777,
+        _ => false,
+    };
+    if spans.iter().any(|&(s, e)| e - s != w) || !spans.iter().all(fits) {
+        return None;
+    }
+    // Text after the groups must be an ASCII column (od's `>...<`), not more words.
+    let after = t[j..].trim_ascii();
+    if !(after.is_empty() || after.starts_with(b">")) {
+        return None;
+    }
+    hex.style = AddrStyle::Linear;
+    hex.seg = 0;
+    hex.base = base;
+    hex.bytes.clear();
+    hex.cuts.clear();
+    hex.groups.clear();
+    hex.dash_after = None;
+    hex.dash_first = false;
+    hex.lead = blanks_before(t, spans[0].0);
+    for sp in &spans {
+        let v = value(sp);
+        let bytes: &[u8] = if w == 3 {
+            &[v as u8][..]
+        } else {
+            &[v as u8, (v >> 8) as u8][..]
+        };
+        for &b in bytes {
+            hex.bytes.push(b);
+            hex.cuts.push(Cut {
+                count: hex.bytes.len(),
+                pos: sp.1,
+            });
+        }
+        hex.groups.push(*sp);
+    }
+    hex.full = hex.bytes.len();
+    hex.words = if w == 6 { 2 } else { 0 };
+    hex.octal = true;
+    Some(Kind::Hex)
+}
+
+/// A line of hex with no address: `xxd -p` (only hex digits, more than 16 of them, so that an
+/// end address or a word is not one) or `xxd -i` (`0x41, 0x42,` and nothing else). Its bytes go
+/// to `hex.bytes`.
+fn plain_line(t: &[u8], hex: &mut Hex) -> bool {
+    let t = t.trim_ascii();
+    hex.bytes.clear();
+    if t.len() > 16 && t.len().is_multiple_of(2) && hex_run(t) == t.len() {
+        hex.bytes.extend(t.chunks_exact(2).map(hex_byte));
+        return true;
+    }
+    let mut any = false;
+    for tok in t.split(|&c| c == b',').map(<[u8]>::trim_ascii) {
+        if tok.is_empty() && any {
+            continue;
+        }
+        let digits = tok.strip_prefix(b"0x").or_else(|| tok.strip_prefix(b"0X"));
+        match digits {
+            Some(d) if d.len() == 2 && hex_run(d) == 2 => {
+                hex.bytes.push(hex_byte(d));
+                any = true;
+            }
+            _ => {
+                hex.bytes.clear();
+                return false;
+            }
+        }
+    }
+    any
 }
 
 fn debug_command(t: &[u8]) -> Option<Kind> {
@@ -252,6 +414,9 @@ fn hex_line(
     hex.base = base;
     hex.bytes.clear();
     hex.cuts.clear();
+    hex.groups.clear();
+    hex.words = 0;
+    hex.octal = false;
     hex.dash_after = None;
     let addr_end = i;
     let mut i = skip_blanks(t, i);
@@ -297,6 +462,7 @@ fn hex_line(
         for k in (i..end).step_by(2) {
             push_byte(hex, t, k);
         }
+        hex.groups.push((i, end));
         i = skip_blanks(t, end);
         if t.get(end) == Some(&b'-') {
             hex.dash_after = Some(hex.bytes.len() - 1);
@@ -331,6 +497,122 @@ fn blanks_before(t: &[u8], i: usize) -> usize {
         .rev()
         .take_while(|&&c| c == b' ' || c == b'\t')
         .count()
+}
+
+/// Takes the colour escapes (`ESC [ ... m` and the other CSI sequences) out of a line: a dump
+/// printed in colour (clanscope's own, hexyl's) reads as the same dump without.
+fn strip_escapes(t: &mut Vec<u8>) {
+    if !t.contains(&0x1B) {
+        return;
+    }
+    let (mut r, mut w) = (0, 0);
+    while r < t.len() {
+        if t[r] == 0x1B && t.get(r + 1) == Some(&b'[') {
+            let mut k = r + 2;
+            while k < t.len() && (0x20..=0x3F).contains(&t[k]) {
+                k += 1;
+            }
+            if k < t.len() && (0x40..=0x7E).contains(&t[k]) {
+                r = k + 1;
+                continue;
+            }
+        }
+        t[w] = t[r];
+        w += 1;
+        r += 1;
+    }
+    t.truncate(w);
+}
+
+/// hexyl's panel characters that are not the byte itself: NUL (`0` in hexyl 0.8, `⋄` later),
+/// ASCII whitespace other than the blank (`_`), other ASCII controls (`•`), bytes of 80h and
+/// up (`×`).
+fn hexyl_shows(b: u8, c: char) -> bool {
+    match b {
+        0 => c == '0' || c == '⋄',
+        b' ' => c == ' ',
+        b'\t' | b'\n' | 0x0C | b'\r' => c == '_',
+        0x21..=0x7E => c == b as char,
+        0x80..=0xFF => c == '×',
+        _ => c == '•',
+    }
+}
+
+/// A line of hexyl's (borders of box characters, of ASCII, or none; 16 bytes in two halves,
+/// then two panels of 8 characters) rewritten as a `hexdump -C` line, with a column that
+/// spells its bytes where hexyl's panel shows them (a character that does not is kept as
+/// DEL, which no column shows, so the line is still said not to match). Its border lines
+/// become blank and its `*` line a `*`.
+fn hexyl(t: &mut Vec<u8>) {
+    // A quick look first: most lines are not hexyl's (indented text starts with a blank too).
+    let addr_at_1 = |t: &[u8], sep: u8| {
+        t.len() >= 80 && t[1..9].iter().all(u8::is_ascii_hexdigit) && t[9] == sep
+    };
+    let maybe = match t.first() {
+        Some(b' ') => addr_at_1(t, b' '),
+        Some(b'|') => addr_at_1(t, b'|') || t.starts_with(b"|*"),
+        Some(b'+') => t.starts_with(b"+--"),
+        Some(0xE2) => t.len() >= 80,
+        _ => false,
+    };
+    if !maybe {
+        return;
+    }
+    let Ok(s) = std::str::from_utf8(t) else {
+        return;
+    };
+    let c: Vec<char> = s.chars().collect();
+    let border = c[0];
+    if matches!(border, '┌' | '└' | '+')
+        && c.len() >= 80
+        && matches!(c[1], '─' | '-')
+        && c.iter()
+            .all(|&x| matches!(x, '┌' | '└' | '┐' | '┘' | '┬' | '┴' | '─' | '+' | '-'))
+    {
+        t.clear();
+        return;
+    }
+    let hexdig = |r: std::ops::Range<usize>| c[r].iter().all(char::is_ascii_hexdigit);
+    let inner = if border == '│' { '┊' } else { border };
+    if c.len() < 80
+        || !matches!(border, '│' | '|' | ' ')
+        || c[9] != border
+        || c[35] != inner
+        || c[61] != border
+        || c[70] != inner
+        || c[79] != border
+    {
+        return;
+    }
+    if c[1] == '*' && c[2..9].iter().all(|&x| x == ' ') {
+        *t = b"*".to_vec();
+        return;
+    }
+    if !hexdig(1..9) {
+        return;
+    }
+    let hex: String = c[10..35].iter().chain(&c[36..61]).collect();
+    let mut bytes = Vec::with_capacity(16);
+    for tok in hex.split_whitespace() {
+        if tok.len() != 2 || !tok.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return;
+        }
+        bytes.push(u8::from_str_radix(tok, 16).unwrap_or(0));
+    }
+    let panel: Vec<char> = c[62..70].iter().chain(&c[71..79]).copied().collect();
+    let column: String = bytes
+        .iter()
+        .zip(&panel)
+        .map(|(&b, &p)| {
+            if hexyl_shows(b, p) {
+                crate::dump::format::ASCII[b as usize] as char
+            } else {
+                '\x7F'
+            }
+        })
+        .collect();
+    let addr: String = c[1..9].iter().collect();
+    *t = format!("{addr}  {}  |{column}|", hex.trim_end()).into_bytes();
 }
 
 /// True for an unread line that looks like a dump line all the same (an address-like start
@@ -415,6 +697,8 @@ impl<R: BufRead> Window<R> {
         while matches!(line.text.last(), Some(b'\n' | b'\r')) {
             line.text.pop();
         }
+        strip_escapes(&mut line.text);
+        hexyl(&mut line.text);
         self.read += 1;
         line.no = self.read;
         line.classify();

@@ -1,0 +1,276 @@
+//! `undump` reads the dumps of the common tools back to their bytes: xxd (with its byte order
+//! of `-e`, plain `-p` and C `-i`), `hexdump` (canonical `-C`, and its 16-bit and octal
+//! formats), od (octal, decimal or hex addresses; hex, octal bytes and words; its `>...<`
+//! column) and hexyl (its three borders, its panel's symbols, colour). The fixtures in
+//! tests/data/dumps were written by those tools (tests/data/dumps/README.md); the last test
+//! runs the tools installed here on fresh bytes.
+
+mod common;
+
+use clanscope::dump::parse::{self, WarningKind};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What a tool's dump must say beyond its bytes, by the fixture's format name.
+fn expected_warnings(format: &str, lines: usize) -> BTreeMap<WarningKind, usize> {
+    let mut w = BTreeMap::new();
+    match format {
+        // A column to check every line against.
+        "xxd" | "xxd-e" | "hexdump-C" | "od-Ax-tx1z" | "od-Ax-tx2z" | "hexyl" | "hexyl-ascii"
+        | "hexyl-none" | "hexyl-colour" => {}
+        // Bytes with no column: each line says so.
+        "od-tx1" | "od-Ad-tx1" | "od-to1" | "hexdump-b" => {
+            w.insert(WarningKind::NoAscii, lines);
+        }
+        // Words with no column: each line says so, and the block says the order is assumed.
+        "hexdump" | "hexdump-x" | "hexdump-o" | "od-x" | "od" | "od-tx4" => {
+            w.insert(WarningKind::NoAscii, lines);
+            w.insert(WarningKind::ByteOrder, 1);
+        }
+        // No addresses: said once.
+        "xxd-p" | "xxd-i" => {
+            w.insert(WarningKind::NoAddress, 1);
+        }
+        other => panic!("no expectation for format {other}"),
+    }
+    w
+}
+
+fn kinds(u: &parse::Undump) -> BTreeMap<WarningKind, usize> {
+    let mut m = BTreeMap::new();
+    for w in &u.warnings {
+        *m.entry(w.kind).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Dump lines with bytes in a text (not `*`, end addresses or hexyl's borders).
+fn data_lines(text: &str) -> usize {
+    let u = parse::parse(text);
+    let ends: usize = u.blocks.len();
+    text.lines()
+        .filter(|l| {
+            let t = l.trim();
+            !t.is_empty()
+                && t != "*"
+                && !t.starts_with('┌')
+                && !t.starts_with('└')
+                && !t.starts_with("│*")
+                && !t.starts_with("|*")
+                && !t.starts_with('+')
+                && t.split_whitespace().count() > 1
+        })
+        .count()
+        .max(ends)
+}
+
+#[test]
+fn every_tools_dump_of_the_fixtures_reads_back_to_their_bytes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dumps");
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        let Some(rest) = name.strip_suffix(".txt") else {
+            continue;
+        };
+        let (stem, format) = rest.split_once('.').unwrap();
+        let want = std::fs::read(dir.join(format!("{stem}.bin"))).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let u = parse::parse(&text);
+        assert_eq!(u.bytes(), want, "{name}: {:?}", u.warnings);
+        assert_eq!(u.blocks.len(), 1, "{name}");
+        assert_eq!(u.blocks[0].start, 0, "{name}");
+        // The byte formats' lines are counted by the lines that hold bytes; the xxd -i header
+        // and length lines hold none.
+        let lines = if format.starts_with("xxd-") {
+            0
+        } else {
+            data_lines(&text)
+        };
+        assert_eq!(
+            kinds(&u),
+            expected_warnings(format, lines),
+            "{name}: {:#?}",
+            u.warnings
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 63, "fixtures in {}", dir.display());
+}
+
+#[test]
+fn a_damaged_hexyl_panel_or_od_column_is_still_said() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dumps/words.hexyl.txt"),
+    )
+    .unwrap();
+    // "Exportin" in the first line's right panel becomes "Exportim".
+    let bad = text.replacen("Exportin", "Exportim", 1);
+    let u = parse::parse(&bad);
+    assert_eq!(
+        u.bytes(),
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dumps/words.bin"))
+            .unwrap()
+    );
+    assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+    assert_eq!(u.warnings[0].kind, WarningKind::AsciiMismatch);
+    assert_eq!(u.warnings[0].line, 2);
+    let od = "000000 41 42 43 44  >ABCE<\n000004\n";
+    let u = parse::parse(od);
+    assert_eq!(u.bytes(), b"ABCD");
+    assert_eq!(
+        u.warnings[0].kind,
+        WarningKind::AsciiMismatch,
+        "{:?}",
+        u.warnings
+    );
+}
+
+#[test]
+fn words_take_the_order_their_column_spells() {
+    // od on a big-endian machine: the words read in file order, as the column shows.
+    let be = "0000000 4142 4344 4546 4748  >ABCDEFGH<\n0000010\n";
+    let u = parse::parse(be);
+    assert_eq!(u.bytes(), b"ABCDEFGH");
+    assert_eq!(u.warnings, vec![]);
+    // xxd -e: little-endian words after a colon. A line whose column reads the same both ways
+    // (all dots) follows the order the line after it shows.
+    let e = "00000000: 03020100 07060504  ........\n00000008: 44434241 48474645  ABCDEFGH\n";
+    let u = parse::parse(e);
+    let mut want: Vec<u8> = (0..8).collect();
+    want.extend_from_slice(b"ABCDEFGH");
+    assert_eq!(u.bytes(), want);
+    assert_eq!(u.warnings, vec![]);
+}
+
+#[test]
+fn addresses_in_octal_or_decimal_are_read_by_their_step() {
+    let octal = "0000000 41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f 50\n0000020 51 52\n0000022\n";
+    let decimal =
+        "0000000 41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f 50\n0000016 51 52\n0000018\n";
+    for t in [octal, decimal] {
+        let u = parse::parse(t);
+        assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNOPQR", "{t}");
+        assert_eq!(u.blocks.len(), 1, "{t}: {:?}", u.warnings);
+        assert_eq!(kinds(&u).get(&WarningKind::Gap), None, "{t}");
+    }
+}
+
+#[test]
+fn addresses_a_squeezed_run_leaves_ambiguous_are_said() {
+    // Sixteen zero bytes squeezed, then two: 0000040 is 64 in octal (od) and 64 in hex
+    // (hexdump), so only the warning tells the reader the run's length is a choice.
+    let t = "0000000 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n*\n0000100 41 42\n0000102\n";
+    let u = parse::parse(t);
+    let radix: Vec<_> = u
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::Radix)
+        .collect();
+    assert_eq!(radix.len(), 1, "{:?}", u.warnings);
+    assert!(
+        radix[0].message.contains("read as octal"),
+        "{}",
+        radix[0].message
+    );
+    // Read as octal: 64 zero bytes, then AB.
+    let mut want = vec![0u8; 64];
+    want.extend_from_slice(b"AB");
+    assert_eq!(u.bytes(), want);
+}
+
+#[test]
+fn colour_dumps_read_as_the_same_dump_without_colour() {
+    let data: Vec<u8> = (0u8..=255).collect();
+    let p = clanscope::dump::Printer::new(clanscope::address::Origin::parse("0AFA:0100").unwrap())
+        .color(true);
+    let text = p.to_string(&data, 0, 256);
+    assert!(text.contains('\x1B'), "the dump is in colour");
+    let u = parse::parse(&text);
+    assert_eq!(u.bytes(), data);
+    assert_eq!(u.warnings, vec![]);
+}
+
+#[test]
+fn plain_hex_is_not_taken_from_a_short_word_in_prose() {
+    let u = parse::parse("deadbeef\nThe key is 0123456789abcdef.\n");
+    assert!(u.blocks.is_empty(), "{:?}", u.blocks);
+}
+
+/// Fresh bytes (runs of zeros to squeeze, text, random bytes), dumped by every tool installed
+/// here and read back.
+#[test]
+fn the_tools_installed_here_round_trip_fresh_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = vec![0u8; 700];
+    data.extend_from_slice(
+        b"\r\n\r\nExporting messages in mailbox \"kwong\" to file EXPORT\\MSG4A27.CCM\r\n",
+    );
+    let mut x: u32 = 0x1998_0716;
+    for _ in 0..2001 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data.push(x as u8);
+    }
+    let f = dir.path().join("data.bin");
+    std::fs::write(&f, &data).unwrap();
+    let runs: &[(&str, &[&str])] = &[
+        ("xxd", &[]),
+        ("xxd", &["-e"]),
+        ("xxd", &["-p"]),
+        ("xxd", &["-i"]),
+        ("xxd", &["-g", "4"]),
+        ("hexdump", &["-C"]),
+        ("hexdump", &[]),
+        ("hexdump", &["-x"]),
+        ("hexdump", &["-o"]),
+        ("hexdump", &["-b"]),
+        ("od", &[]),
+        ("od", &["-A", "x", "-t", "x1z"]),
+        ("od", &["-t", "x1"]),
+        ("od", &["-A", "d", "-t", "x1"]),
+        ("od", &["-x"]),
+        ("od", &["-t", "o1"]),
+        ("od", &["-t", "x4"]),
+        ("od", &["-A", "x", "-t", "x2z"]),
+        ("hexyl", &["--color=never"]),
+        ("hexyl", &["--color=always"]),
+        ("hexyl", &["--color=never", "--border", "ascii"]),
+        ("hexyl", &["--color=never", "--border", "none"]),
+    ];
+    let mut missing = std::collections::BTreeSet::new();
+    for (tool, args) in runs {
+        if !common::have(tool) {
+            missing.insert(*tool);
+            continue;
+        }
+        let o = std::process::Command::new(tool)
+            .args(*args)
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{tool} {args:?}");
+        let text = String::from_utf8(o.stdout).unwrap();
+        let u = parse::parse(&text);
+        assert_eq!(u.bytes(), data, "{tool} {args:?}: {:?}", u.warnings);
+        let bad: Vec<_> = u
+            .warnings
+            .iter()
+            .filter(|w| {
+                !matches!(
+                    w.kind,
+                    WarningKind::NoAscii | WarningKind::ByteOrder | WarningKind::NoAddress
+                )
+            })
+            .collect();
+        assert!(bad.is_empty(), "{tool} {args:?}: {bad:?}");
+    }
+    for tool in missing {
+        common::skip(
+            "the_tools_installed_here_round_trip_fresh_bytes",
+            &format!("{tool} is not installed here (its fixtures are still read)"),
+        );
+    }
+}
