@@ -274,3 +274,77 @@ fn the_tools_installed_here_round_trip_fresh_bytes() {
         );
     }
 }
+
+/// The cases a hostile review found (stop 23), each with the text the tool printed.
+#[test]
+fn dumps_that_once_came_back_wrong_come_back_right_or_said() {
+    let read = |t: &str| parse::parse(t);
+    // Plain xxd whose last column starts with hex-looking characters: not turned into -e.
+    let u = read("00000000: 6465 6164 6265 6566 2063 6166 6520 3030  deadbeef cafe 00\n00000010: 3131 2032                                11 2\n");
+    assert_eq!(u.bytes(), b"deadbeef cafe 0011 2");
+    assert_eq!(u.warnings, vec![]);
+    // xxd -e of 4 unprintable bytes: the column reads the same either way round, so it is said.
+    let u = read("00000000: 04030201                             ....\n");
+    assert_eq!(
+        kinds(&u).get(&WarningKind::ByteOrder),
+        Some(&1),
+        "{:?}",
+        u.warnings
+    );
+    // od -A d with a column: 13 bytes, the end address decimal.
+    let u = read("0000000 6c6c6548 57202c6f 646c726f 00000021  >Hello, World!<\n0000013\n");
+    assert_eq!(u.bytes(), b"Hello, World!");
+    assert_eq!(u.warnings, vec![]);
+    // od -A d -t x8 of 10 bytes: the padding of the last word is not data.
+    let u = read("0000000 6c63202320656d61 0000000000007073\n0000010\n");
+    assert_eq!(u.bytes(), b"ame # clsp", "{:?}", u.warnings);
+    // xxd -d: decimal offsets after a colon.
+    let u = read("00000000: 4142 4344 4546 4748 494a 4b4c 4d4e 4f50  ABCDEFGHIJKLMNOP\n00000016: 5152                                     QR\n");
+    assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNOPQR");
+    assert_eq!(u.warnings, vec![]);
+    // A byte-order mark before the first line, and no-break spaces from a web page.
+    let u = read("\u{feff}00000000: 4142 4344  ABCD\n00000004:\u{a0}4546  EF\n");
+    assert_eq!(u.bytes(), b"ABCDEF");
+    assert_eq!(u.warnings, vec![]);
+    // od -A n: its first word is data, not an address: not read, and said.
+    let u = read(" 6c6c6548 57202c6f 646c726f 00000021 6c6c6548 57202c6f\n");
+    assert!(u.blocks.is_empty(), "{:?}", u.blocks);
+    // Hex glued to a squeeze mark (hexdump -e '/1 "%02X"'): said, not dropped silently.
+    let u = read("00112233445566778899AABBCCDDEEFF*\n");
+    assert_eq!(
+        kinds(&u).get(&WarningKind::NotRead),
+        Some(&1),
+        "{:?}",
+        u.warnings
+    );
+    // A column that only starts with a bar (HxD, Format-Hex): read as it stands.
+    let u = read("00000000  7C 41 42 43                                      |ABC\n");
+    assert_eq!(u.bytes(), b"|ABC");
+    assert_eq!(u.warnings, vec![]);
+}
+
+#[test]
+fn hexyl_with_its_blanks_collapsed_reads_back() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dumps");
+    for stem in ["words", "odd", "squeezed"] {
+        let text = std::fs::read_to_string(dir.join(format!("{stem}.hexyl.txt"))).unwrap();
+        let squeezed: String = text
+            .lines()
+            .map(|l| {
+                l.split(' ')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    + "\n"
+            })
+            .collect();
+        let u = parse::parse(&squeezed);
+        assert_eq!(
+            u.bytes(),
+            std::fs::read(dir.join(format!("{stem}.bin"))).unwrap(),
+            "{stem}: {:?}",
+            u.warnings
+        );
+        assert_eq!(u.warnings, vec![], "{stem}");
+    }
+}

@@ -514,7 +514,17 @@ proptest! {
         let from = from.min(d.len() as u64 - 1);
         let text = join(&formats::render(f, &d, o, from, cut));
         let u = parse::parse(&text);
-        prop_assert_eq!(&u.warnings, &vec![], "{:?}\n{}", f, text);
+        // xxd's groups of 4 or more whose columns all read the same either way round could be
+        // `xxd -e`'s: read in file order, and said (the bytes are checked below).
+        let warnings: Vec<_> = u
+            .warnings
+            .iter()
+            .filter(|w| {
+                !(matches!(f, Format::Xxd { group, .. } if group >= 4)
+                    && w.kind == parse::WarningKind::ByteOrder)
+            })
+            .collect();
+        prop_assert!(warnings.is_empty(), "{:?}\n{}\n{:?}", f, text, warnings);
         prop_assert_eq!(u.bytes(), d[from as usize..].to_vec(), "{:?}\n{}", f, text);
         if placeable(f, d.len() as u64, from) {
             prop_assert_eq!(u.blocks[0].start, formats::start(f, o, from), "{:?}\n{}", f, text);

@@ -19,11 +19,15 @@
 
 mod ascii;
 mod line;
+mod words;
 
-use crate::dump::format::ASCII;
 use ascii::Check;
 use line::{looks_like_dump, Hex, Kind, Line, Order, Window, MAX_LINE};
 use std::io::{self, BufRead};
+use words::{
+    group_sizes, later_step, next_addr, padded_end, plain_rest, radix_name, radix_value, radixes,
+    step_fits, telling, turn_groups,
+};
 
 /// How a block's addresses are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -496,14 +500,21 @@ impl<'s> Parser<'s> {
         let (base, radix) = self.base_of(line, count, consumed, w)?;
         let h = &line.hex;
         let start = base.checked_add(col0 as u64).unwrap_or(base);
-        let count = padded_end(h, start, count, next_addr(consumed, w)?, radix);
+        let count = if count == h.full {
+            padded_end(h, start, count, next_addr(consumed, w)?, radix)
+        } else {
+            count
+        };
         self.place(line.no, h, start)?;
-        let unchecked = h.words > 1 && matches!(line.order, Order::Assumed);
+        let said = match line.order {
+            Order::Assumed if h.words > 1 => Some(format!("groups of {} bytes with no ASCII column to confirm their order: read as little-endian words, as od and hexdump print them on a PC", h.words)),
+            Order::Unsettled => Some(format!("the ASCII column reads the same whichever way round the bytes of its groups are, and no line of this dump tells: read {}", if h.words > 1 { "as little-endian words, as od and hexdump print them on a PC" } else { "in the order the hex shows them (xxd -e prints them the other way round)" })),
+            _ => None,
+        };
         if let Some(o) = self.open.as_mut() {
             o.radix = radix;
-            if unchecked && !o.order_said {
+            if let Some(msg) = said.filter(|_| !o.order_said) {
                 o.order_said = true;
-                let msg = format!("groups of {} bytes with no ASCII column to confirm their order: read as little-endian words, as od and hexdump print them on a PC", h.words);
                 self.warn(line.no, line.no, WarningKind::ByteOrder, msg)?;
             }
         }
@@ -521,34 +532,60 @@ impl<'s> Parser<'s> {
         Ok(consumed)
     }
 
-    /// Groups of several bytes in the order the ASCII column spells: `xxd -e` prints
-    /// little-endian words after a colon, od on a big-endian machine big-endian ones, and a
-    /// short last line of `xxd -e` has its column after fewer groups. A column that reads the
-    /// same either way (all dots) follows the order the dump's other lines show. Gives the cut
-    /// and the lines the column took; None when no order makes the column match.
-    fn word_order<R: BufRead>(
+    /// A line of words whose column matched as the line reads: when the column would read the
+    /// same with the words turned round (blanks do not count: mail collapses them), the order
+    /// the dump's other lines show is taken, and when none shows one, the line is marked so.
+    fn settle<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<()> {
+        let Some(sizes) = group_sizes(&line.hex) else {
+            return Ok(());
+        };
+        let full = line.hex.full;
+        let mut turned = line.hex.bytes[..full].to_vec();
+        turn_groups(&mut turned, &sizes);
+        if turned == line.hex.bytes[..full] {
+            return Ok(());
+        }
+        if telling(&line.hex.bytes[..full], &sizes) {
+            self.reversed = Some(false);
+            return Ok(());
+        }
+        match self.settled_order(w)? {
+            Some(true) => turn_groups(&mut line.hex.bytes[..full], &sizes),
+            Some(false) => {}
+            // Groups of 4 or more after a colon are xxd's `-g 4` or its `-e` (little-endian
+            // words, 4 bytes by default): which is not known, and said. Narrower ones are xxd's
+            // plain groups, and od's and hexdump's words read as they print them.
+            None if sizes[0] >= 4 && !line.hex.bars => line.order = Order::Unsettled,
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// The first `k` groups of a line of words turned round, where that is what the column
+    /// spells and the line as read does not (`xxd -e` prints little-endian words after a
+    /// colon, od on a big-endian machine big-endian ones; a short last line of `xxd -e` has
+    /// its column after fewer groups): most groups first, all of them only when `all`.
+    fn turned<R: BufRead>(
         &mut self,
         line: &mut Line,
+        all: bool,
         w: &mut Window<R>,
     ) -> io::Result<Option<(usize, usize)>> {
         let Some(sizes) = group_sizes(&line.hex) else {
             return Ok(None);
         };
-        let full = line.hex.full;
-        let pos = line.hex.cuts[full - 1].pos;
-        if let Some(n) = ascii::exact(&line.hex.bytes[..full], line, pos, w)? {
-            if !reads_both_ways(&line.hex.bytes[..full], &sizes) {
-                self.reversed = Some(false);
-            } else if self.settled_order(w)? {
-                turn_groups(&mut line.hex.bytes, &sizes);
-            }
-            self.saw_column(!blank(&line.hex.bytes[..full]));
-            return Ok(Some((full, n)));
-        }
-        let mut other = line.hex.bytes[..full].to_vec();
+        let mut other = line.hex.bytes[..line.hex.full].to_vec();
         turn_groups(&mut other, &sizes);
-        for k in (1..=sizes.len()).rev() {
+        let ks = if all {
+            sizes.len()..sizes.len() + 1
+        } else {
+            1..sizes.len()
+        };
+        for k in ks.rev() {
             let count: usize = sizes[..k].iter().sum();
+            if !telling(&line.hex.bytes[..count], &sizes[..k]) {
+                continue;
+            }
             let pos = line.hex.cuts[count - 1].pos;
             if let Some(n) = ascii::exact(&other[..count], line, pos, w)? {
                 line.hex.bytes[..count].copy_from_slice(&other[..count]);
@@ -561,11 +598,11 @@ impl<'s> Parser<'s> {
         Ok(None)
     }
 
-    /// Whether the groups of a line whose column reads the same either way are to be turned:
-    /// as the lines before showed, or else as the first line ahead whose column tells.
-    fn settled_order<R: BufRead>(&mut self, w: &mut Window<R>) -> io::Result<bool> {
-        if let Some(r) = self.reversed {
-            return Ok(r);
+    /// The order of the words of this dump as a line whose column tells shows it: the lines
+    /// before, or else the first line ahead (of 32) whose column tells. None when none does.
+    fn settled_order<R: BufRead>(&mut self, w: &mut Window<R>) -> io::Result<Option<bool>> {
+        if self.reversed.is_some() {
+            return Ok(self.reversed);
         }
         let mut none = Window::new(&b""[..]);
         for k in 0..32 {
@@ -576,48 +613,66 @@ impl<'s> Parser<'s> {
                 break;
             };
             let bytes = &l.hex.bytes[..l.hex.full];
-            if reads_both_ways(bytes, &sizes) {
+            if !telling(bytes, &sizes) {
                 continue;
             }
             let pos = l.hex.cuts[l.hex.full - 1].pos;
             if ascii::exact(bytes, &l, pos, &mut none)?.is_some() {
                 self.reversed = Some(false);
-                return Ok(false);
+                break;
             }
             let mut other = bytes.to_vec();
             turn_groups(&mut other, &sizes);
             if ascii::exact(&other, &l, pos, &mut none)?.is_some() {
                 self.reversed = Some(true);
-                return Ok(true);
+                break;
             }
         }
-        Ok(false)
+        Ok(self.reversed)
     }
 
     /// The last line of a dump of words with a column (`od -t x2z` of a file of odd length):
     /// its last word is padded, and the column spells only the bytes there are.
     fn padded_column<R: BufRead>(
         &mut self,
-        line: &Line,
+        line: &mut Line,
         w: &mut Window<R>,
     ) -> io::Result<Option<(usize, usize)>> {
-        let h = &line.hex;
+        let h = line.hex.clone();
         if h.words < 2 || h.full < h.words {
             return Ok(None);
         }
         let pos = h.cuts[h.full - 1].pos;
+        let sizes = vec![h.words; h.full / h.words];
+        let mut other = h.bytes[..h.full].to_vec();
+        turn_groups(&mut other, &sizes);
         for count in (h.full + 1 - h.words..h.full).rev() {
-            if let Some(n) = ascii::exact(&h.bytes[..count], line, pos, w)? {
-                self.saw_column(true);
-                return Ok(Some((count, n)));
+            let direct = ascii::exact(&h.bytes[..count], line, pos, w)?;
+            let turned = ascii::exact(&other[..count], line, pos, w)?;
+            let (n, turn) = match (direct, turned) {
+                (Some(n), None) => (n, false),
+                (None, Some(n)) => (n, true),
+                (Some(n), Some(_)) => match self.settled_order(w)? {
+                    Some(t) => (n, t),
+                    None => {
+                        line.order = Order::Unsettled;
+                        (n, false)
+                    }
+                },
+                (None, None) => continue,
+            };
+            if turn {
+                line.hex.bytes[..h.full].copy_from_slice(&other);
             }
+            self.saw_column(true);
+            return Ok(Some((count, n)));
         }
         Ok(None)
     }
 
-    /// The linear address of a line's first column and the radix its address is written in.
-    /// Only od's addresses (no colon) may be octal or decimal: a line that starts a block takes
-    /// the radix in which the next address follows on from it, hex first.
+    /// The linear address of a line's first column and the radix its address is written in
+    /// (od's may be octal or decimal, `xxd -d`'s decimal): a line that starts a block takes the
+    /// radix in which the next address follows on from it, the likeliest first ([`radixes`]).
     fn base_of<R: BufRead>(
         &mut self,
         line: &Line,
@@ -626,7 +681,7 @@ impl<'s> Parser<'s> {
         w: &mut Window<R>,
     ) -> io::Result<(u64, u32)> {
         let h = &line.hex;
-        if !h.bars {
+        if h.style != AddrStyle::Linear {
             return Ok((h.base, 16));
         }
         let digits = line.addr_digits();
@@ -643,31 +698,18 @@ impl<'s> Parser<'s> {
         let Some(next) = next_addr(consumed, w)? else {
             return Ok((h.base, 16));
         };
-        // Seven digits are od's (octal by default) or hexdump's (hex); where the step cannot
-        // tell, one-byte hex groups and od's `>...<` column are taken as od's, hexdump's canned
-        // words as hexdump's.
-        let od_column = line.text.trim_ascii_end().ends_with(b"<");
-        let order = if digits.len() == 7 && (od_column || h.words == 0 && !h.octal) {
-            [8, 16, 10]
-        } else {
-            [16, 8, 10]
-        };
-        let fits: Vec<(u64, u32)> = order
-            .into_iter()
-            .filter_map(|r| {
-                let b = radix_value(digits, r)?;
-                let n = radix_value(next.digits(), r)?;
-                let end = b.saturating_add(count as u64);
-                let follows = if next.star {
-                    n > b && (n - b).is_multiple_of(count.max(1) as u64)
-                } else {
-                    n == end || next.end && h.words > 1 && n < end && n + h.words as u64 > end
-                };
-                follows.then_some((b, r))
-            })
-            .collect();
-        // A squeezed run hides the step: a later step between two lines may show it.
-        let fits = if fits.len() > 1 && next.star {
+        // A padded last word ends before the line's bytes do, unless a column cut them already.
+        let padded = count == h.full && next.end && h.words > 1;
+        let fits = step_fits(
+            digits,
+            &next,
+            count,
+            padded.then_some(h.words),
+            radixes(line),
+        );
+        // A step several radixes fit (or a squeezed run that hides it): a later step between
+        // two lines may tell.
+        let fits = if fits.len() > 1 {
             let later = later_step(consumed, w)?;
             let both: Vec<(u64, u32)> = fits
                 .iter()
@@ -682,13 +724,10 @@ impl<'s> Parser<'s> {
         } else {
             fits
         };
-        let Some(&(b, r)) = fits
-            .first()
-            .filter(|_| digits.len() <= 7 || fits[0].1 == 16)
-        else {
+        let Some(&(b, r)) = fits.first() else {
             return Ok((h.base, 16));
         };
-        if fits.len() > 1 && next.star && digits.len() == 7 {
+        if fits.len() > 1 && next.star {
             let names: Vec<&str> = fits.iter().map(|f| radix_name(f.1)).collect();
             let msg = format!("its addresses read as {} alike (od writes octal ones, hexdump hex ones), and a squeezed run hides their step: read as {}; the squeezed run's length depends on it", names.join(" or "), radix_name(r));
             self.warn(line.no, line.no, WarningKind::Radix, msg)?;
@@ -705,9 +744,6 @@ impl<'s> Parser<'s> {
         line: &mut Line,
         w: &mut Window<R>,
     ) -> io::Result<Option<(usize, usize)>> {
-        if let Some(found) = self.word_order(line, w)? {
-            return Ok(Some(found));
-        }
         let full = line.hex.full;
         let check = match full {
             0 => Check::Absent,
@@ -719,8 +755,12 @@ impl<'s> Parser<'s> {
             )?,
         };
         if let Check::Exact(n) = check {
+            self.settle(line, w)?;
             self.saw_column(!blank(&line.hex.bytes[..full]));
             return Ok(Some((full, n)));
+        }
+        if let Some(found) = self.turned(line, true, w)? {
+            return Ok(Some(found));
         }
         if let Some(found) = self.padded_column(line, w)? {
             return Ok(Some(found));
@@ -759,6 +799,10 @@ impl<'s> Parser<'s> {
                 return Ok(Some((c, n)));
             }
         }
+        if let Some(found) = self.turned(line, false, w)? {
+            return Ok(Some(found));
+        }
+        let h = &line.hex;
         if full == 0 {
             return Ok(None);
         }
@@ -1023,163 +1067,6 @@ fn ascii_column(line: &Line, count: usize) -> Option<Option<usize>> {
             .filter(|t| t.is_multiple_of(2) && t / 2 < 16)
             .map(|t| t / 2),
     )
-}
-
-fn radix_name(r: u32) -> &'static str {
-    match r {
-        8 => "octal",
-        10 => "decimal",
-        _ => "hex",
-    }
-}
-
-/// The value of address digits in `radix`; None when a digit does not belong to it.
-fn radix_value(digits: &[u8], radix: u32) -> Option<u64> {
-    if digits.is_empty() {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |v, &c| {
-        let d = (c as char).to_digit(radix)?;
-        v.checked_mul(radix as u64)?.checked_add(d as u64)
-    })
-}
-
-/// The bytes of each group of a line of words, when its groups hold more than one byte each
-/// (the last may hold fewer: `xxd -e`) and make up its whole hex area.
-fn group_sizes(h: &line::Hex) -> Option<Vec<usize>> {
-    let sizes: Vec<usize> = h
-        .groups
-        .iter()
-        .map(|&(s, e)| match (h.octal, h.words) {
-            (true, 0) => 1,
-            (true, _) => 2,
-            _ => (e - s) / 2,
-        })
-        .collect();
-    let first = *sizes.first()?;
-    let (last, rest) = sizes.split_last()?;
-    let whole = sizes.iter().sum::<usize>() == h.full && h.full > 0;
-    (first > 1 && whole && *last <= first && rest.iter().all(|&n| n == first)).then_some(sizes)
-}
-
-/// Turns each group's bytes round.
-fn turn_groups(bytes: &mut [u8], sizes: &[usize]) {
-    let mut at = 0;
-    for &n in sizes {
-        bytes[at..at + n].reverse();
-        at += n;
-    }
-}
-
-/// True when the column of `bytes` reads the same with each group turned round.
-fn reads_both_ways(bytes: &[u8], sizes: &[usize]) -> bool {
-    let mut at = 0;
-    sizes.iter().all(|&n| {
-        let g = &bytes[at..at + n];
-        at += n;
-        g.iter()
-            .zip(g.iter().rev())
-            .all(|(&a, &b)| ASCII[a as usize] == ASCII[b as usize])
-    })
-}
-
-/// The next address after a line and the lines its column took: of a dump line without a
-/// colon or of an end address, with blank lines and a `*` between.
-struct Next {
-    digits: [u8; 20],
-    len: usize,
-    star: bool,
-    end: bool,
-}
-
-impl Next {
-    fn digits(&self) -> &[u8] {
-        &self.digits[..self.len]
-    }
-}
-
-fn next_addr<R: BufRead>(skip: usize, w: &mut Window<R>) -> io::Result<Option<Next>> {
-    let mut star = false;
-    for k in skip..skip + 32 {
-        let Some(l) = w.peek(k)? else {
-            return Ok(None);
-        };
-        match l.kind {
-            Kind::Blank => continue,
-            Kind::Star => star = true,
-            Kind::End(_) | Kind::Hex if l.kind != Kind::Hex || l.hex.bars => {
-                let d = l.addr_digits();
-                let mut next = Next {
-                    digits: [0; 20],
-                    len: d.len().min(20),
-                    star,
-                    end: l.kind != Kind::Hex,
-                };
-                next.digits[..next.len].copy_from_slice(&d[..next.len]);
-                return Ok(Some(next));
-            }
-            _ => return Ok(None),
-        }
-    }
-    Ok(None)
-}
-
-/// The radixes in which a later pair of address lines (a dump line without a colon and the
-/// address line right after it) step by the first one's bytes; empty when none is found in
-/// the lines ahead.
-fn later_step<R: BufRead>(skip: usize, w: &mut Window<R>) -> io::Result<Vec<u32>> {
-    let mut prev: Option<(Vec<u8>, u64, usize)> = None;
-    for k in skip..skip + 64 {
-        let Some(l) = w.peek(k)? else { break };
-        let is_addr = matches!(l.kind, Kind::End(_)) || l.kind == Kind::Hex && l.hex.bars;
-        if !is_addr {
-            prev = None;
-            continue;
-        }
-        let d = l.addr_digits().to_vec();
-        if let Some((p, n, words)) = prev.take() {
-            let fits: Vec<u32> = [16, 8, 10]
-                .into_iter()
-                .filter(|&r| {
-                    let (Some(a), Some(b)) = (radix_value(&p, r), radix_value(&d, r)) else {
-                        return false;
-                    };
-                    let end = a.saturating_add(n);
-                    b == end || words > 1 && b < end && b + words as u64 > end && b > a
-                })
-                .collect();
-            if fits.len() == 1 {
-                return Ok(fits);
-            }
-        }
-        if l.kind == Kind::Hex {
-            prev = Some((d, l.hex.full as u64, l.hex.words));
-        }
-    }
-    Ok(Vec::new())
-}
-
-/// A last line of words padded to a whole word (`hexdump`, `od -x` on a file of odd length):
-/// its bytes up to the end address that follows it.
-fn padded_end(h: &line::Hex, start: u64, count: usize, next: Option<Next>, radix: u32) -> usize {
-    let Some(n) = next
-        .filter(|n| n.end && !n.star && h.words > 1)
-        .and_then(|n| radix_value(n.digits(), radix))
-    else {
-        return count;
-    };
-    let end = start.saturating_add(count as u64);
-    if n >= start && n < end && n + h.words as u64 > end {
-        (n - start) as usize
-    } else {
-        count
-    }
-}
-
-/// The short last line of `xxd -p` (hex digits only, too few to be read as such alone).
-fn plain_rest(line: &Line) -> bool {
-    let t = line.content().trim_ascii();
-    !t.is_empty() && t.len().is_multiple_of(2) && line::hex_run(t) == t.len()
 }
 
 /// True when every byte shows as a blank in the ASCII column.

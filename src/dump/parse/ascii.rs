@@ -85,12 +85,17 @@ pub(super) fn check<R: BufRead>(
     ahead: &mut Window<R>,
 ) -> io::Result<Check> {
     let col = line.text[pos.min(line.text.len())..].trim_ascii();
-    if let Some(inner) = col.strip_prefix(b"|").filter(|_| line.hex.bars) {
-        return Ok(barred(bytes, inner.strip_suffix(b"|").unwrap_or(inner)));
-    }
-    // od's column sits between `>` and `<`.
-    if let Some(inner) = col.strip_prefix(b">").filter(|_| line.hex.bars) {
-        return Ok(barred(bytes, inner.strip_suffix(b"<").unwrap_or(inner)));
+    // hexdump's column sits between bars, od's between `>` and `<`; a column that only starts
+    // with one of them (HxD's, Format-Hex's) is read as it stands.
+    if line.hex.bars {
+        for (open, close) in [(b"|", b"|"), (b">", b"<")] {
+            if let Some(inner) = col.strip_prefix(open) {
+                let c = barred(bytes, inner.strip_suffix(close).unwrap_or(inner));
+                if c != (Check::Mismatch { through: 0 }) {
+                    return Ok(c);
+                }
+            }
+        }
     }
     let mut m = Matcher::new(bytes);
     match m.feed(col) {

@@ -73,6 +73,8 @@ pub(super) enum Order {
     Given,
     /// Words read as little-endian with no column to confirm it.
     Assumed,
+    /// Groups whose column reads the same either way round, with no line of the dump to tell.
+    Unsettled,
 }
 
 /// One line of text.
@@ -144,6 +146,7 @@ impl Line {
             Kind::Plain
         } else {
             match dump_line(c, &mut self.hex) {
+                Some(Kind::Hex) if i > 0 && unaddressed(&self.hex) => Kind::Other,
                 Some(k) => k,
                 None => debug_command(c).unwrap_or(Kind::Other),
             }
@@ -248,6 +251,14 @@ fn dump_line(t: &[u8], hex: &mut Hex) -> Option<Kind> {
         return kind;
     }
     None
+}
+
+/// An indented line whose "address" is as wide as each of its groups: `od -A n` (no
+/// addresses), whose first group is data, not an address. Not read as a dump line (it is said
+/// as one that could not be read).
+fn unaddressed(h: &Hex) -> bool {
+    let w = h.addr.1 - h.addr.0;
+    h.bars && !h.groups.is_empty() && h.groups.iter().all(|&(s, e)| e - s == w)
 }
 
 /// A line of whole groups of 4, 8 or 16 hex digits after an address without a colon: `od -x`
@@ -524,6 +535,30 @@ fn strip_escapes(t: &mut Vec<u8>) {
     t.truncate(w);
 }
 
+/// A text saved by an editor or copied from a web page: the byte-order mark before its first
+/// line is taken off, and a no-break space (UTF-8 C2 A0, as web pages lay out blanks) reads as
+/// a blank.
+fn web_blanks(t: &mut Vec<u8>, first: bool) {
+    if first && t.starts_with(b"\xEF\xBB\xBF") {
+        t.drain(..3);
+    }
+    if !t.windows(2).any(|w| w == b"\xC2\xA0") {
+        return;
+    }
+    let (mut r, mut w) = (0, 0);
+    while r < t.len() {
+        if t[r] == 0xC2 && t.get(r + 1) == Some(&0xA0) {
+            t[w] = b' ';
+            r += 2;
+        } else {
+            t[w] = t[r];
+            r += 1;
+        }
+        w += 1;
+    }
+    t.truncate(w);
+}
+
 /// hexyl's panel characters that are not the byte itself: NUL (`0` in hexyl 0.8, `⋄` later),
 /// ASCII whitespace other than the blank (`_`), other ASCII controls (`•`), bytes of 80h and
 /// up (`×`).
@@ -552,7 +587,7 @@ fn hexyl(t: &mut Vec<u8>) {
         Some(b' ') => addr_at_1(t, b' '),
         Some(b'|') => addr_at_1(t, b'|') || t.starts_with(b"|*"),
         Some(b'+') => t.starts_with(b"+--"),
-        Some(0xE2) => t.len() >= 80,
+        Some(0xE2) => t.starts_with("│".as_bytes()) || t.len() >= 80,
         _ => false,
     };
     if !maybe {
@@ -582,6 +617,9 @@ fn hexyl(t: &mut Vec<u8>) {
         || c[70] != inner
         || c[79] != border
     {
+        if border == '│' {
+            hexyl_squeezed(t, &c);
+        }
         return;
     }
     if c[1] == '*' && c[2..9].iter().all(|&x| x == ' ') {
@@ -615,11 +653,61 @@ fn hexyl(t: &mut Vec<u8>) {
     *t = format!("{addr}  {}  |{column}|", hex.trim_end()).into_bytes();
 }
 
+/// A hexyl line with box borders whose blanks collapsed or turned into tabs (mail, web pages):
+/// split at its borders instead of by columns, and rewritten as an xxd line whose column
+/// spells the bytes where the panel shows them (blanks left out on both sides, as the column
+/// check does).
+fn hexyl_squeezed(t: &mut Vec<u8>, c: &[char]) {
+    let s: String = c.iter().collect();
+    let f: Vec<&str> = s.split(['│', '┊']).collect();
+    if f.len() != 7 || !f[0].trim().is_empty() || !f[6].trim().is_empty() {
+        return;
+    }
+    let addr = f[1].trim();
+    if addr == "*" {
+        *t = b"*".to_vec();
+        return;
+    }
+    if addr.is_empty() || !addr.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return;
+    }
+    let mut bytes = Vec::with_capacity(16);
+    for tok in f[2].split_whitespace().chain(f[3].split_whitespace()) {
+        if tok.len() != 2 || !tok.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return;
+        }
+        bytes.push(u8::from_str_radix(tok, 16).unwrap_or(0));
+    }
+    let mut panel = f[4]
+        .chars()
+        .chain(f[5].chars())
+        .filter(|c| !c.is_whitespace());
+    let mut column = String::new();
+    for &b in bytes.iter().filter(|&&b| b != b' ') {
+        match panel.next() {
+            Some(p) if hexyl_shows(b, p) => {
+                column.push(crate::dump::format::ASCII[b as usize] as char)
+            }
+            _ => column.push('\x7F'),
+        }
+    }
+    if panel.next().is_some() {
+        column.push('\x7F');
+    }
+    let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    *t = format!("{addr}: {}  {column}", hex.join(" ")).into_bytes();
+}
+
 /// True for an unread line that looks like a dump line all the same (an address-like start
 /// and at least four hex pairs): one a damaged layout hid from the parser.
 pub(super) fn looks_like_dump(c: &[u8]) -> bool {
-    if hex_run(c) < 4 {
+    let run = hex_run(c);
+    if run < 4 {
         return false;
+    }
+    // Hex with no address glued to something else (`A1B2...*`).
+    if run >= 16 {
+        return true;
     }
     c.split(|&b| b == b' ' || b == b'\t' || b == b'-')
         .skip(1)
@@ -698,6 +786,7 @@ impl<R: BufRead> Window<R> {
             line.text.pop();
         }
         strip_escapes(&mut line.text);
+        web_blanks(&mut line.text, self.read == 0);
         hexyl(&mut line.text);
         self.read += 1;
         line.no = self.read;

@@ -1,0 +1,227 @@
+//! What the layouts of the tools mean beyond bytes in a row: groups of several bytes (words,
+//! and the order their bytes are in), the radix of od's addresses, told by their step from line
+//! to line, and the short last line of hex with no addresses.
+
+use super::line::{self, Kind, Line, Window};
+use super::AddrStyle;
+
+use crate::dump::format::ASCII;
+use std::io::{self, BufRead};
+
+pub(super) fn radix_name(r: u32) -> &'static str {
+    match r {
+        8 => "octal",
+        10 => "decimal",
+        _ => "hex",
+    }
+}
+
+/// The value of address digits in `radix`; None when a digit does not belong to it.
+pub(super) fn radix_value(digits: &[u8], radix: u32) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |v, &c| {
+        let d = (c as char).to_digit(radix)?;
+        v.checked_mul(radix as u64)?.checked_add(d as u64)
+    })
+}
+
+/// The bytes of each group of a line of words, when its groups hold more than one byte each
+/// (the last may hold fewer: `xxd -e`) and make up its whole hex area.
+pub(super) fn group_sizes(h: &line::Hex) -> Option<Vec<usize>> {
+    let sizes: Vec<usize> = h
+        .groups
+        .iter()
+        .map(|&(s, e)| match (h.octal, h.words) {
+            (true, 0) => 1,
+            (true, _) => 2,
+            _ => (e - s) / 2,
+        })
+        .collect();
+    let first = *sizes.first()?;
+    let (last, rest) = sizes.split_last()?;
+    let whole = sizes.iter().sum::<usize>() == h.full && h.full > 0;
+    (first > 1 && whole && *last <= first && rest.iter().all(|&n| n == first)).then_some(sizes)
+}
+
+/// Turns each group's bytes round.
+pub(super) fn turn_groups(bytes: &mut [u8], sizes: &[usize]) {
+    let mut at = 0;
+    for &n in sizes {
+        bytes[at..at + n].reverse();
+        at += n;
+    }
+}
+
+/// True when the column of `bytes` reads otherwise with each group turned round, blanks left
+/// out (the column check leaves them out, as mail collapses them).
+pub(super) fn telling(bytes: &[u8], sizes: &[usize]) -> bool {
+    let mut turned = bytes.to_vec();
+    turn_groups(&mut turned, sizes);
+    let shown = |b: &[u8]| -> Vec<u8> {
+        b.iter()
+            .map(|&x| ASCII[x as usize])
+            .filter(|&c| c != b' ')
+            .collect()
+    };
+    shown(bytes) != shown(&turned)
+}
+
+/// The next address after a line and the lines its column took: of a dump line without a
+/// colon or of an end address, with blank lines and a `*` between.
+pub(super) struct Next {
+    digits: [u8; 20],
+    len: usize,
+    pub star: bool,
+    pub end: bool,
+}
+
+impl Next {
+    pub fn digits(&self) -> &[u8] {
+        &self.digits[..self.len]
+    }
+}
+
+pub(super) fn next_addr<R: BufRead>(skip: usize, w: &mut Window<R>) -> io::Result<Option<Next>> {
+    let mut star = false;
+    for k in skip..skip + 32 {
+        let Some(l) = w.peek(k)? else {
+            return Ok(None);
+        };
+        match l.kind {
+            Kind::Blank => continue,
+            Kind::Star => star = true,
+            Kind::End(_) | Kind::Hex if l.kind != Kind::Hex || l.hex.style == AddrStyle::Linear => {
+                let d = l.addr_digits();
+                let mut next = Next {
+                    digits: [0; 20],
+                    len: d.len().min(20),
+                    star,
+                    end: l.kind != Kind::Hex,
+                };
+                next.digits[..next.len].copy_from_slice(&d[..next.len]);
+                return Ok(Some(next));
+            }
+            _ => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// The radixes in which a later pair of address lines (a dump line without a colon and the
+/// address line right after it) step by the first one's bytes; empty when none is found in
+/// the lines ahead.
+pub(super) fn later_step<R: BufRead>(skip: usize, w: &mut Window<R>) -> io::Result<Vec<u32>> {
+    let mut prev: Option<(Vec<u8>, u64, usize)> = None;
+    for k in skip..skip + 64 {
+        let Some(l) = w.peek(k)? else { break };
+        let is_addr = matches!(l.kind, Kind::End(_))
+            || l.kind == Kind::Hex && l.hex.style == AddrStyle::Linear;
+        if !is_addr {
+            prev = None;
+            continue;
+        }
+        let d = l.addr_digits().to_vec();
+        if let Some((p, n, words)) = prev.take() {
+            let fits: Vec<u32> = [16, 8, 10]
+                .into_iter()
+                .filter(|&r| {
+                    let (Some(a), Some(b)) = (radix_value(&p, r), radix_value(&d, r)) else {
+                        return false;
+                    };
+                    let end = a.saturating_add(n);
+                    b == end || words > 1 && b < end && b + words as u64 > end && b > a
+                })
+                .collect();
+            if fits.len() == 1 {
+                return Ok(fits);
+            }
+        }
+        if l.kind == Kind::Hex {
+            prev = Some((d, l.hex.full as u64, l.hex.words));
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// A last line of words padded to a whole word (`hexdump`, `od -x` on a file of odd length):
+/// its bytes up to the end address that follows it.
+pub(super) fn padded_end(
+    h: &line::Hex,
+    start: u64,
+    count: usize,
+    next: Option<Next>,
+    radix: u32,
+) -> usize {
+    let Some(n) = next
+        .filter(|n| n.end && !n.star && h.words > 1)
+        .and_then(|n| radix_value(n.digits(), radix))
+    else {
+        return count;
+    };
+    let end = start.saturating_add(count as u64);
+    if n >= start && n < end && n + h.words as u64 > end {
+        (n - start) as usize
+    } else {
+        count
+    }
+}
+
+/// The short last line of `xxd -p` (hex digits only, too few to be read as such alone).
+pub(super) fn plain_rest(line: &Line) -> bool {
+    let t = line.content().trim_ascii();
+    !t.is_empty() && t.len().is_multiple_of(2) && line::hex_run(t) == t.len()
+}
+
+/// The radixes a line's plain address may be written in, the likeliest first. xxd's (with a
+/// colon) are hex, or decimal with `-d`. od separates its groups by one blank and writes octal
+/// addresses by default (`-A d` decimal, `-A x` hex); hexdump's canned formats write hex ones
+/// and set their groups further apart, except its 16-bit words, laid out as `od -x`'s; a
+/// `>...<` column is od's. Other layouts (`hexdump -C`, hexyl) are hex only.
+pub(super) fn radixes(line: &Line) -> &'static [u32] {
+    let h = &line.hex;
+    if !h.bars {
+        return &[16, 10];
+    }
+    // Six digits are od's hex ones (`-A x`); its octal and decimal ones have seven or more.
+    if line.addr_digits().len() <= 6 {
+        return &[16];
+    }
+    let od_column = line.text.trim_ascii_end().ends_with(b"<");
+    match (od_column, h.lead, h.words, h.octal) {
+        (true, ..) => &[8, 10, 16],
+        (false, 1, 2, false) => &[16, 8, 10],
+        (false, 1, ..) => &[8, 10, 16],
+        _ => &[16],
+    }
+}
+
+/// Of `radixes`, those in which the next address follows on from a line's `count` bytes (past
+/// a squeezed run: a whole number of lines on; to an end address: maybe short of a padded
+/// word of `padded` bytes), with the line's address in each.
+pub(super) fn step_fits(
+    digits: &[u8],
+    next: &Next,
+    count: usize,
+    padded: Option<usize>,
+    radixes: &[u32],
+) -> Vec<(u64, u32)> {
+    let fits = |r: u32, pad: bool| {
+        let b = radix_value(digits, r)?;
+        let n = radix_value(next.digits(), r)?;
+        let end = b.saturating_add(count as u64);
+        let follows = if next.star {
+            n > b && (n - b).is_multiple_of(count.max(1) as u64)
+        } else if pad {
+            padded.is_some_and(|w| n < end && n + w as u64 > end && n > b)
+        } else {
+            n == end
+        };
+        follows.then_some((b, r))
+    };
+    radixes
+        .iter()
+        .filter_map(|&r| fits(r, false).or_else(|| fits(r, true)))
+        .collect()
+}
