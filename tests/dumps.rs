@@ -235,6 +235,10 @@ fn the_tools_installed_here_round_trip_fresh_bytes() {
         ("od", &["-t", "o1"]),
         ("od", &["-t", "x4"]),
         ("od", &["-A", "x", "-t", "x2z"]),
+        ("od", &["-A", "n", "-v", "-t", "x1"]),
+        ("od", &["-A", "d", "-t", "x8"]),
+        ("xxd", &["-d"]),
+        ("hexdump", &["-v", "-e", "16/1 \"%02x \" \"\\n\""]),
         ("hexyl", &["--color=never"]),
         ("hexyl", &["--color=always"]),
         ("hexyl", &["--color=never", "--border", "ascii"]),
@@ -347,4 +351,64 @@ fn hexyl_with_its_blanks_collapsed_reads_back() {
         );
         assert_eq!(u.warnings, vec![], "{stem}");
     }
+}
+
+/// The layouts of packet tools and Windows (written here from their documented form): Wireshark's
+/// "Copy as Hex Dump", certutil -encodehex, tcpdump -X, and Python's `bytes.hex(' ')`.
+#[test]
+fn packet_and_windows_layouts_read_back() {
+    let d: Vec<u8> = b"E\x00\x00<\x1cF@\x00@\x06\xb1\xe6\xac\x10\nc\xac\x10\n\x0c\x00P".to_vec();
+    let shown = |c: &[u8]| -> String {
+        c.iter()
+            .map(|&x| {
+                if (32..127).contains(&x) {
+                    x as char
+                } else {
+                    '.'
+                }
+            })
+            .collect()
+    };
+    let (mut ws, mut cu, mut td) = (String::new(), String::new(), String::new());
+    for (k, c) in d.chunks(16).enumerate() {
+        let hex: Vec<String> = c.iter().map(|b| format!("{b:02x}")).collect();
+        ws += &format!("{:04x}   {:<47}   {}\n", k * 16, hex.join(" "), shown(c));
+        let (a, b) = hex.split_at(hex.len().min(8));
+        cu += &format!(
+            "{:04x}\t{:<23}  {:<23}   {}\n",
+            k * 16,
+            a.join(" "),
+            b.join(" "),
+            shown(c)
+        );
+        let words: Vec<String> = c
+            .chunks(2)
+            .map(|w| w.iter().map(|b| format!("{b:02x}")).collect())
+            .collect();
+        td += &format!(
+            "\t0x{:04x}:  {:<39}  {}\n",
+            k * 16,
+            words.join(" "),
+            shown(c)
+        );
+    }
+    for (name, text) in [("wireshark", &ws), ("certutil", &cu), ("tcpdump -X", &td)] {
+        let u = parse::parse(text);
+        assert_eq!(u.bytes(), d, "{name}:\n{text}");
+        assert_eq!(u.warnings, vec![], "{name}:\n{text}");
+    }
+    // od -A n squeezes repeated lines with no address to say how many: said, not guessed.
+    let squeezed = "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n*\n41 42 43 44 45 46 47 48\n";
+    let u = parse::parse(squeezed);
+    assert_eq!(u.blocks.len(), 2);
+    assert_eq!(
+        kinds(&u).get(&WarningKind::Squeeze),
+        Some(&1),
+        "{:?}",
+        u.warnings
+    );
+    let py: Vec<String> = d.iter().map(|b| format!("{b:02x}")).collect();
+    let u = parse::parse(&(py.join(" ") + "\n"));
+    assert_eq!(u.bytes(), d);
+    assert_eq!(kinds(&u), BTreeMap::from([(WarningKind::NoAddress, 1)]));
 }

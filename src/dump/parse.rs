@@ -388,6 +388,12 @@ impl<'s> Parser<'s> {
     /// Takes in one line; returns how many lines after it it used (a wrapped ASCII column).
     fn line<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<usize> {
         if self.open.as_ref().is_some_and(|o| o.plain) {
+            if line.kind == Kind::Star {
+                let msg = "'*' squeezes repeated lines, but with no addresses nothing says how many: the bytes it stands for are missing, and the lines after it are a block of their own".to_string();
+                self.warn(line.no, line.no, WarningKind::Squeeze, msg)?;
+                self.close()?;
+                return Ok(0);
+            }
             if line.kind != Kind::Plain && !plain_rest(line) {
                 self.close()?;
             } else {
@@ -434,8 +440,13 @@ impl<'s> Parser<'s> {
         let bytes: Vec<u8> = if line.kind == Kind::Plain {
             line.hex.bytes.clone()
         } else {
-            line.content()
-                .trim_ascii()
+            let digits: Vec<u8> = line
+                .content()
+                .iter()
+                .copied()
+                .filter(|c| !c.is_ascii_whitespace())
+                .collect();
+            digits
                 .chunks_exact(2)
                 .map(|p| (radix_value(p, 16).unwrap_or(0)) as u8)
                 .collect()
@@ -447,7 +458,7 @@ impl<'s> Parser<'s> {
             if let Some(o) = self.open.as_mut() {
                 o.plain = true;
             }
-            let msg = "hex with no addresses (xxd -p or -i): read as a block of its own at offset 00000000, with no ASCII column to check it against".to_string();
+            let msg = "hex with no addresses (xxd -p or -i, od -A n): read as a block of its own at offset 00000000, with no ASCII column to check it against".to_string();
             self.warn(line.no, line.no, WarningKind::NoAddress, msg)?;
         }
         self.sink.bytes(&bytes)?;

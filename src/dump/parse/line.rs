@@ -235,9 +235,21 @@ fn dump_line(t: &[u8], hex: &mut Hex) -> Option<Kind> {
             return hex_line(hex, AddrStyle::Linear, 0, parse_hex(&t[..n]), t, n + 1);
         }
     }
+    // tcpdump -X: 0xOOOO: xxxx xxxx ... (groups in file order, as xxd's)
+    if let Some(r) = t.strip_prefix(b"0x").or_else(|| t.strip_prefix(b"0X")) {
+        let m = hex_run(r);
+        if (4..=16).contains(&m) && r.get(m) == Some(&b':') {
+            hex.addr = (2, 2 + m);
+            return hex_line(hex, AddrStyle::Linear, 0, parse_hex(&r[..m]), t, 2 + m + 1);
+        }
+    }
+    // Wireshark's "hex dump" and certutil: OOOO then two blanks or a tab, then the bytes.
+    let short = (4..=5).contains(&n)
+        && (rest.starts_with(b"  ") || rest.starts_with(b"\t"))
+        && !rest.trim_ascii().is_empty();
     // hexdump -C, od: OOOOOOOO  xx xx ...   or the lone end address (od's addresses have 6 or
     // 7 digits, and may be octal or decimal: the parser tells by the lines that follow)
-    if (6..=16).contains(&n) && (rest.is_empty() || rest[0] == b' ' || rest[0] == b'\t') {
+    if short || (6..=16).contains(&n) && (rest.is_empty() || rest[0] == b' ' || rest[0] == b'\t') {
         hex.addr = (0, n);
         if rest.trim_ascii().is_empty() {
             return Some(Kind::End(parse_hex(&t[..n])));
@@ -348,14 +360,41 @@ fn octal_line(hex: &mut Hex, base: u64, t: &[u8], i: usize) -> Option<Kind> {
     Some(Kind::Hex)
 }
 
+/// How many bytes of two hex digits a line holds when it is nothing else (blanks between).
+pub(super) fn pairs(t: &[u8]) -> Option<usize> {
+    let mut n = 0;
+    for w in t
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        if w.len() != 2 || hex_run(w) != 2 {
+            return None;
+        }
+        n += 1;
+    }
+    (n > 0).then_some(n)
+}
+
 /// A line of hex with no address: `xxd -p` (only hex digits, more than 16 of them, so that an
 /// end address or a word is not one) or `xxd -i` (`0x41, 0x42,` and nothing else). Its bytes go
 /// to `hex.bytes`.
 fn plain_line(t: &[u8], hex: &mut Hex) -> bool {
     let t = t.trim_ascii();
     hex.bytes.clear();
+    hex.style = AddrStyle::Linear;
+    hex.seg = 0;
     if t.len() > 16 && t.len().is_multiple_of(2) && hex_run(t) == t.len() {
         hex.bytes.extend(t.chunks_exact(2).map(hex_byte));
+        return true;
+    }
+    // Bytes of two digits between blanks, eight or more: `od -A n -t x1`, Python's
+    // `bytes.hex(' ')`, `hexdump -e '16/1 "%02x " "\n"'`.
+    if pairs(t).is_some_and(|n| n >= 8) {
+        hex.bytes.extend(
+            t.split(|c| c.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .map(hex_byte),
+        );
         return true;
     }
     let mut any = false;

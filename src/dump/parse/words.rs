@@ -168,10 +168,12 @@ pub(super) fn padded_end(
     }
 }
 
-/// The short last line of `xxd -p` (hex digits only, too few to be read as such alone).
+/// The short last line of `xxd -p` (hex digits only, too few to be read as such alone), or of
+/// bytes between blanks.
 pub(super) fn plain_rest(line: &Line) -> bool {
     let t = line.content().trim_ascii();
     !t.is_empty() && t.len().is_multiple_of(2) && line::hex_run(t) == t.len()
+        || line::pairs(t).is_some()
 }
 
 /// The radixes a line's plain address may be written in, the likeliest first. xxd's (with a
