@@ -412,3 +412,37 @@ fn packet_and_windows_layouts_read_back() {
     assert_eq!(u.bytes(), d);
     assert_eq!(kinds(&u), BTreeMap::from([(WarningKind::NoAddress, 1)]));
 }
+
+/// The cases a second hostile review found (stop 23).
+#[test]
+fn damaged_lines_short_words_and_lone_words_are_right_or_said() {
+    let read = |t: &str| parse::parse(t);
+    // A line whose address was damaged (OCR: O for 0) is prose now; the gap it leaves between
+    // two dump lines is said, with the line.
+    let t = "00000000: 5468 6520 7175 6963 6b20 6272 6f77 6e20  The quick brown \nOOOOOO10: 666f 7820 6a75 6d70 7320 6f76 6572 2074  fox jumps over t\n00000020: 6865 206c 617a 7920 646f 672e 2030 3132  he lazy dog. 012\n";
+    let u = read(t);
+    let gap: Vec<_> = u
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::Gap)
+        .collect();
+    assert_eq!(gap.len(), 1, "{:?}", u.warnings);
+    assert!(
+        gap[0].message.contains("after line(s) 2-2"),
+        "{}",
+        gap[0].message
+    );
+    // xxd -e's short last word is right-aligned: the sign of its order where the column is
+    // no help ("A " and " A" read alike with blanks left out).
+    let u = read("00000000:     2041                             A \n");
+    assert_eq!(u.bytes(), b"A ");
+    let u = read("00000000: e9c7 d79c 7f9d   d9                 .......\n");
+    assert_eq!(u.bytes(), b"\xc7\xe9\x9c\xd7\x9d\x7f\xd9");
+    // od -A d with a column that shows every byte: no padded word, and the end address decimal.
+    let u = read("0000000 6c6c6548 57202c6f 646c726f  >Hello, World<\n0000012\n");
+    assert_eq!(u.bytes(), b"Hello, World");
+    assert_eq!(u.warnings, vec![]);
+    // A lone word whose second byte is a blank: both bytes (a blank matches no column).
+    let u = read("0000000 2044\n0000002\n");
+    assert_eq!(u.bytes(), b"D ");
+}

@@ -351,6 +351,9 @@ struct Parser<'s> {
     /// Whether the word groups of the dump at hand are turned round from how they read (a
     /// column showed it); None until one does.
     reversed: Option<bool>,
+    /// The lines since the last dump line, when each is prose holding hex groups and no blank
+    /// line came between (first, last): a damaged dump line reads as prose.
+    unread: Option<(usize, usize)>,
     summary: Summary,
 }
 
@@ -365,6 +368,7 @@ impl<'s> Parser<'s> {
             prose: true,
             hint: None,
             reversed: None,
+            unread: None,
             summary: Summary::default(),
         }
     }
@@ -400,6 +404,16 @@ impl<'s> Parser<'s> {
                 return self.plain(line).map(|()| 0);
             }
         }
+        if matches!(line.kind, Kind::Blank | Kind::Other) {
+            // A blank line or prose may start another dump, with its own byte order.
+            self.reversed = None;
+        }
+        self.unread = match (line.kind, self.unread) {
+            (Kind::Other, Some((first, _))) if hexy(line.content()) => Some((first, line.no)),
+            (Kind::Other, None) if !self.prose && hexy(line.content()) => Some((line.no, line.no)),
+            (Kind::Hex, u) => u,
+            _ => None,
+        };
         match line.kind {
             Kind::Blank => {}
             Kind::Other => {
@@ -511,7 +525,7 @@ impl<'s> Parser<'s> {
         let (base, radix) = self.base_of(line, count, consumed, w)?;
         let h = &line.hex;
         let start = base.checked_add(col0 as u64).unwrap_or(base);
-        let count = if count == h.full {
+        let count = if count == h.full && line.order == Order::Assumed {
             padded_end(h, start, count, next_addr(consumed, w)?, radix)
         } else {
             count
@@ -540,6 +554,7 @@ impl<'s> Parser<'s> {
         self.pattern.clear();
         self.pattern.extend_from_slice(bytes);
         self.prose = false;
+        self.unread = None;
         Ok(consumed)
     }
 
@@ -560,7 +575,20 @@ impl<'s> Parser<'s> {
             self.reversed = Some(false);
             return Ok(());
         }
-        match self.settled_order(w)? {
+        // xxd -e right-aligns a short last word in its place: more than the one blank xxd puts
+        // between groups (or after the colon, when it is the only one) comes before it.
+        let g = &line.hex.groups;
+        let right_aligned = !line.hex.bars
+            && match g.len() {
+                0 => false,
+                1 => line.hex.lead > 1,
+                n => sizes[n - 1] < sizes[0] && g[n - 1].0 - g[n - 2].1 > 1,
+            };
+        let settled = match self.settled_order(w)? {
+            None if right_aligned => Some(true),
+            s => s,
+        };
+        match settled {
             Some(true) => turn_groups(&mut line.hex.bytes[..full], &sizes),
             Some(false) => {}
             // Groups of 4 or more after a colon are xxd's `-g 4` or its `-e` (little-endian
@@ -654,6 +682,14 @@ impl<'s> Parser<'s> {
             return Ok(None);
         }
         let pos = h.cuts[h.full - 1].pos;
+        // Only a column can say the last word is padded (blank bytes match no column at all).
+        if line
+            .text
+            .get(pos..)
+            .is_none_or(|c| c.trim_ascii().is_empty())
+        {
+            return Ok(None);
+        }
         let sizes = vec![h.words; h.full / h.words];
         let mut other = h.bytes[..h.full].to_vec();
         turn_groups(&mut other, &sizes);
@@ -710,7 +746,7 @@ impl<'s> Parser<'s> {
             return Ok((h.base, 16));
         };
         // A padded last word ends before the line's bytes do, unless a column cut them already.
-        let padded = count == h.full && next.end && h.words > 1;
+        let padded = count == h.full && next.end && h.words > 1 && line.order == Order::Assumed;
         let fits = step_fits(
             digits,
             &next,
@@ -813,10 +849,22 @@ impl<'s> Parser<'s> {
         if let Some(found) = self.turned(line, false, w)? {
             return Ok(Some(found));
         }
-        let h = &line.hex;
         if full == 0 {
             return Ok(None);
         }
+        self.as_it_stands(line, check, w).map(Some)
+    }
+
+    /// A line no cut makes a column of: all its whole groups are bytes, and a column that does
+    /// not match, or none, is said.
+    fn as_it_stands<R: BufRead>(
+        &mut self,
+        line: &Line,
+        check: Check,
+        w: &mut Window<R>,
+    ) -> io::Result<(usize, usize)> {
+        let h = &line.hex;
+        let full = h.full;
         match check {
             Check::Mismatch { through } => {
                 let found = column_text(line, h.cuts[full - 1].pos, through, w)?;
@@ -826,7 +874,7 @@ impl<'s> Parser<'s> {
                     crate::sanitize::bytes_line(&found)
                 );
                 self.warn(line.no, line.no + through, WarningKind::AsciiMismatch, msg)?;
-                Ok(Some((full, through)))
+                Ok((full, through))
             }
             _ => {
                 // Every dump format has one: a line without is taken as it is, and said.
@@ -838,7 +886,7 @@ impl<'s> Parser<'s> {
                 if let Some(o) = self.open.as_mut() {
                     o.bare = true;
                 }
-                Ok(Some((full, 0)))
+                Ok((full, 0))
             }
         }
     }
@@ -893,8 +941,22 @@ impl<'s> Parser<'s> {
                 (Some(WarningKind::Back), m)
             } else {
                 let gap = start as u128 - end;
-                let m = format!("gap of {gap} bytes: expected {expected}, found {found}; a new block starts here");
-                ((!self.prose).then_some(WarningKind::Gap), m)
+                match self.unread {
+                    // One or two lines that could not be read, right between two dump lines:
+                    // a damaged line, not another dump.
+                    Some((first, last))
+                        if self.prose
+                            && last - first < 2
+                            && gap <= 64 * (last - first + 1) as u128 =>
+                    {
+                        let m = format!("gap of {gap} bytes after line(s) {first}-{last}, which could not be read as dump lines: their bytes are missing (expected {expected}, found {found}); a new block starts here");
+                        (Some(WarningKind::Gap), m)
+                    }
+                    _ => {
+                        let m = format!("gap of {gap} bytes: expected {expected}, found {found}; a new block starts here");
+                        ((!self.prose).then_some(WarningKind::Gap), m)
+                    }
+                }
             }
         };
         if let Some(kind) = kind {
@@ -1078,6 +1140,15 @@ fn ascii_column(line: &Line, count: usize) -> Option<Option<usize>> {
             .filter(|t| t.is_multiple_of(2) && t / 2 < 16)
             .map(|t| t / 2),
     )
+}
+
+/// A line of prose with four or more groups of hex digits in it: a dump line damaged past
+/// reading, not prose.
+fn hexy(t: &[u8]) -> bool {
+    t.split(|c| c.is_ascii_whitespace())
+        .filter(|w| w.len() >= 2 && w.len() % 2 == 0 && line::hex_run(w) == w.len())
+        .count()
+        >= 4
 }
 
 /// True when every byte shows as a blank in the ASCII column.

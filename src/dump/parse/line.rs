@@ -740,6 +740,13 @@ fn hexyl_squeezed(t: &mut Vec<u8>, c: &[char]) {
 /// True for an unread line that looks like a dump line all the same (an address-like start
 /// and at least four hex pairs): one a damaged layout hid from the parser.
 pub(super) fn looks_like_dump(c: &[u8]) -> bool {
+    // A hexyl line its layout was lost from (an address between borders).
+    let bordered = c
+        .strip_prefix("│".as_bytes())
+        .or_else(|| c.strip_prefix(b"|"));
+    if bordered.is_some_and(|r| hex_run(r) >= 6) {
+        return true;
+    }
     let run = hex_run(c);
     if run < 4 {
         return false;
