@@ -332,16 +332,7 @@ fn hexyl_with_its_blanks_collapsed_reads_back() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dumps");
     for stem in ["words", "odd", "squeezed"] {
         let text = std::fs::read_to_string(dir.join(format!("{stem}.hexyl.txt"))).unwrap();
-        let squeezed: String = text
-            .lines()
-            .map(|l| {
-                l.split(' ')
-                    .filter(|w| !w.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    + "\n"
-            })
-            .collect();
+        let squeezed = common::collapse_blanks(&text);
         let u = parse::parse(&squeezed);
         assert_eq!(
             u.bytes(),

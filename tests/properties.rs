@@ -1,5 +1,7 @@
 //! Property tests: formatting then parsing returns what went in, and parsers never panic.
 
+mod common;
+
 use clanscope::address::{parse_location, Origin};
 use clanscope::dump::{parse, Printer};
 use proptest::prelude::*;
@@ -57,7 +59,7 @@ proptest! {
     fn collapsed_spaces_still_parse(d in prop::collection::vec(any::<u8>(), 17..200), o in origin()) {
         let p = Printer::new(Origin { segment: o.segment, offset: o.offset & 0xFFF0 }).squeeze(false);
         let text = p.to_string(&d, 0, d.len() as u64);
-        let collapsed: String = text.lines().map(|l| l.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ") + "\n").collect();
+        let collapsed = common::collapse_blanks(&text);
         let u = parse::parse(&collapsed);
         prop_assert_eq!(u.bytes(), d);
     }
@@ -580,16 +582,7 @@ fn the_hex_column_is_the_truth() {
     // A dump that starts at column 8, its spaces collapsed, keeps its first line.
     let d: Vec<u8> = (0u8..=255).collect();
     let text = Printer::new(Origin::ZERO).to_string(&d, 8, 40);
-    let collapsed: String = text
-        .lines()
-        .map(|l| {
-            l.split(' ')
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
-                + "\n"
-        })
-        .collect();
+    let collapsed = common::collapse_blanks(&text);
     let u = parse::parse(&collapsed);
     assert_eq!(u.warnings, vec![], "{collapsed}");
     assert_eq!(u.bytes(), d[8..40].to_vec(), "{collapsed}");

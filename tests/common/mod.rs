@@ -198,3 +198,16 @@ impl Drop for Tmux {
             .output();
     }
 }
+
+/// A text with every run of blanks in its lines collapsed to one (as mail and web pages do).
+pub fn collapse_blanks(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            l.split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "\n"
+        })
+        .collect()
+}
