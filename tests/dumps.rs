@@ -437,3 +437,12 @@ fn damaged_lines_short_words_and_lone_words_are_right_or_said() {
     let u = read("0000000 2044\n0000002\n");
     assert_eq!(u.bytes(), b"D ");
 }
+
+#[test]
+fn a_debug_line_that_lost_a_blank_between_two_bytes_keeps_their_order() {
+    // Found by the corruption property test: "81 88" with its blank lost, on a short last
+    // line of a DEBUG-style dump, must not be read as a little-endian word.
+    let t = "0000:0080  70 77 7E 85 8C 93 9A A1-A8 AF B6 BD C4 CB D2 7A   pw~............z\n0000:0090  8188                                             ..\n";
+    let u = parse::parse(t);
+    assert_eq!(&u.bytes()[16..], &[0x81, 0x88]);
+}

@@ -27,9 +27,14 @@ pub(super) fn radix_value(digits: &[u8], radix: u32) -> Option<u64> {
     })
 }
 
-/// The bytes of each group of a line of words, when its groups hold more than one byte each
-/// (the last may hold fewer: `xxd -e`) and make up its whole hex area.
+/// The bytes of each group of a line of words (a dump with plain addresses), when its groups
+/// hold more than one byte each (the last may hold fewer: `xxd -e`) and make up its whole hex
+/// area.
 pub(super) fn group_sizes(h: &line::Hex) -> Option<Vec<usize>> {
+    // DEBUG and clanscope print bytes: a wider group there is a blank lost between two.
+    if h.style != AddrStyle::Linear {
+        return None;
+    }
     let sizes: Vec<usize> = h
         .groups
         .iter()
