@@ -116,6 +116,12 @@ fn a_damaged_hexyl_panel_or_od_column_is_still_said() {
     assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
     assert_eq!(u.warnings[0].kind, WarningKind::AsciiMismatch);
     assert_eq!(u.warnings[0].line, 2);
+    // The message shows what the panel holds.
+    assert!(
+        u.warnings[0].message.contains("found '|AB...Z..Exportim|'"),
+        "{}",
+        u.warnings[0].message
+    );
     let od = "000000 41 42 43 44  >ABCE<\n000004\n";
     let u = parse::parse(od);
     assert_eq!(u.bytes(), b"ABCD");

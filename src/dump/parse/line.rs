@@ -680,16 +680,23 @@ fn hexyl(t: &mut Vec<u8>) {
     let column: String = bytes
         .iter()
         .zip(&panel)
-        .map(|(&b, &p)| {
-            if hexyl_shows(b, p) {
-                crate::dump::format::ASCII[b as usize] as char
-            } else {
-                '\x7F'
-            }
-        })
+        .map(|(&b, &p)| unshown(b, p))
         .collect();
     let addr: String = c[1..9].iter().collect();
     *t = format!("{addr}  {}  |{column}|", hex.trim_end()).into_bytes();
+}
+
+/// The column character for byte `b` where hexyl's panel shows `p`: the byte's own (as the
+/// column check expects it) when the panel shows it, else the panel's character, so that the
+/// mismatch is said with what was there (DEL, which no column shows, where that character
+/// would pass for the byte's).
+fn unshown(b: u8, p: char) -> char {
+    let own = crate::dump::format::ASCII[b as usize] as char;
+    match (hexyl_shows(b, p), p == own) {
+        (true, _) => own,
+        (false, false) => p,
+        (false, true) => '\x7F',
+    }
 }
 
 /// A hexyl line with box borders whose blanks collapsed or turned into tabs (mail, web pages):
@@ -723,12 +730,7 @@ fn hexyl_squeezed(t: &mut Vec<u8>, c: &[char]) {
         .filter(|c| !c.is_whitespace());
     let mut column = String::new();
     for &b in bytes.iter().filter(|&&b| b != b' ') {
-        match panel.next() {
-            Some(p) if hexyl_shows(b, p) => {
-                column.push(crate::dump::format::ASCII[b as usize] as char)
-            }
-            _ => column.push('\x7F'),
-        }
+        column.push(panel.next().map_or('\x7F', |p| unshown(b, p)));
     }
     if panel.next().is_some() {
         column.push('\x7F');
