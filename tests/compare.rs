@@ -112,17 +112,7 @@ fn compare_names_what_each_write_destroyed_and_repairs_a_copy() {
 
 #[test]
 fn compare_json_lists_ranges_and_destroyed_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let ev = demo_copy(dir.path());
-    let bak = dir.path().join("b");
-    std::fs::write(&bak, clanscope::demo::make_backup()).unwrap();
-    let a = bin()
-        .args(["compare", "--format", "json"])
-        .arg(&ev)
-        .arg(&bak)
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let v = compare_json(&clanscope::demo::make_backup());
     let d = &v["destroyed"][0];
     assert_eq!(d["finding"], 1);
     assert_eq!(d["start"], 0x3E00);
@@ -148,12 +138,7 @@ fn compare_json_lists_ranges_and_destroyed_bytes() {
 
 /// Runs `compare` of the demo against its backup cut to `len` bytes; returns the text.
 fn compare_with_backup_cut_to(len: usize) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let ev = demo_copy(dir.path());
-    let bak = dir.path().join("b");
-    std::fs::write(&bak, &clanscope::demo::make_backup()[..len]).unwrap();
-    let a = bin().arg("compare").arg(&ev).arg(&bak).assert().success();
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    compare_with_backup(&clanscope::demo::make_backup()[..len])
 }
 
 #[test]
@@ -193,17 +178,7 @@ fn compare_reports_the_bytes_past_a_shorter_backups_end_as_their_own_range() {
 
 #[test]
 fn compare_json_marks_the_range_past_a_shorter_backups_end() {
-    let dir = tempfile::tempdir().unwrap();
-    let ev = demo_copy(dir.path());
-    let bak = dir.path().join("b");
-    std::fs::write(&bak, &clanscope::demo::make_backup()[..327600]).unwrap();
-    let a = bin()
-        .args(["compare", "--format", "json"])
-        .arg(&ev)
-        .arg(&bak)
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let v = compare_json(&clanscope::demo::make_backup()[..327600]);
     let ranges = v["ranges"].as_array().unwrap();
     let last = ranges.last().unwrap();
     assert_eq!(
@@ -299,4 +274,19 @@ fn compare_says_a_write_partly_past_the_backups_end_is_only_partly_there() {
         last.end as usize - cut
     );
     assert!(text.contains(&line), "{line} missing: {text}");
+}
+
+/// `compare --format json` of the demo store against `backup`.
+fn compare_json(backup: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = demo_copy(dir.path());
+    let bak = dir.path().join("b");
+    std::fs::write(&bak, backup).unwrap();
+    let a = bin()
+        .args(["compare", "--format", "json"])
+        .arg(&ev)
+        .arg(&bak)
+        .assert()
+        .success();
+    serde_json::from_slice(&a.get_output().stdout).unwrap()
 }
