@@ -103,6 +103,25 @@ fn called_console<'t>(r: &Report, d: &[u8], texts: &[&'t str]) -> Vec<&'t str> {
     called
 }
 
+/// Of the 95 printable bytes and TAB, after how many the run `text` (CR LF, no line end
+/// before it) planted right after a NUL and that byte is found whole (edges within 2 bytes).
+fn glued_after_each_printable(text: &str) -> usize {
+    let mut rng = Rng(11);
+    let bytes: Vec<u8> = (0x20..0x7F).chain([b'\t']).collect();
+    let mut d = Vec::new();
+    let mut at = Vec::new();
+    for &c in &bytes {
+        d.extend(rng.bytes(1024));
+        d.extend([0, c]);
+        let s = d.len() as u64;
+        d.extend(crlf(text).as_bytes());
+        at.push((s, d.len() as u64));
+        d.push(0);
+    }
+    d.extend(rng.bytes(1024));
+    found_whole(&scan(&d, "CLANDATA"), &at)
+}
+
 fn scan(d: &[u8], name: &str) -> Report {
     Engine::default().scan(d, Path::new(name), &Control::new())
 }
@@ -123,6 +142,13 @@ fn main() {
     if let Some(f) = r.findings.first() {
         println!("   e.g. #{} {:.2}: {}", f.id, f.confidence, f.why());
     }
+
+    // 1b. The run with no line end before it, written right after each printable byte (and
+    //     TAB) of the record before it: that byte is glued to the banner's first word.
+    let glued = glued_after_each_printable(&run);
+    println!(
+        "1b. EXPORT run right after a printable byte of binary data: {glued} of 96 found whole"
+    );
 
     // 2. The same with the banner wrapped at 80 columns by a screen: 6 placements.
     let wrapped = run.replacen(&banner, &format!("{}\n{}", &banner[..80], &banner[80..]), 1);

@@ -493,6 +493,47 @@ fn last_line(data: &[u8], s: usize, e: usize) -> Option<Line> {
     lines(data, start, e).next()
 }
 
+/// Printable bytes of the binary data before an island glued to its first word, when the
+/// island starts right after binary data (not after a line end): how many to skip. They are one
+/// to three bytes without a blank before a word of two letters or more written as a line's
+/// first word is (a capital, then capitals or small letters only), the last of them not a
+/// capital (`KEXPORT` cannot be told apart) nor an opening quote or bracket (text opens so);
+/// letters alone only as one small letter (`kEXPORT`; `McDonald` is a name). A printable byte
+/// of random data is one of these about a third of the time, and read as part of the line it
+/// turned a program's banner into a word of no language at its start (`kEXPORT 8.50.00.14
+/// Copyright ...`), which alone took the real EXPORT run of KB 282172 below 0.5.
+fn glued_head(data: &[u8], s: usize, e: usize) -> usize {
+    if s == 0 || matches!(data[s - 1], b'\r' | b'\n') {
+        return 0;
+    }
+    let t = &data[s..e];
+    for k in 1..=3.min(t.len().saturating_sub(2)) {
+        let last = t[k - 1];
+        if matches!(last, b' ' | b'\t' | b'\r' | b'\n') {
+            return 0;
+        }
+        if !t[k].is_ascii_uppercase() || last.is_ascii_uppercase() {
+            continue;
+        }
+        let word = t[k..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if word < 2 {
+            continue;
+        }
+        let rest = &t[k + 1..k + word];
+        let cased =
+            rest.iter().all(u8::is_ascii_uppercase) || rest.iter().all(u8::is_ascii_lowercase);
+        let letters = t[..k].iter().all(u8::is_ascii_alphabetic);
+        let opener = matches!(last, b'(' | b'[' | b'{' | b'<' | b'"' | b'\'' | b'`');
+        if cased && !opener && (!letters || k == 1 && last.is_ascii_lowercase()) {
+            return k;
+        }
+    }
+    0
+}
+
 /// Trims printable bytes of the surrounding binary data off both edges of an island.
 fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize, usize) {
     const EDGE: usize = 4096;
@@ -513,6 +554,7 @@ fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize,
             break;
         }
     }
+    s += glued_head(data, s, e);
     let tail = majority(data, e.saturating_sub(EDGE).max(s), e);
     for _ in 0..8 {
         let Some(l) = last_line(data, s, e) else {
@@ -585,6 +627,39 @@ mod tests {
         let mut d = w.to_vec();
         d.extend_from_slice(b"k7q");
         assert_eq!(trim(&d, 0, d.len(), &sigs), (0, w.len()));
+    }
+
+    #[test]
+    fn printable_bytes_glued_to_the_first_word_are_the_binary_datas() {
+        let sigs = SignatureSet::builtin();
+        let run = b"EXPORT 8.50.00.14 Copyright(c) 1991\r\n\r\nPost office directory: e:\\po\r\n";
+        for (before, junk, skip) in [
+            (&b"\x00"[..], &b"k"[..], 1),
+            (b"\x00", b"-", 1),
+            (b"\x00", b"7", 1),
+            (b"\x00", b"%7", 2),
+            (b"\x00", b"#q~", 3),
+            // Kept: a capital, an opening quote or bracket, a blank, two small letters, a
+            // line end before, the start of the data.
+            (b"\x00", b"K", 0),
+            (b"\x00", b"(", 0),
+            (b"\x00", b"\"", 0),
+            (b"\x00", b"ab", 0),
+            (b"\r\n", b"k", 0),
+            (b"", b"k", 0),
+        ] {
+            let d = [before, junk, &run[..]].concat();
+            let s = before.len();
+            assert_eq!(trim(&d, s, d.len(), &sigs).0, s + skip, "{junk:?}");
+        }
+        let glued = |d: &[u8]| glued_head(d, 1, d.len());
+        // A blank before the line is kept (a line may be indented).
+        assert_eq!(glued(b"\x00 EXPORT 1\r\n"), 0);
+        // Not a word written as a first word (mixed case, one letter), or a name.
+        assert_eq!(glued(b"\x00kExPORT 1\r\n"), 0);
+        assert_eq!(glued(b"\x00kE 1\r\n"), 0);
+        assert_eq!(glued(b"\x00McDonald 1\r\n"), 0);
+        assert_eq!(glued(b"\x00kExporting messages\r\n"), 1);
     }
 
     #[test]
