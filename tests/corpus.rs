@@ -44,9 +44,11 @@ const ISSUE_EDGES: f64 = 0.95;
 /// bodies, the prose blocks called console writes at >= 0.5 went from 186 of 1,000 to 1.
 /// Printable bytes of the binary data glued to an island's first word are now the binary
 /// data's (`kEXPORT 8.50.00.14 ...`): recall 0.671 -> 0.682 (the real EXPORT run of KB 282172
-/// is found in three more placements), edges unchanged (0.813).
-const RECALL: f64 = 0.68;
-const EDGES: f64 = 0.80;
+/// is found in three more placements), edges unchanged (0.813). A blank line in the other
+/// line-end style opens the next writer's block, as a text line does: 0.682 -> 0.690, edges
+/// 0.813 -> 0.818 (text file head 0.576 -> 0.636).
+const RECALL: f64 = 0.69;
+const EDGES: f64 = 0.81;
 const PROSE_ALARMS: usize = 1;
 
 /// The floors on the fresh split (measured once: recall 0.721, edges 0.911, no prose alarm;
@@ -126,13 +128,15 @@ fn check(out: &[corpus::Outcome], recall: f64, edges: f64, prose_alarms: usize) 
         noise_alarms.len(),
         out.iter().filter(|o| o.truth == TextClass::Noise).count()
     );
-    for o in &alarms {
-        eprintln!(
-            "prose alarm: {} {} at {:.2}",
-            o.scenario.name(),
-            o.file,
-            o.console
-        );
+    for (what, list) in [("prose", &alarms), ("noise", &noise_alarms)] {
+        for o in list {
+            eprintln!(
+                "{what} alarm: {} {} at {:.2}",
+                o.scenario.name(),
+                o.file,
+                o.console
+            );
+        }
     }
     assert!(c.recall() >= recall, "console recall {:.3}", c.recall());
     assert!(c.edges() >= edges, "console edges {:.3}", c.edges());

@@ -236,15 +236,18 @@ impl Reader<'_> {
         out: &mut dyn FnMut(Block),
     ) {
         let para = &mut pass.para;
+        let st = style(l.term);
+        let changed = st.is_some() && pass.last_style.is_some() && st != pass.last_style;
         if l.is_blank() {
             if para.text_lines > 0 {
                 let done = std::mem::replace(para, Para::new(l.start, false));
                 self.close(data, &mut pass.block, done, out);
             }
+            // A blank line in the other line-end style is the next writer's, as a text line
+            // would be: the paragraph it opens is apart from the block before.
+            para.hard |= changed;
             para.lead_blank += 1;
         } else {
-            let st = style(l.term);
-            let changed = st.is_some() && pass.last_style.is_some() && st != pass.last_style;
             if changed && para.text_lines > 0 {
                 let done = std::mem::replace(para, Para::new(l.start, true));
                 self.close(data, &mut pass.block, done, out);
@@ -711,6 +714,19 @@ mod tests {
         assert!(!bell_line_end(b"ab\r\n", 0, 2));
         assert!(!bell_line_end(b"ab\x07\x00\r\n", 0, 2));
         assert!(!bell_line_end(b"\r\x00\x07ab", 3, 5));
+    }
+
+    #[test]
+    fn a_blank_line_in_the_other_line_end_style_opens_the_next_writers_block() {
+        // Own wording: a run printed with LF, then a blank line and a field list with CR LF
+        // (which would stay with console output beside it: tools print those too).
+        let run = "EXPORT 9.1 Copyright (c) 1999 by Someone, Inc. All rights reserved.\n\nPost office directory: e:\\po\n\nDone.\n";
+        let fields = "\r\nFrom: Randy Yeh\r\nTo: Kim Wong\r\nDate: 14 Mar 1997\r\n";
+        let d = format!("{run}{fields}");
+        assert_eq!(
+            read(d.as_bytes(), false),
+            vec![(0, run.len()), (run.len(), d.len())]
+        );
     }
 
     #[test]
