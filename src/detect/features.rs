@@ -6,8 +6,11 @@
 
 use super::lines::End;
 
+mod pairs;
 #[cfg(test)]
 mod reference;
+
+use pairs::PairTable;
 
 const UP: u8 = 1;
 const LO: u8 = 2;
@@ -242,11 +245,10 @@ const KNOWN: u16 = 0x8000;
 pub struct Lexicon {
     /// Per slot: the key's letters, and the word's value ([`Slot`]); length 0 = empty.
     slots: Vec<[u64; 2]>,
-    /// Fingerprints of word pairs the corpus knows (open addressing, 0 = empty).
-    pairs: Vec<u32>,
-    /// Per slot of `pairs`: how much more often than by chance the pair stands side by side in
-    /// public text ([`PairOrder`]); [`ORDER_UNSEEN`] where that text does not have it.
-    order: Vec<i8>,
+    /// Fingerprints of word pairs the corpus knows, each with how much more often than by
+    /// chance the pair stands side by side in public text ([`PairOrder`]; [`ORDER_UNSEEN`]
+    /// where that text does not have it).
+    pairs: PairTable,
 }
 
 /// A word pair's pointwise mutual information in public text, in half bits,
@@ -269,12 +271,6 @@ impl Default for Lexicon {
 #[inline]
 fn word_id(k: Key) -> u64 {
     k.0 ^ ((k.1 as u64) << 56)
-}
-
-/// The first slot of pair fingerprint `p` in a table of `slots` slots (a power of two).
-#[inline(always)]
-fn pair_slot(p: u32, slots: usize) -> usize {
-    (p as usize).wrapping_mul(0x9E37) & (slots - 1)
 }
 
 /// The fingerprint of two words next to each other (never 0).
@@ -332,24 +328,10 @@ impl Lexicon {
         let slots = ((WORDS.len() + dictionary.len()) * 2)
             .next_power_of_two()
             .max(64);
-        let pair_slots = (pairs.len() * 2).next_power_of_two().max(16);
         let mut l = Lexicon {
             slots: vec![[0, 0]; slots],
-            pairs: vec![0; pair_slots],
-            order: vec![ORDER_UNSEEN; pair_slots],
+            pairs: PairTable::new(pairs, order),
         };
-        for &p in pairs {
-            let mut i = pair_slot(p, pair_slots);
-            while l.pairs[i] != 0 && l.pairs[i] != p {
-                i = (i + 1) & (pair_slots - 1);
-            }
-            l.pairs[i] = p | 1;
-        }
-        for (p, v) in order {
-            if let Some(i) = l.pair_index(p) {
-                l.order[i] = v.clamp(ORDER_UNSEEN, ORDER_MAX);
-            }
-        }
         for &(w, c) in WORDS {
             l.insert(key_of(w), c);
         }
@@ -383,53 +365,23 @@ impl Lexicon {
     }
 
     /// How many of the word pairs `prints` the corpus knows, and the sum of their order scores
-    /// ([`ORDER_UNSEEN`] for a pair public text does not have): the first slot of every pair
-    /// is loaded before any is compared, so that the loads (mostly cache misses in a table of
-    /// megabytes) overlap instead of waiting one after another.
+    /// ([`ORDER_UNSEEN`] for a pair public text does not have). The lookups do not wait on
+    /// each other, so their loads (cache misses in a table of megabytes) overlap.
     #[inline]
     fn known_pairs(&self, prints: &[u32]) -> (u32, i32) {
-        let mut first = [0u32; PAIR_BATCH];
-        let start = |p: u32| pair_slot(p, self.pairs.len());
-        for (slot, &p) in first.iter_mut().zip(prints) {
-            *slot = self.pairs[start(p)];
-        }
         let (mut known, mut order) = (0, 0);
-        for (&s, &p) in first.iter().zip(prints) {
-            let at = match s {
-                0 => None,
-                s if s == p => Some(start(p)),
-                _ => self.pair_index(p),
-            };
-            known += at.is_some() as u32;
-            order += at.map_or(ORDER_UNSEEN, |i| self.order[i]) as i32;
+        for &p in prints {
+            let (k, o) = self.pairs.get(p);
+            known += k as u32;
+            order += o as i32;
         }
         (known, order)
-    }
-
-    /// The slot of this pair of words, when the corpus knows it.
-    #[inline]
-    fn pair_index(&self, p: u32) -> Option<usize> {
-        let mask = self.pairs.len() - 1;
-        let mut i = pair_slot(p, self.pairs.len());
-        loop {
-            let s = self.pairs[i];
-            if s == 0 {
-                return None;
-            }
-            if s == p {
-                return Some(i);
-            }
-            i = (i + 1) & mask;
-        }
     }
 
     /// Whether the corpus knows this pair of words, and its order score.
     #[cfg(test)]
     fn pair(&self, p: u32) -> (bool, PairOrder) {
-        match self.pair_index(p) {
-            Some(i) => (true, self.order[i]),
-            None => (false, ORDER_UNSEEN),
-        }
+        self.pairs.get(p)
     }
 
     /// The categories of the word of this key (0 if the lexicon does not have it).
