@@ -628,8 +628,9 @@ struct WordState {
     after_number: bool,
     /// Category of the line's last word so far.
     last_cat: u16,
-    /// Content words of the line so far (the first 16), to find repeated ones.
-    seen: [u64; 16],
+    /// Content words of the line so far (the first [`SEEN`]), to find repeated ones; one
+    /// spare slot.
+    seen: [u64; SEEN + 1],
     nseen: usize,
     /// One bit per hash of the words in `seen`: a word whose bit is clear is not there, so most
     /// words skip the search.
@@ -651,7 +652,7 @@ impl WordState {
             lanes: 0,
             after_number: false,
             last_cat: 0,
-            seen: [0; 16],
+            seen: [0; SEEN + 1],
             nseen: 0,
             seen_bits: 0,
             pending: [0; PAIR_BATCH],
@@ -668,21 +669,28 @@ impl WordState {
         self.npending = 0;
     }
 
-    /// Counts a repeated content word, or remembers it among the first 16.
+    /// Counts a repeated content word, or remembers it among the first 16. A word that is not
+    /// a content word gets no bit, so it is neither searched for nor remembered (no branch on
+    /// what kind of word it is).
     #[inline(always)]
-    fn repeat(&mut self, id: u64) -> u32 {
-        let bit = 1u64 << (id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+    fn repeat(&mut self, id: u64, content: bool) -> u32 {
+        let hash = id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58;
+        let bit = (1u64 << hash) & (content as u64).wrapping_neg();
         if self.seen_bits & bit != 0 && self.seen[..self.nseen].contains(&id) {
             return 1;
         }
-        if self.nseen < self.seen.len() {
-            self.seen[self.nseen] = id;
-            self.nseen += 1;
-            self.seen_bits |= bit;
-        }
+        // Written always: the slot past the remembered words (the spare one when all 16 are
+        // taken) is not searched until it is counted.
+        let keep = bit != 0 && self.nseen < SEEN;
+        self.seen[self.nseen] = id;
+        self.nseen += keep as usize;
+        self.seen_bits |= bit & (keep as u64).wrapping_neg();
         0
     }
 }
+
+/// Content words of a line remembered to find repeated ones.
+const SEEN: usize = 16;
 
 /// The function words a word must not follow, by the previous word's determiner, preposition
 /// and conjunction bits (`prev_cat >> 3 & 7`): an article or preposition before a function word
@@ -726,9 +734,7 @@ fn end_word(f: &mut LineFacts, w: &mut WordState, wd: &Word, lex: &Lexicon) {
     w.prev_cat = cat;
     w.last_cat = cat;
     let id = word_id(key);
-    if content {
-        f.repeats += w.repeat(id);
-    }
+    f.repeats += w.repeat(id, content);
     f.title_words += (wd.first_upper && len >= 2 && !all_upper) as u32;
     if w.prev_id != 0 {
         f.pairs += 1;
