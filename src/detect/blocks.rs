@@ -499,12 +499,13 @@ fn last_line(data: &[u8], s: usize, e: usize) -> Option<Line> {
 /// Printable bytes of the binary data before an island glued to its first word, when the
 /// island starts right after binary data (not after a line end): how many to skip. They are one
 /// to three bytes without a blank before a word of two letters or more written as a line's
-/// first word is (a capital, then capitals or small letters only), the last of them not a
+/// first word is (a capital, then capitals or small letters only). The last of them is not a
 /// capital (`KEXPORT` cannot be told apart) nor an opening quote or bracket (text opens so);
-/// letters alone only as one small letter (`kEXPORT`; `McDonald` is a name). A printable byte
-/// of random data is one of these about a third of the time, and read as part of the line it
-/// turned a program's banner into a word of no language at its start (`kEXPORT 8.50.00.14
-/// Copyright ...`), which alone took the real EXPORT run of KB 282172 below 0.5.
+/// they are not two or three letters (`McDonald` is a name), nor letters joined to the word as
+/// text joins them (`cc:Mail`, `C:\MAIL`, `e-Mail`). A printable byte of random data is one of
+/// these about a third of the time, and read as part of the line it turned a program's banner
+/// into a word of no language at its start (`kEXPORT 8.50.00.14 Copyright ...`), which alone
+/// took the real EXPORT run of KB 282172 below 0.5.
 fn glued_head(data: &[u8], s: usize, e: usize) -> usize {
     if s == 0 || matches!(data[s - 1], b'\r' | b'\n') {
         return 0;
@@ -528,9 +529,13 @@ fn glued_head(data: &[u8], s: usize, e: usize) -> usize {
         let rest = &t[k + 1..k + word];
         let cased =
             rest.iter().all(u8::is_ascii_uppercase) || rest.iter().all(u8::is_ascii_lowercase);
-        let letters = t[..k].iter().all(u8::is_ascii_alphabetic);
+        let prefix = &t[..k];
         let opener = matches!(last, b'(' | b'[' | b'{' | b'<' | b'"' | b'\'' | b'`');
-        if cased && !opener && (!letters || k == 1 && last.is_ascii_lowercase()) {
+        // Letters joined to a word as text joins them: `cc:Mail`, `C:\MAIL`, `e-Mail`.
+        let joined = prefix.iter().any(u8::is_ascii_alphabetic)
+            && matches!(last, b':' | b'\\' | b'/' | b'.' | b'-' | b'_' | b'&');
+        let word = prefix.iter().all(u8::is_ascii_alphabetic) && k > 1;
+        if cased && !opener && !joined && !word {
             return k;
         }
     }
@@ -641,7 +646,7 @@ mod tests {
             (b"\x00", b"-", 1),
             (b"\x00", b"7", 1),
             (b"\x00", b"%7", 2),
-            (b"\x00", b"#q~", 3),
+            (b"\x00", b"#%~", 3),
             // Kept: a capital, an opening quote or bracket, a blank, two small letters, a
             // line end before, the start of the data.
             (b"\x00", b"K", 0),
@@ -662,6 +667,10 @@ mod tests {
         assert_eq!(glued(b"\x00kExPORT 1\r\n"), 0);
         assert_eq!(glued(b"\x00kE 1\r\n"), 0);
         assert_eq!(glued(b"\x00McDonald 1\r\n"), 0);
+        assert_eq!(glued(b"\x00cc:Mail Analyze 8.5\r\n"), 0);
+        assert_eq!(glued(b"\x00C:\\MAIL\\PO\r\n"), 0);
+        assert_eq!(glued(b"\x00e-Mail 1\r\n"), 0);
+        assert_eq!(glued(b"\x00#q~EXPORT 1\r\n"), 3);
         assert_eq!(glued(b"\x00kExporting messages\r\n"), 1);
     }
 
