@@ -452,3 +452,17 @@ fn a_debug_line_that_lost_a_blank_between_two_bytes_keeps_their_order() {
     let u = parse::parse(t);
     assert_eq!(&u.bytes()[16..], &[0x81, 0x88]);
 }
+
+#[test]
+fn the_first_lines_reading_of_the_word_order_holds_for_its_block() {
+    // Found by the corruption property test: the first line's column shows xxd's plain order
+    // (`.$+2` is 1D 24 2B 32, not 24 1D 32 2B); a later line whose short last word a doubled
+    // blank sets off (as `xxd -e` right-aligns one) must keep that order, not be turned.
+    let t = "00000000: 1d24 2b32 3940 474e 555c 636a 7178 7f86  .$+29@GNU\\cjqx..\n00000010: 8d94 9ba2 a9b0  b7                        .......\n";
+    let u = parse::parse(t);
+    assert_eq!(
+        &u.bytes()[16..],
+        &[0x8D, 0x94, 0x9B, 0xA2, 0xA9, 0xB0, 0xB7]
+    );
+    assert_eq!(u.warnings, vec![]);
+}

@@ -351,6 +351,8 @@ struct Parser<'s> {
     /// Whether the word groups of the dump at hand are turned round from how they read (a
     /// column showed it); None until one does.
     reversed: Option<bool>,
+    /// The line whose reading set `reversed` (a line that starts a block keeps its own).
+    reversed_at: usize,
     /// The lines since the last dump line, when each is prose holding hex groups and no blank
     /// line came between (first, last): a damaged dump line reads as prose.
     unread: Option<(usize, usize)>,
@@ -368,6 +370,7 @@ impl<'s> Parser<'s> {
             prose: true,
             hint: None,
             reversed: None,
+            reversed_at: 0,
             unread: None,
             summary: Summary::default(),
         }
@@ -572,7 +575,7 @@ impl<'s> Parser<'s> {
             return Ok(());
         }
         if telling(&line.hex.bytes[..full], &sizes) {
-            self.reversed = Some(false);
+            self.set_order(false, line.no);
             return Ok(());
         }
         // xxd -e right-aligns a short last word in its place: more than the one blank xxd puts
@@ -584,7 +587,7 @@ impl<'s> Parser<'s> {
                 1 => line.hex.lead > 1,
                 n => sizes[n - 1] < sizes[0] && g[n - 1].0 - g[n - 2].1 > 1,
             };
-        let settled = match self.settled_order(w)? {
+        let settled = match self.settled_order(line.no, w)? {
             None if right_aligned => Some(true),
             s => s,
         };
@@ -629,7 +632,7 @@ impl<'s> Parser<'s> {
             if let Some(n) = ascii::exact(&other[..count], line, pos, w)? {
                 line.hex.bytes[..count].copy_from_slice(&other[..count]);
                 line.hex.words = 0;
-                self.reversed = Some(true);
+                self.set_order(true, line.no);
                 self.saw_column(true);
                 return Ok(Some((count, n)));
             }
@@ -637,9 +640,19 @@ impl<'s> Parser<'s> {
         Ok(None)
     }
 
+    /// The word order read at line `no` (from its own column or the lines ahead of it).
+    fn set_order(&mut self, turned: bool, no: usize) {
+        self.reversed = Some(turned);
+        self.reversed_at = no;
+    }
+
     /// The order of the words of this dump as a line whose column tells shows it: the lines
     /// before, or else the first line ahead (of 32) whose column tells. None when none does.
-    fn settled_order<R: BufRead>(&mut self, w: &mut Window<R>) -> io::Result<Option<bool>> {
+    fn settled_order<R: BufRead>(
+        &mut self,
+        no: usize,
+        w: &mut Window<R>,
+    ) -> io::Result<Option<bool>> {
         if self.reversed.is_some() {
             return Ok(self.reversed);
         }
@@ -657,13 +670,13 @@ impl<'s> Parser<'s> {
             }
             let pos = l.hex.cuts[l.hex.full - 1].pos;
             if ascii::exact(bytes, &l, pos, &mut none)?.is_some() {
-                self.reversed = Some(false);
+                self.set_order(false, no);
                 break;
             }
             let mut other = bytes.to_vec();
             turn_groups(&mut other, &sizes);
             if ascii::exact(&other, &l, pos, &mut none)?.is_some() {
-                self.reversed = Some(true);
+                self.set_order(true, no);
                 break;
             }
         }
@@ -699,7 +712,7 @@ impl<'s> Parser<'s> {
             let (n, turn) = match (direct, turned) {
                 (Some(n), None) => (n, false),
                 (None, Some(n)) => (n, true),
-                (Some(n), Some(_)) => match self.settled_order(w)? {
+                (Some(n), Some(_)) => match self.settled_order(line.no, w)? {
                     Some(t) => (n, t),
                     None => {
                         line.order = Order::Unsettled;
@@ -966,7 +979,12 @@ impl<'s> Parser<'s> {
     }
 
     fn start_block(&mut self, h: &Hex, start: u64, no: usize) -> io::Result<()> {
+        // The order the block's first line read (before it was placed) is the block's.
+        let order = (self.reversed, self.reversed_at);
         self.close()?;
+        if order.1 == no {
+            self.reversed = order.0;
+        }
         let span = Span {
             style: h.style,
             start,
