@@ -465,4 +465,11 @@ fn the_first_lines_reading_of_the_word_order_holds_for_its_block() {
         &[0x8D, 0x94, 0x9B, 0xA2, 0xA9, 0xB0, 0xB7]
     );
     assert_eq!(u.warnings, vec![]);
+    // Found by it too: a `hexdump -C` line that lost the blank between two bytes reads as a
+    // word whose column reads the same either way: read as od prints words, and said.
+    let t = "000002d0  1a 21 28 2f 36 3d 44 4b  52 59 60 67 6e 75 7c 83  |.!(/6=DKRY`gnu|.|\n000002e0  8a91                                             |..|\n000002e2\n";
+    let u = parse::parse(t);
+    assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+    assert_eq!(u.warnings[0].kind, WarningKind::ByteOrder);
+    assert_eq!((u.warnings[0].line, u.warnings[0].last), (2, 2));
 }

@@ -598,6 +598,10 @@ impl<'s> Parser<'s> {
             // words, 4 bytes by default): which is not known, and said. Narrower ones are xxd's
             // plain groups, and od's and hexdump's words read as they print them.
             None if sizes[0] >= 4 && !line.hex.bars => line.order = Order::Unsettled,
+            // Words after an address without a colon whose column reads the same either way
+            // (`od -t x2z` of such bytes, or a `hexdump -C` line that lost a blank between two
+            // bytes): read as od prints them, and said.
+            None if line.hex.bars => line.order = Order::Unsettled,
             None => {}
         }
         Ok(())
