@@ -7,7 +7,9 @@
 //! or the line ends change (CR LF against LF: another writer). A paragraph that is a program's
 //! banner (a version or copyright line, wrapped or not) opens the block of the output after it,
 //! unless that reads as prose; a later paragraph that reads as console output is more of that
-//! program's run and stays in its block.
+//! program's run and stays in its block. A short paragraph that reads as prose after console
+//! output, and as console output when judged with it, is held apart: if the island of text in
+//! binary data ends with it, it is the program's last words and joins the output.
 //! Edges of islands in binary data are trimmed of printable bytes that belong to the binary
 //! data around them.
 
@@ -30,6 +32,10 @@ const BANNER_LINES: u32 = 3;
 
 /// Stretches with fewer words never start or end a block on their own: too little evidence.
 const MIN_WORDS: u32 = 3;
+
+/// A paragraph of at most this many lines after console output may be the program's last words
+/// ([`Reader::closes`]).
+const LAST_WORDS_LINES: u32 = 2;
 
 /// A stretch read as noise with at least this many known words (of four letters or more) is
 /// text the model cannot place, not bytes of binary data: it stays with console output beside
@@ -130,10 +136,18 @@ fn style(e: End) -> Option<bool> {
 /// style of the last text line that showed one ([`writer_style`]), where pages were last let
 /// go of.
 struct Pass {
-    block: Option<Block>,
+    open: Open,
     para: Para,
     last_style: Option<bool>,
     since: usize,
+}
+
+/// The blocks not yet handed out: the open one, and the console output before it when the open
+/// block is one short paragraph that would join it if the stretch ended with it ([`Reader::close`]).
+#[derive(Default)]
+struct Open {
+    block: Option<Block>,
+    held: Option<Block>,
 }
 
 /// The line-end style a line shows of its writer, for telling two writers apart: CR LF or LF.
@@ -213,7 +227,7 @@ impl Reader<'_> {
             return;
         }
         let mut pass = Pass {
-            block: None,
+            open: Open::default(),
             para: Para::new(s, false),
             last_style: None,
             since: s,
@@ -222,12 +236,17 @@ impl Reader<'_> {
         with_lines(data, (s, e), lex, self.helper, |l, facts| {
             self.line(data, &mut pass, l, facts, progress, out);
         });
-        let Pass {
-            mut block, para, ..
-        } = pass;
+        let Pass { mut open, para, .. } = pass;
         if para.end > para.start {
-            self.close(data, &mut block, para, out);
+            self.close(data, &mut open, para, out);
         }
+        let block = match (open.held, open.block) {
+            (Some(mut h), Some(last)) => {
+                join_block(&mut h, last);
+                Some(h)
+            }
+            (h, b) => h.or(b),
+        };
         if let Some(mut b) = block {
             b.cut_short = self.trim && !ends_line(data, b.end);
             if b.cut_short {
@@ -259,13 +278,13 @@ impl Reader<'_> {
         if l.is_blank() {
             if para.text_lines > 0 {
                 let done = std::mem::replace(para, Para::new(l.start, false));
-                self.close(data, &mut pass.block, done, out);
+                self.close(data, &mut pass.open, done, out);
             }
             para.lead_blank += 1;
         } else {
             if changed && para.text_lines > 0 {
                 let done = std::mem::replace(para, Para::new(l.start, true));
-                self.close(data, &mut pass.block, done, out);
+                self.close(data, &mut pass.open, done, out);
             }
             if para.text_lines == 0 {
                 para.banner_first = facts.is_banner();
@@ -299,16 +318,10 @@ impl Reader<'_> {
     }
 
     /// A paragraph is complete: it joins the open block or starts the next one.
-    fn close(
-        &self,
-        data: &[u8],
-        block: &mut Option<Block>,
-        mut p: Para,
-        out: &mut dyn FnMut(Block),
-    ) {
+    fn close(&self, data: &[u8], open: &mut Open, mut p: Para, out: &mut dyn FnMut(Block)) {
         if p.text_lines == 0 {
             // Blank lines at the end belong to the block before them.
-            if let Some(b) = block {
+            if let Some(b) = &mut open.block {
                 b.acc.merge(&p.acc);
                 b.end = p.end;
                 b.one_crlf_at_end = false;
@@ -317,6 +330,11 @@ impl Reader<'_> {
             return;
         }
         p.match_more(data, self.sigs, false);
+        // More text follows the paragraph held apart: it stays apart.
+        if let Some(h) = open.held.take() {
+            self.emit(data, h, out);
+        }
+        let block = &mut open.block;
         let mut next = Block {
             start: p.start,
             end: p.end,
@@ -335,38 +353,49 @@ impl Reader<'_> {
         next.judge(self.model);
         let (class, pc) = next.class();
         next.last = (class, pc, next.acc.words(), next.acc.known_words());
-        let join = match block {
+        let (join, hold) = match block {
             Some(b) => {
-                !p.hard
+                let join = !p.hard
                     && (opens(b, next.last)
                         || b.run && next.last.0 == TextClass::Console
-                        || !self.differ(b, next.last))
+                        || !self.differ(b, next.last));
+                (join, !join && !p.hard && self.closes(b, &next))
             }
-            None => false,
+            None => (false, false),
         };
         match block {
-            Some(b) if join => {
-                b.acc.merge(&next.acc);
-                b.end = next.end;
-                b.one_crlf_at_end = false;
-                if next
-                    .hit
-                    .as_ref()
-                    .is_some_and(|h| b.hit.as_ref().is_none_or(|x| h.confidence > x.confidence))
-                {
-                    b.hit = next.hit;
-                }
-                b.last = next.last;
-                b.judged = false;
-                b.run |= b.banner;
-                b.banner = false;
-            }
+            Some(b) if join => join_block(b, next),
             Some(_) => {
                 let done = block.replace(next).expect("a block is open");
-                self.emit(data, done, out);
+                if hold {
+                    open.held = Some(done);
+                } else {
+                    self.emit(data, done, out);
+                }
             }
             None => *block = Some(next),
         }
+    }
+
+    /// Console output and a short paragraph after it that reads otherwise on its own, but as
+    /// console output when judged with it at the split probability: if the stretch ends with
+    /// that paragraph, it is the program's last words (a sentence telling what to do next, a
+    /// closing line), not another text, and joins the output ([`Reader::read`]).
+    fn closes(&self, b: &mut Block, next: &Block) -> bool {
+        if !self.trim || next.last.0 != TextClass::Prose || next.acc.lines() > LAST_WORDS_LINES {
+            return false;
+        }
+        if !b.judged {
+            b.judge(self.model);
+        }
+        if b.class().0 != TextClass::Console {
+            return false;
+        }
+        let mut m = b.clone();
+        join_block(&mut m, next.clone());
+        m.judge(self.model);
+        let (c, p) = m.class();
+        c == TextClass::Console && p >= self.model.split
     }
 
     /// The open block and the next paragraph (class, probability, words, known words) clearly
@@ -410,6 +439,24 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// Adds the paragraph (or block) `next` to the block `b`, which it follows.
+fn join_block(b: &mut Block, next: Block) {
+    b.acc.merge(&next.acc);
+    b.end = next.end;
+    b.one_crlf_at_end = false;
+    if next
+        .hit
+        .as_ref()
+        .is_some_and(|h| b.hit.as_ref().is_none_or(|x| h.confidence > x.confidence))
+    {
+        b.hit = next.hit;
+    }
+    b.last = next.last;
+    b.judged = false;
+    b.run |= b.banner;
+    b.banner = false;
 }
 
 /// The open block is a program's banner and the next paragraph is its output (anything but
@@ -682,6 +729,23 @@ mod tests {
         // The same banner wrapped by an 80-column screen.
         let wrapped = format!("\r\n{}\r\n{}{rest}", &banner[..80], &banner[80..]);
         assert_eq!(read(wrapped.as_bytes(), true), vec![(0, wrapped.len())]);
+    }
+
+    #[test]
+    fn a_closing_sentence_at_the_end_of_an_island_is_the_programs() {
+        // FreeDOS DEBUG's help screen (assets/corpus/console/fdos-debug-doc--01.txt): its last
+        // line reads as prose on its own.
+        let help = "  Runs Debug, a program testing and editing tool.\r\n\r\n  DEBUG [[drive:][path]filename [testfile-parameters]]\r\n\r\n   [drive:][path]filename Specifies the file you want to test.\r\n   testfile-parameters    Specifies command-line information required\r\n                          by the file you want to test.\r\n";
+        let last = "\r\n  After Debug starts, type ? to display a list of debugging commands.\r\n";
+        let d = format!("{help}{last}");
+        assert_eq!(read(d.as_bytes(), true), vec![(0, d.len())]);
+        // More text after it: the sentence starts the text that follows, as before.
+        let more = "\r\nThis section deals with the commands that DEBUG recognizes while in\r\ncommand mode. Command mode, indicated by the presence of the DEBUG\r\ncommand prompt (a hyphen), is the mode that DEBUG starts in.\r\n";
+        let d = format!("{help}{last}{more}");
+        assert_eq!(read(d.as_bytes(), true)[0], (0, help.len()));
+        // In a text file the file's own text may end with it: not joined.
+        let d = format!("{help}{last}");
+        assert_eq!(read(d.as_bytes(), false)[0], (0, help.len()));
     }
 
     #[test]
