@@ -172,7 +172,7 @@ fn model(
     scale: &[f32],
     wb: (Vec<Vec<f32>>, Vec<f32>),
     t: f32,
-    split: f32,
+    split: (f32, u32),
     lexicon: &(Vec<String>, Vec<u32>),
 ) -> Model {
     let r = |v: f32| (v * 1e5).round() / 1e5;
@@ -214,7 +214,10 @@ fn choose_l2_and_temperature(ex: &[Example], mean: &[f32], scale: &[f32]) -> (f3
         for f in 0..FOLDS {
             let train: Vec<&Example> = ex.iter().filter(|e| e.fold != f).collect();
             let wb = fit(&train, mean, scale, l2, 1.0);
-            oof.push((model(mean, scale, wb, 1.0, 0.5, &Default::default()), f));
+            oof.push((
+                model(mean, scale, wb, 1.0, (0.5, 3), &Default::default()),
+                f,
+            ));
         }
         for t in [0.6f32, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5] {
             let mut loss = 0.0;
@@ -247,7 +250,8 @@ fn score(out: &[Outcome]) -> f64 {
     c.recall() + 0.5 * c.edges() - 20.0 * alarms as f64 / prose as f64
 }
 
-/// The prose cost and the segmentation threshold, by cross-validated placement outcomes.
+/// The prose cost and the segmentation threshold and words, by cross-validated placement
+/// outcomes.
 #[allow(clippy::too_many_arguments)]
 fn choose_cost_and_split(
     ex: &[Example],
@@ -259,10 +263,11 @@ fn choose_cost_and_split(
     t: f32,
     filler: &[Vec<u8>],
     lex: &[(Vec<String>, Vec<u32>)],
-) -> (f32, f32) {
+) -> (f32, f32, u32) {
     let splits = [0.5f32, 0.6, 0.7, 0.8, 0.9];
     let costs = [1.0f32, 2.0, 4.0];
-    let mut results: BTreeMap<(u32, u32), Vec<Outcome>> = BTreeMap::new();
+    let words = [3u32, 4, 5, 6];
+    let mut results: BTreeMap<(u32, u32, u32), Vec<Outcome>> = BTreeMap::new();
     for (f, lex) in lex.iter().enumerate().take(FOLDS) {
         let fit_on: Vec<&Example> = ex.iter().filter(|e| e.fold != f).collect();
         let held: Vec<Sample> = train
@@ -276,24 +281,26 @@ fn choose_cost_and_split(
         for &cost in &costs {
             let wb = fit(&fit_on, mean, scale, l2, cost);
             for &split in &splits {
-                let m = leak(model(mean, scale, wb.clone(), t, split, lex));
-                let engine = Engine::default().with_threads(2).with_model(m);
-                let out = corpus::evaluate(&engine, &blocks, filler, SEED ^ f as u64);
-                results
-                    .entry(((cost * 10.0) as u32, (split * 100.0) as u32))
-                    .or_default()
-                    .extend(out);
+                for &n in &words {
+                    let m = leak(model(mean, scale, wb.clone(), t, (split, n), lex));
+                    let engine = Engine::default().with_threads(2).with_model(m);
+                    let out = corpus::evaluate(&engine, &blocks, filler, SEED ^ f as u64);
+                    results
+                        .entry(((cost * 10.0) as u32, (split * 100.0) as u32, n))
+                        .or_default()
+                        .extend(out);
+                }
             }
         }
     }
-    let mut best = (f64::MIN, 1.0, 0.8);
+    let mut best = (f64::MIN, 1.0, 0.8, 3);
     let mut best_out: &[Outcome] = &[];
-    for ((c, s), out) in &results {
+    for ((c, s, n), out) in &results {
         let sc = score(out);
         let fc = corpus::figures(out);
         let con = fc.get(&TextClass::Console).copied().unwrap_or_default();
         eprintln!(
-            "  prose cost {:<4} split {:<4} console recall {:.3} edges {:.3} prose alarms {} noise alarms {} score {sc:.4}",
+            "  prose cost {:<4} split {:<4} words {n} console recall {:.3} edges {:.3} prose alarms {} noise alarms {} score {sc:.4}",
             *c as f32 / 10.0,
             *s as f32 / 100.0,
             con.recall(),
@@ -302,7 +309,7 @@ fn choose_cost_and_split(
             corpus::alarms(out, TextClass::Noise).len()
         );
         if sc > best.0 {
-            best = (sc, *c as f32 / 10.0, *s as f32 / 100.0);
+            best = (sc, *c as f32 / 10.0, *s as f32 / 100.0, *n);
             best_out = out;
         }
     }
@@ -327,7 +334,7 @@ fn choose_cost_and_split(
             );
         }
     }
-    (best.1, best.2)
+    (best.1, best.2, best.3)
 }
 
 /// Out-of-fold console probabilities of whole blocks, by class (development runs).
@@ -341,7 +348,7 @@ fn diagnose(ex: &[Example], samples: &[Sample], mean: &[f32], scale: &[f32], l2:
             scale,
             fit(&train, mean, scale, l2, 1.0),
             t,
-            0.5,
+            (0.5, 3),
             &Default::default(),
         );
         for e in ex.iter().filter(|e| e.fold == f && e.w == 1.0) {
@@ -435,10 +442,10 @@ fn main() {
     if std::env::args().any(|a| a == "--dev") {
         diagnose(&ex, &all, &mean, &scale, l2, t);
     }
-    let (cost, split) = choose_cost_and_split(
+    let (cost, split, words) = choose_cost_and_split(
         &ex, &train, &noise, &mean, &scale, l2, t, &filler, &fold_lex,
     );
-    eprintln!("chosen: prose cost {cost}, split {split}");
+    eprintln!("chosen: prose cost {cost}, split {split}, split words {words}");
     let every: Vec<&Example> = ex.iter().collect();
     let lexicon = (corpus::lexicon(&train), corpus::pairs(&train));
     let mut m = model(
@@ -446,13 +453,13 @@ fn main() {
         &scale,
         fit(&every, &mean, &scale, l2, cost),
         t,
-        split,
+        (split, words),
         &lexicon,
     );
     m.trained = format!(
         "cargo run --release --example train: {} train samples of assets/corpus ({} sources) \
          printed {RENDERS} ways each, {} generated noise blocks; L2 {l2}, temperature {t}, \
-         prose cost {cost}, split {split}, each chosen by {FOLDS}-fold cross-validation grouped \
+         prose cost {cost}, split {split}, split words {words}, each chosen by {FOLDS}-fold cross-validation grouped \
          by source within the train split",
         train.len(),
         train

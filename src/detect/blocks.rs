@@ -407,7 +407,10 @@ impl Reader<'_> {
     /// when its last paragraph reads otherwise than the next one.
     fn differ(&self, b: &mut Block, next: (TextClass, f32, u32, u32)) -> bool {
         let (cn, pn, wn, kn) = next;
-        if pn < self.model.split || wn < MIN_WORDS || cn == TextClass::Structured || b.last.0 == cn
+        if pn < self.model.split
+            || wn < self.model.split_words
+            || cn == TextClass::Structured
+            || b.last.0 == cn
         {
             return false;
         }
@@ -746,6 +749,15 @@ mod tests {
         // In a text file the file's own text may end with it: not joined.
         let d = format!("{help}{last}");
         assert_eq!(read(d.as_bytes(), false)[0], (0, help.len()));
+    }
+
+    #[test]
+    fn a_listings_short_heading_stays_with_it() {
+        // A DIR listing (assets/corpus/console/kb-q134669--01.txt): `Directory of A:\`, three
+        // words read as prose, split it in three while a paragraph of three words could.
+        let d = " Volume in drive A is MAIL35___01\r\n\r\n Volume Serial Number is 3C2C-07CC\r\n\r\n Directory of A:\\\r\n\r\nADMIN    TXT        34,301  06-09-95 12:00a ADMIN.TXT\r\nALIAS    TP$            42  06-09-95 12:00a ALIAS.TP$\r\nANSIINT  GLB           795  06-09-95 12:00a ANSIINT.GLB\r\n";
+        assert_eq!(Model::builtin().split_words, 5);
+        assert_eq!(read(d.as_bytes(), true), vec![(0, d.len())]);
     }
 
     #[test]

@@ -78,6 +78,10 @@ pub struct Model {
     /// Segmentation: two neighbouring stretches of text are separate blocks when one reads as
     /// console output and the other does not, each with at least this probability.
     pub split: f32,
+    /// Segmentation: a paragraph with fewer words never splits from the block before it (too
+    /// little evidence to tell what it reads as). Models trained before it was chosen use 3.
+    #[serde(default = "three_words")]
+    pub split_words: u32,
     /// The words the corpus knows (found in at least two of its sources).
     pub lexicon: Vec<String>,
     /// Fingerprints of the pairs of words the corpus has seen side by side (see
@@ -86,6 +90,10 @@ pub struct Model {
     pub pairs: Vec<u32>,
     #[serde(skip)]
     table: Lexicon,
+}
+
+fn three_words() -> u32 {
+    3
 }
 
 /// How many spreads from its mean a standardised feature may lie.
@@ -129,7 +137,7 @@ impl Model {
         weights: Vec<Vec<f32>>,
         bias: Vec<f32>,
         temperature: f32,
-        split: f32,
+        split: (f32, u32),
         lexicon: Vec<String>,
         pairs: Vec<u32>,
     ) -> Model {
@@ -141,7 +149,8 @@ impl Model {
             weights,
             bias,
             temperature,
-            split,
+            split: split.0,
+            split_words: split.1,
             lexicon,
             pairs,
             table: Lexicon::default(),
