@@ -122,6 +122,37 @@ fn glued_after_each_printable(text: &str) -> usize {
     found_whole(&scan(&d, "CLANDATA"), &at)
 }
 
+/// A line of `n` words drawn from `words`, framed by CR LF: the first word capitalised and a
+/// full stop at the end, each half the time.
+fn salad_line(rng: &mut Rng, words: &[&str], n: usize) -> String {
+    let mut w: Vec<String> = (0..n).map(|_| rng.pick(words).to_string()).collect();
+    if rng.chance(0.5) {
+        w[0] = w[0][..1].to_ascii_uppercase() + &w[0][1..];
+    }
+    let end = if rng.chance(0.5) { "." } else { "" };
+    format!("\r\n{}{end}\r\n", w.join(" "))
+}
+
+/// 5c. Word salad of the corpus's mail words only, by words a line: 3,000 lines of each
+/// length, a line per record. The share called a console write at 0.5 or more.
+fn salad_by_length(rng: &mut Rng) {
+    let mut shares = Vec::new();
+    for n in [3, 4, 6, 8, 11, 14] {
+        let mut d = Vec::new();
+        for _ in 0..3000 {
+            let gap = 32 + rng.below(256);
+            d.extend(rng.bytes(gap));
+            d.extend(salad_line(rng, corpus::MAIL_WORDS, n).as_bytes());
+        }
+        let alarms = scan(&d, "CLANDATA").count(FindingKind::ConsoleWrite, 0.5);
+        shares.push(format!("{n} words {:.1}%", alarms as f64 / 30.0));
+    }
+    println!(
+        "5c. word salad of mail words only, by words a line (3,000 lines each): {}",
+        shares.join(", ")
+    );
+}
+
 fn scan(d: &[u8], name: &str) -> Report {
     Engine::default().scan(d, Path::new(name), &Control::new())
 }
@@ -248,19 +279,17 @@ fn main() {
         let gap = 32 + rng.below(256);
         d.extend(rng.bytes(gap));
         let n = rng.range(3, 14);
-        let mut words: Vec<String> = (0..n).map(|_| rng.pick(&words_5b).to_string()).collect();
-        if rng.chance(0.5) {
-            words[0] = words[0][..1].to_ascii_uppercase() + &words[0][1..];
-        }
-        let end = if rng.chance(0.5) { "." } else { "" };
-        d.extend(format!("\r\n{}{end}\r\n", words.join(" ")).as_bytes());
+        d.extend(salad_line(&mut rng, &words_5b, n).as_bytes());
         lines += 1;
     }
     let r = scan(&d, "CLANDATA");
+    show_alarms(&r, &d);
     println!(
         "5b. word salad drawn evenly from mail and common words ({lines} lines, 24 MB): {} console writes at >= 0.5",
         r.count(FindingKind::ConsoleWrite, 0.5)
     );
+
+    salad_by_length(&mut rng);
 
     // 6. One-line errors printed by a tool (own wording): the event text without its product
     //    name, and one the signature set does not know.

@@ -26,7 +26,7 @@ use line::{looks_like_dump, Hex, Kind, Line, Order, Window, MAX_LINE};
 use std::io::{self, BufRead};
 use words::{
     group_sizes, later_step, next_addr, padded_end, plain_rest, radix_name, radix_value, radixes,
-    step_fits, telling, turn_groups,
+    step_fits, telling, turn_groups, turned_round,
 };
 
 /// How a block's addresses are written.
@@ -569,9 +569,8 @@ impl<'s> Parser<'s> {
             return Ok(());
         };
         let full = line.hex.full;
-        let mut turned = line.hex.bytes[..full].to_vec();
-        turn_groups(&mut turned, &sizes);
-        if turned == line.hex.bytes[..full] {
+        if turned_round(&line.hex.bytes[..full], &sizes).eq(line.hex.bytes[..full].iter().copied())
+        {
             return Ok(());
         }
         if telling(&line.hex.bytes[..full], &sizes) {

@@ -59,18 +59,32 @@ pub(super) fn turn_groups(bytes: &mut [u8], sizes: &[usize]) {
     }
 }
 
+/// The bytes of `bytes` with each group of `sizes` turned round, in order: what
+/// [`turn_groups`] makes of a copy, without the copy.
+pub(super) fn turned_round<'a>(
+    bytes: &'a [u8],
+    sizes: &'a [usize],
+) -> impl Iterator<Item = u8> + 'a {
+    let groups: usize = sizes.iter().sum();
+    sizes
+        .iter()
+        .scan(0, |at, &n| {
+            let group = &bytes[*at..*at + n];
+            *at += n;
+            Some(group.iter().rev())
+        })
+        .flatten()
+        .chain(&bytes[groups..])
+        .copied()
+}
+
 /// True when the column of `bytes` reads otherwise with each group turned round, blanks left
-/// out (the column check leaves them out, as mail collapses them).
+/// out (the column check leaves them out, as mail collapses them). Nothing is copied: this is
+/// asked of every line of words.
 pub(super) fn telling(bytes: &[u8], sizes: &[usize]) -> bool {
-    let mut turned = bytes.to_vec();
-    turn_groups(&mut turned, sizes);
-    let shown = |b: &[u8]| -> Vec<u8> {
-        b.iter()
-            .map(|&x| ASCII[x as usize])
-            .filter(|&c| c != b' ')
-            .collect()
-    };
-    shown(bytes) != shown(&turned)
+    let shown = |b: u8| Some(ASCII[b as usize]).filter(|&c| c != b' ');
+    let line = bytes.iter().filter_map(|&b| shown(b));
+    line.ne(turned_round(bytes, sizes).filter_map(shown))
 }
 
 /// The next address after a line and the lines its column took: of a dump line without a
@@ -231,4 +245,42 @@ pub(super) fn step_fits(
         .iter()
         .filter_map(|&r| fits(r, false).or_else(|| fits(r, true)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_turned_round_without_a_copy_are_those_turned_in_a_copy() {
+        let bytes: Vec<u8> = (0..16).map(|i| b'A' + i).collect();
+        for sizes in [
+            &[2usize, 2, 2, 2, 2, 2, 2, 2][..],
+            &[4, 4, 4, 4],
+            &[8, 8],
+            &[4, 4, 4, 3],
+            &[2, 2, 2],
+            &[16],
+        ] {
+            let mut copy = bytes.clone();
+            turn_groups(&mut copy, sizes);
+            let turned: Vec<u8> = turned_round(&bytes, sizes).collect();
+            assert_eq!(turned, copy, "{sizes:?}");
+        }
+        assert_eq!(
+            turned_round(b"ABCDE", &[2, 2]).collect::<Vec<u8>>(),
+            b"BADCE"
+        );
+    }
+
+    #[test]
+    fn a_column_tells_the_order_when_it_reads_otherwise_turned_round() {
+        // "ABCD" turned in words of two reads "BADC".
+        assert!(telling(b"ABCD", &[2, 2]));
+        // Palindromic words read the same either way.
+        assert!(!telling(b"AAbb", &[2, 2]));
+        // Blanks do not count, and bytes the column shows as `.` are all alike.
+        assert!(!telling(b"A A ", &[2, 2]));
+        assert!(!telling(&[0, 1, 2, 3], &[2, 2]));
+    }
 }
