@@ -42,6 +42,9 @@ pub struct Guard {
     folders: Vec<(Id, String)>,
     /// Folders given as inputs: nothing is written anywhere in their trees (a scan walks them).
     trees: Vec<(Id, String)>,
+    /// Examined files with more than one name (hard links): a folder holding another of their
+    /// names holds them too.
+    linked: Vec<(Id, String)>,
     /// Set when an input could not be identified: every output is then refused with it.
     unknown: Option<Error>,
 }
@@ -104,6 +107,9 @@ impl Guard {
             self.trees.push((Id::of(&st), name.clone()));
         } else {
             self.files.push((Id::of(&st), name.clone()));
+            if st.st_nlink > 1 {
+                self.linked.push((Id::of(&st), name.clone()));
+            }
         }
         let (named, _) = split(input)?;
         let mut folders = vec![named.to_path_buf()];
@@ -151,8 +157,30 @@ impl Guard {
         })
     }
 
-    /// Refuses a write into `folder` (opened as `fd`) when it holds an examined file or lies
-    /// in the tree of an examined folder.
+    /// The examined file with another name (a hard link) in the folder open as `fd`. Only
+    /// entries whose inode number is an examined file's are looked at more closely.
+    fn linked_in(&self, fd: &OwnedFd, folder: &Path) -> Result<Option<&str>, Error> {
+        if self.linked.is_empty() {
+            return Ok(None);
+        }
+        let dir = rfs::Dir::read_from(fd).map_err(|e| rio(folder, e))?;
+        for entry in dir {
+            let entry = entry.map_err(|e| rio(folder, e))?;
+            if !self.linked.iter().any(|(id, _)| id.ino == entry.ino()) {
+                continue;
+            }
+            let Ok(st) = rfs::statat(fd, entry.file_name(), AtFlags::SYMLINK_NOFOLLOW) else {
+                continue;
+            };
+            if let Some((_, name)) = self.linked.iter().find(|(id, _)| *id == Id::of(&st)) {
+                return Ok(Some(name));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Refuses a write into `folder` (opened as `fd`) when it holds an examined file (under
+    /// any of its names) or lies in the tree of an examined folder.
     fn refuse_folder(&self, fd: &OwnedFd, folder: &Path, path: &Path) -> Result<(), Error> {
         let st = rfs::fstat(fd).map_err(|e| rio(folder, e))?;
         if let Some(input) = self.holding(Id::of(&st)) {
@@ -165,6 +193,12 @@ impl Guard {
             return Err(Error::refused(
                 path,
                 format!("lies inside the examined folder {input}; clanscope writes nothing there: choose another folder"),
+            ));
+        }
+        if let Some(input) = self.linked_in(fd, folder)? {
+            return Err(Error::refused(
+                path,
+                format!("lies in a folder that holds another name (a hard link) of the examined file {input}; clanscope writes nothing there: choose another folder"),
             ));
         }
         Ok(())

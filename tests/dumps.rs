@@ -473,3 +473,53 @@ fn the_first_lines_reading_of_the_word_order_holds_for_its_block() {
     assert_eq!(u.warnings[0].kind, WarningKind::ByteOrder);
     assert_eq!((u.warnings[0].line, u.warnings[0].last), (2, 2));
 }
+
+#[test]
+fn an_xxd_e_column_of_hex_digits_is_a_column_not_more_bytes() {
+    // Found by a hostile review: `xxd -e` of text made of hex digits has a column that reads
+    // as one more group of hex (`0123456789`); it was taken for 5 more bytes, the words left
+    // unturned, with only "no ASCII column" said. Each text below is what xxd -e printed.
+    for (t, want) in [
+        (
+            "00000000: 33323130 37363534     3938           0123456789\n",
+            &b"0123456789"[..],
+        ),
+        (
+            "00000000: 33323130 37363534 62613938 66656463  0123456789abcdef\n00000010: 44434241                             ABCD\n",
+            b"0123456789abcdefABCD",
+        ),
+        (
+            "00000000: 62616463 62616463 62616463 62616463  cdabcdabcdabcdab\n",
+            b"cdabcdabcdabcdab",
+        ),
+        (
+            "00000000: 3130 3332 3534 3736 3938                 0123456789\n",
+            b"0123456789",
+        ),
+    ] {
+        let u = parse::parse(t);
+        assert_eq!(u.bytes(), want, "{t}");
+        assert_eq!(u.warnings, vec![], "{t}");
+    }
+}
+
+#[test]
+fn an_od_end_address_that_starts_as_the_bytes_spell_is_not_their_column() {
+    // Found by a hostile review: od's end address `0000012` after words whose bytes spell
+    // `0123456789` matched the first character of the column those bytes would have, so the
+    // line read as one with a damaged column and its padded last word was kept (12 bytes).
+    for t in [
+        "0000000 33323130 37363534 00003938\n0000012\n",
+        "000000 33323130 37363534 00003938\n00000a\n",
+    ] {
+        let u = parse::parse(t);
+        assert_eq!(u.bytes(), b"0123456789", "{t}");
+        assert!(
+            u.warnings
+                .iter()
+                .all(|w| matches!(w.kind, WarningKind::NoAscii | WarningKind::ByteOrder)),
+            "{:?}",
+            u.warnings
+        );
+    }
+}

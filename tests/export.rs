@@ -862,3 +862,43 @@ fn export_warns_of_a_note_that_ends_before_its_start() {
         "{out}"
     );
 }
+
+#[test]
+fn a_write_at_the_files_first_byte_is_exported_under_an_origin_off_the_16_byte_grid() {
+    // Found by a hostile review: the excerpt's first line was taken to start before the file
+    // (offset 0 minus its column), so text and HTML showed no byte and JSON panicked.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("head.bin");
+    let write = b"\r\n\r\nExporting messages in mailbox \"kwong\" to file EXPORT\\MSG4A29.CCM\r\n";
+    let mut d = write.to_vec();
+    d.extend((0..200u32).map(|i| (i * 151 % 256) as u8 | 0x80));
+    std::fs::write(&f, &d).unwrap();
+    for origin in ["0000:0007", "1234:000F", "0AFA:0101"] {
+        let text = export(&["--origin", origin, "--context", "1"], &f);
+        let u = parse::parse(&text);
+        assert_eq!(u.warnings, vec![], "{text}");
+        assert_eq!(u.blocks.len(), 1, "{text}");
+        let o = Origin::parse(origin).unwrap();
+        assert_eq!(o.offset_of_linear(u.blocks[0].start), Some(0), "{text}");
+        // The write and the context line after it: through the end of the line holding the
+        // byte after the write.
+        let line_end = |x: usize| x + 16 - o.column(x as u64);
+        assert_eq!(
+            u.blocks[0].bytes,
+            d[..line_end(write.len() - 1) + 16],
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&export(&["--origin", origin, "--format", "json"], &f)).unwrap();
+        let ex = &json["files"][0]["excerpts"][0];
+        assert_eq!(ex["start"], 0);
+        assert_eq!(ex["address"], origin);
+        let hex: String = d[..ex["end"].as_u64().unwrap() as usize]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(ex["bytes"], hex);
+        let html = export(&["--origin", origin, "--format", "html"], &f);
+        assert!(html.contains(&o.address(0).to_string()), "{origin}");
+    }
+}

@@ -296,7 +296,8 @@ fn standard_input_fifos_and_the_memory_cap() {
     let fifo = dir.path().join("pipe");
     let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    // No writer: an empty input at once, not a hang.
+    // No writer: an empty input at once, not a hang, and said to be a FIFO with no writer
+    // (not "empty file": a writer that comes later is not waited for).
     let a = bin()
         .arg("dump")
         .arg(&fifo)
@@ -304,6 +305,13 @@ fn standard_input_fifos_and_the_memory_cap() {
         .assert()
         .success();
     assert!(a.get_output().stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: {}: nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, or whose writer sent nothing\n",
+            fifo.display()
+        )
+    );
     // With a writer: the test holds the FIFO open for writing (O_RDWR, so opening does not
     // block), starts clanscope, waits until clanscope has the FIFO open, writes, and closes.
     use std::io::Write;
@@ -617,6 +625,32 @@ fn hard_links_and_symlinks_to_inputs_are_refused_as_outputs() {
         .code(2);
     assert!(!case.path("po/report.txt").exists());
     assert!(!case.path("work/0AFA_3F00.bin").exists());
+    // Nor into a folder that holds another name of an input (a hard link to it), found by a
+    // hostile review; standard output there is refused as well.
+    std::fs::create_dir(case.path("alias")).unwrap();
+    std::fs::hard_link(&ev, case.path("alias/same-store")).unwrap();
+    let a = bin()
+        .arg("export")
+        .arg(&ev)
+        .arg("-o")
+        .arg(case.path("alias/report.txt"))
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&a.get_output().stderr)
+            .contains("holds another name (a hard link) of the examined file"),
+        "{}",
+        String::from_utf8_lossy(&a.get_output().stderr)
+    );
+    assert!(!case.path("alias/report.txt").exists());
+    let (code, err) = shell_run(
+        &format!("dump '{}'", ev.display()),
+        "> \"$1\"",
+        &[&case.path("alias/dump.txt")],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("another name (a hard link)"), "{err}");
+    std::fs::remove_file(case.path("alias/same-store")).unwrap();
     // An existing file is never overwritten, and a FIFO or /dev/null is written to as it is.
     let old = case.path("data/old.txt");
     std::fs::write(&old, b"keep").unwrap();

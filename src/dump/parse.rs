@@ -25,8 +25,8 @@ use ascii::Check;
 use line::{looks_like_dump, Hex, Kind, Line, Order, Window, MAX_LINE};
 use std::io::{self, BufRead};
 use words::{
-    group_sizes, later_step, next_addr, padded_end, plain_rest, radix_name, radix_value, radixes,
-    step_fits, telling, turn_groups, turned_round,
+    group_sizes, later_step, leading_words, next_addr, padded_end, plain_rest, radix_name,
+    radix_value, radixes, step_fits, telling, turn_groups, turned_round,
 };
 
 /// How a block's addresses are written.
@@ -616,15 +616,22 @@ impl<'s> Parser<'s> {
         all: bool,
         w: &mut Window<R>,
     ) -> io::Result<Option<(usize, usize)>> {
-        let Some(sizes) = group_sizes(&line.hex) else {
-            return Ok(None);
+        // The groups of words; or, when a column of hex digits (`0123456789`) read as one more
+        // group spoils that, the words before it (the column is then tried after each).
+        let (sizes, leading) = match group_sizes(&line.hex) {
+            Some(s) => (s, false),
+            None if !all => match leading_words(&line.hex) {
+                Some(s) => (s, true),
+                None => return Ok(None),
+            },
+            None => return Ok(None),
         };
         let mut other = line.hex.bytes[..line.hex.full].to_vec();
         turn_groups(&mut other, &sizes);
         let ks = if all {
             sizes.len()..sizes.len() + 1
         } else {
-            1..sizes.len()
+            1..sizes.len() + leading as usize
         };
         for k in ks.rev() {
             let count: usize = sizes[..k].iter().sum();

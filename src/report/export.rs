@@ -296,7 +296,10 @@ fn frame<'a>(
     context: u64,
     sidecar: Option<&'a Sidecar>,
 ) -> Excerpt<'a> {
-    let line_of = |x: u64| x - origin.column(x) as u64;
+    // The dump line holding `x` starts at its column's distance before it, or at the file's
+    // start (a first line shorter than 16 bytes, under an origin whose offset is not a
+    // multiple of 16).
+    let line_of = |x: u64| x.saturating_sub(origin.column(x) as u64);
     let from = line_of(start).saturating_sub(context.saturating_mul(16));
     let lines = match subject {
         Subject::Range => MAX_RANGE_LINES,

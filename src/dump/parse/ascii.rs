@@ -123,6 +123,7 @@ pub(super) fn check<R: BufRead>(
             break;
         }
         let Some(next) = ahead.peek(k)? else { break };
+        let before = m.matched;
         match m.feed(next.unquoted(line.depth).trim_ascii()) {
             Fed::Complete => return Ok(Check::Exact(k + 1)),
             Fed::Open => fed = k + 1,
@@ -131,8 +132,11 @@ pub(super) fn check<R: BufRead>(
             Fed::Differs if matches!(kind, Kind::Other | Kind::Star) => {
                 return Ok(Check::Mismatch { through: k + 1 })
             }
+            // A marker (an end address, a `*`) that does not continue the column: the column
+            // ended before it, and is absent when nothing before it matched (od's end address
+            // `0000012` after bytes that spell `0123...` starts as they do).
             Fed::Differs => {
-                return Ok(if m.matched == 0 {
+                return Ok(if before == 0 {
                     Check::Absent
                 } else {
                     Check::Mismatch { through: fed }

@@ -50,6 +50,27 @@ pub(super) fn group_sizes(h: &line::Hex) -> Option<Vec<usize>> {
     (first > 1 && whole && *last <= first && rest.iter().all(|&n| n == first)).then_some(sizes)
 }
 
+/// The bytes of the leading groups of a line of words, when its groups as a whole are not one
+/// ([`group_sizes`] gives none) but those before a wider group are: groups of one width, the
+/// last maybe narrower (`xxd -e`'s short last word), then a run of hex digits wider than them
+/// (an ASCII column made of hex digits only, read as one more group).
+pub(super) fn leading_words(h: &line::Hex) -> Option<Vec<usize>> {
+    if h.style != AddrStyle::Linear || h.octal || h.words != 0 {
+        return None;
+    }
+    let sizes: Vec<usize> = h.groups.iter().map(|&(s, e)| (e - s) / 2).collect();
+    let first = *sizes.first()?;
+    let wider = sizes.iter().position(|&n| n > first)?;
+    let lead = &sizes[..wider];
+    let (last, rest) = lead.split_last()?;
+    let ok = first > 1
+        && wider + 1 == sizes.len()
+        && rest.iter().all(|&n| n == first)
+        && *last <= first
+        && lead.iter().sum::<usize>() < h.full;
+    ok.then(|| lead.to_vec())
+}
+
 /// Turns each group's bytes round.
 pub(super) fn turn_groups(bytes: &mut [u8], sizes: &[usize]) {
     let mut at = 0;
