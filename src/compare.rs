@@ -143,9 +143,17 @@ pub struct Destroyed {
     pub backup: Vec<u8>,
     /// True when the backup holds the same bytes (the write is in the backup too).
     pub same: bool,
+    /// Bytes of `backup` that differ from the write's.
+    pub differing: u64,
 }
 
 impl Destroyed {
+    /// The backup holds the write too, but for a few bytes: fewer than half of the bytes it
+    /// covers differ (a write changed in place, or copied into the backup and then changed).
+    pub fn mostly_same(&self) -> bool {
+        !self.same && 2 * self.differing < self.backup.len() as u64
+    }
+
     /// Bytes of the write the backup has no bytes for (it is shorter).
     pub fn missing(&self) -> u64 {
         self.end - self.start - self.backup.len() as u64
@@ -162,13 +170,20 @@ impl Destroyed {
             );
         }
         let last = self.start + self.backup.len() as u64 - 1;
+        // Bytes of the write the backup holds too, where it holds some.
+        let part = match self.differing {
+            d if d < self.backup.len() as u64 && !self.same => {
+                format!("; {d} of them differ from the write's")
+            }
+            _ => String::new(),
+        };
         match self.missing() {
             0 => format!(
-                "(the compared file's bytes at offsets {}-{last})",
+                "(the compared file's bytes at offsets {}-{last}{part})",
                 self.start
             ),
             n => format!(
-                "(the compared file's bytes at offsets {}-{last}; {n} byte(s) lie past its end)",
+                "(the compared file's bytes at offsets {}-{last}{part}; {n} byte(s) lie past its end)",
                 self.start
             ),
         }
@@ -197,11 +212,17 @@ pub fn destroyed_by(f: &Finding, a: &[u8], b: &[u8]) -> Option<Destroyed> {
     }
     let have = end.min(b.len()).max(start);
     let backup = b.get(start..have).unwrap_or_default().to_vec();
+    let differing = backup
+        .iter()
+        .zip(&a[start..have])
+        .filter(|(x, y)| x != y)
+        .count() as u64;
     Some(Destroyed {
         finding: f.id,
         start: f.start,
         end: end as u64,
-        same: !backup.is_empty() && backup == a[start..have],
+        same: !backup.is_empty() && differing == 0,
+        differing,
         backup,
     })
 }

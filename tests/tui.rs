@@ -390,6 +390,26 @@ fn search_v2_smart_case_hex_wildcards_regex_and_wrap() {
 }
 
 #[test]
+fn a_search_past_the_kept_matches_says_so() {
+    // Found by a hostile review: `??` matches each of the demo's 327,680 bytes; the first
+    // 100,000 are kept, and the status line said "match 1/100000" as if that were all.
+    let mut app = demo_app(80, 24);
+    app.update(Command::SearchHex);
+    keys(&mut app, "??\n");
+    assert_eq!(app.search().matches().len(), 100_000);
+    assert!(
+        status(&app).ends_with("; only the first 100000 matches are kept"),
+        "{}",
+        status(&app)
+    );
+    assert!(status(&app).starts_with("match "), "{}", status(&app));
+    // Below the cap nothing more is said.
+    app.update(Command::SearchText);
+    keys(&mut app, "Exp\n");
+    assert!(!status(&app).contains("kept"), "{}", status(&app));
+}
+
+#[test]
 fn every_match_is_highlighted_and_listed() {
     let mut app = demo_app(80, 24);
     app.update(Command::SearchText);
@@ -1352,6 +1372,18 @@ fn empty_file_views_as_empty() {
     ] {
         step(&mut app, c);
     }
+    assert!(text(&app).contains("(empty file: 0 bytes)"));
+    // `v` with the values pane open drew a selection of one byte that is not there and
+    // panicked (found by a hostile review); there is nothing to select.
+    for _ in 0..2 {
+        step(&mut app, Command::ToggleSelect);
+        let _ = text(&app);
+        assert_eq!(
+            status(&app),
+            "the file is empty: there is no byte to select"
+        );
+    }
+    assert_eq!(app.selection(), None);
     assert!(text(&app).contains("(empty file: 0 bytes)"));
 }
 

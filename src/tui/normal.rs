@@ -88,6 +88,9 @@ impl App {
             Command::Mark => self.mode = Mode::SetMark,
             Command::JumpMark => self.mode = Mode::JumpMark,
             Command::Copy => self.start_copy(),
+            Command::ToggleSelect if self.view.size() == 0 => {
+                self.info("the file is empty: there is no byte to select");
+            }
             Command::ToggleSelect => {
                 let msg = self.selection.toggle(self.view.cursor);
                 self.info(msg);
@@ -266,7 +269,7 @@ impl App {
     }
 
     /// The status line for match `i` of the search: `match 3/7 of 'x' at ADDR`, with `+
-    /// (searching)` after the count while the search goes on.
+    /// (searching)` after the count while the search goes on, and the cap said once reached.
     fn match_said(&self, i: usize, wrapped: bool) -> String {
         let what = self
             .search
@@ -275,14 +278,19 @@ impl App {
             .unwrap_or_default();
         let s = self.search.matches().get(i).map_or(0, |m| m.0);
         let n = self.search.matches().len();
-        let more = if self.search.done() {
+        let more = if self.search.done() || n >= super::search::MAX_MATCHES {
             ""
         } else {
             "+ (searching)"
         };
+        let cap = if n >= super::search::MAX_MATCHES {
+            format!("; only the first {n} matches are kept")
+        } else {
+            String::new()
+        };
         let w = if wrapped { " (wrapped)" } else { "" };
         format!(
-            "match {}/{n}{more} of {what} at {}{w}",
+            "match {}/{n}{more} of {what} at {}{w}{cap}",
             i + 1,
             self.view.addr(s)
         )

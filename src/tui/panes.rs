@@ -250,6 +250,13 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
                     d.backup.len(),
                     d.missing()
                 )
+            } else if d.mostly_same() {
+                format!(
+                    "the compared file holds this write too, but for {} of its {} byte(s): \"{}\"",
+                    d.differing,
+                    d.backup.len(),
+                    sanitize::bytes_line(&d.backup)
+                )
             } else {
                 format!(
                     "this write destroyed: \"{}\"{}",
@@ -426,7 +433,7 @@ pub fn values_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
         .selection
         .map(|s| s.1)
         .unwrap_or((at + 32).min(p.view.size()));
-    let text = values::cp437(&data[at as usize..end.max(at) as usize]);
+    let text = values::cp437(data.get(at as usize..end.max(at) as usize).unwrap_or(&[]));
     lines.push(Line::from(vec![
         Span::styled(
             format!("{:<14}", "CP437 text"),

@@ -246,11 +246,21 @@ impl Comparison<'_> {
             ));
             return;
         }
-        s.push_str(&format!(
-            "destroyed \"{}\"\n    hex {}\n",
-            sanitize::bytes_line(&x.backup),
-            Self::hex(&x.backup)
-        ));
+        if x.mostly_same() {
+            s.push_str(&format!(
+                "the other file holds this write too, but for {} of its {} byte(s): \"{}\"\n    hex {}\n",
+                x.differing,
+                x.backup.len(),
+                sanitize::bytes_line(&x.backup),
+                Self::hex(&x.backup)
+            ));
+        } else {
+            s.push_str(&format!(
+                "destroyed \"{}\"\n    hex {}\n",
+                sanitize::bytes_line(&x.backup),
+                Self::hex(&x.backup)
+            ));
+        }
         if x.missing() > 0 {
             s.push_str(&format!(
                 "    ({} byte(s) lie past the other file's end)\n",
@@ -273,7 +283,7 @@ impl Comparison<'_> {
             "destroyed": self.destroyed.iter().map(|d| json!({
                 "finding": d.finding, "start": d.start, "end": d.end,
                 "address": o.address(d.start).to_string(),
-                "same": d.same, "backup_hex": Self::hex(&d.backup),
+                "same": d.same, "differing": d.differing, "backup_hex": Self::hex(&d.backup),
                 "backup_text": latin1(&d.backup), "missing": d.missing(),
             })).collect::<Vec<_>>(),
             "repaired_copy": self.a.repaired_copy.as_ref().map(|p| sanitize::path(p)),
