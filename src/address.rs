@@ -210,6 +210,13 @@ pub fn parse_number(s: &str) -> Option<u64> {
     None
 }
 
+/// A count of bytes in words: `1 byte`, `0 bytes`, `16 bytes`.
+pub fn bytes(n: impl std::fmt::Display) -> String {
+    let n = n.to_string();
+    let unit = if n == "1" { "byte" } else { "bytes" };
+    format!("{n} {unit}")
+}
+
 /// Parses a byte count: a number as in [`parse_number`], optionally followed by K, M or G
 /// (binary multiples, `KiB` and `k` too).
 pub fn parse_count(s: &str) -> Result<u64, Error> {
@@ -291,6 +298,12 @@ fn position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
                 clean(t)
             )
         })?;
+        if off > 0xFFFF {
+            return Err(format!(
+                "invalid address '{}': the offset must be 0000 to FFFF",
+                clean(t)
+            ));
+        }
         let lin = seg
             .checked_mul(16)
             .and_then(|v| v.checked_add(off))

@@ -183,16 +183,23 @@ impl Guard {
     /// any of its names) or lies in the tree of an examined folder.
     fn refuse_folder(&self, fd: &OwnedFd, folder: &Path, path: &Path) -> Result<(), Error> {
         let st = rfs::fstat(fd).map_err(|e| rio(folder, e))?;
-        if let Some(input) = self.holding(Id::of(&st)) {
-            return Err(Error::refused(
-                path,
-                format!("lies in a folder that holds an examined file ({input}); clanscope writes nothing there: choose another folder"),
-            ));
-        }
+        // An examined folder first: it is not an examined file, though it is kept among the
+        // folders that hold one.
         if let Some(input) = self.in_tree(folder) {
             return Err(Error::refused(
                 path,
                 format!("lies inside the examined folder {input}; clanscope writes nothing there: choose another folder"),
+            ));
+        }
+        if let Some(input) = self.holding(Id::of(&st)) {
+            let what = if self.trees.iter().any(|(_, n)| n == input) {
+                "the examined folder"
+            } else {
+                "an examined file"
+            };
+            return Err(Error::refused(
+                path,
+                format!("lies in a folder that holds {what} ({input}); clanscope writes nothing there: choose another folder"),
             ));
         }
         if let Some(input) = self.linked_in(fd, folder)? {

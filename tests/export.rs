@@ -323,6 +323,22 @@ fn json_export_has_the_scan_shape_and_excerpt_bytes() {
         (ex["mark_start"].as_u64(), ex["mark_end"].as_u64()),
         (Some(0x3E00), Some(0x3E00 + 76))
     );
+    assert_eq!(file["path"], f.display().to_string());
+    // A name with a line break in it is given exactly (JSON escapes the break).
+    let odd = dir.path().join("CLAN\\nDATA\nold");
+    std::fs::copy(&f, &odd).unwrap();
+    let out2 = outs.path().join("odd.json");
+    bin()
+        .arg("export")
+        .arg(&odd)
+        .arg("-o")
+        .arg(&out2)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out2).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["files"][0]["path"], odd.to_str().unwrap());
+    assert!(text.contains("CLAN\\\\nDATA\\nold"), "{text}");
     bin()
         .arg("export")
         .arg(&f)

@@ -450,7 +450,7 @@ fn sparse_5gib_end_to_end() {
         .assert()
         .success();
     let text = String::from_utf8_lossy(&a.get_output().stdout).to_string();
-    assert!(text.contains("  Range:   13FFF000:FFFF-13FFF000:FFFF, offsets 5368709119-5368709119 (13FFFFFFFh-13FFFFFFFh), 1 bytes\n"), "{text}");
+    assert!(text.contains("  Range:   13FFF000:FFFF-13FFF000:FFFF, offsets 5368709119-5368709119 (13FFFFFFFh-13FFFFFFFh), 1 byte\n"), "{text}");
     assert!(text.contains(">  13FFF000:FFF0  00 00 00 00 00 00 00 00-00 00 00 00 00 00 00 00   ................\n"), "{text}");
     assert!(text.contains("Size:      5368709120 bytes"));
     let s = view_in_tmux(dir.path(), &p, "", &["G", "q"], "0 hdr");
@@ -727,6 +727,25 @@ fn standard_output_on_the_evidence_or_in_its_folder_is_refused() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("lies inside the examined folder"), "{err}");
     assert_eq!(std::fs::metadata(&deep).unwrap().len(), 0);
+    // The examined folder itself, and the folder that holds it, are named as a folder (a
+    // review saw the folder called an examined file).
+    let top = case.path("po/scan-top.txt");
+    let (code, err) = shell_run("scan \"$1\"", ">\"$2\"", &[&po, &top]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("standard output: lies inside the examined folder") && !err.contains("file"),
+        "{err}"
+    );
+    let sub = case.path("po/sub");
+    let (code, err) = shell_run("scan \"$1\"", ">\"$2\"", &[&sub, &beside]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "standard output: lies in a folder that holds the examined folder ({})",
+            sub.display()
+        )),
+        "{err}"
+    );
     // Elsewhere, standard output is a file like any other (exit code 1: findings).
     let fine = case.path("work/scan.txt");
     let (code, err) = shell_run("scan \"$1\"", ">\"$2\"", &[&ev, &fine]);

@@ -486,3 +486,67 @@ fn one_line_of_megabytes_without_an_end_takes_bounded_memory() {
         one_line,
     );
 }
+
+/// JSON carries each file's exact name: a newline and the two characters `\n` read apart (the
+/// display form writes both as `\n`), a bidirectional override is escaped by JSON and decodes
+/// to itself, and a name that is not UTF-8 keeps its bytes in `path_bytes`.
+#[test]
+fn json_names_are_exact() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let write = b"\r\nExporting messages in mailbox \"kwong\" to file EXPORT\\MSG4A28.CCM\r\n";
+    let mut store = common::noise(4096, 7);
+    store[1000..1000 + write.len()].copy_from_slice(write);
+    let names: [&[u8]; 4] = [
+        b"a\nb",
+        b"a\\nb",
+        b"evil\xE2\x80\xAEtxt.exe",
+        b"bad\xFF\\xFF",
+    ];
+    for n in names {
+        std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(n)), &store).unwrap();
+    }
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let out = &a.get_output().stdout;
+    // Nothing hidden reaches the terminal: the override is written as \u202e.
+    let text = std::str::from_utf8(out).unwrap();
+    assert!(
+        !text.contains('\u{202E}') && text.contains("\\u202e"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(out).unwrap();
+    let files = v["files"].as_array().unwrap();
+    let root = dir.path().display().to_string();
+    let mut got: Vec<(String, Option<String>)> = files
+        .iter()
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            let name = p.strip_prefix(&format!("{root}/")).unwrap().to_string();
+            (name, f["path_bytes"].as_str().map(String::from))
+        })
+        .collect();
+    got.sort();
+    let hex = |b: &[u8]| {
+        let full = [dir.path().as_os_str().as_bytes(), b"/", b].concat();
+        full.iter().map(|x| format!("{x:02x}")).collect::<String>()
+    };
+    assert_eq!(
+        got,
+        vec![
+            ("a\nb".to_string(), None),
+            ("a\\nb".to_string(), None),
+            ("bad\\xFF\\\\xFF".to_string(), Some(hex(names[3]))),
+            ("evil\u{202E}txt.exe".to_string(), None),
+        ]
+    );
+    // The cross reference and the timeline name the files the same way.
+    let t = v["timeline"].as_array().unwrap();
+    assert!(t
+        .iter()
+        .any(|e| e["path"] == format!("{root}/a\nb").as_str()));
+    assert!(t.iter().any(|e| e["path_bytes"] == hex(names[3]).as_str()));
+}

@@ -148,6 +148,31 @@ fn n_and_shift_n_walk_damaged_headers_and_wrap() {
     assert_eq!(v.line_of(app.cursor()) - v.top(), 3);
 }
 
+/// Writes with no damaged header around them (console output at the head of a text file):
+/// `n` says so and names the keys that reach them, and moves nothing.
+#[test]
+fn n_without_damaged_headers_points_to_the_findings() {
+    let mut bytes = b"\r\nExporting messages in mailbox \"kwong\" to file EXPORT\\MSG4A28.CCM\r\n\
+        12 messages exported.\r\n\r\n"
+        .to_vec();
+    bytes.extend_from_slice(
+        b"Dear Ann,\r\nthe budget for next year is attached; please read it before Friday.\r\n",
+    );
+    let src = Source::from_vec("MSG0001.TMP", bytes);
+    let mut app = scanned_app(src, "MSG0001.TMP", Origin::ZERO, 80, 24, Path::new("."));
+    let (headers, findings) = report_of(&app);
+    assert!(headers.is_empty() && !findings.is_empty(), "{findings:?}");
+    app.update(Command::NextHeader);
+    assert_eq!(
+        status(&app),
+        format!(
+            "no damaged headers; ] and [ walk the {} finding(s)",
+            findings.len()
+        )
+    );
+    assert_eq!(app.cursor(), 0);
+}
+
 #[test]
 fn braces_walk_every_message_header_of_a_ccm_file() {
     let mut app = ccm_app(2, 80, 24);
@@ -301,6 +326,25 @@ fn goto_accepts_every_form_relative_and_hash_and_quote_quote_returns() {
         "{}",
         status(&app)
     );
+    // A move that is not a number says so, and an offset past FFFF is not an address.
+    for (text, want) in [
+        (
+            "+xyz",
+            "invalid move '+xyz': expected +N or -N bytes (decimal, 0x1F or 1Fh)",
+        ),
+        (
+            "-",
+            "invalid move '-': expected +N or -N bytes (decimal, 0x1F or 1Fh)",
+        ),
+        (
+            "0AFA:10000",
+            "invalid address '0AFA:10000': the offset must be 0000 to FFFF",
+        ),
+    ] {
+        app.update(Command::Goto);
+        keys(&mut app, &format!("{text}\n"));
+        assert_eq!(status(&app), want);
+    }
     assert_eq!(
         app.cursor(),
         0x28000,

@@ -972,11 +972,11 @@ impl<'s> Parser<'s> {
                             && last - first < 2
                             && gap <= 64 * (last - first + 1) as u128 =>
                     {
-                        let m = format!("gap of {gap} bytes after line(s) {first}-{last}, which could not be read as dump lines: their bytes are missing (expected {expected}, found {found}); a new block starts here");
+                        let m = format!("gap of {} after line(s) {first}-{last}, which could not be read as dump lines: their bytes are missing (expected {expected}, found {found}); a new block starts here", crate::address::bytes(gap));
                         (Some(WarningKind::Gap), m)
                     }
                     _ => {
-                        let m = format!("gap of {gap} bytes: expected {expected}, found {found}; a new block starts here");
+                        let m = format!("gap of {}: expected {expected}, found {found}; a new block starts here", crate::address::bytes(gap));
                         ((!self.prose).then_some(WarningKind::Gap), m)
                     }
                 }

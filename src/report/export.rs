@@ -390,6 +390,9 @@ fn json_doc<'a>(doc: &'a Document<'_>) -> JsonDoc<'a> {
         "origin": doc.origin.to_string(),
         "findings": super::listed(r, doc.min).map(|f| super::json::finding(f, doc.origin, doc.data)).collect::<Vec<_>>(),
     });
+    if let Some(p) = doc.file {
+        super::json::set_path(&mut file, p);
+    }
     file["damaged_headers"] = super::json::file_headers(r, doc.origin, doc.min);
     for (k, v) in super::json::file_counts(r) {
         file[k] = v;

@@ -6,6 +6,48 @@ use crate::detect::{ccm::Message, DamagedHeader, Finding, Report};
 use crate::Error;
 use serde_json::{json, Value};
 use std::io::{self, Write};
+use std::path::Path;
+
+/// A file's name as JSON text: the name itself when it is UTF-8 (the JSON writer escapes every
+/// character that must not reach a terminal, so the text decodes to the exact name), else its
+/// display form, with `\xNN` for the bytes that are not UTF-8 ([`crate::sanitize::path`]).
+pub fn path(p: &Path) -> Value {
+    match p.to_str() {
+        Some(s) => json!(s),
+        None => json!(crate::sanitize::path(p)),
+    }
+}
+
+/// Sets `"path"` of the object `v` to `p`'s name ([`path`]) and, for a name that is not UTF-8,
+/// `"path_bytes"` to the name's bytes in hex, so that two names never read the same.
+pub fn set_path(v: &mut Value, p: &Path) {
+    v["path"] = path(p);
+    if let Some(hex) = path_bytes(p) {
+        v["path_bytes"] = json!(hex);
+    }
+}
+
+/// The bytes of a name that is not UTF-8, in hex (`None` for a UTF-8 name).
+pub fn path_bytes(p: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    p.to_str().is_none().then(|| {
+        p.as_os_str()
+            .as_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    })
+}
+
+/// An object `{"path": ...}` (and `"path_bytes"`) for a file name, with `rest` merged in.
+pub fn with_path(p: &Path, rest: Value) -> Value {
+    let mut v = json!({});
+    set_path(&mut v, p);
+    if let (Some(o), Value::Object(r)) = (v.as_object_mut(), rest) {
+        o.extend(r);
+    }
+    v
+}
 
 /// A confidence as JSON: the two decimals it has, without binary noise (0.99, not
 /// 0.9900000095367432).

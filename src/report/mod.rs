@@ -204,6 +204,9 @@ pub const MAX_RANGE_LINES: u64 = 65_536;
 pub struct Document<'a> {
     /// The examined file's name, sanitized ([`sanitize::path`]).
     pub path: String,
+    /// The examined file's path as given, for JSON's exact name ([`json::set_path`]); `None`
+    /// for bytes that did not come from a file.
+    pub file: Option<&'a std::path::Path>,
     pub size: u64,
     pub sha256: String,
     pub origin: Origin,
@@ -315,7 +318,7 @@ impl Document<'_> {
     pub fn header_lines(&self) -> Vec<(String, String)> {
         vec![
             ("File".into(), self.path.clone()),
-            ("Size".into(), format!("{} bytes", self.size)),
+            ("Size".into(), crate::address::bytes(self.size)),
             ("SHA-256".into(), self.sha256.clone()),
             ("Kind".into(), self.report.kind.name().into()),
             ("Origin".into(), self.origin.to_string()),

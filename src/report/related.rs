@@ -142,7 +142,7 @@ impl Related {
     /// The scope as JSON.
     pub fn scope_json(&self) -> Value {
         json!({
-            "folders": self.roots.iter().map(|p| sanitize::path(p)).collect::<Vec<_>>(),
+            "folders": self.roots.iter().map(|p| super::json::path(p)).collect::<Vec<_>>(),
             "files": self.files.len(),
             "truncated": self.truncated,
             "unreadable": self.problems,
@@ -181,11 +181,13 @@ impl Link {
     }
 
     pub fn json(&self) -> Value {
-        json!({
-            "path": sanitize::path(&self.path),
-            "match": self.matched.name(),
-            "modified": self.modified.map(|t| humantime::format_rfc3339_seconds(t).to_string()),
-        })
+        super::json::with_path(
+            &self.path,
+            json!({
+                "match": self.matched.name(),
+                "modified": self.modified.map(|t| humantime::format_rfc3339_seconds(t).to_string()),
+            }),
+        )
     }
 }
 

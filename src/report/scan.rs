@@ -239,8 +239,9 @@ impl<W: Write> ScanWriter<W> {
         let listed_n = listed(r, self.min).count();
         let weaker = r.findings.len() - listed_n;
         self.summaries.push(format!(
-            "{p}: {}, {size} bytes: {}{}\n",
+            "{p}: {}, {}: {}{}\n",
             r.kind.name(),
+            crate::address::bytes(size),
             super::by_kind(r, self.min),
             if weaker > 0 {
                 format!(" ({weaker} weaker below {:.2} not listed)", self.min)
@@ -352,10 +353,14 @@ impl<W: Write> ScanWriter<W> {
         if self.files > 1 {
             self.w.write_all(b",")?;
         }
+        write!(self.w, "\n    {{\n      \"path\": ")?;
+        json::write(&mut self.w, &json::path(path), 0)?;
+        if let Some(hex) = json::path_bytes(path) {
+            write!(self.w, ",\n      \"path_bytes\": \"{hex}\"")?;
+        }
         write!(
             self.w,
-            "\n    {{\n      \"path\": {},\n      \"size\": {size},\n      \"kind\": \"{}\",\n      \"findings\": [",
-            serde_json::Value::from(sanitize::path(path)),
+            ",\n      \"size\": {size},\n      \"kind\": \"{}\",\n      \"findings\": [",
             r.kind.name()
         )?;
         let mut first = true;

@@ -74,14 +74,14 @@ pub fn range_words(doc: &Document<'_>, start: u64, end: u64) -> String {
     let o = doc.origin;
     let last = end.max(start + 1) - 1;
     format!(
-        "{}-{}, offsets {}-{} ({:X}h-{:X}h), {} bytes",
+        "{}-{}, offsets {}-{} ({:X}h-{:X}h), {}",
         o.address(start),
         o.address(last),
         start,
         last,
         start,
         last,
-        end - start
+        crate::address::bytes(end - start)
     )
 }
 
@@ -115,13 +115,13 @@ fn finding_details(out: &mut String, doc: &Document<'_>, f: &Finding, nested: bo
     if nested {
         let o = doc.origin;
         out.push_str(&format!(
-            "  Write #{}: {}, confidence {:.2}, {}-{}, {} bytes\n",
+            "  Write #{}: {}, confidence {:.2}, {}-{}, {}\n",
             f.id,
             f.kind.name(),
             f.confidence,
             o.address(f.start),
             o.address(f.end.max(f.start + 1) - 1),
-            f.len()
+            crate::address::bytes(f.len())
         ));
     }
     let join = |names: Vec<&str>| sanitize::line(&names.join(", ")).into_owned();

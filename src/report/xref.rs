@@ -275,14 +275,12 @@ impl Entry {
             "kind": self.kind,
             "name": self.name,
             "writes": self.writes,
-            "named_by": self.named_by.iter().map(|(p, id)| json!({
-                "path": sanitize::path(p),
+            "named_by": self.named_by.iter().map(|(p, id)| super::json::with_path(p, json!({
                 "id": id,
-            })).collect::<Vec<_>>(),
-            "scanned": self.carriers.iter().map(|(p, m)| json!({
-                "path": sanitize::path(p),
+            }))).collect::<Vec<_>>(),
+            "scanned": self.carriers.iter().map(|(p, m)| super::json::with_path(p, json!({
                 "match": m.name(),
-            })).collect::<Vec<_>>(),
+            }))).collect::<Vec<_>>(),
         })
     }
 
@@ -337,12 +335,14 @@ impl Event {
     }
 
     pub fn json(&self) -> Value {
-        json!({
-            "modified": self.time(),
-            "path": sanitize::path(&self.path),
-            "roles": self.roles,
-            "writes": self.writes,
-        })
+        super::json::with_path(
+            &self.path,
+            json!({
+                "modified": self.time(),
+                "roles": self.roles,
+                "writes": self.writes,
+            }),
+        )
     }
 
     pub fn text(&self) -> String {

@@ -137,6 +137,7 @@ fn export(app: &mut App) {
     };
     let doc = Document {
         path: app.src().name().to_string(),
+        file: app.src().path(),
         size,
         sha256: sha,
         origin,
@@ -198,8 +199,8 @@ pub fn render_copy(
                 })
                 .collect();
             format!(
-                "/* {} bytes at {} (file offset {s}) */\nconst unsigned char {name}[{}] = {{\n{}\n}};\n",
-                b.len(),
+                "/* {} at {} (file offset {s}) */\nconst unsigned char {name}[{}] = {{\n{}\n}};\n",
+                crate::address::bytes(b.len()),
                 origin.address(s),
                 b.len(),
                 body.join("\n")

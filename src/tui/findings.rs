@@ -184,6 +184,11 @@ impl FindingsIndex {
     /// The next (or previous) visible finding from the cursor, in id order, wrapping. The key
     /// is (cursor, id of the finding shown if it starts at the cursor), so findings that start
     /// at one byte are visited one after the other.
+    /// How many findings `]` and `[` walk (the shown ones).
+    pub(crate) fn walkable(&self) -> usize {
+        self.findings.iter().filter(|f| self.visible(f)).count()
+    }
+
     pub(crate) fn walk(&mut self, cursor: u64, forward: bool) -> Option<(u32, Step)> {
         let here = self
             .shown_at(cursor)

@@ -60,23 +60,13 @@ impl App {
         let (o, size, cursor) = (self.view.origin, self.view.size, self.view.cursor);
         let t = text.trim();
         let target = if let Some(rest) = t.strip_prefix('+').or_else(|| t.strip_prefix('-')) {
-            address::parse_number(rest.trim())
-                .map(|n| {
-                    if t.starts_with('+') {
-                        cursor.checked_add(n)
-                    } else {
-                        cursor.checked_sub(n)
-                    }
-                })
-                .and_then(|x| x.filter(|&x| x < size))
-                .ok_or_else(|| {
-                    format!(
-                        "cannot move '{}' from {}: the file has offsets 0 to {}",
-                        sanitize::line(t),
-                        self.view.addr(cursor),
-                        size.saturating_sub(1)
-                    )
-                })
+            match address::parse_number(rest.trim()) {
+                None => Err(format!(
+                    "invalid move '{}': expected +N or -N bytes (decimal, 0x1F or 1Fh)",
+                    sanitize::line(t)
+                )),
+                Some(n) => self.moved(t.starts_with('+'), n, t),
+            }
         } else {
             // DEBUG-style: plain hex is an offset in the cursor's segment, as `d 3F00` is.
             let hex = t.strip_prefix('#').or_else(|| {
@@ -95,6 +85,25 @@ impl App {
             }
             Err(e) => self.error(e),
         }
+    }
+
+    /// The offset `n` bytes after (`forward`) or before the cursor, if it is in the file
+    /// (`t`: the move as typed, for the message).
+    fn moved(&self, forward: bool, n: u64, t: &str) -> Result<u64, String> {
+        let (size, cursor) = (self.view.size, self.view.cursor);
+        let to = if forward {
+            cursor.checked_add(n)
+        } else {
+            cursor.checked_sub(n)
+        };
+        to.filter(|&x| x < size).ok_or_else(|| {
+            format!(
+                "cannot move '{}' from {}: the file has offsets 0 to {}",
+                sanitize::line(t),
+                self.view.addr(cursor),
+                size.saturating_sub(1)
+            )
+        })
     }
 
     fn start_search(&mut self, kind: SearchKind, text: &str) {

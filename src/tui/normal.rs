@@ -198,6 +198,14 @@ impl App {
 
     fn walk_headers(&mut self, forward: bool) {
         match self.index.walk_headers(self.view.cursor, forward) {
+            None if self.index.done && self.index.walkable() > 0 => {
+                // Writes without a header around them (in a text file, in binary data away
+                // from any .CCM header): the key that reaches them is `]`.
+                let n = self.index.walkable();
+                self.error(format!(
+                    "no damaged headers; ] and [ walk the {n} finding(s)"
+                ))
+            }
             None => self.none_yet("damaged headers"),
             Some((id, step)) => {
                 let h = self.index.header_by_id(id).expect("walked to it");

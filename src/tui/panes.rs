@@ -91,14 +91,14 @@ fn finding_lines(p: &PaneSource<'_>, f: &Finding) -> Vec<Line<'static>> {
             Span::raw(format!("confidence {:.2} ({verdict})", f.confidence)),
         ]),
         Line::from(format!(
-            "{}-{}  linear {:X}h-{:X}h  offsets {}-{}  {} bytes",
+            "{}-{}  linear {:X}h-{:X}h  offsets {}-{}  {}",
             p.view.addr(f.start),
             p.view.addr(last),
             o.address(f.start).linear(),
             o.address(last).linear(),
             f.start,
             last,
-            f.len()
+            crate::address::bytes(f.len())
         )),
     ];
     let mut names = Vec::new();
@@ -174,12 +174,12 @@ fn header_lines(p: &PaneSource<'_>, h: &DamagedHeader) -> Vec<Line<'static>> {
             Span::raw(format!("confidence {:.2}", h.confidence)),
         ]),
         Line::from(format!(
-            "{}-{}  offsets {}-{}  {} bytes",
+            "{}-{}  offsets {}-{}  {}",
             p.view.addr(h.start),
             p.view.addr(last),
             h.start,
             last,
-            h.len()
+            crate::address::bytes(h.len())
         )),
         Line::from(format!(
             "writes: {}{}",

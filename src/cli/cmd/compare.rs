@@ -8,6 +8,7 @@ use crate::cli::{engine, out};
 use crate::compare::{self, Destroyed, Diff, Replacement};
 use crate::detect::{Control, Report};
 use crate::output::Guard;
+use crate::report::json;
 use crate::source::Source;
 use crate::{notes, sanitize, Error};
 use serde_json::json;
@@ -154,11 +155,11 @@ impl Comparison<'_> {
             ));
             for r in self.replaced {
                 s.push_str(&format!(
-                    "  replaced #{} offsets {}-{} ({} bytes) at {}\n",
+                    "  replaced #{} offsets {}-{} ({}) at {}\n",
                     r.finding,
                     r.start,
                     r.end - 1,
-                    r.end - r.start,
+                    crate::address::bytes(r.end - r.start),
                     o.address(r.start)
                 ));
             }
@@ -205,11 +206,11 @@ impl Comparison<'_> {
                 }
             };
             s.push_str(&format!(
-                "  {}-{}  offsets {start}-{} ({} bytes){under}\n",
+                "  {}-{}  offsets {start}-{} ({}){under}\n",
                 o.address(start),
                 o.address(end - 1),
                 end - 1,
-                end - start
+                crate::address::bytes(end - start)
             ));
         }
     }
@@ -219,11 +220,11 @@ impl Comparison<'_> {
         let o = self.origin;
         let last = x.end.max(x.start + 1) - 1;
         s.push_str(&format!(
-            "  #{} {}-{} ({} bytes): ",
+            "  #{} {}-{} ({}): ",
             x.finding,
             o.address(x.start),
             o.address(last),
-            x.end - x.start
+            crate::address::bytes(x.end - x.start)
         ));
         if x.backup.is_empty() {
             s.push_str(&format!(
@@ -271,7 +272,7 @@ impl Comparison<'_> {
 
     fn json(&self) -> serde_json::Value {
         let o = self.origin;
-        json!({
+        let mut v = json!({
             "tool": "clanscope",
             "version": crate::VERSION,
             "evidence": {"path": self.ev.name(), "size": self.diff.evidence_len, "sha256": self.sums.0},
@@ -286,9 +287,12 @@ impl Comparison<'_> {
                 "same": d.same, "differing": d.differing, "backup_hex": Self::hex(&d.backup),
                 "backup_text": latin1(&d.backup), "missing": d.missing(),
             })).collect::<Vec<_>>(),
-            "repaired_copy": self.a.repaired_copy.as_ref().map(|p| sanitize::path(p)),
+            "repaired_copy": self.a.repaired_copy.as_deref().map(json::path),
             "replaced": self.replaced.iter().map(|r| json!({"finding": r.finding, "start": r.start, "end": r.end})).collect::<Vec<_>>(),
-        })
+        });
+        json::set_path(&mut v["evidence"], &self.a.evidence);
+        json::set_path(&mut v["other"], &self.a.other);
+        v
     }
 }
 

@@ -65,6 +65,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     });
     let doc = Document {
         path: sanitize::path(&a.file),
+        file: Some(&a.file),
         size: len,
         sha256: sha,
         origin,

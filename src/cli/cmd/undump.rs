@@ -313,10 +313,10 @@ impl parse::Sink for Writer<'_> {
         if self.blocks <= LIST_BLOCKS {
             let _ = writeln!(
                 io::stderr(),
-                "{}-{}  {} bytes  (from line {})",
+                "{}-{}  {}  (from line {})",
                 s.start_label(),
                 s.end_label(),
-                s.len,
+                crate::address::bytes(s.len),
                 s.line
             );
         }

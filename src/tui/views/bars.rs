@@ -42,9 +42,9 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect) {
         })
         .unwrap_or_default();
     let wide = format!(
-        " clanscope │ {} │ {} bytes │ {kind} │ origin {} │ {}{vs} ",
+        " clanscope │ {} │ {} │ {kind} │ origin {} │ {}{vs} ",
         app.src().name(),
-        v.size(),
+        crate::address::bytes(v.size()),
         v.origin(),
         counts(app, false)
     );
