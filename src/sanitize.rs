@@ -59,6 +59,19 @@ fn push_safe(out: &mut String, c: char, next: Option<char>) {
     }
 }
 
+/// [`line()`] of at most the first `max` characters of `s`; a longer text ends in
+/// `… (N more bytes)`, so that a screen never lays out megabytes it cannot show.
+pub fn line_clipped(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => line(s),
+        Some((cut, _)) => Cow::Owned(format!(
+            "{}… ({} more bytes)",
+            line(&s[..cut]),
+            s.len() - cut
+        )),
+    }
+}
+
 /// A message or document composed of parts already sanitized (a status line, an error, an
 /// HTML page): escapes any unsafe character that slipped in, as [`line()`] does, but leaves
 /// backslashes alone, so text sanitized once shows as it is (sanitizing twice would double the
@@ -228,6 +241,13 @@ mod tests {
             "a\\x1B[2Jb\\x1B]52;c;aGk=\\x07c\\rd\\x08e\\x9Bf\\u{202E}g"
         );
         assert!(!line(s).chars().any(is_unsafe));
+    }
+
+    #[test]
+    fn clipped_lines_say_what_they_left_out() {
+        assert_eq!(line_clipped("a\x1bbc", 5), "a\\x1Bbc");
+        assert_eq!(line_clipped("a\x1bbcdef", 3), "a\\x1Bb… (4 more bytes)");
+        assert_eq!(line_clipped("日本語です", 2), "日本… (9 more bytes)");
     }
 
     #[test]

@@ -153,6 +153,72 @@ fn ccm_files_report_headers_and_console_lines() {
         .any(|a| a.starts_with("Message: declared 999 bytes")));
 }
 
+/// A .CCM message of two lines of text, `Text item:` size declared right.
+fn ccm_message(from: &str, text: &str) -> String {
+    format!(
+        "Message:\r\n200\r\nFrom: {from}\r\nDate: 6/2/98 8:39\r\nTo: Wong, Kim at Hub\r\n\
+         Subject: Export schedule\r\nContents:\r\n40\r\nText item:\r\n{}\r\n{text}",
+        text.len()
+    )
+}
+
+/// Console output inside a .CCM after the first message (found by an examiner's review: all
+/// of it went unreported). Where it overwrote the next message's `Message:` line, the header
+/// that follows is found by its `Contents:` line and size (a message's own text never has
+/// those after its fields) and is a damaged header without its `Message:` line; where it
+/// stands between a body and the next `Message:` line, the body's declared size tells where
+/// the message's own text ends.
+#[test]
+fn console_output_between_ccm_messages_is_a_write_before_the_next_header() {
+    let e = Engine::default();
+    let body = "Kim,\r\nPlease run the export of the sales mailboxes tonight.\r\nJeff\r\n";
+    let write = "EXPORT 8.50.00.14 Copyright(c) 1991, 1999 by cc:Mail, Inc.\r\n\
+                 Post office directory: e:\\ccmail\\ccdata\r\n";
+    let second = ccm_message("Lee, Anna at SALES", "David,\r\nplease resend it.\r\n");
+    // 1. The write took the place of message 2's `Message:` line and size.
+    let after_fields = &second[second.find("From:").unwrap()..];
+    let file = format!(
+        "{}{write}{after_fields}",
+        ccm_message("Grewal, Jeff at Hub", body)
+    );
+    let r = e.scan(file.as_bytes(), Path::new("MSG0013.CCM"), &Control::new());
+    let at = file.find("EXPORT 8.50").unwrap() as u64;
+    assert_eq!(console_writes(&r), vec![(at, at + write.len() as u64)]);
+    assert_eq!(r.messages.len(), 2);
+    assert_eq!(
+        r.messages[1].fields[0],
+        ("From".into(), "Lee, Anna at SALES".into())
+    );
+    assert_eq!(r.headers.len(), 1);
+    let h = &r.headers[0];
+    assert!(h.missing_keyword);
+    assert_eq!(
+        (h.start, h.writes.clone(), h.message),
+        (at, vec![1], Some(1))
+    );
+    assert!(r.findings[0].confidence >= 0.5, "{:?}", r.findings[0]);
+    // 2. The write stands between message 1's text and message 2's `Message:` line.
+    let file = format!(
+        "{}{write}{second}",
+        ccm_message("Grewal, Jeff at Hub", body)
+    );
+    let r = e.scan(file.as_bytes(), Path::new("MSG7E01.CCM"), &Control::new());
+    assert_eq!(console_writes(&r), vec![(at, at + write.len() as u64)]);
+    assert_eq!(r.messages.len(), 2);
+    assert!(!r.headers[0].missing_keyword);
+    assert_eq!(r.headers[0].message, Some(1));
+    // 3. Neither a forwarded message quoted in a body (fields, but no `Contents:` and size)
+    // nor prose after a body whose size does not add up is a write or a header.
+    let quoted = "Kim,\r\n---- Forwarded ----\r\nFrom: Lee, Anna at SALES\r\nTo: Park, David\r\n\
+                  Subject: Unable to open attachment\r\nContents: see below\r\n\r\nSee you.\r\n";
+    let short = ccm_message("Grewal, Jeff at Hub", "Kim,\r\n");
+    let file = format!("{short}{quoted}{second}");
+    let r = e.scan(file.as_bytes(), Path::new("MSG0014.CCM"), &Control::new());
+    assert_eq!(r.messages.len(), 2);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert!(r.headers.is_empty());
+}
+
 #[test]
 fn progress_cancel_and_cap() {
     let ctl = Control::new();

@@ -380,7 +380,9 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
     std::fs::write(&notes, s.to_json()).unwrap();
     let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "1"], &f);
     assert!(
-        text.contains("  Note:    matches <KB> \\x1B[2J Q179072 (at 0AFA:3F00, 76 byte(s); from other-tool)\n"),
+        text.contains(
+            "  Note:    matches <KB> \\x1B[2J Q179072 (at 0AFA:3F00, 76 bytes; from other-tool)\n"
+        ),
         "{text}"
     );
     let html = export(
@@ -395,7 +397,7 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
         &f,
     );
     assert!(html.contains(
-        "<dt>Note</dt><dd>matches &lt;KB&gt; \\x1B[2J Q179072 (at 0AFA:3F00, 76 byte(s); from other-tool)</dd>"
+        "<dt>Note</dt><dd>matches &lt;KB&gt; \\x1B[2J Q179072 (at 0AFA:3F00, 76 bytes; from other-tool)</dd>"
     ));
     s.sha256 = "0".repeat(64);
     std::fs::write(&notes, s.to_json()).unwrap();
@@ -510,13 +512,13 @@ fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
         "{text}"
     );
     assert!(
-        text.contains("  Note:    free-standing (at 0AFA:0220, 4 byte(s))\n"),
+        text.contains("  Note:    free-standing (at 0AFA:0220, 4 bytes)\n"),
         "{text}"
     );
     assert!(text.contains(">  0AFA:0220  "), "{text}");
     let html = export(&["--notes", n, "--format", "html"], &f);
     assert!(html.contains("<section id=\"n288\">"), "{html}");
-    assert!(html.contains("free-standing (at 0AFA:0220, 4 byte(s))"));
+    assert!(html.contains("free-standing (at 0AFA:0220, 4 bytes)"));
     let json: serde_json::Value =
         serde_json::from_str(&export(&["--notes", n, "--format", "json"], &f)).unwrap();
     let ex = json["files"][0]["excerpts"].as_array().unwrap();
@@ -550,6 +552,24 @@ fn a_note_past_the_end_of_the_file_is_in_the_summary() {
     let html = export(&["--notes", n, "--format", "html"], &f);
     assert!(html.contains("Note outside the file"), "{html}");
     assert!(html.contains("made on a longer copy \\x1B[2J"), "{html}");
+    // A note that starts inside the file and reaches past its end says so (a review saw a
+    // note of 18446744073709551610 bytes shown as if it fit).
+    std::fs::write(
+        &notes,
+        demo_sidecar(size - 16, u64::MAX, "runs on", None).to_json(),
+    )
+    .unwrap();
+    let text = export(&["--notes", n], &f);
+    let want = format!(
+        "runs on (at {}, {} bytes, reaching past the end of the file (offset {size}))",
+        clanscope::demo::ORIGIN.address(size - 16),
+        u64::MAX - (size - 16)
+    );
+    let joined: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_start_matches("  |").trim_start())
+        .collect();
+    assert!(joined.join(" ").contains(&want), "{text}");
 }
 
 #[test]
@@ -579,19 +599,18 @@ fn every_note_carries_its_examiner_and_time_in_every_format() {
     let n = notes.to_str().unwrap();
     let text = export(&["--notes", n], &f);
     for line in [
-        "  Note:    seen in the article (at 0AFA:3F00, 76 byte(s); by kim <lab>, 2026-11-26T10:15:49Z)\n",
-        "  Note:    free-standing (at 0AFA:0220, 4 byte(s); by lee, 2026-11-27T08:00:00Z)\n",
-        "  Note:    undated (at 0AFA:0300, 1 byte(s))\n",
+        "  Note:    seen in the article (at 0AFA:3F00, 76 bytes; by kim <lab>, 2026-11-26T10:15:49Z)\n",
+        "  Note:    free-standing (at 0AFA:0220, 4 bytes; by lee, 2026-11-27T08:00:00Z)\n",
+        "  Note:    undated (at 0AFA:0300, 1 byte)\n",
     ] {
         assert!(text.contains(line), "{line}\n{text}");
     }
     let html = export(&["--notes", n, "--format", "html"], &f);
     assert!(html.contains(
-        "<dd>seen in the article (at 0AFA:3F00, 76 byte(s); by kim &lt;lab&gt;, 2026-11-26T10:15:49Z)</dd>"
+        "<dd>seen in the article (at 0AFA:3F00, 76 bytes; by kim &lt;lab&gt;, 2026-11-26T10:15:49Z)</dd>"
     ), "{html}");
-    assert!(html.contains(
-        "<dd>free-standing (at 0AFA:0220, 4 byte(s); by lee, 2026-11-27T08:00:00Z)</dd>"
-    ));
+    assert!(html
+        .contains("<dd>free-standing (at 0AFA:0220, 4 bytes; by lee, 2026-11-27T08:00:00Z)</dd>"));
     let json: serde_json::Value =
         serde_json::from_str(&export(&["--notes", n, "--format", "json"], &f)).unwrap();
     let file = &json["files"][0];
@@ -874,7 +893,7 @@ fn export_warns_of_a_note_that_ends_before_its_start() {
     // Read swapped, the note is on the finding it covers.
     let out = String::from_utf8_lossy(&a.get_output().stdout).to_string();
     assert!(
-        out.contains("  Note:    reversed (at 0AFA:3F00, 76 byte(s);"),
+        out.contains("  Note:    reversed (at 0AFA:3F00, 76 bytes;"),
         "{out}"
     );
 }
@@ -917,4 +936,43 @@ fn a_write_at_the_files_first_byte_is_exported_under_an_origin_off_the_16_byte_g
         let html = export(&["--origin", origin, "--format", "html"], &f);
         assert!(html.contains(&o.address(0).to_string()), "{origin}");
     }
+}
+
+/// `--length 0` is refused, and a range cut at the end of the file says so (a review saw both
+/// pass without a word).
+#[test]
+fn an_empty_or_cut_range_is_refused_or_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let a = bin()
+        .arg("export")
+        .args(["--from", "0", "--length", "0"])
+        .arg(&f)
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        "clanscope: --length 0: a range to export holds at least one byte\n"
+    );
+    let size = clanscope::demo::STORE.len() as u64;
+    let a = bin()
+        .arg("export")
+        .args(["--from", &(size - 16).to_string(), "--length", "100"])
+        .arg(&f)
+        .assert()
+        .success();
+    let o = clanscope::demo::ORIGIN;
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: --length 100 runs past the end of the file: the range exported is 16 bytes ({} to {})\n",
+            o.address(size - 16),
+            o.address(size - 1)
+        )
+    );
+    let text = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains(&format!("offsets {}-{}", size - 16, size - 1)),
+        "{text}"
+    );
 }

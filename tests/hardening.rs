@@ -1213,11 +1213,15 @@ fn json_escapes_c1_bidi_and_tag_characters() {
     assert_no_hidden("scan json", out);
     let text = String::from_utf8_lossy(out);
     assert!(text.contains(r#""mailbox": "m\u202eq""#), "{text}");
-    assert!(text.contains(r"a\u009bb\u202ec\u061cd"), "{text}");
-    assert!(text.contains(r"x\u2066y\u200fz\udb40\udc41w"), "{text}");
-    // The values decode back to exactly what the file holds.
+    // The values decode back to exactly what the file holds: header fields one character per
+    // byte, as a finding's text (C1 controls among them, escaped).
     let v: serde_json::Value = serde_json::from_slice(out).unwrap();
     assert_eq!(v["files"][0]["findings"][0]["mailbox"], "m\u{202e}q");
+    let latin1 = |s: &str| s.bytes().map(|c| c as char).collect::<String>();
+    let fields = &v["files"][0]["messages"][0]["fields"];
+    assert_eq!(fields[0][1], latin1("a\u{9b}b\u{202e}c\u{61c}d"));
+    assert_eq!(fields[1][1], latin1("x\u{2066}y\u{200f}z\u{E0041}w"));
+    assert!(text.contains(r"aÂ\u009bbâ\u0080®c"), "{text}");
     // Export, with a note holding the same characters.
     let sha = clanscope::notes::sha256_all(&std::fs::read(&ccm).unwrap());
     let notes = dir.path().join("n.json");
@@ -1402,6 +1406,63 @@ fn cut_big_file(args: &[&str]) -> (tempfile::TempDir, PathBuf, std::process::Out
 fn a_file_truncated_during_export_is_reported_not_a_crash() {
     let (_dir, p, out) = cut_big_file(&["export", "--context", "0"]);
     assert_reported("export", &out, &p);
+}
+
+/// A backup cut while `compare --repaired-copy` or `export --compare` reads it: the command
+/// fails, and neither the repaired copy nor the export is left behind (a hostile review found a
+/// repaired copy holding zeros for the bytes the backup lost).
+#[test]
+fn a_backup_truncated_during_compare_leaves_no_repaired_copy_nor_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("evidence");
+    big_noise(&ev, 256);
+    let outs = tempfile::tempdir().unwrap();
+    let copy = outs.path().join("repaired.bin");
+    let export = outs.path().join("e.txt");
+    let runs: [(Vec<&std::ffi::OsStr>, &Path); 2] = [
+        (
+            vec![
+                "compare".as_ref(),
+                "--repaired-copy".as_ref(),
+                copy.as_os_str(),
+                ev.as_os_str(),
+            ],
+            &copy,
+        ),
+        (
+            vec![
+                "export".as_ref(),
+                ev.as_os_str(),
+                "-o".as_ref(),
+                export.as_os_str(),
+                "--compare".as_ref(),
+            ],
+            &export,
+        ),
+    ];
+    for (args, made) in runs {
+        let args: Vec<&str> = args.iter().map(|a| a.to_str().unwrap()).collect();
+        let p = dir.path().join("backup");
+        let mut cut = None;
+        for ms in [300, 100, 30, 0] {
+            big_noise(&p, 256);
+            // A run that ended before the cut wrote its output: the next one starts afresh.
+            let _ = std::fs::remove_file(made);
+            if let Some(out) = cut_while_running(&args, &p, Duration::from_millis(ms)) {
+                cut = Some(out);
+                break;
+            }
+        }
+        let Some(out) = cut else {
+            skip(
+                "a backup cut during compare",
+                "the command always ended before the file could be cut",
+            );
+            continue;
+        };
+        assert_reported(args[0], &out, &p);
+        assert!(!made.exists(), "{}: {} was left", args[0], made.display());
+    }
 }
 
 #[test]

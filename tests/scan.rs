@@ -550,3 +550,99 @@ fn json_names_are_exact() {
         .any(|e| e["path"] == format!("{root}/a\nb").as_str()));
     assert!(t.iter().any(|e| e["path_bytes"] == hex(names[3]).as_str()));
 }
+
+/// A damaged header whose only finding is a header anomaly is listed once, with the anomaly
+/// under it, in the text and the CSV (a review saw it twice), and the export names the anomaly
+/// as one.
+#[test]
+fn a_header_holding_only_an_anomaly_is_listed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ccm = dir.path().join("MSG0001.CCM");
+    std::fs::write(
+        &ccm,
+        b"Message:\r\n107\r\nFrom: Ann at HUB\r\nTo: Bob at HUB\r\n@@ ## 17 %% qq\r\nSubject: Budget\r\n\
+          Contents:\r\n40\r\nText item:\r\n20\r\nFigures attached by Friday.\r\n",
+    )
+    .unwrap();
+    let r = report(&ccm);
+    assert_eq!(r.headers.len(), 1);
+    assert_eq!(r.headers[0].writes, Vec::<u32>::new());
+    assert_eq!(r.headers[0].anomalies, vec![1]);
+    let (h, f) = (&r.headers[0], &r.findings[0]);
+    let run = |fmt: &str| {
+        let a = bin()
+            .args(["scan", "--all", "--format", fmt])
+            .arg(&ccm)
+            .assert()
+            .code(1);
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    };
+    let p = ccm.display();
+    let text = run("text");
+    let want = format!(
+        "{p}  H1  0000:0000  0  {}  damaged-header  {}  writes none  anomalies #1\n\
+         {p}    #1  0000:0031  49  16  ccm-header-anomaly  {}  \"@@ ## 17 %% qq\\r\\n\"\n\n",
+        h.len(),
+        conf(h.confidence),
+        conf(f.confidence)
+    );
+    assert!(text.starts_with(&want), "{text}");
+    assert_eq!(text.matches("  H1  ").count(), 1, "{text}");
+    let csv = run("csv");
+    assert_eq!(
+        csv.lines().filter(|l| l.contains(",H1,H1,")).count(),
+        1,
+        "{csv}"
+    );
+    let outs = tempfile::tempdir().unwrap();
+    let a = bin()
+        .current_dir(outs.path())
+        .args(["export", "--all"])
+        .arg(&ccm)
+        .assert()
+        .success();
+    let export = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        export.contains(&format!(
+            "Damaged header H1: confidence {}, 0 console write(s), 1 header anomaly\n",
+            conf(h.confidence)
+        )) && export.contains("\n  Anomaly #1: ccm-header-anomaly, "),
+        "{export}"
+    );
+}
+
+/// .CCM header fields in JSON are the field's bytes, one character per byte, as a finding's
+/// text is: a lone 9Bh and FFh stay apart (a review saw both become U+FFFD), and a value longer
+/// than the fields keep says it was cut.
+#[test]
+fn ccm_fields_in_json_are_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let ccm = dir.path().join("MSG0002.CCM");
+    let from: &[u8] = b"Evil\x1b[31m \xe2\x80\xae Person\x9b2J\xff at Hub";
+    let long = vec![b'x'; 300];
+    let mut bytes = b"Message:\r\n200\r\nFrom: ".to_vec();
+    bytes.extend_from_slice(from);
+    bytes.extend_from_slice(b"\r\nSubject: ");
+    bytes.extend_from_slice(&long);
+    bytes.extend_from_slice(
+        b"\r\nContents:\r\n40\r\nText item:\r\n20\r\nFigures attached by Friday.\r\n",
+    );
+    std::fs::write(&ccm, &bytes).unwrap();
+    let a = bin()
+        .args(["scan", "--all", "--format", "json"])
+        .arg(&ccm)
+        .assert();
+    let out = a.get_output().stdout.clone();
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{9b}'),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let fields = &v["files"][0]["messages"][0]["fields"];
+    let latin1 = |b: &[u8]| b.iter().map(|&c| c as char).collect::<String>();
+    assert_eq!(fields[0][0], "From");
+    assert_eq!(fields[0][1], latin1(from));
+    assert_eq!(fields[1][0], "Subject");
+    assert_eq!(fields[1][1], format!("{}…", latin1(&long[..256])));
+}

@@ -336,6 +336,7 @@ fn goto_accepts_every_form_relative_and_hash_and_quote_quote_returns() {
             "-",
             "invalid move '-': expected +N or -N bytes (decimal, 0x1F or 1Fh)",
         ),
+        ("  ", "no address given; the cursor stays"),
         (
             "0AFA:10000",
             "invalid address '0AFA:10000': the offset must be 0000 to FFFF",
@@ -1258,11 +1259,21 @@ fn two_inspectors_keep_each_others_notes_and_a_deleted_note_stays_deleted() {
     assert_eq!(sidecar_texts(dir.path()), ["n3", "n4 edited", "n5"]);
 }
 
+/// Writes the demo's sidecar holding `notes` into `dir`, as another tool or a hand would.
+fn demo_sidecar_with(dir: &Path, notes: Vec<clanscope::notes::Note>) {
+    let sha = clanscope::notes::sha256_all(demo::STORE);
+    let mut s = clanscope::notes::Sidecar::new("CLANDATA", demo::STORE.len() as u64, &sha);
+    s.notes = notes;
+    std::fs::write(
+        dir.join(clanscope::notes::default_path("CLANDATA", &sha)),
+        s.to_json(),
+    )
+    .unwrap();
+}
+
 #[test]
 fn deleting_one_of_two_identical_notes_leaves_the_other() {
     let dir = tempfile::tempdir().unwrap();
-    let sha = clanscope::notes::sha256_all(demo::STORE);
-    let mut s = clanscope::notes::Sidecar::new("CLANDATA", demo::STORE.len() as u64, &sha);
     let twin = clanscope::notes::Note {
         start: 0x10,
         end: 0x11,
@@ -1270,18 +1281,38 @@ fn deleting_one_of_two_identical_notes_leaves_the_other() {
         source: Some("other-tool".into()),
         ..Default::default()
     };
-    s.notes = vec![twin.clone(), twin];
-    std::fs::write(
-        dir.path()
-            .join(clanscope::notes::default_path("CLANDATA", &sha)),
-        s.to_json(),
-    )
-    .unwrap();
+    demo_sidecar_with(dir.path(), vec![twin.clone(), twin]);
     let mut app = demo_app_by(120, 40, dir.path(), "kim");
     assert_eq!(note_texts(&app), ["imported twice", "imported twice"]);
     delete_note(&mut app, 0);
     assert_eq!(sidecar_texts(dir.path()), ["imported twice"]);
     assert_eq!(note_texts(&app), ["imported twice"]);
+}
+
+/// A note the sidecar places past the end of the file (made on a longer copy, or by hand):
+/// Enter on it in the list says so, where it said "note 1 at" the last byte (a review).
+#[test]
+fn a_note_past_the_end_is_said_to_be_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = demo::STORE.len() as u64;
+    let far = clanscope::notes::Note {
+        start: size + 0x100,
+        end: size + 0x104,
+        text: "made on a longer copy".into(),
+        ..Default::default()
+    };
+    demo_sidecar_with(dir.path(), vec![far]);
+    let mut app = demo_app_by(120, 40, dir.path(), "kim");
+    step(&mut app, Command::NotesList);
+    step(&mut app, Command::Enter);
+    assert_eq!(
+        status(&app),
+        format!(
+            "note 1 starts at offset {}, past the end of the file ({size} bytes): the cursor is on its last byte",
+            size + 0x100
+        )
+    );
+    assert_eq!(app.cursor(), size - 1);
 }
 
 #[test]
@@ -1429,6 +1460,16 @@ fn empty_file_views_as_empty() {
     }
     assert_eq!(app.selection(), None);
     assert!(text(&app).contains("(empty file: 0 bytes)"));
+    // Nor a byte to note or bookmark (a review saw both saved for a byte that is not there).
+    for c in [Command::Annotate, Command::Mark] {
+        step(&mut app, c);
+        assert_eq!(
+            status(&app),
+            "the file is empty: there is no byte to note or mark"
+        );
+        keys(&mut app, "a\n");
+    }
+    assert!(app.notes().notes().is_empty() && app.notes().bookmarks().is_empty());
 }
 
 #[test]

@@ -202,14 +202,27 @@ impl Finding {
         mailbox: Option<&str>,
         file: Option<&str>,
     ) {
-        fn first(list: &mut Vec<Box<str>>, name: Option<&str>) {
+        // The signature's name comes first. A file name found in the text that ends the
+        // signature's after a character that is not a letter or digit is the same mention read
+        // more narrowly (`EXPORT\MSG1.CCM` of `@EXPORT\MSG1.CCM`: DOS allows `@` in names,
+        // the name pattern does not).
+        fn first(list: &mut Vec<Box<str>>, name: Option<&str>, tails: bool) {
             if let Some(n) = name {
-                list.retain(|x| !x.eq_ignore_ascii_case(n));
+                let lower = n.to_ascii_lowercase();
+                list.retain(|x| {
+                    let x = x.to_ascii_lowercase();
+                    let same = lower == x
+                        || tails
+                            && lower.strip_suffix(&x).is_some_and(|head| {
+                                !head.ends_with(|c: char| c.is_ascii_alphanumeric())
+                            });
+                    !same
+                });
                 list.insert(0, n.into());
             }
         }
-        first(&mut names.mailboxes, mailbox);
-        first(&mut names.files, file);
+        first(&mut names.mailboxes, mailbox, false);
+        first(&mut names.files, file, true);
         let split = |mut v: Vec<Box<str>>| {
             let head = (!v.is_empty()).then(|| v.remove(0));
             (head, v.into_boxed_slice())
@@ -564,6 +577,23 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_is_given_once_though_read_twice() {
+        let text = "Exporting messages in mailbox \"JOANN\" to file @EXPORT\\MSG1.CCM\r\n\
+                    Exporting messages in mailbox \"ANN\" to file AMSG1.CCM\r\n";
+        let mut f = Finding::new(FindingKind::ConsoleWrite, 0, text.len() as u64, 0.9);
+        f.set_names(
+            console::names_in(text),
+            Some("JOANN"),
+            Some("@EXPORT\\MSG1.CCM"),
+        );
+        assert_eq!(f.mailboxes().collect::<Vec<_>>(), ["JOANN", "ANN"]);
+        assert_eq!(
+            f.files().collect::<Vec<_>>(),
+            ["@EXPORT\\MSG1.CCM", "AMSG1.CCM"]
+        );
+    }
 
     /// The text test as it was first written, byte by byte: the reference for the fast one.
     fn reference_sample(b: &[u8]) -> bool {

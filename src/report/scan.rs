@@ -215,6 +215,7 @@ impl<W: Write> ScanWriter<W> {
     ) -> io::Result<()> {
         let p = sanitize::path(path);
         let mut open_header = 0;
+        let mut shown_headers = std::collections::HashSet::new();
         for f in listed(r, self.min) {
             let h = f
                 .header
@@ -223,6 +224,7 @@ impl<W: Write> ScanWriter<W> {
             if let Some(h) = h {
                 if h.id != open_header {
                     open_header = h.id;
+                    shown_headers.insert(h.id);
                     writeln!(self.w, "{p}  {}", self.header_line(h))?;
                 }
             } else {
@@ -232,8 +234,8 @@ impl<W: Write> ScanWriter<W> {
             writeln!(self.w, "{p}  {indent}{}", self.finding_line(f, data))?;
             pager.at(f.start);
         }
-        // Headers that hold no listed write (a .CCM header that lost its `Message:` line).
-        for h in listed_headers(r, self.min).filter(|h| h.writes.is_empty()) {
+        // Headers that hold no listed finding (a .CCM header that lost its `Message:` line).
+        for h in listed_headers(r, self.min).filter(|h| !shown_headers.contains(&h.id)) {
             writeln!(self.w, "{p}  {}", self.header_line(h))?;
         }
         let listed_n = listed(r, self.min).count();
@@ -254,8 +256,9 @@ impl<W: Write> ScanWriter<W> {
 
     fn header_line(&self, h: &DamagedHeader) -> String {
         let writes: Vec<String> = h.writes.iter().map(|w| format!("#{w}")).collect();
+        let anomalies: Vec<String> = h.anomalies.iter().map(|w| format!("#{w}")).collect();
         format!(
-            "H{}  {}  {}  {}  damaged-header  {:.2}  writes {}",
+            "H{}  {}  {}  {}  damaged-header  {:.2}  writes {}{}",
             h.id,
             self.origin.address(h.start),
             h.start,
@@ -265,6 +268,11 @@ impl<W: Write> ScanWriter<W> {
                 "none".to_string()
             } else {
                 writes.join(",")
+            },
+            if anomalies.is_empty() {
+                String::new()
+            } else {
+                format!("  anomalies {}", anomalies.join(","))
             }
         )
     }
@@ -298,10 +306,12 @@ impl<W: Write> ScanWriter<W> {
     ) -> io::Result<()> {
         let p = csv_quoted(sanitize::path(path));
         let mut open_header = 0;
+        let mut shown_headers = std::collections::HashSet::new();
         for f in listed(r, self.min) {
             if let Some(h) = f.header.and_then(|id| r.header(id)) {
                 if h.id != open_header && h.confidence >= self.min {
                     open_header = h.id;
+                    shown_headers.insert(h.id);
                     self.csv_header(&p, h)?;
                 }
             }
@@ -322,7 +332,7 @@ impl<W: Write> ScanWriter<W> {
             )?;
             pager.at(f.start);
         }
-        for h in listed_headers(r, self.min).filter(|h| h.writes.is_empty()) {
+        for h in listed_headers(r, self.min).filter(|h| !shown_headers.contains(&h.id)) {
             self.csv_header(&p, h)?;
         }
         Ok(())

@@ -54,11 +54,18 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 /// A note's text, where it lies, who wrote it and when:
 /// `text (at SEG:OFF, N byte(s); by EXAMINER, TIME; from SOURCE)`.
 pub fn note_words(doc: &Document<'_>, n: &crate::notes::Note) -> String {
-    let mut about = vec![format!(
-        "at {}, {} byte(s)",
+    let mut at = format!(
+        "at {}, {}",
         doc.origin.address(n.start),
-        n.end.max(n.start + 1) - n.start
-    )];
+        crate::address::bytes(n.end.max(n.start + 1) - n.start)
+    );
+    if n.end > doc.size {
+        at.push_str(&format!(
+            ", reaching past the end of the file (offset {})",
+            doc.size
+        ));
+    }
+    let mut about = vec![at];
     let by = n.byline();
     if !by.is_empty() {
         about.push(by);
@@ -90,10 +97,19 @@ pub fn heading(doc: &Document<'_>, e: &Excerpt<'_>) -> String {
     let range = range_words(doc, e.start, e.end);
     match e.subject {
         Subject::Header(h) => format!(
-            "Damaged header H{}: confidence {:.2}, {} console write(s){}\n  Range:   {range}",
+            "Damaged header H{}: confidence {:.2}, {} console write(s){}{}\n  Range:   {range}",
             h.id,
             h.confidence,
             h.writes.len(),
+            if h.anomalies.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {} header anomal{}",
+                    h.anomalies.len(),
+                    if h.anomalies.len() == 1 { "y" } else { "ies" }
+                )
+            },
             if h.missing_keyword {
                 "; its 'Message:' line is missing"
             } else {
@@ -114,8 +130,15 @@ pub fn heading(doc: &Document<'_>, e: &Excerpt<'_>) -> String {
 fn finding_details(out: &mut String, doc: &Document<'_>, f: &Finding, nested: bool) {
     if nested {
         let o = doc.origin;
+        // Inside a damaged header: its writes, and the lines of it that are neither fields nor
+        // writes.
+        let what = match f.kind {
+            crate::detect::FindingKind::ConsoleWrite => "Write",
+            crate::detect::FindingKind::CcmHeaderAnomaly => "Anomaly",
+            crate::detect::FindingKind::PlainText => "Text",
+        };
         out.push_str(&format!(
-            "  Write #{}: {}, confidence {:.2}, {}-{}, {}\n",
+            "  {what} #{}: {}, confidence {:.2}, {}-{}, {}\n",
             f.id,
             f.kind.name(),
             f.confidence,

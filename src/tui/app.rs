@@ -454,8 +454,9 @@ impl App {
         if on_disk > self.src.len() && !self.grew_warned {
             self.grew_warned = true;
             self.error(format!(
-                "the file grew to {on_disk} bytes since it was opened; showing the {} bytes it had then (reopen to see the rest)",
-                self.src.len()
+                "the file grew to {} since it was opened; showing the {} it had then (reopen to see the rest)",
+                crate::address::bytes(on_disk),
+                crate::address::bytes(self.src.len())
             ));
         }
         let now = self.src.current_len().min(self.src.len());

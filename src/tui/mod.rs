@@ -28,6 +28,10 @@ pub mod viewport;
 pub mod views;
 pub mod workers;
 
+/// Characters of a note the screen shows (the sidecar may hold notes of megabytes, written by
+/// hand; exports carry them whole).
+pub(crate) const SHOWN_NOTE: usize = 2000;
+
 use crate::address::Origin;
 use crate::detect::Engine;
 use crate::output::Case;

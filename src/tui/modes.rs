@@ -59,6 +59,9 @@ impl App {
     fn goto(&mut self, text: &str) {
         let (o, size, cursor) = (self.view.origin, self.view.size, self.view.cursor);
         let t = text.trim();
+        if t.is_empty() {
+            return self.info("no address given; the cursor stays");
+        }
         let target = if let Some(rest) = t.strip_prefix('+').or_else(|| t.strip_prefix('-')) {
             match address::parse_number(rest.trim()) {
                 None => Err(format!(
@@ -195,7 +198,10 @@ impl App {
             Command::Delete if kind == ListKind::Notes && sel < n => {
                 let gone = self.notes.delete(sel);
                 self.effects.push(Effect::SaveNotes);
-                self.info(format!("note deleted: {}", sanitize::line(&gone.text)));
+                self.info(format!(
+                    "note deleted: {}",
+                    sanitize::line_clipped(&gone.text, super::SHOWN_NOTE)
+                ));
                 self.mode = to(sel.min(n.saturating_sub(2)));
             }
             Command::Escape | Command::ToggleList | Command::MatchList | Command::NotesList => {
@@ -236,9 +242,20 @@ impl App {
             }
             ListKind::Notes => {
                 if let Some(n) = self.notes.notes.get(sel) {
-                    let s = n.start.min(self.view.size.saturating_sub(1));
+                    let size = self.view.size;
+                    let s = n.start.min(size.saturating_sub(1));
+                    let past = n.start >= size;
+                    let start = n.start;
                     self.jump(s);
-                    self.info(format!("note {} at {}", sel + 1, self.view.addr(s)));
+                    if past {
+                        self.error(format!(
+                            "note {} starts at offset {start}, past the end of the file ({}): the cursor is on its last byte",
+                            sel + 1,
+                            crate::address::bytes(size)
+                        ));
+                    } else {
+                        self.info(format!("note {} at {}", sel + 1, self.view.addr(s)));
+                    }
                 }
             }
         }

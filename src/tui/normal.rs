@@ -84,6 +84,9 @@ impl App {
             Command::SearchText => self.mode = open(PromptKind::SearchText, ""),
             Command::SearchHex => self.mode = open(PromptKind::SearchHex, ""),
             Command::SearchRegex => self.mode = open(PromptKind::SearchRegex, ""),
+            Command::Annotate | Command::Mark if self.view.size() == 0 => {
+                self.info("the file is empty: there is no byte to note or mark");
+            }
             Command::Annotate => self.mode = open(PromptKind::Note, ""),
             Command::Mark => self.mode = Mode::SetMark,
             Command::JumpMark => self.mode = Mode::JumpMark,

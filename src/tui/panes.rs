@@ -291,7 +291,11 @@ fn note_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
             };
             Line::from(vec![
                 Span::styled(
-                    format!("note {}: {}", p.view.addr(n.start), sanitize::line(&n.text)),
+                    format!(
+                        "note {}: {}",
+                        p.view.addr(n.start),
+                        sanitize::line_clipped(&n.text, super::SHOWN_NOTE)
+                    ),
                     Style::new().fg(Color::LightYellow),
                 ),
                 Span::styled(about, Style::new().fg(Color::Yellow)),

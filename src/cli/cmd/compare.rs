@@ -30,13 +30,16 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     let diff = compare::diff(da, db);
     let destroyed = compare::destroyed(&report, da, db, crate::detect::SUSPECTED);
     let replaced = compare::replacements(&destroyed);
-    if let Some(o) = &a.repaired_copy {
-        write_repaired(&guard, o, da, db, &replaced)?;
-    }
     let sums = (
         notes::sha256_source(&ev, &|| false)?.unwrap_or_default(),
         notes::sha256_source(&other, &|| false)?.unwrap_or_default(),
     );
+    if let Some(o) = &a.repaired_copy {
+        write_repaired(&guard, o, (&ev, &other), &replaced)?;
+    }
+    // A file that shrank while read gave zeros for what it lost: nothing is reported from them.
+    ev.check()?;
+    other.check()?;
     let c = Comparison {
         a: &a,
         ev: &ev,
@@ -57,19 +60,26 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
 }
 
 /// Creates OUT new (through the guard: never over or beside an input) and streams the
-/// repaired copy into it.
+/// repaired copy into it. If either file shrank meanwhile (its lost bytes read as zeros), or
+/// the write failed, the copy is removed: no repaired copy holds bytes that no file had.
 fn write_repaired(
     guard: &Guard,
     o: &Path,
-    a: &[u8],
-    b: &[u8],
+    (ev, other): (&Source, &Source),
     replaced: &[Replacement],
 ) -> Result<(), Error> {
     let f = guard.create(o)?;
     let mut w = BufWriter::new(f);
-    compare::write_repaired(a, b, replaced, &mut w)
+    let written = compare::write_repaired(ev.safe_bytes(), other.safe_bytes(), replaced, &mut w)
         .and_then(|_| w.flush())
         .map_err(|e| Error::io(o, &e))
+        .and_then(|_| ev.check())
+        .and_then(|_| other.check());
+    if written.is_err() {
+        drop(w);
+        let _ = std::fs::remove_file(o);
+    }
+    written
 }
 
 struct Comparison<'a> {
@@ -97,12 +107,12 @@ impl Comparison<'_> {
         let d = self.diff;
         let mut s = String::from("clanscope compare\n");
         s.push_str(&format!(
-            "Evidence:  {} ({} bytes, SHA-256 {})\nOther:     {} ({} bytes, SHA-256 {})\nOrigin:    {o}\n",
+            "Evidence:  {} ({}, SHA-256 {})\nOther:     {} ({}, SHA-256 {})\nOrigin:    {o}\n",
             sanitize::path(&self.a.evidence),
-            d.evidence_len,
+            crate::address::bytes(d.evidence_len),
             self.sums.0,
             sanitize::path(&self.a.other),
-            d.other_len,
+            crate::address::bytes(d.other_len),
             self.sums.1
         ));
         s.push_str(&format!(

@@ -80,8 +80,12 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         related: related.as_ref(),
     };
     let body = ex::render(&doc, format);
-    // A file that shrank while read gave zeros for what it lost: nothing is written.
+    // A file that shrank while read gave zeros for what it lost: nothing is written. The
+    // compared file too: what a write destroyed was read from it.
     src.check()?;
+    if let Some(o) = &other {
+        o.check()?;
+    }
     deliver(target, &guard, &src, &doc.sha256, format, &body)?;
     Ok(0)
 }
@@ -109,6 +113,21 @@ fn selection(
         (Some(from), Some(length)) => {
             let (s, e) = address::resolve_range(Some(from), Some(length), None, origin, len)
                 .map_err(|e| e.in_file(&a.file))?;
+            let asked = address::parse_count(length)?;
+            if asked == 0 {
+                return Err(Error::Usage(
+                    "--length 0: a range to export holds at least one byte".into(),
+                ));
+            }
+            if asked > e - s {
+                out::message(&format!(
+                    "--length {} runs past the end of the file: the range exported is {} ({} to {})",
+                    sanitize::line(length),
+                    address::bytes(e - s),
+                    origin.address(s),
+                    origin.address(e - 1)
+                ));
+            }
             Selection::Range(s, e)
         }
         _ if !a.finding.is_empty() => Selection::Findings(a.finding.clone()),

@@ -62,6 +62,11 @@ pub struct Parser<'a> {
     sizes: Sizes,
     /// Findings found before the next header, waiting for it.
     pending: Vec<Finding>,
+    /// In a body: where the run of header field lines (`From:`, `To:`, ...) the last line
+    /// belongs to started, and how many lines it holds.
+    body_fields: Option<(usize, usize)>,
+    /// In a body: a `Contents:` line closed such a run (its start), waiting for a size line.
+    body_contents: Option<usize>,
     messages: u32,
     next_finding: u32,
     next_header: u32,
@@ -71,9 +76,18 @@ fn is_keyword(t: &[u8], kw: &[u8]) -> bool {
     t.trim_ascii_end().eq_ignore_ascii_case(kw)
 }
 
+/// A header field's name or value as text, one character per byte (Latin-1), as a finding's
+/// text is: exact, whatever the code page (a lone byte 9Bh and FFh stay apart). Cut at
+/// [`MAX_VALUE`] bytes, marked with `…`.
 fn clip(b: &[u8]) -> String {
-    let s = String::from_utf8_lossy(&b[..b.len().min(MAX_VALUE)]);
-    s.into_owned()
+    let mut s: String = b[..b.len().min(MAX_VALUE)]
+        .iter()
+        .map(|&c| c as char)
+        .collect();
+    if b.len() > MAX_VALUE {
+        s.push('…');
+    }
+    s
 }
 
 impl<'a> Parser<'a> {
@@ -93,6 +107,8 @@ impl<'a> Parser<'a> {
             hdr: Vec::new(),
             sizes: Sizes::default(),
             pending: Vec::new(),
+            body_fields: None,
+            body_contents: None,
             messages: 0,
             next_finding: 1,
             next_header: 1,
@@ -159,6 +175,12 @@ impl<'a> Parser<'a> {
                 Place::CcmHeader,
             );
         }
+        self.open_message(l, missing_keyword);
+    }
+
+    /// A message opens at line `l` (its `Message:` line, or its first header line when that
+    /// is missing).
+    fn open_message(&mut self, l: Line, missing_keyword: bool) {
         let keep = self.emit.keeps_messages();
         let mut m = Open {
             index: self.messages,
@@ -179,6 +201,8 @@ impl<'a> Parser<'a> {
         self.open = Some(m);
         self.hdr.clear();
         self.sizes.clear();
+        self.body_fields = None;
+        self.body_contents = None;
         self.state = if missing_keyword {
             State::Header
         } else {
@@ -244,6 +268,12 @@ impl<'a> Parser<'a> {
 
     fn body_line(&mut self, l: Line) {
         let t = l.text(self.data);
+        if let Some(s) = self.body_contents.take() {
+            if matches!(size_of(t), Some(Some(_))) {
+                return self.recover_header(s, l);
+            }
+        }
+        self.watch_for_header(l, t);
         let m = self.open.as_mut().expect("a message is open");
         if let Some((label, kw)) = m.item.take() {
             match size_of(t) {
@@ -260,6 +290,64 @@ impl<'a> Parser<'a> {
                 m.item = Some((label, l.start));
             }
         }
+    }
+
+    /// Header field lines inside a body, closed by `Contents:` and a size line, are the header
+    /// of a message whose `Message:` line is gone (overwritten, as console output overwrote
+    /// header lines): a message's own text does not hold a `Contents:` line with a size after
+    /// its fields. Notes where such a run starts and whether `Contents:` closed it.
+    fn watch_for_header(&mut self, l: Line, t: &[u8]) {
+        /// Field lines a header run may hold (a header has a dozen or so).
+        const MAX_RUN: usize = 64;
+        let field = header::field(t);
+        match (field, self.body_fields) {
+            (Some((k, _)), Some((s, _))) if k.eq_ignore_ascii_case(b"Contents") => {
+                self.body_contents = Some(s);
+                self.body_fields = None;
+            }
+            (Some((k, _)), run) if header::known_key(k) => {
+                self.body_fields = match run {
+                    Some((s, n)) if n < MAX_RUN => Some((s, n + 1)),
+                    _ => Some((l.start, 1)),
+                };
+            }
+            _ => self.body_fields = None,
+        }
+    }
+
+    /// The header whose field lines start at `s` and whose `Contents:` size line is `size` lies
+    /// inside the open message's body: the open message ends at `s`, and a message without its
+    /// `Message:` line starts there (its lines are read again as header lines).
+    fn recover_header(&mut self, s: usize, size: Line) {
+        let mut replay = lines(self.data, s, size.end);
+        let Some(first) = replay.next() else {
+            return;
+        };
+        match self.declared_tail(s) {
+            // The open message's last item ends, by its declared size, at a line start before
+            // the header: what stands between is not the message's, and lies where the lost
+            // `Message:` line stood. It is judged as header text.
+            Some(t) => {
+                self.end_message(t, false);
+                let index = self.messages;
+                self.judge_header_text(t, s, Reason::BeforeHeader(index + 1));
+                self.open_message(first, true);
+            }
+            None => self.start_message(first, true),
+        }
+        self.header_line(first);
+        for l in replay {
+            self.line(l);
+        }
+    }
+
+    /// Where the open message's last item ends by its declared size, when that is a line start
+    /// inside its body before `s`, with more than blanks between it and `s`.
+    fn declared_tail(&self, s: usize) -> Option<usize> {
+        let body = self.open.as_ref()?.body_start?;
+        let t = usize::try_from(self.sizes.item_end()?).ok()?;
+        let at_line_start = t > body && t < s && matches!(self.data[t - 1], b'\n');
+        (at_line_start && !self.data[t..s].iter().all(u8::is_ascii_whitespace)).then_some(t)
     }
 
     /// The header area ends at `at`: judge its lines, then hand out the header.
@@ -325,9 +413,18 @@ impl<'a> Parser<'a> {
             }
             self.end_header(end);
         }
+        // Text after the last item's declared size, before the next header: console output
+        // there is a write before that header (the body itself is read up to the tail).
+        let tail = (!at_eof).then(|| self.declared_tail(end)).flatten();
         let m = self.open.take().expect("a message is open");
         let body = m.body_start.unwrap_or(end);
-        self.read_body(body, end, m.index, at_eof);
+        match tail {
+            Some(t) => {
+                self.read_body(body, t, m.index, true);
+                self.tail_writes(t, end, m.index);
+            }
+            None => self.read_body(body, end, m.index, at_eof),
+        }
         if m.keep {
             let mut anomalies = m.anomalies;
             self.sizes.check(end as u64, &mut |a| {
@@ -374,6 +471,19 @@ impl<'a> Parser<'a> {
         if let Some((b, seg_start)) = found.pop() {
             let apart = b.start > seg_start || b.lead_blank > 0;
             if b.end == e && !at_eof && apart && b.console() >= SUSPECTED {
+                let mut f = console_finding(self.data, &b, Place::CcmHeader, self.model);
+                f.reasons.push(Reason::BeforeHeader(index + 2));
+                self.pending.push(f);
+            }
+        }
+    }
+
+    /// Console output in `[s, e)`, after the last item of message `index` by its declared size
+    /// and before the next header: writes held for that header. Other text there is left
+    /// alone (sizes do not always add up: the KB's own sample does not).
+    fn tail_writes(&mut self, s: usize, e: usize, index: u32) {
+        for b in self.console_blocks(s, e) {
+            if b.console() >= SUSPECTED {
                 let mut f = console_finding(self.data, &b, Place::CcmHeader, self.model);
                 f.reasons.push(Reason::BeforeHeader(index + 2));
                 self.pending.push(f);
@@ -514,11 +624,14 @@ fn fields_of(data: &[u8], hdr: &[HLine], out: &mut Vec<(String, String)>) {
                 if let Some(last) = out.last_mut().filter(|l| l.1.len() < MAX_VALUE) {
                     last.1.push(' ');
                     last.1.push_str(&clip(t.trim_ascii()));
-                    let mut n = last.1.len().min(MAX_VALUE);
-                    while !last.1.is_char_boundary(n) {
-                        n -= 1;
+                    if last.1.len() > MAX_VALUE {
+                        let mut n = MAX_VALUE;
+                        while !last.1.is_char_boundary(n) {
+                            n -= 1;
+                        }
+                        last.1.truncate(n);
+                        last.1.push('…');
                     }
-                    last.1.truncate(n);
                 }
             }
             _ => {}

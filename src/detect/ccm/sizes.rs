@@ -64,6 +64,15 @@ impl Sizes {
         });
     }
 
+    /// Where the last item declared (`Text item:` or `File item:`) ends by its size.
+    pub fn item_end(&self) -> Option<u64> {
+        self.decls
+            .iter()
+            .rev()
+            .find(|d| is_item(d.label))
+            .map(|d| d.part_start.saturating_add(d.declared))
+    }
+
     /// The mismatches, the message ending at `end`: `Label: declared N bytes, M found`.
     pub fn check(&self, end: u64, out: &mut dyn FnMut(String)) {
         for (i, d) in self.decls.iter().enumerate() {

@@ -65,16 +65,27 @@ fn row_text(app: &App, kind: ListKind, i: usize, width: usize) -> Option<(String
 fn note_row(n: &crate::notes::Note, view: &crate::tui::viewport::Viewport, width: usize) -> String {
     let mut row = view.addr(n.start);
     if let Some(t) = n.time.as_deref() {
-        let t = sanitize::line(t).replacen('T', " ", 1);
-        let skip = if width < 60 { 5 } else { 0 };
+        // A time the sidecar holds in its own form (RFC 3339, UTC) shows to the minute; any
+        // other text (edited by hand) is shown as it is, clipped, not cut as if it were one.
+        let row_time = match humantime::parse_rfc3339(t) {
+            Ok(_) if t.len() >= 16 => {
+                let t = t.replacen('T', " ", 1);
+                let skip = if width < 60 { 5 } else { 0 };
+                t.chars().skip(skip).take(16 - skip).collect()
+            }
+            _ => crate::report::clip(&sanitize::line(t), 16),
+        };
         row.push(' ');
-        row.extend(t.chars().skip(skip).take(16 - skip));
+        row.push_str(&row_time);
     }
     if let Some(e) = n.examiner.as_deref() {
         row.push(' ');
         row.push_str(&crate::report::clip(&sanitize::line(e), 12));
     }
-    format!("{row}: {}", sanitize::line(&n.text))
+    format!(
+        "{row}: {}",
+        sanitize::line_clipped(&n.text, crate::tui::SHOWN_NOTE)
+    )
 }
 
 /// Draws list `kind` with row `sel` selected in `area`.
@@ -115,4 +126,32 @@ pub fn list(app: &App, frame: &mut Frame, area: Rect, kind: ListKind, sel: usize
         Paragraph::new(lines).block(Block::default().borders(Borders::TOP).title(title)),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address::Origin;
+    use crate::notes::Note;
+    use crate::tui::viewport::Viewport;
+
+    #[test]
+    fn a_note_row_shows_its_time_to_the_minute_or_as_it_is() {
+        let view = Viewport::new(Origin::parse("0AFA:0100").unwrap(), 0x10000);
+        let mut n = Note::new(0x3E00, 0x3E4C, "seen", Some("kim"));
+        n.time = Some("2026-11-26T10:15:49Z".into());
+        assert_eq!(
+            note_row(&n, &view, 80),
+            "0AFA:3F00 2026-11-26 10:15 kim: seen"
+        );
+        assert_eq!(note_row(&n, &view, 40), "0AFA:3F00 11-26 10:15 kim: seen");
+        // Edited by hand: shown as it is, escaped and clipped, never cut up as if a time.
+        n.time = Some("\u{1b}[2J2026".into());
+        assert_eq!(note_row(&n, &view, 80), "0AFA:3F00 \\x1B[2J2026 kim: seen");
+        n.time = Some("abcdefghijklmnopqrstuvwxyz".into());
+        assert_eq!(
+            note_row(&n, &view, 40),
+            "0AFA:3F00 abcdefghijklmnop… kim: seen"
+        );
+    }
 }
