@@ -160,6 +160,22 @@ fn json_cross_reference_and_timeline() {
     let moved = dir.path().join("Ccmcdata/Export.bak");
     std::fs::create_dir_all(&moved).unwrap();
     std::fs::write(moved.join("msg4a27.ccm"), b"Message:\r\n10\r\n").unwrap();
+    // A run's redirect file (all console output) and a text file of prose.
+    let redirect = dir.path().join("Ccmcdata/MSG0031.TMP");
+    std::fs::write(
+        &redirect,
+        b"EXPORT 8.50.00.14 Copyright(c) 1991, 1999 by cc:Mail, Inc.\r\n\r\n\
+          Exporting messages in mailbox \"kwong\" to file EXPORT\\MSG4A28.CCM\r\n\
+          12 messages exported.\r\n\r\nEXPORT process ended with error: 0.\r\n",
+    )
+    .unwrap();
+    let prose = dir.path().join("Ccmcdata/readme.txt");
+    std::fs::write(
+        &prose,
+        b"The connector moves mail between the post office and the Exchange server every\r\n\
+          night. Please tell the administrator before you change its schedule.\r\n",
+    )
+    .unwrap();
     let a = bin()
         .args(["scan", "--format", "json"])
         .arg(dir.path())
@@ -203,6 +219,17 @@ fn json_cross_reference_and_timeline() {
     assert_eq!(times, sorted);
     let s = t.iter().find(|e| e["path"] == store.as_str()).unwrap();
     assert_eq!(s["roles"], serde_json::json!(["holds-writes"]));
+    // The redirect file dates its run; the prose is not in the timeline.
+    let r = t
+        .iter()
+        .find(|e| e["path"] == redirect.display().to_string().as_str())
+        .unwrap();
+    assert_eq!(r["roles"], serde_json::json!(["console-output"]));
+    assert_eq!(r["writes"], 0);
+    assert!(
+        !paths.contains(&prose.display().to_string().as_str()),
+        "{paths:?}"
+    );
     assert_eq!(
         s["writes"],
         report(&dir.path().join("CLANDATA"))

@@ -107,7 +107,7 @@ impl Engine {
         match method {
             Method::Text => {
                 let helper = self.threads > 1;
-                let (found, dropped) = textfile::analyze(
+                let a = textfile::analyze(
                     data,
                     kind,
                     name,
@@ -116,8 +116,9 @@ impl Engine {
                     &release,
                     helper,
                 );
-                out.report.dropped += dropped;
-                for f in found {
+                out.report.dropped += a.dropped;
+                out.report.console_file = a.console_file;
+                for f in a.found {
                     out.finding_plain(f);
                 }
             }

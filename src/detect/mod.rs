@@ -531,6 +531,10 @@ pub struct Report {
     pub cancelled: bool,
     /// Set when the file was shorter at scan time than when opened.
     pub shrank_to: Option<u64>,
+    /// A text file that reads as console output as a whole: a transcript, or the connector's
+    /// redirect file, where a run's output belongs (its write is weighed low as a misdirected
+    /// write; its time dates the run).
+    pub console_file: bool,
 }
 
 impl Report {
@@ -544,6 +548,7 @@ impl Report {
             dropped: 0,
             cancelled: false,
             shrank_to: None,
+            console_file: false,
         }
     }
 

@@ -82,6 +82,16 @@ struct Seen {
     head_console: Option<bool>,
 }
 
+/// What [`analyze`] found in a text file.
+pub(crate) struct Analysis {
+    /// The findings, numbered later.
+    pub found: Vec<Finding>,
+    /// Findings not kept.
+    pub dropped: u64,
+    /// The whole file reads as console output (a transcript, the connector's redirect file).
+    pub console_file: bool,
+}
+
 /// The findings of a text file, numbered later, and how many were not kept. `helper`: a long
 /// region may be read with the help of a second thread.
 pub(crate) fn analyze(
@@ -92,7 +102,7 @@ pub(crate) fn analyze(
     model: &Model,
     release: &dyn Fn(usize, usize),
     helper: bool,
-) -> (Vec<Finding>, u64) {
+) -> Analysis {
     let reader = Reader {
         sigs,
         model,
@@ -147,6 +157,7 @@ pub(crate) fn analyze(
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tmp"));
     let connector = matches!(kind, FileKind::ConnectorMessage | FileKind::ConnectorIni);
+    let console_file = !seen.found.is_empty() && !seen.other;
     let mut out = Vec::with_capacity(seen.found.len());
     for (i, (mut f, p)) in seen.found.into_iter().enumerate() {
         let place = if kind == FileKind::NftErrorLog || !seen.other {
@@ -166,7 +177,11 @@ pub(crate) fn analyze(
         }
         out.push(f);
     }
-    (out, seen.dropped)
+    Analysis {
+        found: out,
+        dropped: seen.dropped,
+        console_file,
+    }
 }
 
 #[cfg(test)]

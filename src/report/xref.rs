@@ -25,6 +25,8 @@ struct Scanned {
     kind: FileKind,
     /// Console writes listed in it.
     writes: u64,
+    /// The whole file is console output ([`Report::console_file`]).
+    console_file: bool,
 }
 
 /// A file name or mailbox named by writes.
@@ -142,6 +144,7 @@ impl Index {
             path: path.to_path_buf(),
             kind: r.kind,
             writes,
+            console_file: r.console_file,
         });
     }
 
@@ -206,8 +209,9 @@ impl Index {
         out
     }
 
-    /// The timeline: files holding writes, files carrying a name that writes gave, and
-    /// NFTERROR.LOG, by modification time (files whose time cannot be read come last).
+    /// The timeline: files holding writes, files carrying a name that writes gave, text files
+    /// that are console output as a whole (a run's redirect file) and NFTERROR.LOG, by
+    /// modification time (files whose time cannot be read come last).
     pub fn timeline(&self) -> Vec<Event> {
         let mut roles: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
         for (i, f) in self.files.iter().enumerate() {
@@ -216,6 +220,10 @@ impl Index {
             }
             if f.kind == FileKind::NftErrorLog {
                 roles.entry(i).or_default().push("nfterror-log");
+            } else if f.console_file {
+                // A tool's run printed to a file (the connector's redirect file): its time is
+                // the run's.
+                roles.entry(i).or_default().push("console-output");
             }
         }
         for n in self.files_named.values() {
@@ -323,7 +331,7 @@ impl Entry {
 pub struct Event {
     pub modified: Option<SystemTime>,
     pub path: PathBuf,
-    /// `holds-writes`, `named-by-write`, `nfterror-log`.
+    /// `holds-writes`, `named-by-write`, `nfterror-log`, `console-output`.
     pub roles: Vec<&'static str>,
     pub writes: u64,
 }
