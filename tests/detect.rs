@@ -217,6 +217,42 @@ fn console_output_between_ccm_messages_is_a_write_before_the_next_header() {
     assert_eq!(r.messages.len(), 2);
     assert!(r.findings.is_empty(), "{:?}", r.findings);
     assert!(r.headers.is_empty());
+    // 4. A message whose declared text holds a pasted export log, or a quoted header with
+    // `Contents:` and a size, is that message's text (a hostile review saw a write at 0.94 and a
+    // recovered header): the sizes add up to the next header.
+    let log = "Kim, it printed:\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file \
+               EXPORT\\MSG4A27.CCM\r\n";
+    let header = "From: Smith, A at Hub\r\nDate: 6/1/98\r\nTo: Wong at Hub\r\nSubject: fw\r\n\
+                  Contents:\r\n12\r\nhello there.\r\n";
+    for text in [log, header] {
+        let file = format!("{}{second}", ccm_message("Grewal, Jeff at Hub", text));
+        let r = e.scan(file.as_bytes(), Path::new("MSG0015.CCM"), &Control::new());
+        assert_eq!(r.messages.len(), 2, "{text}");
+        assert!(r.findings.is_empty(), "{text}: {:?}", r.findings);
+        assert!(r.headers.is_empty(), "{text}");
+    }
+}
+
+/// A file of nothing but header runs inside a body (no `Message:` lines) makes at most 1,000
+/// recovered messages and damaged headers, and says that it stopped (a review saw 1.7 million
+/// headers and 3 GB for 50 MB).
+#[test]
+fn headers_found_inside_bodies_are_capped() {
+    let mut file = "Message:\r\n10\r\nFrom: a at Hub\r\nContents:\r\n1\r\n".to_string();
+    for _ in 0..2500 {
+        file.push_str("From: a at Hub\r\nContents:\r\n1\r\n");
+    }
+    let r = Engine::default().scan(file.as_bytes(), Path::new("MSG0016.CCM"), &Control::new());
+    assert_eq!(r.headers.len(), 1000);
+    assert!(r.headers.iter().all(|h| h.missing_keyword));
+    assert_eq!(r.messages.len(), 1001);
+    let last = r.messages.last().unwrap();
+    assert!(
+        last.anomalies.iter().any(|a| a
+            == "more than 1000 headers without a 'Message:' line in this file: no more are looked for"),
+        "{:?}",
+        last.anomalies
+    );
 }
 
 #[test]

@@ -33,9 +33,7 @@ pub struct HLine {
 }
 
 /// `Key: value`: the key starts with a letter, has at most 32 letters, digits, spaces, `-` or
-/// `.`, and at most three words (a key is a name, `Text item`, `Return receipt`; `EXPORT
-/// process ended with errTo` is a write cut short and glued to the next field); returns the
-/// key and the value, trimmed.
+/// `.`; returns the key and the value, trimmed.
 pub fn field(t: &[u8]) -> Option<(&[u8], &[u8])> {
     let colon = memchr::memchr(b':', t)?;
     let (k, v) = (&t[..colon], &t[colon + 1..]);
@@ -43,12 +41,7 @@ pub fn field(t: &[u8]) -> Option<(&[u8], &[u8])> {
         && k.len() <= 32
         && k[0].is_ascii_alphabetic()
         && k.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-' | b'.'))
-        && k.trim_ascii()
-            .split(|&c| c == b' ')
-            .filter(|w| !w.is_empty())
-            .count()
-            <= 3;
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-' | b'.'));
     ok.then(|| (k.trim_ascii(), v.trim_ascii()))
 }
 
@@ -131,19 +124,6 @@ pub fn text_runs(lines: &[HLine], mut each: impl FnMut(usize, usize)) {
 mod tests {
     use super::*;
     use crate::detect::lines::lines;
-
-    #[test]
-    fn a_key_is_a_name_of_three_words_at_most() {
-        assert_eq!(field(b"From: A at B"), Some((&b"From"[..], &b"A at B"[..])));
-        assert_eq!(
-            field(b"Return receipt: yes").map(|f| f.0),
-            Some(&b"Return receipt"[..])
-        );
-        assert_eq!(
-            field(b"EXPORT process ended with errTo: Lee, Anna at SALES"),
-            None
-        );
-    }
 
     fn kinds(text: &str) -> Vec<Kind> {
         let b = text.as_bytes();

@@ -18,6 +18,10 @@ use crate::detect::{console, DamagedHeader, Finding, FindingKind, Reason, SUSPEC
 const MAX_HEADER_LINES: usize = 1024;
 /// Confidence of a header anomaly (as of a header that lost its `Message:` line).
 const ANOMALY: f32 = 0.6;
+/// Headers found inside bodies (their `Message:` line lost) per file; more are not looked for
+/// (and said so): each is a message and a damaged header, so a file of nothing else must not
+/// make millions of them.
+const MAX_RECOVERED: u32 = 1000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -67,6 +71,8 @@ pub struct Parser<'a> {
     body_fields: Option<(usize, usize)>,
     /// In a body: a `Contents:` line closed such a run (its start), waiting for a size line.
     body_contents: Option<usize>,
+    /// Headers found inside bodies so far ([`MAX_RECOVERED`]).
+    recovered: u32,
     messages: u32,
     next_finding: u32,
     next_header: u32,
@@ -109,6 +115,7 @@ impl<'a> Parser<'a> {
             pending: Vec::new(),
             body_fields: None,
             body_contents: None,
+            recovered: 0,
             messages: 0,
             next_finding: 1,
             next_header: 1,
@@ -269,7 +276,7 @@ impl<'a> Parser<'a> {
     fn body_line(&mut self, l: Line) {
         let t = l.text(self.data);
         if let Some(s) = self.body_contents.take() {
-            if matches!(size_of(t), Some(Some(_))) {
+            if matches!(size_of(t), Some(Some(_))) && self.may_recover(s) {
                 return self.recover_header(s, l);
             }
         }
@@ -297,8 +304,8 @@ impl<'a> Parser<'a> {
     /// header lines): a message's own text does not hold a `Contents:` line with a size after
     /// its fields. Notes where such a run starts and whether `Contents:` closed it.
     fn watch_for_header(&mut self, l: Line, t: &[u8]) {
-        /// Field lines a header run may hold (a header has a dozen or so).
-        const MAX_RUN: usize = 64;
+        /// Field lines a header run may hold (as many as a header area).
+        const MAX_RUN: usize = MAX_HEADER_LINES;
         let field = header::field(t);
         match (field, self.body_fields) {
             (Some((k, _)), Some((s, _))) if k.eq_ignore_ascii_case(b"Contents") => {
@@ -313,6 +320,28 @@ impl<'a> Parser<'a> {
             }
             _ => self.body_fields = None,
         }
+    }
+
+    /// Whether a header run found in a body at `s` may be a header: not inside the text its
+    /// message's last item declares (a message quoting a header is that message's text), and
+    /// not past [`MAX_RECOVERED`] such headers in the file.
+    fn may_recover(&mut self, s: usize) -> bool {
+        let inside_item = self.sizes.item_end().is_some_and(|t| (s as u64) < t);
+        if inside_item {
+            return false;
+        }
+        if self.recovered >= MAX_RECOVERED {
+            if self.recovered == MAX_RECOVERED {
+                self.recovered += 1;
+                let m = self.open.as_mut().expect("a message is open");
+                m.anomaly(format!(
+                    "more than {MAX_RECOVERED} headers without a 'Message:' line in this file: no more are looked for"
+                ));
+            }
+            return false;
+        }
+        self.recovered += 1;
+        true
     }
 
     /// The header whose field lines start at `s` and whose `Contents:` size line is `size` lies
@@ -416,6 +445,9 @@ impl<'a> Parser<'a> {
         // Text after the last item's declared size, before the next header: console output
         // there is a write before that header (the body itself is read up to the tail).
         let tail = (!at_eof).then(|| self.declared_tail(end)).flatten();
+        // Sizes that add up to the next header say the body is all the message's own text:
+        // console output at its end is quoted, not a write before that header.
+        let exact = self.sizes.item_end() == Some(end as u64);
         let m = self.open.take().expect("a message is open");
         let body = m.body_start.unwrap_or(end);
         match tail {
@@ -423,7 +455,7 @@ impl<'a> Parser<'a> {
                 self.read_body(body, t, m.index, true);
                 self.tail_writes(t, end, m.index);
             }
-            None => self.read_body(body, end, m.index, at_eof),
+            None => self.read_body(body, end, m.index, at_eof || exact),
         }
         if m.keep {
             let mut anomalies = m.anomalies;
