@@ -393,6 +393,14 @@ fn main() {
         println!("{}", corpus::table(&out));
         let out = corpus::fresh(&Engine::default(), &samples, &vocab, &filler);
         println!("Fresh held-out split:\n\n{}", corpus::table(&out));
+        let (found, n) =
+            corpus::text_head_all_fillers(&Engine::default(), &samples, &vocab, &filler);
+        println!(
+            "Console samples of both splits at the head of a .TMP before each of the {} filler \
+             texts: {found} of {n} found whole at >= 0.5 ({:.3})",
+            filler.len(),
+            found as f64 / n as f64
+        );
         return;
     }
     let noise = corpus::noise(&mut rng, 400, &vocab);

@@ -2042,3 +2042,24 @@ fn only_quit_and_resize_act_while_the_terminal_is_too_small() {
     app.update(Command::Edit(Edit::Char('q')));
     assert!(app.quitting(), "q quits, as the notice says");
 }
+
+/// A character a prompt does not take (a control or formatting character, such as a pasted
+/// right-to-left override, or one past the prompt's length) is said on the screen, in place of
+/// the cursor's line, until the next edit; the prompt's text is unchanged.
+#[test]
+fn a_character_a_prompt_refuses_is_said_on_the_screen() {
+    let mut app = demo_app(120, 30);
+    app.update(Command::Goto);
+    keys(&mut app, "3E\u{202E}");
+    let t = text(&app);
+    assert!(
+        t.contains("U+202E not taken: control and formatting characters (bidirectional"),
+        "{t}"
+    );
+    assert!(t.contains("go to (SEG:OFF"), "{t}");
+    keys(&mut app, "00h");
+    let t = text(&app);
+    assert!(!t.contains("not taken"), "{t}");
+    keys(&mut app, "\n");
+    assert_eq!(app.cursor(), 0x3E00);
+}

@@ -983,3 +983,38 @@ pub fn fresh(
     let blocks = printed(&held, &mut rng);
     evaluate(engine, &blocks, filler, HELDOUT_SEED ^ 5)
 }
+
+/// Console samples of both held-out splits at the head of a `.TMP`, each followed by each
+/// filler text (a blank line between, as in the "text file head" placement, which picks one
+/// filler at random): how many are found whole (edges within 2 bytes) at 0.5 or more, of how
+/// many files.
+pub fn text_head_all_fillers(
+    engine: &Engine,
+    samples: &[Sample],
+    vocab: &[String],
+    filler: &[Vec<u8>],
+) -> (usize, usize) {
+    let mut rng = Rng(HELDOUT_SEED);
+    let mut held: Vec<Sample> = samples.iter().filter(|s| s.heldout).cloned().collect();
+    held.extend(noise(&mut rng, 60, vocab));
+    let blocks = printed(&held, &mut rng);
+    let engine = engine.clone().with_chunk_size(EVAL_CHUNK);
+    let (mut found, mut n) = (0, 0);
+    for p in blocks.iter().filter(|p| p.class == TextClass::Console) {
+        for f in filler {
+            let mut d = p.bytes.clone();
+            let e = d.len() as u64;
+            d.extend(b"\r\n");
+            d.extend(f);
+            let r = engine.scan(&d[..], Path::new("Ccmcdata/MSG0001.TMP"), &Control::new());
+            n += 1;
+            found += r.findings.iter().any(|x| {
+                x.kind == FindingKind::ConsoleWrite
+                    && x.start == 0
+                    && x.confidence >= 0.5
+                    && x.end.abs_diff(e) <= 2
+            }) as usize;
+        }
+    }
+    (found, n)
+}

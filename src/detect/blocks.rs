@@ -9,7 +9,9 @@
 //! unless that reads as prose; a later paragraph that reads as console output is more of that
 //! program's run and stays in its block. A short paragraph that reads as prose after console
 //! output, and as console output when judged with it, is held apart: if the island of text in
-//! binary data ends with it, it is the program's last words and joins the output.
+//! binary data ends with it, it is the program's last words and joins the output. Console
+//! output that paragraphs after it (not clearly different on their own) joined and turned into
+//! prose is a block of its own again when the block is complete ([`Reader::settle`]).
 //! Edges of islands in binary data are trimmed of printable bytes that belong to the binary
 //! data around them.
 
@@ -148,6 +150,10 @@ struct Pass {
 struct Open {
     block: Option<Block>,
     held: Option<Block>,
+    /// The open block as it was when it last read as console output, before a paragraph
+    /// joined it that made it read otherwise, and the paragraphs joined since
+    /// ([`Reader::settle`]).
+    kept: Option<(Block, Block)>,
 }
 
 /// The line-end style a line shows of its writer, for telling two writers apart: CR LF or LF.
@@ -240,12 +246,20 @@ impl Reader<'_> {
         if para.end > para.start {
             self.close(data, &mut open, para, out);
         }
+        let kept = open.kept.take();
         let block = match (open.held, open.block) {
             (Some(mut h), Some(last)) => {
                 join_block(&mut h, last);
                 Some(h)
             }
-            (h, b) => h.or(b),
+            (h, Some(b)) => match self.settle(b, kept) {
+                (first, Some(rest)) => {
+                    self.emit(data, first, out);
+                    Some(rest)
+                }
+                (b, None) => h.or(Some(b)),
+            },
+            (h, None) => h,
         };
         if let Some(mut b) = block {
             b.cut_short = self.trim && !ends_line(data, b.end);
@@ -327,6 +341,12 @@ impl Reader<'_> {
                 b.one_crlf_at_end = false;
                 b.judged = false;
             }
+            if let Some((_, rest)) = &mut open.kept {
+                rest.acc.merge(&p.acc);
+                rest.end = p.end;
+                rest.one_crlf_at_end = false;
+                rest.judged = false;
+            }
             return;
         }
         p.match_more(data, self.sigs, false);
@@ -364,16 +384,59 @@ impl Reader<'_> {
             None => (false, false),
         };
         match block {
-            Some(b) if join => join_block(b, next),
+            Some(b) if join => {
+                if let Some((_, rest)) = &mut open.kept {
+                    join_block(rest, next.clone());
+                }
+                let before = (b.acc.words() >= self.model.split_words
+                    && self.reads_console(b, 0.5))
+                .then(|| (b.clone(), next.clone()));
+                join_block(b, next);
+                if let Some(before) = before {
+                    if !self.reads_console(b, 0.5) {
+                        open.kept = Some(before);
+                    }
+                }
+            }
             Some(_) => {
                 let done = block.replace(next).expect("a block is open");
-                if hold {
-                    open.held = Some(done);
-                } else {
-                    self.emit(data, done, out);
+                match self.settle(done, open.kept.take()) {
+                    (first, Some(rest)) => {
+                        self.emit(data, first, out);
+                        self.emit(data, rest, out);
+                    }
+                    (done, None) if hold => open.held = Some(done),
+                    (done, None) => self.emit(data, done, out),
                 }
             }
             None => *block = Some(next),
+        }
+    }
+
+    /// The block reads as console output at the model's split probability or more.
+    fn reads_console(&self, b: &mut Block, p: f32) -> bool {
+        if !b.judged {
+            b.judge(self.model);
+        }
+        b.class().0 == TextClass::Console && b.console() >= p
+    }
+
+    /// A block complete: when paragraphs that joined it after it read as console output made
+    /// it read otherwise, and it still does, the console output before them is a block of its
+    /// own and they are the next one (a program's output at the head of a file, the file's own
+    /// text after it). Paragraphs that do not clearly differ from the output join it, so that
+    /// a run is found whole; the block as a whole decides.
+    fn settle(&self, mut b: Block, kept: Option<(Block, Block)>) -> (Block, Option<Block>) {
+        match kept {
+            Some((first, mut rest)) if !self.reads_console(&mut b, 0.5) => {
+                rest.judge(self.model);
+                if rest.class().0 == TextClass::Prose {
+                    (first, Some(rest))
+                } else {
+                    (b, None)
+                }
+            }
+            _ => (b, None),
         }
     }
 
@@ -735,6 +798,23 @@ mod tests {
     }
 
     #[test]
+    fn console_output_at_a_texts_head_is_not_lost_in_the_text_after_it() {
+        // Own wording: a program's run printed with LF at the head of a file whose own text
+        // (CR LF) follows a blank line. The run alone reads as console output, below the split
+        // probability; the file's prose joins it and the block read as prose: no finding.
+        let banner = "MOVEPO 3.20.01 Copyright (c) 1992, 1998 by Example Software, Inc., a subsidiary of Example Holdings Corporation. All rights reserved.";
+        let run = format!(
+            "{}\n{}\n\nSource directory: d:\\mail\\podata\n\nThe post office is in use by another program.\n\nMOVEPO ended with error: 7.\n",
+            &banner[..80],
+            &banner[80..]
+        );
+        let text = "\r\nThe quarterly figures are attached to this message. Please look them over\r\nbefore our meeting on Thursday, and send me any questions you have about\r\nthe budget for the new office in the spring.\r\n\r\nThanks again for all of your help with the move last month; the whole team\r\nwas very glad that it went so smoothly.\r\n";
+        let d = format!("{run}{text}");
+        let blocks = read(d.as_bytes(), false);
+        assert_eq!(blocks, vec![(0, run.len()), (run.len(), d.len())]);
+    }
+
+    #[test]
     fn a_closing_sentence_at_the_end_of_an_island_is_the_programs() {
         // FreeDOS DEBUG's help screen (assets/corpus/console/fdos-debug-doc--01.txt): its last
         // line reads as prose on its own.
@@ -742,13 +822,19 @@ mod tests {
         let last = "\r\n  After Debug starts, type ? to display a list of debugging commands.\r\n";
         let d = format!("{help}{last}");
         assert_eq!(read(d.as_bytes(), true), vec![(0, d.len())]);
-        // More text after it: the sentence starts the text that follows, as before.
+        // More text after it: the sentence reads as prose below the split probability (0.8
+        // since the model was chosen with Reader::settle; at 0.7 it started the text that
+        // follows), so it stays with the output, and the text after it is a block of its own.
         let more = "\r\nThis section deals with the commands that DEBUG recognizes while in\r\ncommand mode. Command mode, indicated by the presence of the DEBUG\r\ncommand prompt (a hyphen), is the mode that DEBUG starts in.\r\n";
         let d = format!("{help}{last}{more}");
-        assert_eq!(read(d.as_bytes(), true)[0], (0, help.len()));
-        // In a text file the file's own text may end with it: not joined.
+        let n = help.len() + last.len();
+        assert_eq!(read(d.as_bytes(), true), vec![(0, n), (n, d.len())]);
+        // In a text file the file's own text may end with it, so it is not held for the
+        // output; it reads as prose below the split probability (0.8 since the model was
+        // chosen with Reader::settle; at 0.7 it was a block of its own), so it joins.
         let d = format!("{help}{last}");
-        assert_eq!(read(d.as_bytes(), false)[0], (0, help.len()));
+        assert!(Model::builtin().split > 0.75);
+        assert_eq!(read(d.as_bytes(), false), vec![(0, d.len())]);
     }
 
     #[test]
@@ -776,14 +862,15 @@ mod tests {
         ];
         let run = format!("{head}{}\n", rows.join("\n"));
         assert_eq!(read(run.as_bytes(), true), vec![(0, run.len())]);
-        // Letters without a known word before a write are still a block of their own (a write
-        // that reads as console output at the model's split probability or more: the listing
-        // under its directory line).
+        // Letters without a known word before a write: a block of their own when both read
+        // otherwise at the model's split probability or more. At 0.7 these did; at 0.8 (the
+        // split probability cross-validation chose with Reader::settle, which raised held-out
+        // edges 0.873 -> 0.890) they read as noise below it and stay with the listing: the
+        // write's start is 20 bytes early here.
         let junk = "Xqvz zvbt kwpl Qrsj\n\n";
         let run = format!("{junk} Directory of B:\\\n{}\n", rows.join("\n"));
-        // (The blank line after it opens the next block.)
-        let n = junk.len() - 1;
-        assert_eq!(read(run.as_bytes(), true), vec![(0, n), (n, run.len())]);
+        assert!(Model::builtin().split > 0.75);
+        assert_eq!(read(run.as_bytes(), true), vec![(0, run.len())]);
     }
 
     #[test]

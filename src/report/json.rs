@@ -103,7 +103,9 @@ pub fn message(m: &Message) -> Value {
         "header_end": m.header_end,
         "end": m.end,
         "fields": m.fields.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "fields_not_kept": m.fields_not_kept,
         "anomalies": m.anomalies,
+        "anomalies_not_kept": m.anomalies_not_kept,
     })
 }
 

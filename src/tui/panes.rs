@@ -58,11 +58,14 @@ fn bold(s: String) -> Span<'static> {
 
 /// A .CCM message's header fields and anomalies.
 fn message_lines(m: &Message, label: &str) -> Vec<Line<'static>> {
-    let fields: Vec<String> = m
+    let mut fields: Vec<String> = m
         .fields
         .iter()
         .map(|(k, v)| format!("{}: {}", sanitize::line(k), sanitize::line(v)))
         .collect();
+    if m.fields_not_kept > 0 {
+        fields.push(format!("{} more field(s) not kept", m.fields_not_kept));
+    }
     let mut lines = vec![Line::from(format!(
         "message {}{label}: {}",
         m.index + 1,
@@ -73,6 +76,12 @@ fn message_lines(m: &Message, label: &str) -> Vec<Line<'static>> {
             .iter()
             .map(|an| Line::from(format!("anomaly: {}", sanitize::line(an)))),
     );
+    if m.anomalies_not_kept > 0 {
+        lines.push(Line::from(format!(
+            "{} more anomalies not kept",
+            m.anomalies_not_kept
+        )));
+    }
     lines
 }
 

@@ -80,6 +80,8 @@ pub struct Prompt {
     walking: Option<usize>,
     /// The text being typed before walking the history.
     draft: String,
+    /// Why the last character typed was not taken (shown until the next edit).
+    refused: Option<String>,
 }
 
 impl Prompt {
@@ -90,7 +92,13 @@ impl Prompt {
             input: Input::new(text.to_string()),
             walking: None,
             draft: String::new(),
+            refused: None,
         }
+    }
+
+    /// Why the last character typed was not taken, until the next edit.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
     }
 
     /// The text typed.
@@ -103,15 +111,26 @@ impl Prompt {
         self.input.visual_cursor()
     }
 
-    /// Applies one edit; `history` is this kind's history, oldest first.
+    /// Applies one edit; `history` is this kind's history, oldest first. A character not
+    /// taken is said ([`Prompt::refused`]).
     fn edit(&mut self, e: Edit, history: &[String]) {
+        self.refused = self.apply(e, history);
+    }
+
+    /// [`Prompt::edit`]; returns why a character was not taken.
+    fn apply(&mut self, e: Edit, history: &[String]) -> Option<String> {
         let req = match e {
-            Edit::Char(c) => {
-                if sanitize::is_unsafe(c) || self.text().chars().count() >= MAX_CHARS {
-                    return;
-                }
-                InputRequest::InsertChar(c)
+            Edit::Char(c) if sanitize::is_unsafe(c) => {
+                return Some(format!(
+                    "U+{:04X} not taken: control and formatting characters (bidirectional \
+                     controls among them) are never typed into a prompt",
+                    c as u32
+                ));
             }
+            Edit::Char(_) if self.text().chars().count() >= MAX_CHARS => {
+                return Some(format!("a prompt holds at most {MAX_CHARS} characters"));
+            }
+            Edit::Char(c) => InputRequest::InsertChar(c),
             Edit::Backspace => InputRequest::DeletePrevChar,
             Edit::Delete => InputRequest::DeleteNextChar,
             Edit::Left => InputRequest::GoToPrevChar,
@@ -123,9 +142,13 @@ impl Prompt {
             Edit::KillStart => InputRequest::DeleteFromStart,
             Edit::KillEnd => InputRequest::DeleteTillEnd,
             Edit::KillWord => InputRequest::DeletePrevWord,
-            Edit::Older | Edit::Newer => return self.walk(e == Edit::Older, history),
+            Edit::Older | Edit::Newer => {
+                self.walk(e == Edit::Older, history);
+                return None;
+            }
         };
         self.input.handle(req);
+        None
     }
 
     fn walk(&mut self, older: bool, history: &[String]) {
@@ -165,7 +188,7 @@ impl Histories {
             .get(&p.kind.history_key())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        p.edit(e, h);
+        p.edit(e, h)
     }
 
     /// Remembers a submitted text (not twice in a row, not empty).
@@ -215,5 +238,24 @@ mod tests {
         assert_eq!(g.text(), "typed");
         hs.edit(&mut g, Edit::Char('\u{1b}'));
         assert_eq!(g.text(), "typed", "unsafe characters are not taken");
+        assert_eq!(
+            g.refused(),
+            Some(
+                "U+001B not taken: control and formatting characters (bidirectional controls \
+                 among them) are never typed into a prompt"
+            )
+        );
+        hs.edit(&mut g, Edit::Char('\u{202E}'));
+        assert_eq!(g.text(), "typed");
+        assert!(g.refused().unwrap().starts_with("U+202E not taken"));
+        let mut long = Prompt::new(PromptKind::SearchText, &"a".repeat(MAX_CHARS));
+        hs.edit(&mut long, Edit::Char('b'));
+        assert_eq!(long.text().len(), MAX_CHARS);
+        assert_eq!(
+            long.refused(),
+            Some("a prompt holds at most 400 characters")
+        );
+        hs.edit(&mut g, Edit::Char('!'));
+        assert_eq!((g.text(), g.refused()), ("typed!", None));
     }
 }

@@ -39,7 +39,9 @@ struct Open {
     header_end: usize,
     body_start: Option<usize>,
     fields: Vec<(String, String)>,
+    fields_not_kept: u32,
     anomalies: Vec<String>,
+    anomalies_not_kept: u32,
     missing_keyword: bool,
     /// An item keyword line waiting for its size line: (label, where it starts).
     item: Option<(&'static str, usize)>,
@@ -50,6 +52,8 @@ impl Open {
     fn anomaly(&mut self, a: impl Into<String>) {
         if self.keep && self.anomalies.len() < MAX_ANOMALIES {
             self.anomalies.push(a.into());
+        } else if self.keep {
+            self.anomalies_not_kept += 1;
         }
     }
 }
@@ -195,7 +199,9 @@ impl<'a> Parser<'a> {
             header_end: l.end,
             body_start: None,
             fields: Vec::new(),
+            fields_not_kept: 0,
             anomalies: Vec::new(),
+            anomalies_not_kept: 0,
             missing_keyword,
             item: None,
             keep,
@@ -387,7 +393,7 @@ impl<'a> Parser<'a> {
         let m = self.open.as_mut().expect("a message is open");
         m.body_start = Some(at);
         if m.keep {
-            fields_of(self.data, &hdr, &mut m.fields);
+            m.fields_not_kept += fields_of(self.data, &hdr, &mut m.fields);
         }
         let index = m.index;
         let mut runs = Vec::new();
@@ -459,9 +465,12 @@ impl<'a> Parser<'a> {
         }
         if m.keep {
             let mut anomalies = m.anomalies;
+            let mut anomalies_not_kept = m.anomalies_not_kept;
             self.sizes.check(end as u64, &mut |a| {
                 if anomalies.len() < MAX_ANOMALIES {
                     anomalies.push(a);
+                } else {
+                    anomalies_not_kept += 1;
                 }
             });
             self.emit.message(Message {
@@ -470,7 +479,9 @@ impl<'a> Parser<'a> {
                 header_end: m.header_end as u64,
                 end: end as u64,
                 fields: m.fields,
+                fields_not_kept: m.fields_not_kept,
                 anomalies,
+                anomalies_not_kept,
             });
         } else {
             self.emit.message_not_kept();
@@ -640,18 +651,20 @@ fn header_finding(data: &[u8], b: &Block, why: Reason, model: &Model) -> Finding
     f
 }
 
-/// The header fields of a header area, folded lines joined to their field.
-fn fields_of(data: &[u8], hdr: &[HLine], out: &mut Vec<(String, String)>) {
+/// The header fields of a header area, folded lines joined to their field; returns how many
+/// fields were not kept (past [`MAX_FIELDS`]).
+fn fields_of(data: &[u8], hdr: &[HLine], out: &mut Vec<(String, String)>) -> u32 {
+    let mut not_kept = 0;
     for h in hdr {
         let t = h.line.text(data);
         match h.kind {
-            Kind::Field { .. } if out.len() < MAX_FIELDS => {
-                if let Some((k, v)) = header::field(t) {
-                    if !k.eq_ignore_ascii_case(b"Contents") {
-                        out.push((clip(k), clip(v)));
-                    }
-                }
-            }
+            Kind::Field { .. } => match header::field(t) {
+                Some((k, _)) if k.eq_ignore_ascii_case(b"Contents") => {}
+                Some((k, v)) if out.len() < MAX_FIELDS => out.push((clip(k), clip(v))),
+                Some(_) => not_kept += 1,
+                None => {}
+            },
+            Kind::Folded if not_kept > 0 => {}
             Kind::Folded => {
                 if let Some(last) = out.last_mut().filter(|l| l.1.len() < MAX_VALUE) {
                     last.1.push(' ');
@@ -669,4 +682,5 @@ fn fields_of(data: &[u8], hdr: &[HLine], out: &mut Vec<(String, String)>) {
             _ => {}
         }
     }
+    not_kept
 }

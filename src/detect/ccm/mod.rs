@@ -35,7 +35,11 @@ pub struct Message {
     pub end: u64,
     /// Header fields in order (at most [`MAX_FIELDS`], values cut at [`MAX_VALUE`] bytes).
     pub fields: Vec<(String, String)>,
+    /// Header fields past the first [`MAX_FIELDS`], counted, not kept.
+    pub fields_not_kept: u32,
     pub anomalies: Vec<String>,
+    /// Anomalies past the first [`MAX_ANOMALIES`], counted, not kept.
+    pub anomalies_not_kept: u32,
 }
 
 /// Where the parser's results go, in file order.
@@ -157,6 +161,36 @@ mod tests {
         assert_eq!((f[0].start, f[0].end), (at, at + w.len() as u64 - 2));
         assert_eq!(f[0].message, Some(0));
         assert_eq!(dh[0].writes, vec![1]);
+    }
+
+    #[test]
+    fn fields_and_anomalies_past_the_caps_are_counted() {
+        // 40 `Cc:` fields and 20 text items whose sizes are wrong: 32 fields and 16 anomalies
+        // are kept, the rest counted (exact or loud: JSON and the details pane say them).
+        let cc: String = (0..40)
+            .map(|i| format!("Cc: User {i} at HUB\r\n"))
+            .collect();
+        let items: String = (0..20)
+            .map(|i| format!("Text item:\r\n1\r\nbody {i}\r\n"))
+            .collect();
+        let text = format!("Message:\r\n1\r\nFrom: A at HUB\r\n{cc}Contents:\r\n1\r\n{items}");
+        let (msgs, _, _) = analyze(text.as_bytes(), &SignatureSet::builtin());
+        assert_eq!(msgs.len(), 1);
+        let m = &msgs[0];
+        assert_eq!(m.fields.len(), MAX_FIELDS);
+        assert_eq!(
+            m.fields[31],
+            ("Cc".to_string(), "User 30 at HUB".to_string())
+        );
+        assert_eq!(m.fields_not_kept, 41 - MAX_FIELDS as u32);
+        assert_eq!(m.anomalies.len(), MAX_ANOMALIES);
+        // Message:, Contents: and 20 items are each declared wrong.
+        assert_eq!(
+            m.anomalies_not_kept,
+            22 - MAX_ANOMALIES as u32,
+            "{:?}",
+            m.anomalies
+        );
     }
 
     #[test]

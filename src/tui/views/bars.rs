@@ -218,10 +218,17 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         ""
     };
-    let first = Line::from(vec![
-        Span::styled(info, Style::new().add_modifier(Modifier::BOLD)),
-        Span::styled(hint, Style::new().fg(Color::Gray)),
-    ]);
+    let first = match app.mode() {
+        // A character the prompt did not take is said where the cursor's place was.
+        Mode::Prompt(p) if p.refused().is_some() => Line::from(Span::styled(
+            sanitize::composed(p.refused().unwrap_or_default()).into_owned(),
+            Style::new().fg(Color::LightRed),
+        )),
+        _ => Line::from(vec![
+            Span::styled(info, Style::new().add_modifier(Modifier::BOLD)),
+            Span::styled(hint, Style::new().fg(Color::Gray)),
+        ]),
+    };
     let second = prompt_line(app).unwrap_or_else(|| match app.status() {
         Some((s, Severity::Error)) => Line::from(Span::styled(
             sanitize::composed(s).into_owned(),
