@@ -413,7 +413,7 @@ impl Reader<'_> {
         }
     }
 
-    /// The block reads as console output at the model's split probability or more.
+    /// The block reads as console output, at probability `p` or more.
     fn reads_console(&self, b: &mut Block, p: f32) -> bool {
         if !b.judged {
             b.judge(self.model);
