@@ -11,7 +11,7 @@
 //! output, and as console output when judged with it, is held apart: if the island of text in
 //! binary data ends with it, it is the program's last words and joins the output. Console
 //! output that paragraphs after it (not clearly different on their own) joined and turned into
-//! prose is a block of its own again when the block is complete ([`Reader::settle`]).
+//! prose is a block of its own again when the block is complete (`Reader::settle`).
 //! Edges of islands in binary data are trimmed of printable bytes that belong to the binary
 //! data around them.
 
@@ -152,7 +152,7 @@ struct Open {
     held: Option<Block>,
     /// The open block as it was when it last read as console output, before a paragraph
     /// joined it that made it read otherwise, and the paragraphs joined since
-    /// ([`Reader::settle`]).
+    /// (`Reader::settle`).
     kept: Option<(Block, Block)>,
 }
 
