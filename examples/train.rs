@@ -393,14 +393,18 @@ fn main() {
         println!("{}", corpus::table(&out));
         let out = corpus::fresh(&Engine::default(), &samples, &vocab, &filler);
         println!("Fresh held-out split:\n\n{}", corpus::table(&out));
-        let (found, n) =
-            corpus::text_head_all_fillers(&Engine::default(), &samples, &vocab, &filler);
-        println!(
-            "Console samples of both splits at the head of a .TMP before each of the {} filler \
-             texts: {found} of {n} found whole at >= 0.5 ({:.3})",
-            filler.len(),
-            found as f64 / n as f64
-        );
+        let [head, after] = corpus::all_fillers(&Engine::default(), &samples, &vocab, &filler);
+        for (what, (found, n)) in [
+            ("at the head of a .TMP before", head),
+            ("in a store after", after),
+        ] {
+            println!(
+                "Console samples of both splits {what} each of the {} filler texts: {found} of \
+                 {n} found whole at >= 0.5 ({:.3})",
+                filler.len(),
+                found as f64 / n as f64
+            );
+        }
         return;
     }
     let noise = corpus::noise(&mut rng, 400, &vocab);

@@ -984,37 +984,51 @@ pub fn fresh(
     evaluate(engine, &blocks, filler, HELDOUT_SEED ^ 5)
 }
 
-/// Console samples of both held-out splits at the head of a `.TMP`, each followed by each
-/// filler text (a blank line between, as in the "text file head" placement, which picks one
-/// filler at random): how many are found whole (edges within 2 bytes) at 0.5 or more, of how
-/// many files.
-pub fn text_head_all_fillers(
+/// Console samples of both held-out splits next to each filler text, in two placements that
+/// pick one filler at random in [`evaluate`]: (1) at the head of a `.TMP`, the filler after a
+/// blank line ("text file head"); (2) in a store after the filler, binary records around both
+/// ("after other text"). For each, how many are found whole (edges within 2 bytes) at 0.5 or
+/// more, of how many.
+pub fn all_fillers(
     engine: &Engine,
     samples: &[Sample],
     vocab: &[String],
     filler: &[Vec<u8>],
-) -> (usize, usize) {
+) -> [(usize, usize); 2] {
     let mut rng = Rng(HELDOUT_SEED);
     let mut held: Vec<Sample> = samples.iter().filter(|s| s.heldout).cloned().collect();
     held.extend(noise(&mut rng, 60, vocab));
     let blocks = printed(&held, &mut rng);
     let engine = engine.clone().with_chunk_size(EVAL_CHUNK);
-    let (mut found, mut n) = (0, 0);
+    let mut out = [(0, 0); 2];
+    let whole = |r: &Report, s: u64, e: u64| {
+        r.findings.iter().any(|x| {
+            x.kind == FindingKind::ConsoleWrite
+                && x.confidence >= 0.5
+                && x.start.abs_diff(s) <= 2
+                && x.end.abs_diff(e) <= 2
+        })
+    };
     for p in blocks.iter().filter(|p| p.class == TextClass::Console) {
+        let crlf = p.bytes.windows(2).any(|w| w == b"\r\n");
         for f in filler {
             let mut d = p.bytes.clone();
             let e = d.len() as u64;
             d.extend(b"\r\n");
             d.extend(f);
             let r = engine.scan(&d[..], Path::new("Ccmcdata/MSG0001.TMP"), &Control::new());
-            n += 1;
-            found += r.findings.iter().any(|x| {
-                x.kind == FindingKind::ConsoleWrite
-                    && x.start == 0
-                    && x.confidence >= 0.5
-                    && x.end.abs_diff(e) <= 2
-            }) as usize;
+            out[0].0 += whole(&r, 0, e) as usize;
+            out[0].1 += 1;
+            let mut d = rng.bytes(700);
+            d.extend(if crlf { f.clone() } else { crlf_to_lf(f) });
+            let s = d.len() as u64;
+            d.extend(&p.bytes);
+            let e = d.len() as u64;
+            d.extend(rng.bytes(700));
+            let r = engine.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+            out[1].0 += whole(&r, s, e) as usize;
+            out[1].1 += 1;
         }
     }
-    (found, n)
+    out
 }
