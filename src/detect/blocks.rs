@@ -764,18 +764,10 @@ mod tests {
     }
 
     fn read(b: &[u8], trim: bool) -> Vec<(usize, usize)> {
-        let (sigs, model) = reader();
-        let r = Reader {
-            sigs: &sigs,
-            model,
-            trim,
-            helper: true,
-        };
-        let mut out = Vec::new();
-        r.read(b, 0, b.len(), &mut |_| {}, &mut |bl| {
-            out.push((bl.start, bl.end))
-        });
-        out
+        judged(b, trim)
+            .into_iter()
+            .map(|(s, e, _)| (s, e))
+            .collect()
     }
 
     #[test]
@@ -852,6 +844,12 @@ mod tests {
         assert_eq!(read(wrapped.as_bytes(), true), vec![(0, wrapped.len())]);
     }
 
+    /// `d` in binary data is two blocks: prose, then console output from `n`.
+    fn prose_then_console(d: &str, n: usize) {
+        let want = vec![(0, n, TextClass::Prose), (n, d.len(), TextClass::Console)];
+        assert_eq!(judged(d.as_bytes(), true), want);
+    }
+
     /// Blocks with the class each reads as.
     fn judged(b: &[u8], trim: bool) -> Vec<(usize, usize, TextClass)> {
         let (sigs, model) = reader();
@@ -881,10 +879,7 @@ mod tests {
         let (text, line) = (crlf(text), crlf(line));
         let d = format!("{text}\r\n{line}");
         let n = text.len();
-        assert_eq!(
-            judged(d.as_bytes(), true),
-            vec![(0, n, TextClass::Prose), (n, d.len(), TextClass::Console)]
-        );
+        prose_then_console(&d, n);
     }
 
     #[test]
@@ -897,10 +892,7 @@ mod tests {
         let run = format!("\r\n{banner}\r\n\r\nSource directory: d:\\mail\\podata\r\n\r\nThe post office is in use by another program.\r\n\r\nMOVEPO ended with error: 7.\r\n");
         let d = format!("{body}{run}");
         let n = body.len();
-        assert_eq!(
-            judged(d.as_bytes(), true),
-            vec![(0, n, TextClass::Prose), (n, d.len(), TextClass::Console)]
-        );
+        prose_then_console(&d, n);
     }
 
     #[test]
