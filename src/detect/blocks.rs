@@ -75,6 +75,9 @@ pub struct Block {
     /// The block opened with a banner and holds the output after it: a paragraph that reads as
     /// console output is more of that program's run and stays in it.
     run: bool,
+    /// The line-end style of its last paragraph's text lines ([`writer_style`]; one style in a
+    /// paragraph, as a change between two text lines starts the next one).
+    style: Option<bool>,
 }
 
 impl Block {
@@ -380,6 +383,7 @@ impl Reader<'_> {
             judged: false,
             banner: p.banner_first && p.text_lines <= BANNER_LINES,
             run: false,
+            style: writer_style(p.last_end),
         };
         next.judge(self.model);
         let (class, pc) = next.class();
@@ -415,6 +419,7 @@ impl Reader<'_> {
         };
         match (&mut open.tail, next.last.0) {
             (None, _) if next.banner && !was => open.tail = starts(true),
+            (Some(t), c) if c != TextClass::Console && !t.banner => open.tail = None,
             (_, TextClass::Prose) => open.tail = None,
             (Some(t), _) => join_block(&mut t.run, next.clone()),
             (None, TextClass::Console) if !was && next.last.1 >= self.model.split => {
@@ -427,8 +432,8 @@ impl Reader<'_> {
 
     /// The next paragraph starts a block: the open one is complete. A program's banner (and
     /// what followed it) at the end of the open block, which did not read as console output,
-    /// opens the next block when that reads as console output (not after a change of line-end
-    /// style): the banner is that output's, as at the start of a block ([`opens`]).
+    /// opens the next block when that reads as console output in the same line-end style: the
+    /// banner is that output's, as at the start of a block ([`opens`]).
     fn replace(
         &self,
         data: &[u8],
@@ -439,10 +444,10 @@ impl Reader<'_> {
         out: &mut dyn FnMut(Block),
     ) {
         let tail = open.tail.take();
-        if let Some(t) = tail
-            .as_ref()
-            .filter(|t| t.banner && !hard && next.last.0 == TextClass::Console)
-        {
+        if let Some(t) = tail.as_ref().filter(|t| {
+            let same = t.run.style.is_none() || next.style.is_none() || t.run.style == next.style;
+            t.banner && !hard && same && next.last.0 == TextClass::Console
+        }) {
             let mut run = t.run.clone();
             join_block(&mut run, next);
             open.block = Some(run);
@@ -472,16 +477,19 @@ impl Reader<'_> {
     /// console output on its own at the split probability, joined the block while it read
     /// otherwise, and the block still does not read as console output, the run is a block of
     /// its own if it reads as console output and the text before it as prose (a program's
-    /// output after a message's text in a store). A later paragraph that reads as prose on
-    /// its own ends such a run ([`Reader::join`]).
+    /// output after a message's text in a store). A later paragraph that does not read as
+    /// console output on its own ends such a run ([`Reader::join`]). A run that opens with a
+    /// banner is not split off here: a banner at the end of a text is the text's own.
     fn settle(&self, mut b: Block, tail: Option<Tail>) -> (Block, Option<Block>) {
         if self.reads_console(&mut b, 0.5) {
             return (b, None);
         }
+        // A banner at the end of a text is the text's own (a document's copyright line)
+        // unless output follows it ([`Reader::replace`]).
         if let Some(Tail {
             mut before,
             mut run,
-            ..
+            banner: false,
         }) = tail
         {
             before.judge(self.model);
@@ -575,6 +583,7 @@ fn join_block(b: &mut Block, next: Block) {
         b.hit = next.hit;
     }
     b.last = next.last;
+    b.style = next.style.or(b.style);
     b.judged = false;
     b.run |= b.banner;
     b.banner = false;
@@ -893,6 +902,37 @@ mod tests {
         let d = format!("{body}{run}");
         let n = body.len();
         prose_then_console(&d, n);
+    }
+
+    #[test]
+    fn a_banner_of_the_text_itself_stays_with_it() {
+        // From a hostile review (own wording). A document's closing copyright line is the
+        // document's: no output follows it.
+        let doc = "This disk contains the files you need to upgrade from version 2.0. Copy them\r\nover the old ones after you have made a backup of your data directory, and\r\nthen start the program as usual. Your settings will be kept.\r\n\r\nCopyright (c) 1995 Acme Software, Inc. All rights reserved.\r\n";
+        let blocks = judged(doc.as_bytes(), true);
+        assert!(
+            blocks.iter().all(|b| b.2 != TextClass::Console),
+            "{blocks:?}"
+        );
+        // A banner in another line-end style than the output after it is another writer's.
+        let readme = "Thank you for choosing WIDGET. This file contains late-breaking information\nthat did not make it into the printed manual. Please read it before you\ninstall the program, and keep it with your other documentation.\n\nWIDGET 2.1 Copyright (c) 1994 Acme Software, Inc. All rights reserved.\n";
+        let run = "\r\nReading source file(s)...\r\nE:\\CCMAIL\\CCDATA\\CLANDATA\r\nE:\\CCMAIL\\CCDATA\\MLANDATA\r\n2 File(s) copied\r\n";
+        let d = format!("{readme}{run}");
+        let blocks = judged(d.as_bytes(), true);
+        assert!(
+            blocks
+                .iter()
+                .all(|b| b.2 != TextClass::Console || b.0 >= readme.len()),
+            "{blocks:?}"
+        );
+        // A quoted line of output in a mail, and the signature after it: a paragraph that does
+        // not read as console output ends the run, which is then the mail's own text.
+        let mail = "Tom, I copied the post office files to the spare drive before the\r\nupgrade, just in case something goes wrong. The copy finished and said\r\n\r\n        2 file(s) copied\r\n\r\n--\r\nTom Reyes\r\nx4410\r\n";
+        let blocks = judged(mail.as_bytes(), true);
+        assert!(
+            blocks.iter().all(|b| b.2 != TextClass::Console),
+            "{blocks:?}"
+        );
     }
 
     #[test]
