@@ -409,7 +409,12 @@ impl Reader<'_> {
     /// its own is followed ([`Tail`]).
     fn join(&self, open: &mut Open, next: Block) {
         let b = open.block.as_mut().expect("a block is open");
-        let was = b.acc.words() >= self.model.split_words && self.reads_console(b, 0.5);
+        // The block is judged only when the paragraph may start a run (not at every join).
+        let may_start = open.tail.is_none()
+            && (next.banner
+                || next.last.0 == TextClass::Console && next.last.1 >= self.model.split);
+        let was =
+            may_start && b.acc.words() >= self.model.split_words && self.reads_console(b, 0.5);
         let starts = |banner| {
             Some(Tail {
                 before: b.clone(),
