@@ -165,7 +165,7 @@ fn json_cross_reference_and_timeline() {
     std::fs::write(
         &redirect,
         b"EXPORT 8.50.00.14 Copyright(c) 1991, 1999 by cc:Mail, Inc.\r\n\r\n\
-          Exporting messages in mailbox \"kwong\" to file EXPORT\\MSG4A28.CCM\r\n\
+          Exporting messages in mailbox \"mpatel\" to file EXPORT\\MSG5B01.CCM\r\n\
           12 messages exported.\r\n\r\nEXPORT process ended with error: 0.\r\n",
     )
     .unwrap();
@@ -205,6 +205,34 @@ fn json_cross_reference_and_timeline() {
         .find(|e| e["kind"] == "mailbox" && e["name"] == "randyyeh_ee")
         .unwrap();
     assert_eq!(mb["scanned"], serde_json::json!([]));
+    assert_eq!(mb["console_output_files"], 0);
+    // The redirect file's output is weighed down below 0.5 (not a listed write), but the names
+    // it prints are cross-referenced, printed in it.
+    let mpatel = xref
+        .iter()
+        .find(|e| e["kind"] == "mailbox" && e["name"] == "mpatel")
+        .unwrap();
+    assert_eq!(mpatel["writes"], 0);
+    assert_eq!(mpatel["named_by"], serde_json::json!([]));
+    assert_eq!(mpatel["console_output_files"], 1);
+    assert_eq!(
+        mpatel["printed_in"],
+        serde_json::json!([{"path": redirect.display().to_string()}])
+    );
+    let ccm = xref
+        .iter()
+        .find(|e| e["kind"] == "file" && e["name"] == "EXPORT\\MSG5B01.CCM")
+        .unwrap();
+    assert_eq!(ccm["console_output_files"], 1);
+    assert_eq!(ccm["scanned"], serde_json::json!([]));
+    // The text output says it in one line.
+    let a = bin().arg("scan").arg(dir.path()).assert().code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let line = format!(
+        "  mailbox mpatel  printed in 1 file(s) of console output: {}\n    -> not among the scanned files\n",
+        redirect.display()
+    );
+    assert!(out.contains(&line), "{out}");
     // The timeline: every file holding writes or named by one, oldest first, with its time.
     let t = v["timeline"].as_array().unwrap();
     let paths: Vec<&str> = t.iter().map(|e| e["path"].as_str().unwrap()).collect();

@@ -409,7 +409,15 @@ impl ccm::Emit for Output<'_> {
     fn finding(&mut self, f: Finding) {
         self.finding_numbered(f);
     }
-    fn header(&mut self, h: DamagedHeader) {
+    fn header(&mut self, mut h: DamagedHeader) {
+        // The parser numbers its findings in the order it hands them out, so past the cap
+        // the kept ones are the first; a header names only those (the file's `dropped` says
+        // the rest).
+        if self.report.dropped > 0 {
+            let kept = self.report.findings.len() as u32;
+            h.writes.retain(|&id| id <= kept);
+            h.anomalies.retain(|&id| id <= kept);
+        }
         Output::header(self, h);
     }
     fn message(&mut self, m: ccm::Message) {
@@ -429,6 +437,38 @@ impl ccm::Emit for Output<'_> {
 mod tests {
     use super::*;
     use crate::detect::Collect;
+
+    #[test]
+    fn a_ccm_header_names_only_findings_kept_under_the_cap() {
+        let mut sink = Collect::default();
+        let mut out = Output::new(Report::new(FileKind::ConnectorMessage), &mut sink, &[]);
+        let w = Finding::new(FindingKind::ConsoleWrite, 0, 10, 0.9);
+        for id in 1..=MAX_FINDINGS as u32 + 2 {
+            let mut f = w.clone();
+            f.id = id;
+            ccm::Emit::finding(&mut out, f);
+        }
+        let last = MAX_FINDINGS as u32;
+        ccm::Emit::header(
+            &mut out,
+            DamagedHeader {
+                id: 1,
+                start: 0,
+                end: 10,
+                confidence: 0.9,
+                writes: vec![last - 1, last, last + 1],
+                anomalies: vec![last + 2],
+                message: Some(0),
+                missing_keyword: false,
+            },
+        );
+        assert_eq!(out.report.findings.len(), MAX_FINDINGS);
+        assert_eq!(out.report.dropped, 2);
+        assert_eq!(out.report.headers[0].writes, vec![last - 1, last]);
+        assert!(out.report.headers[0].anomalies.is_empty());
+        drop(out);
+        assert_eq!(sink.headers[0].writes, vec![last - 1, last]);
+    }
 
     #[test]
     fn seams_and_threads_give_the_same_answer() {

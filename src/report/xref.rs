@@ -29,14 +29,19 @@ struct Scanned {
     console_file: bool,
 }
 
-/// A file name or mailbox named by writes.
+/// A file name or mailbox named by writes, or printed in a file of console output.
 #[derive(Debug, Default)]
 struct Named {
-    /// As the first write spelled it.
+    /// As the first write (or file of console output) spelled it.
     display: String,
     writes: u64,
     /// (scanned file, finding id) of the first writes.
     by: Vec<(usize, u32)>,
+    /// Scanned files that are console output as a whole ([`Report::console_file`]: a run's
+    /// redirect file) and print the name in output not listed as a write; the first few.
+    printed_in: Vec<usize>,
+    /// How many such files print it.
+    printed: u64,
 }
 
 /// How a scanned file matches a name a write gave.
@@ -124,17 +129,34 @@ pub(crate) fn match_of(name: &str, file: bool, path: &Path) -> Match {
 }
 
 impl Index {
-    /// One scanned file and the listed findings of its report.
+    /// One scanned file and the listed findings of its report. A file that is console output
+    /// as a whole (a run's redirect file, whose output is weighed down and so often not listed)
+    /// gives the names its output prints too, without a write.
     pub fn add<'a>(&mut self, path: &Path, r: &Report, listed: impl Iterator<Item = &'a Finding>) {
         let idx = self.files.len();
         let mut writes = 0;
+        let mut ids = Vec::new();
         for f in listed.filter(|f| f.kind == FindingKind::ConsoleWrite) {
             writes += 1;
+            ids.push(f.id);
             for n in f.files() {
-                self.name(true, n, idx, f.id);
+                self.name(true, n, idx, Some(f.id));
             }
             for m in f.mailboxes() {
-                self.name(false, m, idx, f.id);
+                self.name(false, m, idx, Some(f.id));
+            }
+        }
+        let printed = r
+            .findings
+            .iter()
+            .filter(|f| r.console_file && f.kind == FindingKind::ConsoleWrite)
+            .filter(|f| !ids.contains(&f.id));
+        for f in printed {
+            for n in f.files() {
+                self.name(true, n, idx, None);
+            }
+            for m in f.mailboxes() {
+                self.name(false, m, idx, None);
             }
         }
         for key in keys(path) {
@@ -148,7 +170,9 @@ impl Index {
         });
     }
 
-    fn name(&mut self, file: bool, name: &str, idx: usize, id: u32) {
+    /// `name`, given by write `id` of scanned file `idx`, or printed in that file's console
+    /// output (`None`).
+    fn name(&mut self, file: bool, name: &str, idx: usize, id: Option<u32>) {
         let map = if file {
             &mut self.files_named
         } else {
@@ -163,9 +187,20 @@ impl Index {
             display: name.to_string(),
             ..Named::default()
         });
-        n.writes += 1;
-        if n.by.len() < WRITES_PER_NAME {
-            n.by.push((idx, id));
+        match id {
+            Some(id) => {
+                n.writes += 1;
+                if n.by.len() < WRITES_PER_NAME {
+                    n.by.push((idx, id));
+                }
+            }
+            None if n.printed_in.last() != Some(&idx) => {
+                n.printed += 1;
+                if n.printed_in.len() < WRITES_PER_NAME {
+                    n.printed_in.push(idx);
+                }
+            }
+            None => {}
         }
     }
 
@@ -197,6 +232,12 @@ impl Index {
                         .by
                         .iter()
                         .map(|&(i, id)| (self.files[i].path.clone(), id))
+                        .collect(),
+                    printed: n.printed,
+                    printed_in: n
+                        .printed_in
+                        .iter()
+                        .map(|&i| self.files[i].path.clone())
                         .collect(),
                     carriers: self
                         .carriers(&n.display, file)
@@ -273,6 +314,11 @@ pub struct Entry {
     pub writes: u64,
     /// The first writes naming it: (file, finding id).
     pub named_by: Vec<(PathBuf, u32)>,
+    /// Files of console output as a whole (redirect files) printing it, in output not listed
+    /// as a write (all of them).
+    pub printed: u64,
+    /// The first of those files.
+    pub printed_in: Vec<PathBuf>,
     /// Scanned files carrying the name, and how well.
     pub carriers: Vec<(PathBuf, Match)>,
 }
@@ -286,6 +332,9 @@ impl Entry {
             "named_by": self.named_by.iter().map(|(p, id)| super::json::with_path(p, json!({
                 "id": id,
             }))).collect::<Vec<_>>(),
+            "console_output_files": self.printed,
+            "printed_in": self.printed_in.iter().map(|p| super::json::with_path(p, json!({})))
+                .collect::<Vec<_>>(),
             "scanned": self.carriers.iter().map(|(p, m)| super::json::with_path(p, json!({
                 "match": m.name(),
             }))).collect::<Vec<_>>(),
@@ -299,18 +348,27 @@ impl Entry {
             .iter()
             .map(|(p, id)| format!("{} #{id}", sanitize::path(p)))
             .collect();
-        let more = self.writes.saturating_sub(self.named_by.len() as u64);
+        let printed: Vec<String> = self.printed_in.iter().map(|p| sanitize::path(p)).collect();
+        let mut said = Vec::new();
+        if self.writes > 0 || self.printed == 0 {
+            said.push(format!(
+                "named by {} write(s): {}",
+                self.writes,
+                listing(&by, self.writes)
+            ));
+        }
+        if self.printed > 0 {
+            said.push(format!(
+                "printed in {} file(s) of console output: {}",
+                self.printed,
+                listing(&printed, self.printed)
+            ));
+        }
         let mut s = format!(
-            "  {} {}  named by {} write(s): {}{}\n",
+            "  {} {}  {}\n",
             self.kind,
             sanitize::line(&self.name),
-            self.writes,
-            by.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+            said.join("; ")
         );
         if self.carriers.is_empty() {
             s.push_str("    -> not among the scanned files\n");
@@ -323,6 +381,16 @@ impl Entry {
             ));
         }
         s
+    }
+}
+
+/// The first items of a list of `all`, and how many more there are.
+fn listing(first: &[String], all: u64) -> String {
+    let more = all.saturating_sub(first.len() as u64);
+    if more > 0 {
+        format!("{} and {more} more", first.join(", "))
+    } else {
+        first.join(", ")
     }
 }
 
@@ -441,5 +509,36 @@ pub(crate) mod tests {
                 ("po/NFTERROR.LOG", vec!["nfterror-log"]),
             ]
         );
+    }
+
+    #[test]
+    fn a_redirect_file_gives_the_names_it_prints() {
+        let mut r = Report::new(FileKind::Text);
+        r.console_file = true;
+        r.findings = vec![write(1, Some("EXPORT\\MSG5B01.CCM"), Some("mpatel"))];
+        r.findings[0].confidence = 0.29;
+        // Not listed (below the listing's confidence): printed in the file, no write.
+        let mut x = Index::default();
+        x.add(Path::new("c/MSG0031.TMP"), &r, [].iter());
+        let e = x.entries();
+        assert_eq!(e.len(), 2);
+        assert_eq!((e[0].writes, e[0].printed), (0, 1));
+        assert_eq!(e[0].printed_in, vec![PathBuf::from("c/MSG0031.TMP")]);
+        assert!(e[1].text().starts_with(
+            "  mailbox mpatel  printed in 1 file(s) of console output: c/MSG0031.TMP\n"
+        ));
+        // Listed (`--all`): a write, said once.
+        let mut x = Index::default();
+        x.add(Path::new("c/MSG0031.TMP"), &r, r.findings.iter());
+        let e = x.entries();
+        assert_eq!((e[0].writes, e[0].printed), (1, 0));
+        assert!(e[1]
+            .text()
+            .starts_with("  mailbox mpatel  named by 1 write(s): c/MSG0031.TMP #1\n"));
+        // A file that is not console output as a whole gives no names from unlisted output.
+        r.console_file = false;
+        let mut x = Index::default();
+        x.add(Path::new("c/notes.txt"), &r, [].iter());
+        assert!(x.entries().is_empty());
     }
 }

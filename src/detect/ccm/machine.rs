@@ -5,7 +5,7 @@
 //! starts (or that comes before the first one) is held for the next header.
 
 use super::header::{self, HLine, Kind};
-use super::sizes::{size_of, Sizes};
+use super::sizes::{size_of, Size, Sizes};
 use super::{Emit, Message, MAX_ANOMALIES, MAX_FIELDS, MAX_VALUE};
 use crate::detect::blocks::{Block, Reader};
 use crate::detect::lines::{lines, Line};
@@ -80,6 +80,26 @@ pub struct Parser<'a> {
     messages: u32,
     next_finding: u32,
     next_header: u32,
+}
+
+/// The size line of part `label` (its keyword line at `keyword_start`, the size line ending
+/// at `part_start`): a number is declared for the check; a blank one, or one too large for
+/// any file, is an anomaly.
+fn declare(
+    sizes: &mut Sizes,
+    m: &mut Open,
+    label: &'static str,
+    size: Size,
+    part_start: usize,
+    keyword_start: usize,
+) {
+    match size {
+        Size::Bytes(n) => sizes.declare(label, n, part_start as u64, keyword_start as u64),
+        Size::Blank => m.anomaly(format!("{label}: the size is blank")),
+        Size::TooLarge(digits) => m.anomaly(format!(
+            "{label}: the size has {digits} digits, more than any file can hold"
+        )),
+    }
 }
 
 fn is_keyword(t: &[u8], kw: &[u8]) -> bool {
@@ -232,10 +252,7 @@ impl<'a> Parser<'a> {
         let m = self.open.as_mut().expect("a message is open");
         match size_of(l.text(self.data)) {
             Some(size) => {
-                match size {
-                    Some(n) => self.sizes.declare(label, n, l.end as u64, 0),
-                    None => m.anomaly(format!("{label}: the size is blank")),
-                }
+                declare(&mut self.sizes, m, label, size, l.end, 0);
                 m.header_end = l.end;
                 if self.state == State::MessageSize {
                     self.state = State::Header;
@@ -282,17 +299,16 @@ impl<'a> Parser<'a> {
     fn body_line(&mut self, l: Line) {
         let t = l.text(self.data);
         if let Some(s) = self.body_contents.take() {
-            if matches!(size_of(t), Some(Some(_))) && self.may_recover(s) {
+            let number = matches!(size_of(t), Some(Size::Bytes(_) | Size::TooLarge(_)));
+            if number && self.may_recover(s) {
                 return self.recover_header(s, l);
             }
         }
         self.watch_for_header(l, t);
         let m = self.open.as_mut().expect("a message is open");
         if let Some((label, kw)) = m.item.take() {
-            match size_of(t) {
-                Some(Some(n)) => self.sizes.declare(label, n, l.end as u64, kw as u64),
-                Some(None) => m.anomaly(format!("{label}: the size is blank")),
-                None => {}
+            if let Some(size) = size_of(t) {
+                declare(&mut self.sizes, m, label, size, l.end, kw);
             }
         }
         for (kw, label) in [

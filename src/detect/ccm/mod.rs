@@ -164,6 +164,33 @@ mod tests {
     }
 
     #[test]
+    fn a_size_line_of_any_length_is_a_size_line() {
+        // A size of 13 digits, or one past 2^64, is still the size line: the write after it
+        // starts at the write's own line end, not at the digits.
+        let w =
+            "\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n";
+        for size in ["1234567890123", "99999999999999999999999"] {
+            let text = SAMPLE.replacen("179\r\n", &format!("{size}\r\n{w}"), 1);
+            let (msgs, f, dh) = analyze(text.as_bytes(), &SignatureSet::builtin());
+            let at = text.find(w).unwrap() as u64;
+            // The message's part starts right after its size line.
+            let said = match size.len() {
+                13 => format!(
+                    "Message: declared {size} bytes, {} found",
+                    text.len() as u64 - at
+                ),
+                _ => "Message: the size has 23 digits, more than any file can hold".to_string(),
+            };
+            assert_eq!(f.len(), 1, "{f:?}");
+            assert_eq!(f[0].kind, FindingKind::ConsoleWrite);
+            assert_eq!((f[0].start, f[0].end), (at, at + w.len() as u64));
+            assert_eq!(dh.len(), 1);
+            assert_eq!(msgs[0].anomalies[0], said);
+            assert_eq!(msgs[0].fields[0].0, "From");
+        }
+    }
+
+    #[test]
     fn fields_and_anomalies_past_the_caps_are_counted() {
         // 40 `Cc:` fields and 20 text items whose sizes are wrong: 32 fields and 16 anomalies
         // are kept, the rest counted (exact or loud: JSON and the details pane say them).

@@ -23,14 +23,31 @@ pub struct Sizes {
     unchecked: u32,
 }
 
-/// A size line: digits, or blanks where Export wrote spaces for a size (KB Q287056): `Some(None)`.
-pub fn size_of(t: &[u8]) -> Option<Option<u64>> {
+/// What a size line holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    /// A number of bytes.
+    Bytes(u64),
+    /// Blanks where Export wrote spaces for a size (KB Q287056).
+    Blank,
+    /// Digits, this many, for a number past 2^64 - 1: a size line all the same, but its
+    /// number is no size a file can have.
+    TooLarge(usize),
+}
+
+/// A size line: digits (any number of them), or blanks; `None` for any other line.
+pub fn size_of(t: &[u8]) -> Option<Size> {
     let s = t.trim_ascii();
-    if s.is_empty() && !t.is_empty() {
-        return Some(None);
+    if s.is_empty() {
+        return (!t.is_empty()).then_some(Size::Blank);
     }
-    (!s.is_empty() && s.len() <= 12 && s.iter().all(u8::is_ascii_digit))
-        .then(|| std::str::from_utf8(s).ok()?.parse().ok())
+    if !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = s.iter().try_fold(0u64, |n, &c| {
+        n.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+    });
+    Some(n.map_or(Size::TooLarge(s.len()), Size::Bytes))
 }
 
 fn is_item(label: &str) -> bool {
@@ -104,10 +121,26 @@ mod tests {
 
     #[test]
     fn size_lines_and_checks() {
-        assert_eq!(size_of(b"179"), Some(Some(179)));
-        assert_eq!(size_of(b"  "), Some(None));
+        assert_eq!(size_of(b"179"), Some(Size::Bytes(179)));
+        assert_eq!(size_of(b" 0042 "), Some(Size::Bytes(42)));
+        assert_eq!(size_of(b"  "), Some(Size::Blank));
         assert_eq!(size_of(b""), None);
         assert_eq!(size_of(b"12a"), None);
+        // Sizes of any length are size lines; one past what 64 bits hold is said to be.
+        assert_eq!(
+            size_of(b"1234567890123"),
+            Some(Size::Bytes(1_234_567_890_123))
+        );
+        assert_eq!(
+            size_of(b"18446744073709551615"),
+            Some(Size::Bytes(u64::MAX))
+        );
+        assert_eq!(size_of(b"18446744073709551616"), Some(Size::TooLarge(20)));
+        assert_eq!(
+            size_of(b"00000000000000000000000000001"),
+            Some(Size::Bytes(1))
+        );
+        assert_eq!(size_of(&[b'9'; 300]), Some(Size::TooLarge(300)));
         let mut s = Sizes::default();
         s.declare("Message", 10, 10, 0);
         s.declare("Text item", 5, 30, 20);
