@@ -206,6 +206,7 @@ fn json_cross_reference_and_timeline() {
         .unwrap();
     assert_eq!(mb["scanned"], serde_json::json!([]));
     assert_eq!(mb["console_output_files"], 0);
+    assert_eq!(v["cross_reference_names_not_kept"], 0);
     // The redirect file's output is weighed down below 0.5 (not a listed write), but the names
     // it prints are cross-referenced, printed in it.
     let mpatel = xref
@@ -289,7 +290,7 @@ fn text_lines_and_summary() {
     );
     assert_eq!(lines[1], format!("{p}    #1  0000:0000  0  76  console-write  {c}  mailbox=randyyeh_ee  file=EXPORT\\MSG4A27.CCM  \"\\r\\n\\r\\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\\r\\n\""));
     assert!(
-        out.contains("cross-reference (names in writes and the scanned files carrying them):\n"),
+        out.contains("cross-reference (names in writes or in files of console output, and the scanned files carrying them):\n"),
         "{out}"
     );
     assert!(out.contains(&format!("  mailbox randyyeh_ee  named by 1 write(s): {p} #1\n    -> not among the scanned files\n")), "{out}");

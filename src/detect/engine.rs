@@ -417,6 +417,12 @@ impl ccm::Emit for Output<'_> {
             let kept = self.report.findings.len() as u32;
             h.writes.retain(|&id| id <= kept);
             h.anomalies.retain(|&id| id <= kept);
+            // A header of findings none of which was kept has nothing to show (its range and
+            // confidence were theirs); one that lost its `Message:` line is damaged itself.
+            if h.writes.is_empty() && h.anomalies.is_empty() && !h.missing_keyword {
+                self.report.headers_dropped += 1;
+                return;
+            }
         }
         Output::header(self, h);
     }
@@ -466,8 +472,32 @@ mod tests {
         assert_eq!(out.report.dropped, 2);
         assert_eq!(out.report.headers[0].writes, vec![last - 1, last]);
         assert!(out.report.headers[0].anomalies.is_empty());
+        // A header all of whose findings were dropped is not kept, and counted.
+        let h = DamagedHeader {
+            id: 2,
+            start: 20,
+            end: 30,
+            confidence: 0.9,
+            writes: vec![last + 1],
+            anomalies: vec![],
+            message: Some(1),
+            missing_keyword: false,
+        };
+        ccm::Emit::header(&mut out, h.clone());
+        // One that lost its `Message:` line is kept, with no findings.
+        let lost = DamagedHeader {
+            id: 3,
+            missing_keyword: true,
+            ..h
+        };
+        ccm::Emit::header(&mut out, lost);
+        assert_eq!(out.report.headers.len(), 2);
+        assert_eq!(out.report.headers_dropped, 1);
+        assert_eq!(out.report.headers[1].id, 3);
+        assert!(out.report.headers[1].writes.is_empty());
         drop(out);
         assert_eq!(sink.headers[0].writes, vec![last - 1, last]);
+        assert_eq!(sink.headers.len(), 2);
     }
 
     #[test]

@@ -528,6 +528,9 @@ pub struct Report {
     pub messages_dropped: u64,
     /// Findings found beyond [`MAX_FINDINGS`] and not kept.
     pub dropped: u64,
+    /// Damaged headers of a `.CCM` file not kept: all of their findings were beyond
+    /// [`MAX_FINDINGS`].
+    pub headers_dropped: u64,
     pub cancelled: bool,
     /// Set when the file was shorter at scan time than when opened.
     pub shrank_to: Option<u64>,
@@ -545,6 +548,7 @@ impl Report {
             headers: Vec::new(),
             messages: Vec::new(),
             messages_dropped: 0,
+            headers_dropped: 0,
             dropped: 0,
             cancelled: false,
             shrank_to: None,

@@ -103,6 +103,18 @@ pub(crate) fn analyze(
     release: &dyn Fn(usize, usize),
     helper: bool,
 ) -> Analysis {
+    let seen = read_blocks(data, sigs, model, release, helper);
+    weigh(seen, kind, name)
+}
+
+/// Reads the file's text regions as blocks: the console candidates, and what else was seen.
+fn read_blocks(
+    data: &[u8],
+    sigs: &SignatureSet,
+    model: &Model,
+    release: &dyn Fn(usize, usize),
+    helper: bool,
+) -> Seen {
     let reader = Reader {
         sigs,
         model,
@@ -153,6 +165,12 @@ pub(crate) fn analyze(
             seen.found.push((f, b.console()));
         });
     }
+    seen
+}
+
+/// Weighs each candidate by where it stands in the file: the whole file, its head, or between
+/// its own lines.
+fn weigh(seen: Seen, kind: FileKind, name: &Path) -> Analysis {
     let tmp = name
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tmp"));

@@ -137,6 +137,9 @@ pub fn file_counts(r: &Report) -> Vec<(&'static str, Value)> {
     if r.dropped > 0 {
         out.push(("dropped", json!(r.dropped)));
     }
+    if r.headers_dropped > 0 {
+        out.push(("headers_dropped", json!(r.headers_dropped)));
+    }
     if let Some(n) = r.shrank_to {
         out.push(("shrank_to", json!(n)));
     }

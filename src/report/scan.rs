@@ -165,6 +165,7 @@ impl<W: Write> ScanWriter<W> {
                     "mailboxes": self.affected.mailboxes,
                     "ccm_files": self.affected.files,
                     "cross_reference": self.index.entries().iter().map(xref::Entry::json).collect::<Vec<_>>(),
+                    "cross_reference_names_not_kept": self.index.names_dropped(),
                     "timeline": timeline,
                     "errors": self.errors,
                 });
@@ -188,11 +189,18 @@ impl<W: Write> ScanWriter<W> {
         let entries = self.index.entries();
         if !entries.is_empty() {
             self.w.write_all(
-                b"cross-reference (names in writes and the scanned files carrying them):\n",
+                b"cross-reference (names in writes or in files of console output, and the scanned files carrying them):\n",
             )?;
             for e in &entries {
                 self.w.write_all(e.text().as_bytes())?;
             }
+        }
+        let dropped = self.index.names_dropped();
+        if dropped > 0 {
+            writeln!(
+                self.w,
+                "  {dropped} more name(s) not kept (at most 10,000 names of writes and 1,000 names printed only in files of console output)"
+            )?;
         }
         let timeline = self.index.timeline();
         if self.index.files() > 1 && !timeline.is_empty() {

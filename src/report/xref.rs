@@ -15,8 +15,11 @@ use std::time::SystemTime;
 
 /// Writes listed per name (more are counted).
 const WRITES_PER_NAME: usize = 8;
-/// Distinct names kept (more are counted).
+/// Distinct names of listed writes kept (more are counted).
 const MAX_NAMES: usize = 10_000;
+/// Distinct names kept that only files of console output print, beside those (more are
+/// counted): they never take the room of names of listed writes.
+const MAX_PRINTED_NAMES: usize = 1_000;
 
 /// What one scanned file is to the cross-reference.
 #[derive(Debug)]
@@ -42,6 +45,8 @@ struct Named {
     printed_in: Vec<usize>,
     /// How many such files print it.
     printed: u64,
+    /// The last file counted in `printed` (a file printing a name twice counts once).
+    last_printed: Option<usize>,
 }
 
 /// How a scanned file matches a name a write gave.
@@ -71,8 +76,10 @@ pub struct Index {
     by_name: HashMap<Box<str>, Vec<usize>>,
     files_named: BTreeMap<String, Named>,
     mailboxes: BTreeMap<String, Named>,
-    /// Names not kept (beyond `MAX_NAMES`).
-    pub names_dropped: u64,
+    /// Entries of `files_named` and of `mailboxes` that only files of console output print.
+    printed_only: [usize; 2],
+    /// Names not kept (beyond [`MAX_NAMES`] and [`MAX_PRINTED_NAMES`]).
+    names_dropped: u64,
 }
 
 fn base(p: &str) -> &str {
@@ -146,11 +153,14 @@ impl Index {
                 self.name(false, m, idx, Some(f.id));
             }
         }
+        ids.sort_unstable();
+        // NFTERROR.LOG is Import's log, not a run's redirect file (the timeline says it apart).
+        let output = r.console_file && r.kind != FileKind::NftErrorLog;
         let printed = r
             .findings
             .iter()
-            .filter(|f| r.console_file && f.kind == FindingKind::ConsoleWrite)
-            .filter(|f| !ids.contains(&f.id));
+            .filter(|f| output && f.kind == FindingKind::ConsoleWrite)
+            .filter(|f| ids.binary_search(&f.id).is_err());
         for f in printed {
             for n in f.files() {
                 self.name(true, n, idx, None);
@@ -173,28 +183,41 @@ impl Index {
     /// `name`, given by write `id` of scanned file `idx`, or printed in that file's console
     /// output (`None`).
     fn name(&mut self, file: bool, name: &str, idx: usize, id: Option<u32>) {
-        let map = if file {
-            &mut self.files_named
+        let (map, printed_only) = if file {
+            (&mut self.files_named, &mut self.printed_only[0])
         } else {
-            &mut self.mailboxes
+            (&mut self.mailboxes, &mut self.printed_only[1])
         };
         let key = name.to_ascii_uppercase();
-        if !map.contains_key(&key) && map.len() >= MAX_NAMES {
+        let room = match (map.get(&key), id) {
+            (Some(_), _) => true,
+            (None, Some(_)) => map.len() - *printed_only < MAX_NAMES,
+            (None, None) => *printed_only < MAX_PRINTED_NAMES,
+        };
+        if !room {
             self.names_dropped += 1;
             return;
         }
-        let n = map.entry(key).or_insert_with(|| Named {
-            display: name.to_string(),
-            ..Named::default()
+        let n = map.entry(key).or_insert_with(|| {
+            *printed_only += 1;
+            Named {
+                display: name.to_string(),
+                ..Named::default()
+            }
         });
         match id {
             Some(id) => {
+                if n.writes == 0 {
+                    // No longer printed only (or new): a name of a listed write.
+                    *printed_only -= 1;
+                }
                 n.writes += 1;
                 if n.by.len() < WRITES_PER_NAME {
                     n.by.push((idx, id));
                 }
             }
-            None if n.printed_in.last() != Some(&idx) => {
+            None if n.last_printed != Some(idx) => {
+                n.last_printed = Some(idx);
                 n.printed += 1;
                 if n.printed_in.len() < WRITES_PER_NAME {
                     n.printed_in.push(idx);
@@ -202,6 +225,12 @@ impl Index {
             }
             None => {}
         }
+    }
+
+    /// Names not kept: beyond 10,000 names of listed writes, or 1,000 names only files of
+    /// console output print.
+    pub fn names_dropped(&self) -> u64 {
+        self.names_dropped
     }
 
     /// The scanned files carrying a name, best match first.
@@ -250,8 +279,9 @@ impl Index {
         out
     }
 
-    /// The timeline: files holding writes, files carrying a name that writes gave, text files
-    /// that are console output as a whole (a run's redirect file) and NFTERROR.LOG, by
+    /// The timeline: files holding writes, files carrying a name that writes gave or that a
+    /// file of console output prints, text files that are console output as a whole (a run's
+    /// redirect file) and NFTERROR.LOG, by
     /// modification time (files whose time cannot be read come last).
     pub fn timeline(&self) -> Vec<Event> {
         let mut roles: BTreeMap<usize, Vec<&'static str>> = BTreeMap::new();
@@ -268,10 +298,14 @@ impl Index {
             }
         }
         for n in self.files_named.values() {
+            let by_write = n.writes > 0;
+            let by_output = n.printed > 0;
             for (i, _) in self.carriers(&n.display, true) {
                 let r = roles.entry(i).or_default();
-                if !r.contains(&"named-by-write") {
-                    r.push("named-by-write");
+                for (on, role) in [(by_write, "named-by-write"), (by_output, "named-by-output")] {
+                    if on && !r.contains(&role) {
+                        r.push(role);
+                    }
                 }
             }
         }
@@ -399,7 +433,7 @@ fn listing(first: &[String], all: u64) -> String {
 pub struct Event {
     pub modified: Option<SystemTime>,
     pub path: PathBuf,
-    /// `holds-writes`, `named-by-write`, `nfterror-log`, `console-output`.
+    /// `holds-writes`, `named-by-write`, `named-by-output`, `nfterror-log`, `console-output`.
     pub roles: Vec<&'static str>,
     pub writes: u64,
 }
@@ -535,10 +569,85 @@ pub(crate) mod tests {
         assert!(e[1]
             .text()
             .starts_with("  mailbox mpatel  named by 1 write(s): c/MSG0031.TMP #1\n"));
-        // A file that is not console output as a whole gives no names from unlisted output.
-        r.console_file = false;
+        // A file that is not console output as a whole gives no names from unlisted output,
+        // nor does NFTERROR.LOG (Import's log, not a run's redirect file).
         let mut x = Index::default();
+        let mut log = r.clone();
+        log.kind = FileKind::NftErrorLog;
+        x.add(Path::new("po/NFTERROR.LOG"), &log, [].iter());
+        r.console_file = false;
         x.add(Path::new("c/notes.txt"), &r, [].iter());
         assert!(x.entries().is_empty());
+    }
+
+    #[test]
+    fn printed_names_are_counted_once_a_file_and_never_crowd_out_writes() {
+        // Nine redirect files, each printing the same names twice: 9 files, 8 listed.
+        let mut r = Report::new(FileKind::Text);
+        r.console_file = true;
+        r.findings = vec![
+            write(1, Some("EXPORT\\MSG5B01.CCM"), Some("mpatel")),
+            write(2, Some("export\\msg5b01.ccm"), Some("MPATEL")),
+        ];
+        for f in &mut r.findings {
+            f.confidence = 0.29;
+        }
+        let mut x = Index::default();
+        for i in 0..9 {
+            x.add(Path::new(&format!("c/T{i}.TMP")), &r, [].iter());
+        }
+        x.add(
+            Path::new("c/Export/MSG5B01.CCM"),
+            &Report::new(FileKind::ConnectorMessage),
+            [].iter(),
+        );
+        let e = x.entries();
+        assert_eq!((e[0].printed, e[0].printed_in.len()), (9, 8));
+        assert!(e[0].text().contains(
+            "printed in 9 file(s) of console output: c/T0.TMP, c/T1.TMP, c/T2.TMP, c/T3.TMP, c/T4.TMP, c/T5.TMP, c/T6.TMP, c/T7.TMP and 1 more\n"
+        ), "{}", e[0].text());
+        // The named file's role says what named it: output, not a write.
+        let t = x.timeline();
+        let named = t
+            .iter()
+            .find(|ev| ev.path.ends_with("MSG5B01.CCM"))
+            .unwrap();
+        assert_eq!(named.roles, vec!["named-by-output"]);
+
+        // 1,500 names printed only, then 10,000 names of listed writes: every name of a write
+        // is kept; printed names beyond 1,000 are counted as not kept.
+        let mut x = Index::default();
+        let mut many = Report::new(FileKind::Text);
+        many.console_file = true;
+        many.findings = (1..=1500)
+            .map(|i| write(i, None, Some(&format!("p{i}"))))
+            .collect();
+        x.add(Path::new("c/RUN.TMP"), &many, [].iter());
+        assert_eq!(x.names_dropped(), 500);
+        let store = Report::new(FileKind::Clandata);
+        let writes: Vec<Finding> = (1..=10_000)
+            .map(|i| write(i, None, Some(&format!("w{i}"))))
+            .collect();
+        x.add(Path::new("po/CLANDATA"), &store, writes.iter());
+        let e = x.entries();
+        assert_eq!(e.iter().filter(|e| e.writes > 0).count(), 10_000);
+        assert_eq!(e.iter().filter(|e| e.printed > 0).count(), 1_000);
+        assert_eq!(x.names_dropped(), 500);
+        // A name kept is never dropped: a printed name a write then gives counts the write.
+        x.add(
+            Path::new("po/MLANDATA"),
+            &store,
+            [write(1, None, Some("p1"))].iter(),
+        );
+        let p1 = x.entries().into_iter().find(|e| e.name == "p1").unwrap();
+        assert_eq!((p1.writes, p1.printed), (1, 1));
+        assert_eq!(x.names_dropped(), 500);
+        // A new name of a write beyond the 10,000 is counted.
+        x.add(
+            Path::new("po/X"),
+            &store,
+            [write(1, None, Some("w10001"))].iter(),
+        );
+        assert_eq!(x.names_dropped(), 501);
     }
 }

@@ -144,8 +144,12 @@ fn notices(path: &Path, r: &crate::detect::Report) {
         );
     }
     if r.dropped > 0 {
+        let headers = match r.headers_dropped {
+            0 => String::new(),
+            n => format!(", and {n} damaged header(s) of only those"),
+        };
         eprintln!(
-            "clanscope: {}: {} more findings not kept (at most {MAX_FINDINGS} a file, the first by offset)",
+            "clanscope: {}: {} more findings not kept (at most {MAX_FINDINGS} a file, the first by offset){headers}",
             sanitize::path(path),
             r.dropped
         );

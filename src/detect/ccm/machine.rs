@@ -348,7 +348,12 @@ impl<'a> Parser<'a> {
     /// message's last item declares (a message quoting a header is that message's text), and
     /// not past [`MAX_RECOVERED`] such headers in the file.
     fn may_recover(&mut self, s: usize) -> bool {
-        let inside_item = self.sizes.item_end().is_some_and(|t| (s as u64) < t);
+        // A declared end past the file's end says nothing of where the item ends (a size of
+        // 20 digits must not hide every header after it).
+        let inside_item = self
+            .sizes
+            .item_end()
+            .is_some_and(|t| (s as u64) < t && t <= self.data.len() as u64);
         if inside_item {
             return false;
         }

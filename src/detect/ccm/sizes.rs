@@ -30,8 +30,8 @@ pub enum Size {
     Bytes(u64),
     /// Blanks where Export wrote spaces for a size (KB Q287056).
     Blank,
-    /// Digits, this many, for a number past 2^64 - 1: a size line all the same, but its
-    /// number is no size a file can have.
+    /// A number past 2^64 - 1, of this many digits (leading zeros not counted): a size line
+    /// all the same, but its number is no size a file can have.
     TooLarge(usize),
 }
 
@@ -47,7 +47,8 @@ pub fn size_of(t: &[u8]) -> Option<Size> {
     let n = s.iter().try_fold(0u64, |n, &c| {
         n.checked_mul(10)?.checked_add(u64::from(c - b'0'))
     });
-    Some(n.map_or(Size::TooLarge(s.len()), Size::Bytes))
+    let digits = || s.iter().skip_while(|&&c| c == b'0').count();
+    Some(n.map_or_else(|| Size::TooLarge(digits()), Size::Bytes))
 }
 
 fn is_item(label: &str) -> bool {
@@ -141,6 +142,8 @@ mod tests {
             Some(Size::Bytes(1))
         );
         assert_eq!(size_of(&[b'9'; 300]), Some(Size::TooLarge(300)));
+        let zeros = format!("{}18446744073709551616", "0".repeat(30));
+        assert_eq!(size_of(zeros.as_bytes()), Some(Size::TooLarge(20)));
         let mut s = Sizes::default();
         s.declare("Message", 10, 10, 0);
         s.declare("Text item", 5, 30, 20);

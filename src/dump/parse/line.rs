@@ -51,6 +51,22 @@ pub(super) struct Hex {
     pub addr: (usize, usize),
 }
 
+impl Hex {
+    /// Forgets the line before: a new line with an address of this style, segment and base.
+    fn start_line(&mut self, style: AddrStyle, seg: u64, base: u64) {
+        self.style = style;
+        self.bars = false;
+        self.seg = seg;
+        self.base = base;
+        self.bytes.clear();
+        self.cuts.clear();
+        self.groups.clear();
+        self.words = 0;
+        self.octal = false;
+        self.dash_after = None;
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Kind {
     Blank,
@@ -464,16 +480,7 @@ fn hex_line(
     t: &[u8],
     i: usize,
 ) -> Option<Kind> {
-    hex.style = style;
-    hex.bars = false;
-    hex.seg = seg;
-    hex.base = base;
-    hex.bytes.clear();
-    hex.cuts.clear();
-    hex.groups.clear();
-    hex.words = 0;
-    hex.octal = false;
-    hex.dash_after = None;
+    hex.start_line(style, seg, base);
     let addr_end = i;
     let mut i = skip_blanks(t, i);
     hex.lead = blanks_before(t, i);
