@@ -1639,6 +1639,64 @@ fn signals_restore_the_terminal() {
     }
 }
 
+/// The state letter of process `pid` in /proc (`T` when stopped).
+fn process_state(pid: u32) -> String {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    after.split_whitespace().next().unwrap_or("").to_string()
+}
+
+/// Waits (up to 10 s) until process `pid` is in `state`.
+fn wait_state(pid: u32, state: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while process_state(pid) != state {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "process {pid} is {:?}, not {state}",
+            process_state(pid)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_stop_gives_the_terminal_back_and_going_on_takes_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::demo_copy(dir.path());
+    let t = Tmux::clanscope("jobs", dir.path(), &format!("'{}'", f.display()), 100, 30);
+    t.wait_for("the scan", scanned);
+    let pid = program_pid(&t);
+    // SIGTSTP (a shell's Ctrl-Z), then Ctrl-Z as a key (raw mode turns it into one): each time
+    // the terminal is given back before the process stops, and taken again when it goes on.
+    for (how, stop) in [("SIGTSTP", true), ("Ctrl-Z", false)] {
+        if stop {
+            assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTSTP) }, 0);
+        } else {
+            t.keys(&["C-z"]);
+        }
+        wait_state(pid, "T");
+        assert_eq!(terminal_state(&t), "0 0 1", "{how}: stopped");
+        assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGCONT) }, 0);
+        t.wait_for("the inspector again", |s| s.contains(" 0AFA:0100  AB 94"));
+        assert_eq!(terminal_state(&t), "1 1 0", "{how}: going on");
+        t.keys(&["n"]);
+        t.wait_for("a key to act", |s| s.contains("damaged header 1/"));
+        t.keys(&["Escape", "g", "g"]);
+    }
+    // A SIGSTOP from elsewhere cannot be caught: going on sets the terminal up again all the
+    // same (the shell may have changed it meanwhile).
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGSTOP) }, 0);
+    wait_state(pid, "T");
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGCONT) }, 0);
+    t.keys(&["n"]);
+    t.wait_for("a key to act", |s| s.contains("damaged header 1/"));
+    assert_eq!(terminal_state(&t), "1 1 0", "SIGSTOP: going on");
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert_eq!(terminal_state(&t), "0 0 1");
+}
+
 /// Run by `a_panic_restores_the_terminal` inside tmux: sets the inspector's terminal up and
 /// panics on another thread, as a worker would.
 #[test]

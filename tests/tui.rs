@@ -1138,6 +1138,36 @@ fn notes_list_edits_and_deletes() {
         serde_json::from_str(&std::fs::read_to_string(sidecar).unwrap()).unwrap();
     assert_eq!(v["notes"].as_array().unwrap().len(), 1);
     assert_eq!(v["notes"][0]["text"], "first");
+    assert!(
+        status(&app).ends_with("(u brings it back)"),
+        "{}",
+        status(&app)
+    );
+    // `u` brings the deleted note back, as it was, in the list and the sidecar; once.
+    step(&mut app, Command::Char('u'));
+    assert_eq!(status(&app), "note brought back");
+    let texts: Vec<&str> = app
+        .notes()
+        .notes()
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect();
+    assert_eq!(texts, ["edited", "first"]);
+    assert!(matches!(app.mode(), Mode::List(ListKind::Notes, 0)));
+    let sidecar = files_in(dir.path(), ".clanscope-notes.json").remove(0);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sidecar).unwrap()).unwrap();
+    let mut saved: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    saved.sort();
+    assert_eq!(saved, ["edited", "first"]);
+    step(&mut app, Command::Char('u'));
+    assert_eq!(status(&app), "no deleted note to bring back");
+    assert_eq!(app.notes().notes().len(), 2);
 }
 
 /// The demo, scanned and hashed, at `w`×`h`, writing into `out`, by examiner `who`.

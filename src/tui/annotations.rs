@@ -28,6 +28,8 @@ pub struct Annotations {
     pub(crate) origin: Option<String>,
     /// The note the edit prompt is open on, as it was when opened.
     pub(crate) editing: Option<Note>,
+    /// The note deleted last, for `u` in the notes list to bring back.
+    pub(crate) deleted: Option<Note>,
 }
 
 impl Annotations {
@@ -135,7 +137,15 @@ impl Annotations {
 
     /// Removes note `i`.
     pub(crate) fn delete(&mut self, i: usize) -> Note {
-        self.notes.remove(i)
+        let gone = self.notes.remove(i);
+        self.deleted = Some(gone.clone());
+        gone
+    }
+
+    /// Brings back the note deleted last, as it was; returns its index.
+    pub(crate) fn undelete(&mut self) -> Option<usize> {
+        let note = self.deleted.take()?;
+        Some(self.add(note))
     }
 
     fn sort(&mut self) {

@@ -112,6 +112,8 @@ pub struct App {
     pub(crate) progress: (u64, u64),
     pub(crate) effects: Vec<Effect>,
     pub(crate) quit: bool,
+    /// Ctrl-Z was pressed: the loop gives the terminal back and stops the process.
+    suspend: bool,
     /// The examiner was told the file grew (told once).
     grew_warned: bool,
     /// `--origin` was given: it wins over the origin remembered in the sidecar.
@@ -166,6 +168,7 @@ impl App {
             progress: (0, size),
             effects: Vec::new(),
             quit: false,
+            suspend: false,
             grew_warned: false,
             origin_given: false,
             related: None,
@@ -222,6 +225,10 @@ impl App {
     /// Whether the examiner asked to quit.
     pub fn quitting(&self) -> bool {
         self.quit
+    }
+    /// Whether the examiner asked to suspend (Ctrl-Z); asking again needs a new key.
+    pub fn take_suspend(&mut self) -> bool {
+        std::mem::take(&mut self.suspend)
     }
     /// The status line's message, if any.
     pub fn status(&self) -> Option<(&str, Severity)> {
@@ -305,6 +312,10 @@ impl App {
 
     /// The one place state changes: the handler of the current mode takes the command.
     pub fn update(&mut self, cmd: Command) {
+        if cmd == Command::Suspend {
+            self.suspend = true;
+            return;
+        }
         if let Command::Resize { width, height } = cmd {
             self.view.width = width;
             self.view.height = height;
@@ -448,10 +459,13 @@ impl App {
         self.origin_given = given;
     }
 
-    /// The file's size now; a shrunk file is shown to its new end with a warning.
-    pub fn recheck_size(&mut self) {
+    /// The file's size now; a shrunk file is shown to its new end with a warning, and a file
+    /// that grew is said to have grown (once). True when anything changed on screen.
+    pub fn recheck_size(&mut self) -> bool {
         let on_disk = self.src.size_on_disk();
+        let mut changed = false;
         if on_disk > self.src.len() && !self.grew_warned {
+            changed = true;
             self.grew_warned = true;
             self.error(format!(
                 "the file grew to {} since it was opened; showing the {} it had then (reopen to see the rest)",
@@ -472,7 +486,9 @@ impl App {
             self.error(format!(
                 "the file changed size while open: {was} -> {now} bytes; showing {now}"
             ));
+            changed = true;
         }
+        changed
     }
 
     /// Items in list `k`.

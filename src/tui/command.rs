@@ -59,6 +59,8 @@ pub enum Command {
     ScrollDetails(i16),
     Help,
     Quit,
+    /// Ctrl-Z: give the terminal back and stop, as a shell's job (going on with `fg`).
+    Suspend,
     /// Esc: close what is open, clear the search highlight and the selection. Never quits.
     Escape,
     /// A character after `m`, `'`, `y`, or in a list.

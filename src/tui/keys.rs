@@ -39,8 +39,12 @@ pub fn command(mode: &Mode, ev: &Event) -> Option<Command> {
 
 fn key(mode: &Mode, k: &KeyEvent) -> Option<Command> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && k.code == KeyCode::Char('c') {
-        return Some(Command::Quit);
+    match (ctrl, k.code, mode) {
+        // In a prompt Ctrl-C gives up what is typed, as a shell does; elsewhere it quits.
+        (true, KeyCode::Char('c'), Mode::Prompt(_)) => return Some(Command::Escape),
+        (true, KeyCode::Char('c'), _) => return Some(Command::Quit),
+        (true, KeyCode::Char('z'), _) => return Some(Command::Suspend),
+        _ => {}
     }
     match mode {
         Mode::Prompt(_) => prompt_key(k),
@@ -53,6 +57,7 @@ fn key(mode: &Mode, k: &KeyEvent) -> Option<Command> {
             KeyCode::Delete => Some(Command::Delete),
             KeyCode::Char('d') => Some(Command::Delete),
             KeyCode::Char('e') => Some(Command::Char('e')),
+            KeyCode::Char('u') => Some(Command::Char('u')),
             _ => normal_key(k),
         },
         _ => normal_key(k),
@@ -203,7 +208,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("''", "back to where the last jump left"),
     ("v", "start a selection; v again keeps it; Esc clears"),
     ("a", "add a note to the selection, finding or byte"),
-    ("L", "list of notes (Enter jumps, e edits, d deletes)"),
+    (
+        "L",
+        "list of notes (Enter jumps, e edits, d deletes, u undoes)",
+    ),
     ("e", "export selection, finding or all (text, case folder)"),
     (
         "y",
@@ -220,7 +228,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("f", "findings list (Enter jumps)"),
     ("? F1", "this help"),
     ("Esc", "close, cancel, clear (never quits)"),
-    ("q ^c", "quit"),
+    ("q ^c", "quit (^c in a prompt: cancel it)"),
+    ("^z", "suspend (fg goes on)"),
 ];
 
 #[cfg(test)]
@@ -242,5 +251,20 @@ mod tests {
         assert_eq!(pressed(KeyCode::F(13), none), Some(Command::SearchPrev));
         assert_eq!(pressed(KeyCode::F(15), none), Some(Command::SearchPrev));
         assert_eq!(pressed(KeyCode::Char(','), none), Some(Command::SearchPrev));
+    }
+
+    #[test]
+    fn ctrl_c_cancels_a_prompt_and_quits_elsewhere_and_ctrl_z_suspends() {
+        use crate::tui::prompt::{Prompt, PromptKind};
+        let ctrl = KeyModifiers::CONTROL;
+        let key =
+            |m: &Mode, c: char| command(m, &Event::Key(KeyEvent::new(KeyCode::Char(c), ctrl)));
+        let prompt = Mode::Prompt(Prompt::new(PromptKind::Note, "half a note"));
+        assert_eq!(key(&prompt, 'c'), Some(Command::Escape));
+        assert_eq!(key(&Mode::Normal, 'c'), Some(Command::Quit));
+        assert_eq!(key(&Mode::Help(0), 'c'), Some(Command::Quit));
+        for m in [&prompt, &Mode::Normal, &Mode::Help(0)] {
+            assert_eq!(key(m, 'z'), Some(Command::Suspend));
+        }
     }
 }

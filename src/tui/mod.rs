@@ -204,9 +204,8 @@ pub fn inspect(
                 app.progress = p;
                 dirty = true;
             }
-            let before = app.view().size();
-            app.recheck_size();
-            dirty |= before != app.view().size();
+            dirty |= app.recheck_size();
+            dirty |= terminal::job_control(term, app.take_suspend())?;
             run_effects(&mut app, &src, &tx);
             if dirty {
                 term.draw(|f| render(&app, f)).map_err(draw_err)?;
@@ -275,6 +274,7 @@ fn pick(
                 picker.entries[i] = e;
                 dirty = true;
             }
+            dirty |= terminal::job_control(term, false)?;
             if dirty {
                 term.draw(|f| picker.render(f)).map_err(draw_err)?;
                 dirty = false;

@@ -199,11 +199,19 @@ impl App {
                 let gone = self.notes.delete(sel);
                 self.effects.push(Effect::SaveNotes);
                 self.info(format!(
-                    "note deleted: {}",
+                    "note deleted: {} (u brings it back)",
                     sanitize::line_clipped(&gone.text, super::SHOWN_NOTE)
                 ));
                 self.mode = to(sel.min(n.saturating_sub(2)));
             }
+            Command::Char('u') if kind == ListKind::Notes => match self.notes.undelete() {
+                Some(i) => {
+                    self.effects.push(Effect::SaveNotes);
+                    self.info("note brought back");
+                    self.mode = to(i);
+                }
+                None => self.error("no deleted note to bring back"),
+            },
             Command::Escape | Command::ToggleList | Command::MatchList | Command::NotesList => {
                 self.mode = Mode::Normal
             }

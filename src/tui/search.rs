@@ -15,7 +15,8 @@ pub const MAX_MATCHES: usize = 100_000;
 pub const SYNC_LIMIT: u64 = 8 << 20;
 /// Bytes searched per step of the background search.
 const CHUNK: usize = 4 << 20;
-/// Longest match a regular expression is assumed to make across a chunk boundary.
+/// How far past a chunk's end a regular expression's match is first looked for (at least its
+/// shortest match; a longer one is followed to its end, [`find_in`]).
 const REGEX_SPAN: usize = 4096;
 
 /// How the typed text is read.
@@ -65,7 +66,7 @@ impl Pattern {
                     .collect();
                 (re, tokens.len(), false)
             }
-            SearchKind::Regex => (typed.to_string(), REGEX_SPAN, false),
+            SearchKind::Regex => (typed.to_string(), regex_span(typed), false),
         };
         let regex = RegexBuilder::new(&source)
             .unicode(false)
@@ -99,6 +100,19 @@ impl Pattern {
             SearchKind::Regex => format!("regex /{t}/"),
         }
     }
+}
+
+/// How far past a chunk's end a search for regular expression `typed` first looks: at least
+/// its shortest match, so that a match starting before the end is seen.
+fn regex_span(typed: &str) -> usize {
+    let shortest = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(typed)
+        .ok()
+        .and_then(|h| h.properties().minimum_len());
+    shortest.unwrap_or(0).max(REGEX_SPAN)
 }
 
 /// Parses hex bytes with wildcards: `0D 0A ?? 45`, `0x0D,0x0A`, `0d0a`, `0D-0A`.
@@ -140,21 +154,47 @@ pub fn parse_hex_pattern(s: &str) -> Result<Vec<Option<u8>>, Error> {
     Ok(out)
 }
 
-/// Finds the matches of `p` in `data[from..to)` (a match may run up to `p.span` bytes past
-/// `to`), calling `out` with each match that starts in the window.
-fn find_in(p: &Pattern, data: &[u8], from: usize, to: usize, out: &mut dyn FnMut(u64, u64)) {
-    let end = to.saturating_add(p.span).min(data.len());
-    if from >= end {
-        return;
-    }
-    for m in p.regex.find_iter(&data[from..end]) {
-        if m.start() + from >= to {
-            break;
+/// Finds the matches of `p` that start in `data[from..to)`, calling `out` with each; returns
+/// where a search of the rest goes on. The bytes around the window count (`\b`, `^`): the
+/// search sees the whole file. Text and hex searches find every occurrence, overlapping ones
+/// too (`0D 0A 0D 0A` twice in `0D 0A 0D 0A 0D 0A`), as a hex editor's find-next does; a
+/// regular expression's matches follow each other, as `grep -o` gives them, each one whole
+/// however far past `to` it runs.
+fn find_in(
+    p: &Pattern,
+    data: &[u8],
+    from: usize,
+    to: usize,
+    cancel: &AtomicBool,
+    out: &mut dyn FnMut(u64, u64),
+) -> usize {
+    let window = |at: usize| to.max(at).saturating_add(p.span).min(data.len());
+    let mut at = from;
+    let mut end = window(at);
+    while at < to {
+        let Some(m) = p.regex.find_at(&data[..end], at) else {
+            return to;
+        };
+        if m.start() >= to {
+            return to;
+        }
+        if m.end() == end && end < data.len() && !cancel.load(Ordering::Relaxed) {
+            // The match may go on past the window, or be one only because the window ends
+            // there (`$`, `\b`): searched again over a window twice as long.
+            end = (m.start() + 2 * (end - m.start())).min(data.len());
+            continue;
         }
         if m.end() > m.start() {
-            out((from + m.start()) as u64, (from + m.end()) as u64);
+            out(m.start() as u64, m.end() as u64);
         }
+        // An empty match is no match: the search goes on a byte later.
+        at = match p.kind {
+            SearchKind::Regex if m.end() > m.start() => m.end(),
+            _ => m.start() + 1,
+        };
+        end = window(at);
     }
+    at
 }
 
 /// A batch of results from a background search of generation `generation`.
@@ -187,7 +227,9 @@ pub fn search_all<B: Bytes + ?Sized>(
         }
         let to = (pos + CHUNK).min(len);
         let mut batch = Vec::new();
-        find_in(p, data, pos, to, &mut |s, e| {
+        // The next chunk goes on where this one's search stopped: after the last match of a
+        // regular expression (never inside it), as one search over the whole file would.
+        let next = find_in(p, data, pos, to, cancel, &mut |s, e| {
             if kept < MAX_MATCHES {
                 batch.push((s, e));
                 kept += 1;
@@ -202,7 +244,7 @@ pub fn search_all<B: Bytes + ?Sized>(
         {
             return;
         }
-        pos = to;
+        pos = next.max(to);
     }
     send(SearchMsg::Done(generation));
 }
@@ -297,7 +339,8 @@ impl Search {
             let i = self.matches.partition_point(|m| m.0 <= cursor);
             if i < n {
                 Some((i, false))
-            } else if self.done {
+            } else if self.done || n >= MAX_MATCHES {
+                // No later match can be kept: wrap among the kept ones.
                 Some((0, true))
             } else {
                 None
@@ -306,7 +349,7 @@ impl Search {
             let i = self.matches.partition_point(|m| m.0 < cursor);
             if i > 0 {
                 Some((i - 1, false))
-            } else if self.done {
+            } else if self.done || n >= MAX_MATCHES {
                 Some((n - 1, true))
             } else {
                 None
@@ -321,7 +364,8 @@ impl Search {
             .partition_point(|m| m.1 <= start)
             .saturating_sub(0);
         let hi = self.matches.partition_point(|m| m.0 < end);
-        // Matches are in start order and do not overlap, so ends are in order too.
+        // Matches are in start order, and so are their ends: a regular expression's follow
+        // each other, and those of text and hex (which may overlap) are all one length.
         lo..hi.max(lo)
     }
 
@@ -370,5 +414,85 @@ mod tests {
             true
         });
         assert_eq!(got, vec![((CHUNK - 2) as u64, (CHUNK + 2) as u64)]);
+    }
+
+    /// Every match of a background search (chunk by chunk) of `typed` in `d`.
+    fn background(kind: SearchKind, typed: &str, d: &[u8]) -> Vec<(u64, u64)> {
+        let p = Pattern::new(kind, typed).unwrap();
+        let mut got = Vec::new();
+        search_all(&p, d, 1, &AtomicBool::new(false), &mut |m| {
+            if let SearchMsg::Matches(_, b) = m {
+                got.extend(b);
+            }
+            true
+        });
+        got
+    }
+
+    #[test]
+    fn a_match_across_a_chunk_border_is_one_match_however_long() {
+        // Found by a review: `[ -~]{50,}` over a run across the 4 MiB border gave the run and
+        // then its tail again; `\x00+` over a sparse file gave a new match every 4 MiB.
+        let c = CHUNK as u64;
+        let mut d = vec![1u8; CHUNK * 3];
+        d[CHUNK - 40..CHUNK + 61].fill(b'B');
+        assert_eq!(
+            background(SearchKind::Regex, "[ -~]{50,}", &d),
+            vec![(c - 40, c + 61)]
+        );
+        // Longer than the window first looked at, and than a chunk.
+        d[CHUNK + 100..2 * CHUNK + 7].fill(0);
+        assert_eq!(
+            background(SearchKind::Regex, r"\x00+", &d),
+            vec![(c + 100, 2 * c + 7)]
+        );
+        // The window first looked at holds at least the shortest match.
+        assert_eq!(regex_span(r"\x00{6000}"), 6000);
+        assert_eq!(regex_span(r"\x00+"), REGEX_SPAN);
+        // The bytes before a chunk count: `\b` sees the letter before the border.
+        let mut w = vec![b' '; CHUNK + 100];
+        w[CHUNK - 1..CHUNK + 3].copy_from_slice(b"xfoo");
+        assert_eq!(background(SearchKind::Regex, r"\bfoo", &w), vec![]);
+        // `$` is the file's end, never the end of a window.
+        let mut e = vec![b'.'; CHUNK + REGEX_SPAN + 10];
+        e[CHUNK + REGEX_SPAN - 3..CHUNK + REGEX_SPAN].copy_from_slice(b"foo");
+        let n = e.len() as u64;
+        e[n as usize - 3..].copy_from_slice(b"foo");
+        assert_eq!(background(SearchKind::Regex, "foo$", &e), vec![(n - 3, n)]);
+    }
+
+    #[test]
+    fn text_and_hex_find_overlapping_occurrences_and_a_regex_does_not() {
+        let d = b"\r\n\r\n\r\n aaaa";
+        assert_eq!(all(SearchKind::Hex, "0D 0A 0D 0A", d), vec![(0, 4), (2, 6)]);
+        assert_eq!(
+            all(SearchKind::Text, "aa", d),
+            vec![(7, 9), (8, 10), (9, 11)]
+        );
+        assert_eq!(all(SearchKind::Regex, "aa", d), vec![(7, 9), (9, 11)]);
+        // Across a chunk border too.
+        let mut big = vec![0u8; CHUNK + 10];
+        big[CHUNK - 3..CHUNK + 3].copy_from_slice(b"\r\n\r\n\r\n");
+        let c = CHUNK as u64;
+        assert_eq!(
+            background(SearchKind::Hex, "0D0A0D0A", &big),
+            vec![(c - 3, c + 1), (c - 1, c + 3)]
+        );
+    }
+
+    #[test]
+    fn with_the_kept_matches_full_the_walk_wraps_while_the_search_goes_on() {
+        let mut s = Search {
+            matches: (0..MAX_MATCHES as u64)
+                .map(|i| (2 * i, 2 * i + 1))
+                .collect(),
+            ..Search::default()
+        };
+        let last = 2 * (MAX_MATCHES as u64 - 1);
+        assert_eq!(s.next_from(last, true), Some((0, true)));
+        assert_eq!(s.next_from(0, false), Some((MAX_MATCHES - 1, true)));
+        // Below the cap it waits for the search (no match yet beyond the last).
+        s.matches.pop();
+        assert_eq!(s.next_from(last, true), None);
     }
 }

@@ -5,6 +5,8 @@
 //! SIGUSR1, SIGALRM, ...) are caught by a thread that restores it and lets the signal take its
 //! default course (exit 128 + N); a fatal SIGBUS (not a shrunk file, which never kills, see
 //! `source::fault`) restores it from the signal handler with async-signal-safe calls only.
+//! Job control: SIGTSTP (or Ctrl-Z, which raw mode turns into a key) gives the terminal back
+//! before the process stops, and SIGCONT sets it up again and redraws ([`job_control`]).
 
 use crate::Error;
 use crossterm::{cursor, event};
@@ -28,14 +30,21 @@ static ENHANCED: AtomicBool = AtomicBool::new(false);
 /// The terminal's mode before the first setup (standard input's termios).
 static SAVED: OnceLock<libc::termios> = OnceLock::new();
 
+/// Set by SIGTSTP: stop as a job, once the terminal is given back.
+static SUSPEND: AtomicBool = AtomicBool::new(false);
+/// Set by SIGCONT: the process went on after a stop; the shell may have changed the terminal.
+static RESUMED: AtomicBool = AtomicBool::new(false);
+
 /// Restores the terminal once set up: to be held for as long as the inspector runs.
 pub struct TerminalGuard {
     signals: signal_hook::iterator::Handle,
+    jobs: signal_hook::iterator::Handle,
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         self.signals.close();
+        self.jobs.close();
         restore();
         let _ = std::panic::take_hook();
     }
@@ -56,6 +65,7 @@ pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
     save_mode();
     crate::source::fault::on_fatal_fault(emergency_restore);
     let signals = watch_signals()?;
+    let jobs = watch_jobs()?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -67,7 +77,60 @@ pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
         .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
     let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
     enhance_keyboard();
-    Ok((terminal, TerminalGuard { signals }))
+    Ok((terminal, TerminalGuard { signals, jobs }))
+}
+
+/// A thread that notes SIGTSTP and SIGCONT for [`job_control`] (the inspector's loop acts on
+/// them between frames, so nothing draws on a terminal given back).
+fn watch_jobs() -> Result<signal_hook::iterator::Handle, Error> {
+    use signal_hook::consts::{SIGCONT, SIGTSTP};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTSTP, SIGCONT])
+        .map_err(|e| Error::Terminal(format!("cannot watch signals: {e}")))?;
+    let handle = signals.handle();
+    std::thread::spawn(move || {
+        for sig in signals.forever() {
+            let flag = if sig == SIGTSTP { &SUSPEND } else { &RESUMED };
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    Ok(handle)
+}
+
+/// Job control, between frames: when a stop was asked (SIGTSTP, or `key`: Ctrl-Z), gives the
+/// terminal back and stops the process as SIGTSTP would; when it goes on (SIGCONT, also after
+/// a SIGSTOP from elsewhere), sets the terminal up again. True when the screen must be drawn
+/// again whole.
+pub fn job_control(term: &mut DefaultTerminal, key: bool) -> Result<bool, Error> {
+    if SUSPEND.swap(false, Ordering::SeqCst) || key {
+        restore();
+        // Stopped here until SIGCONT (a shell's `fg`).
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+        RESUMED.store(true, Ordering::SeqCst);
+    }
+    if !RESUMED.swap(false, Ordering::SeqCst) {
+        return Ok(false);
+    }
+    // Given back first (if still set up), so that nothing is pushed twice.
+    restore();
+    reenter(term)?;
+    Ok(true)
+}
+
+/// Sets the terminal up again after a stop: raw mode, alternate screen, mouse reporting,
+/// hidden cursor, the keyboard protocol; the next frame is drawn whole.
+fn reenter(term: &mut DefaultTerminal) -> Result<(), Error> {
+    let err = |e: std::io::Error| Error::Terminal(format!("cannot set up the terminal: {e}"));
+    crossterm::terminal::enable_raw_mode().map_err(err)?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        event::EnableMouseCapture,
+        cursor::Hide
+    )
+    .map_err(err)?;
+    enhance_keyboard();
+    term.clear().map_err(err)
 }
 
 /// Where the terminal speaks the kitty keyboard protocol, asks it to tell keys apart that the

@@ -116,7 +116,9 @@ pub fn list(app: &App, frame: &mut Frame, area: Rect, kind: ListKind, sel: usize
         }));
     }
     let keys = if kind == ListKind::Notes {
-        "Enter jumps, e edits, d deletes, Esc closes"
+        // Short enough for the list's width beside the details (Enter and Esc work as in
+        // every list, and the help says them).
+        "e edit, d delete, u undo"
     } else {
         "Enter jumps, Esc closes"
     };
