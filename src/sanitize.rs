@@ -173,6 +173,29 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `s` fitted to `width` columns as [`fit`] does, but clipped at its start
+/// (`…port.bak/MSG0013.CCM`): the end of a path (the file's own name) is what tells files
+/// apart.
+pub fn fit_tail(s: &str, width: usize) -> String {
+    if s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>() <= width || width == 0 {
+        return fit(s, width);
+    }
+    let mut tail = Vec::new();
+    let mut used = 1;
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let mut out = String::from("…");
+    out.extend(tail.iter().rev());
+    out.extend(std::iter::repeat_n(' ', width - used));
+    out
+}
+
 /// Pretty JSON that escapes, besides what JSON must, every character [`is_unsafe`] names (C1
 /// controls, bidirectional controls, tag characters...) as `\uXXXX`, so a JSON file shows
 /// nothing hidden on a terminal and still decodes to the exact text.

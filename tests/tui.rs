@@ -2093,3 +2093,27 @@ fn a_character_a_prompt_refuses_is_said_on_the_screen() {
     keys(&mut app, "\n");
     assert_eq!(app.cursor(), 0x3E00);
 }
+
+#[test]
+fn a_long_file_name_leaves_room_for_the_counts_in_the_title() {
+    // Found by an examiner's review: a 245-character name pushed size, origin and counts off
+    // the title bar. The name is cut at its start; its end (the extension) and the rest stay.
+    let name = format!("{}.CCM", "x".repeat(241));
+    let app = scanned_app(
+        Source::from_static(&name, demo::STORE),
+        "CLANDATA",
+        demo::ORIGIN,
+        120,
+        40,
+        Path::new("."),
+    );
+    // The test backend shows each line between quotes.
+    let line = text(&app).lines().next().unwrap().to_string();
+    let title = line.trim_matches('"');
+    assert_eq!(title.chars().count(), 120, "{title}");
+    assert!(title.starts_with(" …xxx"), "{title}");
+    assert!(
+        title.ends_with(".CCM │ 327680 B │ clandata │ 0AFA:0100 │ 6 hdr, 6+1 found "),
+        "{title}"
+    );
+}

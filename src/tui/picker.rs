@@ -65,29 +65,6 @@ pub fn scan_entry(
 /// and findings.
 const OTHER_COLUMNS: usize = 62;
 
-/// A path fitted to `width` columns as [`sanitize::fit`] does, but clipped at its start
-/// (`…port.bak/MSG0013.CCM`): the file's own name is what tells rows apart.
-fn fit_tail(path: &str, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if path.width() <= width || width == 0 {
-        return sanitize::fit(path, width);
-    }
-    let mut tail = Vec::new();
-    let mut used = 1;
-    for c in path.chars().rev() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        tail.push(c);
-        used += w;
-    }
-    let mut out = String::from("…");
-    out.extend(tail.iter().rev());
-    out.extend(std::iter::repeat_n(' ', width - used));
-    out
-}
-
 /// The file picker's state.
 pub struct Picker {
     pub root: PathBuf,
@@ -201,7 +178,7 @@ impl Picker {
         ))];
         for (i, e) in self.entries.iter().enumerate().skip(self.top).take(rows) {
             let rel = e.path.strip_prefix(&self.root).unwrap_or(&e.path);
-            let name = fit_tail(&sanitize::path(rel), nw);
+            let name = sanitize::fit_tail(&sanitize::path(rel), nw);
             let (h, f) = match (e.counts, &e.error) {
                 (Some((h, s, w)), _) => (h.to_string(), format!("{s}+{w}")),
                 (None, Some(_)) => ("-".into(), "error".into()),

@@ -53,19 +53,26 @@ pub fn title(app: &App, frame: &mut Frame, area: Rect) {
     let left = if wide.chars().count() + reserve <= area.width as usize {
         wide
     } else {
-        // The name is sanitized already; narrow terminals get its last component only.
+        // The name is sanitized already; narrow terminals get its last component only, and a
+        // long one keeps its end (the extension) and leaves room for the rest.
         let name = app.src().name().rsplit('/').next().unwrap_or("");
-        let short = format!(
-            " {name} │ {} B │ {kind} │ {} │ {}",
-            v.size(),
-            v.origin(),
-            counts(app, true)
-        );
         let vs = app
             .comparison()
             .map(|c| format!(" │ {} diff", c.diff().ranges.len()))
             .unwrap_or_default();
-        format!("{short}{vs} ")
+        let rest = format!(
+            " │ {} B │ {kind} │ {} │ {}{vs} ",
+            v.size(),
+            v.origin(),
+            counts(app, true)
+        );
+        let room = (area.width as usize).saturating_sub(rest.chars().count() + reserve + 1);
+        let name = if unicode_width::UnicodeWidthStr::width(name) > room {
+            sanitize::fit_tail(name, room.max(8))
+        } else {
+            name.to_string()
+        };
+        format!(" {name}{rest}")
     };
     let style = Style::new().fg(Color::Black).bg(Color::Gray);
     let used = left.chars().count() as u16;
