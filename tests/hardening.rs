@@ -1663,38 +1663,76 @@ fn wait_state(pid: u32, state: &str) {
 fn a_stop_gives_the_terminal_back_and_going_on_takes_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let f = common::demo_copy(dir.path());
-    let t = Tmux::clanscope("jobs", dir.path(), &format!("'{}'", f.display()), 100, 30);
+    // An interactive shell with job control, as an examiner's terminal has.
+    let t = Tmux::start("jobs", "env PS1='$ ' bash --norc --noprofile -i", 100, 30);
+    t.wait_for("the shell", |s| s.trim_end().ends_with('$'));
+    // Through `sh -c`, in the job's process group as a wrapper script would be.
+    let line = format!(
+        "cd '{}' && XDG_DATA_HOME='{}/xdg-data' sh -c \"'{}' '{}'; echo EXIT=\\$?\"",
+        dir.path().display(),
+        env!("CARGO_TARGET_TMPDIR"),
+        env!("CARGO_BIN_EXE_clanscope"),
+        f.display()
+    );
+    t.run(&["send-keys", "-t", "t", "-l", &line]);
+    t.keys(&["Enter"]);
     t.wait_for("the scan", scanned);
-    let pid = program_pid(&t);
-    // SIGTSTP (a shell's Ctrl-Z), then Ctrl-Z as a key (raw mode turns it into one): each time
-    // the terminal is given back before the process stops, and taken again when it goes on.
-    for (how, stop) in [("SIGTSTP", true), ("Ctrl-Z", false)] {
-        if stop {
-            assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTSTP) }, 0);
-        } else {
-            t.keys(&["C-z"]);
+    // The shell's child is `sh`; the inspector is its child.
+    let sh = program_pid(&t);
+    let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children")).unwrap();
+    let pid: u32 = children.split_whitespace().next().unwrap().parse().unwrap();
+    // Ctrl-Z (raw mode turns it into a key), SIGTSTP (what a shell's ^Z sends), and a SIGSTOP
+    // from elsewhere (which cannot be caught): each time the terminal is back with the shell
+    // while the inspector is stopped, and `fg` gives the inspector a working screen again.
+    // The two signals go to the job's process group, as a shell or `kill -- -PGID` sends them.
+    let group = -(sh as i32);
+    for how in ["Ctrl-Z", "SIGTSTP", "SIGSTOP"] {
+        match how {
+            "Ctrl-Z" => t.keys(&["C-z"]),
+            "SIGTSTP" => assert_eq!(unsafe { libc::kill(group, libc::SIGTSTP) }, 0),
+            _ => assert_eq!(unsafe { libc::kill(group, libc::SIGSTOP) }, 0),
         }
         wait_state(pid, "T");
-        assert_eq!(terminal_state(&t), "0 0 1", "{how}: stopped");
-        assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGCONT) }, 0);
+        wait_state(sh, "T");
+        t.wait_for("the shell's prompt", |s| s.contains("Stopped"));
+        if how != "SIGSTOP" {
+            assert_eq!(terminal_state(&t), "0 0 1", "{how}: stopped");
+        }
+        t.run(&["send-keys", "-t", "t", "-l", "fg"]);
+        t.keys(&["Enter"]);
         t.wait_for("the inspector again", |s| s.contains(" 0AFA:0100  AB 94"));
         assert_eq!(terminal_state(&t), "1 1 0", "{how}: going on");
         t.keys(&["n"]);
         t.wait_for("a key to act", |s| s.contains("damaged header 1/"));
         t.keys(&["Escape", "g", "g"]);
     }
-    // A SIGSTOP from elsewhere cannot be caught: going on sets the terminal up again all the
-    // same (the shell may have changed it meanwhile).
-    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGSTOP) }, 0);
-    wait_state(pid, "T");
-    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGCONT) }, 0);
-    t.keys(&["n"]);
-    t.wait_for("a key to act", |s| s.contains("damaged header 1/"));
-    assert_eq!(terminal_state(&t), "1 1 0", "SIGSTOP: going on");
     t.keys(&["q"]);
     let s = t.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
     assert_eq!(terminal_state(&t), "0 0 1");
+}
+
+#[test]
+fn without_job_control_a_stop_is_refused_not_frozen() {
+    // Found by a review: under `sh -c` (no job control: tmux, `ssh -t`, `docker run -it`)
+    // nothing could bring a stopped inspector back; the terminal drops SIGTSTP there itself.
+    let dir = tempfile::tempdir().unwrap();
+    let f = common::demo_copy(dir.path());
+    let t = Tmux::clanscope("nojobs", dir.path(), &format!("'{}'", f.display()), 120, 30);
+    t.wait_for("the scan", scanned);
+    let pid = program_pid(&t);
+    t.keys(&["C-z"]);
+    t.wait_for("the refusal", |s| {
+        s.contains("not suspended: no shell with job control")
+    });
+    assert_ne!(process_state(pid), "T");
+    assert_eq!(unsafe { libc::kill(pid as i32, libc::SIGTSTP) }, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_ne!(process_state(pid), "T");
+    assert_eq!(terminal_state(&t), "1 1 0");
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
 }
 
 /// Run by `a_panic_restores_the_terminal` inside tmux: sets the inspector's terminal up and

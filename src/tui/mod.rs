@@ -46,6 +46,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
+use terminal::Jobs;
 
 pub use views::render;
 
@@ -153,6 +154,20 @@ fn run_effects(app: &mut App, src: &Arc<Source>, tx: &mpsc::Sender<ScanMsg>) {
     }
 }
 
+/// What the status line says when Ctrl-Z (or SIGTSTP) cannot stop the inspector.
+const NO_JOB_CONTROL: &str =
+    "not suspended: no shell with job control started the inspector here, so nothing could bring it back (q quits)";
+
+/// The terminal's size, read again (it may have changed while the inspector was stopped).
+fn resized(term: &mut DefaultTerminal, app: &mut App) -> Result<(), Error> {
+    let size = term.size().map_err(draw_err)?;
+    app.update(command::Command::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    Ok(())
+}
+
 /// The inspector loop for one file; returns when the examiner quits.
 pub fn inspect(
     term: &mut DefaultTerminal,
@@ -176,11 +191,7 @@ pub fn inspect(
         "notes and exports go to {}",
         crate::sanitize::path(&case.folder)
     ));
-    let size = term.size().map_err(draw_err)?;
-    app.update(command::Command::Resize {
-        width: size.width,
-        height: size.height,
-    });
+    resized(term, &mut app)?;
     // First frame before any scanning work.
     term.draw(|f| render(&app, f)).map_err(draw_err)?;
     let (tx, rx, ctl) = workers::start(src.clone(), name.to_path_buf(), c.engine.clone());
@@ -205,7 +216,21 @@ pub fn inspect(
                 dirty = true;
             }
             dirty |= app.recheck_size();
-            dirty |= terminal::job_control(term, app.take_suspend())?;
+            match terminal::job_control(term, app.take_suspend())? {
+                Jobs::Same => {}
+                Jobs::Redraw => {
+                    resized(term, &mut app)?;
+                    dirty = true;
+                }
+                Jobs::Away => {
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+                Jobs::Refused => {
+                    app.error(NO_JOB_CONTROL);
+                    dirty = true;
+                }
+            }
             run_effects(&mut app, &src, &tx);
             if dirty {
                 term.draw(|f| render(&app, f)).map_err(draw_err)?;
@@ -269,12 +294,25 @@ fn pick(
     }
     let result = (|| -> Result<(), Error> {
         let mut dirty = true;
+        let mut suspend = false;
         loop {
             while let Ok((i, e)) = rx.try_recv() {
                 picker.entries[i] = e;
                 dirty = true;
             }
-            dirty |= terminal::job_control(term, false)?;
+            match terminal::job_control(term, suspend)? {
+                Jobs::Same => {}
+                Jobs::Redraw => dirty = true,
+                Jobs::Away => {
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+                Jobs::Refused => {
+                    picker.status = Some(NO_JOB_CONTROL.into());
+                    dirty = true;
+                }
+            }
+            suspend = false;
             if dirty {
                 term.draw(|f| picker.render(f)).map_err(draw_err)?;
                 dirty = false;
@@ -283,6 +321,7 @@ fn pick(
                 let ev = event::read().map_err(draw_err)?;
                 let rows = Picker::rows(term.size().map_err(draw_err)?.height);
                 if let Some(cmd) = keys::command(&command::Mode::Normal, &ev) {
+                    suspend = cmd == command::Command::Suspend;
                     match picker.update(&cmd, rows) {
                         PickerAction::Quit => return Ok(()),
                         PickerAction::Open(i) => {

@@ -15,9 +15,11 @@ pub const MAX_MATCHES: usize = 100_000;
 pub const SYNC_LIMIT: u64 = 8 << 20;
 /// Bytes searched per step of the background search.
 const CHUNK: usize = 4 << 20;
-/// How far past a chunk's end a regular expression's match is first looked for (at least its
-/// shortest match; a longer one is followed to its end, [`find_in`]).
-const REGEX_SPAN: usize = 4096;
+/// How far past a chunk's end a regular expression whose matches may be of any length
+/// (`.*`, `+`) looks for the end of a match that starts in the chunk; one that runs on to that
+/// point is followed to its end ([`find_in`]). A bounded expression looks as far as its
+/// longest match.
+const REGEX_SPAN: usize = 1 << 20;
 
 /// How the typed text is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +81,9 @@ impl Pattern {
                     sanitize::line(e.to_string().lines().last().unwrap_or(""))
                 ))
             })?;
-        let matches_zeros = regex.is_match(&[0u8; 64]);
+        // A run of zeros as long as the pattern's longest match (a hole of a sparse file is as
+        // long as that, and more): `\x00{100}` matches in a hole, though not in 64 zeros.
+        let matches_zeros = regex.is_match(&vec![0u8; span.clamp(64, 1 << 20)]);
         Ok(Pattern {
             kind,
             typed: typed.to_string(),
@@ -102,17 +106,24 @@ impl Pattern {
     }
 }
 
-/// How far past a chunk's end a search for regular expression `typed` first looks: at least
-/// its shortest match, so that a match starting before the end is seen.
+/// How far past a chunk's end a search for regular expression `typed` looks: as far as its
+/// longest match when that is bounded (every match starting in the chunk is then seen whole),
+/// else [`REGEX_SPAN`] (and at least its shortest match).
 fn regex_span(typed: &str) -> usize {
-    let shortest = regex_syntax::ParserBuilder::new()
+    let props = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(typed)
         .ok()
-        .and_then(|h| h.properties().minimum_len());
-    shortest.unwrap_or(0).max(REGEX_SPAN)
+        .map(|h| h.properties().clone());
+    match props {
+        Some(p) => match p.maximum_len() {
+            Some(longest) => longest.max(1),
+            None => p.minimum_len().unwrap_or(0).max(REGEX_SPAN),
+        },
+        None => REGEX_SPAN,
+    }
 }
 
 /// Parses hex bytes with wildcards: `0D 0A ?? 45`, `0x0D,0x0A`, `0d0a`, `0D-0A`.
@@ -399,6 +410,18 @@ mod tests {
         assert_eq!(all(SearchKind::Regex, r"\xFF[A-Z]", d), vec![(23, 25)]);
         assert!(Pattern::new(SearchKind::Hex, "4G").is_err());
         assert!(Pattern::new(SearchKind::Regex, "(").is_err());
+        // Holes of sparse files are searched when a pattern can match zeros, also one longer
+        // than 64 of them (a review found `\x00{100}` skipping holes).
+        assert!(
+            Pattern::new(SearchKind::Regex, r"\x00{100}")
+                .unwrap()
+                .matches_zeros
+        );
+        assert!(
+            !Pattern::new(SearchKind::Regex, r"\x00{100}A")
+                .unwrap()
+                .matches_zeros
+        );
     }
 
     #[test]
@@ -446,9 +469,19 @@ mod tests {
             background(SearchKind::Regex, r"\x00+", &d),
             vec![(c + 100, 2 * c + 7)]
         );
-        // The window first looked at holds at least the shortest match.
+        // The window looked at holds the longest match of a bounded expression, else 1 MiB.
         assert_eq!(regex_span(r"\x00{6000}"), 6000);
         assert_eq!(regex_span(r"\x00+"), REGEX_SPAN);
+        assert_eq!(regex_span(r"ab?c"), 3);
+        // A match that needs its end from further on: found whole within 1 MiB past a border
+        // (a review found `BEGIN.*?END` missed with END 5,000 bytes past it).
+        let mut b = vec![b'.'; 3 * CHUNK];
+        b[CHUNK - 100..CHUNK - 95].copy_from_slice(b"BEGIN");
+        b[CHUNK + 5000..CHUNK + 5003].copy_from_slice(b"END");
+        assert_eq!(
+            background(SearchKind::Regex, "BEGIN.*?END", &b),
+            vec![(c - 100, c + 5003)]
+        );
         // The bytes before a chunk count: `\b` sees the letter before the border.
         let mut w = vec![b' '; CHUNK + 100];
         w[CHUNK - 1..CHUNK + 3].copy_from_slice(b"xfoo");

@@ -96,24 +96,112 @@ fn watch_jobs() -> Result<signal_hook::iterator::Handle, Error> {
     Ok(handle)
 }
 
-/// Job control, between frames: when a stop was asked (SIGTSTP, or `key`: Ctrl-Z), gives the
-/// terminal back and stops the process as SIGTSTP would; when it goes on (SIGCONT, also after
-/// a SIGSTOP from elsewhere), sets the terminal up again. True when the screen must be drawn
-/// again whole.
-pub fn job_control(term: &mut DefaultTerminal, key: bool) -> Result<bool, Error> {
-    if SUSPEND.swap(false, Ordering::SeqCst) || key {
-        restore();
-        // Stopped here until SIGCONT (a shell's `fg`).
-        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
-        RESUMED.store(true, Ordering::SeqCst);
+/// True while a stop gave the terminal back and the inspector has not taken it again.
+static AWAY: AtomicBool = AtomicBool::new(false);
+
+/// What [`job_control`] did, for the inspector's loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jobs {
+    /// Nothing: go on.
+    Same,
+    /// The terminal was set up again after a stop: read its size and draw everything.
+    Redraw,
+    /// The terminal is not the inspector's now (resumed in the background, or while the
+    /// shell is exiting): neither draw nor read keys.
+    Away,
+    /// A stop was asked where no shell with job control could bring the inspector back
+    /// (`sh -c`, `set +m`, some `ssh -t`): not stopped, as the terminal would have dropped
+    /// SIGTSTP itself.
+    Refused,
+}
+
+/// Whether a shell with job control watches this process's group: the nearest ancestor
+/// outside the group is in the same session (a job-control shell puts each job in a group of
+/// its own, under it; `sh -c` in between is in the job's group). Where none is, the group is
+/// orphaned: the terminal drops SIGTSTP for it, and a stop could never be undone from there.
+fn shell_job_control() -> bool {
+    // SAFETY: plain queries of process ids, no memory handed over.
+    let (group, session) = unsafe { (libc::getpgrp(), libc::getsid(0)) };
+    let mut p = unsafe { libc::getppid() };
+    for _ in 0..64 {
+        // SAFETY: as above.
+        let (g, s) = unsafe { (libc::getpgid(p), libc::getsid(p)) };
+        if g < 0 || s < 0 {
+            return false;
+        }
+        if g != group {
+            return s == session;
+        }
+        match parent_of(p) {
+            Some(q) if q > 0 => p = q,
+            _ => return false,
+        }
     }
-    if !RESUMED.swap(false, Ordering::SeqCst) {
-        return Ok(false);
+    false
+}
+
+/// The parent of process `pid` (Linux: /proc/PID/stat, the field after the name's `)`).
+fn parent_of(pid: libc::pid_t) -> Option<libc::pid_t> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    after.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// [`restore`] before a stop. When another process of the job (a `sh -c` around the
+/// inspector, sent SIGTSTP with it) stopped first, the shell has the terminal already: the
+/// restore still goes through, with SIGTTOU ignored (which would stop the inspector at its
+/// first change of the terminal's mode, leaving the alternate screen up).
+fn give_back() {
+    if in_foreground() {
+        return restore();
+    }
+    // SAFETY: dispositions of SIGTTOU, which nothing else here handles, set and set back.
+    unsafe {
+        let before = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
+        restore();
+        libc::signal(libc::SIGTTOU, before);
+    }
+}
+
+/// Whether this process's group is the terminal's foreground group (only then may it set the
+/// terminal up or read keys without being stopped by SIGTTOU or SIGTTIN).
+fn in_foreground() -> bool {
+    // SAFETY: a query on standard input, a terminal (checked at setup).
+    unsafe { libc::tcgetpgrp(libc::STDIN_FILENO) == libc::getpgrp() }
+}
+
+/// Job control, between frames: when a stop was asked (SIGTSTP, or `key`: Ctrl-Z), gives the
+/// terminal back and stops the process as SIGTSTP would (where a shell can bring it back);
+/// when it goes on (SIGCONT, also after a SIGSTOP from elsewhere), takes the terminal again
+/// once the process is in the foreground.
+pub fn job_control(term: &mut DefaultTerminal, key: bool) -> Result<Jobs, Error> {
+    if SUSPEND.swap(false, Ordering::SeqCst) || key {
+        if !shell_job_control() {
+            return Ok(Jobs::Refused);
+        }
+        give_back();
+        AWAY.store(true, Ordering::SeqCst);
+        // The whole job stops, as the terminal's SIGTSTP would stop it (a `sh -c` around the
+        // inspector too, so that the shell sees the job stopped); here until SIGCONT (a
+        // shell's `fg` or `bg`).
+        // SAFETY: a signal to this process's own group.
+        unsafe { libc::kill(0, libc::SIGSTOP) };
+    }
+    if RESUMED.swap(false, Ordering::SeqCst) {
+        // After any stop the terminal may have been changed: take it again (below).
+        AWAY.store(true, Ordering::SeqCst);
+    }
+    if !AWAY.load(Ordering::SeqCst) {
+        return Ok(Jobs::Same);
+    }
+    if !in_foreground() {
+        return Ok(Jobs::Away);
     }
     // Given back first (if still set up), so that nothing is pushed twice.
     restore();
     reenter(term)?;
-    Ok(true)
+    AWAY.store(false, Ordering::SeqCst);
+    Ok(Jobs::Redraw)
 }
 
 /// Sets the terminal up again after a stop: raw mode, alternate screen, mouse reporting,
