@@ -147,10 +147,10 @@ fn parent_of(pid: libc::pid_t) -> Option<libc::pid_t> {
     after.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// [`restore`] before a stop. When another process of the job (a `sh -c` around the
-/// inspector, sent SIGTSTP with it) stopped first, the shell has the terminal already: the
-/// restore still goes through, with SIGTTOU ignored (which would stop the inspector at its
-/// first change of the terminal's mode, leaving the alternate screen up).
+/// [`restore`] before a stop or an end by a signal. When the shell has the terminal already
+/// (another process of the job, a `sh -c` around the inspector, stopped first; or the shell
+/// is exiting), the restore still goes through, with SIGTTOU ignored (which would stop the
+/// inspector at its first change of the terminal's mode, leaving the alternate screen up).
 fn give_back() {
     if in_foreground() {
         return restore();
@@ -268,7 +268,8 @@ fn watch_signals() -> Result<signal_hook::iterator::Handle, Error> {
     let handle = signals.handle();
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
-            restore();
+            // Also from the background (a shell exiting with the inspector stopped).
+            give_back();
             let _ = signal_hook::low_level::emulate_default_handler(sig);
             std::process::exit(128 + sig);
         }
