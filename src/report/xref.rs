@@ -146,12 +146,7 @@ impl Index {
         for f in listed.filter(|f| f.kind == FindingKind::ConsoleWrite) {
             writes += 1;
             ids.push(f.id);
-            for n in f.files() {
-                self.name(true, n, idx, Some(f.id));
-            }
-            for m in f.mailboxes() {
-                self.name(false, m, idx, Some(f.id));
-            }
+            self.names_of(f, idx, Some(f.id));
         }
         ids.sort_unstable();
         // NFTERROR.LOG is Import's log, not a run's redirect file (the timeline says it apart).
@@ -162,12 +157,7 @@ impl Index {
             .filter(|f| output && f.kind == FindingKind::ConsoleWrite)
             .filter(|f| ids.binary_search(&f.id).is_err());
         for f in printed {
-            for n in f.files() {
-                self.name(true, n, idx, None);
-            }
-            for m in f.mailboxes() {
-                self.name(false, m, idx, None);
-            }
+            self.names_of(f, idx, None);
         }
         for key in keys(path) {
             self.by_name.entry(key).or_default().push(idx);
@@ -178,6 +168,17 @@ impl Index {
             writes,
             console_file: r.console_file,
         });
+    }
+
+    /// The file names and mailboxes of finding `f` of scanned file `idx`: given by write `id`,
+    /// or printed in that file's console output (`None`).
+    fn names_of(&mut self, f: &Finding, idx: usize, id: Option<u32>) {
+        for n in f.files() {
+            self.name(true, n, idx, id);
+        }
+        for m in f.mailboxes() {
+            self.name(false, m, idx, id);
+        }
     }
 
     /// `name`, given by write `id` of scanned file `idx`, or printed in that file's console
