@@ -66,7 +66,7 @@ fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr), Error> {
 }
 
 impl Guard {
-    /// A guard over `inputs` (`-`, standard input, is skipped): each input's device and inode,
+    /// A guard over `inputs` (`-`: standard input, when it is a file): each input's device and inode,
     /// and those of the folder it is named in and of the folder it really lies in. A folder
     /// given as an input counts as a folder holding examined files.
     pub fn new(inputs: &[&Path]) -> Result<Guard, Error> {
@@ -98,6 +98,7 @@ impl Guard {
     /// Adds one input.
     pub fn add(&mut self, input: &Path) -> Result<(), Error> {
         if input.as_os_str() == "-" {
+            self.add_standard_input();
             return Ok(());
         }
         let name = sanitize::path(input);
@@ -125,6 +126,34 @@ impl Guard {
             }
         }
         Ok(())
+    }
+
+    /// Standard input redirected from a file (`< FILE`) is an examined file too: it is known by
+    /// device and inode, and the folder it lies in (as the kernel names it) holds evidence. A
+    /// pipe or a terminal is no file an output could be.
+    fn add_standard_input(&mut self) {
+        let Ok(st) = rfs::fstat(rustix::stdio::stdin()) else {
+            return;
+        };
+        let kind = FileType::from_raw_mode(st.st_mode);
+        if !matches!(kind, FileType::RegularFile | FileType::BlockDevice) {
+            return;
+        }
+        let name = "standard input".to_string();
+        let id = Id::of(&st);
+        self.files.push((id, name.clone()));
+        if st.st_nlink > 1 {
+            self.linked.push((id, name.clone()));
+        }
+        let Ok(real) = std::fs::read_link("/proc/self/fd/0") else {
+            return;
+        };
+        let same = rfs::stat(&real).is_ok_and(|s| Id::of(&s) == id);
+        if let (true, Some(folder)) = (same, real.parent()) {
+            if let Ok(st) = rfs::stat(folder) {
+                self.folders.push((Id::of(&st), name));
+            }
+        }
     }
 
     fn input(&self, id: Id) -> Option<&str> {

@@ -347,6 +347,85 @@ fn standard_input_fifos_and_the_memory_cap() {
     assert_eq!(text.lines().count(), 8, "{text}");
 }
 
+/// Runs clanscope under GNU time with `input` written to its standard input from a thread:
+/// exit code, standard output, standard error, peak RSS in KiB.
+fn with_piped_input(args: &[&str], input: Vec<u8>) -> Option<(Option<i32>, Vec<u8>, String, u64)> {
+    if !Path::new("/usr/bin/time").exists() {
+        return None;
+    }
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Process::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        // The reader may stop early (a refusal): a broken pipe is no failure here.
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let peak = std::fs::read_to_string(report.path()).unwrap();
+    let peak = peak.lines().last().unwrap().trim().parse().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    Some((out.status.code(), out.stdout, err, peak))
+}
+
+#[test]
+fn standard_input_and_devices_are_read_in_flat_memory() {
+    let test = "standard_input_and_devices_are_read_in_flat_memory";
+    // 256 MiB through a pipe, a console write planted near its end: every byte reaches the
+    // scan (the write is found at its offset), yet the process never holds the input.
+    let mut input = vec![0u8; 256 << 20];
+    let write =
+        b"\r\n\r\nExporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n";
+    let at = (256 << 20) - 4096;
+    for (i, b) in input.iter_mut().enumerate().step_by(61) {
+        *b = (i % 251) as u8 | 0x80;
+    }
+    input[at..at + write.len()].copy_from_slice(write);
+    let Some((code, out, err, peak)) = with_piped_input(&["scan", "--format", "json", "-"], input)
+    else {
+        return common::skip(test, "no /usr/bin/time to measure peak memory");
+    };
+    assert_eq!(code, Some(1), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["files"][0]["size"], 256u64 << 20);
+    let starts: Vec<u64> = v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["start"].as_u64().unwrap())
+        .collect();
+    assert_eq!(starts, [at as u64], "{v}");
+    assert!(
+        peak < 64 << 10,
+        "peak RSS {peak} KiB for 256 MiB of standard input"
+    );
+    // A device that never ends is refused at the cap, in flat memory too.
+    let Some((code, err, peak)) = common::peak_memory(
+        Path::new(env!("CARGO_BIN_EXE_clanscope")),
+        &["dump".as_ref(), "/dev/zero".as_ref()],
+    ) else {
+        return common::skip(test, "no /usr/bin/time to measure peak memory");
+    };
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "clanscope: /dev/zero: more than 1024 MiB; save it to a file and open that file instead\n"
+    );
+    assert!(peak < 64 << 10, "peak RSS {peak} KiB reading /dev/zero");
+}
+
 #[test]
 fn block_device_is_sized_by_the_device() {
     let dir = tempfile::tempdir().unwrap();
@@ -753,6 +832,41 @@ fn standard_output_on_the_evidence_or_in_its_folder_is_refused() {
     assert!(std::fs::read_to_string(&fine)
         .unwrap()
         .contains("console write"));
+    // Evidence given as standard input (`- < FILE`) is an examined file too: not appended to,
+    // and nothing is written beside it. A review found `dump - < EV >> EV` appending to EV.
+    for (args, redirect, says) in [
+        (
+            "dump -",
+            "<\"$1\" >>\"$1\"",
+            "standard output: is the examined file standard input",
+        ),
+        (
+            "scan -",
+            "<\"$1\" 1<>\"$1\"",
+            "standard output: is the examined file standard input",
+        ),
+        (
+            "scan -",
+            "<\"$1\" >\"$2\"",
+            "holds an examined file (standard input)",
+        ),
+        (
+            "export - -o \"$2\"",
+            "<\"$1\"",
+            "holds an examined file (standard input)",
+        ),
+    ] {
+        let (code, err) = shell_run(args, redirect, &[&ev, &case.path("po/new.txt")]);
+        assert_eq!(code, Some(2), "{args} {redirect}: {err}");
+        assert!(err.contains(says), "{args} {redirect}: {err}");
+        assert_eq!(std::fs::read(&ev).unwrap(), clanscope::demo::STORE);
+        assert!(
+            !case.path("po/new.txt").exists()
+                || std::fs::metadata(case.path("po/new.txt")).unwrap().len() == 0
+        );
+    }
+    let (code, err) = shell_run("scan -", "<\"$1\" >\"$2\"", &[&ev, &fine]);
+    assert_eq!(code, Some(1), "{err}");
 }
 
 #[test]

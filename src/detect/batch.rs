@@ -10,9 +10,10 @@
 //! - a larger file is mapped (`Source`), and one of [`PARALLEL_MIN`] or more is split into
 //!   chunks on all cores by the engine;
 //! - a regular file that reports a size of 0 but has content (procfs, sysfs) is read by
-//!   streaming, up to [`MEMORY_CAP`], one such file at a time; more is refused with a message;
+//!   streaming into a sealed memory file, up to [`MEMORY_CAP`], one such file at a time; more is
+//!   refused with a message;
 //! - files named on the command line that are not regular files (standard input, FIFOs,
-//!   devices) are read into memory by `Source`.
+//!   devices) are read into a sealed memory file by `Source`.
 //!
 //! Memory: the window holds at most `WINDOW_PER_WORKER` files per worker, so at most that many
 //! read buffers of at most [`READ_MAX`] bytes each, whatever the number of files.
@@ -408,16 +409,12 @@ fn read_full(mut file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// A regular file that reports a size of 0: empty on a disk file system, but a procfs or sysfs
-/// file has content all the same. Read to its end, up to `cap` bytes, one such file at a time
-/// (`one` is held meanwhile); more is refused.
+/// file has content all the same. Read to its end into a sealed memory file (see
+/// `Source::spooled`), up to `cap` bytes, one such file at a time (`one` is held meanwhile);
+/// more is refused.
 fn stream(one: &Mutex<()>, file: File, path: &Path, cap: u64) -> Result<Content, Error> {
     let _one = one.lock().expect("not poisoned");
-    let mut buf = Vec::new();
-    let got = file
-        .take(cap + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::io(path, &e))?;
-    if got as u64 > cap {
+    let Some(mut source) = Source::spooled(&crate::sanitize::path(path), file, cap)? else {
         let limit = if cap >= 1 << 20 {
             format!("{} MiB", cap >> 20)
         } else {
@@ -429,11 +426,9 @@ fn stream(one: &Mutex<()>, file: File, path: &Path, cap: u64) -> Result<Content,
                 "reports a size of 0 bytes but holds more than {limit} (a file of a special file system such as /proc); not read"
             ),
         ));
-    }
-    Ok(Content::Read {
-        len: buf.len(),
-        buf,
-    })
+    };
+    source.set_path(path);
+    Ok(Content::Source(source))
 }
 
 /// Opens a file read-only without waiting (a FIFO put in place of a listed file would block),

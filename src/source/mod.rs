@@ -1,24 +1,27 @@
 //! Read-only byte sources. A file is opened with `O_RDONLY` (and `O_NOATIME` where the kernel
 //! allows it, so reading leaves its access time alone) and mapped with a read-only shared
 //! mapping (`memmap2::Mmap`, never `MmapMut` or copy-on-write); pipes, FIFOs and standard input
-//! are read into memory up to [`MEMORY_CAP`]; the bundled demo and tests serve bytes from memory.
+//! are copied (up to [`MEMORY_CAP`]) into a sealed anonymous memory file and mapped the same way
+//! ([`spool`]); the bundled demo and tests serve bytes from memory.
 //! Nothing in this module can write to the examined file. A mapped file that shrinks while it is
 //! read never ends the process: [`fault`] turns the fault into zeros and a note that
 //! [`Source::check`] reports. [`Bytes`] is the one way readers (the engine, the dump printer,
 //! the hash) reach bytes; [`walk`] lists the files of folders.
 
 pub mod fault;
+mod spool;
 pub mod walk;
 
 use crate::{sanitize, Error};
 use memmap2::{Mmap, MmapOptions};
+use spool::Spooled;
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
-/// Standard input, FIFOs and character devices are read into memory up to this many bytes.
+/// Standard input, FIFOs and character devices are read up to this many bytes.
 pub const MEMORY_CAP: u64 = 1 << 30;
 
 enum Backing {
@@ -65,7 +68,7 @@ pub struct Source {
 }
 
 impl Source {
-    /// Opens `path` read-only. `-` reads standard input into memory. Directories, missing files
+    /// Opens `path` read-only. `-` reads standard input (see [`spool`]). Directories, missing files
     /// and unreadable files are errors naming the path; an empty file is an empty source.
     pub fn open(path: &Path) -> Result<Source, Error> {
         if path.as_os_str() == "-" {
@@ -94,18 +97,7 @@ impl Source {
         let backing = if len == 0 {
             Backing::Empty
         } else {
-            let len_usize = usize::try_from(len)
-                .map_err(|_| Error::file(path, "too large to map on this machine"))?;
-            // SAFETY: the map is read-only and shared; the file is never written through it.
-            // A file truncated by another process while mapped raises SIGBUS on access past its
-            // new end; the fault table catches it (see `fault`).
-            let map = unsafe { MmapOptions::new().len(len_usize).map(&file) }.map_err(|e| {
-                Error::file(path, format!("cannot map: {}", crate::error::io_cause(&e)))
-            })?;
-            use std::os::fd::AsRawFd;
-            let slot = fault::register(map.as_ptr(), map.len(), file.as_raw_fd(), &name)
-                .ok_or_else(|| Error::file(path, "too many files are open at once"))?;
-            Backing::Mapped { map, file, slot }
+            map_file(file, len, &name).map_err(|m| Error::file(path, m))?
         };
         Ok(Source {
             name,
@@ -114,43 +106,69 @@ impl Source {
         })
     }
 
-    /// Reads an opened FIFO, character device or socket at `path` into memory (up to
+    /// Reads an opened FIFO, character device or socket at `path` (see [`spool`], up to
     /// [`MEMORY_CAP`]), blocking reads from here on. The caller's descriptor is used, not a new
     /// one: a FIFO whose writer has gone keeps its data only while some descriptor holds it.
     pub fn from_special(path: &Path, file: File) -> Result<Source, Error> {
         clear_nonblock(&file);
         let mut src = Source::from_reader(&sanitize::path(path), file)?;
-        src.path = Some(path.to_path_buf());
+        src.set_path(path);
         Ok(src)
     }
 
-    /// Reads everything from `reader` into memory (up to [`MEMORY_CAP`]).
+    /// Reads everything from `reader` (see [`spool`], up to [`MEMORY_CAP`]).
     pub fn from_reader(name: &str, reader: impl Read) -> Result<Source, Error> {
         Source::from_reader_capped(name, reader, MEMORY_CAP)
     }
 
-    /// Reads everything from `reader` into memory, refusing more than `cap` bytes.
+    /// Reads everything from `reader` (see [`spool`]), refusing more than `cap` bytes.
     pub fn from_reader_capped(name: &str, reader: impl Read, cap: u64) -> Result<Source, Error> {
-        let mut buf = Vec::new();
-        let got = reader
-            .take(cap + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::Io {
-                path: name.to_string(),
-                cause: crate::error::io_cause(&e),
-            })?;
-        if got as u64 > cap {
+        Source::spooled(name, reader, cap)?.ok_or_else(|| {
             let limit = if cap >= 1 << 20 {
                 format!("{} MiB", cap >> 20)
             } else {
                 format!("{cap} bytes")
             };
-            return Err(Error::File {
-                path: name.to_string(),
+            Error::File {
+                path: sanitize::line(name).into_owned(),
                 message: format!("more than {limit}; save it to a file and open that file instead"),
-            });
-        }
-        Ok(Source::from_vec(name, buf))
+            }
+        })
+    }
+
+    /// Reads everything from `reader` into a sealed memory file mapped like a file (see
+    /// [`spool`]); `None` when more than `cap` bytes arrive.
+    pub(crate) fn spooled(
+        name: &str,
+        reader: impl Read,
+        cap: u64,
+    ) -> Result<Option<Source>, Error> {
+        let name = sanitize::line(name).into_owned();
+        let backing = match spool::spool(reader, cap) {
+            Err(e) => {
+                return Err(Error::Io {
+                    path: name,
+                    cause: crate::error::io_cause(&e),
+                })
+            }
+            Ok(Spooled::TooLarge) => return Ok(None),
+            Ok(Spooled::Empty) => Backing::Empty,
+            Ok(Spooled::Memory(v)) => Backing::Memory(Cow::Owned(v)),
+            Ok(Spooled::File { file, len }) => match map_file(file, len, &name) {
+                Ok(b) => b,
+                Err(message) => {
+                    return Err(Error::File {
+                        path: name,
+                        message,
+                    })
+                }
+            },
+        };
+        Ok(Some(Source {
+            name,
+            path: None,
+            backing,
+        }))
     }
 
     pub fn from_vec(name: &str, bytes: Vec<u8>) -> Source {
@@ -176,6 +194,10 @@ impl Source {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    pub(crate) fn set_path(&mut self, path: &Path) {
+        self.path = Some(path.to_path_buf());
     }
 
     /// All bytes as they were when opened.
@@ -349,6 +371,22 @@ impl Bytes for Source {
     fn release(&self, from: u64, to: u64) {
         Source::release(self, from, to)
     }
+}
+
+/// Maps `len` bytes of `file` read-only and shared, registered with the fault table; the error
+/// is the message for the file's name.
+fn map_file(file: File, len: u64, name: &str) -> Result<Backing, String> {
+    let len_usize =
+        usize::try_from(len).map_err(|_| "too large to map on this machine".to_string())?;
+    // SAFETY: the map is read-only and shared; the file is never written through it. A file
+    // truncated by another process while mapped raises SIGBUS on access past its new end; the
+    // fault table catches it (see `fault`).
+    let map = unsafe { MmapOptions::new().len(len_usize).map(&file) }
+        .map_err(|e| format!("cannot map: {}", crate::error::io_cause(&e)))?;
+    use std::os::fd::AsRawFd;
+    let slot = fault::register(map.as_ptr(), map.len(), file.as_raw_fd(), name)
+        .ok_or_else(|| "too many files are open at once".to_string())?;
+    Ok(Backing::Mapped { map, file, slot })
 }
 
 fn clear_nonblock(file: &File) {
