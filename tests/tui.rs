@@ -473,6 +473,11 @@ fn every_match_is_highlighted_and_listed() {
     app.update(Command::Down);
     app.update(Command::Enter);
     assert_eq!(app.cursor(), app.search().matches()[1].0);
+    // The status says which of how many, as `n` does (a review saw the count missing).
+    // The demo's origin is 0AFA:0100, so offset 0x9A35 is 0AFA:9B35.
+    assert_eq!(app.cursor(), 0x9A35);
+    assert_eq!(app.search().matches().len(), 6);
+    assert_eq!(status(&app), "match 2/6 of 'Exp' at 0AFA:9B35");
     app.update(Command::Escape);
     assert!(app.search().pattern().is_none(), "Esc clears the search");
 }

@@ -40,8 +40,13 @@ pub fn command(mode: &Mode, ev: &Event) -> Option<Command> {
 fn key(mode: &Mode, k: &KeyEvent) -> Option<Command> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     match (ctrl, k.code, mode) {
-        // In a prompt Ctrl-C gives up what is typed, as a shell does; elsewhere it quits.
-        (true, KeyCode::Char('c'), Mode::Prompt(_)) => return Some(Command::Escape),
+        // In a prompt Ctrl-C gives up what is typed, as a shell does, and after a key that
+        // waits for another (m, ', y) it gives up the wait; elsewhere it quits.
+        (
+            true,
+            KeyCode::Char('c'),
+            Mode::Prompt(_) | Mode::SetMark | Mode::JumpMark | Mode::CopyAs,
+        ) => return Some(Command::Escape),
         (true, KeyCode::Char('c'), _) => return Some(Command::Quit),
         (true, KeyCode::Char('z'), _) => return Some(Command::Suspend),
         _ => {}
@@ -228,7 +233,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("f", "findings list (Enter jumps)"),
     ("? F1", "this help"),
     ("Esc", "close, cancel, clear (never quits)"),
-    ("q ^c", "quit (^c in a prompt: cancel it)"),
+    ("q ^c", "quit (^c in a prompt or after m, ', y: cancel)"),
     ("^z", "suspend (fg goes on)"),
 ];
 
@@ -261,6 +266,9 @@ mod tests {
             |m: &Mode, c: char| command(m, &Event::Key(KeyEvent::new(KeyCode::Char(c), ctrl)));
         let prompt = Mode::Prompt(Prompt::new(PromptKind::Note, "half a note"));
         assert_eq!(key(&prompt, 'c'), Some(Command::Escape));
+        for waiting in [Mode::SetMark, Mode::JumpMark, Mode::CopyAs] {
+            assert_eq!(key(&waiting, 'c'), Some(Command::Escape));
+        }
         assert_eq!(key(&Mode::Normal, 'c'), Some(Command::Quit));
         assert_eq!(key(&Mode::Help(0), 'c'), Some(Command::Quit));
         for m in [&prompt, &Mode::Normal, &Mode::Help(0)] {

@@ -245,7 +245,7 @@ impl App {
             ListKind::Matches => {
                 if let Some(&(s, _)) = self.search.matches().get(sel) {
                     self.jump(s);
-                    self.info(format!("match {} at {}", sel + 1, self.view.addr(s)));
+                    self.info(self.match_said(sel, false));
                 }
             }
             ListKind::Notes => {

@@ -281,7 +281,7 @@ impl App {
 
     /// The status line for match `i` of the search: `match 3/7 of 'x' at ADDR`, with `+
     /// (searching)` after the count while the search goes on, and the cap said once reached.
-    fn match_said(&self, i: usize, wrapped: bool) -> String {
+    pub(super) fn match_said(&self, i: usize, wrapped: bool) -> String {
         let what = self
             .search
             .pattern()
