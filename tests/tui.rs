@@ -1540,6 +1540,63 @@ fn snapshot_help() {
 }
 
 #[test]
+fn where_notes_go_is_said_after_a_quick_scan_and_in_the_help() {
+    // A review saw the start's word on the case folder replaced by "scan done" at once.
+    let out = Path::new("/cases/2026-11/a rather long case folder name/clanscope-exports");
+    let src = Arc::new(demo_src());
+    let mut app = App::with_settings(
+        src.clone(),
+        demo::ORIGIN,
+        Settings::default(),
+        out.to_path_buf(),
+        None,
+    );
+    app.update(Command::Resize {
+        width: 80,
+        height: 24,
+    });
+    let said = app.case_folder_said();
+    assert_eq!(said, format!("notes and exports go to {}", out.display()));
+    app.say_case_folder();
+    let report = Engine::default().scan(&*src, Path::new("CLANDATA"), &Control::new());
+    app.absorb(ScanMsg::Done(report.clone()));
+    assert_eq!(
+        status(&app),
+        format!("scan done: 6 damaged header(s), 6 finding(s) (+1 weaker); n: next damaged header; {said}")
+    );
+    // Said once the scan is done only while nothing else was said since.
+    app.update(Command::Mark);
+    app.update(Command::Char('a'));
+    assert!(status(&app).starts_with("bookmark 'a' at "));
+    app.absorb(ScanMsg::Done(report));
+    assert_eq!(
+        status(&app),
+        "scan done: 6 damaged header(s), 6 finding(s) (+1 weaker); n: next damaged header"
+    );
+    // The help's last line says it, its end kept in the 78 columns inside the box.
+    app.update(Command::Help);
+    for _ in 0..20 {
+        app.update(Command::Down);
+    }
+    let t = screen(&app);
+    let rows: Vec<String> = (0..24)
+        .map(|y| {
+            (0..80)
+                .map(|x| t.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect();
+    let last = rows
+        .iter()
+        .find(|r| r.contains("Notes and exports go to"))
+        .unwrap_or_else(|| panic!("{rows:#?}"));
+    assert_eq!(
+        last.as_str(),
+        "│ Notes and exports go to …-11/a rather long case folder name/clanscope-exports│"
+    );
+}
+
+#[test]
 fn every_key_of_the_help_is_in_the_readme() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();

@@ -296,6 +296,19 @@ impl App {
         self.selection.range(self.view.cursor)
     }
 
+    /// Says on the status line where notes and exports go (at start).
+    pub fn say_case_folder(&mut self) {
+        self.info(self.case_folder_said());
+    }
+
+    /// The status line's word at start: where notes and exports go.
+    pub fn case_folder_said(&self) -> String {
+        format!(
+            "notes and exports go to {}",
+            crate::sanitize::path(self.notes.out_dir())
+        )
+    }
+
     pub(crate) fn info(&mut self, s: impl Into<String>) {
         self.status = Some((s.into(), Severity::Info));
     }
@@ -371,11 +384,19 @@ impl App {
                 let kept = matches!(self.status, Some((_, Severity::Error | Severity::Notice)))
                     || self.search_followed();
                 if !kept {
+                    // Where notes go is said still if nothing else was said since the start (a
+                    // small file's scan is done before anyone could read it).
+                    let case = self.case_folder_said();
+                    let still = matches!(&self.status, Some((s, Severity::Info)) if *s == case);
                     let (strong, weak) = self.index.counts();
-                    self.info(format!(
+                    let mut said = format!(
                         "scan done: {} damaged header(s), {strong} finding(s) (+{weak} weaker); n: next damaged header",
                         self.index.headers.len()
-                    ));
+                    );
+                    if still {
+                        said = format!("{said}; {case}");
+                    }
+                    self.info(said);
                 }
             }
             ScanMsg::Hash(h) => self.hash_known(h),

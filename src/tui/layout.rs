@@ -205,9 +205,9 @@ pub fn help_area(size: Rect, lines: u16) -> (Rect, u16) {
     (r, lines.saturating_sub(h.saturating_sub(2)))
 }
 
-/// Lines of the help overlay: one a key, and a closing line.
+/// Lines of the help overlay: one a key, a closing line, and where notes and exports go.
 pub fn help_lines() -> u16 {
-    super::keys::HELP.len() as u16 + 1
+    super::keys::HELP.len() as u16 + 2
 }
 
 /// The first row shown of a list of `len` items `height` rows high, keeping `selected` in view

@@ -187,10 +187,7 @@ pub fn inspect(
     );
     app.notes.guard = case.guard.clone();
     app.set_origin_given(c.origin.is_some());
-    app.info(format!(
-        "notes and exports go to {}",
-        crate::sanitize::path(&case.folder)
-    ));
+    app.say_case_folder();
     resized(term, &mut app)?;
     // First frame before any scanning work.
     term.draw(|f| render(&app, f)).map_err(draw_err)?;

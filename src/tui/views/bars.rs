@@ -252,7 +252,7 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// Draws the help overlay, scrolled.
-pub fn help(frame: &mut Frame, size: Rect, scroll: u16) {
+pub fn help(app: &App, frame: &mut Frame, size: Rect, scroll: u16) {
     let (r, max) = crate::tui::layout::help_area(size, crate::tui::layout::help_lines());
     let mut lines: Vec<Line> = HELP
         .iter()
@@ -266,6 +266,17 @@ pub fn help(frame: &mut Frame, size: Rect, scroll: u16) {
     lines.push(Line::from(
         " Esc or ? closes this help. Examined files are opened read-only.",
     ));
+    // Where notes and exports go, its end kept when the box is too narrow for it.
+    let said = " Notes and exports go to ";
+    let room = usize::from(r.width.saturating_sub(2)).saturating_sub(said.len());
+    let folder = sanitize::path(app.notes.out_dir());
+    lines.push(Line::from(vec![
+        Span::raw(said),
+        Span::styled(
+            sanitize::fit_tail(&folder, room),
+            Style::new().fg(Color::Yellow),
+        ),
+    ]));
     let scroll = scroll.min(max);
     let more = if max > scroll {
         format!(" ↓ {} more: arrows scroll ", max - scroll)

@@ -67,6 +67,6 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     bars::status(app, frame, a.status);
     if let Mode::Help(scroll) = app.mode() {
-        bars::help(frame, size, *scroll);
+        bars::help(app, frame, size, *scroll);
     }
 }
