@@ -312,6 +312,14 @@ fn standard_input_fifos_and_the_memory_cap() {
             fifo.display()
         )
     );
+    // The inspector says the same (it said "empty file" where dump said this).
+    let said = clanscope::source::Source::open(&fifo).unwrap().empty_said();
+    assert_eq!(
+        said,
+        "nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, or whose writer sent nothing"
+    );
+    let stdin = clanscope::source::Source::from_reader("standard input", &b""[..]).unwrap();
+    assert_eq!(stdin.empty_said(), "nothing read (0 bytes)");
     // With a writer: the test holds the FIFO open for writing (O_RDWR, so opening does not
     // block), starts clanscope, waits until clanscope has the FIFO open, writes, and closes.
     use std::io::Write;

@@ -1482,7 +1482,7 @@ fn empty_file_views_as_empty() {
     ] {
         step(&mut app, c);
     }
-    assert!(text(&app).contains("(empty file: 0 bytes)"));
+    assert!(text(&app).contains(" empty file (0 bytes)"));
     // `v` with the values pane open drew a selection of one byte that is not there and
     // panicked (found by a hostile review); there is nothing to select.
     for _ in 0..2 {
@@ -1494,7 +1494,7 @@ fn empty_file_views_as_empty() {
         );
     }
     assert_eq!(app.selection(), None);
-    assert!(text(&app).contains("(empty file: 0 bytes)"));
+    assert!(text(&app).contains(" empty file (0 bytes)"));
     // Nor a byte to note or bookmark (a review saw both saved for a byte that is not there).
     for c in [Command::Annotate, Command::Mark] {
         step(&mut app, c);

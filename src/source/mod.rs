@@ -65,6 +65,19 @@ pub struct Source {
     name: String,
     path: Option<PathBuf>,
     backing: Backing,
+    /// Where the bytes came from, for saying what an empty source is.
+    from: Feed,
+}
+
+/// Where a source's bytes came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Feed {
+    /// A file (mapped), or bytes in memory (the demo, tests).
+    File,
+    /// A FIFO, opened without waiting for a writer.
+    Fifo,
+    /// Standard input, a character device, a socket, a procfs file.
+    Stream,
 }
 
 impl Source {
@@ -103,6 +116,7 @@ impl Source {
             name,
             path: Some(path.to_path_buf()),
             backing,
+            from: Feed::File,
         })
     }
 
@@ -111,8 +125,12 @@ impl Source {
     /// one: a FIFO whose writer has gone keeps its data only while some descriptor holds it.
     pub fn from_special(path: &Path, file: File) -> Result<Source, Error> {
         clear_nonblock(&file);
+        let fifo = file.metadata().is_ok_and(|m| m.file_type().is_fifo());
         let mut src = Source::from_reader(&sanitize::path(path), file)?;
         src.set_path(path);
+        if fifo {
+            src.from = Feed::Fifo;
+        }
         Ok(src)
     }
 
@@ -168,6 +186,7 @@ impl Source {
             name,
             path: None,
             backing,
+            from: Feed::Stream,
         }))
     }
 
@@ -176,6 +195,7 @@ impl Source {
             name: sanitize::line(name).into_owned(),
             path: None,
             backing: Backing::Memory(Cow::Owned(bytes)),
+            from: Feed::File,
         }
     }
 
@@ -184,6 +204,7 @@ impl Source {
             name: sanitize::line(name).into_owned(),
             path: None,
             backing: Backing::Memory(Cow::Borrowed(bytes)),
+            from: Feed::File,
         }
     }
 
@@ -206,6 +227,19 @@ impl Source {
             Backing::Empty => &[],
             Backing::Mapped { map, .. } => map,
             Backing::Memory(b) => b,
+        }
+    }
+
+    /// What a source without a byte is, said to the examiner: a FIFO is opened without waiting
+    /// for a writer (no writer means no hang), so one that no writer held open reads as nothing.
+    pub fn empty_said(&self) -> &'static str {
+        match self.from {
+            Feed::Fifo => {
+                "nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, \
+                 or whose writer sent nothing"
+            }
+            Feed::File => "empty file (0 bytes)",
+            Feed::Stream => "nothing read (0 bytes)",
         }
     }
 

@@ -22,7 +22,7 @@ pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
                 "the file is empty: there is no address to dump from",
             ));
         }
-        eprintln!("clanscope: {}: {}", src.name(), empty_input(&a.file));
+        eprintln!("clanscope: {}: {}", src.name(), src.empty_said());
         return Ok(0);
     }
     let len = src.current_len().min(src.len());
@@ -49,17 +49,4 @@ pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
         .color(color);
     out::result(printer.write_range(&src, start, end, stdout.lock()))?;
     Ok(0)
-}
-
-/// What an input that gave no byte is: a FIFO is opened without waiting for a writer (so that
-/// no writer means no hang), so one that no writer held open reads as nothing, and is said so.
-fn empty_input(path: &std::path::Path) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    match std::fs::metadata(path) {
-        Ok(m) if m.file_type().is_fifo() => {
-            "nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, \
-             or whose writer sent nothing"
-        }
-        _ => "empty file (0 bytes)",
-    }
 }

@@ -38,7 +38,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         lines.push(dump::line(app, li, geo, &marks, &theme));
     }
     if v.size() == 0 {
-        lines.push(Line::from(" (empty file: 0 bytes)"));
+        lines.push(Line::from(format!(" {}", app.src().empty_said())));
     }
     frame.render_widget(Paragraph::new(lines), a.dump);
     bars::minimap(app, frame, a.minimap, view_start, view_end);
