@@ -432,6 +432,29 @@ fn standard_input_and_devices_are_read_in_flat_memory() {
         "clanscope: /dev/zero: more than 1024 MiB; save it to a file and open that file instead\n"
     );
     assert!(peak < 64 << 10, "peak RSS {peak} KiB reading /dev/zero");
+    // Standard input redirected from a file is that file, mapped: past the cap, without a copy.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("sparse");
+    let f = std::fs::File::create(&big).unwrap();
+    let size = (2u64 << 30) + 4096;
+    f.set_len(size).unwrap();
+    use std::os::unix::fs::FileExt;
+    f.write_all_at(write, size - 4096).unwrap();
+    drop(f);
+    let out = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+        .args(["scan", "--format", "json", "-"])
+        .stdin(std::fs::File::open(&big).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"][0]["size"], size);
+    assert_eq!(v["files"][0]["findings"][0]["start"], size - 4096);
 }
 
 #[test]

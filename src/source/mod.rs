@@ -85,6 +85,9 @@ impl Source {
     /// and unreadable files are errors naming the path; an empty file is an empty source.
     pub fn open(path: &Path) -> Result<Source, Error> {
         if path.as_os_str() == "-" {
+            if let Some(src) = Source::stdin_file()? {
+                return Ok(src);
+            }
             return Source::from_reader("standard input", std::io::stdin().lock());
         }
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
@@ -118,6 +121,44 @@ impl Source {
             backing,
             from: Feed::File,
         })
+    }
+
+    /// Standard input redirected from a regular file (`- < FILE`) at its start: that file,
+    /// mapped as any file is (so it may be larger than [`MEMORY_CAP`] and costs no copy).
+    /// `None` for anything else (a pipe, a terminal, a file read part of the way), which is read.
+    fn stdin_file() -> Result<Option<Source>, Error> {
+        use std::os::fd::AsFd;
+        let name = "standard input";
+        let stdin = std::io::stdin();
+        let Ok(meta) = rustix::fs::fstat(stdin.as_fd()) else {
+            return Ok(None);
+        };
+        let regular = rustix::fs::FileType::from_raw_mode(meta.st_mode).is_file();
+        let at_start = rustix::fs::seek(stdin.as_fd(), rustix::fs::SeekFrom::Current(0))
+            .is_ok_and(|at| at == 0);
+        if !regular || !at_start {
+            return Ok(None);
+        }
+        let io = |e: std::io::Error| Error::Io {
+            path: name.into(),
+            cause: crate::error::io_cause(&e),
+        };
+        let file = File::from(stdin.as_fd().try_clone_to_owned().map_err(io)?);
+        let len = file.metadata().map_err(io)?.len();
+        let backing = if len == 0 {
+            Backing::Empty
+        } else {
+            map_file(file, len, name).map_err(|message| Error::File {
+                path: name.into(),
+                message,
+            })?
+        };
+        Ok(Some(Source {
+            name: name.into(),
+            path: None,
+            backing,
+            from: Feed::File,
+        }))
     }
 
     /// Reads an opened FIFO, character device or socket at `path` (see [`spool`], up to
