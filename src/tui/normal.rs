@@ -300,8 +300,16 @@ impl App {
             String::new()
         };
         let w = if wrapped { " (wrapped)" } else { "" };
+        let long = if self.search.is_cut(s) {
+            format!(
+                " (runs on past {} MiB: kept up to there, the search goes on after it)",
+                super::search::MAX_MATCH >> 20
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "match {}/{n}{more} of {what} at {}{w}{cap}",
+            "match {}/{n}{more} of {what} at {}{long}{w}{cap}",
             i + 1,
             self.view.addr(s)
         )

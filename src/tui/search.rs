@@ -20,6 +20,10 @@ const CHUNK: usize = 4 << 20;
 /// point is followed to its end ([`find_in`]). A bounded expression looks as far as its
 /// longest match.
 const REGEX_SPAN: usize = 1 << 20;
+/// A match is followed this far at most: one that runs on past it (a regular expression such
+/// as `[ -~]+` over a gigabyte of text) is kept up to there and said to be cut, so that a
+/// search never holds more than this much of the file at once, and reports its progress.
+pub const MAX_MATCH: usize = 16 << 20;
 
 /// How the typed text is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,13 +121,16 @@ fn regex_span(typed: &str) -> usize {
         .parse(typed)
         .ok()
         .map(|h| h.properties().clone());
-    match props {
+    let span = match props {
         Some(p) => match p.maximum_len() {
             Some(longest) => longest.max(1),
             None => p.minimum_len().unwrap_or(0).max(REGEX_SPAN),
         },
         None => REGEX_SPAN,
-    }
+    };
+    // No match is followed further (and the size limit of the compiled expression keeps any
+    // shortest match far below it).
+    span.min(MAX_MATCH)
 }
 
 /// Parses hex bytes with wildcards: `0D 0A ?? 45`, `0x0D,0x0A`, `0d0a`, `0D-0A`.
@@ -170,14 +177,14 @@ pub fn parse_hex_pattern(s: &str) -> Result<Vec<Option<u8>>, Error> {
 /// search sees the whole file. Text and hex searches find every occurrence, overlapping ones
 /// too (`0D 0A 0D 0A` twice in `0D 0A 0D 0A 0D 0A`), as a hex editor's find-next does; a
 /// regular expression's matches follow each other, as `grep -o` gives them, each one whole
-/// however far past `to` it runs.
+/// however far past `to` it runs, up to [`MAX_MATCH`] bytes (`out`'s flag: cut there).
 fn find_in(
     p: &Pattern,
     data: &[u8],
     from: usize,
     to: usize,
     cancel: &AtomicBool,
-    out: &mut dyn FnMut(u64, u64),
+    out: &mut dyn FnMut(u64, u64, bool),
 ) -> usize {
     let window = |at: usize| to.max(at).saturating_add(p.span).min(data.len());
     let mut at = from;
@@ -189,14 +196,16 @@ fn find_in(
         if m.start() >= to {
             return to;
         }
-        if m.end() == end && end < data.len() && !cancel.load(Ordering::Relaxed) {
+        let open = m.end() == end && end < data.len();
+        let longest = (m.start() + MAX_MATCH).min(data.len());
+        if open && end < longest && !cancel.load(Ordering::Relaxed) {
             // The match may go on past the window, or be one only because the window ends
             // there (`$`, `\b`): searched again over a window twice as long.
-            end = (m.start() + 2 * (end - m.start())).min(data.len());
+            end = (m.start() + 2 * (end - m.start())).min(longest);
             continue;
         }
         if m.end() > m.start() {
-            out(m.start() as u64, m.end() as u64);
+            out(m.start() as u64, m.end() as u64, open && end == longest);
         }
         // An empty match is no match: the search goes on a byte later.
         at = match p.kind {
@@ -211,6 +220,8 @@ fn find_in(
 /// A batch of results from a background search of generation `generation`.
 pub enum SearchMsg {
     Matches(u64, Vec<(u64, u64)>),
+    /// Starts of matches cut at [`MAX_MATCH`] bytes.
+    Cut(u64, Vec<u64>),
     /// Bytes searched so far.
     Progress(u64, u64),
     Done(u64),
@@ -238,24 +249,31 @@ pub fn search_all<B: Bytes + ?Sized>(
         }
         let to = (pos + CHUNK).min(len);
         let mut batch = Vec::new();
+        let mut cut = Vec::new();
         // The next chunk goes on where this one's search stopped: after the last match of a
         // regular expression (never inside it), as one search over the whole file would.
-        let next = find_in(p, data, pos, to, cancel, &mut |s, e| {
+        let next = find_in(p, data, pos, to, cancel, &mut |s, e, at_most| {
             if kept < MAX_MATCHES {
                 batch.push((s, e));
+                if at_most {
+                    cut.push(s);
+                }
                 kept += 1;
             }
         });
+        // Up to where the search goes on: a match that ran past the chunk was read too.
+        let past = next.max(to);
         src.release(
             pos.saturating_sub(p.span) as u64,
-            to.saturating_sub(p.span) as u64,
+            past.saturating_sub(p.span) as u64,
         );
         if (!batch.is_empty() && !send(SearchMsg::Matches(generation, batch)))
-            || !send(SearchMsg::Progress(generation, to as u64))
+            || (!cut.is_empty() && !send(SearchMsg::Cut(generation, cut)))
+            || !send(SearchMsg::Progress(generation, past as u64))
         {
             return;
         }
-        pos = next.max(to);
+        pos = past;
     }
     send(SearchMsg::Done(generation));
 }
@@ -265,6 +283,8 @@ pub fn search_all<B: Bytes + ?Sized>(
 pub struct Search {
     pattern: Option<Arc<Pattern>>,
     matches: Vec<(u64, u64)>,
+    /// Starts of the matches cut at [`MAX_MATCH`] bytes, in file order.
+    cut: Vec<u64>,
     done: bool,
     searched: u64,
     /// Numbers each search; batches of an older one are ignored.
@@ -280,6 +300,10 @@ impl Search {
     /// The matches found so far, in file order.
     pub fn matches(&self) -> &[(u64, u64)] {
         &self.matches
+    }
+    /// Whether the match starting at `start` was cut at [`MAX_MATCH`] bytes (it runs on).
+    pub fn is_cut(&self, start: u64) -> bool {
+        self.cut.binary_search(&start).is_ok()
     }
     /// Whether the whole file has been searched.
     pub fn done(&self) -> bool {
@@ -305,6 +329,7 @@ impl Search {
         self.cancel = Arc::new(AtomicBool::new(false));
         self.generation += 1;
         self.matches.clear();
+        self.cut.clear();
         self.done = false;
         self.searched = 0;
         let p = Arc::new(p);
@@ -326,6 +351,7 @@ impl Search {
     pub(crate) fn absorb(&mut self, m: SearchMsg) {
         match m {
             SearchMsg::Matches(g, batch) if g == self.generation => self.matches.extend(batch),
+            SearchMsg::Cut(g, starts) if g == self.generation => self.cut.extend(starts),
             SearchMsg::Progress(g, n) if g == self.generation => self.searched = n,
             SearchMsg::Done(g) if g == self.generation => self.done = true,
             _ => {}
@@ -337,6 +363,7 @@ impl Search {
         self.cancel.store(true, Ordering::Relaxed);
         self.pattern = None;
         self.matches.clear();
+        self.cut.clear();
         self.done = false;
     }
 
@@ -383,6 +410,9 @@ impl Search {
     /// Drops matches past `size` (the file shrank).
     pub(crate) fn shrink_to(&mut self, size: u64) {
         self.matches.retain(|m| m.1 <= size);
+        let matches = &self.matches;
+        self.cut
+            .retain(|s| matches.binary_search_by_key(s, |m| m.0).is_ok());
     }
 }
 
@@ -492,6 +522,64 @@ mod tests {
         let n = e.len() as u64;
         e[n as usize - 3..].copy_from_slice(b"foo");
         assert_eq!(background(SearchKind::Regex, "foo$", &e), vec![(n - 3, n)]);
+    }
+
+    /// The bytes a test source was asked to let go of, and the furthest byte it let go of.
+    struct Released<'a> {
+        data: &'a [u8],
+        upto: std::sync::atomic::AtomicU64,
+    }
+
+    impl Bytes for Released<'_> {
+        fn bytes(&self) -> &[u8] {
+            self.data
+        }
+        fn release(&self, _from: u64, to: u64) {
+            self.upto.fetch_max(to, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn a_match_longer_than_the_most_followed_is_cut_there_and_said_so() {
+        // Found by a review: `[ -~]+` over a long run of text held the whole run at once and
+        // reported no progress until its end. Now a match is followed 16 MiB at most.
+        let m = MAX_MATCH as u64;
+        let mut d = vec![b'a'; 2 * MAX_MATCH + 1000];
+        d[..10].fill(0);
+        let n = d.len() as u64;
+        let src = Released {
+            data: &d,
+            upto: Default::default(),
+        };
+        let p = Pattern::new(SearchKind::Regex, "[ -~]+").unwrap();
+        let (mut got, mut cut, mut progress) = (Vec::new(), Vec::new(), Vec::new());
+        search_all(&p, &src, 1, &AtomicBool::new(false), &mut |msg| {
+            match msg {
+                SearchMsg::Matches(_, b) => got.extend(b),
+                SearchMsg::Cut(_, c) => cut.extend(c),
+                SearchMsg::Progress(_, x) => progress.push(x),
+                SearchMsg::Done(_) => {}
+            }
+            true
+        });
+        // Two pieces cut at 16 MiB, then the rest of the run; nothing lost or doubled.
+        assert_eq!(
+            got,
+            vec![(10, 10 + m), (10 + m, 10 + 2 * m), (10 + 2 * m, n)]
+        );
+        assert_eq!(cut, vec![10, 10 + m]);
+        // Progress after each piece, and the pages read for it let go of.
+        assert!(progress.len() >= 3, "{progress:?}");
+        assert!(progress.contains(&(10 + m)), "{progress:?}");
+        assert!(src.upto.load(Ordering::Relaxed) >= n - REGEX_SPAN as u64);
+        let mut s = Search::default();
+        s.absorb(SearchMsg::Matches(0, got.clone()));
+        s.absorb(SearchMsg::Cut(0, cut.clone()));
+        assert!(s.is_cut(10) && s.is_cut(10 + m) && !s.is_cut(10 + 2 * m));
+        s.shrink_to(10 + m);
+        assert!(s.is_cut(10) && !s.is_cut(10 + m));
+        // A bounded expression never looks further than that either.
+        assert_eq!(regex_span(r"[ -~]{1,20000000}"), MAX_MATCH);
     }
 
     #[test]
