@@ -415,11 +415,7 @@ fn read_full(mut file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
 fn stream(one: &Mutex<()>, file: File, path: &Path, cap: u64) -> Result<Content, Error> {
     let _one = one.lock().expect("not poisoned");
     let Some(mut source) = Source::spooled(&crate::sanitize::path(path), file, cap)? else {
-        let limit = if cap >= 1 << 20 {
-            format!("{} MiB", cap >> 20)
-        } else {
-            format!("{cap} bytes")
-        };
+        let limit = crate::source::cap_said(cap);
         return Err(Error::file(
             path,
             format!(

@@ -183,11 +183,7 @@ impl Source {
     /// Reads everything from `reader` (see [`spool`]), refusing more than `cap` bytes.
     pub fn from_reader_capped(name: &str, reader: impl Read, cap: u64) -> Result<Source, Error> {
         Source::spooled(name, reader, cap)?.ok_or_else(|| {
-            let limit = if cap >= 1 << 20 {
-                format!("{} MiB", cap >> 20)
-            } else {
-                format!("{cap} bytes")
-            };
+            let limit = cap_said(cap);
             Error::File {
                 path: sanitize::line(name).into_owned(),
                 message: format!("more than {limit}; save it to a file and open that file instead"),
@@ -445,6 +441,15 @@ impl Bytes for Source {
     }
     fn release(&self, from: u64, to: u64) {
         Source::release(self, from, to)
+    }
+}
+
+/// A cap on bytes read, as said in messages: `1024 MiB`, `64 bytes`.
+pub(crate) fn cap_said(cap: u64) -> String {
+    if cap >= 1 << 20 {
+        format!("{} MiB", cap >> 20)
+    } else {
+        format!("{cap} bytes")
     }
 }
 
