@@ -274,9 +274,80 @@ pub fn write_repaired(
     w.flush()
 }
 
+/// The suspected findings of a report by start, to find those over a range without a pass
+/// over all of them for each range.
+pub struct Over<'a> {
+    by_start: Vec<&'a Finding>,
+    /// The furthest end among the findings up to each one.
+    reach: Vec<u64>,
+}
+
+impl<'a> Over<'a> {
+    pub fn new(findings: &'a [Finding]) -> Over<'a> {
+        let mut by_start: Vec<_> = findings.iter().filter(|f| f.suspected()).collect();
+        by_start.sort_by_key(|f| (f.start, f.id));
+        let reach = by_start
+            .iter()
+            .scan(0, |far, f| {
+                *far = f.end.max(*far);
+                Some(*far)
+            })
+            .collect();
+        Over { by_start, reach }
+    }
+
+    /// The findings over `[start, end)`, in start order.
+    pub fn of(&self, start: u64, end: u64) -> impl Iterator<Item = &'a Finding> + '_ {
+        let lo = self.reach.partition_point(|&r| r <= start);
+        let hi = self.by_start.partition_point(|f| f.start < end);
+        self.by_start[lo..hi.max(lo)]
+            .iter()
+            .copied()
+            .filter(move |f| f.end > start)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_findings_over_a_range_are_those_a_pass_over_all_gives() {
+        // Overlapping findings of every length, some below the suspected confidence.
+        let mut findings = Vec::new();
+        let mut x = 7u64;
+        for id in 1..=400u32 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let start = (x >> 33) % 5000;
+            let len = 1 + (x >> 20) % if id % 7 == 0 { 2000 } else { 40 };
+            let c = if id % 5 == 0 { 0.3 } else { 0.9 };
+            let mut f = Finding::new(FindingKind::ConsoleWrite, start, start + len, c);
+            f.id = id;
+            findings.push(f);
+        }
+        findings.sort_by_key(|f| f.start);
+        let over = Over::new(&findings);
+        for (s, e) in [
+            (0, 1),
+            (10, 11),
+            (100, 400),
+            (4990, 7000),
+            (2500, 2501),
+            (0, 9000),
+        ] {
+            let mut want: Vec<u32> = findings
+                .iter()
+                .filter(|f| f.start < e && f.end > s && f.suspected())
+                .map(|f| f.id)
+                .collect();
+            let mut got: Vec<u32> = over.of(s, e).map(|f| f.id).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want, "{s}-{e}");
+        }
+    }
 
     #[test]
     fn ranges_join_across_blocks_and_the_tail_counts() {

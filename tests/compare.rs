@@ -327,3 +327,76 @@ fn a_write_the_backup_holds_but_for_one_byte_is_not_called_destroyed() {
     );
     assert_eq!(compare_json(&backup)["destroyed"][0]["differing"], len);
 }
+
+#[test]
+fn a_million_differing_ranges_stream_and_the_headline_counts_them_all() {
+    // Found by a review: the text compared every range with every finding (298 s for 100,000
+    // writes), the JSON stood in memory as one tree (1.66 GB), and the headline gave the listed
+    // ranges as the count. Every second byte differs here: 1,000,050 ranges, one per byte.
+    let dir = tempfile::tempdir().unwrap();
+    let (ev, bak) = (dir.path().join("ev"), dir.path().join("other/bak"));
+    std::fs::create_dir(dir.path().join("other")).unwrap();
+    let a: Vec<u8> = (0..2_000_100u32).map(|i| (i % 251) as u8).collect();
+    let mut b = a.clone();
+    for x in b.iter_mut().step_by(2) {
+        *x ^= 0xFF;
+    }
+    std::fs::write(&ev, &a).unwrap();
+    std::fs::write(&bak, &b).unwrap();
+    let out = bin().arg("compare").arg(&ev).arg(&bak).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "Differing: 1000050 range(s), 1000050 byte(s) in the common length (only the first 1000000 ranges are listed, 50 are not)\n"
+        ),
+        "{}",
+        &text[..600]
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.contains("  offsets ")).count(),
+        1_000_000
+    );
+    assert!(text.contains("  0000:0000-0000:0000  offsets 0-0 (1 byte)\n"));
+    let out = bin()
+        .args(["compare", "--format", "json"])
+        .arg(&ev)
+        .arg(&bak)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ranges"].as_array().unwrap().len(), 1_000_000);
+    assert_eq!(v["ranges"][999_999]["start"], 1_999_998);
+    assert_eq!(v["ranges_not_listed"], 50);
+    assert_eq!(v["same_file"], false);
+    // The keys in order, the streamed list among them, as every JSON output has them.
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    let raw = String::from_utf8(out.stdout).unwrap();
+    assert!(raw.contains("\n  \"ranges\": [\n    {\n      \"address\": \"0000:0000\","));
+    assert!(raw.ends_with("}\n"));
+}
+
+#[test]
+fn one_file_under_two_names_is_said_to_be_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = demo_copy(dir.path());
+    let link = dir.path().join("link");
+    std::fs::hard_link(&ev, &link).unwrap();
+    let out = bin().arg("compare").arg(&ev).arg(&link).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Note:      the evidence and the other file are one file (the same device and inode): nothing can differ; compare with a copy from elsewhere\n"),
+        "{text}"
+    );
+    let out = bin()
+        .args(["compare", "--format", "json"])
+        .arg(&ev)
+        .arg(&ev)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["same_file"], true);
+}

@@ -173,18 +173,39 @@ pub struct WithMessages<'a> {
 
 impl serde::Serialize for WithMessages<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Placed {
+            map: &self.file,
+            key: "messages",
+            value: (!self.messages.is_empty()).then_some(Messages(self.messages)),
+        }
+        .serialize(s)
+    }
+}
+
+/// An object's keys (`map`) with one more, `key`, placed among them in key order (as every
+/// object of the JSON outputs is), its value made only as it is written: a long list streams
+/// without standing in memory as one JSON tree. No `value`: no such key.
+pub struct Placed<'a, T> {
+    pub map: &'a serde_json::Map<String, Value>,
+    pub key: &'static str,
+    pub value: Option<T>,
+}
+
+impl<T: serde::Serialize> serde::Serialize for Placed<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        let mut placed = self.messages.is_empty();
-        for (k, v) in &self.file {
-            if !placed && k.as_str() > "messages" {
-                m.serialize_entry("messages", &Messages(self.messages))?;
-                placed = true;
+        let mut value = self.value.as_ref();
+        for (k, v) in self.map {
+            if k.as_str() > self.key {
+                if let Some(x) = value.take() {
+                    m.serialize_entry(self.key, x)?;
+                }
             }
             m.serialize_entry(k, v)?;
         }
-        if !placed {
-            m.serialize_entry("messages", &Messages(self.messages))?;
+        if let Some(x) = value {
+            m.serialize_entry(self.key, x)?;
         }
         m.end()
     }

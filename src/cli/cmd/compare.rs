@@ -40,7 +40,9 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     // A file that shrank while read gave zeros for what it lost: nothing is reported from them.
     ev.check()?;
     other.check()?;
+    let same_file = one_file(&a.evidence, &a.other);
     let c = Comparison {
+        same_file,
         a: &a,
         ev: &ev,
         other: &other,
@@ -51,11 +53,14 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
         replaced: &replaced,
         sums,
     };
-    let text = match a.format {
-        CompareFormatArg::Json => crate::report::json::to_string(&c.json()) + "\n",
-        CompareFormatArg::Text => c.text(),
+    // Streamed: a million differing ranges never stand in memory as one text or JSON tree.
+    let stdout = std::io::stdout();
+    let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = match a.format {
+        CompareFormatArg::Json => c.write_json(&mut w),
+        CompareFormatArg::Text => c.write_text(&mut w),
     };
-    out::write(text.as_bytes())?;
+    out::result(written.and_then(|()| w.flush()))?;
     Ok(0)
 }
 
@@ -82,7 +87,19 @@ fn write_repaired(
     written
 }
 
+/// Whether both names are one file (the same device and inode: a hard link, a name given
+/// twice), which then cannot differ from itself.
+fn one_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
 struct Comparison<'a> {
+    /// Both names are one file.
+    same_file: bool,
     a: &'a CompareArgs,
     ev: &'a Source,
     other: &'a Source,
@@ -102,7 +119,14 @@ impl Comparison<'_> {
             .join(" ")
     }
 
-    fn text(&self) -> String {
+    fn write_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(self.head_text().as_bytes())?;
+        self.ranges_text(w)?;
+        w.write_all(self.writes_text().as_bytes())
+    }
+
+    /// The files, and how much differs.
+    fn head_text(&self) -> String {
         let o = self.origin;
         let d = self.diff;
         let mut s = String::from("clanscope compare\n");
@@ -115,9 +139,15 @@ impl Comparison<'_> {
             crate::address::bytes(d.other_len),
             self.sums.1
         ));
+        if self.same_file {
+            s.push_str(
+                "Note:      the evidence and the other file are one file (the same device and \
+                 inode): nothing can differ; compare with a copy from elsewhere\n",
+            );
+        }
         s.push_str(&format!(
             "Differing: {} range(s), {} byte(s) in the common length{}{}\n",
-            d.ranges.len(),
+            d.ranges.len() as u64 + d.dropped,
             d.differing,
             match d.evidence_len.cmp(&d.other_len) {
                 std::cmp::Ordering::Greater => format!(
@@ -131,12 +161,22 @@ impl Comparison<'_> {
                 std::cmp::Ordering::Equal => String::new(),
             },
             if d.dropped > 0 {
-                format!(" ({} more ranges not listed)", d.dropped)
+                format!(
+                    " (only the first {} ranges are listed, {} are not)",
+                    d.ranges.len(),
+                    d.dropped
+                )
             } else {
                 String::new()
             }
         ));
-        self.ranges_text(&mut s);
+        s
+    }
+
+    /// What each console write destroyed, and the repaired copy.
+    fn writes_text(&self) -> String {
+        let o = self.origin;
+        let mut s = String::new();
         let writes = self
             .report
             .findings
@@ -179,14 +219,11 @@ impl Comparison<'_> {
 
     /// The differing ranges, a line each, with the write each one lies under; the evidence's
     /// bytes past the other file's end last, with every write that lies in them.
-    fn ranges_text(&self, s: &mut String) {
+    fn ranges_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
         let o = self.origin;
+        let over = compare::Over::new(&self.report.findings);
         for &(start, end) in &self.diff.ranges {
-            let over = self
-                .report
-                .findings
-                .iter()
-                .filter(|f| f.start < end && f.end > start && f.suspected());
+            let over = over.of(start, end);
             let under = if self.diff.is_tail((start, end)) {
                 let lie: Vec<String> = over
                     .map(|f| {
@@ -215,14 +252,16 @@ impl Comparison<'_> {
                     _ => format!("  (under {})", under.join(", ")),
                 }
             };
-            s.push_str(&format!(
-                "  {}-{}  offsets {start}-{} ({}){under}\n",
+            writeln!(
+                w,
+                "  {}-{}  offsets {start}-{} ({}){under}",
                 o.address(start),
                 o.address(end - 1),
                 end - 1,
                 crate::address::bytes(end - start)
-            ));
+            )?;
         }
+        Ok(())
     }
 
     /// One write's line: what it destroyed, or that the other file holds the same bytes.
@@ -280,6 +319,23 @@ impl Comparison<'_> {
         }
     }
 
+    /// The JSON document, its ranges made only as they are written.
+    fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        let o = self.origin;
+        let ranges = self.diff.ranges.iter().map(|r| {
+            json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string(), "past_other_end": self.diff.is_tail(*r)})
+        });
+        let v = self.json();
+        let doc = json::Placed {
+            map: v.as_object().expect("an object"),
+            key: "ranges",
+            value: Some(Streamed(std::cell::RefCell::new(Some(ranges)))),
+        };
+        sanitize::write_json_pretty(&mut *w, &doc)?;
+        w.write_all(b"\n")
+    }
+
+    /// The JSON document but its ranges.
     fn json(&self) -> serde_json::Value {
         let o = self.origin;
         let mut v = json!({
@@ -289,7 +345,7 @@ impl Comparison<'_> {
             "other": {"path": self.other.name(), "size": self.diff.other_len, "sha256": self.sums.1},
             "origin": o.to_string(),
             "differing_bytes": self.diff.differing,
-            "ranges": self.diff.ranges.iter().map(|r| json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string(), "past_other_end": self.diff.is_tail(*r)})).collect::<Vec<_>>(),
+            "same_file": self.same_file,
             "ranges_not_listed": self.diff.dropped,
             "destroyed": self.destroyed.iter().map(|d| json!({
                 "finding": d.finding, "start": d.start, "end": d.end,
@@ -303,6 +359,16 @@ impl Comparison<'_> {
         json::set_path(&mut v["evidence"], &self.a.evidence);
         json::set_path(&mut v["other"], &self.a.other);
         v
+    }
+}
+
+/// A list serialized from an iterator as it is written (once).
+struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = serde_json::Value>> serde::Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        s.collect_seq(items.into_iter().flatten())
     }
 }
 
