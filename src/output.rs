@@ -24,7 +24,15 @@ struct Id {
 }
 
 impl Id {
+    /// A file by device and inode; a block device by the device it opens (`st_rdev`), so that
+    /// every node of one disk is that disk.
     fn of(st: &rfs::Stat) -> Id {
+        if FileType::from_raw_mode(st.st_mode) == FileType::BlockDevice {
+            return Id {
+                dev: u64::MAX,
+                ino: st.st_rdev,
+            };
+        }
         Id {
             dev: st.st_dev,
             ino: st.st_ino,
@@ -250,7 +258,9 @@ impl Guard {
         let Ok(st) = rfs::fstat(stdout.as_fd()) else {
             return Ok(());
         };
-        if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
+        // A block device that is an input (a disk, a loop device) is refused as any input is.
+        let kind = FileType::from_raw_mode(st.st_mode);
+        if !matches!(kind, FileType::RegularFile | FileType::BlockDevice) {
             return Ok(());
         }
         if let Some(input) = self.input(Id::of(&st)) {
@@ -258,6 +268,9 @@ impl Guard {
                 out,
                 format!("is the examined file {input}; clanscope never writes to it"),
             ));
+        }
+        if kind == FileType::BlockDevice {
+            return Ok(());
         }
         let Some(folder) = std::fs::read_link("/proc/self/fd/1")
             .ok()

@@ -497,6 +497,52 @@ fn block_device_is_sized_by_the_device() {
     result.unwrap();
 }
 
+#[test]
+fn a_block_device_under_examination_is_never_written_to() {
+    // Found by a review: standard output opened read-write on the examined disk was written
+    // (`dump DEV 1<> DEV`), as only regular files were checked.
+    let test = "a_block_device_under_examination_is_never_written_to";
+    let dir = tempfile::tempdir().unwrap();
+    let img = dir.path().join("disk.img");
+    let d: Vec<u8> = (0..1u32 << 20).map(|i| (i % 253) as u8).collect();
+    std::fs::write(&img, &d).unwrap();
+    let out = Process::new("losetup")
+        .args(["-f", "--show"])
+        .arg(&img)
+        .output();
+    let Some(out) = out.ok().filter(|o| o.status.success()) else {
+        return skip(
+            test,
+            "no loop device can be set up here (losetup failed or is missing)",
+        );
+    };
+    let dev = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let result = std::panic::catch_unwind(|| {
+        for (args, redirect) in [
+            ("dump --length 64 \"$1\"", "1<>\"$1\""),
+            ("dump --length 64 -", "<\"$1\" 1<>\"$1\""),
+            ("scan \"$1\"", "1<>\"$1\""),
+        ] {
+            let (code, err) = shell_run(args, redirect, &[&dev]);
+            assert_eq!(code, Some(2), "{args} {redirect}: {err}");
+            assert!(
+                err.contains("standard output: is the examined file"),
+                "{args} {redirect}: {err}"
+            );
+        }
+        let mut now = vec![0u8; d.len()];
+        use std::io::Read;
+        std::fs::File::open(&dev)
+            .unwrap()
+            .read_exact(&mut now)
+            .unwrap();
+        assert!(now == d, "the device changed");
+    });
+    let _ = Process::new("losetup").arg("-d").arg(&dev).status();
+    result.unwrap();
+    assert_eq!(std::fs::read(&img).unwrap(), d);
+}
+
 /// An input that reports a smaller size after a while, as a file truncated during a scan.
 struct Shrinking {
     data: Vec<u8>,
