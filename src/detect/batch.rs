@@ -10,17 +10,17 @@
 //! - a larger file is mapped (`Source`), and one of [`PARALLEL_MIN`] or more is split into
 //!   chunks on all cores by the engine;
 //! - a regular file that reports a size of 0 but has content (procfs, sysfs) is read by
-//!   streaming into a sealed memory file, up to [`MEMORY_CAP`], one such file at a time; more is
+//!   streaming (`Source::from_zero_size`), up to `MEMORY_CAP`, one such file at a time; more is
 //!   refused with a message;
 //! - files named on the command line that are not regular files (standard input, FIFOs,
-//!   devices) are read into a sealed memory file by `Source`.
+//!   devices) are read by `Source` (in memory, or past 1 MiB into a sealed memory file).
 //!
 //! Memory: the window holds at most `WINDOW_PER_WORKER` files per worker, so at most that many
 //! read buffers of at most [`READ_MAX`] bytes each, whatever the number of files.
 
 use super::{Control, Engine, Report, CHUNK};
 use crate::source::walk::{Entry, Skip, Special};
-use crate::source::{Bytes, Source, MEMORY_CAP};
+use crate::source::{Bytes, Source};
 use crate::Error;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -374,7 +374,7 @@ fn load<W>(
     }
     let size = meta.len();
     if size == 0 {
-        return stream(&shared.streaming, file, path, MEMORY_CAP).map(|c| (c, None));
+        return stream(&shared.streaming, file, path, crate::source::MEMORY_CAP).map(|c| (c, None));
     }
     if size > READ_MAX {
         drop(file);
@@ -408,23 +408,11 @@ fn read_full(mut file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(got)
 }
 
-/// A regular file that reports a size of 0: empty on a disk file system, but a procfs or sysfs
-/// file has content all the same. Read to its end into a sealed memory file (see
-/// `Source::spooled`), up to `cap` bytes, one such file at a time (`one` is held meanwhile);
-/// more is refused.
+/// A regular file that reports a size of 0 (see `Source::from_zero_size`), up to `cap` bytes,
+/// one such file at a time (`one` is held meanwhile).
 fn stream(one: &Mutex<()>, file: File, path: &Path, cap: u64) -> Result<Content, Error> {
     let _one = one.lock().expect("not poisoned");
-    let Some(mut source) = Source::spooled(&crate::sanitize::path(path), file, cap)? else {
-        let limit = crate::source::cap_said(cap);
-        return Err(Error::file(
-            path,
-            format!(
-                "reports a size of 0 bytes but holds more than {limit} (a file of a special file system such as /proc); not read"
-            ),
-        ));
-    };
-    source.set_path(path);
-    Ok(Content::Source(source))
+    Source::from_zero_size(path, file, cap).map(Content::Source)
 }
 
 /// Opens a file read-only without waiting (a FIFO put in place of a listed file would block),

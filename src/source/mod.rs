@@ -110,6 +110,9 @@ impl Source {
         } else {
             meta.len()
         };
+        if len == 0 && ft.is_file() {
+            return Source::from_zero_size(path, file, MEMORY_CAP);
+        }
         let backing = if len == 0 {
             Backing::Empty
         } else {
@@ -167,11 +170,29 @@ impl Source {
     pub fn from_special(path: &Path, file: File) -> Result<Source, Error> {
         clear_nonblock(&file);
         let fifo = file.metadata().is_ok_and(|m| m.file_type().is_fifo());
-        let mut src = Source::from_reader(&sanitize::path(path), file)?;
+        let mut src = Source::read_capped(sanitize::path(path), file, MEMORY_CAP)?;
         src.set_path(path);
         if fifo {
             src.from = Feed::Fifo;
         }
+        Ok(src)
+    }
+
+    /// A regular file that reports a size of 0: empty on a disk file system, but a procfs or
+    /// sysfs file has content all the same, read to its end (see [`spool`]) up to `cap` bytes
+    /// ([`MEMORY_CAP`] but in tests); more is refused.
+    pub(crate) fn from_zero_size(path: &Path, file: File, cap: u64) -> Result<Source, Error> {
+        let Some(mut src) = Source::spooled(sanitize::path(path), file, cap)? else {
+            return Err(Error::file(
+                path,
+                format!(
+                    "reports a size of 0 bytes but holds more than {} (a file of a special file system such as /proc); not read",
+                    cap_said(cap)
+                ),
+            ));
+        };
+        src.set_path(path);
+        src.from = Feed::File;
         Ok(src)
     }
 
@@ -182,23 +203,28 @@ impl Source {
 
     /// Reads everything from `reader` (see [`spool`]), refusing more than `cap` bytes.
     pub fn from_reader_capped(name: &str, reader: impl Read, cap: u64) -> Result<Source, Error> {
-        Source::spooled(name, reader, cap)?.ok_or_else(|| {
-            let limit = cap_said(cap);
-            Error::File {
-                path: sanitize::line(name).into_owned(),
-                message: format!("more than {limit}; save it to a file and open that file instead"),
-            }
+        Source::read_capped(sanitize::line(name).into_owned(), reader, cap)
+    }
+
+    /// [`Source::spooled`], more than `cap` bytes an error; `name` is already safe to show.
+    fn read_capped(name: String, reader: impl Read, cap: u64) -> Result<Source, Error> {
+        Source::spooled(name.clone(), reader, cap)?.ok_or_else(|| Error::File {
+            path: name,
+            message: format!(
+                "more than {}; save it to a file and open that file instead",
+                cap_said(cap)
+            ),
         })
     }
 
-    /// Reads everything from `reader` into a sealed memory file mapped like a file (see
-    /// [`spool`]); `None` when more than `cap` bytes arrive.
+    /// Reads everything from `reader` (see [`spool`]): in memory, or in a sealed memory file
+    /// mapped like a file; `None` when more than `cap` bytes arrive. `name` is already safe to
+    /// show (sanitized by the caller, once).
     pub(crate) fn spooled(
-        name: &str,
+        name: String,
         reader: impl Read,
         cap: u64,
     ) -> Result<Option<Source>, Error> {
-        let name = sanitize::line(name).into_owned();
         let backing = match spool::spool(reader, cap) {
             Err(e) => {
                 return Err(Error::Io {
