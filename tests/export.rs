@@ -630,6 +630,17 @@ fn every_note_carries_its_examiner_and_time_in_every_format() {
     assert!(at("0AFA:0300")["examiner"].is_null());
     assert_eq!(file["notes"][0]["examiner"], "kim <lab>");
     assert_eq!(file["notes"][0]["time"], "2026-11-26T10:15:49Z");
+    // The export's own examiner, in JSON as in text and HTML (a review found it left out).
+    assert!(json["examiner"].is_null());
+    let json: serde_json::Value = serde_json::from_str(&export(
+        &["--examiner", "pat\u{202E}x", "--format", "json"],
+        &f,
+    ))
+    .unwrap();
+    assert_eq!(json["examiner"], "pat\u{202E}x");
+    let raw = export(&["--examiner", "pat\u{202E}x", "--format", "json"], &f);
+    assert!(raw.contains("\"examiner\": \"pat\\u202ex\""), "{raw}");
+    assert!(export(&["--examiner", "pat"], &f).contains("pat"));
 }
 
 #[test]

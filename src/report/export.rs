@@ -344,6 +344,8 @@ pub fn render(doc: &Document<'_>, format: ExportFormat) -> String {
 #[derive(serde::Serialize)]
 struct JsonDoc<'a> {
     ccm_files: serde_json::Value,
+    /// The examiner's name (settings or `--examiner`), as the text and HTML headers give it.
+    examiner: Option<&'a str>,
     exported: &'a str,
     files: [super::json::WithMessages<'a>; 1],
     links: serde_json::Value,
@@ -404,6 +406,7 @@ fn json_doc<'a>(doc: &'a Document<'_>) -> JsonDoc<'a> {
     };
     JsonDoc {
         ccm_files: json!(a.files),
+        examiner: doc.examiner.as_deref(),
         exported: &doc.exported,
         files: [super::json::WithMessages {
             file,
