@@ -625,15 +625,13 @@ pub fn case_folder(explicit: Option<&Path>, guard: &Guard) -> Result<PathBuf, Er
     if let Some(input) = guard.holding(Id::of(&st)) {
         return Err(Error::refused(
             &path,
-            format!("holds an examined file ({input}); choose another folder with --out DIR"),
+            format!("holds an examined file ({input}); choose another folder"),
         ));
     }
     if let Some(input) = guard.in_tree(&path) {
         return Err(Error::refused(
             &path,
-            format!(
-                "lies inside the examined folder {input}; choose another folder with --out DIR"
-            ),
+            format!("lies inside the examined folder {input}; choose another folder"),
         ));
     }
     Ok(path)

@@ -190,7 +190,8 @@ pub(crate) struct UndumpArgs {
     /// Write the bytes here (default: standard output, never a terminal).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Also write one file per block into DIR, named by start address.
+    /// Write one file per block into DIR, named by start address (beside -o OUT; without -o,
+    /// instead of standard output).
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
     /// Treat warnings (ASCII mismatches, gaps) as errors.
