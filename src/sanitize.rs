@@ -33,7 +33,8 @@ fn needs_work(s: &str) -> bool {
 }
 
 /// One line of text: every unsafe character (CR, LF and tab included) becomes an escape:
-/// `\r`, `\n`, `\t`, `\xNN` for other bytes below 100h, `\u{NNNN}` above.
+/// `\r`, `\n`, `\t`, `\xNN` for other characters below 80h, `\u{NNNN}` above (`\xNN` above 7Fh
+/// is a byte that is not UTF-8, see [`bytes_line`]).
 /// A backslash is doubled where it would otherwise read as the start of an escape.
 pub fn line(s: &str) -> Cow<'_, str> {
     if !needs_work(s) {
@@ -141,7 +142,9 @@ fn push_escaped(out: &mut String, c: char) {
         '\r' => out.push_str("\\r"),
         '\n' => out.push_str("\\n"),
         '\t' => out.push_str("\\t"),
-        c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02X}", c as u32)),
+        // Below 80h only: `\xNN` above it is a byte that is not UTF-8 (`bytes_line`), so a C1
+        // control character (U+009B) is written `\u{009B}`, never as the byte 9Bh is.
+        c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02X}", c as u32)),
         c => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
     }
 }
@@ -261,7 +264,7 @@ mod tests {
         let s = "a\x1b[2Jb\x1b]52;c;aGk=\x07c\rd\x08e\u{9b}f\u{202E}g";
         assert_eq!(
             line(s),
-            "a\\x1B[2Jb\\x1B]52;c;aGk=\\x07c\\rd\\x08e\\x9Bf\\u{202E}g"
+            "a\\x1B[2Jb\\x1B]52;c;aGk=\\x07c\\rd\\x08e\\u{009B}f\\u{202E}g"
         );
         assert!(!line(s).chars().any(is_unsafe));
     }

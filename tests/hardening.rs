@@ -1519,6 +1519,10 @@ fn sanitized_text_tells_a_real_escape_from_its_spelling() {
         sanitize::bytes_line(b"\\xFF")
     );
     assert_ne!(sanitize::multiline("\x1b"), sanitize::multiline("\\x1B"));
+    // The byte 9Bh that is not UTF-8 and the character U+009B (C2 9B) differ too (a review saw
+    // both written `\x9B`).
+    assert_eq!(sanitize::bytes_line(b"a\x9bb"), "a\\x9Bb");
+    assert_eq!(sanitize::bytes_line("a\u{9b}b".as_bytes()), "a\\u{009B}b");
     assert_eq!(sanitize::line("a\\x1Bb"), "a\\\\x1Bb");
     // A backslash that starts no escape stays as it is: DOS paths read as they are written.
     assert_eq!(sanitize::line("EXPORT\\MSG4A27.CCM"), "EXPORT\\MSG4A27.CCM");
