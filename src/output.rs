@@ -147,20 +147,25 @@ impl Guard {
         if !matches!(kind, FileType::RegularFile | FileType::BlockDevice) {
             return;
         }
-        let name = "standard input".to_string();
         let id = Id::of(&st);
+        // Named by the file it is where the kernel can tell (and it still is that file).
+        let real = std::fs::read_link("/proc/self/fd/0")
+            .ok()
+            .filter(|r| rfs::stat(r).is_ok_and(|s| Id::of(&s) == id));
+        let name = match &real {
+            Some(r) => format!("standard input, {}", sanitize::path(r)),
+            None => "standard input".to_string(),
+        };
         self.files.push((id, name.clone()));
         if st.st_nlink > 1 {
             self.linked.push((id, name.clone()));
         }
-        let Ok(real) = std::fs::read_link("/proc/self/fd/0") else {
-            return;
-        };
-        let same = rfs::stat(&real).is_ok_and(|s| Id::of(&s) == id);
-        if let (true, Some(folder)) = (same, real.parent()) {
-            if let Ok(st) = rfs::stat(folder) {
-                self.folders.push((Id::of(&st), name));
-            }
+        if let Some(st) = real
+            .as_deref()
+            .and_then(Path::parent)
+            .and_then(|f| rfs::stat(f).ok())
+        {
+            self.folders.push((Id::of(&st), name));
         }
     }
 

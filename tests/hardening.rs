@@ -1005,17 +1005,18 @@ fn standard_output_on_the_evidence_or_in_its_folder_is_refused() {
         (
             "scan -",
             "<\"$1\" >\"$2\"",
-            "holds an examined file (standard input)",
+            "holds an examined file (standard input, EV)",
         ),
         (
             "export - -o \"$2\"",
             "<\"$1\"",
-            "holds an examined file (standard input)",
+            "holds an examined file (standard input, EV)",
         ),
     ] {
         let (code, err) = shell_run(args, redirect, &[&ev, &case.path("po/new.txt")]);
         assert_eq!(code, Some(2), "{args} {redirect}: {err}");
-        assert!(err.contains(says), "{args} {redirect}: {err}");
+        let says = says.replace("EV", &ev.display().to_string());
+        assert!(err.contains(&says), "{args} {redirect}: {err}");
         assert_eq!(std::fs::read(&ev).unwrap(), clanscope::demo::STORE);
         assert!(
             !case.path("po/new.txt").exists()
