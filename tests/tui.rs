@@ -1562,7 +1562,16 @@ fn where_notes_go_is_said_after_a_quick_scan_and_in_the_help() {
     app.absorb(ScanMsg::Done(report.clone()));
     assert_eq!(
         status(&app),
-        format!("scan done: 6 damaged header(s), 6 finding(s) (+1 weaker); n: next damaged header; {said}")
+        format!("scan done: 6 damaged header(s), 6 finding(s) (+1 weaker); {said}")
+    );
+    // Too long for the line: it ends in `…`, so a cut path never reads as whole.
+    let t = screen(&app);
+    let last: String = (0..80)
+        .map(|x| t.backend().buffer()[(x, 23)].symbol().to_string())
+        .collect();
+    assert_eq!(
+        last,
+        "scan done: 6 damaged header(s), 6 finding(s) (+1 weaker); notes and exports go …"
     );
     // Said once the scan is done only while nothing else was said since.
     app.update(Command::Mark);

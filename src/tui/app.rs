@@ -389,14 +389,14 @@ impl App {
                     let case = self.case_folder_said();
                     let still = matches!(&self.status, Some((s, Severity::Info)) if *s == case);
                     let (strong, weak) = self.index.counts();
-                    let mut said = format!(
-                        "scan done: {} damaged header(s), {strong} finding(s) (+{weak} weaker); n: next damaged header",
+                    let done = format!(
+                        "scan done: {} damaged header(s), {strong} finding(s) (+{weak} weaker)",
                         self.index.headers.len()
                     );
-                    if still {
-                        said = format!("{said}; {case}");
-                    }
-                    self.info(said);
+                    self.info(match still {
+                        true => format!("{done}; {case}"),
+                        false => format!("{done}; n: next damaged header"),
+                    });
                 }
             }
             ScanMsg::Hash(h) => self.hash_known(h),

@@ -236,16 +236,24 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled(hint, Style::new().fg(Color::Gray)),
         ]),
     };
+    // A message wider than the line ends in `…`: cut, it must not read as whole (a path).
+    let said = |s: &str| {
+        let s = sanitize::composed(s);
+        let w = area.width as usize;
+        if unicode_width::UnicodeWidthStr::width(s.as_ref()) > w {
+            sanitize::fit(&s, w)
+        } else {
+            s.into_owned()
+        }
+    };
     let second = prompt_line(app).unwrap_or_else(|| match app.status() {
-        Some((s, Severity::Error)) => Line::from(Span::styled(
-            sanitize::composed(s).into_owned(),
-            Style::new().fg(Color::LightRed),
-        )),
-        Some((s, Severity::Info)) => Line::from(sanitize::composed(s).into_owned()),
-        Some((s, Severity::Notice)) => Line::from(Span::styled(
-            sanitize::composed(s).into_owned(),
-            Style::new().fg(Color::LightYellow),
-        )),
+        Some((s, Severity::Error)) => {
+            Line::from(Span::styled(said(s), Style::new().fg(Color::LightRed)))
+        }
+        Some((s, Severity::Info)) => Line::from(said(s)),
+        Some((s, Severity::Notice)) => {
+            Line::from(Span::styled(said(s), Style::new().fg(Color::LightYellow)))
+        }
         None => Line::from(""),
     });
     frame.render_widget(Paragraph::new(vec![first, second]), area);
