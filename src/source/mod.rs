@@ -9,7 +9,7 @@
 //! the hash) reach bytes; [`walk`] lists the files of folders.
 
 pub mod fault;
-mod spool;
+pub mod spool;
 pub mod walk;
 
 use crate::{sanitize, Error};
