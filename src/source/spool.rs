@@ -1,5 +1,5 @@
 //! Bytes that cannot be mapped where they are (standard input from a pipe, FIFOs, character
-//! devices, files of special file systems that report a size of 0). Up to [`SMALL`] bytes are
+//! devices, files of special file systems that report a size of 0). Up to `SMALL` (1 MiB) bytes are
 //! kept in the process's memory, as they arrive. Past that, they are copied, 1 MiB at a time,
 //! into an anonymous memory file (`memfd_create`): it has no name in any folder, so nothing is
 //! written beside the evidence. Once read it is sealed (no write, no growth, no shrink) and
