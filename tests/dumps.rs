@@ -523,3 +523,102 @@ fn an_od_end_address_that_starts_as_the_bytes_spell_is_not_their_column() {
         );
     }
 }
+
+/// `xxd -e`'s layout, written here (byte-exact to xxd 2022's `-e`, checked against the xxd
+/// installed, when there is one): the address and a colon, little-endian words of 4 bytes as 8
+/// hex digits one blank apart (a short last word right-aligned in its 8 columns) padded to 35
+/// columns, two blanks, the column in file order.
+fn xxd_e(data: &[u8]) -> String {
+    let mut out = String::new();
+    for (k, line) in data.chunks(16).enumerate() {
+        let words: Vec<String> = line
+            .chunks(4)
+            .map(|w| {
+                let digits: String = w.iter().rev().map(|b| format!("{b:02x}")).collect();
+                format!("{digits:>8}")
+            })
+            .collect();
+        let column: String = line
+            .iter()
+            .map(|&b| match b {
+                0x20..=0x7E => b as char,
+                _ => '.',
+            })
+            .collect();
+        out += &format!("{:08x}: {:<35}  {column}\n", k * 16, words.join(" "));
+    }
+    out
+}
+
+/// English-like text full of words that look like hex (`be`, `cafe`, `1998`, `ff`), of every
+/// length, so that short last lines of 1 to 15 bytes come: a deterministic sequence.
+fn hexy_texts(n: usize) -> Vec<Vec<u8>> {
+    const WORDS: &[&str] = &[
+        "be", "cafe", "dead", "beef", "1998", "ff", "face", "0a", "00", "add", "bad", "bed", "ace",
+        "fade", "deadbeef", "c0ffee", "f00d", "2", "9", "a", "e", "the", "of", "and", "it", "is",
+        "coffee", "fed", "abba", "decade", "12", "3f", "C0DE", "BEEF", "DB", "0BAD", "2024",
+        "data", "hello", "world", "at", "was", ".", ",", "\n", "\t",
+    ];
+    let mut x: u64 = 0x1998_0716_cafe_f00d;
+    let mut next = move || {
+        // splitmix64
+        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    (0..n)
+        .map(|k| {
+            let len = 1 + k % 64 + (next() % 3) as usize * 16;
+            let mut t = Vec::new();
+            while t.len() < len {
+                t.extend_from_slice(WORDS[(next() % WORDS.len() as u64) as usize].as_bytes());
+                let blanks = [1, 1, 1, 2, 5, 0][(next() % 6) as usize];
+                t.extend(std::iter::repeat_n(b' ', blanks));
+            }
+            t.truncate(len);
+            t
+        })
+        .collect()
+}
+
+#[test]
+fn xxd_e_of_text_whose_words_look_like_hex_reads_back_exactly() {
+    // Found by a hostile review: a column holding hex-looking words was read as more groups
+    // (38 bytes for 32, line 1 not turned round), and a short last word whose column reads
+    // alike either way (" ff" for "ff ") was read in file order, without a warning.
+    let texts = hexy_texts(1000);
+    for (k, data) in texts.iter().enumerate() {
+        let text = xxd_e(data);
+        if k < 40 && common::have("xxd") {
+            let f = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(f.path(), data).unwrap();
+            let o = std::process::Command::new("xxd")
+                .arg("-e")
+                .arg(f.path())
+                .output()
+                .unwrap();
+            assert_eq!(String::from_utf8(o.stdout).unwrap(), text, "xxd -e layout");
+        }
+        let u = parse::parse(&text);
+        assert_eq!(
+            u.bytes(),
+            *data,
+            "{text}{:?}\n{}",
+            u.warnings,
+            String::from_utf8_lossy(&u.bytes())
+        );
+        assert_eq!(u.warnings, vec![], "{text}");
+    }
+    for (text, want) in [
+        ("00000000: 63206562 20656661 31206562 20383939  be cafe be 1998 \n00000010: 20322032 66656562 20656220 65636166  2 2 beef be face\n", &b"be cafe be 1998 2 2 beef be face"[..]),
+        ("00000000:   206666                             ff \n", b"ff "),
+        ("00000000: 46204244 43414243 45414146 41423020  DB FCBACFAAE 0BA\n00000010:   204444                             DD \n", b"DB FCBACFAAE 0BADD "),
+        ("00000000: 30206130 20303030 20206161 30202020  0a 0000 aa     0\n00000010:       61                             a\n", b"0a 0000 aa     0a"),
+    ] {
+        let u = parse::parse(text);
+        assert_eq!(u.bytes(), want, "{text}");
+        assert_eq!(u.warnings, vec![], "{text}");
+    }
+}

@@ -987,3 +987,67 @@ fn an_empty_or_cut_range_is_refused_or_said() {
         "{text}"
     );
 }
+
+/// `text` as mail wraps it: each line longer than `width` broken at its last blank before
+/// column `width` (the blank dropped), again and again.
+fn mail_wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while rest.chars().count() > width {
+            let head: Vec<(usize, char)> = rest.char_indices().take(width + 1).collect();
+            let Some(&(at, _)) = head.iter().rev().find(|&&(i, c)| c == ' ' && i > 0) else {
+                break;
+            };
+            out += &rest[..at];
+            out.push('\n');
+            rest = &rest[at + 1..];
+        }
+        out += rest;
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn an_export_wrapped_by_mail_reads_back_without_its_digest() {
+    // Found by a hostile review: the `SHA-256:` line (75 columns) wrapped at 72 put the digest
+    // on a line of its own, read as 32 bytes of hex with no address at offset 0.
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let data = std::fs::read(&f).unwrap();
+    let text = export(&["--origin", "0AFA:0100"], &f);
+    let wrapped = mail_wrap(&text, 72);
+    let lines: Vec<&str> = wrapped.lines().collect();
+    let digest = lines
+        .iter()
+        .position(|l| l.len() == 64 && l.bytes().all(|c| c.is_ascii_hexdigit()))
+        .expect("the digest on a line of its own");
+    assert!(lines.iter().all(|l| l.chars().count() <= 72));
+    let u = parse::parse(&wrapped);
+    let whole = parse::parse(&text);
+    assert_eq!(whole.warnings, vec![]);
+    let placed = |u: &parse::Undump| -> Vec<(u64, Vec<u8>)> {
+        u.blocks
+            .iter()
+            .map(|b| (b.start, b.bytes.clone()))
+            .collect()
+    };
+    assert_eq!(placed(&u), placed(&whole));
+    assert_eq!(u.bytes(), whole.bytes());
+    let o = Origin::parse("0AFA:0100").unwrap();
+    assert_eq!(u.blocks.len(), 6);
+    for b in &u.blocks {
+        let off = o.offset_of_linear(b.start).unwrap() as usize;
+        assert_eq!(&data[off..off + b.bytes.len()], &b.bytes[..]);
+    }
+    // Not data, and said, with its line.
+    assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+    assert_eq!(u.warnings[0].kind, parse::WarningKind::NotRead);
+    assert_eq!(u.warnings[0].line, digest + 1);
+    assert!(
+        u.warnings[0].message.contains("its 32 bytes are missing"),
+        "{}",
+        u.warnings[0].message
+    );
+}

@@ -473,6 +473,13 @@ fn placeable(f: Format, len: u64, from: u64) -> bool {
     !(one_short_line && matches!(f, Format::Collapsed | Format::Wrapped))
 }
 
+/// Whether the text is one short DEBUG-style line whose spacing is lost: where its first byte
+/// lies is a guess (column 0), said.
+fn guessed_column(f: Format, len: u64, from: u64) -> bool {
+    let n = len - from;
+    n < 16 && from % 16 + n <= 16 && matches!(f, Format::Collapsed | Format::Wrapped)
+}
+
 fn corruption() -> impl Strategy<Value = Corruption> {
     let with = prop_oneof![
         Just('.'),
@@ -509,7 +516,8 @@ fn aligned_origin() -> impl Strategy<Value = Origin> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, max_global_rejects: 1 << 20, ..ProptestConfig::default() })]
 
-    /// Every format, uncorrupted: exactly the bytes, from the right address, without a warning.
+    /// Every format, uncorrupted: exactly the bytes, from the right address, without a warning
+    /// (but the guess said of one short line whose spacing is lost).
     #[test]
     fn every_format_round_trips(f in format(), d in data(), o in aligned_origin(), from in 0u64..20, cut in 0usize..40) {
         let d = if d.is_empty() { vec![cut as u8] } else { d };
@@ -522,8 +530,11 @@ proptest! {
             .warnings
             .iter()
             .filter(|w| {
-                !(matches!(f, Format::Xxd { group, .. } if group >= 4)
-                    && w.kind == parse::WarningKind::ByteOrder)
+                let either_way = matches!(f, Format::Xxd { group, .. } if group >= 4)
+                    && w.kind == parse::WarningKind::ByteOrder;
+                let guessed = guessed_column(f, d.len() as u64, from)
+                    && w.kind == parse::WarningKind::Column;
+                !(either_way || guessed)
             })
             .collect();
         prop_assert!(warnings.is_empty(), "{:?}\n{}\n{:?}", f, text, warnings);

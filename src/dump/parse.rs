@@ -10,7 +10,9 @@
 //! the hex area ends (a column of hex-looking characters can read as groups) and whether to
 //! warn: a column that does not match is a warning naming its line, never a reason to drop a
 //! byte. Addresses that leave a gap, go back or wrap past the top of the address space start a
-//! new block with a warning (a gap after prose is a new dump, and says nothing).
+//! new block with a warning (a gap after prose is a new dump, and says nothing). A lone line of
+//! hex among dump lines with addresses (a digest mail wrapped onto a line of its own, a
+//! signature) is not data, and said.
 //!
 //! The text is read line by line through a small window ([`line`]), and the bytes go to a
 //! [`Sink`] as they are found, so memory stays flat whatever the size of the text: squeezed
@@ -26,7 +28,8 @@ use line::{looks_like_dump, Hex, Kind, Line, Order, Window, MAX_LINE};
 use std::io::{self, BufRead};
 use words::{
     group_sizes, later_step, leading_words, next_addr, padded_end, plain_rest, radix_name,
-    radix_value, radixes, step_fits, telling, turn_groups, turned_round,
+    radix_value, radixes, right_aligned, step_fits, stepped_cuts, telling, turn_groups,
+    turned_round, word_prefix, word_prefixes,
 };
 
 /// How a block's addresses are written.
@@ -280,7 +283,7 @@ pub fn undump<R: BufRead>(reader: R, fill_limit: u64, sink: &mut dyn Sink) -> io
             }
         }
     }
-    p.close()?;
+    p.finish()?;
     Ok(p.summary)
 }
 
@@ -357,7 +360,17 @@ struct Parser<'s> {
     /// line came between (first, last): a damaged dump line reads as prose.
     unread: Option<(usize, usize)>,
     summary: Summary,
+    /// The layout (address style, and whether without a colon) of the last dump line read:
+    /// a dump with addresses came.
+    layout: Option<(AddrStyle, bool)>,
+    /// Lone lines of hex with no address (first line, bytes), read before any dump line with
+    /// addresses: a digest or a signature when one comes, else blocks of their own.
+    held: Vec<(usize, Vec<u8>)>,
 }
+
+/// Lone lines of hex with no address are held up to this many bytes in all (then they are
+/// taken as blocks of their own, said), so that memory stays flat.
+const HOLD_LIMIT: usize = 1 << 20;
 
 impl<'s> Parser<'s> {
     fn new(sink: &'s mut dyn Sink, fill_limit: u64) -> Parser<'s> {
@@ -373,6 +386,8 @@ impl<'s> Parser<'s> {
             reversed_at: 0,
             unread: None,
             summary: Summary::default(),
+            layout: None,
+            held: Vec::new(),
         }
     }
 
@@ -404,7 +419,7 @@ impl<'s> Parser<'s> {
             if line.kind != Kind::Plain && !plain_rest(line) {
                 self.close()?;
             } else {
-                return self.plain(line).map(|()| 0);
+                return self.plain(line, w).map(|()| 0);
             }
         }
         if matches!(line.kind, Kind::Blank | Kind::Other) {
@@ -445,15 +460,17 @@ impl<'s> Parser<'s> {
                 };
                 self.end_address(line.no, addr)?
             }
-            Kind::Plain => self.plain(line)?,
+            Kind::Plain => self.plain(line, w)?,
             Kind::Hex => return self.hex(line, w),
         }
         Ok(0)
     }
 
     /// A line of hex with no address (`xxd -p`, `xxd -i`): the first one after anything else
-    /// starts a block at offset 0, said; the lines after it follow on.
-    fn plain(&mut self, line: &Line) -> io::Result<()> {
+    /// starts a block at offset 0, said; the lines after it follow on. A lone one (no such line
+    /// after it) in a text with dump lines that have addresses is a digest or a signature, not
+    /// data: said ([`Parser::lone_plain`]).
+    fn plain<R: BufRead>(&mut self, line: &Line, w: &mut Window<R>) -> io::Result<()> {
         let bytes: Vec<u8> = if line.kind == Kind::Plain {
             line.hex.bytes.clone()
         } else {
@@ -468,23 +485,77 @@ impl<'s> Parser<'s> {
                 .map(|p| (radix_value(p, 16).unwrap_or(0)) as u8)
                 .collect()
         };
+        let continues = self.open.as_ref().is_some_and(|o| o.plain);
+        let lone = !w
+            .peek(0)?
+            .is_some_and(|l| l.kind == Kind::Plain || plain_rest(l));
+        if !continues && lone {
+            return self.lone_plain(line.no, bytes);
+        }
+        if !continues {
+            self.close()?;
+            self.release()?;
+        }
+        self.plain_bytes(line.no, &bytes)
+    }
+
+    /// The bytes of a line of hex with no address, in the open block of such lines or, after
+    /// anything else, in a block of their own at offset 0, said.
+    fn plain_bytes(&mut self, no: usize, bytes: &[u8]) -> io::Result<()> {
         if !self.open.as_ref().is_some_and(|o| o.plain) {
             self.close()?;
             let h = line::Hex::default();
-            self.start_block(&h, 0, line.no)?;
+            self.start_block(&h, 0, no)?;
             if let Some(o) = self.open.as_mut() {
                 o.plain = true;
             }
             let msg = "hex with no addresses (xxd -p or -i, od -A n): read as a block of its own at offset 00000000, with no ASCII column to check it against".to_string();
-            self.warn(line.no, line.no, WarningKind::NoAddress, msg)?;
+            self.warn(no, no, WarningKind::NoAddress, msg)?;
         }
-        self.sink.bytes(&bytes)?;
+        self.sink.bytes(bytes)?;
         self.summary.bytes += bytes.len() as u64;
         if let Some(o) = self.open.as_mut() {
             o.span.len += bytes.len() as u64;
         }
         self.prose = false;
         Ok(())
+    }
+
+    /// A lone line of hex with no address (a mail-wrapped `SHA-256:` line puts a digest on a
+    /// line of its own): after a dump line with addresses, not data, said; before any, held
+    /// until one comes (then the same) or the text ends (then a block of its own, as any).
+    fn lone_plain(&mut self, no: usize, bytes: Vec<u8>) -> io::Result<()> {
+        self.close()?;
+        self.prose = true;
+        if self.layout.is_some() {
+            return self.not_data(no, bytes.len());
+        }
+        if self.held.iter().map(|h| h.1.len()).sum::<usize>() + bytes.len() > HOLD_LIMIT {
+            self.release()?;
+        }
+        self.held.push((no, bytes));
+        Ok(())
+    }
+
+    /// A lone line of hex with no address among dump lines with addresses: said, not data.
+    fn not_data(&mut self, no: usize, n: usize) -> io::Result<()> {
+        let msg = format!("a lone line of hex with no address, among dump lines with addresses (a digest or a signature?): not read as data; if it is, its {} are missing", crate::address::bytes(n));
+        self.warn(no, no, WarningKind::NotRead, msg)
+    }
+
+    /// The lone lines held, as blocks of their own (no dump line with addresses came).
+    fn release(&mut self) -> io::Result<()> {
+        for (no, bytes) in std::mem::take(&mut self.held) {
+            self.plain_bytes(no, &bytes)?;
+            self.close()?;
+        }
+        Ok(())
+    }
+
+    /// The text has ended: the open block ends, and lone lines held are blocks of their own.
+    fn finish(&mut self) -> io::Result<()> {
+        self.close()?;
+        self.release()
     }
 
     /// hexdump's closing address: where the data ends (a squeezed run reaches it).
@@ -514,6 +585,13 @@ impl<'s> Parser<'s> {
     /// A dump line: its bytes (as many as the ASCII column allows), placed at its address.
     fn hex<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<usize> {
         line.order = Order::Given;
+        if self.stray(line, w)? {
+            self.close()?;
+            self.prose = true;
+            let msg = format!("a lone line of hex with no ASCII column, laid out otherwise than the dump around it (a signature or a digest?): not read as data; if it is, its {} are missing", crate::address::bytes(line.hex.full));
+            self.warn(line.no, line.no, WarningKind::NotRead, msg)?;
+            return Ok(0);
+        }
         let Some((count, consumed)) = self.choose_cut(line, w)? else {
             // An address, then hex glued to text that no reading makes a column of.
             self.prose = true;
@@ -524,6 +602,11 @@ impl<'s> Parser<'s> {
             self.warn(line.no, line.no, WarningKind::NotRead, msg)?;
             return Ok(0);
         };
+        // A dump with addresses: lone lines of hex without were digests or signatures.
+        for (no, bytes) in std::mem::take(&mut self.held) {
+            self.not_data(no, bytes.len())?;
+        }
+        self.layout = Some((line.hex.style, line.hex.bars));
         let col0 = self.first_column(line, count, consumed, w)?;
         let (base, radix) = self.base_of(line, count, consumed, w)?;
         let h = &line.hex;
@@ -561,9 +644,47 @@ impl<'s> Parser<'s> {
         Ok(consumed)
     }
 
+    /// A lone dump line with no ASCII column (none of the tools prints one: od and hexdump
+    /// close theirs with an end address), laid out otherwise than the dump line before it or
+    /// the next one ahead: a signature or a digest (`deadbeef cafebabe 0123 4567` after a DEBUG
+    /// dump reads as a line at DEADBEEF), not data.
+    fn stray<R: BufRead>(&mut self, line: &Line, w: &mut Window<R>) -> io::Result<bool> {
+        let h = &line.hex;
+        let layout = (h.style, h.bars);
+        let continues = self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.span.style == h.style && o.span.end() == h.base as u128);
+        if h.full == 0 || h.full < h.bytes.len() || continues || self.star.is_some() {
+            return Ok(false);
+        }
+        let mut other = self.layout.is_some_and(|l| l != layout);
+        let mut next = true;
+        for k in 0..32 {
+            let Some(l) = w.peek(k)? else { break };
+            let same = l.kind == Kind::Hex && (l.hex.style, l.hex.bars) == layout;
+            if next && l.kind != Kind::Blank {
+                // Not lone: its dump goes on.
+                if same || matches!(l.kind, Kind::End(_) | Kind::Star | Kind::Plain) {
+                    return Ok(false);
+                }
+                next = false;
+            }
+            if l.kind == Kind::Hex {
+                other |= !same;
+                break;
+            }
+        }
+        if !other {
+            return Ok(false);
+        }
+        let pos = h.cuts[h.full - 1].pos;
+        Ok(ascii::check(&h.bytes[..h.full], line, pos, w)? == Check::Absent)
+    }
+
     /// A line of words whose column matched as the line reads: when the column would read the
     /// same with the words turned round (blanks do not count: mail collapses them), the order
-    /// the dump's other lines show is taken, and when none shows one, the line is marked so.
+    /// [`Parser::tie_break`] finds is taken, and when none is found, the line is marked so.
     fn settle<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<()> {
         let Some(sizes) = group_sizes(&line.hex) else {
             return Ok(());
@@ -577,33 +698,96 @@ impl<'s> Parser<'s> {
             self.set_order(false, line.no);
             return Ok(());
         }
-        // xxd -e right-aligns a short last word in its place: more than the one blank xxd puts
-        // between groups (or after the colon, when it is the only one) comes before it.
-        let g = &line.hex.groups;
-        let right_aligned = !line.hex.bars
-            && match g.len() {
-                0 => false,
-                1 => line.hex.lead > 1,
-                n => sizes[n - 1] < sizes[0] && g[n - 1].0 - g[n - 2].1 > 1,
-            };
-        let settled = match self.settled_order(line.no, w)? {
-            None if right_aligned => Some(true),
-            s => s,
-        };
-        match settled {
+        match self.tie_break(line, full, &sizes, w)? {
             Some(true) => turn_groups(&mut line.hex.bytes[..full], &sizes),
             Some(false) => {}
-            // Groups of 4 or more after a colon are xxd's `-g 4` or its `-e` (little-endian
-            // words, 4 bytes by default): which is not known, and said. Narrower ones are xxd's
-            // plain groups, and od's and hexdump's words read as they print them.
-            None if sizes[0] >= 4 && !line.hex.bars => line.order = Order::Unsettled,
-            // Words after an address without a colon whose column reads the same either way
-            // (`od -t x2z` of such bytes, or a `hexdump -C` line that lost a blank between two
-            // bytes): read as od prints them, and said.
-            None if line.hex.bars => line.order = Order::Unsettled,
-            None => {}
+            None => self.unsettled(line, &sizes),
         }
         Ok(())
+    }
+
+    /// Nothing tells the order of a line's words: groups of 3 or more after a colon are xxd's
+    /// `-g 4` or its `-e` (little-endian words, 4 bytes by default; a short last word has 3 or
+    /// fewer), which is not known, and said. Narrower ones are xxd's plain groups, and od's
+    /// and hexdump's words read as they print them. Words after an address without a colon
+    /// (`od -t x2z` of such bytes, or a `hexdump -C` line that lost a blank between two bytes)
+    /// are read as od prints them, and said.
+    fn unsettled(&mut self, line: &mut Line, sizes: &[usize]) {
+        if line.hex.bars || sizes[0] >= 3 {
+            line.order = Order::Unsettled;
+        }
+    }
+
+    /// Which way round the first `count` bytes of a line are, in groups of `sizes`, when their
+    /// column reads alike either way with blanks left out: the way the column shows them blanks
+    /// and all, else the order the dump's other lines show, else turned round when the last
+    /// word is right-aligned as xxd -e prints a short one. None when nothing tells.
+    fn tie_break<R: BufRead>(
+        &mut self,
+        line: &Line,
+        count: usize,
+        sizes: &[usize],
+        w: &mut Window<R>,
+    ) -> io::Result<Option<bool>> {
+        let bytes = &line.hex.bytes[..count];
+        let pos = line.hex.cuts[count - 1].pos;
+        let other: Vec<u8> = turned_round(bytes, sizes).collect();
+        let (given, turned) = (
+            ascii::verbatim(bytes, line, pos),
+            ascii::verbatim(&other, line, pos),
+        );
+        if given != turned {
+            return Ok(Some(turned));
+        }
+        Ok(match self.settled_order(line.no, w)? {
+            None if right_aligned(&line.hex, sizes) => Some(true),
+            s => s,
+        })
+    }
+
+    /// The hex area as the first `count` bytes of a line, when the column after them spells
+    /// them: words (groups of several bytes, the groups after them read as hex from the column)
+    /// in the order the column spells, or that [`Parser::tie_break`] finds when it reads alike
+    /// either way; bytes as they stand otherwise. With the column's lines.
+    fn words_at<R: BufRead>(
+        &mut self,
+        line: &mut Line,
+        count: usize,
+        w: &mut Window<R>,
+    ) -> io::Result<Option<(usize, usize)>> {
+        let pos = line.hex.cuts[count - 1].pos;
+        let direct = ascii::exact(&line.hex.bytes[..count], line, pos, w)?;
+        let Some(sizes) = word_prefix(&line.hex, count).filter(|_| !line.hex.bars) else {
+            return Ok(direct.map(|n| (count, n)));
+        };
+        let other: Vec<u8> = turned_round(&line.hex.bytes[..count], &sizes).collect();
+        let tells = telling(&line.hex.bytes[..count], &sizes);
+        let turned = match tells {
+            true => ascii::exact(&other, line, pos, w)?,
+            false => direct,
+        };
+        let (n, turn) = match (direct, turned) {
+            (Some(n), None) => (n, false),
+            (None, Some(n)) => (n, true),
+            (Some(n), Some(_)) if other == line.hex.bytes[..count] => (n, false),
+            (Some(n), Some(_)) => match self.tie_break(line, count, &sizes, w)? {
+                Some(t) => (n, t),
+                None => {
+                    self.unsettled(line, &sizes);
+                    (n, false)
+                }
+            },
+            (None, None) => return Ok(None),
+        };
+        if tells {
+            self.set_order(turn, line.no);
+        }
+        if turn {
+            line.hex.bytes[..count].copy_from_slice(&other);
+            line.hex.words = 0;
+        }
+        self.saw_column(true);
+        Ok(Some((count, n)))
     }
 
     /// The first `k` groups of a line of words turned round, where that is what the column
@@ -671,23 +855,27 @@ impl<'s> Parser<'s> {
             let Some(l) = w.peek(k)?.filter(|l| l.kind == Kind::Hex).cloned() else {
                 continue;
             };
-            let Some(sizes) = group_sizes(&l.hex) else {
-                break;
-            };
-            let bytes = &l.hex.bytes[..l.hex.full];
-            if !telling(bytes, &sizes) {
-                continue;
-            }
-            let pos = l.hex.cuts[l.hex.full - 1].pos;
-            if ascii::exact(bytes, &l, pos, &mut none)?.is_some() {
-                self.set_order(false, no);
+            // The hex area ends after one of its leading groups of words (the groups after it
+            // are its column, read as hex).
+            let prefixes = word_prefixes(&l.hex);
+            if prefixes.is_empty() {
                 break;
             }
-            let mut other = bytes.to_vec();
-            turn_groups(&mut other, &sizes);
-            if ascii::exact(&other, &l, pos, &mut none)?.is_some() {
-                self.set_order(true, no);
-                break;
+            for (count, sizes) in prefixes {
+                let bytes = &l.hex.bytes[..count];
+                if !telling(bytes, &sizes) {
+                    continue;
+                }
+                let pos = l.hex.cuts[count - 1].pos;
+                if ascii::exact(bytes, &l, pos, &mut none)?.is_some() {
+                    self.set_order(false, no);
+                    return Ok(self.reversed);
+                }
+                let other: Vec<u8> = turned_round(bytes, &sizes).collect();
+                if ascii::exact(&other, &l, pos, &mut none)?.is_some() {
+                    self.set_order(true, no);
+                    return Ok(self.reversed);
+                }
             }
         }
         Ok(self.reversed)
@@ -829,6 +1017,14 @@ impl<'s> Parser<'s> {
             self.saw_column(!blank(&line.hex.bytes[..full]));
             return Ok(Some((full, n)));
         }
+        // The next line's address says the line ends before its last group: the groups after
+        // are its column, read as hex (`xxd -e` of words that look like hex), when they spell
+        // the bytes before.
+        for count in stepped_cuts(line, w)? {
+            if let Some(found) = self.words_at(line, count, w)? {
+                return Ok(Some(found));
+            }
+        }
         if let Some(found) = self.turned(line, true, w)? {
             return Ok(Some(found));
         }
@@ -852,7 +1048,11 @@ impl<'s> Parser<'s> {
             .rev()
             .filter(|&c| c > full || c < full && !lined_up)
         {
-            if let Some(n) = ascii::exact(&h.bytes[..c], line, h.cuts[c - 1].pos, w)? {
+            let found = match c < full {
+                true => self.words_at(line, c, w)?.map(|f| f.1),
+                false => ascii::exact(&line.hex.bytes[..c], line, line.hex.cuts[c - 1].pos, w)?,
+            };
+            if let Some(n) = found {
                 if c < full && self.open.as_ref().is_some_and(|o| o.bare && !o.columns) {
                     let msg = format!("the last {} group(s) read as the ASCII column, though the lines before have none", full - c);
                     self.warn(line.no, line.no, WarningKind::NoAscii, msg)?;
@@ -1135,7 +1335,13 @@ impl<'s> Parser<'s> {
             }
             (Some(s), _) => s,
             (None, Some(n)) => n,
-            (None, None) => 0,
+            // DEBUG's own spacing (two blanks) puts the first byte in column 0.
+            (None, None) if h.lead >= 2 => 0,
+            (None, None) => {
+                let msg = format!("a short line whose spacing is lost, with no dash, `d` command or line after it to place it: its first byte taken to be in column 0 (DEBUG right-aligns a partial first line: it may lie up to {max} column(s) further on)");
+                self.warn(line.no, line.no, WarningKind::Column, msg)?;
+                0
+            }
         })
     }
 }
@@ -1338,6 +1544,66 @@ mod tests {
         let s = undump(t.as_bytes(), FILL_LIMIT, &mut p).unwrap();
         assert_eq!(s.bytes, 1 << 20);
         assert!(p.0.iter().all(|&n| n <= FILL_PIECE), "{:?}", p.0);
+    }
+
+    #[test]
+    fn lone_hex_without_an_address_among_dump_lines_is_not_data() {
+        let kinds = |u: &Undump| -> Vec<(usize, WarningKind)> {
+            u.warnings.iter().map(|w| (w.line, w.kind)).collect()
+        };
+        // A signature after a DEBUG dump reads as a line at DEADBEEF with no column.
+        let t = "0AFA:0100  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\n-- \ndeadbeef cafebabe 0123 4567 89ab\n";
+        let u = parse(t);
+        assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNOP");
+        assert_eq!(kinds(&u), vec![(3, WarningKind::NotRead)]);
+        assert!(u.warnings[0].message.contains("its 10 bytes are missing"));
+        // A digest wrapped onto a line of its own before the dump: held, then not data.
+        let t = "SHA-256:\n98bc20abe7ad19c972826956c81bfdc16d5bfd5b1ebc80a2ea737682f95a27bb\n\n00000000: 4142 4344  ABCD\n";
+        let u = parse(t);
+        assert_eq!(u.bytes(), b"ABCD");
+        assert_eq!(u.blocks.len(), 1);
+        assert_eq!(kinds(&u), vec![(2, WarningKind::NotRead)]);
+        // With no dump line with addresses in the text, a lone line is a block at 0, as any;
+        // one held keeps its place before the lines of hex after it.
+        let u = parse("4142434445464748494a\n");
+        assert_eq!(u.bytes(), b"ABCDEFGHIJ");
+        assert_eq!(kinds(&u), vec![(1, WarningKind::NoAddress)]);
+        let u = parse("4142434445464748494a\n\n30313233343536373839\n3031\n");
+        assert_eq!(u.blocks.len(), 2);
+        assert_eq!(u.bytes(), b"ABCDEFGHIJ012345678901");
+        assert_eq!(u.blocks[1].line, 3);
+        assert_eq!(
+            kinds(&u),
+            vec![(1, WarningKind::NoAddress), (3, WarningKind::NoAddress)]
+        );
+    }
+
+    #[test]
+    fn a_lone_short_debug_line_that_lost_its_spacing_is_placed_said() {
+        // Found by a hostile review: DEBUG right-aligns a partial first line; with its spacing
+        // collapsed and no dash, nothing tells its column: column 0 is taken, and said.
+        let t = "0AFA:0100 5D 37 ED D9 51 D3 60 BD 55 D8 80 ]7..Q.`.U..\n";
+        let u = parse(t);
+        assert_eq!(
+            u.bytes(),
+            [0x5D, 0x37, 0xED, 0xD9, 0x51, 0xD3, 0x60, 0xBD, 0x55, 0xD8, 0x80]
+        );
+        assert_eq!(u.blocks[0].start_label(), "0AFA:0100");
+        assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+        assert_eq!(
+            (u.warnings[0].line, u.warnings[0].kind),
+            (1, WarningKind::Column)
+        );
+        assert!(u.warnings[0]
+            .message
+            .contains("up to 5 column(s) further on"));
+        // The line after it tells; so does DEBUG's own spacing.
+        let u = parse(&format!("{t}0AFA:0110 41 A\n"));
+        assert_eq!(u.blocks[0].start_label(), "0AFA:0105");
+        assert_eq!(u.warnings, vec![]);
+        let u = parse("0AFA:0100  41 42 43                                          ABC\n");
+        assert_eq!(u.blocks[0].start_label(), "0AFA:0100");
+        assert_eq!(u.warnings, vec![]);
     }
 
     #[test]

@@ -207,3 +207,12 @@ fn barred(bytes: &[u8], inner: &[u8]) -> Check {
 pub(super) fn expected(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| ASCII[b as usize] as char).collect()
 }
+
+/// True when the column on `line` from `pos` shows `bytes` character for character, blanks and
+/// all (but those at its ends, which the layout's own blanks hide): of two orders of words
+/// whose columns read alike with blanks left out, the one xxd printed, where no mail collapsed
+/// its blanks.
+pub(super) fn verbatim(bytes: &[u8], line: &Line, pos: usize) -> bool {
+    let col = line.text[pos.min(line.text.len())..].trim_ascii();
+    expected(bytes).trim_matches(' ').as_bytes() == col
+}

@@ -31,23 +31,110 @@ pub(super) fn radix_value(digits: &[u8], radix: u32) -> Option<u64> {
 /// hold more than one byte each (the last may hold fewer: `xxd -e`) and make up its whole hex
 /// area.
 pub(super) fn group_sizes(h: &line::Hex) -> Option<Vec<usize>> {
+    word_prefix(h, h.full)
+}
+
+/// The bytes of each of the groups that make up the first `count` bytes of a line of words
+/// (as [`group_sizes`] for a hex area of `count` bytes: the groups after it are its ASCII
+/// column, read as hex). None when `count` does not end a group or those groups are not words.
+pub(super) fn word_prefix(h: &line::Hex, count: usize) -> Option<Vec<usize>> {
     // DEBUG and clanscope print bytes: a wider group there is a blank lost between two.
-    if h.style != AddrStyle::Linear {
+    if h.style != AddrStyle::Linear || count == 0 {
         return None;
     }
-    let sizes: Vec<usize> = h
-        .groups
-        .iter()
-        .map(|&(s, e)| match (h.octal, h.words) {
+    let mut sizes = Vec::new();
+    let mut sum = 0;
+    for &(s, e) in &h.groups {
+        if sum >= count {
+            break;
+        }
+        let n = match (h.octal, h.words) {
             (true, 0) => 1,
             (true, _) => 2,
             _ => (e - s) / 2,
-        })
-        .collect();
+        };
+        sizes.push(n);
+        sum += n;
+    }
     let first = *sizes.first()?;
     let (last, rest) = sizes.split_last()?;
-    let whole = sizes.iter().sum::<usize>() == h.full && h.full > 0;
-    (first > 1 && whole && *last <= first && rest.iter().all(|&n| n == first)).then_some(sizes)
+    (first > 1 && sum == count && *last <= first && rest.iter().all(|&n| n == first))
+        .then_some(sizes)
+}
+
+/// The cuts after whole groups of words at the start of a line (see [`word_prefix`]), the
+/// longest first, with the groups' sizes: the hex area ends at one of them.
+pub(super) fn word_prefixes(h: &line::Hex) -> Vec<(usize, Vec<usize>)> {
+    if h.octal {
+        return group_sizes(h)
+            .map(|s| vec![(h.full, s)])
+            .unwrap_or_default();
+    }
+    let mut out = Vec::new();
+    let mut count = 0;
+    for &(s, e) in &h.groups {
+        count += (e - s) / 2;
+        if let Some(sizes) = word_prefix(h, count) {
+            out.push((count, sizes));
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// xxd -e right-aligns a short last word in its place: more than the one blank xxd puts
+/// between groups (or after the colon, when it is the only one) comes before it. `sizes` are
+/// those of the line's first groups.
+pub(super) fn right_aligned(h: &line::Hex, sizes: &[usize]) -> bool {
+    let g = &h.groups;
+    !h.bars
+        && match sizes.len() {
+            0 => false,
+            1 => h.lead > 1,
+            n => sizes[n - 1] < sizes[0] && g[n - 1].0 - g[n - 2].1 > 1,
+        }
+}
+
+/// The cuts at which the next address of the same layout says a line of `xxd` (an address
+/// with a colon) ends, in hex or decimal (`xxd -d`), when that is after a group and before
+/// its last one: groups past it are its ASCII column, read as hex (`xxd -e` of text whose
+/// words look like hex).
+pub(super) fn stepped_cuts<R: BufRead>(line: &Line, w: &mut Window<R>) -> io::Result<Vec<usize>> {
+    let h = &line.hex;
+    if h.style != AddrStyle::Linear || h.bars || h.octal {
+        return Ok(Vec::new());
+    }
+    let mut ends = Vec::new();
+    let mut at = 0;
+    for &(s, e) in &h.groups {
+        at += (e - s) / 2;
+        ends.push(at);
+    }
+    for k in 0..32 {
+        match w.peek(k)? {
+            Some(l) if matches!(l.kind, Kind::Blank | Kind::Other) => continue,
+            Some(l) if l.kind == Kind::Hex && l.hex.style == AddrStyle::Linear && !l.hex.bars => {
+                let mut cuts = Vec::new();
+                for r in [16, 10] {
+                    let (Some(a), Some(b)) = (
+                        radix_value(line.addr_digits(), r),
+                        radix_value(l.addr_digits(), r),
+                    ) else {
+                        continue;
+                    };
+                    let step = b
+                        .checked_sub(a)
+                        .map_or(0, |d| d.min(usize::MAX as u64) as usize);
+                    if step < h.full && ends.contains(&step) && !cuts.contains(&step) {
+                        cuts.push(step);
+                    }
+                }
+                return Ok(cuts);
+            }
+            _ => break,
+        }
+    }
+    Ok(Vec::new())
 }
 
 /// The bytes of the leading groups of a line of words, when its groups as a whole are not one
