@@ -355,51 +355,11 @@ fn standard_input_fifos_and_the_memory_cap() {
     assert_eq!(text.lines().count(), 8, "{text}");
 }
 
-/// Runs clanscope under GNU time with `input` written to its standard input from a thread:
-/// exit code, standard output, standard error, peak RSS in KiB.
-fn with_piped_input(args: &[&str], input: Vec<u8>) -> Option<(Option<i32>, Vec<u8>, String, u64)> {
-    if !Path::new("/usr/bin/time").exists() {
-        return None;
-    }
-    let report = tempfile::NamedTempFile::new().unwrap();
-    let mut child = Process::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(report.path())
-        .arg(env!("CARGO_BIN_EXE_clanscope"))
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        // The reader may stop early (a refusal): a broken pipe is no failure here.
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    let peak = std::fs::read_to_string(report.path()).unwrap();
-    let peak = peak.lines().last().unwrap().trim().parse().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    Some((out.status.code(), out.stdout, err, peak))
-}
-
-/// Runs `sh -c SCRIPT clanscope ARGS...` with `input` on standard input (from a thread) and
-/// standard output read back through a pipe: exit code, standard output, standard error.
-fn piped(
-    script: &str,
-    args: &[&std::ffi::OsStr],
-    input: Vec<u8>,
-) -> (Option<i32>, Vec<u8>, String) {
-    let mut child = Process::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg(env!("CARGO_BIN_EXE_clanscope"))
-        .args(args)
+/// Runs `program ARGS...` with `input` written to its standard input from a thread (the reader
+/// may stop early, a refusal: a broken pipe is no failure here) and its standard output read
+/// back through a pipe: exit code, standard output, standard error.
+fn fed(mut cmd: Process, input: Vec<u8>) -> (Option<i32>, Vec<u8>, String) {
+    let mut child = cmd
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -414,6 +374,40 @@ fn piped(
     writer.join().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     (out.status.code(), out.stdout, err)
+}
+
+/// Runs clanscope under GNU time with `input` on its standard input: exit code, standard
+/// output, standard error, peak RSS in KiB.
+fn with_piped_input(args: &[&str], input: Vec<u8>) -> Option<(Option<i32>, Vec<u8>, String, u64)> {
+    if !Path::new("/usr/bin/time").exists() {
+        return None;
+    }
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = Process::new("/usr/bin/time");
+    cmd.arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args);
+    let (code, out, err) = fed(cmd, input);
+    let peak = std::fs::read_to_string(report.path()).unwrap();
+    let peak = peak.lines().last().unwrap().trim().parse().unwrap();
+    Some((code, out, err, peak))
+}
+
+/// Runs `sh -c SCRIPT clanscope ARGS...` with `input` on its standard input.
+fn piped(
+    script: &str,
+    args: &[&std::ffi::OsStr],
+    input: Vec<u8>,
+) -> (Option<i32>, Vec<u8>, String) {
+    let mut cmd = Process::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args);
+    fed(cmd, input)
 }
 
 #[test]
