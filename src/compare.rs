@@ -6,6 +6,7 @@
 //! The evidence is only ever read.
 
 use crate::detect::{Finding, FindingKind, Report};
+use crate::source::Bytes;
 use std::io::Write;
 
 /// Differing ranges kept at most; past it the count goes on but ranges are not stored.
@@ -84,14 +85,44 @@ pub fn diff_window(
 /// Every differing range of the evidence `a` against `b`; the evidence's bytes past the end of
 /// `b` are one more range.
 pub fn diff(a: &[u8], b: &[u8]) -> Diff {
+    diff_sources(a, b)
+}
+
+/// Bytes compared before the pages read are let go of (see [`diff_sources`]).
+const RELEASE_STEP: usize = 64 << 20;
+
+/// [`diff`] over two sources, letting go of the pages of both behind the comparison, so that
+/// comparing two large mapped files keeps the process's memory flat.
+pub fn diff_sources<A: Bytes + ?Sized, B: Bytes + ?Sized>(a: &A, b: &B) -> Diff {
+    let (da, db) = (a.safe_bytes(), b.safe_bytes());
     let mut d = Diff {
-        evidence_len: a.len() as u64,
-        other_len: b.len() as u64,
+        evidence_len: da.len() as u64,
+        other_len: db.len() as u64,
         ..Diff::default()
     };
-    diff_window(a, b, 0, a.len(), &|| false, &mut |s, e| d.add(s, e)).expect("not cancelled");
-    if a.len() > b.len() {
-        d.add_tail(b.len() as u64, a.len() as u64);
+    let mut open: Option<(u64, u64)> = None;
+    let mut at = 0;
+    while at < da.len() {
+        let to = (at + RELEASE_STEP).min(da.len());
+        diff_window(da, db, at, to, &|| false, &mut |s, e| match &mut open {
+            // A range cut at the window's edge goes on in the next window.
+            Some(r) if r.1 == s => r.1 = e,
+            _ => {
+                if let Some((s0, e0)) = open.replace((s, e)) {
+                    d.add(s0, e0);
+                }
+            }
+        })
+        .expect("not cancelled");
+        a.release(at as u64, to as u64);
+        b.release(at as u64, to as u64);
+        at = to;
+    }
+    if let Some((s, e)) = open {
+        d.add(s, e);
+    }
+    if da.len() > db.len() {
+        d.add_tail(db.len() as u64, da.len() as u64);
     }
     d
 }
@@ -369,6 +400,46 @@ mod tests {
         );
         assert_eq!(d.differing, 8);
         assert!(d.differs_at(5) && !d.differs_at(6) && d.differs_at(BLOCK as u64));
+    }
+
+    /// Bytes that note how far they were let go of.
+    struct Noted {
+        data: Vec<u8>,
+        upto: std::sync::atomic::AtomicU64,
+    }
+
+    impl Bytes for Noted {
+        fn bytes(&self) -> &[u8] {
+            &self.data
+        }
+        fn release(&self, _from: u64, to: u64) {
+            self.upto
+                .fetch_max(to, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn a_range_across_a_release_step_is_one_and_both_files_are_let_go_of() {
+        let n = RELEASE_STEP + 10;
+        let a = Noted {
+            data: vec![0u8; n],
+            upto: Default::default(),
+        };
+        let mut other = vec![0u8; n - 4];
+        other[RELEASE_STEP - 2..RELEASE_STEP + 3].fill(1);
+        let b = Noted {
+            data: other,
+            upto: Default::default(),
+        };
+        let d = diff_sources(&a, &b);
+        let step = RELEASE_STEP as u64;
+        assert_eq!(
+            d.ranges,
+            vec![(step - 2, step + 3), (n as u64 - 4, n as u64)]
+        );
+        assert_eq!(d.differing, 5);
+        let done = |x: &Noted| x.upto.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!((done(&a), done(&b)), (n as u64, n as u64));
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     let origin = crate::settings::Origins::for_command(a.origin.as_deref())?.of(&ev)?;
     let (da, db) = (ev.safe_bytes(), other.safe_bytes());
     let report = engine.scan(&ev, &a.evidence, &Control::new());
-    let diff = compare::diff(da, db);
+    let diff = compare::diff_sources(&ev, &other);
     let destroyed = compare::destroyed(&report, da, db, crate::detect::SUSPECTED);
     let replaced = compare::replacements(&destroyed);
     let sums = (
