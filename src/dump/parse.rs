@@ -11,8 +11,9 @@
 //! warn: a column that does not match is a warning naming its line, never a reason to drop a
 //! byte. Addresses that leave a gap, go back or wrap past the top of the address space start a
 //! new block with a warning (a gap after prose is a new dump, and says nothing). A lone line of
-//! hex among dump lines with addresses (a digest mail wrapped onto a line of its own, a
-//! signature) is not data, and said.
+//! hex among dump lines with addresses that is a label's value (a digest mail wrapped onto a
+//! line of its own under `SHA-256:`), a signature, or a lone number before any dump is not
+//! data, and said; a lone `xxd -p` line beside a dump is data, a block of its own.
 //!
 //! The text is read line by line through a small window ([`line`]), and the bytes go to a
 //! [`Sink`] as they are found, so memory stays flat whatever the size of the text: squeezed
@@ -366,6 +367,11 @@ struct Parser<'s> {
     /// Lone lines of hex with no address (first line, bytes), read before any dump line with
     /// addresses: a digest or a signature when one comes, else blocks of their own.
     held: Vec<(usize, Vec<u8>)>,
+    /// The line just read is prose ending in a colon (`SHA-256:`): a label whose value a mail
+    /// wrap may have put on the next line.
+    label: bool,
+    /// The line before the one being read was such a label.
+    after_label: bool,
 }
 
 /// Lone lines of hex with no address are held up to this many bytes in all (then they are
@@ -388,6 +394,8 @@ impl<'s> Parser<'s> {
             summary: Summary::default(),
             layout: None,
             held: Vec::new(),
+            label: false,
+            after_label: false,
         }
     }
 
@@ -409,6 +417,8 @@ impl<'s> Parser<'s> {
 
     /// Takes in one line; returns how many lines after it it used (a wrapped ASCII column).
     fn line<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<usize> {
+        let label = line.kind == Kind::Other && line.content().trim_ascii_end().ends_with(b":");
+        self.after_label = std::mem::replace(&mut self.label, label);
         if self.open.as_ref().is_some_and(|o| o.plain) {
             if line.kind == Kind::Star {
                 let msg = "'*' squeezes repeated lines, but with no addresses nothing says how many: the bytes it stands for are missing, and the lines after it are a block of their own".to_string();
@@ -453,6 +463,14 @@ impl<'s> Parser<'s> {
                 self.warn(line.no, line.no, WarningKind::Squeeze, msg)?;
             }
             Kind::Star => self.star = Some(line.no),
+            Kind::End(_) if self.open.is_none() && self.layout.is_none() => {
+                // A lone number before any dump: no dump's closing address, and too short a
+                // line to tell from data (`deadbeefcafebabe` pasted above a dump).
+                self.prose = true;
+                let n = line.addr_digits().len() / 2;
+                let msg = format!("a lone hex number before any dump line: not read as data (no dump ends there); if it is data, its {} are missing", crate::address::bytes(n as u64));
+                self.warn(line.no, line.no, WarningKind::NotRead, msg)?;
+            }
             Kind::End(addr) => {
                 let addr = match &self.open {
                     Some(o) => radix_value(line.addr_digits(), o.radix).unwrap_or(addr),
@@ -468,8 +486,8 @@ impl<'s> Parser<'s> {
 
     /// A line of hex with no address (`xxd -p`, `xxd -i`): the first one after anything else
     /// starts a block at offset 0, said; the lines after it follow on. A lone one (no such line
-    /// after it) in a text with dump lines that have addresses is a digest or a signature, not
-    /// data: said ([`Parser::lone_plain`]).
+    /// after it) right under a label line (`SHA-256:`) in a text with dump lines that have
+    /// addresses is the label's value wrapped by mail, not data: said ([`Parser::lone_plain`]).
     fn plain<R: BufRead>(&mut self, line: &Line, w: &mut Window<R>) -> io::Result<()> {
         let bytes: Vec<u8> = if line.kind == Kind::Plain {
             line.hex.bytes.clone()
@@ -489,7 +507,10 @@ impl<'s> Parser<'s> {
         let lone = !w
             .peek(0)?
             .is_some_and(|l| l.kind == Kind::Plain || plain_rest(l));
-        if !continues && lone {
+        // Only a line right under a label (`SHA-256:` with its digest wrapped away by mail) is
+        // taken for the label's value: a lone `xxd -p` line pasted beside a dump is data (a
+        // review found such pastes left out).
+        if !continues && lone && self.after_label {
             return self.lone_plain(line.no, bytes);
         }
         if !continues {
@@ -1576,6 +1597,35 @@ mod tests {
             kinds(&u),
             vec![(1, WarningKind::NoAddress), (3, WarningKind::NoAddress)]
         );
+        // A lone `xxd -p` line pasted after or before a dump, and `xxd -p` lines double-spaced
+        // by mail before one, are data, as they always were (a review found them left out):
+        // only a line right under a label is taken for the label's value.
+        let dump = "00000000: 4142 4344  ABCD\n";
+        let u = parse(&format!("{dump}30313233343536373839616263646566\n"));
+        assert_eq!(u.bytes(), b"ABCD0123456789abcdef");
+        assert_eq!(kinds(&u), vec![(2, WarningKind::NoAddress)]);
+        let u = parse(&format!("30313233343536373839616263646566\n{dump}"));
+        assert_eq!(u.bytes(), b"0123456789abcdefABCD");
+        let x = "30313233343536373839616263646566";
+        let u = parse(&format!("{x}\n\n{x}\n\n{x}\n{dump}"));
+        assert_eq!(
+            u.bytes(),
+            b"0123456789abcdef"
+                .repeat(3)
+                .iter()
+                .chain(b"ABCD")
+                .copied()
+                .collect::<Vec<u8>>()
+        );
+        assert_eq!(u.blocks.len(), 4);
+        // A lone number above a dump (a review found it dropped without a word).
+        let u = parse(&format!("deadbeefcafebabe\n{dump}"));
+        assert_eq!(u.bytes(), b"ABCD");
+        assert_eq!(kinds(&u), vec![(1, WarningKind::NotRead)]);
+        assert!(u.warnings[0].message.contains("its 8 bytes are missing"));
+        let u = parse(&format!("{dump}\nSigned:\n{x}\n"));
+        assert_eq!(u.bytes(), b"ABCD");
+        assert_eq!(kinds(&u), vec![(4, WarningKind::NotRead)]);
     }
 
     #[test]
