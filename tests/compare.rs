@@ -399,4 +399,20 @@ fn one_file_under_two_names_is_said_to_be_one() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["same_file"], true);
+    // Standard input redirected from the file is that file too (review 35).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_clanscope"))
+        .args(["compare", "--format", "json", "-"])
+        .arg(&ev)
+        .stdin(std::fs::File::open(&ev).unwrap())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["same_file"], true);
+    // Standard input cannot be both sides.
+    let out = bin().args(["compare", "-", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "clanscope: standard input can be read once: give a file for at least one side\n"
+    );
 }

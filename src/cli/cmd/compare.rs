@@ -16,6 +16,11 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
+    if a.evidence.as_os_str() == "-" && a.other.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "standard input can be read once: give a file for at least one side".into(),
+        ));
+    }
     let engine = engine(&a.signatures)?;
     let guard = Guard::new(&[&a.evidence, &a.other])?;
     if let Some(o) = &a.repaired_copy {
@@ -90,11 +95,19 @@ fn write_repaired(
 /// Whether both names are one file (the same device and inode: a hard link, a name given
 /// twice), which then cannot differ from itself.
 fn one_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
-        _ => false,
-    }
+    // `-` is standard input: the file it was redirected from, if any.
+    let id = |p: &Path| -> Option<(u64, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        let m = if p.as_os_str() == "-" {
+            use std::os::fd::AsFd;
+            let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+            std::fs::File::from(fd).metadata().ok()?
+        } else {
+            std::fs::metadata(p).ok()?
+        };
+        m.is_file().then(|| (m.dev(), m.ino()))
+    };
+    matches!((id(a), id(b)), (Some(x), Some(y)) if x == y)
 }
 
 struct Comparison<'a> {
