@@ -334,15 +334,14 @@ impl Comparison<'_> {
 
     /// The JSON document, its ranges made only as they are written.
     fn write_json(&self, w: &mut dyn Write) -> std::io::Result<()> {
-        let o = self.origin;
-        let ranges = self.diff.ranges.iter().map(|r| {
-            json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string(), "past_other_end": self.diff.is_tail(*r)})
-        });
         let v = self.json();
         let doc = json::Placed {
             map: v.as_object().expect("an object"),
             key: "ranges",
-            value: Some(Streamed(std::cell::RefCell::new(Some(ranges)))),
+            value: Some(Ranges {
+                diff: self.diff,
+                origin: self.origin,
+            }),
         };
         sanitize::write_json_pretty(&mut *w, &doc)?;
         w.write_all(b"\n")
@@ -375,13 +374,18 @@ impl Comparison<'_> {
     }
 }
 
-/// A list serialized from an iterator as it is written (once).
-struct Streamed<I>(std::cell::RefCell<Option<I>>);
+/// The differing ranges as JSON, each made only as it is written.
+struct Ranges<'a> {
+    diff: &'a Diff,
+    origin: crate::address::Origin,
+}
 
-impl<I: Iterator<Item = serde_json::Value>> serde::Serialize for Streamed<I> {
+impl serde::Serialize for Ranges<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let items = self.0.borrow_mut().take();
-        s.collect_seq(items.into_iter().flatten())
+        let (d, o) = (self.diff, self.origin);
+        s.collect_seq(d.ranges.iter().map(|r| {
+            json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string(), "past_other_end": d.is_tail(*r)})
+        }))
     }
 }
 
