@@ -411,6 +411,38 @@ fn piped(
 }
 
 #[test]
+fn the_inspector_refuses_standard_input_before_reading_it() {
+    // The inspector's keys come from standard input, so `view -` can never work: it is refused
+    // before a byte is read, not after a pipe was read whole (256 MiB here).
+    let want = "clanscope: the inspector reads its keys from standard input, so it cannot read a file from there; give the file's path, or use 'clanscope dump -' or 'clanscope scan -'\n";
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other");
+    std::fs::write(&other, b"x").unwrap();
+    for args in [
+        vec!["view".into(), "-".into()],
+        vec!["-".into()],
+        vec![
+            "view".into(),
+            other.clone().into_os_string(),
+            "--compare".into(),
+            "-".into(),
+        ],
+    ] {
+        let Some((code, out, err, peak)) = with_piped_input(
+            &args.iter().map(|a| a.to_str().unwrap()).collect::<Vec<_>>(),
+            vec![b'A'; 256 << 20],
+        ) else {
+            return common::skip(
+                "the_inspector_refuses_standard_input_before_reading_it",
+                "no /usr/bin/time to measure peak memory",
+            );
+        };
+        assert_eq!((code, out.as_slice(), err.as_str()), (Some(2), &b""[..], want), "{args:?}");
+        assert!(peak < 32 << 10, "peak RSS {peak} KiB: standard input was read");
+    }
+}
+
+#[test]
 fn every_byte_through_a_pipe_arrives_whatever_the_limits() {
     // 64 MiB through a pipe, compared with the same bytes in a file: not one differs (the copy
     // in a memory file, past 1 MiB, holds exactly what was read).

@@ -86,6 +86,7 @@ pub fn default_origin(given: Option<Origin>, settings: &Settings, src: &Source) 
 
 /// Runs the inspector (or the picker) until the examiner quits.
 pub fn run(c: ViewConfig) -> Result<(), Error> {
+    refuse_standard_input(&c)?;
     // A file that cannot be opened is named first (a mistyped path is the likelier mistake).
     let file = match &c.target {
         Target::File(p) => Some(Arc::new(Source::open(p)?)),
@@ -134,6 +135,19 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
             inspect(&mut term, src, p, &c, other, &case)
         }
     }
+}
+
+/// The inspector reads its keys from standard input, so it cannot read the examined bytes
+/// from there too: `-` is refused before anything is read (a pipe would be read whole first).
+fn refuse_standard_input(c: &ViewConfig) -> Result<(), Error> {
+    let dash = |p: &Path| p.as_os_str() == "-";
+    let file = matches!(&c.target, Target::File(p) if dash(p));
+    if file || c.compare.as_deref().is_some_and(dash) {
+        return Err(Error::Usage(
+            "the inspector reads its keys from standard input, so it cannot read a file from there; give the file's path, or use 'clanscope dump -' or 'clanscope scan -'".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn draw_err(e: std::io::Error) -> Error {
