@@ -437,8 +437,15 @@ fn the_inspector_refuses_standard_input_before_reading_it() {
                 "no /usr/bin/time to measure peak memory",
             );
         };
-        assert_eq!((code, out.as_slice(), err.as_str()), (Some(2), &b""[..], want), "{args:?}");
-        assert!(peak < 32 << 10, "peak RSS {peak} KiB: standard input was read");
+        assert_eq!(
+            (code, out.as_slice(), err.as_str()),
+            (Some(2), &b""[..], want),
+            "{args:?}"
+        );
+        assert!(
+            peak < 32 << 10,
+            "peak RSS {peak} KiB: standard input was read"
+        );
     }
 }
 
@@ -2162,4 +2169,96 @@ fn a_procfs_file_is_read_or_refused_never_reported_empty() {
     let read = v["files"][0]["size"].as_u64().is_some_and(|n| n > 0);
     let refused = out.status.code() == Some(2) && !v["errors"].as_array().unwrap().is_empty();
     assert!(read || refused, "{v}");
+}
+
+/// A pipe whose two ends are non-blocking (as a program may leave standard input or output).
+fn nonblocking_pipe() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills the two descriptors, which we then own.
+    assert_eq!(
+        unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) },
+        0
+    );
+    // SAFETY: fresh descriptors from pipe2, owned once each.
+    let own = |fd| std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+    (own(fds[0]), own(fds[1]))
+}
+
+/// Runs clanscope with `input` fed slowly into a non-blocking standard input, its standard
+/// output a non-blocking pipe read slowly: exit code, standard output, standard error.
+fn through_nonblocking_pipes(args: &[&str], input: Vec<u8>) -> (Option<i32>, Vec<u8>, String) {
+    use std::io::{Read, Write};
+    let (in_r, in_w) = nonblocking_pipe();
+    let (out_r, out_w) = nonblocking_pipe();
+    let mut child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args)
+        .stdin(in_r)
+        .stdout(out_w)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let feeder = std::thread::spawn(move || {
+        let mut w = clanscope::source::patient::Patient(in_w);
+        for piece in input.chunks(200_000) {
+            // A program that stopped reading (a failure, said by the exit code) closes it.
+            if w.write_all(piece).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let reader = std::thread::spawn(move || {
+        let mut r = clanscope::source::patient::Patient(out_r);
+        let mut out = Vec::new();
+        let mut piece = vec![0u8; 100_000];
+        loop {
+            match r.read(&mut piece).unwrap() {
+                0 => return out,
+                n => out.extend_from_slice(&piece[..n]),
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let code = child.wait().unwrap().code();
+    feeder.join().unwrap();
+    (code, reader.join().unwrap(), err)
+}
+
+#[test]
+fn standard_input_and_output_left_non_blocking_are_waited_for() {
+    // Another program may leave standard input or output non-blocking: a read or write that
+    // would wait then fails with EAGAIN ("Resource temporarily unavailable"). Every byte still
+    // goes through, as through blocking pipes.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bytes");
+    let input: Vec<u8> = (0..3u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    std::fs::write(&file, &input).unwrap();
+    let want = bin().arg("dump").arg(&file).output().unwrap().stdout;
+    let (code, out, err) = through_nonblocking_pipes(&["dump", "-"], input.clone());
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out == want,
+        "{} bytes of dump, {} wanted; {err}",
+        out.len(),
+        want.len()
+    );
+    // And back: the dump text through undump, from and to non-blocking pipes.
+    let (code, back, err) = through_nonblocking_pipes(&["undump", "-"], want);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        back == input,
+        "{} bytes back of {}",
+        back.len(),
+        input.len()
+    );
 }

@@ -9,6 +9,7 @@
 //! the hash) reach bytes; [`walk`] lists the files of folders.
 
 pub mod fault;
+pub mod patient;
 pub mod spool;
 pub mod walk;
 
@@ -88,7 +89,10 @@ impl Source {
             if let Some(src) = Source::stdin_file()? {
                 return Ok(src);
             }
-            return Source::from_reader("standard input", std::io::stdin().lock());
+            return Source::from_reader(
+                "standard input",
+                patient::Patient(std::io::stdin().lock()),
+            );
         }
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
         let ft = meta.file_type();

@@ -59,8 +59,7 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
         sums,
     };
     // Streamed: a million differing ranges never stand in memory as one text or JSON tree.
-    let stdout = std::io::stdout();
-    let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut w = BufWriter::with_capacity(1 << 16, out::stdout());
     let written = match a.format {
         CompareFormatArg::Json => c.write_json(&mut w),
         CompareFormatArg::Text => c.write_text(&mut w),

@@ -47,6 +47,6 @@ pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
         .for_size(src.len())
         .squeeze(!a.no_squeeze)
         .color(color);
-    out::result(printer.write_range(&src, start, end, stdout.lock()))?;
+    out::result(printer.write_range(&src, start, end, out::stdout()))?;
     Ok(0)
 }

@@ -31,9 +31,9 @@ pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
     let stdout = std::io::stdout();
     // A terminal sees each line as it comes; a pipe or file gets large writes.
     let out: Box<dyn Write> = if stdout.is_terminal() {
-        Box::new(stdout.lock())
+        Box::new(out::stdout())
     } else {
-        Box::new(std::io::BufWriter::with_capacity(64 << 10, stdout.lock()))
+        Box::new(std::io::BufWriter::with_capacity(64 << 10, out::stdout()))
     };
     let writer = ScanWriter::new(out, format, Origin::ZERO, min)
         .map_err(|e| Error::io("standard output", &e))?;

@@ -5,6 +5,7 @@
 //! guard: never over the dump text itself, never beside it, never over an existing file.
 
 use crate::cli::args::UndumpArgs;
+use crate::cli::out;
 use crate::dump::parse::{self, Span, Warning, WarningKind};
 use crate::output::{self, Guard};
 use crate::source;
@@ -115,8 +116,7 @@ impl Input {
         }
         // Allocated once: reading never copies the text into a larger buffer.
         let mut buf = Vec::with_capacity(STRICT_STDIN_CAP as usize + 1);
-        io::stdin()
-            .lock()
+        out::stdin()
             .take(STRICT_STDIN_CAP + 1)
             .read_to_end(&mut buf)
             .map_err(|e| Error::io("standard input", &e))?;
@@ -141,7 +141,7 @@ impl Input {
                 }
                 Box::new(BufReader::with_capacity(256 << 10, f))
             }
-            Input::Stdin => Box::new(BufReader::with_capacity(256 << 10, io::stdin().lock())),
+            Input::Stdin => Box::new(BufReader::with_capacity(256 << 10, out::stdin())),
             Input::Memory(b) => Box::new(&b[..]),
         })
     }
@@ -241,7 +241,7 @@ impl<'g> Writer<'g> {
                 Ok(f) => (p.clone(), Box::new(f)),
                 Err(e) => return Err(self.fail(e)),
             },
-            None if self.to_stdout => ("standard output".into(), Box::new(io::stdout().lock())),
+            None if self.to_stdout => ("standard output".into(), Box::new(out::stdout())),
             None => return Ok(()),
         };
         self.out = Some((path, io::BufWriter::with_capacity(64 << 10, w)));
