@@ -50,6 +50,9 @@ pub struct Guard {
     folders: Vec<(Id, String)>,
     /// Folders given as inputs: nothing is written anywhere in their trees (a scan walks them).
     trees: Vec<(Id, String)>,
+    /// Folders whose files are listed, not read (named with `--related`): nothing is written
+    /// in their trees either (the post office and the connector's folders).
+    listed: Vec<(Id, String)>,
     /// Examined files with more than one name (hard links): a folder holding another of their
     /// names holds them too.
     linked: Vec<(Id, String)>,
@@ -136,6 +139,18 @@ impl Guard {
         Ok(())
     }
 
+    /// Adds a folder whose files are listed for the names in console writes, not read (named
+    /// with `--related`): nothing is written anywhere in its tree.
+    /// A folder that cannot be found is left out (nothing of it is listed either; the listing
+    /// says so).
+    pub fn add_listed(&mut self, folder: &Path) {
+        if let Ok(st) = rfs::stat(folder) {
+            if FileType::from_raw_mode(st.st_mode) == FileType::Directory {
+                self.listed.push((Id::of(&st), sanitize::path(folder)));
+            }
+        }
+    }
+
     /// Standard input redirected from a file (`< FILE`) is an examined file too: it is known by
     /// device and inode, and the folder it lies in (as the kernel names it) holds evidence. A
     /// pipe or a terminal is no file an output could be.
@@ -184,18 +199,31 @@ impl Guard {
     }
 
     /// The input folder whose tree holds `folder` (the folder itself or one above it), as
-    /// `folder` really lies (links resolved).
-    fn in_tree(&self, folder: &Path) -> Option<&str> {
-        if self.trees.is_empty() {
+    /// `folder` really lies (links resolved), and whether it is a listed folder
+    /// ([`Guard::add_listed`]) rather than an examined one.
+    fn in_tree(&self, folder: &Path) -> Option<(&str, bool)> {
+        if self.trees.is_empty() && self.listed.is_empty() {
             return None;
         }
         let real = std::fs::canonicalize(folder).ok()?;
         real.ancestors().find_map(|a| {
             let id = Id::of(&rfs::stat(a).ok()?);
-            self.trees
-                .iter()
-                .find(|(i, _)| *i == id)
-                .map(|(_, n)| n.as_str())
+            let find = |v: &'_ [(Id, String)]| v.iter().position(|(i, _)| *i == id);
+            if let Some(k) = find(&self.trees) {
+                return Some((self.trees[k].1.as_str(), false));
+            }
+            find(&self.listed).map(|k| (self.listed[k].1.as_str(), true))
+        })
+    }
+
+    /// Why `folder` lies in a tree nothing is written in (`lies inside ...`), if it does.
+    fn inside(&self, folder: &Path) -> Option<String> {
+        self.in_tree(folder).map(|(input, listed)| {
+            if listed {
+                format!("lies inside {input}, a folder whose files are linked to the names in console writes")
+            } else {
+                format!("lies inside the examined folder {input}")
+            }
         })
     }
 
@@ -227,10 +255,10 @@ impl Guard {
         let st = rfs::fstat(fd).map_err(|e| rio(folder, e))?;
         // An examined folder first: it is not an examined file, though it is kept among the
         // folders that hold one.
-        if let Some(input) = self.in_tree(folder) {
+        if let Some(inside) = self.inside(folder) {
             return Err(Error::refused(
                 path,
-                format!("lies inside the examined folder {input}; clanscope writes nothing there: choose another folder"),
+                format!("{inside}; clanscope writes nothing there: choose another folder"),
             ));
         }
         if let Some(input) = self.holding(Id::of(&st)) {
@@ -633,10 +661,10 @@ pub fn case_folder(explicit: Option<&Path>, guard: &Guard) -> Result<PathBuf, Er
             format!("holds an examined file ({input}); choose another folder"),
         ));
     }
-    if let Some(input) = guard.in_tree(&path) {
+    if let Some(inside) = guard.inside(&path) {
         return Err(Error::refused(
             &path,
-            format!("lies inside the examined folder {input}; choose another folder"),
+            format!("{inside}; choose another folder"),
         ));
     }
     Ok(path)
@@ -651,11 +679,19 @@ pub struct Case {
 }
 
 impl Case {
-    /// The guard over `inputs`, the case folder (`out`, else the per-user one, made where
-    /// missing), and the `--notes` file checked against the guard (never an examined file, a
-    /// link to one or in a folder holding one).
-    pub fn open(inputs: &[&Path], out: Option<&Path>, notes: Option<&Path>) -> Result<Case, Error> {
-        let guard = Guard::new(inputs)?;
+    /// The guard over `inputs` and the `listed` folders ([`Guard::add_listed`]), the case folder
+    /// (`out`, else the per-user one, made where missing), and the `--notes` file checked
+    /// against the guard (never an examined file, a link to one or in a folder holding one).
+    pub fn open(
+        inputs: &[&Path],
+        listed: &[PathBuf],
+        out: Option<&Path>,
+        notes: Option<&Path>,
+    ) -> Result<Case, Error> {
+        let mut guard = Guard::new(inputs)?;
+        for l in listed {
+            guard.add_listed(l);
+        }
         if let Some(n) = notes {
             guard.check(n).map_err(|e| match e {
                 Error::RefusedOutput { path, reason } => Error::RefusedOutput {

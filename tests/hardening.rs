@@ -1090,17 +1090,71 @@ fn outputs_never_go_through_a_link_to_a_device_nor_into_an_examined_tree() {
     let before = listing_and_mtime(&ccm);
     // As the inspector opens a folder: `clanscope --out po/Ccmcdata/case po`.
     let po = case.path("po");
-    let err = clanscope::output::Case::open(&[&po], Some(&case.path("po/Ccmcdata/case")), None)
-        .unwrap_err()
-        .to_string();
+    let err =
+        clanscope::output::Case::open(&[&po], &[], Some(&case.path("po/Ccmcdata/case")), None)
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("inside the examined folder"), "{err}");
     // An existing folder there is refused too.
-    let err = clanscope::output::Case::open(&[&po], Some(&ccm), None)
+    let err = clanscope::output::Case::open(&[&po], &[], Some(&ccm), None)
         .unwrap_err()
         .to_string();
     assert!(err.contains("examined"), "{err}");
     assert!(!case.path("po/Ccmcdata/case").exists());
     assert_eq!(listing_and_mtime(&ccm), before);
+    // A folder named with --related (the post office's, the connector's: its files are listed
+    // for the names in writes) is guarded as an examined folder's tree: no export, no case
+    // folder, no new folder anywhere in it (review 36: all three were written).
+    let store = case.path("store/CLANDATA");
+    std::fs::create_dir_all(store.parent().unwrap()).unwrap();
+    std::fs::write(&store, clanscope::demo::STORE).unwrap();
+    let before = (listing_and_mtime(&po), listing_and_mtime(&ccm));
+    let said = |args: &[&std::ffi::OsStr]| {
+        let a = bin()
+            .arg("export")
+            .arg(&store)
+            .arg("--related")
+            .arg(&po)
+            .args(args)
+            .assert()
+            .code(2);
+        String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+    };
+    let inside = format!(
+        "lies inside {}, a folder whose files are linked to the names in console writes",
+        po.display()
+    );
+    for (flag, path) in [
+        ("-o", "po/report.txt"),
+        ("-o", "po/Ccmcdata/Import/r.txt"),
+        ("--out", "po/Ccmcdata"),
+        ("--out", "po/new/case"),
+    ] {
+        let err = said(&[flag.as_ref(), case.path(path).as_os_str()]);
+        assert!(err.contains(&inside), "{flag} {path}: {err}");
+    }
+    assert_eq!((listing_and_mtime(&po), listing_and_mtime(&ccm)), before);
+    assert!(!case.path("po/new").exists() && !case.path("po/report.txt").exists());
+    // The inspector's case folder likewise.
+    let related = [po.clone()];
+    let err = clanscope::output::Case::open(&[&store], &related, Some(&case.path("po/case")), None)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&inside), "{err}");
+    assert!(!case.path("po/case").exists());
+    // Outside it, the same export is written.
+    let out = case.path("out/report.txt");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    bin()
+        .arg("export")
+        .arg(&store)
+        .arg("--related")
+        .arg(&po)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.exists());
 }
 
 #[test]

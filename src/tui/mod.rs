@@ -103,7 +103,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
     match &c.target {
         Target::Demo => {
             let src = Arc::new(Source::from_static("CLANDATA", demo::STORE));
-            let case = Case::open(&[], c.out.as_deref(), c.notes.as_deref())?;
+            let case = Case::open(&[], &c.related, c.out.as_deref(), c.notes.as_deref())?;
             let (mut term, _guard) = terminal::setup()?;
             inspect(&mut term, src, Path::new("CLANDATA"), &c, other, &case)
         }
@@ -114,7 +114,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
                 .map(PathBuf::as_path)
                 .chain([p.as_path()])
                 .collect();
-            let case = Case::open(&inputs, c.out.as_deref(), c.notes.as_deref())?;
+            let case = Case::open(&inputs, &c.related, c.out.as_deref(), c.notes.as_deref())?;
             let mut picker = Picker::new(p.clone(), files);
             if let Some(e) = errors.first() {
                 picker.status = Some(format!(
@@ -130,7 +130,7 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
             let inputs: Vec<&Path> = std::iter::once(p.as_path())
                 .chain(c.compare.as_deref())
                 .collect();
-            let case = Case::open(&inputs, c.out.as_deref(), c.notes.as_deref())?;
+            let case = Case::open(&inputs, &c.related, c.out.as_deref(), c.notes.as_deref())?;
             let (mut term, _guard) = terminal::setup()?;
             inspect(&mut term, src, p, &c, other, &case)
         }

@@ -13,6 +13,16 @@ use crate::{sanitize, Error};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+/// The folders whose files the names in writes are linked to: `--related`, else the folder
+/// holding the file; none for standard input.
+fn related_roots(a: &ExportArgs) -> Vec<PathBuf> {
+    match () {
+        _ if a.file.as_os_str() == "-" => Vec::new(),
+        _ if a.related.is_empty() => default_roots(&a.file),
+        _ => a.related.clone(),
+    }
+}
+
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
@@ -27,7 +37,13 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let inputs: Vec<&Path> = std::iter::once(a.file.as_path())
         .chain(a.compare.as_deref())
         .collect();
-    let guard = Guard::new(&inputs)?;
+    let roots = related_roots(&a);
+    // The folders named with --related are the post office's and the connector's: nothing is
+    // written in their trees. (The default, the folder holding the file, is guarded as that.)
+    let mut guard = Guard::new(&inputs)?;
+    for r in &a.related {
+        guard.add_listed(r);
+    }
     let target = target(&a)?;
     if let Some(Target::File(o)) = &target {
         guard.check(o)?;
@@ -55,14 +71,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         sidecar.as_ref(),
     )
     .map_err(|e| e.in_file(&a.file))?;
-    let related = (a.file.as_os_str() != "-").then(|| {
-        let roots = if a.related.is_empty() {
-            default_roots(&a.file)
-        } else {
-            a.related.clone()
-        };
-        Related::walk(&roots, related::LIMIT)
-    });
+    let related = (a.file.as_os_str() != "-").then(|| Related::walk(&roots, related::LIMIT));
     let doc = Document {
         path: sanitize::path(&a.file),
         file: Some(&a.file),
