@@ -192,3 +192,42 @@ fn the_wheel_and_j_k_stop_at_the_end_of_the_details_in_a_real_terminal() {
     t.keys(&["q"]);
     t.wait_for("the exit", |s| s.contains("EXIT=0"));
 }
+
+#[test]
+fn a_paste_is_text_and_a_burst_of_keys_is_read_whole() {
+    if !common::have("tmux") {
+        return common::skip(
+            "a_paste_is_text_and_a_burst_of_keys_is_read_whole",
+            "tmux is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::clanscope("pty-paste", dir.path(), "", 100, 30);
+    t.wait_for("the first screen", |s| s.contains("0AFA:0100"));
+    // A bracketed paste (tmux's `paste-buffer -p`, as a terminal pastes) into a note: its line
+    // breaks are spaces; nothing of it runs as keys (review 36: `\nLdd\nq` deleted notes and
+    // quit).
+    let paste = dir.path().join("paste.txt");
+    std::fs::write(&paste, "see ticket\nLdd\nq").unwrap();
+    t.run(&["load-buffer", "-b", "p", paste.to_str().unwrap()]);
+    t.keys(&["a"]);
+    t.run(&["paste-buffer", "-p", "-b", "p", "-t", "t"]);
+    t.wait_for("the pasted note", |s| s.contains("note: see ticket Ldd q"));
+    t.keys(&["Enter"]);
+    t.wait_for("the note saved", |s| s.contains("notes saved to"));
+    // 10,000 characters sent as keys (a paste without brackets): every byte is read, so Esc
+    // right after it closes the prompt (review 36: input stalled with 2,833 bytes unread and
+    // later keys had no effect).
+    std::fs::write(&paste, "A".repeat(10_000)).unwrap();
+    t.run(&["load-buffer", "-b", "p", paste.to_str().unwrap()]);
+    t.keys(&["/"]);
+    t.run(&["paste-buffer", "-b", "p", "-t", "t"]);
+    t.wait_for("the full prompt", |s| {
+        s.contains("a prompt holds at most 400 characters")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the prompt closed", |s| s.contains("cancelled"));
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+}

@@ -2188,3 +2188,79 @@ fn a_long_file_name_leaves_room_for_the_counts_in_the_title() {
         "{title}"
     );
 }
+
+#[test]
+fn pasted_text_is_text_in_a_prompt_and_never_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app_in(80, 24, dir.path());
+    app.jump(0x40);
+    step(&mut app, Command::Annotate);
+    keys(&mut app, "first\n");
+    // A paste with line breaks, a tab and a right-to-left override, into a new note: one line
+    // of text (review 36: its line breaks submitted the note and `Ldd q` then deleted notes
+    // and quit).
+    app.jump(0x10);
+    step(&mut app, Command::Annotate);
+    step(
+        &mut app,
+        Command::Paste("see ticket\r\nLdd\nq\tx\u{202E}y".into()),
+    );
+    let Mode::Prompt(p) = app.mode() else {
+        panic!("the prompt closed: {:?}", app.mode())
+    };
+    assert_eq!(p.text(), "see ticket Ldd q xy");
+    assert_eq!(
+        p.refused(),
+        Some("pasted: 1 control or formatting character(s) left out (bidirectional controls among them); line breaks and tabs taken as spaces")
+    );
+    keys(&mut app, "\n");
+    let texts: Vec<&str> = app
+        .notes()
+        .notes()
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect();
+    assert_eq!(texts, ["see ticket Ldd q xy", "first"]);
+    assert!(!app.quitting());
+    // Outside a prompt a paste does nothing but say so.
+    step(&mut app, Command::Paste("qdd".into()));
+    assert_eq!(
+        status(&app),
+        "paste ignored: 3 character(s); text is pasted into a prompt (a note, a search, goto)"
+    );
+    assert!(!app.quitting() && matches!(app.mode(), Mode::Normal));
+    assert_eq!(app.notes().notes().len(), 2);
+    // A paste past what a prompt holds is cut, and said.
+    step(&mut app, Command::Annotate);
+    step(&mut app, Command::Paste("A".repeat(1000)));
+    let Mode::Prompt(p) = app.mode() else {
+        panic!("the prompt closed")
+    };
+    assert_eq!(p.text(), "A".repeat(400));
+    assert_eq!(
+        p.refused(),
+        Some("pasted: 600 character(s) past the 400 a prompt holds cut")
+    );
+}
+
+#[test]
+fn a_prompt_longer_than_the_line_keeps_its_cursor_in_view() {
+    let mut app = demo_app(80, 24);
+    step(&mut app, Command::Annotate);
+    let typed = "The header at this offset was overwritten by the connector's console output; compare it with the backup copy of CLANDATA";
+    keys(&mut app, typed);
+    let screen = text(&app);
+    let last = screen.lines().last().unwrap().trim_matches('"').to_string();
+    // The start scrolls away behind `…`; the end typed and the cursor's cell (a space at the
+    // end) stay in view: 6 columns of label, `…`, the last 72 characters, the cursor.
+    assert_eq!(
+        last,
+        format!("note: …{} ", &typed[typed.len() - 72..]),
+        "{screen}"
+    );
+    // Moved back to the start, the start is in view again and the end is cut.
+    step(&mut app, Command::Edit(Edit::Home));
+    let screen = text(&app);
+    let last = screen.lines().last().unwrap().trim_matches('"').to_string();
+    assert_eq!(last, format!("note: {}…", &typed[..73]), "{screen}");
+}

@@ -67,6 +67,9 @@ pub enum Command {
     Char(char),
     /// An edit in the open prompt.
     Edit(Edit),
+    /// Text pasted at once (the terminal's bracketed paste): taken as text by a prompt, line
+    /// breaks and all, never as keys.
+    Paste(String),
     Enter,
     /// Delete (in a list: delete the item).
     Delete,

@@ -29,6 +29,7 @@ pub fn command(mode: &Mode, ev: &Event) -> Option<Command> {
             }),
             _ => None,
         },
+        Event::Paste(text) => Some(Command::Paste(text.clone())),
         Event::Resize(w, h) => Some(Command::Resize {
             width: *w,
             height: *h,

@@ -26,6 +26,10 @@ impl App {
                 self.prompts.edit(&mut p, e);
                 self.mode = Mode::Prompt(p);
             }
+            Command::Paste(text) => {
+                p.paste(&text);
+                self.mode = Mode::Prompt(p);
+            }
             Command::Quit => self.quit = true,
             _ => {}
         }

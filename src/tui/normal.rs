@@ -134,6 +134,11 @@ impl App {
             Command::Help => self.mode = Mode::Help(0),
             Command::Quit => self.quit = true,
             Command::Escape => self.escape(),
+            // Pasted text is never read as keys (a pasted `q` or `dd` would act).
+            Command::Paste(text) => self.info(format!(
+                "paste ignored: {} character(s); text is pasted into a prompt (a note, a search, goto)",
+                text.chars().count()
+            )),
             _ => {}
         }
     }

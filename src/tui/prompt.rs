@@ -151,6 +151,37 @@ impl Prompt {
         None
     }
 
+    /// Takes pasted text at the cursor as typed text, in one go: a line break (CR, LF, CR LF)
+    /// or tab is a space (a prompt holds one line; Enter alone submits it), a control or
+    /// formatting character is left out, and text past [`MAX_CHARS`] is cut. What was not
+    /// taken as pasted is said ([`Prompt::refused`]).
+    pub fn paste(&mut self, text: &str) {
+        let (mut left_out, mut cut, mut spaced) = (0usize, 0usize, false);
+        let mut room = MAX_CHARS.saturating_sub(self.text().chars().count());
+        let text = text.replace("\r\n", "\n");
+        for c in text.chars() {
+            let c = match c {
+                '\r' | '\n' | '\t' => {
+                    spaced = true;
+                    ' '
+                }
+                c if sanitize::is_unsafe(c) => {
+                    left_out += 1;
+                    continue;
+                }
+                c => c,
+            };
+            if room == 0 {
+                cut += 1;
+                continue;
+            }
+            self.input.handle(InputRequest::InsertChar(c));
+            room -= 1;
+        }
+        self.walking = None;
+        self.refused = pasted_said(left_out, cut, spaced);
+    }
+
     fn walk(&mut self, older: bool, history: &[String]) {
         if history.is_empty() {
             return;
@@ -172,6 +203,25 @@ impl Prompt {
             .unwrap_or(self.draft.clone());
         self.input = Input::new(text);
     }
+}
+
+/// What a paste left out or changed, if anything.
+fn pasted_said(left_out: usize, cut: usize, spaced: bool) -> Option<String> {
+    let mut said = Vec::new();
+    if left_out > 0 {
+        said.push(format!(
+            "{left_out} control or formatting character(s) left out (bidirectional controls among them)"
+        ));
+    }
+    if cut > 0 {
+        said.push(format!(
+            "{cut} character(s) past the {MAX_CHARS} a prompt holds cut"
+        ));
+    }
+    if spaced {
+        said.push("line breaks and tabs taken as spaces".to_string());
+    }
+    (!said.is_empty()).then(|| format!("pasted: {}", said.join("; ")))
 }
 
 /// Histories of every prompt kind.

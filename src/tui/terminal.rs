@@ -15,10 +15,10 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-/// What [`emergency_restore`] writes: mouse reporting off (every mode crossterm enables),
-/// cursor shown, alternate screen left.
+/// What [`emergency_restore`] writes: bracketed paste off, mouse reporting off (every mode
+/// crossterm enables), cursor shown, alternate screen left.
 const RESTORE: &[u8] =
-    b"\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?25h\x1b[?1049l";
+    b"\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?25h\x1b[?1049l";
 
 /// What [`emergency_restore`] writes first when keyboard enhancement was pushed: pop it.
 const POP_KEYBOARD: &[u8] = b"\x1b[<1u";
@@ -75,7 +75,12 @@ pub fn setup() -> Result<(DefaultTerminal, TerminalGuard), Error> {
     ACTIVE.store(true, Ordering::SeqCst);
     let terminal = ratatui::try_init()
         .map_err(|e| Error::Terminal(format!("cannot set up the terminal: {e}")))?;
-    let _ = crossterm::execute!(std::io::stdout(), event::EnableMouseCapture);
+    // Bracketed paste: pasted text arrives as one event, never as keys.
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        event::EnableMouseCapture,
+        event::EnableBracketedPaste
+    );
     enhance_keyboard();
     Ok((terminal, TerminalGuard { signals, jobs }))
 }
@@ -214,6 +219,7 @@ fn reenter(term: &mut DefaultTerminal) -> Result<(), Error> {
         std::io::stdout(),
         crossterm::terminal::EnterAlternateScreen,
         event::EnableMouseCapture,
+        event::EnableBracketedPaste,
         cursor::Hide
     )
     .map_err(err)?;
@@ -284,7 +290,12 @@ pub fn restore() {
         if ENHANCED.swap(false, Ordering::SeqCst) {
             let _ = crossterm::execute!(std::io::stdout(), event::PopKeyboardEnhancementFlags);
         }
-        let _ = crossterm::execute!(std::io::stdout(), event::DisableMouseCapture, cursor::Show);
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            event::DisableBracketedPaste,
+            event::DisableMouseCapture,
+            cursor::Show
+        );
         ratatui::restore();
     }
 }

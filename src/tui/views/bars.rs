@@ -182,7 +182,7 @@ fn cursor_info(app: &App) -> String {
     )
 }
 
-fn prompt_line(app: &App) -> Option<Line<'static>> {
+fn prompt_line(app: &App, width: usize) -> Option<Line<'static>> {
     Some(match app.mode() {
         Mode::Prompt(p) => {
             let text = sanitize::line(p.text()).into_owned();
@@ -193,11 +193,13 @@ fn prompt_line(app: &App) -> Option<Line<'static>> {
             );
             let mut b = b.chars();
             let under = b.next().map(String::from).unwrap_or(" ".into());
+            let label = p.kind.label();
+            let (a, b) = scrolled(&a, &under, b.as_str(), width.saturating_sub(label.len()));
             Line::from(vec![
-                Span::styled(p.kind.label(), Style::new().fg(Color::Yellow)),
+                Span::styled(label, Style::new().fg(Color::Yellow)),
                 Span::raw(a),
                 Span::styled(under, Style::new().add_modifier(Modifier::REVERSED)),
-                Span::raw(b.collect::<String>()),
+                Span::raw(b),
             ])
         }
         Mode::SetMark => Line::from("bookmark: press a letter to set it here (Esc cancels)"),
@@ -209,6 +211,25 @@ fn prompt_line(app: &App) -> Option<Line<'static>> {
         ),
         _ => return None,
     })
+}
+
+/// The text before and after the cursor's cell `under`, cut to fit `room` columns with the
+/// cursor in view: text typed past the right edge scrolls the start away (`…` where text is
+/// left out), as a shell's line editor does.
+fn scrolled(before: &str, under: &str, after: &str, room: usize) -> (String, String) {
+    use unicode_width::UnicodeWidthStr;
+    let left = room.saturating_sub(under.width());
+    let (before, left) = if before.width() > left {
+        (sanitize::fit_tail(before, left), 0)
+    } else {
+        (before.to_string(), left - before.width())
+    };
+    let after = if after.width() > left {
+        sanitize::fit(after, left)
+    } else {
+        after.to_string()
+    };
+    (before, after)
 }
 
 /// Draws the two status lines.
@@ -246,7 +267,7 @@ pub fn status(app: &App, frame: &mut Frame, area: Rect) {
             s.into_owned()
         }
     };
-    let second = prompt_line(app).unwrap_or_else(|| match app.status() {
+    let second = prompt_line(app, area.width as usize).unwrap_or_else(|| match app.status() {
         Some((s, Severity::Error)) => {
             Line::from(Span::styled(said(s), Style::new().fg(Color::LightRed)))
         }
