@@ -2264,3 +2264,36 @@ fn a_prompt_longer_than_the_line_keeps_its_cursor_in_view() {
     let last = screen.lines().last().unwrap().trim_matches('"').to_string();
     assert_eq!(last, format!("note: {}…", &typed[..73]), "{screen}");
 }
+
+#[test]
+fn quitting_with_notes_that_could_not_be_saved_asks_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    // A symbolic link planted under the sidecar's name: it is never followed, so the note
+    // typed cannot be saved (review 36: `q` then quit at once and the note was lost).
+    let sha = clanscope::notes::sha256_all(demo::STORE);
+    let sidecar = dir
+        .path()
+        .join(clanscope::notes::default_path(demo_src().name(), &sha));
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), &sidecar).unwrap();
+    let mut app = demo_app_in(120, 40, dir.path());
+    step(&mut app, Command::Annotate);
+    keys(&mut app, "important finding\n");
+    assert!(status(&app).contains("symbolic link"), "{}", status(&app));
+    step(&mut app, Command::Quit);
+    assert!(!app.quitting());
+    let said = status(&app);
+    assert!(
+        said.starts_with("notes not saved (") && said.ends_with("); q again quits and loses them"),
+        "{said}"
+    );
+    step(&mut app, Command::Quit);
+    assert!(app.quitting());
+    assert!(!dir.path().join("elsewhere").exists());
+    // Saved notes quit at once.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app_in(120, 40, dir.path());
+    step(&mut app, Command::Annotate);
+    keys(&mut app, "saved\n");
+    step(&mut app, Command::Quit);
+    assert!(app.quitting());
+}

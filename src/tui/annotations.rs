@@ -30,6 +30,9 @@ pub struct Annotations {
     pub(crate) editing: Option<Note>,
     /// The note deleted last, for `u` in the notes list to bring back.
     pub(crate) deleted: Option<Note>,
+    /// Why the last save failed, while what it was to save is not saved: quitting then asks
+    /// twice.
+    pub(crate) unsaved: Option<String>,
 }
 
 impl Annotations {

@@ -112,6 +112,8 @@ pub struct App {
     pub(crate) progress: (u64, u64),
     pub(crate) effects: Vec<Effect>,
     pub(crate) quit: bool,
+    /// Quitting with unsaved notes was asked once ([`App::request_quit`]).
+    pub(crate) quit_asked: bool,
     /// Ctrl-Z was pressed: the loop gives the terminal back and stops the process.
     suspend: bool,
     /// The examiner was told the file grew (told once).
@@ -168,6 +170,7 @@ impl App {
             progress: (0, size),
             effects: Vec::new(),
             quit: false,
+            quit_asked: false,
             suspend: false,
             grew_warned: false,
             origin_given: false,
@@ -359,6 +362,22 @@ impl App {
             Command::Quit | Command::Char('q') | Command::Edit(Edit::Char('q'))
         ) {
             self.quit = true;
+        }
+    }
+
+    /// Quits, unless notes or bookmarks could not be saved and this was not asked already: then
+    /// says so, and the next quit goes (review 36: a note typed after a failed load was lost
+    /// without a word).
+    pub(crate) fn request_quit(&mut self) {
+        match self.notes.unsaved.take() {
+            Some(why) if !self.quit_asked => {
+                self.quit_asked = true;
+                self.notes.unsaved = Some(why.clone());
+                self.error(format!(
+                    "notes not saved ({why}); q again quits and loses them"
+                ));
+            }
+            _ => self.quit = true,
         }
     }
 

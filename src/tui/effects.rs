@@ -83,13 +83,17 @@ fn save_notes(app: &mut App) {
     match notes::save(&path, &app.notes.base, &sidecar, &app.notes.guard) {
         Ok(saved) => {
             app.notes.saved(saved);
+            app.notes.unsaved = None;
             app.notes.path = Some(path.clone());
             if app.status.is_none() {
                 let msg = fitted(app, "notes saved to ", &path, "");
                 app.info(msg);
             }
         }
-        Err(e) => app.error(e.to_string()),
+        Err(e) => {
+            app.notes.unsaved = Some(e.to_string());
+            app.error(e.to_string());
+        }
     }
 }
 

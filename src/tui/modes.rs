@@ -30,7 +30,7 @@ impl App {
                 p.paste(&text);
                 self.mode = Mode::Prompt(p);
             }
-            Command::Quit => self.quit = true,
+            Command::Quit => self.request_quit(),
             _ => {}
         }
     }
@@ -173,7 +173,7 @@ impl App {
             Command::PageUp => by(-10),
             Command::Wheel { lines, .. } => by(lines),
             Command::Quit => {
-                self.quit = true;
+                self.request_quit();
                 Mode::Normal
             }
             _ => Mode::Normal,
@@ -223,7 +223,7 @@ impl App {
             Command::Wheel { lines, .. } => {
                 self.mode = to((sel as i64 + lines).clamp(0, last as i64) as usize)
             }
-            Command::Quit => self.quit = true,
+            Command::Quit => self.request_quit(),
             Command::Resize { .. } => {}
             _ => {}
         }

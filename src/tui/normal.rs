@@ -132,7 +132,7 @@ impl App {
                 });
             }
             Command::Help => self.mode = Mode::Help(0),
-            Command::Quit => self.quit = true,
+            Command::Quit => self.request_quit(),
             Command::Escape => self.escape(),
             // Pasted text is never read as keys (a pasted `q` or `dd` would act).
             Command::Paste(text) => self.info(format!(
