@@ -231,3 +231,40 @@ fn a_paste_is_text_and_a_burst_of_keys_is_read_whole() {
     let s = t.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
 }
+
+#[test]
+fn a_fifo_still_being_written_is_said_before_the_inspector_opens() {
+    if !common::have("tmux") || !common::have("mkfifo") {
+        return common::skip(
+            "a_fifo_still_being_written_is_said_before_the_inspector_opens",
+            "tmux or mkfifo is not installed",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    // A writer that sends a line and keeps the FIFO open: the inspector reads to its end, so
+    // it says what it waits for (review 36: a blank screen for as long as the writer stayed).
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("{ printf 'hello\\r\\n'; sleep 2; } > \"$0\"")
+        .arg(&fifo)
+        .spawn()
+        .unwrap();
+    let t = Tmux::clanscope("pty-fifo", dir.path(), "fifo", 200, 30);
+    let s = t.wait_for("the message", |s| s.contains("clanscope: reading"));
+    assert_eq!(
+        s.lines().next().unwrap(),
+        "clanscope: reading fifo (a FIFO) to its end before the inspector opens; Ctrl-C stops",
+        "{s}"
+    );
+    writer.wait().unwrap();
+    t.wait_for("the bytes", |s| s.contains("68 65 6C 6C 6F 0D 0A"));
+    t.keys(&["q"]);
+    let s = t.wait_for("the exit", |s| s.contains("EXIT="));
+    assert!(s.contains("EXIT=0"), "{s}");
+}

@@ -89,7 +89,10 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
     refuse_standard_input(&c)?;
     // A file that cannot be opened is named first (a mistyped path is the likelier mistake).
     let file = match &c.target {
-        Target::File(p) => Some(Arc::new(Source::open(p)?)),
+        Target::File(p) => {
+            say_stream(p);
+            Some(Arc::new(Source::open(p)?))
+        }
         _ => None,
     };
     let other = c
@@ -135,6 +138,29 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
             inspect(&mut term, src, p, &c, other, &case)
         }
     }
+}
+
+/// A FIFO, character device or socket is read to its end before the inspector opens (its
+/// bytes cannot be mapped where they are): says so on standard error first, as the screen
+/// stays as it was until the writer closes it.
+fn say_stream(p: &Path) {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(ft) = std::fs::metadata(p).map(|m| m.file_type()) else {
+        return;
+    };
+    let what = if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        return;
+    };
+    eprintln!(
+        "clanscope: reading {} ({what}) to its end before the inspector opens; Ctrl-C stops",
+        crate::sanitize::path(p)
+    );
 }
 
 /// The inspector reads its keys from standard input, so it cannot read the examined bytes
