@@ -645,6 +645,19 @@ fn view_without_a_terminal_says_so() {
 }
 
 #[test]
+fn an_empty_path_is_said_to_name_nothing() {
+    for args in [&[""][..], &["scan", ""], &["dump", ""]] {
+        let a = bin().args(args).assert().code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(
+            err.starts_with("clanscope: invalid value '' for '")
+                && err.contains("': an empty name names no file or folder"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
 fn a_mistyped_command_is_named_and_a_file_of_that_name_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     let stderr_of = |args: &[&str]| {

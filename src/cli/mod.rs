@@ -102,9 +102,13 @@ fn usage_error(e: &clap::Error) -> String {
         }
         ErrorKind::InvalidSubcommand => format!("unknown command {}", q(get(K::InvalidSubcommand))),
         ErrorKind::InvalidValue => {
-            let mut m = format!("invalid value {} for {}", q(get(K::InvalidValue)), q(arg));
-            if let Some(valid) = get(K::ValidValue) {
-                m.push_str(&format!(": use one of {}", sanitize::line(&valid)));
+            let value = get(K::InvalidValue);
+            let empty = value.as_deref().is_some_and(str::is_empty);
+            let mut m = format!("invalid value {} for {}", q(value), q(arg));
+            match get(K::ValidValue).filter(|v| !v.is_empty()) {
+                Some(valid) => m.push_str(&format!(": use one of {}", sanitize::line(&valid))),
+                None if empty => m.push_str(": an empty name names no file or folder"),
+                None => {}
             }
             m
         }

@@ -299,7 +299,7 @@ impl App {
                 self.info(format!("bookmark '{c}' at {at}"));
             }
             Command::Escape => self.info("cancelled"),
-            _ => self.error("bookmarks are named by a letter or digit"),
+            _ => self.error("bookmarks are named by an ASCII letter or digit (a-z, A-Z, 0-9)"),
         }
     }
 
@@ -324,7 +324,9 @@ impl App {
                 None => self.error(format!("no bookmark '{c}'")),
             },
             Command::Escape => self.info("cancelled"),
-            _ => self.error("bookmarks are named by a letter or digit; '' returns"),
+            _ => self.error(
+                "bookmarks are named by an ASCII letter or digit (a-z, A-Z, 0-9); '' returns",
+            ),
         }
     }
 
