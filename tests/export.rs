@@ -171,6 +171,67 @@ fn random_files_round_trip_through_export_and_undump() {
     }
 }
 
+#[test]
+fn close_findings_share_their_context_once_and_read_back_strictly() {
+    // Two writes 40 bytes apart: their excerpts' context lines overlap. Each line is shown
+    // once, so the addresses never go back and the export reads back with no warning
+    // (review 36: `undump --strict` refused it, "address goes back").
+    let dir = tempfile::tempdir().unwrap();
+    let mut x = 5u64;
+    let mut d: Vec<u8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8 | 0x80
+        })
+        .collect();
+    let mut ends = Vec::new();
+    for (j, at) in [2048usize, 2048 + 120].into_iter().enumerate() {
+        let w = format!(
+            "\r\n\r\nExporting messages in mailbox \"m{j}\" to file EXPORT\\MSG000{j}.CCM\r\n"
+        );
+        d[at..at + w.len()].copy_from_slice(w.as_bytes());
+        ends.push(at + w.len());
+    }
+    assert!(ends[0] + 40 <= 2048 + 120);
+    let f = dir.path().join("close");
+    std::fs::write(&f, &d).unwrap();
+    let v = scan_json(&f, &[]);
+    assert_eq!(
+        v["files"][0]["findings"].as_array().unwrap().len(),
+        2,
+        "{v}"
+    );
+    let text = export(&["--context", "4"], &f);
+    let u = parse::parse(&text);
+    assert_eq!(u.warnings, vec![], "{text}");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.len() > 14 && l[3..].starts_with("0000:"))
+        .map(|l| &l[3..12])
+        .collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(lines, sorted, "every dump line once, in order:\n{text}");
+    for b in &u.blocks {
+        let off = b.start as usize;
+        assert_eq!(&d[off..off + b.bytes.len()], &b.bytes[..]);
+    }
+    std::fs::create_dir(dir.path().join("text")).unwrap();
+    let e = dir.path().join("text/e.txt");
+    std::fs::write(&e, &text).unwrap();
+    let out = dir.path().join("split");
+    bin()
+        .args(["undump", "--strict"])
+        .arg(&e)
+        .arg("--split")
+        .arg(&out)
+        .assert()
+        .success();
+}
+
 /// Offsets each overlay span of the HTML marks, read from its data-o and its hex tokens.
 fn overlay_offsets(html: &str, part: &str) -> Vec<Vec<u64>> {
     let dom = tl::parse(html, tl::ParserOptions::default()).unwrap();

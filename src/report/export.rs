@@ -112,7 +112,33 @@ pub fn excerpts<'a>(
     for x in &mut out {
         mark_messages(report, x);
     }
+    clip_context(&mut out, origin);
     Ok(out)
+}
+
+/// Context lines are not shown twice: where two excerpts (in file order) come close, the first
+/// one's context after it stops where the second one's own lines start, and the second one's
+/// context before it starts where the first one ended. So the addresses of a text export never
+/// go back and it reads back with `undump --strict` (review 36). An excerpt's own lines are
+/// never cut.
+fn clip_context(out: &mut [Excerpt<'_>], origin: Origin) {
+    let line_of = |x: u64| x.saturating_sub(origin.column(x) as u64);
+    for i in 1..out.len() {
+        let (done, rest) = out.split_at_mut(i);
+        let (prev, x) = (&mut done[i - 1], &mut rest[0]);
+        if x.start < prev.start {
+            continue;
+        }
+        let own = line_of(x.start);
+        let shown_end = (prev.end - prev.cut).saturating_sub(1).max(prev.start);
+        let prev_own_end = line_of(shown_end).saturating_add(16).min(prev.to);
+        if prev.to > own {
+            prev.to = own.max(prev_own_end);
+        }
+        if x.from < prev.to {
+            x.from = prev.to.min(own).max(x.from);
+        }
+    }
 }
 
 /// One excerpt per damaged header holding a chosen finding (with its writes at `min`), and one
