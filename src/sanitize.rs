@@ -107,8 +107,19 @@ pub fn multiline(s: &str) -> String {
     out
 }
 
+/// True for a letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko, ...,
+/// their presentation forms, and the historic ones of the supplementary planes): a terminal
+/// that lays out bidirectional text reorders the text around it.
+fn is_right_to_left(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}'
+        | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
+}
+
 /// Bytes decoded for display: valid UTF-8 is kept, other bytes are shown as `\xNN`, then the
-/// result is sanitized as one line.
+/// result is sanitized as one line. Bytes are data, not text someone wrote: a right-to-left
+/// letter their chance decoding gives (two random bytes `DF 8E` are N'Ko U+07CE) is escaped as
+/// `\u{NNNN}` too, so it cannot reorder the line around it.
 pub fn bytes_line(b: &[u8]) -> String {
     let mut out = String::with_capacity(b.len());
     let mut chunks = b.utf8_chunks().peekable();
@@ -122,7 +133,11 @@ pub fn bytes_line(b: &[u8]) -> String {
                 .copied()
                 .or_else(|| (!chunk.invalid().is_empty()).then_some('x'))
                 .or_else(|| chunks.peek().and_then(|n| n.valid().chars().next()));
-            push_safe(&mut out, c, next);
+            if is_right_to_left(c) {
+                push_escaped(&mut out, c);
+            } else {
+                push_safe(&mut out, c, next);
+            }
         }
         for &x in chunk.invalid() {
             out.push_str(&format!("\\x{x:02X}"));
@@ -287,6 +302,10 @@ mod tests {
         // A backslash before an invalid byte would read as part of its escape.
         assert_eq!(bytes_line(b"\\\xff"), "\\\\\\xFF");
         assert_eq!(bytes_line(b"a\\b"), "a\\b");
+        // Right-to-left letters that bytes decode to by chance are escaped; other scripts stay.
+        assert_eq!(bytes_line(b"\xEC\xDF\x8E5"), "\\xEC\\u{07CE}5");
+        assert_eq!(bytes_line("a\u{05D0}b".as_bytes()), "a\\u{05D0}b");
+        assert_eq!(bytes_line("Jürgen ü".as_bytes()), "Jürgen ü");
     }
 
     #[test]

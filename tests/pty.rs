@@ -202,7 +202,14 @@ fn a_paste_is_text_and_a_burst_of_keys_is_read_whole() {
         );
     }
     let dir = tempfile::tempdir().unwrap();
-    let t = Tmux::clanscope("pty-paste", dir.path(), "", 100, 30);
+    // Its own case folder: the note it saves must not show in other tests' screens.
+    let script = format!(
+        "cd '{}' && XDG_DATA_HOME='{}/case' '{}'; echo EXIT=$?; sleep 60",
+        dir.path().display(),
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_clanscope")
+    );
+    let t = Tmux::start("pty-paste", &script, 100, 30);
     t.wait_for("the first screen", |s| s.contains("0AFA:0100"));
     // A bracketed paste (tmux's `paste-buffer -p`, as a terminal pastes) into a note: its line
     // breaks are spaces; nothing of it runs as keys (review 36: `\nLdd\nq` deleted notes and
@@ -214,7 +221,9 @@ fn a_paste_is_text_and_a_burst_of_keys_is_read_whole() {
     t.run(&["paste-buffer", "-p", "-b", "p", "-t", "t"]);
     t.wait_for("the pasted note", |s| s.contains("note: see ticket Ldd q"));
     t.keys(&["Enter"]);
-    t.wait_for("the note saved", |s| s.contains("notes saved to"));
+    t.wait_for("the note", |s| {
+        s.contains("note 0AFA:0100: see ticket Ldd q (") && !s.contains("EXIT=")
+    });
     // 10,000 characters sent as keys (a paste without brackets): every byte is read, so Esc
     // right after it closes the prompt (review 36: input stalled with 2,833 bytes unread and
     // later keys had no effect).
