@@ -34,9 +34,11 @@ pub enum Error {
     /// Dump text that gives no bytes, or warnings under `--strict`.
     #[error("{path}: {message}")]
     Undump { path: String, message: String },
-    /// The file became shorter than the part being read.
-    #[error("{path}: the file shrank to {len} bytes while reading")]
-    Shrank { path: String, len: u64 },
+    /// The file became shorter than the part being read: `len` is the size it shrank to, or
+    /// where a read found its end (it ended there or before, at that moment) when the file has
+    /// more (`size`, by fstat, now: it grew back).
+    #[error("{path}: {}", shrank_said(*len, *size))]
+    Shrank { path: String, len: u64, size: u64 },
     /// The terminal could not be set up or drawn to.
     #[error("terminal: {0}")]
     Terminal(String),
@@ -132,6 +134,18 @@ pub fn io_cause(e: &std::io::Error) -> String {
             };
             sanitize::line(&s).into_owned()
         }
+    }
+}
+
+/// What [`Error::Shrank`] says: a size the file had, or where a read found its end.
+fn shrank_said(len: u64, size: u64) -> String {
+    if size <= len {
+        format!("the file shrank to {len} bytes while reading")
+    } else {
+        format!(
+            "the file shrank while reading: a read at offset {len} found its end there or \
+             before (it has {size} bytes now); what was read from there is not the file's"
+        )
     }
 }
 

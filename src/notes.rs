@@ -486,19 +486,25 @@ pub fn sha256(
 
 /// SHA-256 of a source's bytes, releasing each stretch once hashed so memory stays flat.
 /// `Ok(None)` when `cancel` turned true; [`Error::Shrank`] when the file became shorter while
-/// it was hashed (the hash would not be the file's).
+/// it was hashed, or a read of it faulted (the hash would not be the file's).
 pub fn sha256_source(
     src: &crate::source::Source,
     cancel: &dyn Fn() -> bool,
 ) -> Result<Option<String>, Error> {
     let mut hashed = 0;
     let whole = src.len();
-    let stop = || cancel() || src.current_len() < whole;
+    // A fault, or pages mapped back after one (the inspector does), moves the stamp: zeros
+    // may then have been hashed, even if the file has its size again.
+    let stamp = src.stamp();
+    let stop = || cancel() || src.current_len() < whole || src.stamp() != stamp;
     let h = sha256(src.safe_bytes(), &stop, &mut |done| {
         src.release(hashed, done);
         hashed = done;
     });
     src.check()?;
+    if src.stamp() != stamp {
+        return Err(src.shrank(src.first_fault().unwrap_or(src.current_len())));
+    }
     Ok(h)
 }
 

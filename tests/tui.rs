@@ -1443,6 +1443,45 @@ fn shrinking_file_shows_a_warning_not_a_crash() {
     assert!(text(&app).contains("0000:03E0  41 41 41 41 41 41 41 41"));
 }
 
+/// Review 36: a file truncated under a read and grown back was shown at the page where the
+/// read faulted (`344064 B`, a size it never had), and `G` stopped there.
+#[test]
+fn a_file_that_shrank_under_a_read_and_grew_back_is_shown_at_its_size_again() {
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), vec![0x41u8; 1 << 20]).unwrap();
+    let src = Arc::new(Source::open(f.path()).unwrap());
+    let mut app = App::new(src.clone(), Origin::ZERO);
+    app.update(Command::Resize {
+        width: 80,
+        height: 24,
+    });
+    let cut = |len: u64| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(f.path())
+            .unwrap()
+            .set_len(len)
+            .unwrap()
+    };
+    cut(1000);
+    // A read (a search, say) past the new end: it faults, and gets zeros.
+    assert_eq!(src.bytes()[500_000], 0);
+    app.recheck_size();
+    assert_eq!(app.view().size(), 1000);
+    cut(1 << 20);
+    app.recheck_size();
+    assert_eq!(app.view().size(), 1 << 20);
+    assert_eq!(
+        status(&app),
+        "the file changed size while open: 1000 -> 1048576 bytes; showing 1048576; findings and \
+         matches past 1000, if any, were dropped when it shrank (reopen to scan again)"
+    );
+    app.update(Command::End);
+    assert_eq!(app.cursor(), (1 << 20) - 1);
+    assert_eq!(src.bytes()[500_000], 0);
+    assert_eq!(src.check(), Ok(()));
+}
+
 #[test]
 fn growing_file_is_reported_once_and_shown_as_opened() {
     let f = tempfile::NamedTempFile::new().unwrap();

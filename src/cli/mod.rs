@@ -202,8 +202,8 @@ fn first_positional<'a>(cmd: &clap::Command, argv: &'a [std::ffi::OsString]) -> 
 fn shrunk(result: &Result<u8, Error>) -> Vec<Error> {
     let mut seen: Vec<Error> = result.as_ref().err().into_iter().cloned().collect();
     let mut out = Vec::new();
-    for (path, len) in crate::source::fault::take() {
-        let e = Error::Shrank { path, len };
+    for (path, len, size) in crate::source::fault::take() {
+        let e = Error::Shrank { path, len, size };
         if !seen.contains(&e) {
             seen.push(e.clone());
             out.push(e);

@@ -4,6 +4,11 @@
 //! mapping (`mmap MAP_FIXED|MAP_ANONYMOUS`, async-signal-safe), notes the offset, and returns, so
 //! the reader goes on and reads zeros. Readers turn the note into an error or a warning
 //! ([`super::Source::check`]); the command line reports every file that shrank ([`take`]).
+//! A fault offset is not a size: it says only that the file ended at or before it at that
+//! moment. A file that grew back (truncated, then extended) gets its own pages mapped again
+//! over the zeros (`recover`, which the inspector asks for), and the note is cleared; each
+//! fault and each recovery moves the slot's epoch (`epoch`), so a reader that must know its
+//! bytes were all the file's (a hash) compares the epoch before and after.
 //! A SIGBUS that is not ours (a fault elsewhere, or a signal sent by another process) runs the
 //! fatal hook (the inspector restores the terminal there) and then what was installed before.
 
@@ -17,8 +22,25 @@ struct Slot {
     busy: AtomicBool,
     start: AtomicUsize,
     len: AtomicUsize,
-    /// Offset of the first page a read faulted on, or `u64::MAX`.
-    fault: AtomicU64,
+    /// The lowest page a read faulted on since the last recovery (page index, [`NONE`] if
+    /// none), above [`EPOCH_BITS`] bits of epoch, moved by every fault and recovery.
+    mark: AtomicU64,
+    /// Offset of the first page any read faulted on since the mapping was made, or `u64::MAX`:
+    /// never cleared, for the reports.
+    first: AtomicU64,
+}
+
+/// Bits of a mark that hold the epoch.
+const EPOCH_BITS: u32 = 24;
+/// The page index of a mark without a fault.
+const NONE: u64 = u64::MAX >> EPOCH_BITS;
+
+fn pack(page: u64, epoch: u64) -> u64 {
+    (page << EPOCH_BITS) | (epoch & ((1 << EPOCH_BITS) - 1))
+}
+
+fn unpack(mark: u64) -> (u64, u64) {
+    (mark >> EPOCH_BITS, mark & ((1 << EPOCH_BITS) - 1))
 }
 
 #[allow(clippy::declare_interior_mutable_const)]
@@ -26,7 +48,8 @@ const FREE: Slot = Slot {
     busy: AtomicBool::new(false),
     start: AtomicUsize::new(0),
     len: AtomicUsize::new(0),
-    fault: AtomicU64::new(u64::MAX),
+    mark: AtomicU64::new(u64::MAX),
+    first: AtomicU64::new(u64::MAX),
 };
 
 static TABLE: [Slot; SLOTS] = [FREE; SLOTS];
@@ -45,7 +68,7 @@ struct Entry {
 
 /// Live mappings by slot, and files found shrunk after their mapping was dropped.
 static LIVE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
-static SHRUNK: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
+static SHRUNK: Mutex<Vec<(String, u64, u64)>> = Mutex::new(Vec::new());
 
 /// Runs `hook` (which must be async-signal-safe) before the process dies of a SIGBUS that no
 /// reader can recover from.
@@ -144,8 +167,21 @@ unsafe fn cover(addr: usize) -> bool {
         if r == libc::MAP_FAILED {
             return false;
         }
-        slot.fault
-            .fetch_min((from - start) as u64, Ordering::SeqCst);
+        let at = (from - start) as u64;
+        slot.first.fetch_min(at, Ordering::SeqCst);
+        // Lock-free (async-signal-safe): the lower page, and the epoch moved on.
+        let mut old = slot.mark.load(Ordering::SeqCst);
+        loop {
+            let (p, e) = unpack(old);
+            let new = pack(p.min(at / page as u64), e + 1);
+            match slot
+                .mark
+                .compare_exchange_weak(old, new, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => break,
+                Err(v) => old = v,
+            }
+        }
         return true;
     }
     false
@@ -166,7 +202,8 @@ pub(crate) fn register(
             .is_ok()
     })?;
     let s = &TABLE[slot];
-    s.fault.store(u64::MAX, Ordering::SeqCst);
+    s.mark.store(pack(NONE, 0), Ordering::SeqCst);
+    s.first.store(u64::MAX, Ordering::SeqCst);
     s.len.store(len, Ordering::SeqCst);
     s.start.store(start as usize, Ordering::Release);
     lock(&LIVE).push(Entry {
@@ -178,10 +215,61 @@ pub(crate) fn register(
     Some(slot)
 }
 
-/// The offset of the first page a read of `slot` faulted on.
+/// The offset of the lowest page a read of `slot` faulted on since its last recovery: the
+/// mapping holds zeros from there, not the file's bytes.
 pub(crate) fn fault(slot: usize) -> Option<u64> {
-    let f = TABLE[slot].fault.load(Ordering::SeqCst);
+    let (p, _) = unpack(TABLE[slot].mark.load(Ordering::SeqCst));
+    (p != NONE).then(|| p * PAGE.load(Ordering::Relaxed) as u64)
+}
+
+/// The offset of the first page any read of `slot` faulted on, recovered since or not.
+pub(crate) fn first_fault(slot: usize) -> Option<u64> {
+    let f = TABLE[slot].first.load(Ordering::SeqCst);
     (f != u64::MAX).then_some(f)
+}
+
+/// A count (wrapping) of the faults and recoveries of `slot`: equal before and after a read,
+/// no zeros were put in, nor taken out, meanwhile.
+pub(crate) fn epoch(slot: usize) -> u64 {
+    unpack(TABLE[slot].mark.load(Ordering::SeqCst)).1
+}
+
+/// Maps the file open as `fd` (now `size` bytes long) over the zeros of `slot` again when the
+/// file has grown back past the fault, and clears the fault. True when it did. Pages still past
+/// the file's end fault again on access and are noted again, so nothing is read past the end.
+/// If a read faults meanwhile, the note stays (the epoch moved) and a later call tries again.
+/// The caller keeps the mapping alive (it is its own).
+pub(crate) fn recover(slot: usize, fd: std::os::fd::RawFd, size: u64) -> bool {
+    let s = &TABLE[slot];
+    let page = PAGE.load(Ordering::Relaxed);
+    let mark = s.mark.load(Ordering::SeqCst);
+    let (p, e) = unpack(mark);
+    let (start, len) = (s.start.load(Ordering::SeqCst), s.len.load(Ordering::SeqCst));
+    let at = p.saturating_mul(page as u64);
+    if p == NONE || start == 0 || at >= size || at >= len as u64 {
+        return false;
+    }
+    let from = start + at as usize;
+    let end = (start + len + page - 1) & !(page - 1);
+    // SAFETY: the range lies inside this slot's own read-only mapping, now zero pages; the
+    // file's pages from the same (page-aligned) offset replace them, read-only and shared, as
+    // the mapping was made.
+    let r = unsafe {
+        libc::mmap(
+            from as *mut libc::c_void,
+            end - from,
+            libc::PROT_READ,
+            libc::MAP_SHARED | libc::MAP_FIXED,
+            fd,
+            at as libc::off_t,
+        )
+    };
+    if r == libc::MAP_FAILED {
+        return false;
+    }
+    s.mark
+        .compare_exchange(mark, pack(NONE, e + 1), Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
 }
 
 /// Unregisters `slot` before its mapping goes; a file that shrank is remembered for [`take`].
@@ -190,8 +278,8 @@ pub(crate) fn unregister(slot: usize) {
     let mut live = lock(&LIVE);
     if let Some(i) = live.iter().position(|e| e.slot == slot) {
         let e = live.swap_remove(i);
-        if let Some(n) = shrunk_to(&e) {
-            lock(&SHRUNK).push((e.name, n));
+        if let Some((n, size)) = shrunk_to(&e) {
+            lock(&SHRUNK).push((e.name, n, size));
         }
     }
     let s = &TABLE[slot];
@@ -200,8 +288,10 @@ pub(crate) fn unregister(slot: usize) {
     s.busy.store(false, Ordering::Release);
 }
 
-/// The size a registered file shrank to, if it did (or the fault offset if that is lower).
-fn shrunk_to(e: &Entry) -> Option<u64> {
+/// If a registered file shrank: the size it shrank to, or the offset of the first page a read
+/// faulted on if that is lower (the file ended there or before at that moment); and the size it
+/// has now (which may be larger: it grew back).
+fn shrunk_to(e: &Entry) -> Option<(u64, u64)> {
     // SAFETY: fstat on a descriptor the caller guarantees is still open (the entry lives only
     // while its Source does, and both this and the Source's drop hold LIVE's lock).
     let size = unsafe {
@@ -209,22 +299,24 @@ fn shrunk_to(e: &Entry) -> Option<u64> {
         (libc::fstat(e.fd, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFREG)
             .then_some(st.st_size as u64)
     };
-    let now = size.unwrap_or(e.len).min(fault(e.slot).unwrap_or(u64::MAX));
-    (now < e.len).then_some(now)
+    let size = size.unwrap_or(e.len);
+    let now = size.min(first_fault(e.slot).unwrap_or(u64::MAX));
+    (now < e.len).then_some((now, size))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Every mapped file that shrank while open, as (name, size now): those closed since the last
-/// call, and those still open (which a later call names again).
-pub fn take() -> Vec<(String, u64)> {
+/// Every mapped file that shrank while open, as (name, size it shrank to or offset where a read
+/// found its end, size now): those closed since the last call, and those still open (which a
+/// later call names again).
+pub fn take() -> Vec<(String, u64, u64)> {
     let live = lock(&LIVE);
     let mut out = std::mem::take(&mut *lock(&SHRUNK));
     out.extend(
         live.iter()
-            .filter_map(|e| shrunk_to(e).map(|n| (e.name.clone(), n))),
+            .filter_map(|e| shrunk_to(e).map(|(n, size)| (e.name.clone(), n, size))),
     );
     out
 }

@@ -324,32 +324,89 @@ impl Source {
     }
 
     /// The size the file has now (fstat on the open handle), and never more than where a read
-    /// found the file's pages gone. Bytes of a mapped file beyond this are not the file's (a
-    /// read there gives zeros, see [`fault`]). Memory sources never change.
+    /// found the file's pages gone (since the last [`Source::recover`]). Bytes of a mapped file
+    /// beyond this are not the file's (a read there gives zeros, see [`fault`]). Memory sources
+    /// never change.
     pub fn current_len(&self) -> u64 {
         match &self.backing {
-            Backing::Mapped { file, map, slot } => {
-                let len = match file.metadata() {
-                    Ok(m) if m.file_type().is_file() => m.len().min(map.len() as u64),
-                    _ => map.len() as u64,
-                };
-                len.min(fault::fault(*slot).unwrap_or(u64::MAX))
-            }
+            Backing::Mapped { slot, .. } => self
+                .fstat_len()
+                .min(fault::fault(*slot).unwrap_or(u64::MAX)),
             _ => self.len(),
         }
     }
 
-    /// An error when the file is now shorter than when it was opened: what was read past its
-    /// new end (if anything was) is not the file's.
+    /// The size fstat gives now, no more than the mapping.
+    fn fstat_len(&self) -> u64 {
+        match &self.backing {
+            Backing::Mapped { file, map, .. } => match file.metadata() {
+                Ok(m) if m.file_type().is_file() => m.len().min(map.len() as u64),
+                _ => map.len() as u64,
+            },
+            _ => self.len(),
+        }
+    }
+
+    /// Where a read last found the file's pages gone (the file ended there or before, at that
+    /// moment), unless the file's pages have been mapped back since ([`Source::recover`]).
+    pub fn fault_at(&self) -> Option<u64> {
+        match &self.backing {
+            Backing::Mapped { slot, .. } => fault::fault(*slot),
+            _ => None,
+        }
+    }
+
+    /// A file that shrank under a read and has grown back past where the read faulted: its own
+    /// pages are mapped again over the zeros the read was given, so [`Source::current_len`] is
+    /// the size fstat gives again (and the bytes shown are the file's). True when that was done.
+    /// A reader that was reading meanwhile may have read zeros: one that must know (a hash)
+    /// compares [`Source::stamp`] before and after.
+    pub fn recover(&self) -> bool {
+        match &self.backing {
+            Backing::Mapped { file, slot, .. } => {
+                use std::os::fd::AsRawFd;
+                fault::fault(*slot).is_some()
+                    && fault::recover(*slot, file.as_raw_fd(), self.fstat_len())
+            }
+            _ => false,
+        }
+    }
+
+    /// Changes whenever a read of the mapping faults or its pages are mapped back: the same
+    /// stamp before and after a read means no zeros were put in its way, nor taken out.
+    pub fn stamp(&self) -> u64 {
+        match &self.backing {
+            Backing::Mapped { slot, .. } => fault::epoch(*slot),
+            _ => 0,
+        }
+    }
+
+    /// An error when the file is now shorter than when it was opened, or a read found its
+    /// pages gone (since the last [`Source::recover`]): what was read past its end (if anything
+    /// was) is not the file's.
     pub fn check(&self) -> Result<(), Error> {
         let now = self.current_len();
         if now < self.len() {
-            return Err(Error::Shrank {
-                path: self.name.clone(),
-                len: now,
-            });
+            return Err(self.shrank(now));
         }
         Ok(())
+    }
+
+    /// The error for a file that shrank to `len` bytes, or whose read faulted at `len`.
+    pub(crate) fn shrank(&self, len: u64) -> Error {
+        Error::Shrank {
+            path: self.name.clone(),
+            len,
+            size: self.size_on_disk().max(len),
+        }
+    }
+
+    /// The first offset any read found the file's pages gone at, mapped back since or not.
+    pub(crate) fn first_fault(&self) -> Option<u64> {
+        match &self.backing {
+            Backing::Mapped { slot, .. } => fault::first_fault(*slot),
+            _ => None,
+        }
     }
 
     /// The size the file has on disk now, which may exceed the mapping if it grew.
@@ -570,7 +627,70 @@ mod tests {
         );
         let name = s.name().to_string();
         drop(s);
-        assert!(fault::take().contains(&(name, 5000)));
+        assert!(fault::take().contains(&(name, 5000, 5000)));
+    }
+
+    /// Review 36: a file truncated under a read and grown back was shown, for good, at the
+    /// page where the read faulted (a size it never had), with zeros for its bytes.
+    #[test]
+    fn a_file_that_shrank_under_a_read_and_grew_back_is_seen_at_its_size_again() {
+        use std::io::{Seek, SeekFrom, Write};
+        let f = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(f.path(), vec![7u8; 1 << 20]).unwrap();
+        let s = Source::open(f.path()).unwrap();
+        let stamp = s.stamp();
+        cut(f.path(), 1000);
+        // The read faults at the page of 500000: zeros, the file's end noted there.
+        assert_eq!(s.bytes()[500_000], 0);
+        assert_eq!(s.current_len(), 1000);
+        assert_ne!(s.stamp(), stamp);
+        // Grown back, with new bytes where the read faulted.
+        cut(f.path(), 1 << 20);
+        let mut w = std::fs::OpenOptions::new()
+            .write(true)
+            .open(f.path())
+            .unwrap();
+        w.seek(SeekFrom::Start(500_000)).unwrap();
+        w.write_all(&[9u8; 10]).unwrap();
+        drop(w);
+        let at = 500_000 & !(page() - 1);
+        assert_eq!(s.fault_at(), Some(at));
+        // Before recovery: no more than where the read found the end, and said as such.
+        assert_eq!(s.current_len(), at);
+        let e = s.check().unwrap_err().to_string();
+        assert!(
+            e.ends_with(&format!(
+                "a read at offset {at} found its end there or before (it has {} bytes now); \
+                 what was read from there is not the file's",
+                1 << 20
+            )),
+            "{e}"
+        );
+        let stamp = s.stamp();
+        assert!(s.recover());
+        assert_ne!(s.stamp(), stamp);
+        assert_eq!(s.fault_at(), None);
+        assert_eq!(s.current_len(), 1 << 20);
+        assert_eq!(s.check(), Ok(()));
+        // The file's bytes now, not the zeros the faulting read was given.
+        assert_eq!(s.bytes()[500_000], 9);
+        assert_eq!(s.bytes()[999], 7);
+        assert_eq!(s.bytes()[1000], 0);
+        // Shrinking again is caught again: no crash, no read past the end.
+        cut(f.path(), 3000);
+        assert_eq!(s.bytes()[900_000], 0);
+        assert_eq!(s.current_len(), 3000);
+        assert!(!s.recover());
+        assert_eq!(s.current_len(), 3000);
+        // The report names the first fault and the size now.
+        let name = s.name().to_string();
+        drop(s);
+        assert!(fault::take().contains(&(name, 3000, 3000)));
+    }
+
+    fn page() -> u64 {
+        // SAFETY: sysconf reads a constant.
+        unsafe { libc::sysconf(libc::_SC_PAGESIZE) as u64 }
     }
 
     #[test]

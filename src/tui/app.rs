@@ -513,6 +513,8 @@ impl App {
                 crate::address::bytes(self.src.len())
             ));
         }
+        // A file that shrank under a read and grew back: its own pages again, not the zeros.
+        self.src.recover();
         let now = self.src.current_len().min(self.src.len());
         if now != self.view.size {
             let was = self.view.size;
@@ -523,9 +525,20 @@ impl App {
             if let Mode::List(k, sel) = self.mode {
                 self.mode = Mode::List(k, sel.min(self.list_len(k).saturating_sub(1)));
             }
-            self.error(format!(
-                "the file changed size while open: {was} -> {now} bytes; showing {now}"
-            ));
+            // A fault offset is not a size: said as what it is, with the size fstat gives.
+            let said = match self.src.fault_at() {
+                Some(f) if f == now && on_disk > now => format!(
+                    "the file changed size while open: a read at offset {now} found its end there or before; it has {on_disk} bytes now; showing {now}"
+                ),
+                _ => format!("the file changed size while open: {was} -> {now} bytes; showing {now}"),
+            };
+            // Findings and matches dropped when it shrank are not found again by growing back.
+            let lost = if now > was {
+                format!("; findings and matches past {was}, if any, were dropped when it shrank (reopen to scan again)")
+            } else {
+                String::new()
+            };
+            self.error(format!("{said}{lost}"));
             changed = true;
         }
         changed

@@ -139,7 +139,7 @@ fn with_progress(paths: &[PathBuf], batch: &Batch, f: impl FnOnce()) {
 fn notices(path: &Path, r: &crate::detect::Report) {
     if let Some(n) = r.shrank_to {
         eprintln!(
-            "clanscope: {}: the file shrank to {n} bytes while open; scanned that much",
+            "clanscope: {}: the file shrank to {n} bytes or fewer while open; scanned that much",
             sanitize::path(path)
         );
     }
