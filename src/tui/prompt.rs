@@ -153,7 +153,7 @@ impl Prompt {
 
     /// Takes pasted text at the cursor as typed text, in one go: a line break (CR, LF, CR LF)
     /// or tab is a space (a prompt holds one line; Enter alone submits it), a control or
-    /// formatting character is left out, and text past [`MAX_CHARS`] is cut. What was not
+    /// formatting character is left out, and text past `MAX_CHARS` is cut. What was not
     /// taken as pasted is said ([`Prompt::refused`]).
     pub fn paste(&mut self, text: &str) {
         let (mut left_out, mut cut, mut spaced) = (0usize, 0usize, false);
