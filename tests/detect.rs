@@ -233,6 +233,116 @@ fn console_output_between_ccm_messages_is_a_write_before_the_next_header() {
     }
 }
 
+/// Console output that overwrote the first message's `Message:` line at the very start of a
+/// `.CCM` file (review 36: no finding at all, even with `--all`; the file has no `Message:` line
+/// left, so it was not read as a .CCM file), with its size line left or lost too; and the same
+/// for a later message, where the size line left was taken as part of the write (56 bytes for
+/// a write of 51). The write keeps its exact edges, the size line left starts the header.
+#[test]
+fn console_output_over_a_lost_message_line_keeps_its_edges() {
+    let e = Engine::default();
+    let body = "Message:\r\n150\r\nFrom: Grewal, Jeff at Hub\r\nDate: 6/2/98 8:39\r\n\
+                To: Admin at HUBPO2\r\nSubject: Another message\r\nContents:\r\n42\r\n\
+                Text item:\r\n26\r\nThis is the message body\r\n";
+    let w = "\r\nImporting messages from file IMPORT\\MSG0013.CCM\r\n";
+    assert_eq!((w.len(), body.len()), (51, 165));
+    let no_keyword = &body["Message:\r\n".len()..];
+    let no_size = &body["Message:\r\n150\r\n".len()..];
+    let header_end =
+        |text: &str, from: usize| (from + text[from..].find("42\r\n").unwrap() + 4) as u64;
+    let cases = [
+        // (name, file, write start, header start, message, anomaly)
+        (
+            "A.CCM",
+            format!("{w}{no_keyword}"),
+            0,
+            51,
+            0,
+            " (its size line is left)",
+        ),
+        ("B.CCM", format!("{w}{no_size}"), 0, 51, 0, ""),
+        (
+            "E.CCM",
+            format!("{body}{w}{no_keyword}"),
+            165,
+            216,
+            1,
+            " (its size line is left)",
+        ),
+        ("F.CCM", format!("{body}{w}{no_size}"), 165, 216, 1, ""),
+    ];
+    for (name, file, at, hs, m, said) in cases {
+        let r = e.scan(file.as_bytes(), Path::new(name), &Control::new());
+        assert_eq!(
+            console_writes(&r),
+            vec![(at, at + 51)],
+            "{name}: {:?}",
+            r.findings
+        );
+        assert_eq!(r.findings.len(), 1, "{name}: {:?}", r.findings);
+        assert_eq!(r.messages.len(), m + 1, "{name}");
+        let msg = &r.messages[m];
+        assert_eq!(msg.header_start, hs, "{name}");
+        assert_eq!(msg.header_end, header_end(&file, hs as usize), "{name}");
+        assert_eq!(
+            msg.fields[0],
+            ("From".into(), "Grewal, Jeff at Hub".into()),
+            "{name}"
+        );
+        assert_eq!(msg.fields.len(), 4, "{name}");
+        assert_eq!(
+            msg.anomalies[0],
+            format!("header without a 'Message:' line before it{said}"),
+            "{name}: {:?}",
+            msg.anomalies
+        );
+        assert_eq!(r.headers.len(), 1, "{name}");
+        let h = &r.headers[0];
+        assert!(h.missing_keyword, "{name}");
+        assert_eq!(
+            (h.start, h.end, h.writes.clone(), h.message),
+            (at, msg.header_end, vec![1], Some(m as u32)),
+            "{name}"
+        );
+        assert_eq!(r.findings[0].header, Some(1), "{name}");
+    }
+    // The size line left is the lost `Message:` line's: its size is checked against the
+    // message (here 150 declared, 150 there from the size line's end).
+    let r = e.scan(
+        format!("{w}{no_keyword}").as_bytes(),
+        Path::new("A.CCM"),
+        &Control::new(),
+    );
+    assert!(
+        !r.messages[0]
+            .anomalies
+            .iter()
+            .any(|a| a.starts_with("Message: declared")),
+        "{:?}",
+        r.messages[0].anomalies
+    );
+    // An item's size line right before a header is the item's, not a lost `Message:` line's.
+    let file = "Message:\r\n10\r\nFrom: a at Hub\r\nContents:\r\n5\r\nText item:\r\n0\r\n\
+                From: b at Hub\r\nContents:\r\n1\r\nx\r\n";
+    let r = e.scan(file.as_bytes(), Path::new("G.CCM"), &Control::new());
+    assert_eq!(r.messages.len(), 2);
+    assert_eq!(
+        r.messages[1].header_start,
+        file.find("From: b").unwrap() as u64
+    );
+    assert_eq!(
+        r.messages[1].anomalies[0],
+        "header without a 'Message:' line before it"
+    );
+    // A text file of another name that quotes such a header stays a text file.
+    let r = e.scan(
+        format!("{w}{no_keyword}").as_bytes(),
+        Path::new("notes.txt"),
+        &Control::new(),
+    );
+    assert!(r.messages.is_empty());
+}
+
 /// A file of nothing but header runs inside a body (no `Message:` lines) makes at most 1,000
 /// recovered messages and damaged headers, and says that it stopped (a review saw 1.7 million
 /// headers and 3 GB for 50 MB).

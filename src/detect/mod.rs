@@ -458,7 +458,7 @@ pub fn classify(name: &Path, data: &[u8]) -> (FileKind, Method) {
     match by_name {
         Some(k) if k.is_store() => (k, Method::Binary),
         Some(k) => {
-            if ccm::looks_like_ccm(data) {
+            if ccm::looks_like_ccm(data) || ccm::looks_like_headless_ccm(data) {
                 (k, Method::Ccm)
             } else if textual {
                 (k, Method::Text)

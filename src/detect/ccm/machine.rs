@@ -93,6 +93,7 @@ fn declare(
     part_start: usize,
     keyword_start: usize,
 ) {
+    sizes.size_line(part_start as u64);
     match size {
         Size::Bytes(n) => sizes.declare(label, n, part_start as u64, keyword_start as u64),
         Size::Blank => m.anomaly(format!("{label}: the size is blank")),
@@ -196,26 +197,67 @@ impl<'a> Parser<'a> {
     }
 
     fn start_message(&mut self, l: Line, missing_keyword: bool) {
+        let size = if missing_keyword {
+            self.lost_size_line(l.start)
+        } else {
+            None
+        };
+        let start = size.map_or(l.start, |s| s.start);
         if self.open.is_some() {
-            self.end_message(l.start, false);
+            self.end_message(start, false);
         } else {
             self.outside(
                 0,
-                l.start,
+                start,
                 Reason::BeforeHeader(self.messages + 1),
                 Place::CcmHeader,
             );
         }
-        self.open_message(l, missing_keyword);
+        self.open_message(l, size, missing_keyword);
+    }
+
+    /// The size line of a lost `Message:` line: the line right before `s` (the first field
+    /// line of a header without its `Message:` line) when it holds a number and is not the
+    /// open message's own (its `Contents:` or an item's size line). Console output that
+    /// overwrote the `Message:` line may leave the size line after it; that line is the
+    /// header's, not the text's before it.
+    fn lost_size_line(&self, s: usize) -> Option<Line> {
+        let d = self.data;
+        let floor = match &self.open {
+            Some(m) => {
+                let part = usize::try_from(self.sizes.last_part_start().unwrap_or(0)).ok()?;
+                m.body_start.unwrap_or(m.header_end).max(part)
+            }
+            None => 0,
+        };
+        // The line's text ends before its CR LF, LF or lone CR.
+        let mut ce = s.checked_sub(1).filter(|&i| i >= floor)?;
+        match d[ce] {
+            b'\n' if ce > floor && d[ce - 1] == b'\r' => ce -= 1,
+            b'\n' | b'\r' => {}
+            _ => return None,
+        }
+        // Digits and blanks back to the line's start (bounded by the line itself).
+        let mut start = ce;
+        while start > floor && matches!(d[start - 1], b'0'..=b'9' | b' ' | b'\t') {
+            start -= 1;
+        }
+        if start > floor && !matches!(d[start - 1], b'\n' | b'\r') {
+            return None;
+        }
+        let l = lines(d, start, s).next()?;
+        let number = matches!(size_of(l.text(d)), Some(Size::Bytes(_) | Size::TooLarge(_)));
+        (number && l.end == s).then_some(l)
     }
 
     /// A message opens at line `l` (its `Message:` line, or its first header line when that
-    /// is missing).
-    fn open_message(&mut self, l: Line, missing_keyword: bool) {
+    /// is missing, with `size` the size line of the lost `Message:` line if it is left).
+    fn open_message(&mut self, l: Line, size: Option<Line>, missing_keyword: bool) {
         let keep = self.emit.keeps_messages();
+        self.sizes.clear();
         let mut m = Open {
             index: self.messages,
-            header_start: l.start,
+            header_start: size.map_or(l.start, |s| s.start),
             header_end: l.end,
             body_start: None,
             fields: Vec::new(),
@@ -227,13 +269,18 @@ impl<'a> Parser<'a> {
             keep,
         };
         if missing_keyword {
-            m.anomaly("header without a 'Message:' line before it");
             m.header_end = l.start;
+            match size.and_then(|s| Some((s, size_of(s.text(self.data))?))) {
+                Some((s, n)) => {
+                    m.anomaly("header without a 'Message:' line before it (its size line is left)");
+                    declare(&mut self.sizes, &mut m, "Message", n, s.end, 0);
+                }
+                None => m.anomaly("header without a 'Message:' line before it"),
+            }
         }
         self.messages += 1;
         self.open = Some(m);
         self.hdr.clear();
-        self.sizes.clear();
         self.body_fields = None;
         self.body_contents = None;
         self.state = if missing_keyword {
@@ -379,15 +426,18 @@ impl<'a> Parser<'a> {
         let Some(first) = replay.next() else {
             return;
         };
-        match self.declared_tail(s) {
+        // The lost `Message:` line's size line, if left, is the header's first line.
+        let lost = self.lost_size_line(s);
+        let hs = lost.map_or(s, |l| l.start);
+        match self.declared_tail(hs) {
             // The open message's last item ends, by its declared size, at a line start before
             // the header: what stands between is not the message's, and lies where the lost
             // `Message:` line stood. It is judged as header text.
             Some(t) => {
                 self.end_message(t, false);
                 let index = self.messages;
-                self.judge_header_text(t, s, Reason::BeforeHeader(index + 1));
-                self.open_message(first, true);
+                self.judge_header_text(t, hs, Reason::BeforeHeader(index + 1));
+                self.open_message(first, lost, true);
             }
             None => self.start_message(first, true),
         }

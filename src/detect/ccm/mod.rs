@@ -68,6 +68,37 @@ pub fn looks_like_ccm(b: &[u8]) -> bool {
     })
 }
 
+/// True when the text holds, in its first 64 KiB, the header of a message whose `Message:` line
+/// is lost (console output overwrote it, KB Q179072): field lines of known keys closed by
+/// `Contents:` and a size line, as the parser finds such headers inside bodies. Taken for a
+/// file whose name is a connector's (`.CCM`, `.TMP`, ...) only: a text file of another name
+/// may quote a header.
+pub fn looks_like_headless_ccm(b: &[u8]) -> bool {
+    let head = &b[..b.len().min(64 * 1024)];
+    let mut run = 0usize;
+    let mut contents = false;
+    for l in crate::detect::lines::lines(head, 0, head.len()) {
+        let t = l.text(head);
+        if std::mem::take(&mut contents)
+            && matches!(
+                sizes::size_of(t),
+                Some(sizes::Size::Bytes(_) | sizes::Size::TooLarge(_))
+            )
+        {
+            return true;
+        }
+        match header::field(t) {
+            Some((k, _)) if run > 0 && k.eq_ignore_ascii_case(b"Contents") => {
+                contents = true;
+                run = 0;
+            }
+            Some((k, _)) if header::known_key(k) => run += 1,
+            _ => run = 0,
+        }
+    }
+    false
+}
+
 /// Parses a .CCM file, handing results to `emit` as they become final; `release(from, to)` is
 /// told which bytes are done with.
 pub fn parse(b: &[u8], sigs: &SignatureSet, emit: &mut dyn Emit, release: &dyn Fn(usize, usize)) {

@@ -21,6 +21,7 @@ struct Decl {
 pub struct Sizes {
     decls: Vec<Decl>,
     unchecked: u32,
+    last_part_start: Option<u64>,
 }
 
 /// What a size line holds.
@@ -59,6 +60,7 @@ impl Sizes {
     pub fn clear(&mut self) {
         self.decls.clear();
         self.unchecked = 0;
+        self.last_part_start = None;
     }
 
     /// A size `declared` for the part `label` whose keyword line starts at `keyword_start` and
@@ -89,6 +91,16 @@ impl Sizes {
             .rev()
             .find(|d| is_item(d.label))
             .map(|d| d.part_start.saturating_add(d.declared))
+    }
+
+    /// A size line (of any kind: a number, blanks, too many digits) ends at `part_start`.
+    pub fn size_line(&mut self, part_start: u64) {
+        self.last_part_start = Some(part_start);
+    }
+
+    /// Where the part of the last size line seen starts (the end of that line), kept or not.
+    pub fn last_part_start(&self) -> Option<u64> {
+        self.last_part_start
     }
 
     /// The mismatches, the message ending at `end`: `Label: declared N bytes, M found`.
