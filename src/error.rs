@@ -39,6 +39,15 @@ pub enum Error {
     /// more (`size`, by fstat, now: it grew back).
     #[error("{path}: {}", shrank_said(*len, *size))]
     Shrank { path: String, len: u64, size: u64 },
+    /// A scanned file became shorter while it was scanned: its report holds what lies in its
+    /// first `len` bytes (a read found the end there or before); `past_end` findings beyond
+    /// them were left out.
+    #[error("{path}: the file shrank to {len} bytes or fewer while open; scanned that much{}", past_end_said(*past_end))]
+    ShrankWhileScanned {
+        path: String,
+        len: u64,
+        past_end: u64,
+    },
     /// The terminal could not be set up or drawn to.
     #[error("terminal: {0}")]
     Terminal(String),
@@ -91,7 +100,7 @@ impl Error {
             Error::Usage(_) => "usage",
             Error::Notes { .. } => "notes",
             Error::Undump { .. } => "undump",
-            Error::Shrank { .. } => "shrank",
+            Error::Shrank { .. } | Error::ShrankWhileScanned { .. } => "shrank",
             Error::Terminal(_) => "terminal",
             Error::File { .. } => "file",
         }
@@ -111,10 +120,20 @@ impl Error {
             | Error::Notes { path, .. }
             | Error::Undump { path, .. }
             | Error::Shrank { path, .. }
+            | Error::ShrankWhileScanned { path, .. }
             | Error::File { path, .. } => Some(path),
             Error::Signatures { file, .. } => Some(file),
             _ => None,
         }
+    }
+}
+
+/// The findings a file that shrank lost past its new end, as the end of its message.
+fn past_end_said(n: u64) -> String {
+    match n {
+        0 => String::new(),
+        1 => "; 1 finding past that end left out".into(),
+        n => format!("; {n} findings past that end left out"),
     }
 }
 

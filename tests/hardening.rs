@@ -1828,6 +1828,47 @@ fn a_backup_truncated_during_compare_leaves_no_repaired_copy_nor_export() {
     }
 }
 
+/// Findings in bytes a file no longer has are left out of its report (review 36: a file cut to
+/// 100 MB during its scan kept 11,008 findings past that, under "scanned that much"): here
+/// the file reports 16 MiB while its first two chunks are scanned (0..8 MiB), then 5 MiB.
+#[test]
+fn findings_past_the_new_end_of_a_shrunk_file_are_left_out() {
+    const MB: usize = 1 << 20;
+    let w = b"\r\n\r\nExporting messages in mailbox \"a\" to file EXPORT\\MSG0001.CCM\r\n";
+    let mut data = vec![0x90u8; 16 * MB];
+    // One write a MiB, and one across the new end (5 MiB - 30).
+    let mut at: Vec<usize> = (0..16).map(|k| k * MB + 100).collect();
+    at.push(5 * MB - 30);
+    for &a in &at {
+        data[a..a + w.len()].copy_from_slice(w);
+    }
+    let input = Shrinking {
+        data,
+        calls: Default::default(),
+    };
+    let r = Engine::default()
+        .with_threads(1)
+        .scan(&input, Path::new("CLANDATA"), &Control::new());
+    assert_eq!(r.shrank_to, Some(5 << 20));
+    let starts: Vec<u64> = r.findings.iter().map(|f| f.start).collect();
+    assert_eq!(
+        starts,
+        (0..5).map(|k| (k * MB + 100) as u64).collect::<Vec<_>>()
+    );
+    assert!(r.findings.iter().all(|f| f.end == f.start + w.len() as u64));
+    // Lost: the write across the end and those at 5, 6 and 7 MiB (chunk 1, scanned while the
+    // file still had them); chunks 2 and on were never scanned.
+    assert_eq!(r.past_end, 4);
+    assert_eq!(r.headers.len(), 5);
+    for (i, (f, h)) in r.findings.iter().zip(&r.headers).enumerate() {
+        assert_eq!(
+            (h.id, f.header, h.writes.clone()),
+            (i as u32 + 1, Some(h.id), vec![f.id])
+        );
+        assert!(h.end <= 5 << 20);
+    }
+}
+
 #[test]
 fn a_file_truncated_during_scan_is_reported_not_a_crash() {
     use std::os::unix::process::ExitStatusExt;
@@ -1851,8 +1892,25 @@ fn a_file_truncated_during_scan_is_reported_not_a_crash() {
         err.contains(&format!("the file shrank to {CUT} bytes")),
         "{err}"
     );
+    // Said once (review 36: twice, in two wordings), and carried in the JSON as an error, as
+    // the exit code says; nothing past the new end is reported.
+    assert_eq!(err.matches("shrank").count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "the file shrank to {CUT} bytes or fewer while open; scanned that much"
+        )),
+        "{err}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["files"][0]["shrank_to"], CUT);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["kind"], "shrank");
+    assert!(v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["end"].as_u64().unwrap() <= CUT));
 }
 
 #[test]

@@ -198,11 +198,36 @@ fn first_positional<'a>(cmd: &clap::Command, argv: &'a [std::ffi::OsString]) -> 
     None
 }
 
-/// The files that shrank while read, less the one the command's own error already named.
+/// Names of files whose shrinking the command has said itself (as `scan` does per file).
+static SHRINK_SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// The command said that the file at `path` shrank (and counted it in its exit code): it is not
+/// said again at exit.
+pub(crate) fn shrink_said(path: &std::path::Path) {
+    let name = if path.as_os_str() == "-" {
+        "standard input".to_string()
+    } else {
+        crate::sanitize::path(path)
+    };
+    SHRINK_SAID
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(name);
+}
+
+/// The files that shrank while read, less the one the command's own error already named and
+/// those the command said itself.
 fn shrunk(result: &Result<u8, Error>) -> Vec<Error> {
     let mut seen: Vec<Error> = result.as_ref().err().into_iter().cloned().collect();
+    let said = SHRINK_SAID
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     let mut out = Vec::new();
     for (path, len, size) in crate::source::fault::take() {
+        if said.contains(&path) {
+            continue;
+        }
         let e = Error::Shrank { path, len, size };
         if !seen.contains(&e) {
             seen.push(e.clone());

@@ -88,7 +88,8 @@ impl Engine {
     }
 
     /// Scans `input`, delivering each finding and damaged header to `sink` as it becomes final,
-    /// in file order. The report returned holds exactly what the sink received.
+    /// in file order. The report returned holds exactly what the sink received, less what
+    /// reaches past the end of a file that shrank while it was scanned ([`Report::past_end`]).
     pub fn scan_into(
         &self,
         input: &(impl Bytes + ?Sized),
@@ -137,6 +138,11 @@ impl Engine {
         let end = input.current_len();
         if end < now as u64 {
             out.report.shrank_to = Some(out.report.shrank_to.map_or(end, |s| s.min(end)));
+        }
+        // What lay past the new end is not the file's any more: "scanned that much" holds for
+        // the report too (a sink may have had those findings already).
+        if let Some(n) = out.report.shrank_to {
+            out.report.cut_at(n);
         }
         out.report.cancelled |= ctl.is_cancelled();
         ctl.set_done(data.len() as u64);

@@ -534,6 +534,9 @@ pub struct Report {
     pub cancelled: bool,
     /// Set when the file was shorter at scan time than when opened.
     pub shrank_to: Option<u64>,
+    /// Findings left out because they reach past [`Report::shrank_to`]: bytes the file no
+    /// longer has (found while they were still there, or read as zeros).
+    pub past_end: u64,
     /// A text file that reads as console output as a whole: a transcript, or the connector's
     /// redirect file, where a run's output belongs (its write is weighed low as a misdirected
     /// write; its time dates the run).
@@ -552,8 +555,52 @@ impl Report {
             dropped: 0,
             cancelled: false,
             shrank_to: None,
+            past_end: 0,
             console_file: false,
         }
+    }
+
+    /// The file shrank to `n` bytes while it was scanned: what is said of it is what lies in
+    /// those bytes. Findings that reach past `n` are left out (and counted in `past_end`), and
+    /// so are damaged headers left with none of their findings (unless they hold only a lost
+    /// `Message:` line and start before `n`) and `.CCM` messages that start at or past `n`;
+    /// the ids that remain are numbered again.
+    pub(crate) fn cut_at(&mut self, n: u64) {
+        // In file order: the findings kept are those before the first that reaches past `n`.
+        let keep = self
+            .findings
+            .iter()
+            .position(|f| f.end > n)
+            .unwrap_or(self.findings.len());
+        self.past_end += (self.findings.len() - keep) as u64;
+        self.findings.truncate(keep);
+        let kept = keep as u32;
+        let mut renumber = Vec::with_capacity(self.headers.len());
+        let mut headers = Vec::with_capacity(self.headers.len());
+        for mut h in std::mem::take(&mut self.headers) {
+            let had = !(h.writes.is_empty() && h.anomalies.is_empty());
+            h.writes.retain(|&id| id <= kept);
+            h.anomalies.retain(|&id| id <= kept);
+            let empty = h.writes.is_empty() && h.anomalies.is_empty();
+            if h.start >= n || (empty && (had || !h.missing_keyword)) {
+                renumber.push(None);
+                continue;
+            }
+            h.end = h.end.min(n);
+            renumber.push(Some(headers.len() as u32 + 1));
+            h.id = headers.len() as u32 + 1;
+            headers.push(h);
+        }
+        self.headers = headers;
+        for f in &mut self.findings {
+            f.header = f.header.and_then(|id| {
+                renumber
+                    .get((id as usize).checked_sub(1)?)
+                    .copied()
+                    .flatten()
+            });
+        }
+        self.messages.retain(|m| m.header_start < n);
     }
 
     /// The finding with this id.

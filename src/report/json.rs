@@ -143,6 +143,9 @@ pub fn file_counts(r: &Report) -> Vec<(&'static str, Value)> {
     if let Some(n) = r.shrank_to {
         out.push(("shrank_to", json!(n)));
     }
+    if r.past_end > 0 {
+        out.push(("past_end", json!(r.past_end)));
+    }
     out
 }
 

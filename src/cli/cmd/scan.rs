@@ -83,6 +83,19 @@ impl<W: Write> Results<W> {
                 report,
             } => {
                 notices(path, &report);
+                // A file that shrank while scanned: said once (here, not again at exit), and an
+                // error entry as the exit code 2 it gives.
+                if let Some(len) = report.shrank_to {
+                    let e = Error::ShrankWhileScanned {
+                        path: sanitize::path(path),
+                        len,
+                        past_end: report.past_end,
+                    };
+                    eprintln!("clanscope: {e}");
+                    crate::cli::shrink_said(path);
+                    self.writer.error(&e);
+                    self.had_error = true;
+                }
                 if self.write_err.is_none() {
                     let bytes = input.safe_bytes();
                     let origin = self.origins.of_bytes(path, bytes).unwrap_or_else(|e| {
@@ -137,12 +150,6 @@ fn with_progress(paths: &[PathBuf], batch: &Batch, f: impl FnOnce()) {
 
 /// What the examiner should know about a file beyond its findings.
 fn notices(path: &Path, r: &crate::detect::Report) {
-    if let Some(n) = r.shrank_to {
-        eprintln!(
-            "clanscope: {}: the file shrank to {n} bytes or fewer while open; scanned that much",
-            sanitize::path(path)
-        );
-    }
     if r.dropped > 0 {
         let headers = match r.headers_dropped {
             0 => String::new(),
