@@ -2,7 +2,7 @@
 //! Microsoft Exchange Connector for cc:Mail.
 //!
 //! The library, in layers with one direction (each uses only those before it):
-//! `error` and `sanitize`; `address` (DEBUG segment:offset); `source` (read-only bytes, the
+//! `error`, `sanitize` and `utc` (times shown, before 1970 too); `address` (DEBUG segment:offset); `source` (read-only bytes, the
 //! folder walk, faults past the end of a file that shrank); `detect` (the engine, its sink,
 //! batch scanning); `dump` (the formatter, the palette, the undump parser); `output` (writing
 //! without touching evidence); `notes` (the sidecar); `report` (scan output and exports);
@@ -23,6 +23,7 @@ pub mod sanitize;
 pub mod settings;
 mod small;
 pub mod source;
+pub mod utc;
 pub mod values;
 
 pub mod cli;

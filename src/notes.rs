@@ -56,7 +56,7 @@ impl Note {
             end,
             text: text.to_string(),
             source: Some("clanscope".into()),
-            time: Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
+            time: Some(crate::utc::rfc3339(std::time::SystemTime::now())),
             examiner: examiner.map(str::to_string),
             extra: Extra::new(),
         }

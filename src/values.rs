@@ -184,8 +184,7 @@ pub fn unix_time(b: &[u8]) -> Reading {
         None => "(too few bytes)".into(),
         Some(a) => {
             let secs = u32::from_le_bytes(a);
-            let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64);
-            humantime::format_rfc3339_seconds(t).to_string()
+            crate::utc::unix(i64::from(secs))
         }
     };
     Reading {

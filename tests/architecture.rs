@@ -52,9 +52,9 @@ fn the_library_names_no_front_end() {
 
 /// The library's modules from the bottom up, as the README's module graph draws them: each may
 /// use only modules listed before it, so there is no cycle among them.
-const LAYERS: [&str; 14] = [
-    "sanitize", "error", "small", "address", "source", "detect", "dump", "output", "notes", "demo",
-    "compare", "values", "settings", "report",
+const LAYERS: [&str; 15] = [
+    "sanitize", "error", "small", "utc", "address", "source", "detect", "dump", "output", "notes",
+    "demo", "compare", "values", "settings", "report",
 ];
 
 /// The top-level modules a file names through `crate::` (plain paths and `use crate::{..}`

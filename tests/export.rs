@@ -887,6 +887,36 @@ fn names_in_writes_link_to_files_in_related_folders() {
 }
 
 #[test]
+fn review_36_a_related_file_modified_before_1970_is_dated() {
+    // Review 36: a link to a file modified before the epoch panicked (exit 101).
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let named = dir.path().join("Export/MSG4A27.CCM");
+    std::fs::create_dir_all(named.parent().unwrap()).unwrap();
+    std::fs::write(&named, b"x").unwrap();
+    let t = std::time::UNIX_EPOCH - std::time::Duration::from_secs(1);
+    std::fs::File::options()
+        .write(true)
+        .open(&named)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&export(&["--format", "json"], &f)).unwrap();
+    assert_eq!(
+        v["links"][0]["files"],
+        serde_json::json!([{"path": named.to_str().unwrap(), "match": "path", "modified": "1969-12-31T23:59:59Z"}])
+    );
+    let text = export(&[], &f).replace("\n  |            ", " ");
+    assert!(
+        text.contains(&format!(
+            "  Linked file: EXPORT\\MSG4A27.CCM -> {} (path match, modified 1969-12-31T23:59:59Z)\n",
+            named.display()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn export_out_names_stay_within_name_max_for_a_250_byte_evidence_name() {
     let dir = tempfile::tempdir().unwrap();
     let ev_dir = dir.path().join("evidence");

@@ -702,3 +702,50 @@ fn ccm_fields_in_json_are_exact() {
     assert_eq!(fields[1][0], "Subject");
     assert_eq!(fields[1][1], format!("{}…", latin1(&long[..256])));
 }
+
+/// Sets the modification time of `p` to `secs` seconds before 1970-01-01.
+fn modified_before_1970(p: &Path, secs: u64) {
+    let t = std::time::UNIX_EPOCH - std::time::Duration::from_secs(secs);
+    std::fs::File::options()
+        .write(true)
+        .open(p)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+}
+
+#[test]
+fn review_36_files_modified_before_1970_are_dated_in_the_timeline() {
+    // Review 36: a time before the epoch panicked (exit 101) in the timeline.
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_copy(dir.path());
+    let named = dir.path().join("Export/MSG4A27.CCM");
+    std::fs::create_dir_all(named.parent().unwrap()).unwrap();
+    std::fs::write(&named, b"Message:\r\n10\r\nFrom: A\r\nContents:\r\n0\r\n").unwrap();
+    modified_before_1970(&store, 2);
+    modified_before_1970(&named, 1);
+    let writes = report(&store).count(clanscope::detect::FindingKind::ConsoleWrite, 0.5);
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(
+        v["timeline"],
+        serde_json::json!([
+            {"path": store.display().to_string(), "modified": "1969-12-31T23:59:58Z",
+             "roles": ["holds-writes"], "writes": writes},
+            {"path": named.display().to_string(), "modified": "1969-12-31T23:59:59Z",
+             "roles": ["named-by-write"], "writes": 0},
+        ])
+    );
+    let a = bin().arg("scan").arg(dir.path()).assert().code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let timeline = format!(
+        "timeline (modification times, oldest first):\n  1969-12-31T23:59:58Z  {}  holds-writes ({writes} write(s))\n  1969-12-31T23:59:59Z  {}  named-by-write\n",
+        store.display(),
+        named.display()
+    );
+    assert!(out.contains(&timeline), "{out}");
+}

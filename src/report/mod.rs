@@ -104,7 +104,7 @@ pub fn clip(s: &str, max: usize) -> String {
 
 /// The time now, RFC 3339 in UTC, to the second.
 pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+    crate::utc::rfc3339(std::time::SystemTime::now())
 }
 
 /// What an excerpt is about.

@@ -166,7 +166,7 @@ impl Link {
     fn time(&self) -> String {
         self.modified.map_or_else(
             || "time unknown".to_string(),
-            |t| format!("modified {}", humantime::format_rfc3339_seconds(t)),
+            |t| format!("modified {}", crate::utc::rfc3339(t)),
         )
     }
 
@@ -185,7 +185,7 @@ impl Link {
             &self.path,
             json!({
                 "match": self.matched.name(),
-                "modified": self.modified.map(|t| humantime::format_rfc3339_seconds(t).to_string()),
+                "modified": self.modified.map(crate::utc::rfc3339),
             }),
         )
     }
@@ -247,6 +247,26 @@ mod tests {
             "-> {} (path match, modified ",
             d.path().join("Ccmcdata/Export/MSG4A27.CCM").display()
         )));
+    }
+
+    #[test]
+    fn a_file_modified_before_1970_is_dated_in_its_link() {
+        let l = Link {
+            kind: "file",
+            name: "EXPORT\\MSG4A27.CCM".into(),
+            path: PathBuf::from("po/EXPORT/MSG4A27.CCM"),
+            matched: Match::Path,
+            modified: Some(std::time::UNIX_EPOCH - std::time::Duration::from_secs(86_401)),
+        };
+        assert_eq!(
+            l.text(),
+            "-> po/EXPORT/MSG4A27.CCM (path match, modified 1969-12-30T23:59:59Z)"
+        );
+        assert_eq!(
+            l.json(),
+            json!({"path": "po/EXPORT/MSG4A27.CCM", "match": "path",
+                   "modified": "1969-12-30T23:59:59Z"})
+        );
     }
 
     #[test]

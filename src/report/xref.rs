@@ -441,8 +441,7 @@ pub struct Event {
 
 impl Event {
     fn time(&self) -> Option<String> {
-        self.modified
-            .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+        self.modified.map(crate::utc::rfc3339)
     }
 
     pub fn json(&self) -> Value {
@@ -543,6 +542,25 @@ pub(crate) mod tests {
                 ("po/CLANDATA", vec!["holds-writes"]),
                 ("po/NFTERROR.LOG", vec!["nfterror-log"]),
             ]
+        );
+    }
+
+    #[test]
+    fn a_file_modified_before_1970_is_dated_in_the_timeline() {
+        let ev = Event {
+            modified: Some(std::time::UNIX_EPOCH - std::time::Duration::from_secs(1)),
+            path: PathBuf::from("po/CLANDATA"),
+            roles: vec!["holds-writes"],
+            writes: 1,
+        };
+        assert_eq!(
+            ev.text(),
+            "  1969-12-31T23:59:59Z  po/CLANDATA  holds-writes (1 write(s))\n"
+        );
+        assert_eq!(
+            ev.json(),
+            json!({"path": "po/CLANDATA", "modified": "1969-12-31T23:59:59Z",
+                   "roles": ["holds-writes"], "writes": 1})
         );
     }
 
