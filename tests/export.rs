@@ -887,6 +887,27 @@ fn names_in_writes_link_to_files_in_related_folders() {
 }
 
 #[test]
+fn review_36_a_name_links_only_to_a_file_of_exactly_that_name() {
+    // Review 36: `MSG4A27.CCM.OLD` and `MSG4A27.CCM.1` were linked to `EXPORT\MSG4A27.CCM`.
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let export_dir = dir.path().join("Export");
+    std::fs::create_dir_all(&export_dir).unwrap();
+    for n in ["MSG4A27.CCM.OLD", "MSG4A27.CCM.1"] {
+        std::fs::write(export_dir.join(n), b"x").unwrap();
+    }
+    let v: serde_json::Value = serde_json::from_str(&export(&["--format", "json"], &f)).unwrap();
+    assert_eq!(v["links"][0]["name"], "EXPORT\\MSG4A27.CCM");
+    assert_eq!(v["links"][0]["files"], serde_json::json!([]));
+    let text = export(&[], &f);
+    assert!(!text.contains("Linked file: EXPORT\\MSG4A27.CCM"), "{text}");
+    assert!(
+        text.contains("Not found there: file EXPORT\\MSG4A27.CCM,"),
+        "{text}"
+    );
+}
+
+#[test]
 fn review_36_a_related_file_modified_before_1970_is_dated() {
     // Review 36: a link to a file modified before the epoch panicked (exit 101).
     let dir = tempfile::tempdir().unwrap();

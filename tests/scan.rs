@@ -749,3 +749,43 @@ fn review_36_files_modified_before_1970_are_dated_in_the_timeline() {
     );
     assert!(out.contains(&timeline), "{out}");
 }
+
+#[test]
+fn review_36_a_file_name_is_not_carried_by_a_longer_name() {
+    // Review 36: `MSG4A27.CCM.OLD` and `MSG4A27.CCM.1` were "path match"es of the write's
+    // `EXPORT\MSG4A27.CCM` (found by their stem) and named-by-write in the timeline.
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_copy(dir.path());
+    let export = dir.path().join("Export");
+    std::fs::create_dir_all(&export).unwrap();
+    for n in ["MSG4A27.CCM.OLD", "MSG4A27.CCM.1"] {
+        std::fs::write(export.join(n), b"x").unwrap();
+    }
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let e = v["cross_reference"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "EXPORT\\MSG4A27.CCM")
+        .unwrap();
+    assert_eq!(e["scanned"], serde_json::json!([]));
+    let t = v["timeline"].as_array().unwrap();
+    let paths: Vec<&str> = t.iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, vec![store.to_str().unwrap()]);
+    let a = bin().arg("scan").arg(dir.path()).assert().code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.contains(&format!(
+            "  file EXPORT\\MSG4A27.CCM  named by 1 write(s): {} #1\n    -> not among the scanned files\n",
+            store.display()
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("MSG4A27.CCM.OLD (path match)"), "{out}");
+    assert!(!out.contains("MSG4A27.CCM.1 ("), "{out}");
+}

@@ -5,12 +5,12 @@
 //! listed and each file found gets one `stat` for its modification time; nothing in them is
 //! opened, read or written. Matching is the scan's cross-reference's ([`super::xref`]).
 
-use super::xref::{key_of, keys, match_of, Match};
+use super::xref::{match_of, ByName, Match};
 use crate::detect::{Finding, FindingKind};
 use crate::sanitize;
 use crate::source::walk::{self, Entry};
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -24,7 +24,7 @@ pub struct Related {
     /// The folders listed.
     pub roots: Vec<PathBuf>,
     files: Vec<(PathBuf, Option<SystemTime>)>,
-    by_name: HashMap<Box<str>, Vec<usize>>,
+    by_name: ByName,
     /// The listing stopped at the limit: names may be in files not listed.
     pub truncated: bool,
     /// Folders or links that could not be read.
@@ -59,9 +59,7 @@ impl Related {
             .and_then(|m| m.modified())
             .ok();
         let i = self.files.len();
-        for k in keys(&path) {
-            self.by_name.entry(k).or_default().push(i);
-        }
+        self.by_name.insert(&path, i);
         self.files.push((path, modified));
     }
 
@@ -75,10 +73,9 @@ impl Related {
         let kind = if file { "file" } else { "mailbox" };
         let mut out: Vec<Link> = self
             .by_name
-            .get(key_of(name).as_str())
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .map(|&i| Link {
+            .find(name, file)
+            .into_iter()
+            .map(|i| Link {
                 kind,
                 name: name.to_string(),
                 path: self.files[i].0.clone(),
@@ -247,6 +244,33 @@ mod tests {
             "-> {} (path match, modified ",
             d.path().join("Ccmcdata/Export/MSG4A27.CCM").display()
         )));
+    }
+
+    #[test]
+    fn a_file_name_links_only_to_files_of_exactly_that_name() {
+        // Review 36: `MSG4A27.CCM.OLD` and `MSG4A27.CCM.1` were linked by their stem.
+        let d = tempfile::tempdir().unwrap();
+        for p in [
+            "EXPORT/MSG4A27.CCM.OLD",
+            "EXPORT/MSG4A27.CCM.1",
+            "EXPORT/Msg4a27.Ccm",
+            "JSMITH.MBX",
+        ] {
+            let p = d.path().join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, b"x").unwrap();
+        }
+        let r = Related::walk(&[d.path().to_path_buf()], LIMIT);
+        let paths = |l: Vec<Link>| -> Vec<PathBuf> { l.into_iter().map(|l| l.path).collect() };
+        assert_eq!(
+            paths(r.links("EXPORT\\MSG4A27.CCM", true)),
+            vec![d.path().join("EXPORT/Msg4a27.Ccm")]
+        );
+        assert_eq!(paths(r.links("MSG4A27", true)), Vec::<PathBuf>::new());
+        assert_eq!(
+            paths(r.links("jsmith", false)),
+            vec![d.path().join("JSMITH.MBX")]
+        );
     }
 
     #[test]

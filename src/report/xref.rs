@@ -1,7 +1,8 @@
 //! The cross-reference and the timeline of a scan: which scanned files hold console writes,
 //! which files and mailboxes those writes name, and which of the scanned files carry those
 //! names (`EXPORT\MSG4A27.CCM` names `.../Ccmcdata/Export/MSG4A27.CCM`, or the same file moved
-//! to `Export.bak`); then, in time order, the modification times of the files holding writes,
+//! to `Export.bak`; a file name finds only files of exactly that name, a mailbox also files of
+//! that stem, `JSMITH.MBX`); then, in time order, the modification times of the files holding writes,
 //! of the named connector files and of NFTERROR.LOG, which tell an examiner when the writes
 //! happened and which Import run carried them into the store. Gathered file by file as results
 //! arrive: a line per scanned file, and a bounded list of the writes behind each name.
@@ -72,8 +73,8 @@ impl Match {
 #[derive(Debug, Default)]
 pub struct Index {
     files: Vec<Scanned>,
-    /// Scanned files by upper-case file name and by upper-case stem.
-    by_name: HashMap<Box<str>, Vec<usize>>,
+    /// Scanned files by name.
+    by_name: ByName,
     files_named: BTreeMap<String, Named>,
     mailboxes: BTreeMap<String, Named>,
     /// Entries of `files_named` and of `mailboxes` that only files of console output print.
@@ -86,24 +87,53 @@ fn base(p: &str) -> &str {
     p.rsplit(['\\', '/']).next().unwrap_or(p)
 }
 
-/// The keys a file is found by: its upper-case name, and its upper-case stem when it has an
-/// extension (a mailbox name finds `JSMITH.MBX`).
-pub(crate) fn keys(path: &Path) -> Vec<Box<str>> {
-    let Some(name) = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_uppercase())
-    else {
-        return Vec::new();
-    };
-    let stem = name.rsplit_once('.').map(|(s, _)| s.to_string());
-    let mut out: Vec<Box<str>> = vec![name.as_str().into()];
-    out.extend(stem.map(Into::into));
-    out
+/// Files by name, as names in writes find them: a file name a write gives (`MSG4A27.CCM`)
+/// only the files of exactly that name (upper-cased, as DOS compares names), never
+/// `MSG4A27.CCM.OLD` nor `MSG4A27.CCM.1`; a mailbox (`jsmith`) the file of that name and the
+/// files of that stem (`JSMITH.MBX`).
+#[derive(Debug, Default)]
+pub(crate) struct ByName {
+    /// By upper-case file name.
+    names: HashMap<Box<str>, Vec<usize>>,
+    /// By upper-case stem, for files with an extension.
+    stems: HashMap<Box<str>, Vec<usize>>,
+}
+
+impl ByName {
+    /// File `idx`, at `path`.
+    pub(crate) fn insert(&mut self, path: &Path, idx: usize) {
+        let Some(name) = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_uppercase())
+        else {
+            return;
+        };
+        if let Some((stem, _)) = name.rsplit_once('.') {
+            self.stems.entry(stem.into()).or_default().push(idx);
+        }
+        self.names.entry(name.into()).or_default().push(idx);
+    }
+
+    /// The files `name` finds (a file name a write gave when `file`, else a mailbox), in the
+    /// order they were inserted.
+    pub(crate) fn find(&self, name: &str, file: bool) -> Vec<usize> {
+        let key = key_of(name);
+        let get = |m: &HashMap<Box<str>, Vec<usize>>| {
+            m.get(key.as_str()).map_or(&[][..], Vec::as_slice).to_vec()
+        };
+        let mut out = get(&self.names);
+        if !file {
+            out.extend(get(&self.stems));
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
+    }
 }
 
 /// The upper-case key `name` (a file name a write gave, perhaps with folders, or a mailbox) is
 /// looked up by.
-pub(crate) fn key_of(name: &str) -> String {
+fn key_of(name: &str) -> String {
     base(name).to_ascii_uppercase()
 }
 
@@ -159,9 +189,7 @@ impl Index {
         for f in printed {
             self.names_of(f, idx, None);
         }
-        for key in keys(path) {
-            self.by_name.entry(key).or_default().push(idx);
-        }
+        self.by_name.insert(path, idx);
         self.files.push(Scanned {
             path: path.to_path_buf(),
             kind: r.kind,
@@ -236,13 +264,11 @@ impl Index {
 
     /// The scanned files carrying a name, best match first.
     fn carriers(&self, name: &str, file: bool) -> Vec<(usize, Match)> {
-        let list = self
+        let mut out: Vec<(usize, Match)> = self
             .by_name
-            .get(key_of(name).as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let mut out: Vec<(usize, Match)> = list
-            .iter()
-            .map(|&i| (i, match_of(name, file, &self.files[i].path)))
+            .find(name, file)
+            .into_iter()
+            .map(|i| (i, match_of(name, file, &self.files[i].path)))
             .collect();
         out.sort_by_key(|&(i, m)| (m, i));
         out
@@ -543,6 +569,48 @@ pub(crate) mod tests {
                 ("po/NFTERROR.LOG", vec!["nfterror-log"]),
             ]
         );
+    }
+
+    #[test]
+    fn a_file_name_finds_only_files_of_exactly_that_name() {
+        // Review 36: `MSG4A27.CCM.OLD` and `MSG4A27.CCM.1` were found by their stem as "path
+        // matches" of `EXPORT\MSG4A27.CCM`. A mailbox still finds `JSMITH.MBX` by its stem.
+        let mut x = Index::default();
+        let store = Report::new(FileKind::Clandata);
+        let w = [write(1, Some("EXPORT\\MSG4A27.CCM"), Some("jsmith"))];
+        x.add(Path::new("po/CLANDATA"), &store, w.iter());
+        let other = Report::new(FileKind::Binary);
+        for p in [
+            "po/EXPORT/MSG4A27.CCM.OLD",
+            "po/EXPORT/MSG4A27.CCM.1",
+            "po/EXPORT/MSG4A27",
+            "po/EXPORT/msg4a27.ccm",
+            "po/MBOX/JSMITH.MBX",
+            "po/MBOX/JSMITH",
+            "po/MBOX/JSMITH.MBX.OLD",
+        ] {
+            x.add(Path::new(p), &other, [].iter());
+        }
+        let e = x.entries();
+        assert_eq!(
+            e[0].carriers,
+            vec![(PathBuf::from("po/EXPORT/msg4a27.ccm"), Match::Path)]
+        );
+        assert_eq!(
+            e[1].carriers,
+            vec![
+                (PathBuf::from("po/MBOX/JSMITH.MBX"), Match::Name),
+                (PathBuf::from("po/MBOX/JSMITH"), Match::Name),
+            ]
+        );
+        // Only those files are named by the write in the timeline.
+        let named: Vec<PathBuf> = x
+            .timeline()
+            .into_iter()
+            .filter(|ev| ev.roles.contains(&"named-by-write"))
+            .map(|ev| ev.path)
+            .collect();
+        assert_eq!(named, vec![PathBuf::from("po/EXPORT/msg4a27.ccm")]);
     }
 
     #[test]
