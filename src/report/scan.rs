@@ -197,10 +197,7 @@ impl<W: Write> ScanWriter<W> {
         }
         let dropped = self.index.names_dropped();
         if dropped > 0 {
-            writeln!(
-                self.w,
-                "  {dropped} more name(s) not kept (at most 10,000 names of writes and 1,000 names printed only in files of console output)"
-            )?;
+            writeln!(self.w, "  {dropped} more name(s) not kept ({})", xref::KEPT)?;
         }
         let timeline = self.index.timeline();
         if self.index.files() > 1 && !timeline.is_empty() {

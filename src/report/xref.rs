@@ -16,11 +16,16 @@ use std::time::SystemTime;
 
 /// Writes listed per name (more are counted).
 const WRITES_PER_NAME: usize = 8;
-/// Distinct names of listed writes kept (more are counted).
+/// Distinct names of listed writes kept, of file names and of mailboxes each (more are
+/// counted).
 const MAX_NAMES: usize = 10_000;
-/// Distinct names kept that only files of console output print, beside those (more are
-/// counted): they never take the room of names of listed writes.
+/// Distinct names kept that only files of console output print, of file names and of mailboxes
+/// each, beside those (more are counted): they never take the room of names of listed writes.
 const MAX_PRINTED_NAMES: usize = 1_000;
+
+/// What the cross-reference keeps, as the scan's output says it when names were not kept.
+pub const KEPT: &str = "at most 10,000 file names and 10,000 mailboxes of writes, and 1,000 of \
+                        each printed only in files of console output";
 
 /// What one scanned file is to the cross-reference.
 #[derive(Debug)]
@@ -79,7 +84,7 @@ pub struct Index {
     mailboxes: BTreeMap<String, Named>,
     /// Entries of `files_named` and of `mailboxes` that only files of console output print.
     printed_only: [usize; 2],
-    /// Names not kept (beyond [`MAX_NAMES`] and [`MAX_PRINTED_NAMES`]).
+    /// Names not kept (beyond [`MAX_NAMES`] and [`MAX_PRINTED_NAMES`], of each kind).
     names_dropped: u64,
 }
 
@@ -256,8 +261,8 @@ impl Index {
         }
     }
 
-    /// Names not kept: beyond 10,000 names of listed writes, or 1,000 names only files of
-    /// console output print.
+    /// Names not kept: beyond 10,000 file names and 10,000 mailboxes of listed writes, or 1,000
+    /// of each only files of console output print ([`KEPT`]).
     pub fn names_dropped(&self) -> u64 {
         self.names_dropped
     }
@@ -569,6 +574,51 @@ pub(crate) mod tests {
                 ("po/NFTERROR.LOG", vec!["nfterror-log"]),
             ]
         );
+    }
+
+    #[test]
+    fn the_caps_are_said_as_they_are_kept() {
+        // Review 36: the output said "at most 10,000 names of writes", but 10,000 file names
+        // and 10,000 mailboxes are kept.
+        assert_eq!(
+            KEPT,
+            "at most 10,000 file names and 10,000 mailboxes of writes, and 1,000 of each printed only in files of console output"
+        );
+        let mut x = Index::default();
+        let writes: Vec<Finding> = (1..=MAX_NAMES as u32 + 1)
+            .map(|i| {
+                write(
+                    i,
+                    Some(&format!("EXPORT\\M{i}.CCM")),
+                    Some(&format!("u{i}")),
+                )
+            })
+            .collect();
+        x.add(
+            Path::new("po/CLANDATA"),
+            &Report::new(FileKind::Clandata),
+            writes.iter(),
+        );
+        let e = x.entries();
+        assert_eq!(e.iter().filter(|e| e.kind == "file").count(), 10_000);
+        assert_eq!(e.iter().filter(|e| e.kind == "mailbox").count(), 10_000);
+        assert_eq!(x.names_dropped(), 2);
+        // Printed only: 1,000 of each.
+        let mut run = Report::new(FileKind::Text);
+        run.console_file = true;
+        run.findings = (1..=1001)
+            .map(|i| {
+                write(
+                    i,
+                    Some(&format!("IMPORT\\P{i}.CCM")),
+                    Some(&format!("p{i}")),
+                )
+            })
+            .collect();
+        x.add(Path::new("c/RUN.TMP"), &run, [].iter());
+        let e = x.entries();
+        assert_eq!(e.iter().filter(|e| e.writes == 0).count(), 2_000);
+        assert_eq!(x.names_dropped(), 4);
     }
 
     #[test]
