@@ -250,7 +250,10 @@ fn links_leaving_the_folder_are_listed_and_links_inside_are_read() {
         [
             (
                 t("dangling"),
-                format!("{}: no such file or directory", t("dangling"))
+                format!(
+                    "{}: is a symbolic link whose target is missing: nowhere",
+                    t("dangling")
+                )
             ),
             leaving("out", &real.join("secret.bin")),
             leaving("outdir", &real),
@@ -304,4 +307,65 @@ fn results_come_in_name_order_whatever_the_sizes() {
     assert_eq!(got, want);
     let again = scan_json(&[dir.path()]).1;
     assert_eq!(again, doc);
+}
+
+/// `clanscope ARGS`: the exit code and standard error.
+fn run_stderr(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = bin()
+        .args(args)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    (
+        out.status.code().expect("exited"),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn review_36_a_fifo_a_socket_and_a_dangling_link_named_are_said_as_dump_says_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A FIFO no writer holds open: nothing read, and scan says why, in dump's words.
+    let fifo = d.join("FIFO");
+    mkfifo(&fifo);
+    let said = format!(
+        "clanscope: {}: nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, or whose writer sent nothing\n",
+        fifo.display()
+    );
+    for cmd in ["scan", "dump"] {
+        let (code, err) = run_stderr(&[cmd.as_ref(), fifo.as_os_str()]);
+        assert_eq!((code, err.as_str()), (0, said.as_str()), "{cmd}");
+    }
+    // A socket: what it is, not "no such device or address".
+    let socket = d.join("SOCK");
+    let _socket = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let said = format!(
+        "{}: is a socket, which cannot be read as a file",
+        socket.display()
+    );
+    let (code, doc, err) = scan_json(&[&socket]);
+    assert_eq!((code, err), (2, format!("clanscope: {said}\n")));
+    assert_eq!(
+        errors_of(&doc),
+        [(socket.display().to_string(), said.clone())]
+    );
+    assert_eq!(doc["errors"][0]["kind"], "file");
+    let (code, err) = run_stderr(&["dump".as_ref(), socket.as_os_str()]);
+    assert_eq!((code, err), (2, format!("clanscope: {said}\n")));
+    // A link whose target is missing: the link and its target (sanitized), not "no such file".
+    let link = d.join("link");
+    std::os::unix::fs::symlink("gone\u{1b}[31m", &link).unwrap();
+    let said = format!(
+        "{}: is a symbolic link whose target is missing: gone\\x1B[31m",
+        link.display()
+    );
+    let (code, doc, err) = scan_json(&[&link]);
+    assert_eq!((code, err), (2, format!("clanscope: {said}\n")));
+    assert_eq!(
+        errors_of(&doc),
+        [(link.display().to_string(), said.clone())]
+    );
+    let (code, err) = run_stderr(&["dump".as_ref(), link.as_os_str()]);
+    assert_eq!((code, err), (2, format!("clanscope: {said}\n")));
 }

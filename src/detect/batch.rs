@@ -46,6 +46,9 @@ pub enum Scanned<'a> {
         path: &'a Path,
         input: &'a dyn Bytes,
         report: Report,
+        /// Why a file that is no empty regular file gave no byte, to be told the examiner
+        /// ([`Source::empty_notice`]: a FIFO without a writer).
+        empty: Option<&'static str>,
     },
     /// A file listed but not read (a special file or a link leaving the folder), with the
     /// reason as an error entry of kind `file`.
@@ -289,6 +292,10 @@ impl Batch {
                         path: &path,
                         input: &content,
                         report,
+                        empty: match &content {
+                            Content::Source(s) => s.empty_notice(),
+                            Content::Read { .. } => None,
+                        },
                     },
                 );
                 if let Content::Read { buf, .. } = content {
@@ -352,7 +359,7 @@ fn load<W>(
     if path.as_os_str() == "-" {
         return source(path);
     }
-    let file = open_read_only(path).map_err(|e| Error::io(path, &e))?;
+    let file = open_read_only(path).map_err(|e| crate::source::open_error(path, &e))?;
     let meta = file.metadata().map_err(|e| Error::io(path, &e))?;
     let ft = meta.file_type();
     if !ft.is_file() {
@@ -489,6 +496,7 @@ mod tests {
                     path,
                     input,
                     report,
+                    ..
                 } => {
                     let (p, d) = &paths[i];
                     assert_eq!(path, p);

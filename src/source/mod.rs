@@ -36,6 +36,30 @@ enum Backing {
     Memory(Cow<'static, [u8]>),
 }
 
+/// What a socket named to be read is (opening one fails with "no such device or address").
+const SOCKET: &str = "is a socket, which cannot be read as a file";
+
+/// The error of opening (or of a `stat` of) `path` named to be read, said as what the path is
+/// where the system's words would mislead: a symbolic link whose target is missing (not "no
+/// such file", as if the link were not there), a socket (not "no such device or address").
+pub fn open_error(path: &Path, e: &std::io::Error) -> Error {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if link && e.kind() == std::io::ErrorKind::NotFound {
+        let target = std::fs::read_link(path).unwrap_or_default();
+        return Error::file(
+            path,
+            format!(
+                "is a symbolic link whose target is missing: {}",
+                sanitize::path(&target)
+            ),
+        );
+    }
+    if std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket()) {
+        return Error::file(path, SOCKET);
+    }
+    Error::io(path, e)
+}
+
 /// Opens `path` for reading: `O_RDONLY|O_CLOEXEC` with `O_NOATIME` (reading then leaves the
 /// access time alone), and without `O_NOATIME` where the kernel refuses it (`EPERM`: a file
 /// of another user). `extra` adds open flags (`O_NONBLOCK`).
@@ -94,19 +118,22 @@ impl Source {
                 patient::Patient(std::io::stdin().lock()),
             );
         }
-        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, &e))?;
+        let meta = std::fs::metadata(path).map_err(|e| open_error(path, &e))?;
         let ft = meta.file_type();
         if ft.is_dir() {
             return Err(Error::file(path, "is a directory"));
         }
+        if ft.is_socket() {
+            return Err(Error::file(path, SOCKET));
+        }
         let name = sanitize::path(path);
-        if ft.is_fifo() || ft.is_char_device() || ft.is_socket() {
+        if ft.is_fifo() || ft.is_char_device() {
             // Opening a FIFO blocks until a writer appears; O_NONBLOCK avoids the hang, then
             // reads block as usual. No writer means end of file at once.
-            let file = open_read(path, libc::O_NONBLOCK).map_err(|e| Error::io(path, &e))?;
+            let file = open_read(path, libc::O_NONBLOCK).map_err(|e| open_error(path, &e))?;
             return Source::from_special(path, file);
         }
-        let mut file = open_read(path, 0).map_err(|e| Error::io(path, &e))?;
+        let mut file = open_read(path, 0).map_err(|e| open_error(path, &e))?;
         let len = if ft.is_block_device() {
             use std::io::Seek;
             file.seek(std::io::SeekFrom::End(0))
@@ -308,6 +335,13 @@ impl Source {
             Feed::File => "empty file (0 bytes)",
             Feed::Stream => "nothing read (0 bytes)",
         }
+    }
+
+    /// What the examiner should be told of a source that gave no byte although it is no
+    /// empty file ([`Source::empty_said`]: a FIFO without a writer, an empty standard input);
+    /// `None` for a source with bytes or an empty regular file (its size says it).
+    pub fn empty_notice(&self) -> Option<&'static str> {
+        (self.is_empty() && self.from != Feed::File).then(|| self.empty_said())
     }
 
     /// Size when opened.

@@ -177,7 +177,7 @@ impl Walk {
                 path: p,
                 explicit: true,
             }),
-            Err(e) => Some(Entry::Error(Error::io(&p, &e))),
+            Err(e) => Some(Entry::Error(super::open_error(&p, &e))),
         }
     }
 
@@ -245,7 +245,7 @@ fn link(path: PathBuf, root: &Path) -> Option<Entry> {
     let target = match std::fs::canonicalize(&path) {
         Ok(t) => t,
         // Dangling, a loop, or a part of the way unreadable.
-        Err(e) => return Some(Entry::Error(Error::io(&path, &e))),
+        Err(e) => return Some(Entry::Error(super::open_error(&path, &e))),
     };
     if !target.starts_with(root) {
         return Some(Entry::Skipped {

@@ -81,7 +81,11 @@ impl<W: Write> Results<W> {
                 path,
                 input,
                 report,
+                empty,
             } => {
+                if let Some(said) = empty {
+                    eprintln!("clanscope: {}: {said}", sanitize::path(path));
+                }
                 notices(path, &report);
                 // A file that shrank while scanned: said once (here, not again at exit), and an
                 // error entry as the exit code 2 it gives.
