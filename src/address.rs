@@ -177,37 +177,52 @@ fn clean(s: &str) -> String {
 
 fn split_seg_off(s: &str) -> Option<(u64, u64)> {
     let (a, b) = s.split_once(':')?;
-    let a = a.trim();
-    let b = b.trim();
     let hex = |t: &str| {
+        let t = t.trim();
         let t = t.strip_suffix(['h', 'H']).unwrap_or(t);
-        (!t.is_empty() && t.len() <= 12 && t.bytes().all(|c| c.is_ascii_hexdigit()))
-            .then(|| u64::from_str_radix(t, 16).ok())
-            .flatten()
+        (!t.is_empty() && t.bytes().all(|c| c.is_ascii_hexdigit())).then(|| saturated(t, 16))
     };
     Some((hex(a)?, hex(b)?))
 }
 
+/// Digits (checked by the caller) in `radix`, or [`u64::MAX`] when their value is larger: a
+/// well-formed number too large for a file offset is an address beyond any file, said as such,
+/// not a malformed one.
+fn saturated(digits: &str, radix: u32) -> u64 {
+    u64::from_str_radix(digits, radix).unwrap_or(u64::MAX)
+}
+
 /// Parses a number: decimal, `0x` hex, or hex with an `h` suffix. Underscores are ignored.
+/// `None` when it is not a number, or is one larger than 2^64 - 1 ([`parse_number_saturating`]
+/// tells the two apart).
 pub fn parse_number(s: &str) -> Option<u64> {
+    parse_number_saturating(s).filter(|&n| n != u64::MAX || parse_exact(s))
+}
+
+/// [`parse_number`], but a well-formed number larger than 2^64 - 1 gives [`u64::MAX`].
+pub fn parse_number_saturating(s: &str) -> Option<u64> {
     let t: String = s.trim().chars().filter(|&c| c != '_').collect();
+    let (digits, radix) = number_digits(&t)?;
+    Some(saturated(digits, radix))
+}
+
+/// The digits of a number as [`parse_number`] reads it, and their radix.
+fn number_digits(t: &str) -> Option<(&str, u32)> {
+    let hex = |h: &str| !h.is_empty() && h.bytes().all(|c| c.is_ascii_hexdigit());
     if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         // Digits only: from_str_radix would also take a sign (`0x+5`).
-        if h.is_empty() || !h.bytes().all(|c| c.is_ascii_hexdigit()) {
-            return None;
-        }
-        return u64::from_str_radix(h, 16).ok();
+        return hex(h).then_some((h, 16));
     }
     if let Some(h) = t.strip_suffix(['h', 'H']) {
-        if !h.is_empty() && h.bytes().all(|c| c.is_ascii_hexdigit()) {
-            return u64::from_str_radix(h, 16).ok();
-        }
-        return None;
+        return hex(h).then_some((h, 16));
     }
-    if !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit()) {
-        return t.parse().ok();
-    }
-    None
+    (!t.is_empty() && t.bytes().all(|c| c.is_ascii_digit())).then_some((t, 10))
+}
+
+/// True when the number of `s` (well-formed) is within `u64`.
+fn parse_exact(s: &str) -> bool {
+    let t: String = s.trim().chars().filter(|&c| c != '_').collect();
+    number_digits(&t).is_some_and(|(d, r)| u64::from_str_radix(d, r).is_ok())
 }
 
 /// A count of bytes in words: `1 byte`, `0 bytes`, `16 bytes`.
@@ -242,9 +257,15 @@ fn count(s: &str) -> Result<u64, String> {
             .map(|_| (&t[..t.len() - suf.len()], *m))
     })
     .unwrap_or((t, 1));
+    parse_number_saturating(num).ok_or_else(|| {
+        format!(
+            "invalid length '{}': expected a number (decimal, 0x1F or 1Fh, with optional K/M/G)",
+            clean(s)
+        )
+    })?;
     parse_number(num)
         .and_then(|n| n.checked_mul(mul))
-        .ok_or_else(|| format!("invalid length '{}': expected a number (decimal, 0x1F or 1Fh, with optional K/M/G)", clean(s)))
+        .ok_or_else(|| format!("invalid length '{}': larger than 2^64 - 1 bytes", clean(s)))
 }
 
 /// Parses an address inside a file of `len` bytes into a file offset. Accepted forms: `SEG:OFF`
@@ -304,10 +325,8 @@ fn position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
                 clean(t)
             ));
         }
-        let lin = seg
-            .checked_mul(16)
-            .and_then(|v| v.checked_add(off))
-            .ok_or_else(|| format!("invalid address '{}': too large", clean(t)))?;
+        // A segment too large for any file is an address beyond it (said with the valid range).
+        let lin = seg.saturating_mul(16).saturating_add(off);
         return origin.offset_of_linear(lin).ok_or_else(|| {
             if len == 0 {
                 "the file is empty: there is no address to go to".to_string()
@@ -322,7 +341,7 @@ fn position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
             }
         });
     }
-    parse_number(t).ok_or_else(|| {
+    parse_number_saturating(t).ok_or_else(|| {
         format!(
             "invalid address '{}': use SEG:OFF (0AFA:3F00), 0x3E00, 3E00h, decimal or a percentage (50%)",
             clean(t)
@@ -363,6 +382,43 @@ pub fn resolve_range(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_past_64_bits_are_too_large_not_malformed() {
+        assert_eq!(parse_number("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_number("0xFFFFFFFFFFFFFFFF"), Some(u64::MAX));
+        assert_eq!(parse_number("18446744073709551616"), None);
+        assert_eq!(
+            parse_number_saturating("18446744073709551616"),
+            Some(u64::MAX)
+        );
+        assert_eq!(
+            parse_number_saturating("1_0000_0000_0000_0000h"),
+            Some(u64::MAX)
+        );
+        assert_eq!(parse_number_saturating("0x+5"), None);
+        assert_eq!(
+            parse_count("99999999999999999999").unwrap_err().to_string(),
+            "invalid length '99999999999999999999': larger than 2^64 - 1 bytes"
+        );
+        assert_eq!(
+            parse_count("17179869184G").unwrap_err().to_string(),
+            "invalid length '17179869184G': larger than 2^64 - 1 bytes"
+        );
+        assert_eq!(parse_count("16G").unwrap(), 16 << 30);
+        assert_eq!(
+            parse_location("1:1x", Origin::ZERO, 100)
+                .unwrap_err()
+                .to_string(),
+            "invalid address '1:1x': expected SEG:OFF in hex, e.g. 0AFA:3F00"
+        );
+        assert_eq!(
+            parse_location("FFFFFFFFFFFFFFFFF:0", Origin::ZERO, 100)
+                .unwrap_err()
+                .to_string(),
+            "address 'FFFFFFFFFFFFFFFFF:0' is outside the file: valid 0000:0000 to 0000:0063 (offsets 0 to 99)"
+        );
+    }
 
     #[test]
     fn debug_file_convention() {

@@ -341,6 +341,19 @@ fn goto_accepts_every_form_relative_and_hash_and_quote_quote_returns() {
             "0AFA:10000",
             "invalid address '0AFA:10000': the offset must be 0000 to FFFF",
         ),
+        // Numbers too large for 64 bits are addresses beyond the file, not malformed ones.
+        (
+            "+99999999999999999999999",
+            "cannot move '+99999999999999999999999' from 2AFA:8100: the file has offsets 0 to 327679",
+        ),
+        (
+            "FFFFFFFFFFFFFFFFFFFF:FFFF",
+            "address 'FFFFFFFFFFFFFFFFFFFF:FFFF' is outside the file: valid 0AFA:0100 to 5AFA:00FF (offsets 0 to 327679)",
+        ),
+        (
+            "99999999999999999999999",
+            "address '99999999999999999999999' is outside the file: valid 0AFA:0100 to 5AFA:00FF (offsets 0 to 327679)",
+        ),
     ] {
         app.update(Command::Goto);
         keys(&mut app, &format!("{text}\n"));

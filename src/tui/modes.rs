@@ -67,7 +67,7 @@ impl App {
             return self.info("no address given; the cursor stays");
         }
         let target = if let Some(rest) = t.strip_prefix('+').or_else(|| t.strip_prefix('-')) {
-            match address::parse_number(rest.trim()) {
+            match address::parse_number_saturating(rest.trim()) {
                 None => Err(format!(
                     "invalid move '{}': expected +N or -N bytes (decimal, 0x1F or 1Fh)",
                     sanitize::line(t)
