@@ -77,9 +77,11 @@ impl Origin {
     /// The displayed address of file offset `x`.
     #[inline]
     pub fn address(self, x: u64) -> Address {
-        let f = self.offset as u64 + x;
+        // In 128 bits: an offset near 2^64 (a note a sidecar placed there) is shown where it is,
+        // not wrapped to the file's start. The segment stays below 2^61.
+        let f = self.offset as u128 + x as u128;
         Address {
-            segment: self.segment as u64 + (f >> 16) * 0x1000,
+            segment: self.segment as u64 + (f >> 16) as u64 * 0x1000,
             offset: (f & 0xFFFF) as u16,
         }
     }
@@ -88,7 +90,7 @@ impl Origin {
     /// offset is a multiple of 16, as in DEBUG.
     #[inline]
     pub fn column(self, x: u64) -> usize {
-        ((self.offset as u64 + x) & 15) as usize
+        ((self.offset as u64).wrapping_add(x) & 15) as usize
     }
 
     /// The label of the dump line holding file offset `x`: its segment, and its offset rounded
@@ -417,6 +419,19 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "address 'FFFFFFFFFFFFFFFFF:0' is outside the file: valid 0000:0000 to 0000:0063 (offsets 0 to 99)"
+        );
+    }
+
+    #[test]
+    fn offsets_near_2_pow_64_are_shown_where_they_are() {
+        let o = Origin::parse("0AFA:0100").unwrap();
+        // 0100h + (2^64 - 1) = 2^64 + 00FFh: segment 0AFA + 1000h for each 64 KiB.
+        let a = o.address(u64::MAX);
+        assert_eq!(a.to_string(), "1000000000000AFA:00FF");
+        assert_eq!(o.column(u64::MAX), 15);
+        assert_eq!(
+            Origin::ZERO.address(u64::MAX).to_string(),
+            "FFFFFFFFFFFF000:FFFF"
         );
     }
 
