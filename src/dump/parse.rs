@@ -268,12 +268,21 @@ pub fn undump<R: BufRead>(reader: R, fill_limit: u64, sink: &mut dyn Sink) -> io
     let mut w = Window::new(reader);
     let mut p = Parser::new(sink, fill_limit);
     while let Some(line) = w.next_line()? {
-        if line.cut_short {
+        if (line.continues || line.piece > 0) && line.kind != Kind::Plain {
+            // Only hex with no addresses is read on past a piece (see line::MAX_LINE).
+            let at = line.before
+                + if line.piece == 0 {
+                    line.text.len() as u64
+                } else {
+                    0
+                };
             let msg = format!(
-                "longer than {} KiB; the rest of it is not read",
-                MAX_LINE >> 10
+                "longer than {} KiB and not all hex with no addresses; the rest of it after its first {} characters is not read",
+                MAX_LINE >> 10,
+                at
             );
             p.warn(line.no, line.no, WarningKind::LongLine, msg)?;
+            w.skip_rest(&line);
         }
         let mut line = line;
         let consumed = p.line(&mut line, &mut w);
@@ -1449,6 +1458,68 @@ fn column_text<R: BufRead>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 100,000 bytes of every value, for long lines.
+    fn long_data() -> Vec<u8> {
+        (0..100_000u32).map(|i| (i * 7 + i / 251) as u8).collect()
+    }
+
+    fn said(u: &Undump) -> Vec<String> {
+        u.warnings.iter().map(|w| w.to_string()).collect()
+    }
+
+    const PLAIN: &str = "line 1: hex with no addresses (xxd -p or -i, od -A n): read as a block of its own at offset 00000000, with no ASCII column to check it against";
+
+    #[test]
+    fn a_long_line_of_hex_with_no_addresses_is_read_whole() {
+        let data = long_data();
+        let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+        let pairs: Vec<String> = data.iter().map(|b| format!("{b:02x}")).collect();
+        let c: Vec<String> = data.iter().map(|b| format!("0x{b:02x}")).collect();
+        for text in [
+            format!("{hex}\n"),
+            // An odd count of characters before the digits: no cut parts a byte.
+            format!("> {hex}\r\n"),
+            format!(" {hex}"),
+            format!("{}\n", pairs.join(" ")),
+            format!("{}\n", c.join(", ")),
+            // Exactly one piece long, then a line end, then more.
+            format!("{}\n{}\n", &hex[..MAX_LINE], &hex[MAX_LINE..MAX_LINE + 20]),
+        ] {
+            let u = parse(&text);
+            assert_eq!(said(&u), [PLAIN], "{}", &text[..20]);
+            assert_eq!(u.blocks.len(), 1);
+            let want = if text.starts_with(&hex[..MAX_LINE]) && text.len() < hex.len() {
+                &data[..MAX_LINE / 2 + 10]
+            } else {
+                &data[..]
+            };
+            assert!(u.bytes() == want, "{}", &text[..20]);
+        }
+    }
+
+    #[test]
+    fn a_long_line_that_is_not_all_such_hex_is_said_where_its_reading_stops() {
+        let text = format!("{}\n0AFA:0100  41 42 43 44\n", "x".repeat(200_000))
+            .replace("41 42 43 44", "41 42 43 44  ABCD");
+        let u = parse(&text);
+        assert_eq!(
+            said(&u),
+            ["line 1: longer than 64 KiB and not all hex with no addresses; the rest of it after its first 65536 characters is not read"]
+        );
+        assert_eq!(u.bytes(), b"ABCD");
+        // A byte that is not hex in the third piece: the pieces before it are kept, and the rest
+        // is said.
+        let data = long_data();
+        let mut hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+        hex.replace_range(150_001..150_002, "Z");
+        let u = parse(&format!("{hex}\n"));
+        assert_eq!(u.bytes(), &data[..MAX_LINE]);
+        let w = said(&u);
+        assert_eq!(w[..2], [PLAIN.to_string(), "line 1: longer than 64 KiB and not all hex with no addresses; the rest of it after its first 131072 characters is not read".to_string()]);
+        assert!(w[2].starts_with("line 1: looks like a dump line but could not be read as one; its bytes are missing: '"), "{w:?}");
+        assert_eq!(w.len(), 3);
+    }
 
     #[test]
     fn debug_line_and_wrapped_ascii() {

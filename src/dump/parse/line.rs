@@ -8,7 +8,9 @@ use super::AddrStyle;
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
 
-/// Longest line read; the rest of a longer line is skipped (and said).
+/// Longest piece of a line read at once. A longer line of hex with no addresses (`xxd -p -c 0`,
+/// a hex string pasted whole) is read on in further pieces of the same line number, each cut
+/// where no byte's two digits part; the rest of any other longer line is skipped (and said).
 pub(super) const MAX_LINE: usize = 64 << 10;
 
 /// A place the hex area could end: after `count` bytes, the ASCII column starting at `pos`.
@@ -105,8 +107,12 @@ pub(super) struct Line {
     pub depth: usize,
     pub kind: Kind,
     pub hex: Hex,
-    /// The line was longer than [`MAX_LINE`]; its rest was skipped.
-    pub cut_short: bool,
+    /// Which piece of a line longer than [`MAX_LINE`] this is (0: its start, or the whole line).
+    pub piece: u32,
+    /// More pieces of the same line follow.
+    pub continues: bool,
+    /// Bytes of the line before this piece.
+    pub before: u64,
     pub order: Order,
 }
 
@@ -119,7 +125,9 @@ impl Line {
             depth: 0,
             kind: Kind::Blank,
             hex: Hex::default(),
-            cut_short: false,
+            piece: 0,
+            continues: false,
+            before: 0,
             order: Order::Given,
         }
     }
@@ -141,6 +149,24 @@ impl Line {
             i = skip_blanks(t, i + 1);
         }
         &t[i..]
+    }
+
+    /// A piece after the first of a long line: hex with no addresses, when the pieces before
+    /// it were (any even count of digits, any count of pairs, `0x` bytes), or other text.
+    fn classify_piece(&mut self, plain: bool) {
+        self.start = 0;
+        self.depth = 0;
+        self.hex.bytes.clear();
+        let t = self.text.trim_ascii();
+        self.kind = if !plain {
+            Kind::Other
+        } else if t.is_empty() {
+            Kind::Blank
+        } else if plain_piece(t, &mut self.hex) {
+            Kind::Plain
+        } else {
+            Kind::Other
+        };
     }
 
     fn classify(&mut self) {
@@ -437,6 +463,26 @@ fn plain_line(t: &[u8], hex: &mut Hex) -> bool {
         }
     }
     any
+}
+
+/// [`plain_line`] for a piece after the first of a long line, which may be short: an even run of
+/// hex digits, pairs between blanks, or `xxd -i` bytes (the piece may start after a comma).
+fn plain_piece(t: &[u8], hex: &mut Hex) -> bool {
+    hex.bytes.clear();
+    if t.len().is_multiple_of(2) && hex_run(t) == t.len() {
+        hex.bytes.extend(t.chunks_exact(2).map(hex_byte));
+        return true;
+    }
+    if pairs(t).is_some() {
+        hex.bytes.extend(
+            t.split(|c| c.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .map(hex_byte),
+        );
+        return true;
+    }
+    let t = t.strip_prefix(b",").unwrap_or(t).trim_ascii();
+    plain_line(t, hex) && !hex.bytes.is_empty()
 }
 
 fn debug_command(t: &[u8]) -> Option<Kind> {
@@ -788,6 +834,17 @@ pub(super) struct Window<R> {
     spare: Vec<Box<Line>>,
     read: usize,
     eof: bool,
+    /// A line longer than [`MAX_LINE`] is being read in pieces: the next piece's number, the
+    /// bytes read past the last cut, whether the pieces so far were hex with no addresses, and
+    /// how many hex digits end the last piece (so that no cut parts a byte's two digits).
+    piece: u32,
+    carry: Vec<u8>,
+    plain: bool,
+    run: usize,
+    /// Bytes of the line in the pieces before the next.
+    before: u64,
+    /// The pieces after this one of the line of this number are skipped.
+    skip: Option<usize>,
 }
 
 impl<R: BufRead> Window<R> {
@@ -798,6 +855,12 @@ impl<R: BufRead> Window<R> {
             spare: Vec::new(),
             read: 0,
             eof: false,
+            piece: 0,
+            carry: Vec::new(),
+            plain: false,
+            run: 0,
+            before: 0,
+            skip: None,
         }
     }
 
@@ -819,11 +882,42 @@ impl<R: BufRead> Window<R> {
         self.spare.push(line);
     }
 
+    /// The pieces after `line` of the same long line are skipped (read, not given).
+    pub fn skip_rest(&mut self, line: &Line) {
+        self.skip = Some(line.no);
+        let no = line.no;
+        let (keep, drop): (VecDeque<_>, VecDeque<_>) = self
+            .ahead
+            .drain(..)
+            .partition(|l| l.no != no || l.piece == 0);
+        self.ahead = keep;
+        self.spare.extend(drop);
+    }
+
     fn read_line(&mut self) -> io::Result<()> {
-        let mut line = self.spare.pop().unwrap_or_else(|| Box::new(Line::empty()));
+        loop {
+            let mut line = self.spare.pop().unwrap_or_else(|| Box::new(Line::empty()));
+            if !self.fill(&mut line)? {
+                self.eof = true;
+                self.spare.push(line);
+                return Ok(());
+            }
+            if line.piece > 0 && self.skip == Some(line.no) {
+                self.spare.push(line);
+                continue;
+            }
+            self.ahead.push_back(line);
+            return Ok(());
+        }
+    }
+
+    /// Reads the next line, or the next piece of a long one, into `line`; false at the end.
+    fn fill(&mut self, line: &mut Line) -> io::Result<bool> {
         line.text.clear();
-        line.cut_short = false;
-        let mut got = false;
+        line.text.append(&mut self.carry);
+        line.piece = self.piece;
+        let mut got = self.piece > 0;
+        let mut full = false;
         loop {
             let buf = self.reader.fill_buf()?;
             if buf.is_empty() {
@@ -835,30 +929,95 @@ impl<R: BufRead> Window<R> {
                 None => (buf.len(), false),
             };
             let room = MAX_LINE.saturating_sub(line.text.len());
-            line.text.extend_from_slice(&buf[..take.min(room)]);
-            line.cut_short |= take > room;
-            self.reader.consume(take);
+            let n = take.min(room);
+            line.text.extend_from_slice(&buf[..n]);
+            self.reader.consume(n);
+            if n < take {
+                full = !self.at_line_end()?;
+                break;
+            }
             if done {
                 break;
             }
         }
         if !got {
-            self.eof = true;
-            self.spare.push(line);
-            return Ok(());
+            return Ok(false);
         }
-        while matches!(line.text.last(), Some(b'\n' | b'\r')) {
-            line.text.pop();
+        line.continues = full;
+        line.before = if self.piece > 0 { self.before } else { 0 };
+        if full {
+            self.cut(line);
+            self.before = line.before + line.text.len() as u64;
+        } else {
+            while matches!(line.text.last(), Some(b'\n' | b'\r')) {
+                line.text.pop();
+            }
         }
         strip_escapes(&mut line.text);
-        web_blanks(&mut line.text, self.read == 0);
+        web_blanks(&mut line.text, self.read == 0 && line.piece == 0);
         hexyl(&mut line.text);
-        self.read += 1;
+        if line.piece == 0 {
+            self.read += 1;
+        }
         line.no = self.read;
-        line.classify();
-        self.ahead.push_back(line);
-        Ok(())
+        if line.piece == 0 {
+            line.classify();
+            self.plain = line.kind == Kind::Plain;
+        } else {
+            line.classify_piece(self.plain);
+            self.plain &= line.kind == Kind::Plain;
+        }
+        self.piece = if full { line.piece + 1 } else { 0 };
+        Ok(true)
     }
+
+    /// True (and the line end read) when all that is left of a full piece's line is its end.
+    fn at_line_end(&mut self) -> io::Result<bool> {
+        let buf = self.reader.fill_buf()?;
+        let end = match buf {
+            [b'\n', ..] => 1,
+            [b'\r', b'\n', ..] => 2,
+            [b'\r'] | [] => buf.len(),
+            _ => return Ok(false),
+        };
+        self.reader.consume(end);
+        Ok(true)
+    }
+
+    /// Cuts a full piece where no byte's digits part: after its last blank or comma, or, in a
+    /// run of hex digits, after an even count of them; the rest starts the next piece.
+    fn cut(&mut self, line: &mut Line) {
+        let t = &line.text;
+        let trailing = t.len()
+            - t.iter()
+                .rposition(|&c| !is_hex_digit(c))
+                .map_or(0, |i| i + 1);
+        let run = if trailing == t.len() {
+            self.run + trailing
+        } else {
+            trailing
+        };
+        let at = match t.iter().rposition(|&c| matches!(c, b' ' | b'\t' | b',')) {
+            Some(i) if t.len() - i <= 4096 => i + 1,
+            _ => t.len() - run % 2,
+        };
+        self.carry.extend_from_slice(&line.text[at..]);
+        line.text.truncate(at);
+        let t = &line.text;
+        let trailing = t.len()
+            - t.iter()
+                .rposition(|&c| !is_hex_digit(c))
+                .map_or(0, |i| i + 1);
+        self.run = if trailing == t.len() {
+            self.run + trailing
+        } else {
+            trailing
+        };
+    }
+}
+
+fn is_hex_digit(c: u8) -> bool {
+    HEX_VALUE[c as usize] != NOT_HEX
 }
 
 #[cfg(test)]
@@ -919,7 +1078,11 @@ mod tests {
         text.extend_from_slice(b"\r\nnext\n");
         let mut w = Window::new(&text[..]);
         let l = w.next_line().unwrap().unwrap();
-        assert_eq!((l.no, l.text.len(), l.cut_short), (1, MAX_LINE, true));
+        assert_eq!(
+            (l.no, l.text.len(), l.piece, l.continues),
+            (1, MAX_LINE, 0, true)
+        );
+        w.skip_rest(&l);
         w.recycle(l);
         let l = w.next_line().unwrap().unwrap();
         assert_eq!((l.no, &l.text[..]), (2, &b"next"[..]));
