@@ -1470,6 +1470,74 @@ mod tests {
 
     const PLAIN: &str = "line 1: hex with no addresses (xxd -p or -i, od -A n): read as a block of its own at offset 00000000, with no ASCII column to check it against";
 
+    /// `hexdump -C` of `data`, as util-linux prints it.
+    fn hexdump_c(data: &[u8]) -> String {
+        let mut out = String::new();
+        for (n, row) in data.chunks(16).enumerate() {
+            let mut hex = String::new();
+            for (i, b) in row.iter().enumerate() {
+                hex += &format!("{b:02x} ");
+                if i == 7 {
+                    hex.push(' ');
+                }
+            }
+            let col: String = row
+                .iter()
+                .map(|&b| {
+                    if (0x20..0x7F).contains(&b) {
+                        b as char
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            out += &format!("{:08x}  {hex:<49} |{col}|\n", n * 16);
+        }
+        out + &format!("{:08x}\n", data.len())
+    }
+
+    /// Each line cut into lines of at most `width` characters, as `fold` does (`spaces`: at
+    /// the last blank that fits, as `fold -s` and mail do).
+    fn folded(text: &str, width: usize, spaces: bool) -> String {
+        let mut out = String::new();
+        for mut line in text.lines() {
+            while line.len() > width {
+                let cut = if spaces {
+                    line[..width].rfind(' ').map_or(width, |i| i + 1)
+                } else {
+                    width
+                };
+                out += &line[..cut];
+                out.push('\n');
+                line = &line[cut..];
+            }
+            out += line;
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn a_hexdump_column_wrapped_by_mail_is_followed_to_its_closing_bar() {
+        // Text with bars and blanks of its own (a table), and bytes that are not text.
+        let mut data = b"| key | does |\n|---|---|\n| `q` | quits the inspector |\n".repeat(6);
+        data.extend(0u8..=255);
+        let text = hexdump_c(&data);
+        for (width, spaces) in [
+            (72, false),
+            (76, false),
+            (77, false),
+            (72, true),
+            (66, true),
+            (60, true),
+        ] {
+            let u = parse(&folded(&text, width, spaces));
+            assert_eq!(said(&u), Vec::<String>::new(), "fold {width} {spaces}");
+            assert_eq!(u.blocks.len(), 1, "fold {width} {spaces}");
+            assert!(u.bytes() == data, "fold {width} {spaces}");
+        }
+    }
+
     #[test]
     fn a_long_line_of_hex_with_no_addresses_is_read_whole() {
         let data = long_data();

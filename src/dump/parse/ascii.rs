@@ -84,15 +84,24 @@ pub(super) fn check<R: BufRead>(
     pos: usize,
     ahead: &mut Window<R>,
 ) -> io::Result<Check> {
-    let col = line.text[pos.min(line.text.len())..].trim_ascii();
+    let mut col = line.text[pos.min(line.text.len())..].trim_ascii();
     // hexdump's column sits between bars, od's between `>` and `<`; a column that only starts
     // with one of them (HxD's, Format-Hex's) is read as it stands.
+    let mut close: Option<&[u8]> = None;
     if line.hex.bars {
-        for (open, close) in [(b"|", b"|"), (b">", b"<")] {
+        for (open, end) in [(b"|", b"|"), (b">", b"<")] {
             if let Some(inner) = col.strip_prefix(open) {
-                let c = barred(bytes, inner.strip_suffix(close).unwrap_or(inner));
+                let c = barred(bytes, inner.strip_suffix(end).unwrap_or(inner));
                 if c != (Check::Mismatch { through: 0 }) {
                     return Ok(c);
+                }
+                // Opened and not closed: mail wrapped the column, whose rest (and closing bar)
+                // is on the lines below.
+                match Matcher::new(bytes).feed(inner) {
+                    Fed::Open => (col, close) = (inner, Some(&end[..])),
+                    // All of it but its closing bar, which is the next line.
+                    Fed::Complete if closing_line(line, ahead, end)? => return Ok(Check::Exact(1)),
+                    _ => {}
                 }
             }
         }
@@ -124,7 +133,18 @@ pub(super) fn check<R: BufRead>(
         }
         let Some(next) = ahead.peek(k)? else { break };
         let before = m.matched;
-        match m.feed(next.unquoted(line.depth).trim_ascii()) {
+        let mut rest = next.unquoted(line.depth).trim_ascii();
+        // The whole barred column wrapped onto the next line: its opening bar is there.
+        if line.hex.bars && col.is_empty() && k == 0 {
+            for (open, end) in [(b"|", b"|"), (b">", b"<")] {
+                if let Some(inner) = rest.strip_prefix(open) {
+                    (rest, close) = (inner, Some(&end[..]));
+                    break;
+                }
+            }
+        }
+        let rest = close.and_then(|c| rest.strip_suffix(c)).unwrap_or(rest);
+        match m.feed(rest) {
             Fed::Complete => return Ok(Check::Exact(k + 1)),
             Fed::Open => fed = k + 1,
             // A line that is text, not a marker (a `*` that squeezes nothing), taken as the rest
@@ -150,6 +170,13 @@ pub(super) fn check<R: BufRead>(
     } else {
         Check::Mismatch { through: fed }
     })
+}
+
+/// True when the line after `line` holds only the closing bar `end` of its column.
+fn closing_line<R: BufRead>(line: &Line, ahead: &mut Window<R>, end: &[u8]) -> io::Result<bool> {
+    Ok(ahead
+        .peek(0)?
+        .is_some_and(|l| l.unquoted(line.depth).trim_ascii() == end))
 }
 
 /// True unless a `*` after DEBUG-style `line` can be a squeeze marker: a dump line (or an
