@@ -1536,6 +1536,13 @@ mod tests {
             assert_eq!(u.blocks.len(), 1, "fold {width} {spaces}");
             assert!(u.bytes() == data, "fold {width} {spaces}");
         }
+        // Blanks of the column turned into a tab (unexpand -a: `with.  the` at a tab stop).
+        let data = b"0123456789abcdefwith.  the end..".to_vec();
+        let text = hexdump_c(&data).replace("with.  the", "with.\t the");
+        assert!(text.contains('\t'));
+        let u = parse(&text);
+        assert_eq!(said(&u), Vec::<String>::new());
+        assert!(u.bytes() == data);
     }
 
     #[test]
