@@ -1522,15 +1522,12 @@ mod tests {
         // Text with bars and blanks of its own (a table), and bytes that are not text.
         let mut data = b"| key | does |\n|---|---|\n| `q` | quits the inspector |\n".repeat(6);
         data.extend(0u8..=255);
+        // Rows that start with a blank, a bar or od's `>`, where a fold at a blank leaves the
+        // opening bar and part of the column on the dump line.
+        data.extend(b"> ..>l>/.abc<.. |.\\cd hcYc.e..a> | f.Ycb f| e.||> a<>...> .a1 .7");
         let text = hexdump_c(&data);
-        for (width, spaces) in [
-            (72, false),
-            (76, false),
-            (77, false),
-            (72, true),
-            (66, true),
-            (60, true),
-        ] {
+        let widths = (60..=78).flat_map(|w| [(w, false), (w, true)]);
+        for (width, spaces) in widths {
             let u = parse(&folded(&text, width, spaces));
             assert_eq!(said(&u), Vec::<String>::new(), "fold {width} {spaces}");
             assert_eq!(u.blocks.len(), 1, "fold {width} {spaces}");

@@ -89,8 +89,9 @@ pub(super) fn check<R: BufRead>(
     // with one of them (HxD's, Format-Hex's) is read as it stands.
     let mut close: Option<&[u8]> = None;
     if line.hex.bars {
+        let whole = col;
         for (open, end) in [(b"|", b"|"), (b">", b"<")] {
-            if let Some(inner) = col.strip_prefix(open) {
+            if let Some(inner) = whole.strip_prefix(open) {
                 let c = barred(bytes, inner.strip_suffix(end).unwrap_or(inner));
                 if c != (Check::Mismatch { through: 0 }) {
                     return Ok(c);
@@ -98,7 +99,10 @@ pub(super) fn check<R: BufRead>(
                 // Opened and not closed: mail wrapped the column, whose rest (and closing bar)
                 // is on the lines below.
                 match Matcher::new(bytes).feed(inner) {
-                    Fed::Open => (col, close) = (inner, Some(&end[..])),
+                    Fed::Open => {
+                        (col, close) = (inner, Some(&end[..]));
+                        break;
+                    }
                     // All of it but its closing bar, which is the next line.
                     Fed::Complete if closing_line(line, ahead, end)? => return Ok(Check::Exact(1)),
                     _ => {}
@@ -135,7 +139,7 @@ pub(super) fn check<R: BufRead>(
         let before = m.matched;
         let mut rest = next.unquoted(line.depth).trim_ascii();
         // The whole barred column wrapped onto the next line: its opening bar is there.
-        if line.hex.bars && col.is_empty() && k == 0 {
+        if line.hex.bars && col.is_empty() && close.is_none() && k == 0 {
             for (open, end) in [(b"|", b"|"), (b">", b"<")] {
                 if let Some(inner) = rest.strip_prefix(open) {
                     (rest, close) = (inner, Some(&end[..]));
