@@ -1542,6 +1542,28 @@ mod tests {
         assert!(u.bytes() == data);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+        /// Exact or loud: a hexdump -C of any bytes, folded as mail folds it at any width from
+        /// 60 to 80, plainly or at blanks, reads back to its bytes, or a warning says why not.
+        #[test]
+        fn a_folded_hexdump_reads_back_or_says_why(
+            data in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::any::<u8>(),
+                    proptest::sample::select(b" |<>.:*-abcdef0123456789".to_vec()),
+                ],
+                1..400,
+            ),
+            width in 60usize..=80,
+            spaces in proptest::prelude::any::<bool>(),
+        ) {
+            let u = parse(&folded(&hexdump_c(&data), width, spaces));
+            proptest::prop_assert!(u.bytes() == data || !u.warnings.is_empty());
+        }
+    }
+
     #[test]
     fn a_long_line_of_hex_with_no_addresses_is_read_whole() {
         let data = long_data();
