@@ -570,6 +570,82 @@ proptest! {
 }
 
 #[test]
+fn a_doubled_blank_anywhere_in_the_hex_area_keeps_every_byte_in_order() {
+    // Found by the corruption property test (it failed once on an xxd line): a short last word
+    // set off by a doubled blank read as `xxd -e`'s right-aligned one, so the line's words were
+    // turned round without a word where their column (all dots) could not tell. xxd -e sets
+    // such a word off by two blanks more for each byte it lacks; one blank more is damage.
+    // The bytes of these lines, as xxd, hexdump and clanscope print them: a blank doubled at
+    // each place between the address and the column.
+    let data = [0xD3u8, 0xDA, 0xE1, 0xE8, 0xEF, 0xF6, 0xFD];
+    let order = "the ASCII column reads the same whichever way round the bytes of its groups are, and no line of this dump tells: read in the order the hex shows them (xxd -e prints them the other way round)";
+    let own = Printer::new(Origin::ZERO).to_string(&data, 0, 7);
+    for (text, said) in [
+        (
+            "00000000: d3da e1e8 eff6 fd                        .......\n",
+            None,
+        ),
+        (
+            "00000000: d3 da e1 e8 ef f6 fd                             .......\n",
+            None,
+        ),
+        // Groups of 4 read the same either way round: said as ever, with or without the damage.
+        (
+            "00000000: d3dae1e8 eff6fd                      .......\n",
+            Some(order),
+        ),
+        (
+            "00000000  d3 da e1 e8 ef f6 fd                              |.......|\n00000007\n",
+            None,
+        ),
+        (own.as_str(), None),
+    ] {
+        let first = text.lines().next().unwrap();
+        let column = first.trim_end().rfind("  ").unwrap();
+        let blanks: Vec<usize> = (8..column)
+            .filter(|&i| first.as_bytes()[i] == b' ')
+            .collect();
+        assert!(blanks.len() >= 10, "{text}");
+        for i in blanks {
+            let mut t = text.to_string();
+            t.insert(i, ' ');
+            let u = parse::parse(&t);
+            assert_eq!(u.bytes(), data, "{t}");
+            let warnings: Vec<(usize, usize, parse::WarningKind, &str)> = u
+                .warnings
+                .iter()
+                .map(|w| (w.line, w.last, w.kind, w.message.as_str()))
+                .collect();
+            let want: Vec<_> = said
+                .map(|m| (1, 1, parse::WarningKind::ByteOrder, m))
+                .into_iter()
+                .collect();
+            assert_eq!(warnings, want, "{t}");
+        }
+    }
+    // A lone word set off from the colon by a doubled blank, and a later line's short last
+    // word set off so, with no column to tell: in the order the hex shows them.
+    let u = parse::parse("00000000:  d4dbe2e9                                                                 ....\n");
+    assert_eq!(u.bytes(), [0xD4, 0xDB, 0xE2, 0xE9]);
+    assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+    assert_eq!(
+        (u.warnings[0].line, u.warnings[0].kind),
+        (1, parse::WarningKind::ByteOrder)
+    );
+    assert_eq!(u.warnings[0].message, order);
+    let t = "00000000: 9696 9696 9696 9696 9696 9696 9696 9696  ................\n00000010: 9696 9696 96e7 eef5 fc03 0a11 188c  8c    ...............\n";
+    let u = parse::parse(t);
+    let mut want = vec![0x96; 21];
+    want.extend([0xE7, 0xEE, 0xF5, 0xFC, 0x03, 0x0A, 0x11, 0x18, 0x8C, 0x8C]);
+    assert_eq!(u.bytes(), want);
+    assert_eq!(u.warnings, vec![]);
+    // xxd -e's own right-aligned short word (two blanks more for each byte it lacks) is still
+    // read as it prints it.
+    let u = parse::parse("00000000: e8e1dad3   fdf6ef                    .......\n");
+    assert_eq!(u.bytes(), data);
+}
+
+#[test]
 fn the_hex_column_is_the_truth() {
     // The line: one wrong ASCII character cost 15 bytes.
     let t = "0000:0000  41 A1 42 43 44 45 46 47-48 49 4A 4B 4C 4D 4E 4F   A.BCDEFGHIJKLMNX\n";
