@@ -588,18 +588,67 @@ fn a_string_without_a_line_end_is_not_a_console_write() {
     assert_eq!(console_writes(&r), vec![(1000, 1000 + line.len() as u64)]);
     let f = r.findings.iter().find(|f| f.start == 1000).unwrap();
     assert_eq!(f.signature, None);
-    // Its line ends kept out of the text only by the beeps a program prints with an error
-    // (BEL, 07h, is not text): found.
+    // Its line ends apart from the text only by the beeps a program prints with an error
+    // (BEL, 07h): found, line ends and beeps included (review 36: a BEL beside a line end
+    // does not end the island; before, the write was the text alone).
     let line = b"Unable to open the post office directory: it is in use by another program.";
     let mut beeped = b"\r\n\x07".to_vec();
     beeped.extend_from_slice(line);
     beeped.extend_from_slice(b"\x07\r\n");
     let d = planted(&beeped, 25);
     let r = e.scan(&d[..], Path::new("MLANDATA"), &Control::new());
-    assert_eq!(console_writes(&r), vec![(1003, 1003 + line.len() as u64)]);
+    assert_eq!(console_writes(&r), vec![(1000, 1000 + beeped.len() as u64)]);
     // A known text without any line end left: found.
     let cut = b"Exporting messages in mailbox \"kwong\" to fi";
     let d = planted(cut, 24);
     let r = e.scan(&d[..], Path::new("MLANDATA"), &Control::new());
     assert_eq!(console_writes(&r), vec![(1000, 1000 + cut.len() as u64)]);
+}
+
+/// Review 36: a DOS code page letter or a BEL inside a line did not belong to the text around
+/// it: the island ended there, the write was cut short at `"M` and its tail was plain text.
+#[test]
+fn a_code_page_letter_or_a_bell_inside_a_line_stays_in_the_write() {
+    let e = Engine::default();
+    let cases: [(&[u8], &str, &str); 4] = [
+        (
+            b"\r\n\r\nExporting messages in mailbox \"M\x81ller_hans\" to file EXPORT\\MSG4A27.CCM\r\n3 message(s) exported.\r\n",
+            "M\u{81}ller_hans",
+            "EXPORT\\MSG4A27.CCM",
+        ),
+        (
+            b"\r\n\r\nExporting messages in mailbox \"J\xfcrgen\" to file EXPORT\\MSG0001.CCM\r\n",
+            "J\u{fc}rgen",
+            "EXPORT\\MSG0001.CCM",
+        ),
+        (
+            b"\r\n\r\nExporting messages in mailbox \"L\x82a\" to file EXPORT\\MSG0002.CCM\r\n",
+            "L\u{82}a",
+            "EXPORT\\MSG0002.CCM",
+        ),
+        (
+            b"\r\nExporting messages in mailbox \"beep\x07\" to file EXPORT\\MSG0BEL.CCM\x07\r\n",
+            "beep\x07",
+            "EXPORT\\MSG0BEL.CCM",
+        ),
+    ];
+    for (seed, (w, mailbox, file)) in cases.into_iter().enumerate() {
+        for at in [1024, 1029] {
+            let mut d = noise(4096, seed as u64 + 36);
+            d[at..at + w.len()].copy_from_slice(w);
+            // Binary bytes on both sides (a printable neighbour would belong to the write).
+            d[at - 1] = 0xFF;
+            d[at + w.len()] = 0xFF;
+            let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+            assert_eq!(
+                console_writes(&r),
+                vec![(at as u64, (at + w.len()) as u64)],
+                "{mailbox:?} at {at}"
+            );
+            let f = &r.findings[0];
+            assert_eq!(f.mailbox.as_deref(), Some(mailbox));
+            assert_eq!(f.file.as_deref(), Some(file));
+            assert_eq!(f.signature.as_deref(), Some("export-mailbox"));
+        }
+    }
 }

@@ -20,7 +20,7 @@ use super::ahead::with_lines;
 use super::features::{Acc, LineFacts, NF};
 use super::lines::{lines, End, Line, MAX_LINE};
 use super::model::{best, evidence, Model, Probs, TextClass};
-use super::signatures::{Hit, SignatureSet, TextMatch};
+use super::signatures::{line_text, Hit, SignatureSet, TextMatch};
 
 /// A paragraph's known texts are looked for in pieces of about this size, right behind the
 /// reader (the piece is still in the cache; a long paragraph is never read a second time).
@@ -563,10 +563,8 @@ impl Reader<'_> {
         // Its last line, or the last piece of a line longer than MAX_LINE.
         let lo = b.start.max(b.end.saturating_sub(MAX_LINE));
         let from = memchr::memrchr2(b'\r', b'\n', &data[lo..b.end]).map_or(lo, |i| lo + i + 1);
-        let Ok(t) = std::str::from_utf8(&data[from..b.end]) else {
-            return;
-        };
-        if let Some(h) = self.sigs.match_cut(t) {
+        let t = line_text(&data[from..b.end]);
+        if let Some(h) = self.sigs.match_cut(&t) {
             if b.hit.as_ref().is_none_or(|x| h.confidence > x.confidence) {
                 b.hit = Some(h);
                 b.judge(self.model);
@@ -752,10 +750,7 @@ fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize,
         };
         let t = l.text(data);
         let keep = if !l.terminated() {
-            let sig = std::str::from_utf8(t)
-                .ok()
-                .is_some_and(|x| sigs.match_cut(x).is_some())
-                || sigs.match_text(t).is_some();
+            let sig = sigs.match_cut(&line_text(t)).is_some() || sigs.match_text(t).is_some();
             sig || wordlike(t) || cut_line(data, l.start, t)
         } else {
             let odd_end = style(l.term) != tail;

@@ -17,7 +17,7 @@ const NAMES_SPAN: usize = 64 * 1024;
 
 /// The text names are taken from: `data[s..e]`, at most [`NAMES_SPAN`] bytes of it.
 fn names_text(data: &[u8], s: usize, e: usize) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(&data[s..e.min(s.saturating_add(NAMES_SPAN))])
+    super::signatures::line_text(&data[s..e.min(s.saturating_add(NAMES_SPAN))])
 }
 
 /// Blocks below this console probability are plain text, not (weak) console writes.

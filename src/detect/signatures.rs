@@ -11,6 +11,16 @@ use serde::Deserialize;
 
 pub const BUILTIN: &str = include_str!("../../assets/signatures.toml");
 
+/// A line's bytes as text for matching: UTF-8 when they are that, else Latin-1 (cc:Mail and
+/// the DOS tools wrote code-page text: `M\x81ller` is not UTF-8, and a signature must still
+/// match the line it stands in).
+pub fn line_text(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(t) => t.into(),
+        Err(_) => b.iter().map(|&c| c as char).collect::<String>().into(),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Signature {
     pub name: String,
@@ -230,11 +240,10 @@ impl SignatureSet {
             while let Some(x) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
                 // A line holding any literal is tried with every signature that has literals.
                 let (s, e) = line_span(text, x.start());
-                if let Ok(line) = std::str::from_utf8(&text[s..e]) {
-                    for i in 0..self.signatures.len() {
-                        if !self.prefilter.always.contains(&i) {
-                            keep_best(&mut m.literal, self.full(i, line));
-                        }
+                let line = line_text(&text[s..e]);
+                for i in 0..self.signatures.len() {
+                    if !self.prefilter.always.contains(&i) {
+                        keep_best(&mut m.literal, self.full(i, &line));
                     }
                 }
                 at = e.max(x.end());
@@ -248,11 +257,9 @@ impl SignatureSet {
                     // line starts there.
                     break;
                 }
-                let Ok(l) = std::str::from_utf8(line) else {
-                    continue;
-                };
+                let l = line_text(line);
                 for &i in &self.prefilter.always {
-                    keep_best(&mut m.always, self.full(i, l));
+                    keep_best(&mut m.always, self.full(i, &l));
                 }
             }
         }
@@ -273,7 +280,13 @@ impl SignatureSet {
             name: s.name.clone(),
             confidence: s.confidence,
             mailbox: c.name("mailbox").map(|m| m.as_str().to_string()),
-            file: c.name("file").map(|m| m.as_str().to_string()),
+            // A DOS file name holds no control character: one after it (a BEL the program
+            // beeps with) is not part of it.
+            file: c
+                .name("file")
+                .map(|m| m.as_str().split(char::is_control).next().unwrap_or(""))
+                .filter(|f| !f.is_empty())
+                .map(str::to_string),
             partial: false,
         })
     }
