@@ -432,11 +432,7 @@ fn plain_line(t: &[u8], hex: &mut Hex) -> bool {
     // Bytes of two digits between blanks, eight or more: `od -A n -t x1`, Python's
     // `bytes.hex(' ')`, `hexdump -e '16/1 "%02x " "\n"'`.
     if pairs(t).is_some_and(|n| n >= 8) {
-        hex.bytes.extend(
-            t.split(|c| c.is_ascii_whitespace())
-                .filter(|w| !w.is_empty())
-                .map(hex_byte),
-        );
+        pair_bytes(t, hex);
         return true;
     }
     // `xxd -i`: its first token (and so the line) starts with `0x`; other lines are not
@@ -465,6 +461,15 @@ fn plain_line(t: &[u8], hex: &mut Hex) -> bool {
     any
 }
 
+/// The bytes of a line of two-digit pairs between blanks ([`pairs`] checked them).
+fn pair_bytes(t: &[u8], hex: &mut Hex) {
+    hex.bytes.extend(
+        t.split(|c| c.is_ascii_whitespace())
+            .filter(|w| !w.is_empty())
+            .map(hex_byte),
+    );
+}
+
 /// [`plain_line`] for a piece after the first of a long line, which may be short: an even run of
 /// hex digits, pairs between blanks, or `xxd -i` bytes (the piece may start after a comma).
 fn plain_piece(t: &[u8], hex: &mut Hex) -> bool {
@@ -474,11 +479,7 @@ fn plain_piece(t: &[u8], hex: &mut Hex) -> bool {
         return true;
     }
     if pairs(t).is_some() {
-        hex.bytes.extend(
-            t.split(|c| c.is_ascii_whitespace())
-                .filter(|w| !w.is_empty())
-                .map(hex_byte),
-        );
+        pair_bytes(t, hex);
         return true;
     }
     let t = t.strip_prefix(b",").unwrap_or(t).trim_ascii();
