@@ -789,3 +789,150 @@ fn review_36_a_file_name_is_not_carried_by_a_longer_name() {
     assert!(!out.contains("MSG4A27.CCM.OLD (path match)"), "{out}");
     assert!(!out.contains("MSG4A27.CCM.1 ("), "{out}");
 }
+
+/// A store holding `writes` console writes, the i-th naming mailbox `u{i}` and file
+/// `EXPORT\M{i}.CCM`, between stretches of noise.
+fn store_of_writes(path: &Path, writes: usize) {
+    let mut d = Vec::new();
+    for i in 0..writes {
+        d.extend_from_slice(&common::noise(200, i as u64 + 1));
+        d.extend_from_slice(
+            format!("\r\n\r\nExporting messages in mailbox \"u{i}\" to file EXPORT\\M{i}.CCM\r\n")
+                .as_bytes(),
+        );
+    }
+    d.extend_from_slice(&common::noise(200, 7));
+    std::fs::write(path, d).unwrap();
+}
+
+#[test]
+fn a_folder_of_many_files_says_what_its_summary_did_not_keep() {
+    // The summary of a scan kept every file's line, path, names and errors to the end, so its
+    // memory grew with the files. Now each is kept up to its cap (10,000 here, 1,000 names
+    // listed) and the rest counted. 10,001 files: a store naming 10,001 mailboxes and files,
+    // then 10,000 one-byte files; and 10,001 links leaving the folder (skipped, errors in JSON).
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    store_of_writes(&root.join("CLANDATA"), 10_001);
+    for i in 0..10_000 {
+        std::fs::write(root.join(format!("f{i:05}.bin")), b"x").unwrap();
+    }
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    for i in 0..10_001 {
+        std::os::unix::fs::symlink(outside.path(), root.join(format!("l{i:05}"))).unwrap();
+    }
+    let a = bin().arg("scan").arg(root).assert().code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let r = root.display();
+    // The 10,000th file's summary line is the last kept.
+    assert!(
+        out.contains(&format!(
+            "\n{r}/f09998.bin: other-text, 1 byte: 0 damaged header(s), 0 console write(s), 0 plain text, 0 header anomalies\n\
+             1 more file(s) not summed up here (at most 10,000 summary lines, 2 MiB, are kept; the findings of every file are listed above)\n\
+             cross-reference (names in writes or in files of console output, and the scanned files carrying them):\n"
+        )),
+        "{}",
+        &out[out.len() - 2000..]
+    );
+    assert!(!out.contains("f09999.bin: other-text"));
+    // The names: 1,000 of the 10,000 kept listed, in name order; the 10,001st not kept.
+    let listed = |prefix: &str, suffix: &str| {
+        let mut names: Vec<String> = (0..10_000)
+            .map(|i| format!("{prefix}{i}{suffix}"))
+            .collect();
+        names.sort();
+        let first: Vec<String> = names[..1000].iter().map(|n| format!("{n} (1)")).collect();
+        format!(
+            "{} and 9000 more; names beyond the first 10,000 not kept, named 1 time(s)\n",
+            first.join(", ")
+        )
+    };
+    let tail = format!(
+        "  2 more name(s) not kept (at most 10,000 file names and 10,000 mailboxes of writes, and 1,000 of each printed only in files of console output)\n\
+         timeline (modification times, oldest first):\n  {}  {r}/CLANDATA  holds-writes (10001 write(s))\n\
+         files not kept for the cross-reference and timeline: 1, scanned after the first 10,000 (not matched by name, dated nor listed by path; the writes in them are counted)\n\
+         mailboxes: {}files named: {}\
+         10001 file(s) scanned, 1 with findings at confidence >= 0.50\n",
+        clanscope::utc::rfc3339(std::fs::metadata(root.join("CLANDATA")).unwrap().modified().unwrap()),
+        listed("u", ""),
+        listed("EXPORT\\M", ".CCM"),
+    );
+    assert!(out.ends_with(&tail), "{}", &out[out.len() - 2000..]);
+    // JSON keeps 10,000 of each and counts the rest.
+    let a = bin()
+        .args(["scan", "--format", "json"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 10_001);
+    for (key, n) in [
+        ("ccm_files_not_kept", 1),
+        ("mailboxes_not_kept", 1),
+        ("cross_reference_files_not_kept", 1),
+        ("cross_reference_names_not_kept", 2),
+        ("errors_not_kept", 1),
+    ] {
+        assert_eq!(v[key], n, "{key}");
+    }
+    assert_eq!(v["mailboxes"].as_object().unwrap().len(), 10_000);
+    assert_eq!(v["mailboxes"]["u9999"], 1);
+    assert!(v["mailboxes"].get("u10000").is_none());
+    assert_eq!(v["ccm_files"].as_object().unwrap().len(), 10_000);
+    assert_eq!(v["cross_reference"].as_array().unwrap().len(), 20_000);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 10_000);
+    assert_eq!(errors[9_999]["path"], format!("{r}/l09999"));
+    assert_eq!(v["timeline"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_folder_scan_takes_memory_flat_in_its_files() {
+    // Peak RSS grew by 1.4 KiB a file in text and 3.8 KiB in JSON; past the summary's caps
+    // (10,000 files) four times the files now take the same memory.
+    let test = "a_folder_scan_takes_memory_flat_in_its_files";
+    if !Path::new("/usr/bin/time").exists() {
+        return common::skip(test, "no /usr/bin/time");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (small, rest) = (dir.path().join("a"), dir.path().join("b"));
+    let mut n = 0;
+    for (top, files) in [(&small, 10_500), (&rest, 31_500)] {
+        for i in 0..files {
+            let sub = top.join(format!("d{}", i / 1000));
+            if i % 1000 == 0 {
+                std::fs::create_dir_all(&sub).unwrap();
+            }
+            let mut d = common::noise(300, n + 1);
+            d.extend_from_slice(
+                format!("\r\n\r\nExporting messages in mailbox \"jsmith\" to file EXPORT\\MSG{:04X}.CCM\r\n", n % 65536)
+                    .as_bytes(),
+            );
+            d.extend_from_slice(&common::noise(200, n + 2));
+            std::fs::write(sub.join(format!("f{i}.bin")), d).unwrap();
+            n += 1;
+        }
+    }
+    for format in ["text", "json", "csv"] {
+        let peak = |path: &Path| {
+            let (code, err, peak) = common::peak_memory(
+                Path::new(env!("CARGO_BIN_EXE_clanscope")),
+                &[
+                    "scan".as_ref(),
+                    "--format".as_ref(),
+                    format.as_ref(),
+                    path.as_os_str(),
+                ],
+            )
+            .unwrap();
+            assert_eq!(code, Some(1), "{err}");
+            peak
+        };
+        let (one, four) = (peak(&small), peak(dir.path()));
+        eprintln!("{format}: peak RSS {one} KiB for 10,500 files, {four} KiB for 42,000");
+        assert!(
+            four < one + (6 << 10) && four < 48 << 10,
+            "{test}: {format}: peak RSS {one} KiB for 10,500 files, {four} KiB for 42,000"
+        );
+    }
+}

@@ -20,24 +20,65 @@ use crate::notes::{Note, Sidecar};
 use crate::{sanitize, VERSION};
 use std::collections::BTreeMap;
 
+/// Distinct mailboxes, and distinct file names, that a scan's summary keeps of each (the first
+/// named; the times a name not kept is named are counted).
+pub(crate) const MAX_AFFECTED: usize = 10_000;
+
+/// Of those, the names listed in the text summary's `mailboxes:` and `files named:` lines (the
+/// first in name order; how many more are kept is said).
+pub(crate) const AFFECTED_LISTED: usize = 1_000;
+
 /// Mailboxes and .CCM/.TMP names named by console writes, with counts, in name order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Affected {
     pub mailboxes: BTreeMap<String, usize>,
     pub files: BTreeMap<String, usize>,
+    /// The times a write named a mailbox, and a file (in that order), not kept: beyond `limit`
+    /// distinct names of that kind.
+    pub not_kept: [u64; 2],
+    /// Distinct names of each kind kept at most.
+    limit: usize,
+}
+
+impl Default for Affected {
+    /// Every name (one file's findings, themselves capped at [`crate::detect::MAX_FINDINGS`]).
+    fn default() -> Self {
+        Affected::bounded(usize::MAX)
+    }
 }
 
 impl Affected {
+    /// Keeps at most `limit` distinct mailboxes and `limit` distinct file names, the first
+    /// named, and counts the rest.
+    pub(crate) fn bounded(limit: usize) -> Affected {
+        Affected {
+            mailboxes: BTreeMap::new(),
+            files: BTreeMap::new(),
+            not_kept: [0; 2],
+            limit,
+        }
+    }
+
     /// Counts the names of one console write.
     pub fn add(&mut self, f: &Finding) {
         if f.kind != FindingKind::ConsoleWrite {
             return;
         }
         for m in f.mailboxes() {
-            *self.mailboxes.entry(m.to_string()).or_insert(0) += 1;
+            Self::count(&mut self.mailboxes, &mut self.not_kept[0], self.limit, m);
         }
         for n in f.files() {
-            *self.files.entry(n.to_string()).or_insert(0) += 1;
+            Self::count(&mut self.files, &mut self.not_kept[1], self.limit, n);
+        }
+    }
+
+    fn count(map: &mut BTreeMap<String, usize>, not_kept: &mut u64, limit: usize, name: &str) {
+        if let Some(n) = map.get_mut(name) {
+            *n += 1;
+        } else if map.len() < limit {
+            map.insert(name.to_string(), 1);
+        } else {
+            *not_kept += 1;
         }
     }
 
@@ -49,17 +90,58 @@ impl Affected {
         }
         a
     }
+
+    /// The mailboxes (`mailboxes`), else the file names, as one line of text: the first
+    /// `listed` as [`counted`] gives them, how many more are kept, and how often names beyond
+    /// those kept were named.
+    pub(crate) fn said(&self, mailboxes: bool, listed: usize) -> String {
+        let (map, not_kept) = if mailboxes {
+            (&self.mailboxes, self.not_kept[0])
+        } else {
+            (&self.files, self.not_kept[1])
+        };
+        let mut s = counted_first(map, listed);
+        if map.len() > listed {
+            s.push_str(&format!(" and {} more", map.len() - listed));
+        }
+        if not_kept > 0 {
+            s.push_str(&format!(
+                "; names beyond the first {} not kept, named {not_kept} time(s)",
+                grouped(self.limit as u64)
+            ));
+        }
+        s
+    }
 }
 
 /// `name (count), …` or `none`, sanitized.
 pub(crate) fn counted(map: &BTreeMap<String, usize>) -> String {
+    counted_first(map, usize::MAX)
+}
+
+/// [`counted`] of the first `n` names only.
+fn counted_first(map: &BTreeMap<String, usize>, n: usize) -> String {
     if map.is_empty() {
         return "none".into();
     }
     map.iter()
+        .take(n)
         .map(|(k, v)| format!("{} ({v})", sanitize::line(k)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `n` with its thousands grouped, as caps are said: `10,000`.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Findings listed at `min` confidence.
@@ -332,5 +414,58 @@ impl Document<'_> {
                 .map(|e| ("Examiner".to_string(), sanitize::line(e).into_owned())),
         )
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::xref::tests::write;
+
+    #[test]
+    fn names_beyond_the_cap_are_counted_and_said() {
+        let mut a = Affected::bounded(2);
+        for (i, (file, mailbox)) in [
+            ("B.CCM", "x"),
+            ("A.CCM", "y"),
+            ("C.CCM", "x"),
+            ("A.CCM", "z"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            a.add(&write(i as u32 + 1, Some(file), Some(mailbox)));
+        }
+        // The first two names of each kind are kept, and every later naming of them counted.
+        assert_eq!(
+            a.files,
+            BTreeMap::from([("A.CCM".into(), 2), ("B.CCM".into(), 1)])
+        );
+        assert_eq!(
+            a.mailboxes,
+            BTreeMap::from([("x".into(), 2), ("y".into(), 1)])
+        );
+        assert_eq!(a.not_kept, [1, 1]);
+        assert_eq!(
+            a.said(false, 1),
+            "A.CCM (2) and 1 more; names beyond the first 2 not kept, named 1 time(s)"
+        );
+        assert_eq!(
+            a.said(true, 5),
+            "x (2), y (1); names beyond the first 2 not kept, named 1 time(s)"
+        );
+        // Unbounded (one file's findings, as export counts them): every name, as before.
+        let mut all = Affected::default();
+        all.add(&write(1, Some("A.CCM"), Some("x")));
+        assert_eq!(all.said(true, AFFECTED_LISTED), "x (1)");
+        assert_eq!(counted(&all.files), "A.CCM (1)");
+        assert_eq!(Affected::default().said(true, 1), "none");
+        assert_eq!((MAX_AFFECTED, AFFECTED_LISTED), (10_000, 1_000));
+    }
+
+    #[test]
+    fn caps_are_said_with_their_thousands_grouped() {
+        let said: Vec<String> = [0, 7, 999, 1_000, 10_000, 2_097_152].map(grouped).to_vec();
+        assert_eq!(said, ["0", "7", "999", "1,000", "10,000", "2,097,152"]);
     }
 }

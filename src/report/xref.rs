@@ -5,7 +5,9 @@
 //! that stem, `JSMITH.MBX`); then, in time order, the modification times of the files holding writes,
 //! of the named connector files and of NFTERROR.LOG, which tell an examiner when the writes
 //! happened and which Import run carried them into the store. Gathered file by file as results
-//! arrive: a line per scanned file, and a bounded list of the writes behind each name.
+//! arrive, in bounded memory: the first 10,000 scanned files (`MAX_FILES`; later ones are
+//! counted, and their writes counted under the names they give), the first names of writes and
+//! of console output ([`KEPT`]), and a bounded list of the writes behind each name.
 
 use crate::detect::{FileKind, Finding, FindingKind, Report};
 use crate::sanitize;
@@ -22,6 +24,11 @@ const MAX_NAMES: usize = 10_000;
 /// Distinct names kept that only files of console output print, of file names and of mailboxes
 /// each, beside those (more are counted): they never take the room of names of listed writes.
 const MAX_PRINTED_NAMES: usize = 1_000;
+
+/// Scanned files kept, the first in walk order, to list them by path, match them by name and
+/// date them in the timeline; later ones are counted ([`Index::files_not_kept`]), and the writes
+/// in them still counted under the names they give.
+pub(crate) const MAX_FILES: usize = 10_000;
 
 /// What the cross-reference keeps, as the scan's output says it when names were not kept.
 pub const KEPT: &str = "at most 10,000 file names and 10,000 mailboxes of writes, and 1,000 of \
@@ -44,15 +51,26 @@ struct Named {
     /// As the first write (or file of console output) spelled it.
     display: String,
     writes: u64,
-    /// (scanned file, finding id) of the first writes.
+    /// (scanned file, finding id) of the first writes in files kept.
     by: Vec<(usize, u32)>,
     /// Scanned files that are console output as a whole ([`Report::console_file`]: a run's
-    /// redirect file) and print the name in output not listed as a write; the first few.
+    /// redirect file) and print the name in output not listed as a write; the first few of
+    /// those kept.
     printed_in: Vec<usize>,
     /// How many such files print it.
     printed: u64,
-    /// The last file counted in `printed` (a file printing a name twice counts once).
+    /// The last file counted in `printed`, by [`File::seen`] (a file printing a name twice
+    /// counts once).
     last_printed: Option<usize>,
+}
+
+/// Where a file being added stands.
+#[derive(Clone, Copy, Debug)]
+struct File {
+    /// Files added before it.
+    seen: usize,
+    /// Its place among the files kept, if it is kept.
+    kept: Option<usize>,
 }
 
 /// How a scanned file matches a name a write gave.
@@ -75,9 +93,13 @@ impl Match {
 }
 
 /// The cross-reference of a scan, built file by file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Index {
+    /// The files kept, at most `max_files`.
     files: Vec<Scanned>,
+    max_files: usize,
+    /// Files added, kept or not.
+    seen: usize,
     /// Scanned files by name.
     by_name: ByName,
     files_named: BTreeMap<String, Named>,
@@ -86,6 +108,12 @@ pub struct Index {
     printed_only: [usize; 2],
     /// Names not kept (beyond [`MAX_NAMES`] and [`MAX_PRINTED_NAMES`], of each kind).
     names_dropped: u64,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::keeping(MAX_FILES)
+    }
 }
 
 fn base(p: &str) -> &str {
@@ -171,17 +199,36 @@ pub(crate) fn match_of(name: &str, file: bool, path: &Path) -> Match {
 }
 
 impl Index {
+    /// An index that keeps the first `max_files` scanned files ([`MAX_FILES`] but in tests).
+    pub(crate) fn keeping(max_files: usize) -> Index {
+        Index {
+            files: Vec::new(),
+            max_files,
+            seen: 0,
+            by_name: ByName::default(),
+            files_named: BTreeMap::new(),
+            mailboxes: BTreeMap::new(),
+            printed_only: [0; 2],
+            names_dropped: 0,
+        }
+    }
+
     /// One scanned file and the listed findings of its report. A file that is console output
     /// as a whole (a run's redirect file, whose output is weighed down and so often not listed)
-    /// gives the names its output prints too, without a write.
+    /// gives the names its output prints too, without a write. Beyond the files kept, a file is
+    /// counted, and its names still are.
     pub fn add<'a>(&mut self, path: &Path, r: &Report, listed: impl Iterator<Item = &'a Finding>) {
-        let idx = self.files.len();
+        let at = File {
+            seen: self.seen,
+            kept: (self.files.len() < self.max_files).then_some(self.files.len()),
+        };
+        self.seen += 1;
         let mut writes = 0;
         let mut ids = Vec::new();
         for f in listed.filter(|f| f.kind == FindingKind::ConsoleWrite) {
             writes += 1;
             ids.push(f.id);
-            self.names_of(f, idx, Some(f.id));
+            self.names_of(f, at, Some(f.id));
         }
         ids.sort_unstable();
         // NFTERROR.LOG is Import's log, not a run's redirect file (the timeline says it apart).
@@ -192,8 +239,11 @@ impl Index {
             .filter(|f| output && f.kind == FindingKind::ConsoleWrite)
             .filter(|f| ids.binary_search(&f.id).is_err());
         for f in printed {
-            self.names_of(f, idx, None);
+            self.names_of(f, at, None);
         }
+        let Some(idx) = at.kept else {
+            return;
+        };
         self.by_name.insert(path, idx);
         self.files.push(Scanned {
             path: path.to_path_buf(),
@@ -203,20 +253,20 @@ impl Index {
         });
     }
 
-    /// The file names and mailboxes of finding `f` of scanned file `idx`: given by write `id`,
+    /// The file names and mailboxes of finding `f` of scanned file `at`: given by write `id`,
     /// or printed in that file's console output (`None`).
-    fn names_of(&mut self, f: &Finding, idx: usize, id: Option<u32>) {
+    fn names_of(&mut self, f: &Finding, at: File, id: Option<u32>) {
         for n in f.files() {
-            self.name(true, n, idx, id);
+            self.name(true, n, at, id);
         }
         for m in f.mailboxes() {
-            self.name(false, m, idx, id);
+            self.name(false, m, at, id);
         }
     }
 
-    /// `name`, given by write `id` of scanned file `idx`, or printed in that file's console
-    /// output (`None`).
-    fn name(&mut self, file: bool, name: &str, idx: usize, id: Option<u32>) {
+    /// `name`, given by write `id` of scanned file `at`, or printed in that file's console
+    /// output (`None`). A file not kept is counted, not listed.
+    fn name(&mut self, file: bool, name: &str, at: File, id: Option<u32>) {
         let (map, printed_only) = if file {
             (&mut self.files_named, &mut self.printed_only[0])
         } else {
@@ -246,14 +296,14 @@ impl Index {
                     *printed_only -= 1;
                 }
                 n.writes += 1;
-                if n.by.len() < WRITES_PER_NAME {
+                if let Some(idx) = at.kept.filter(|_| n.by.len() < WRITES_PER_NAME) {
                     n.by.push((idx, id));
                 }
             }
-            None if n.last_printed != Some(idx) => {
-                n.last_printed = Some(idx);
+            None if n.last_printed != Some(at.seen) => {
+                n.last_printed = Some(at.seen);
                 n.printed += 1;
-                if n.printed_in.len() < WRITES_PER_NAME {
+                if let Some(idx) = at.kept.filter(|_| n.printed_in.len() < WRITES_PER_NAME) {
                     n.printed_in.push(idx);
                 }
             }
@@ -279,36 +329,33 @@ impl Index {
         out
     }
 
-    /// The cross-reference, one entry per name: the writes naming it and the scanned files
-    /// carrying it.
-    pub fn entries(&self) -> Vec<Entry> {
-        let mut out = Vec::new();
-        for (file, map) in [(true, &self.files_named), (false, &self.mailboxes)] {
-            for n in map.values() {
-                out.push(Entry {
-                    kind: if file { "file" } else { "mailbox" },
-                    name: n.display.clone(),
-                    writes: n.writes,
-                    named_by: n
-                        .by
-                        .iter()
-                        .map(|&(i, id)| (self.files[i].path.clone(), id))
-                        .collect(),
-                    printed: n.printed,
-                    printed_in: n
-                        .printed_in
-                        .iter()
-                        .map(|&i| self.files[i].path.clone())
-                        .collect(),
-                    carriers: self
-                        .carriers(&n.display, file)
-                        .into_iter()
-                        .map(|(i, m)| (self.files[i].path.clone(), m))
-                        .collect(),
-                });
-            }
-        }
-        out
+    /// The cross-reference, one entry per name, made as it is read: the writes naming it and
+    /// the scanned files carrying it.
+    pub fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        [(true, &self.files_named), (false, &self.mailboxes)]
+            .into_iter()
+            .flat_map(|(file, map)| map.values().map(move |n| (file, n)))
+            .map(|(file, n)| Entry {
+                kind: if file { "file" } else { "mailbox" },
+                name: n.display.clone(),
+                writes: n.writes,
+                named_by: n
+                    .by
+                    .iter()
+                    .map(|&(i, id)| (self.files[i].path.clone(), id))
+                    .collect(),
+                printed: n.printed,
+                printed_in: n
+                    .printed_in
+                    .iter()
+                    .map(|&i| self.files[i].path.clone())
+                    .collect(),
+                carriers: self
+                    .carriers(&n.display, file)
+                    .into_iter()
+                    .map(|(i, m)| (self.files[i].path.clone(), m))
+                    .collect(),
+            })
     }
 
     /// The timeline: files holding writes, files carrying a name that writes gave or that a
@@ -364,9 +411,26 @@ impl Index {
         out
     }
 
-    /// Files scanned so far.
+    /// Files scanned so far, kept or not.
     pub fn files(&self) -> usize {
-        self.files.len()
+        self.seen
+    }
+
+    /// Files scanned beyond the first [`MAX_FILES`] (as kept): not listed by path, matched by
+    /// name nor dated in the timeline; their writes are counted.
+    pub(crate) fn files_not_kept(&self) -> u64 {
+        (self.seen - self.files.len()) as u64
+    }
+
+    /// What the output says of the files not kept, when there are any.
+    pub(crate) fn files_not_kept_said(&self) -> Option<String> {
+        let n = self.files_not_kept();
+        (n > 0).then(|| {
+            format!(
+                "files not kept for the cross-reference and timeline: {n}, scanned after the first {} (not matched by name, dated nor listed by path; the writes in them are counted)",
+                super::grouped(self.max_files as u64)
+            )
+        })
     }
 }
 
@@ -450,10 +514,13 @@ impl Entry {
     }
 }
 
-/// The first items of a list of `all`, and how many more there are.
+/// The first items of a list of `all`, and how many more there are (none listed when all of
+/// them are in files not kept).
 fn listing(first: &[String], all: u64) -> String {
     let more = all.saturating_sub(first.len() as u64);
-    if more > 0 {
+    if first.is_empty() && more > 0 {
+        "none listed, in files not kept".to_string()
+    } else if more > 0 {
         format!("{} and {more} more", first.join(", "))
     } else {
         first.join(", ")
@@ -536,7 +603,7 @@ pub(crate) mod tests {
             &Report::new(FileKind::NftErrorLog),
             [].iter(),
         );
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!(e.len(), 2);
         assert_eq!(
             (e[0].kind, e[0].name.as_str(), e[0].writes),
@@ -599,7 +666,7 @@ pub(crate) mod tests {
             &Report::new(FileKind::Clandata),
             writes.iter(),
         );
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!(e.iter().filter(|e| e.kind == "file").count(), 10_000);
         assert_eq!(e.iter().filter(|e| e.kind == "mailbox").count(), 10_000);
         assert_eq!(x.names_dropped(), 2);
@@ -616,7 +683,7 @@ pub(crate) mod tests {
             })
             .collect();
         x.add(Path::new("c/RUN.TMP"), &run, [].iter());
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!(e.iter().filter(|e| e.writes == 0).count(), 2_000);
         assert_eq!(x.names_dropped(), 4);
     }
@@ -641,7 +708,7 @@ pub(crate) mod tests {
         ] {
             x.add(Path::new(p), &other, [].iter());
         }
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!(
             e[0].carriers,
             vec![(PathBuf::from("po/EXPORT/msg4a27.ccm"), Match::Path)]
@@ -691,7 +758,7 @@ pub(crate) mod tests {
         // Not listed (below the listing's confidence): printed in the file, no write.
         let mut x = Index::default();
         x.add(Path::new("c/MSG0031.TMP"), &r, [].iter());
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!(e.len(), 2);
         assert_eq!((e[0].writes, e[0].printed), (0, 1));
         assert_eq!(e[0].printed_in, vec![PathBuf::from("c/MSG0031.TMP")]);
@@ -701,7 +768,7 @@ pub(crate) mod tests {
         // Listed (`--all`): a write, said once.
         let mut x = Index::default();
         x.add(Path::new("c/MSG0031.TMP"), &r, r.findings.iter());
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!((e[0].writes, e[0].printed), (1, 0));
         assert!(e[1]
             .text()
@@ -714,7 +781,7 @@ pub(crate) mod tests {
         x.add(Path::new("po/NFTERROR.LOG"), &log, [].iter());
         r.console_file = false;
         x.add(Path::new("c/notes.txt"), &r, [].iter());
-        assert!(x.entries().is_empty());
+        assert!(x.entries().next().is_none());
     }
 
     #[test]
@@ -738,7 +805,7 @@ pub(crate) mod tests {
             &Report::new(FileKind::ConnectorMessage),
             [].iter(),
         );
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!((e[0].printed, e[0].printed_in.len()), (9, 8));
         assert!(e[0].text().contains(
             "printed in 9 file(s) of console output: c/T0.TMP, c/T1.TMP, c/T2.TMP, c/T3.TMP, c/T4.TMP, c/T5.TMP, c/T6.TMP, c/T7.TMP and 1 more\n"
@@ -766,7 +833,7 @@ pub(crate) mod tests {
             .map(|i| write(i, None, Some(&format!("w{i}"))))
             .collect();
         x.add(Path::new("po/CLANDATA"), &store, writes.iter());
-        let e = x.entries();
+        let e = x.entries().collect::<Vec<_>>();
         assert_eq!(e.iter().filter(|e| e.writes > 0).count(), 10_000);
         assert_eq!(e.iter().filter(|e| e.printed > 0).count(), 1_000);
         assert_eq!(x.names_dropped(), 500);
@@ -776,7 +843,7 @@ pub(crate) mod tests {
             &store,
             [write(1, None, Some("p1"))].iter(),
         );
-        let p1 = x.entries().into_iter().find(|e| e.name == "p1").unwrap();
+        let p1 = x.entries().find(|e| e.name == "p1").unwrap();
         assert_eq!((p1.writes, p1.printed), (1, 1));
         assert_eq!(x.names_dropped(), 500);
         // A new name of a write beyond the 10,000 is counted.
@@ -786,5 +853,68 @@ pub(crate) mod tests {
             [write(1, None, Some("w10001"))].iter(),
         );
         assert_eq!(x.names_dropped(), 501);
+    }
+
+    #[test]
+    fn files_beyond_those_kept_are_counted_and_their_writes_too() {
+        // Two files kept: the store and a redirect file. Later files are counted, never
+        // listed by path, matched by name nor dated; their writes and printed names count.
+        let mut x = Index::keeping(2);
+        let store = Report::new(FileKind::Clandata);
+        let w = [write(1, Some("EXPORT\\MSG4A27.CCM"), Some("jsmith"))];
+        x.add(Path::new("po/CLANDATA"), &store, w.iter());
+        let mut run = Report::new(FileKind::Text);
+        run.console_file = true;
+        run.findings = vec![
+            write(1, None, Some("mpatel")),
+            write(2, None, Some("mpatel")),
+        ];
+        x.add(Path::new("c/T0.TMP"), &run, [].iter());
+        x.add(Path::new("c/T1.TMP"), &run, [].iter());
+        x.add(Path::new("po/MLANDATA"), &store, w.iter());
+        x.add(
+            Path::new("c/Export/MSG4A27.CCM"),
+            &Report::new(FileKind::ConnectorMessage),
+            [].iter(),
+        );
+        assert_eq!((x.files(), x.files_not_kept()), (5, 3));
+        let e: Vec<Entry> = x.entries().collect();
+        assert_eq!(
+            (e[0].writes, &e[0].named_by, &e[0].carriers),
+            (2, &vec![(PathBuf::from("po/CLANDATA"), 1)], &vec![])
+        );
+        assert_eq!(
+            e[0].text(),
+            "  file EXPORT\\MSG4A27.CCM  named by 2 write(s): po/CLANDATA #1 and 1 more\n    -> not among the scanned files\n"
+        );
+        // Printed twice in each of two files: two files, one kept.
+        assert_eq!((e[2].name.as_str(), e[2].printed), ("mpatel", 2));
+        assert_eq!(e[2].printed_in, vec![PathBuf::from("c/T0.TMP")]);
+        let paths: Vec<PathBuf> = x.timeline().into_iter().map(|ev| ev.path).collect();
+        assert_eq!(
+            paths,
+            [PathBuf::from("c/T0.TMP"), PathBuf::from("po/CLANDATA")]
+        );
+        assert_eq!(
+            x.files_not_kept_said().unwrap(),
+            "files not kept for the cross-reference and timeline: 3, scanned after the first 2 (not matched by name, dated nor listed by path; the writes in them are counted)"
+        );
+        // A name only files not kept give lists none of its writes, and says why.
+        let mut x = Index::keeping(0);
+        x.add(Path::new("po/CLANDATA"), &store, w.iter());
+        x.add(Path::new("c/T0.TMP"), &run, [].iter());
+        let e: Vec<Entry> = x.entries().collect();
+        assert_eq!(
+            e[1].text(),
+            "  mailbox jsmith  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files\n"
+        );
+        assert_eq!(
+            e[2].text(),
+            "  mailbox mpatel  printed in 1 file(s) of console output: none listed, in files not kept\n    -> not among the scanned files\n"
+        );
+        assert!(x.timeline().is_empty());
+        // Within the cap nothing is said.
+        assert_eq!(Index::default().files_not_kept_said(), None);
+        assert_eq!(MAX_FILES, 10_000);
     }
 }
