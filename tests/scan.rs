@@ -809,12 +809,13 @@ fn store_of_writes(path: &Path, writes: usize) {
 fn a_folder_of_many_files_says_what_its_summary_did_not_keep() {
     // The summary of a scan kept every file's line, path, names and errors to the end, so its
     // memory grew with the files. Now each is kept up to its cap (10,000 here, 1,000 names
-    // listed) and the rest counted. 10,001 files: a store naming 10,001 mailboxes and files,
-    // then 10,000 one-byte files; and 10,001 links leaving the folder (skipped, errors in JSON).
+    // listed) and the rest counted. 10,002 files: a store naming 10,001 mailboxes and files,
+    // then 10,001 one-byte files (the cross-reference keeps 10,000 files of writes and 10,000
+    // others); and 10,001 links leaving the folder (skipped, errors in JSON).
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     store_of_writes(&root.join("CLANDATA"), 10_001);
-    for i in 0..10_000 {
+    for i in 0..10_001 {
         std::fs::write(root.join(format!("f{i:05}.bin")), b"x").unwrap();
     }
     let outside = tempfile::NamedTempFile::new().unwrap();
@@ -828,7 +829,7 @@ fn a_folder_of_many_files_says_what_its_summary_did_not_keep() {
     assert!(
         out.contains(&format!(
             "\n{r}/f09998.bin: other-text, 1 byte: 0 damaged header(s), 0 console write(s), 0 plain text, 0 header anomalies\n\
-             1 more file(s) not summed up here (at most 10,000 summary lines, 2 MiB, are kept; the findings of every file are listed above)\n\
+             2 more file(s) not summed up here (at most 10,000 summary lines, 2 MiB, are kept; the findings of every file are listed above)\n\
              cross-reference (names in writes or in files of console output, and the scanned files carrying them):\n"
         )),
         "{}",
@@ -850,9 +851,9 @@ fn a_folder_of_many_files_says_what_its_summary_did_not_keep() {
     let tail = format!(
         "  2 more name(s) not kept (at most 10,000 file names and 10,000 mailboxes of writes, and 1,000 of each printed only in files of console output)\n\
          timeline (modification times, oldest first):\n  {}  {r}/CLANDATA  holds-writes (10001 write(s))\n\
-         files not kept for the cross-reference and timeline: 1, scanned after the first 10,000 (not matched by name, dated nor listed by path; the writes in them are counted)\n\
+         files not kept for the cross-reference and timeline: 1, scanned after the first 10,000 holding writes or console output or after the first 10,000 others (not matched by name, dated nor listed by path; the writes in them are counted)\n\
          mailboxes: {}files named: {}\
-         10001 file(s) scanned, 1 with findings at confidence >= 0.50\n",
+         10002 file(s) scanned, 1 with findings at confidence >= 0.50\n",
         clanscope::utc::rfc3339(std::fs::metadata(root.join("CLANDATA")).unwrap().modified().unwrap()),
         listed("u", ""),
         listed("EXPORT\\M", ".CCM"),
@@ -865,7 +866,7 @@ fn a_folder_of_many_files_says_what_its_summary_did_not_keep() {
         .assert()
         .code(1);
     let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
-    assert_eq!(v["files"].as_array().unwrap().len(), 10_001);
+    assert_eq!(v["files"].as_array().unwrap().len(), 10_002);
     for (key, n) in [
         ("ccm_files_not_kept", 1),
         ("mailboxes_not_kept", 1),

@@ -49,7 +49,7 @@ pub(crate) struct Caps {
     pub(crate) names: usize,
     /// Of those, listed in the text ([`super::AFFECTED_LISTED`]).
     pub(crate) names_listed: usize,
-    /// Scanned files kept for the cross-reference and timeline ([`xref::MAX_FILES`]).
+    /// Scanned files kept for the cross-reference and timeline, of each sort ([`xref::MAX_FILES`]).
     pub(crate) files: usize,
 }
 
@@ -619,7 +619,7 @@ mod tests {
             )
         };
         let entry = |kind: &str, name: String, i: u32| {
-            format!("  {kind} {name}  named by 1 write(s): po/f{i}.bin #1\n    -> not among the scanned files\n")
+            format!("  {kind} {name}  named by 1 write(s): po/f{i}.bin #1\n    -> not among the scanned files kept (2 scanned file(s) not kept)\n")
         };
         let want = [
             line(1),
@@ -630,16 +630,16 @@ mod tests {
             entry("file", "EXPORT\\MSG2.CCM".into(), 2),
             // The third and fourth files' writes name them; the files are not kept, so not
             // listed by path (the cross-reference keeps its own 10,000 names of writes).
-            "  file EXPORT\\MSG3.CCM  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files\n".into(),
-            "  file EXPORT\\MSG4.CCM  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files\n".into(),
+            "  file EXPORT\\MSG3.CCM  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files kept (2 scanned file(s) not kept)\n".into(),
+            "  file EXPORT\\MSG4.CCM  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files kept (2 scanned file(s) not kept)\n".into(),
             entry("mailbox", "m1".into(), 1),
             entry("mailbox", "m2".into(), 2),
-            "  mailbox m3  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files\n".into(),
-            "  mailbox m4  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files\n".into(),
+            "  mailbox m3  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files kept (2 scanned file(s) not kept)\n".into(),
+            "  mailbox m4  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files kept (2 scanned file(s) not kept)\n".into(),
             "timeline (modification times, oldest first):\n".into(),
             "  (time unknown)        po/f1.bin  holds-writes (1 write(s))\n".into(),
             "  (time unknown)        po/f2.bin  holds-writes (1 write(s))\n".into(),
-            "files not kept for the cross-reference and timeline: 2, scanned after the first 2 (not matched by name, dated nor listed by path; the writes in them are counted)\n".into(),
+            "files not kept for the cross-reference and timeline: 2, scanned after the first 2 holding writes or console output or after the first 2 others (not matched by name, dated nor listed by path; the writes in them are counted)\n".into(),
             "mailboxes: m1 (1), m2 (1) and 1 more; names beyond the first 3 not kept, named 1 time(s)\n".into(),
             "files named: EXPORT\\MSG1.CCM (1), EXPORT\\MSG2.CCM (1) and 1 more; names beyond the first 3 not kept, named 1 time(s)\n".into(),
             "4 file(s) scanned, 4 with findings at confidence >= 0.50\n".into(),

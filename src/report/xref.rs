@@ -5,8 +5,9 @@
 //! that stem, `JSMITH.MBX`); then, in time order, the modification times of the files holding writes,
 //! of the named connector files and of NFTERROR.LOG, which tell an examiner when the writes
 //! happened and which Import run carried them into the store. Gathered file by file as results
-//! arrive, in bounded memory: the first 10,000 scanned files (`MAX_FILES`; later ones are
-//! counted, and their writes counted under the names they give), the first names of writes and
+//! arrive, in bounded memory: the first 10,000 scanned files that hold writes or console output
+//! and the first 10,000 others (`MAX_FILES` each; later ones are counted, and their writes
+//! counted under the names they give), the first names of writes and
 //! of console output ([`KEPT`]), and a bounded list of the writes behind each name.
 
 use crate::detect::{FileKind, Finding, FindingKind, Report};
@@ -26,8 +27,10 @@ const MAX_NAMES: usize = 10_000;
 const MAX_PRINTED_NAMES: usize = 1_000;
 
 /// Scanned files kept, the first in walk order, to list them by path, match them by name and
-/// date them in the timeline; later ones are counted ([`Index::files_not_kept`]), and the writes
-/// in them still counted under the names they give.
+/// date them in the timeline: this many of the files holding listed writes or console output
+/// (or NFTERROR.LOG), and this many of the others, so that a folder of many plain files never
+/// crowds out the files the timeline is about. Later ones are counted
+/// ([`Index::files_not_kept`]), and the writes in them still counted under the names they give.
 pub(crate) const MAX_FILES: usize = 10_000;
 
 /// What the cross-reference keeps, as the scan's output says it when names were not kept.
@@ -95,9 +98,11 @@ impl Match {
 /// The cross-reference of a scan, built file by file.
 #[derive(Debug)]
 pub struct Index {
-    /// The files kept, at most `max_files`.
+    /// The files kept, at most `max_files` of each sort (see [`MAX_FILES`]).
     files: Vec<Scanned>,
     max_files: usize,
+    /// Files kept that hold writes or console output, and others.
+    kept: [usize; 2],
     /// Files added, kept or not.
     seen: usize,
     /// Scanned files by name.
@@ -199,11 +204,13 @@ pub(crate) fn match_of(name: &str, file: bool, path: &Path) -> Match {
 }
 
 impl Index {
-    /// An index that keeps the first `max_files` scanned files ([`MAX_FILES`] but in tests).
+    /// An index that keeps the first `max_files` scanned files of each sort ([`MAX_FILES`] but
+    /// in tests).
     pub(crate) fn keeping(max_files: usize) -> Index {
         Index {
             files: Vec::new(),
             max_files,
+            kept: [0; 2],
             seen: 0,
             by_name: ByName::default(),
             files_named: BTreeMap::new(),
@@ -218,15 +225,18 @@ impl Index {
     /// gives the names its output prints too, without a write. Beyond the files kept, a file is
     /// counted, and its names still are.
     pub fn add<'a>(&mut self, path: &Path, r: &Report, listed: impl Iterator<Item = &'a Finding>) {
+        let listed: Vec<&Finding> = listed
+            .filter(|f| f.kind == FindingKind::ConsoleWrite)
+            .collect();
+        let marked = !listed.is_empty() || r.console_file || r.kind == FileKind::NftErrorLog;
         let at = File {
             seen: self.seen,
-            kept: (self.files.len() < self.max_files).then_some(self.files.len()),
+            kept: self.keep(marked),
         };
         self.seen += 1;
-        let mut writes = 0;
-        let mut ids = Vec::new();
-        for f in listed.filter(|f| f.kind == FindingKind::ConsoleWrite) {
-            writes += 1;
+        let writes = listed.len() as u64;
+        let mut ids = Vec::with_capacity(listed.len());
+        for f in listed {
             ids.push(f.id);
             self.names_of(f, at, Some(f.id));
         }
@@ -251,6 +261,17 @@ impl Index {
             writes,
             console_file: r.console_file,
         });
+    }
+
+    /// The place a file being added takes among the files kept, if it is kept: `marked`, it
+    /// holds writes or console output.
+    fn keep(&mut self, marked: bool) -> Option<usize> {
+        let idx = self.files.len();
+        let n = &mut self.kept[usize::from(!marked)];
+        (*n < self.max_files).then(|| {
+            *n += 1;
+            idx
+        })
     }
 
     /// The file names and mailboxes of finding `f` of scanned file `at`: given by write `id`,
@@ -355,6 +376,7 @@ impl Index {
                     .into_iter()
                     .map(|(i, m)| (self.files[i].path.clone(), m))
                     .collect(),
+                files_not_kept: self.files_not_kept(),
             })
     }
 
@@ -416,8 +438,8 @@ impl Index {
         self.seen
     }
 
-    /// Files scanned beyond the first [`MAX_FILES`] (as kept): not listed by path, matched by
-    /// name nor dated in the timeline; their writes are counted.
+    /// Files scanned beyond the first [`MAX_FILES`] of their sort (as kept): not listed by
+    /// path, matched by name nor dated in the timeline; their writes are counted.
     pub(crate) fn files_not_kept(&self) -> u64 {
         (self.seen - self.files.len()) as u64
     }
@@ -427,8 +449,8 @@ impl Index {
         let n = self.files_not_kept();
         (n > 0).then(|| {
             format!(
-                "files not kept for the cross-reference and timeline: {n}, scanned after the first {} (not matched by name, dated nor listed by path; the writes in them are counted)",
-                super::grouped(self.max_files as u64)
+                "files not kept for the cross-reference and timeline: {n}, scanned after the first {max} holding writes or console output or after the first {max} others (not matched by name, dated nor listed by path; the writes in them are counted)",
+                max = super::grouped(self.max_files as u64)
             )
         })
     }
@@ -451,6 +473,8 @@ pub struct Entry {
     pub printed_in: Vec<PathBuf>,
     /// Scanned files carrying the name, and how well.
     pub carriers: Vec<(PathBuf, Match)>,
+    /// Scanned files not kept (so not looked at for carriers).
+    pub files_not_kept: u64,
 }
 
 impl Entry {
@@ -500,8 +524,12 @@ impl Entry {
             sanitize::line(&self.name),
             said.join("; ")
         );
-        if self.carriers.is_empty() {
-            s.push_str("    -> not among the scanned files\n");
+        match (self.carriers.is_empty(), self.files_not_kept) {
+            (false, _) => {}
+            (true, 0) => s.push_str("    -> not among the scanned files\n"),
+            (true, n) => s.push_str(&format!(
+                "    -> not among the scanned files kept ({n} scanned file(s) not kept)\n"
+            )),
         }
         for (p, m) in &self.carriers {
             s.push_str(&format!(
@@ -857,11 +885,15 @@ pub(crate) mod tests {
 
     #[test]
     fn files_beyond_those_kept_are_counted_and_their_writes_too() {
-        // Two files kept: the store and a redirect file. Later files are counted, never
-        // listed by path, matched by name nor dated; their writes and printed names count.
+        // Two files of each sort kept: of files holding writes or console output, the store and
+        // a redirect file; of the others, the first two. Later files are counted, never listed
+        // by path, matched by name nor dated; their writes and printed names count.
         let mut x = Index::keeping(2);
         let store = Report::new(FileKind::Clandata);
+        let msg = Report::new(FileKind::ConnectorMessage);
         let w = [write(1, Some("EXPORT\\MSG4A27.CCM"), Some("jsmith"))];
+        x.add(Path::new("po/a.bin"), &store, [].iter());
+        x.add(Path::new("po/b.bin"), &store, [].iter());
         x.add(Path::new("po/CLANDATA"), &store, w.iter());
         let mut run = Report::new(FileKind::Text);
         run.console_file = true;
@@ -872,12 +904,8 @@ pub(crate) mod tests {
         x.add(Path::new("c/T0.TMP"), &run, [].iter());
         x.add(Path::new("c/T1.TMP"), &run, [].iter());
         x.add(Path::new("po/MLANDATA"), &store, w.iter());
-        x.add(
-            Path::new("c/Export/MSG4A27.CCM"),
-            &Report::new(FileKind::ConnectorMessage),
-            [].iter(),
-        );
-        assert_eq!((x.files(), x.files_not_kept()), (5, 3));
+        x.add(Path::new("c/Export/MSG4A27.CCM"), &msg, [].iter());
+        assert_eq!((x.files(), x.files_not_kept()), (7, 3));
         let e: Vec<Entry> = x.entries().collect();
         assert_eq!(
             (e[0].writes, &e[0].named_by, &e[0].carriers),
@@ -885,7 +913,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             e[0].text(),
-            "  file EXPORT\\MSG4A27.CCM  named by 2 write(s): po/CLANDATA #1 and 1 more\n    -> not among the scanned files\n"
+            "  file EXPORT\\MSG4A27.CCM  named by 2 write(s): po/CLANDATA #1 and 1 more\n    -> not among the scanned files kept (3 scanned file(s) not kept)\n"
         );
         // Printed twice in each of two files: two files, one kept.
         assert_eq!((e[2].name.as_str(), e[2].printed), ("mpatel", 2));
@@ -897,7 +925,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             x.files_not_kept_said().unwrap(),
-            "files not kept for the cross-reference and timeline: 3, scanned after the first 2 (not matched by name, dated nor listed by path; the writes in them are counted)"
+            "files not kept for the cross-reference and timeline: 3, scanned after the first 2 holding writes or console output or after the first 2 others (not matched by name, dated nor listed by path; the writes in them are counted)"
         );
         // A name only files not kept give lists none of its writes, and says why.
         let mut x = Index::keeping(0);
@@ -906,15 +934,37 @@ pub(crate) mod tests {
         let e: Vec<Entry> = x.entries().collect();
         assert_eq!(
             e[1].text(),
-            "  mailbox jsmith  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files\n"
+            "  mailbox jsmith  named by 1 write(s): none listed, in files not kept\n    -> not among the scanned files kept (2 scanned file(s) not kept)\n"
         );
         assert_eq!(
             e[2].text(),
-            "  mailbox mpatel  printed in 1 file(s) of console output: none listed, in files not kept\n    -> not among the scanned files\n"
+            "  mailbox mpatel  printed in 1 file(s) of console output: none listed, in files not kept\n    -> not among the scanned files kept (2 scanned file(s) not kept)\n"
         );
         assert!(x.timeline().is_empty());
         // Within the cap nothing is said.
         assert_eq!(Index::default().files_not_kept_said(), None);
         assert_eq!(MAX_FILES, 10_000);
+    }
+
+    #[test]
+    fn files_of_writes_are_kept_after_any_number_of_other_files() {
+        // Many plain files first fill only their own share: a later store with a write and the
+        // message its write names are both kept, linked and dated.
+        let mut x = Index::keeping(3);
+        let other = Report::new(FileKind::Binary);
+        for i in 0..10 {
+            x.add(Path::new(&format!("po/f{i}.bin")), &other, [].iter());
+        }
+        let w = [write(1, Some("EXPORT\\MSG4A27.CCM"), None)];
+        x.add(
+            Path::new("po/CLANDATA"),
+            &Report::new(FileKind::Clandata),
+            w.iter(),
+        );
+        assert_eq!((x.files(), x.files_not_kept()), (11, 7));
+        let paths: Vec<PathBuf> = x.timeline().into_iter().map(|ev| ev.path).collect();
+        assert_eq!(paths, [PathBuf::from("po/CLANDATA")]);
+        let e: Vec<Entry> = x.entries().collect();
+        assert_eq!(e[0].named_by, vec![(PathBuf::from("po/CLANDATA"), 1)]);
     }
 }
