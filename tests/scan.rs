@@ -849,7 +849,7 @@ fn a_folder_of_many_files_says_what_its_summary_did_not_keep() {
         )
     };
     let tail = format!(
-        "  2 more name(s) not kept (at most 10,000 file names and 10,000 mailboxes of writes, and 1,000 of each printed only in files of console output)\n\
+        "  names not kept, given 2 time(s) (at most 10,000 file names and 10,000 mailboxes of writes, and 1,000 of each printed only in files of console output)\n\
          timeline (modification times, oldest first):\n  {}  {r}/CLANDATA  holds-writes (10001 write(s))\n\
          files not kept for the cross-reference and timeline: 1, scanned after the first 10,000 holding writes or console output or after the first 10,000 others (not matched by name, dated nor listed by path; the writes in them are counted)\n\
          mailboxes: {}files named: {}\

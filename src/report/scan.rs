@@ -286,7 +286,11 @@ impl<W: Write> ScanWriter<W> {
         }
         let dropped = self.index.names_dropped();
         if dropped > 0 {
-            writeln!(self.w, "  {dropped} more name(s) not kept ({})", xref::KEPT)?;
+            writeln!(
+                self.w,
+                "  names not kept, given {dropped} time(s) ({})",
+                xref::KEPT
+            )?;
         }
         let timeline = self.index.timeline();
         if self.index.files() > 1 && !timeline.is_empty() {

@@ -111,7 +111,8 @@ pub struct Index {
     mailboxes: BTreeMap<String, Named>,
     /// Entries of `files_named` and of `mailboxes` that only files of console output print.
     printed_only: [usize; 2],
-    /// Names not kept (beyond [`MAX_NAMES`] and [`MAX_PRINTED_NAMES`], of each kind).
+    /// The times a name not kept (beyond [`MAX_NAMES`] and [`MAX_PRINTED_NAMES`], of each kind)
+    /// was given: a name given twice counts twice (telling them apart would keep them).
     names_dropped: u64,
 }
 
@@ -332,8 +333,9 @@ impl Index {
         }
     }
 
-    /// Names not kept: beyond 10,000 file names and 10,000 mailboxes of listed writes, or 1,000
-    /// of each only files of console output print ([`KEPT`]).
+    /// The times names not kept were given: beyond 10,000 file names and 10,000 mailboxes of
+    /// listed writes, or 1,000 of each only files of console output print ([`KEPT`]). A name
+    /// given twice counts twice.
     pub fn names_dropped(&self) -> u64 {
         self.names_dropped
     }
@@ -698,6 +700,20 @@ pub(crate) mod tests {
         assert_eq!(e.iter().filter(|e| e.kind == "file").count(), 10_000);
         assert_eq!(e.iter().filter(|e| e.kind == "mailbox").count(), 10_000);
         assert_eq!(x.names_dropped(), 2);
+        // The count is of times given: the same two names not kept, given again, count again.
+        let again = [write(1, Some("EXPORT\\M10001.CCM"), Some("u10001"))];
+        x.add(
+            Path::new("po/MLANDATA"),
+            &Report::new(FileKind::Mlandata),
+            again.iter(),
+        );
+        assert_eq!(x.names_dropped(), 4);
+        let mut x = Index::default();
+        x.add(
+            Path::new("po/CLANDATA"),
+            &Report::new(FileKind::Clandata),
+            writes.iter(),
+        );
         // Printed only: 1,000 of each.
         let mut run = Report::new(FileKind::Text);
         run.console_file = true;
