@@ -210,12 +210,9 @@ fn mend_reversed(path: &Path, number: usize, n: &mut Note) -> Option<String> {
 
 /// A sidecar's text, read without following a symbolic link, from a regular file only.
 fn read_no_follow(path: &Path) -> std::io::Result<String> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| {
+    // O_NOATIME where allowed: a path named by mistake may be an examined file.
+    let mut f =
+        crate::source::open_read(path, libc::O_NOFOLLOW | libc::O_NONBLOCK).map_err(|e| {
             if e.raw_os_error() == Some(libc::ELOOP) {
                 std::io::Error::other("is a symbolic link; not followed")
             } else {

@@ -139,6 +139,30 @@ impl Guard {
         Ok(())
     }
 
+    /// Refuses a `--notes` path where notes are never kept ([`Guard::check`]: an examined file,
+    /// a link to one, a folder holding one), before anything reads it.
+    pub fn check_notes(&self, notes: &Path) -> Result<(), Error> {
+        self.check(notes).map_err(|e| match e {
+            Error::RefusedOutput { path, reason } => Error::RefusedOutput {
+                path,
+                reason: format!("{reason} (notes are never kept there)"),
+            },
+            e => e,
+        })
+    }
+
+    /// Refuses a file to be read for notes (export reads them, never writes) when it is an
+    /// examined file under any name (a link to one followed), before anything reads it.
+    pub fn check_notes_read(&self, notes: &Path) -> Result<(), Error> {
+        match rfs::stat(notes).ok().and_then(|st| self.input(Id::of(&st))) {
+            Some(input) => Err(Error::refused(
+                notes,
+                format!("is the examined file {input}; --notes names a notes file, never read from evidence"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Adds a folder whose files are listed for the names in console writes, not read (named
     /// with `--related`): nothing is written anywhere in its tree.
     /// A folder that cannot be found is left out (nothing of it is listed either; the listing
@@ -218,13 +242,8 @@ impl Guard {
 
     /// Why `folder` lies in a tree nothing is written in (`lies inside ...`), if it does.
     fn inside(&self, folder: &Path) -> Option<String> {
-        self.in_tree(folder).map(|(input, listed)| {
-            if listed {
-                format!("lies inside {input}, a folder whose files are linked to the names in console writes")
-            } else {
-                format!("lies inside the examined folder {input}")
-            }
-        })
+        self.in_tree(folder)
+            .map(|(input, listed)| inside_said(input, listed))
     }
 
     /// The examined file with another name (a hard link) in the folder open as `fd`. Only
@@ -253,13 +272,18 @@ impl Guard {
     /// any of its names) or lies in the tree of an examined folder.
     fn refuse_folder(&self, fd: &OwnedFd, folder: &Path, path: &Path) -> Result<(), Error> {
         let st = rfs::fstat(fd).map_err(|e| rio(folder, e))?;
-        // An examined folder first: it is not an examined file, though it is kept among the
-        // folders that hold one.
-        if let Some(inside) = self.inside(folder) {
-            return Err(Error::refused(
+        let refuse = |why: String| {
+            Err(Error::refused(
                 path,
-                format!("{inside}; clanscope writes nothing there: choose another folder"),
-            ));
+                format!("{why}; clanscope writes nothing there: choose another folder"),
+            ))
+        };
+        // An examined folder first: it is not an examined file, though it is kept among the
+        // folders that hold one. A listed folder's tree after the folders holding a file: the
+        // folder holding the file is one by default, and holding the file says more.
+        let tree = self.in_tree(folder);
+        if let Some((input, false)) = tree {
+            return refuse(inside_said(input, false));
         }
         if let Some(input) = self.holding(Id::of(&st)) {
             let what = if self.trees.iter().any(|(_, n)| n == input) {
@@ -267,15 +291,14 @@ impl Guard {
             } else {
                 "an examined file"
             };
-            return Err(Error::refused(
-                path,
-                format!("lies in a folder that holds {what} ({input}); clanscope writes nothing there: choose another folder"),
-            ));
+            return refuse(format!("lies in a folder that holds {what} ({input})"));
+        }
+        if let Some((input, true)) = tree {
+            return refuse(inside_said(input, true));
         }
         if let Some(input) = self.linked_in(fd, folder)? {
-            return Err(Error::refused(
-                path,
-                format!("lies in a folder that holds another name (a hard link) of the examined file {input}; clanscope writes nothing there: choose another folder"),
+            return refuse(format!(
+                "lies in a folder that holds another name (a hard link) of the examined file {input}"
             ));
         }
         Ok(())
@@ -448,6 +471,12 @@ impl Guard {
                 return Err(Error::refused(
                     path,
                     "is a symbolic link; clanscope never writes through one: name the file itself",
+                ))
+            }
+            Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {
+                return Err(Error::refused(
+                    path,
+                    "is a folder; name a new file to write (in it, or elsewhere)",
                 ))
             }
             _ => return Err(exists()),
@@ -670,6 +699,18 @@ pub fn case_folder(explicit: Option<&Path>, guard: &Guard) -> Result<PathBuf, Er
     Ok(path)
 }
 
+/// What a path inside the tree of `input` is said to lie in: an examined folder's, or a
+/// `listed` one's ([`Guard::add_listed`]).
+fn inside_said(input: &str, listed: bool) -> String {
+    if listed {
+        format!(
+            "lies inside {input}, a folder whose files are linked to the names in console writes"
+        )
+    } else {
+        format!("lies inside the examined folder {input}")
+    }
+}
+
 /// Where an inspector session writes and what it must not touch: the guard over its inputs and
 /// the case folder.
 #[derive(Clone, Debug)]
@@ -693,13 +734,7 @@ impl Case {
             guard.add_listed(l);
         }
         if let Some(n) = notes {
-            guard.check(n).map_err(|e| match e {
-                Error::RefusedOutput { path, reason } => Error::RefusedOutput {
-                    path,
-                    reason: format!("{reason} (notes are never kept there)"),
-                },
-                e => e,
-            })?;
+            guard.check_notes(n)?;
         }
         let folder = case_folder(out, &guard)?;
         Ok(Case {

@@ -18,9 +18,11 @@ pub(crate) fn read_capped(r: impl Read, limit: u64) -> std::io::Result<String> {
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "is not UTF-8 text"))
 }
 
-/// Opens `path` and reads it as [`read_capped`] does.
+/// Opens `path` and reads it as [`read_capped`] does. Opened as evidence is (`O_NOATIME`
+/// where the kernel allows it): a file named here by mistake may be an examined one, whose
+/// access time must not move.
 pub(crate) fn read_file_capped(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
-    read_capped(std::fs::File::open(path)?, limit)
+    read_capped(crate::source::open_read(path, 0)?, limit)
 }
 
 /// The most a settings or signatures file may hold.

@@ -1158,6 +1158,89 @@ fn outputs_never_go_through_a_link_to_a_device_nor_into_an_examined_tree() {
 }
 
 #[test]
+fn review_38_the_folder_holding_the_file_is_guarded_as_its_tree() {
+    // Without --related, the folder holding the file is the one whose files are linked to the
+    // names in writes, and its subfolders were written to (an export beside a linked .CCM, a
+    // case folder in the connector's tree). Now guarded as a --related folder is.
+    let case = Case::new();
+    std::fs::create_dir_all(case.path("po/Ccmcdata/Import")).unwrap();
+    let po = case.path("po");
+    let before = listing_and_mtime(&po);
+    let inside = format!(
+        "lies inside {}, a folder whose files are linked to the names in console writes; clanscope writes nothing there: choose another folder\n",
+        po.display()
+    );
+    for (flag, rel) in [
+        ("-o", "po/Ccmcdata/Import/r.txt"),
+        ("--out", "po/Ccmcdata/case"),
+    ] {
+        let target = case.path(rel);
+        let a = bin()
+            .arg("export")
+            .arg(case.ev())
+            .arg(flag)
+            .arg(&target)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert_eq!(
+            err,
+            format!("clanscope: {}: {inside}", target.display()),
+            "{flag}"
+        );
+    }
+    assert_eq!(listing_and_mtime(&po), before);
+    // A relative -o with --out names a file inside the case folder, made if missing ("no such
+    // file or directory" before); one that leaves it is refused (it was written outside).
+    let dir = case.path("data/c1");
+    let a = bin()
+        .arg("export")
+        .arg(case.ev())
+        .arg("--out")
+        .arg(&dir)
+        .args(["-o", "x.txt"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!("clanscope: exported to {}\n", dir.join("x.txt").display())
+    );
+    assert!(std::fs::read_to_string(dir.join("x.txt"))
+        .unwrap()
+        .starts_with("clanscope annotated dump\n"));
+    let a = bin()
+        .arg("export")
+        .arg(case.ev())
+        .arg("--out")
+        .arg(&dir)
+        .args(["-o", "../esc.txt"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!("clanscope: -o ../esc.txt with --out {}: a relative -o names a file inside the case folder, and this one leaves it (give a path of its own without --out, or a name inside)\n", dir.display())
+    );
+    assert!(!case.path("data/esc.txt").exists());
+    // A folder named as a new file is said to be one.
+    let a = bin()
+        .arg("compare")
+        .arg(case.ev())
+        .arg(case.ev())
+        .arg("--repaired-copy")
+        .arg(&dir)
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&a.get_output().stderr).ends_with(&format!(
+            "clanscope: {}: is a folder; name a new file to write (in it, or elsewhere)\n",
+            dir.display()
+        )),
+        "{:?}",
+        a.get_output()
+    );
+}
+
+#[test]
 fn names_are_escaped_once_in_every_format() {
     let case = Case::new();
     // A real ESC in a name, and a name that holds the four characters `\x1B`: the sanitizer
@@ -1510,6 +1593,34 @@ fn evidence_is_read_without_changing_its_access_time() {
             .status
             .code();
         assert!(matches!(code, Some(0 | 1)), "{args:?}: {code:?}");
+        assert_eq!(
+            std::fs::metadata(&ev).unwrap().atime(),
+            ev_old,
+            "{args:?} changed the access time"
+        );
+    }
+    // The evidence named where a notes or signatures file goes (review 38: each was read, and
+    // its access time moved): notes are refused before they are read, signatures read as
+    // evidence is.
+    let ev_s = ev.to_str().unwrap();
+    for args in [
+        vec!["export", ev_s, "--notes", ev_s],
+        vec!["export", ev_s, "--signatures", ev_s],
+        vec!["compare", ev_s, ev_s, "--signatures", ev_s],
+        vec!["scan", ev_s, "--signatures", ev_s],
+    ] {
+        let a = bin()
+            .current_dir(case.path("work"))
+            .args(&args)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        let want = if args[2] == "--notes" {
+            format!("clanscope: {ev_s}: is the examined file {ev_s}; --notes names a notes file, never read from evidence\n")
+        } else {
+            format!("clanscope: {ev_s}: is not utf-8 text\n")
+        };
+        assert_eq!(err, want, "{args:?}");
         assert_eq!(
             std::fs::metadata(&ev).unwrap().atime(),
             ev_old,

@@ -133,7 +133,10 @@ pub fn run(c: ViewConfig) -> Result<(), Error> {
             let inputs: Vec<&Path> = std::iter::once(p.as_path())
                 .chain(c.compare.as_deref())
                 .collect();
-            let case = Case::open(&inputs, &c.related, c.out.as_deref(), c.notes.as_deref())?;
+            // The folders listed for the names in writes (by default the one holding the
+            // file) are guarded as their trees: nothing is written in them.
+            let related = related_roots(&c, p);
+            let case = Case::open(&inputs, &related, c.out.as_deref(), c.notes.as_deref())?;
             let (mut term, _guard) = terminal::setup()?;
             inspect(&mut term, src, p, &c, other, &case)
         }

@@ -38,11 +38,15 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         .chain(a.compare.as_deref())
         .collect();
     let roots = related_roots(&a);
-    // The folders named with --related are the post office's and the connector's: nothing is
-    // written in their trees. (The default, the folder holding the file, is guarded as that.)
+    // The folders whose files are listed for the names in writes (--related, the post office's
+    // and the connector's; else the folder holding the file): nothing is written in their trees.
     let mut guard = Guard::new(&inputs)?;
-    for r in &a.related {
+    for r in &roots {
         guard.add_listed(r);
+    }
+    // A notes file is never an examined file: refused before it is read.
+    if let Some(n) = &a.notes {
+        guard.check_notes_read(n)?;
     }
     let target = target(&a)?;
     if let Some(Target::File(o)) = &target {
@@ -156,6 +160,11 @@ fn deliver(
 ) -> Result<(), Error> {
     match target {
         Some(Target::File(o)) => guard.write(&o, body.as_bytes())?,
+        Some(Target::InFolder(dir, o)) => {
+            let path = output::case_folder(Some(&dir), guard)?.join(o);
+            guard.write(&path, body.as_bytes())?;
+            out::message(&format!("exported to {}", sanitize::path(&path)));
+        }
         Some(Target::Folder(dir)) => {
             let dir = output::case_folder(Some(&dir), guard)?;
             let stem = notes::evidence_stem(src.name(), sha256);
@@ -179,16 +188,30 @@ fn deliver(
     Ok(())
 }
 
-/// Where the export goes: `-o FILE` (inside `--out DIR` when relative), a new file named after
-/// the evidence in `--out DIR`, or standard output.
+/// Where the export goes: `-o FILE`, a relative `-o FILE` inside `--out DIR` (made if need be),
+/// a new file named after the evidence in `--out DIR`, or standard output.
 enum Target {
     File(PathBuf),
+    InFolder(PathBuf, PathBuf),
     Folder(PathBuf),
 }
 
 fn target(a: &ExportArgs) -> Result<Option<Target>, Error> {
     Ok(match (&a.output, &a.out) {
-        (Some(o), Some(dir)) if o.is_relative() => Some(Target::File(dir.join(o))),
+        (Some(o), Some(dir)) if o.is_relative() => {
+            // Inside the case folder, never out of it.
+            let inside = o
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                return Err(Error::Usage(format!(
+                    "-o {} with --out {}: a relative -o names a file inside the case folder, and this one leaves it (give a path of its own without --out, or a name inside)",
+                    sanitize::path(o),
+                    sanitize::path(dir)
+                )));
+            }
+            Some(Target::InFolder(dir.clone(), o.clone()))
+        }
         (Some(o), _) => Some(Target::File(o.clone())),
         (None, Some(dir)) => Some(Target::Folder(dir.clone())),
         (None, None) => None,
