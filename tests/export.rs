@@ -522,8 +522,10 @@ fn a_long_range_is_exported_whole_up_to_1_mib_and_in_parts_beyond() {
         .collect();
     std::fs::write(&big, &data).unwrap();
     let mut args = vec![
-        "--from".to_string(),
-        "0".into(),
+        "--origin".to_string(),
+        "0AFA:0100".into(),
+        "--from".into(),
+        "0AFA:0100".into(),
         "--length".into(),
         data.len().to_string(),
     ];
@@ -540,11 +542,18 @@ fn a_long_range_is_exported_whole_up_to_1_mib_and_in_parts_beyond() {
         let words: Vec<&str> = advice.split_whitespace().collect();
         let at = |w: &str| words[words.iter().position(|x| *x == w).unwrap() + 1];
         let (from, length) = (at("--from"), at("--length").trim_end_matches(','));
+        let origin = at("--origin");
+        // The advice carries the origin its address is in (review 38: without it, a run whose
+        // origin differs read another place).
         assert!(
-            advice.ends_with(&format!("clanscope dump --from {from} --length {length})")),
+            advice.ends_with(&format!(
+                "clanscope dump --origin {origin} --from {from} --length {length})"
+            )),
             "{advice}"
         );
         args = vec![
+            "--origin".into(),
+            origin.into(),
             "--from".into(),
             from.into(),
             "--length".into(),
@@ -552,6 +561,24 @@ fn a_long_range_is_exported_whole_up_to_1_mib_and_in_parts_beyond() {
         ];
     }
     assert!(got == data, "{} bytes back of {}", got.len(), data.len());
+    // A range cut short shows no context after the cut: those bytes are its own, counted as
+    // not shown (review 38: two context lines were dumped there, unmarked, and counted too).
+    let text = export(&["--from", "0", "--length", "2M", "--context", "2"], &big);
+    let lines: Vec<&str> = text.lines().collect();
+    let k = lines
+        .iter()
+        .position(|l| l.contains("more bytes not shown"))
+        .unwrap();
+    assert!(
+        lines[k].starts_with("  | (1048576 more bytes not shown"),
+        "{}",
+        lines[k]
+    );
+    assert!(
+        lines[k - 2].starts_with(">   F000:FFF0  "),
+        "{}",
+        lines[k - 2]
+    );
 }
 
 #[test]
@@ -586,6 +613,52 @@ fn defect_6_a_note_outside_any_finding_is_in_every_format_at_its_address() {
     let note = ex.iter().find(|e| e["subject"] == "note").unwrap();
     assert_eq!(note["notes"][0]["address"], "0AFA:0220");
     assert_eq!(note["notes"][0]["text"], "free-standing");
+}
+
+#[test]
+fn review_38_a_note_in_the_last_line_of_a_finding_is_shown_once_and_reads_back_strictly() {
+    // A note on the byte after the first write shares the write's last dump line: the line was
+    // shown twice (under the header, then under the note), and `undump --strict` refused the
+    // export ("address goes back").
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let first = &scan_json(&f, &[])["files"][0]["findings"][0];
+    let end = first["end"].as_u64().unwrap();
+    let notes = dir.path().join("n.json");
+    std::fs::write(
+        &notes,
+        demo_sidecar(end, end + 1, "byte after", None).to_json(),
+    )
+    .unwrap();
+    let text = export(&["--notes", notes.to_str().unwrap(), "--context", "0"], &f);
+    let origin = Origin::parse("0AFA:0100").unwrap();
+    let line = origin.address(end - end % 16).to_string();
+    let shown: Vec<&str> = text
+        .lines()
+        .filter(|l| l[3.min(l.len())..].starts_with(&format!("{line}  ")))
+        .collect();
+    assert_eq!(shown.len(), 1, "{text}");
+    // Marked there up to the note's byte, and said under the note.
+    let at = text.find(shown[0]).unwrap();
+    let carets = text[at..].lines().nth(1).unwrap();
+    let col = (end % 16) as usize;
+    // Each byte marked: two carets under its hex, one under its character.
+    assert_eq!(carets.matches('^').count(), 3 * (col + 1), "{carets}");
+    assert!(
+        text.contains("  | (its bytes are in the lines of the excerpt before, marked there)\n"),
+        "{text}"
+    );
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let dump = out.join("e.txt");
+    std::fs::write(&dump, &text).unwrap();
+    bin()
+        .args(["undump", "--strict"])
+        .arg(&dump)
+        .arg("-o")
+        .arg(dir.path().join("e.bin"))
+        .assert()
+        .success();
 }
 
 #[test]

@@ -116,11 +116,12 @@ pub fn excerpts<'a>(
     Ok(out)
 }
 
-/// Context lines are not shown twice: where two excerpts (in file order) come close, the first
-/// one's context after it stops where the second one's own lines start, and the second one's
-/// context before it starts where the first one ended. So the addresses of a text export never
-/// go back and it reads back with `undump --strict` (review 36). An excerpt's own lines are
-/// never cut.
+/// Lines are not shown twice: where two excerpts (in file order) come close, the first one's
+/// context after it stops where the second one's own lines start, and the second one's context
+/// before it starts where the first one ended. So the addresses of a text export never go back
+/// and it reads back with `undump --strict` (review 36). Where their own lines share a line (a
+/// note on the byte after a write, review 38), it is shown in the first with the marks of both,
+/// and the second's lines start after it.
 fn clip_context(out: &mut [Excerpt<'_>], origin: Origin) {
     let line_of = |x: u64| x.saturating_sub(origin.column(x) as u64);
     for i in 1..out.len() {
@@ -137,6 +138,12 @@ fn clip_context(out: &mut [Excerpt<'_>], origin: Origin) {
         }
         if x.from < prev.to {
             x.from = prev.to.min(own).max(x.from);
+        }
+        // Own lines shared (a note or a write in the line where the one before ends): shown
+        // once, in the first, with the second's marks; the second starts after it.
+        if x.from < prev.to {
+            prev.marks.extend(x.marks.iter().copied());
+            x.from = prev.to.min(x.to);
         }
     }
 }
@@ -333,8 +340,11 @@ fn frame<'a>(
     };
     let shown_end = end.min(start.saturating_add(lines * 16));
     let last_line = line_of(shown_end.saturating_sub(1).max(start));
+    // A subject cut short has no context after it: the lines after the cut are its own bytes,
+    // not shown (said with how to have them).
+    let after = if shown_end < end { 0 } else { context };
     let to = last_line
-        .saturating_add(context.saturating_add(1).saturating_mul(16))
+        .saturating_add(after.saturating_add(1).saturating_mul(16))
         .min(len);
     let notes = sidecar
         .map(|s| s.notes_in(start, end).collect())

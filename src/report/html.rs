@@ -183,7 +183,11 @@ fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
             escape(&super::text::note_words(doc, n))
         ));
     }
-    o.push_str("</dl>\n<pre class=\"dump\">");
+    o.push_str("</dl>\n");
+    if let Some(said) = e.shown_before() {
+        o.push_str(&format!("<p>{}.</p>\n", escape(said)));
+    }
+    o.push_str("<pre class=\"dump\">");
     for line in lines(doc.data, doc.origin, e.from, e.to) {
         dump_line(o, doc, e, &line);
     }

@@ -247,10 +247,18 @@ impl Excerpt<'_> {
         } else {
             ""
         };
+        // The address is the document's: with its origin, which another run may not take.
         format!(
-            "export them with --from {at} --length {}{parts}, or dump them with clanscope dump --from {at} --length {}",
+            "export them with --origin {origin} --from {at} --length {}{parts}, or dump them with clanscope dump --origin {origin} --from {at} --length {}",
             self.cut, self.cut
         )
+    }
+
+    /// What an excerpt whose lines were all shown by the one before says in their place
+    /// ([`crate::report::export::excerpts`]: a line is never shown twice).
+    pub fn shown_before(&self) -> Option<&'static str> {
+        (self.from >= self.to)
+            .then_some("its bytes are in the lines of the excerpt before, marked there")
     }
 
     /// An anchor name: `h1` for header 1, `f3` for finding 3, `r15872` for a range.
@@ -265,10 +273,17 @@ impl Excerpt<'_> {
 
     /// The strongest overlay at file offset `x`, if any mark covers it.
     pub fn overlay_at(&self, x: u64) -> Option<Overlay> {
+        // A subject cut short is marked up to where it is cut; otherwise every mark in the
+        // lines shown (a note or a write in a line shared with the next excerpt is marked here).
+        let limit = if self.cut > 0 {
+            self.shown_end()
+        } else {
+            self.to
+        };
         overlay::strongest(
             self.marks
                 .iter()
-                .filter(|m| x >= m.start && x < m.end.min(self.shown_end()))
+                .filter(|m| x >= m.start && x < m.end.min(limit))
                 .map(|m| m.overlay),
         )
     }

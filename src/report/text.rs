@@ -207,6 +207,9 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
         wrapped(out, "Note:", &note_words(doc, n));
     }
     out.push('\n');
+    if let Some(said) = e.shown_before() {
+        out.push_str(&format!("  | ({said})\n"));
+    }
     let printer = Printer::new(doc.origin).for_size(doc.size);
     let mut buf = Vec::with_capacity(96);
     for line in lines(doc.data, doc.origin, e.from, e.to) {
