@@ -33,8 +33,9 @@ pub(crate) fn with_lines(
     mut f: impl FnMut(Line, &LineFacts),
 ) {
     if !helper || e - s < LONG {
+        let mut facts = LineFacts::default();
         for l in lines(data, s, e) {
-            let facts = Acc::read(l.text(data), lex);
+            Acc::read_into(l.text(data), lex, &mut facts);
             f(l, &facts);
         }
         return;
@@ -105,10 +106,16 @@ impl Shared<'_> {
         Some((st.next_piece - 1, a, b))
     }
 
-    /// The lines of `data[a..b]` and their facts, read into `into` (emptied first).
+    /// The lines of `data[a..b]` and their facts, read into `into` (emptied first). Each
+    /// line's facts are read where the list keeps them, not copied there.
     fn read(&self, a: usize, b: usize, mut into: Vec<Read>) -> Vec<Read> {
         into.clear();
-        into.extend(lines(self.data, a, b).map(|l| (l, Acc::read(l.text(self.data), self.lex))));
+        for l in lines(self.data, a, b) {
+            into.push((l, LineFacts::default()));
+            if let Some((_, facts)) = into.last_mut() {
+                Acc::read_into(l.text(self.data), self.lex, facts);
+            }
+        }
         into
     }
 
