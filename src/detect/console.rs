@@ -144,17 +144,29 @@ fn run_start(data: &[u8], mut s: usize, from: usize) -> (usize, bool) {
     }
 }
 
-/// Where the text run going on at `i` ends: eight bytes at a time while they are all text.
-/// `progress(at)` is called every megabyte of a long run (for letting go of its pages).
+/// True for a byte that is not text ([`TEXT`]), written as comparisons without a branch or a
+/// table, so that the compiler tests many bytes at once.
+#[inline(always)]
+fn not_text(c: u8) -> bool {
+    !((0x20..=0x7E).contains(&c) | (c == b'\t') | (c == b'\n') | (c == b'\r'))
+}
+
+/// Where the text run going on at `i` ends: 64 bytes at a time (the compiler's vector
+/// compares; twice the speed of eight at a time by [`text_word`]) while they are all text, then
+/// byte by byte. `progress(at)` is called every megabyte of a long run (for letting go of its
+/// pages).
 fn run_plain_end(data: &[u8], mut i: usize, progress: &mut dyn FnMut(usize)) -> usize {
     const STEP: usize = 1 << 20;
+    const BLOCK: usize = 64;
     let mut next = i + STEP;
-    while i + 8 <= data.len() {
-        let w = u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
-        if !text_word(w) {
+    while i + BLOCK <= data.len() {
+        if data[i..i + BLOCK]
+            .iter()
+            .fold(false, |any, &c| any | not_text(c))
+        {
             break;
         }
-        i += 8;
+        i += BLOCK;
         if i >= next {
             progress(i);
             next = i + STEP;
@@ -401,6 +413,26 @@ mod tests {
         assert!(!maybe_text_word(u64::from_le_bytes(*b"abc\x00defg")));
         assert!(!maybe_text_word(u64::from_le_bytes(*b"abc\x7Fdefg")));
         assert!(!maybe_text_word(u64::from_le_bytes(*b"abc\xC3defg")));
+    }
+
+    #[test]
+    fn run_ends_many_at_a_time_match_one_at_a_time() {
+        for c in 0..=255u8 {
+            assert_eq!(not_text(c), !TEXT[c as usize], "{c:02X}");
+            for at in (0..20).chain(60..70).chain(120..200) {
+                let mut b = vec![b'a'; 200];
+                b[at] = c;
+                for from in [0, 1, 7, 9] {
+                    let want = from + b[from..].iter().take_while(|&&c| TEXT[c as usize]).count();
+                    let want = want.max(from);
+                    assert_eq!(
+                        run_plain_end(&b, from, &mut |_| {}),
+                        want,
+                        "{c:02X} at {at}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
