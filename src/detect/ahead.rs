@@ -4,7 +4,7 @@
 //! caller reads any piece that thread has not taken yet itself, so both cores work on one long
 //! island. The lines and their facts are exactly those of reading the stretch in one go.
 
-use super::features::{Acc, Lexicon, LineFacts};
+use super::features::{Acc, Lexicon, LineFacts, Room};
 use super::lines::{lines, Line};
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex};
@@ -33,9 +33,9 @@ pub(crate) fn with_lines(
     mut f: impl FnMut(Line, &LineFacts),
 ) {
     if !helper || e - s < LONG {
-        let mut facts = LineFacts::default();
+        let (mut facts, mut room) = (LineFacts::default(), Room::default());
         for l in lines(data, s, e) {
-            Acc::read_into(l.text(data), lex, &mut facts);
+            Acc::read_into(l.text(data), lex, &mut facts, &mut room);
             f(l, &facts);
         }
         return;
@@ -110,10 +110,11 @@ impl Shared<'_> {
     /// line's facts are read where the list keeps them, not copied there.
     fn read(&self, a: usize, b: usize, mut into: Vec<Read>) -> Vec<Read> {
         into.clear();
+        let mut room = Room::default();
         for l in lines(self.data, a, b) {
             into.push((l, LineFacts::default()));
             if let Some((_, facts)) = into.last_mut() {
-                Acc::read_into(l.text(self.data), self.lex, facts);
+                Acc::read_into(l.text(self.data), self.lex, facts, &mut room);
             }
         }
         into
