@@ -212,7 +212,7 @@ fn mend_reversed(path: &Path, number: usize, n: &mut Note) -> Option<String> {
 fn read_no_follow(path: &Path) -> std::io::Result<String> {
     // O_NOATIME where allowed: a path named by mistake may be an examined file.
     let mut f =
-        crate::source::open_read(path, libc::O_NOFOLLOW | libc::O_NONBLOCK).map_err(|e| {
+        crate::small::open_read(path, libc::O_NOFOLLOW | libc::O_NONBLOCK).map_err(|e| {
             if e.raw_os_error() == Some(libc::ELOOP) {
                 std::io::Error::other("is a symbolic link; not followed")
             } else {

@@ -22,7 +22,25 @@ pub(crate) fn read_capped(r: impl Read, limit: u64) -> std::io::Result<String> {
 /// where the kernel allows it): a file named here by mistake may be an examined one, whose
 /// access time must not move.
 pub(crate) fn read_file_capped(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
-    read_capped(crate::source::open_read(path, 0)?, limit)
+    read_capped(open_read(path, 0)?, limit)
+}
+
+/// Opens `path` for reading: `O_RDONLY|O_CLOEXEC` with `O_NOATIME` (reading then leaves the
+/// access time alone), and without `O_NOATIME` where the kernel refuses it (`EPERM`: a file
+/// of another user). `extra` adds open flags (`O_NONBLOCK`). Evidence is opened so
+/// ([`crate::source::open_read`]), and every small file a run reads.
+pub(crate) fn open_read(path: &std::path::Path, extra: i32) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let open = |flags: i32| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(flags | extra)
+            .open(path)
+    };
+    match open(libc::O_NOATIME) {
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
+        r => r,
+    }
 }
 
 /// The most a settings or signatures file may hold.

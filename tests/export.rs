@@ -662,6 +662,23 @@ fn review_38_a_note_in_the_last_line_of_a_finding_is_shown_once_and_reads_back_s
 }
 
 #[test]
+fn review_38_a_healthy_ccm_header_is_not_marked_as_a_damaged_one_in_text() {
+    // The text export put `>` and `~` under a healthy .CCM header's bytes as under the damaged
+    // header's; only HTML told them apart (by colour).
+    let dir = tempfile::tempdir().unwrap();
+    let healthy = "Message:\r\n150\r\nFrom: A at Hub\r\nDate: 6/2/98 8:39\r\nTo: Admin at HUBPO2\r\nSubject: s\r\nContents:\r\n42\r\nText item:\r\n26\r\nThis is the message body\r\n";
+    let damaged = "Message:\r\n150\r\nFrom: Wong\r\nDa\r\n\r\nExporting messages in mailbox \"jsmith\" to file EXPORT\\MSG4A27.CCM\r\n12 messages exported.\r\nte: 6/2/98\r\nTo: X\r\nSubject: s\r\nContents:\r\n";
+    let f = dir.path().join("MSG0099.CCM");
+    std::fs::write(&f, format!("{healthy}{damaged}")).unwrap();
+    let text = export(&["--context", "8"], &f);
+    // The first line (offsets 0-15) is the healthy header's only: shown, not marked.
+    assert!(text.contains("\n   0000:0000  4D 65 73 73 61 67 65 3A-"), "{text}");
+    assert!(!text.contains(">  0000:0000"), "{text}");
+    // The write is marked.
+    assert!(text.contains(">  "), "{text}");
+}
+
+#[test]
 fn a_note_past_the_end_of_the_file_is_in_the_summary() {
     let dir = tempfile::tempdir().unwrap();
     let f = demo_copy(dir.path());

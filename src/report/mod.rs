@@ -273,6 +273,12 @@ impl Excerpt<'_> {
 
     /// The strongest overlay at file offset `x`, if any mark covers it.
     pub fn overlay_at(&self, x: u64) -> Option<Overlay> {
+        self.overlay_at_but(x, None)
+    }
+
+    /// [`Excerpt::overlay_at`], leaving out marks of overlay `but` (the text export leaves out
+    /// healthy .CCM headers, so a note inside one still shows).
+    pub fn overlay_at_but(&self, x: u64, but: Option<Overlay>) -> Option<Overlay> {
         // A subject cut short is marked up to where it is cut; otherwise every mark in the
         // lines shown (a note or a write in a line shared with the next excerpt is marked here).
         let limit = if self.cut > 0 {
@@ -283,7 +289,7 @@ impl Excerpt<'_> {
         overlay::strongest(
             self.marks
                 .iter()
-                .filter(|m| x >= m.start && x < m.end.min(limit))
+                .filter(|m| x >= m.start && x < m.end.min(limit) && Some(m.overlay) != but)
                 .map(|m| m.overlay),
         )
     }

@@ -215,8 +215,11 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     for line in lines(doc.data, doc.origin, e.from, e.to) {
         buf.clear();
         printer.format_line(&line, &mut buf);
+        // A healthy .CCM header is not a finding: marked in HTML by its colour, not here, where
+        // `>` and carets mark a finding's bytes and `~` a damaged header's (review 38: a healthy
+        // header was marked as the damaged one was).
         let marks: Vec<Option<Overlay>> = (0..line.bytes.len())
-            .map(|i| e.overlay_at(line.start + i as u64))
+            .map(|i| e.overlay_at_but(line.start + i as u64, Some(Overlay::CcmHeader)))
             .collect();
         let any = marks.iter().any(Option::is_some);
         out.push_str(if any { ">  " } else { "   " });
@@ -244,11 +247,7 @@ fn caret_line(out: &mut String, printed: &[u8], first_col: usize, marks: &[Optio
     let mut caret = vec![b' '; 3 + layout.width()];
     for (i, m) in marks.iter().enumerate() {
         let Some(o) = m else { continue };
-        let c = if matches!(o, Overlay::Header | Overlay::CcmHeader) {
-            b'~'
-        } else {
-            b'^'
-        };
+        let c = if *o == Overlay::Header { b'~' } else { b'^' };
         let col = first_col + i;
         caret[3 + layout.hex(col)] = c;
         caret[3 + layout.hex(col) + 1] = c;

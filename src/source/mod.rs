@@ -64,17 +64,7 @@ pub fn open_error(path: &Path, e: &std::io::Error) -> Error {
 /// access time alone), and without `O_NOATIME` where the kernel refuses it (`EPERM`: a file
 /// of another user). `extra` adds open flags (`O_NONBLOCK`).
 pub fn open_read(path: &Path, extra: i32) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let open = |flags: i32| {
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(flags | extra)
-            .open(path)
-    };
-    match open(libc::O_NOATIME) {
-        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
-        r => r,
-    }
+    crate::small::open_read(path, extra)
 }
 
 impl Drop for Source {
