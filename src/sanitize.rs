@@ -1,9 +1,10 @@
 //! The one sanitizer for everything that came from examined files or from users and is shown on
 //! a terminal or written to an export: file contents, file names, decoded text, .CCM header
-//! values and examiner notes. No control character, escape sequence or bidirectional override
-//! survives it; each is replaced by a visible escape, and a backslash that would read as the
-//! start of one is doubled, so the escapes are unambiguous. JSON gets the same protection in
-//! its own syntax ([`json_pretty`]); [`fit`] pads and clips text by display width.
+//! values and examiner notes. No control character, escape sequence, bidirectional override or
+//! invisible (default-ignorable) character survives it; each is replaced by a visible escape,
+//! and a backslash that would read as the start of one is doubled, so the escapes are
+//! unambiguous. JSON gets the same protection in its own syntax ([`json_pretty`]); [`fit`] pads
+//! and clips text by display width.
 
 use serde::Serialize;
 use std::borrow::Cow;
@@ -11,15 +12,42 @@ use std::io::{self, Write};
 use std::path::Path;
 use unicode_width::UnicodeWidthChar;
 
-/// True for characters that must never reach a terminal raw: C0 and C1 controls, DEL, and the
-/// Unicode formatting characters that reorder or hide text (bidirectional controls, the Arabic
-/// letter mark, zero-width and invisible operators, tag characters, interlinear annotation).
+/// True for characters that must never reach a terminal raw: C0 and C1 controls, DEL, the
+/// line and paragraph separators, interlinear annotation, and every default-ignorable code
+/// point (`is_default_ignorable`: bidirectional controls, the soft hyphen, zero-width and
+/// invisible characters, fillers, variation selectors, tag characters), which a terminal or
+/// browser draws as nothing, so that `CLAN\u{00AD}DATA` would read as `CLANDATA`.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c,
-            '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{E0000}'..='\u{E007F}')
+        || is_default_ignorable(c)
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Unicode's Default_Ignorable_Code_Point property: the ranges Unicode's
+/// DerivedCoreProperties.txt lists for it (the list of Unicode 14.0, which added U+180F, and
+/// unchanged through 16.0), reserved code points among them, as the property has them. A
+/// renderer draws these as nothing, so they hide in names and text; no crate among the
+/// dependencies carries the property, and the list is short and stable.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'                      // soft hyphen
+        | '\u{034F}'                    // combining grapheme joiner
+        | '\u{061C}'                    // Arabic letter mark
+        | '\u{115F}'..='\u{1160}'       // Hangul choseong and jungseong fillers
+        | '\u{17B4}'..='\u{17B5}'       // Khmer inherent vowels
+        | '\u{180B}'..='\u{180F}'       // Mongolian free variation selectors, vowel separator
+        | '\u{200B}'..='\u{200F}'       // zero width space, (non-)joiner, LRM, RLM
+        | '\u{202A}'..='\u{202E}'       // bidirectional embeddings and overrides
+        | '\u{2060}'..='\u{206F}'       // word joiner, invisible operators, isolates, ...
+        | '\u{3164}'                    // Hangul filler
+        | '\u{FE00}'..='\u{FE0F}'       // variation selectors 1-16
+        | '\u{FEFF}'                    // zero width no-break space (BOM)
+        | '\u{FFA0}'                    // halfwidth Hangul filler
+        | '\u{FFF0}'..='\u{FFF8}'       // reserved
+        | '\u{1BCA0}'..='\u{1BCA3}'     // shorthand format controls
+        | '\u{1D173}'..='\u{1D17A}'     // musical symbol beam and phrase controls
+        | '\u{E0000}'..='\u{E0FFF}'     // tag characters, variation selectors 17-256, reserved
+    )
 }
 
 /// True when a backslash followed by `next` would read as one of the sanitizer's escapes
@@ -282,6 +310,55 @@ mod tests {
             "a\\x1B[2Jb\\x1B]52;c;aGk=\\x07c\\rd\\x08e\\u{009B}f\\u{202E}g"
         );
         assert!(!line(s).chars().any(is_unsafe));
+    }
+
+    #[test]
+    fn escapes_every_default_ignorable_code_point() {
+        // Both ends of every range of DerivedCoreProperties.txt's Default_Ignorable_Code_Point.
+        let ends = [
+            (0xAD, 0xAD),
+            (0x34F, 0x34F),
+            (0x61C, 0x61C),
+            (0x115F, 0x1160),
+            (0x17B4, 0x17B5),
+            (0x180B, 0x180F),
+            (0x200B, 0x200F),
+            (0x202A, 0x202E),
+            (0x2060, 0x206F),
+            (0x3164, 0x3164),
+            (0xFE00, 0xFE0F),
+            (0xFEFF, 0xFEFF),
+            (0xFFA0, 0xFFA0),
+            (0xFFF0, 0xFFF8),
+            (0x1BCA0, 0x1BCA3),
+            (0x1D173, 0x1D17A),
+            (0xE0000, 0xE0FFF),
+        ];
+        for (a, b) in ends {
+            for n in [a, b] {
+                let c = char::from_u32(n).unwrap();
+                assert!(is_unsafe(c), "U+{n:04X}");
+                assert_eq!(line(&format!("a{c}b")), format!("a\\u{{{n:04X}}}b"));
+            }
+            // The ranges end where the property's do.
+            for n in [a - 1, b + 1] {
+                assert!(
+                    !is_default_ignorable(char::from_u32(n).unwrap()),
+                    "U+{n:04X}"
+                );
+            }
+        }
+        assert_eq!(line("CLAN\u{AD}DATA"), "CLAN\\u{00AD}DATA");
+        assert_eq!(
+            bytes_line("M\u{AD}ller\u{FE0F}".as_bytes()),
+            "M\\u{00AD}ller\\u{FE0F}"
+        );
+        assert_eq!(
+            json_pretty("\u{AD}\u{34F}\u{3164}"),
+            "\"\\u00ad\\u034f\\u3164\""
+        );
+        // Visible letters and marks around them stay as they are.
+        assert_eq!(line("Jürgen e\u{301} 漢"), "Jürgen e\u{301} 漢");
     }
 
     #[test]

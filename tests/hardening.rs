@@ -1657,9 +1657,13 @@ fn evidence_is_read_without_changing_its_access_time() {
 // Issue 10 item 8: JSON escapes C1, bidi and tag characters; escapes are unambiguous; the
 // picker measures display width.
 
-/// Characters that must never reach a JSON document raw.
+/// Characters that must never reach a JSON document raw: C1 controls, bidirectional controls
+/// and the characters that show as nothing (review 38: the soft hyphen, the combining grapheme
+/// joiner, the Hangul fillers, zero-width characters, variation selectors, tag characters).
 fn hidden(c: char) -> bool {
-    matches!(c, '\u{80}'..='\u{9f}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{E0000}'..='\u{E007F}')
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{E0000}'..='\u{E0FFF}'
+        | '\u{AD}' | '\u{34F}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{180E}'
+        | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}')
 }
 
 fn assert_no_hidden(what: &str, out: &[u8]) {
@@ -1704,6 +1708,48 @@ fn json_escapes_c1_bidi_and_tag_characters() {
         .success();
     assert_no_hidden("export json", &a.get_output().stdout);
     assert!(String::from_utf8_lossy(&a.get_output().stdout).contains(r"n\u202eo\u0085te"));
+}
+
+/// Review 38: the byte ADh (a soft hyphen, one character per byte) in a write's mailbox, and
+/// characters that show as nothing in the evidence's name (a soft hyphen, the Hangul filler,
+/// a variation selector, a zero width space), are escapes in every output, so
+/// `CLAN\u{00AD}DATA` never reads as `CLANDATA` nor `M\u{00AD}ller` as `Mller`.
+#[test]
+fn review_38_characters_that_show_as_nothing_are_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("CLAN\u{AD}DATA\u{3164}\u{FE0F}\u{200B}");
+    let mut d = common::noise(30000, 38);
+    let w = b"\r\n\r\nExporting messages in mailbox \"M\xadller\" to file EXPORT\\MSG4A27.CCM\r\n12 messages exported.\r\n";
+    d[8000..8000 + w.len()].copy_from_slice(w);
+    std::fs::write(&f, &d).unwrap();
+    let name = format!(
+        "{}/CLAN\\u{{00AD}}DATA\\u{{3164}}\\u{{FE0F}}\\u{{200B}}",
+        dir.path().display()
+    );
+    let run = |args: &[&str]| {
+        let a = bin().args(args).arg(&f).assert();
+        let out = a.get_output().stdout.clone();
+        assert_no_hidden(&args.join(" "), &out);
+        String::from_utf8(out).unwrap()
+    };
+    let text = run(&["export", "--context", "0"]);
+    assert!(text.contains(&format!("\nFile:      {name}\n")), "{text}");
+    assert!(text.contains("\n  Mailbox: M\\u{00AD}ller\n"), "{text}");
+    assert!(text.contains("  Mailboxes: M\\u{00AD}ller (1)\n"), "{text}");
+    let json = run(&["export", "--format", "json"]);
+    assert!(json.contains("\"mailbox\": \"M\\u00adller\""), "{json}");
+    assert!(
+        json.contains("CLAN\\u00adDATA\\u3164\\ufe0f\\u200b\""),
+        "{json}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["files"][0]["findings"][0]["mailbox"], "M\u{AD}ller");
+    let html = run(&["export", "--format", "html"]);
+    assert!(html.contains("<code>M\\u{00AD}ller</code>"), "{html}");
+    assert!(html.contains(&format!("<code>{name}</code>")), "{html}");
+    let scan = run(&["scan", "--all"]);
+    assert!(scan.contains(&name), "{scan}");
+    assert!(scan.contains("M\\u{00AD}ller"), "{scan}");
 }
 
 #[test]

@@ -2196,9 +2196,9 @@ fn only_quit_and_resize_act_while_the_terminal_is_too_small() {
     assert!(app.quitting(), "q quits, as the notice says");
 }
 
-/// A character a prompt does not take (a control or formatting character, such as a pasted
-/// right-to-left override, or one past the prompt's length) is said on the screen, in place of
-/// the cursor's line, until the next edit; the prompt's text is unchanged.
+/// A character a prompt does not take (a control, formatting or invisible character, such as a
+/// pasted right-to-left override, or one past the prompt's length) is said on the screen, in
+/// place of the cursor's line, until the next edit; the prompt's text is unchanged.
 #[test]
 fn a_character_a_prompt_refuses_is_said_on_the_screen() {
     let mut app = demo_app(120, 30);
@@ -2206,7 +2206,7 @@ fn a_character_a_prompt_refuses_is_said_on_the_screen() {
     keys(&mut app, "3E\u{202E}");
     let t = text(&app);
     assert!(
-        t.contains("U+202E not taken: control and formatting characters (bidirectional"),
+        t.contains("U+202E not taken: control, formatting and invisible characters"),
         "{t}"
     );
     assert!(t.contains("go to (SEG:OFF"), "{t}");

@@ -122,8 +122,8 @@ impl Prompt {
         let req = match e {
             Edit::Char(c) if sanitize::is_unsafe(c) => {
                 return Some(format!(
-                    "U+{:04X} not taken: control and formatting characters (bidirectional \
-                     controls among them) are never typed into a prompt",
+                    "U+{:04X} not taken: control, formatting and invisible characters \
+                     (bidirectional controls among them) are never typed into a prompt",
                     c as u32
                 ));
             }
@@ -291,13 +291,17 @@ mod tests {
         assert_eq!(
             g.refused(),
             Some(
-                "U+001B not taken: control and formatting characters (bidirectional controls \
-                 among them) are never typed into a prompt"
+                "U+001B not taken: control, formatting and invisible characters (bidirectional \
+                 controls among them) are never typed into a prompt"
             )
         );
         hs.edit(&mut g, Edit::Char('\u{202E}'));
         assert_eq!(g.text(), "typed");
         assert!(g.refused().unwrap().starts_with("U+202E not taken"));
+        // A soft hyphen shows as nothing: it would hide in the text, so it is not taken either.
+        hs.edit(&mut g, Edit::Char('\u{AD}'));
+        assert_eq!(g.text(), "typed");
+        assert!(g.refused().unwrap().starts_with("U+00AD not taken"));
         let mut long = Prompt::new(PromptKind::SearchText, &"a".repeat(MAX_CHARS));
         hs.edit(&mut long, Edit::Char('b'));
         assert_eq!(long.text().len(), MAX_CHARS);
