@@ -179,6 +179,16 @@ pub struct Destroyed {
 }
 
 impl Destroyed {
+    /// The backup's bytes as hex pairs split by spaces (`4E 61 6D`), as `compare` and the
+    /// text and HTML exports show them beside the text, so the bytes can be rebuilt.
+    pub fn backup_hex(&self) -> String {
+        self.backup
+            .iter()
+            .map(|x| format!("{x:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The backup holds the write too, but for a few bytes: fewer than half of the bytes it
     /// covers differ (a write changed in place, or copied into the backup and then changed).
     pub fn mostly_same(&self) -> bool {

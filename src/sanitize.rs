@@ -174,6 +174,20 @@ pub fn bytes_line(b: &[u8]) -> String {
     out
 }
 
+/// Bytes as text one character per byte (Latin-1: byte 81h is U+0081), as a finding's text and
+/// JSON's `backup_text` read them, so that a byte decodes the same in every output and the
+/// text gives back the exact bytes. Raw: sanitize before display ([`latin1_line`]).
+pub fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
+}
+
+/// Bytes one character per byte ([`latin1`]) sanitized as one line: C0 and C1 controls and the
+/// soft hyphen become escapes (`\r`, `\u{0081}`, `\u{00AD}`), the letters of Latin-1 stay. The
+/// UTF-8 of `ü` (C3h BCh) shows as `Ã¼`, two characters for two bytes, as in every other output.
+pub fn latin1_line(b: &[u8]) -> String {
+    line(&latin1(b)).into_owned()
+}
+
 /// A path for display: non-UTF-8 bytes become `\xNN`, controls are escaped.
 pub fn path(p: &Path) -> String {
     use std::os::unix::ffi::OsStrExt;
@@ -383,6 +397,17 @@ mod tests {
         assert_eq!(bytes_line(b"\xEC\xDF\x8E5"), "\\xEC\\u{07CE}5");
         assert_eq!(bytes_line("a\u{05D0}b".as_bytes()), "a\\u{05D0}b");
         assert_eq!(bytes_line("Jürgen ü".as_bytes()), "Jürgen ü");
+    }
+
+    #[test]
+    fn latin1_is_one_character_per_byte() {
+        let b = b"J\xC3\xBCrgen \x81\xAD\r\\x1B";
+        assert_eq!(latin1(b).chars().count(), b.len());
+        assert_eq!(
+            latin1_line(b),
+            "J\u{C3}\u{BC}rgen \\u{0081}\\u{00AD}\\r\\\\x1B"
+        );
+        assert_eq!(latin1_line(b), line(&latin1(b)));
     }
 
     #[test]

@@ -901,6 +901,113 @@ fn export_with_compare_shows_what_each_write_destroyed() {
     );
 }
 
+/// A text export with its wrapped values joined back, as README says: a line starting with
+/// `  |` continues the value above it from the column where that value starts (the label's
+/// width, at least 8, plus 3), with nothing put between the pieces.
+fn unwrapped(text: &str) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for line in text.lines() {
+        if line.starts_with("  |") && col > 0 {
+            out.pop();
+            out.push_str(&line[col..]);
+        } else {
+            col = match line.strip_prefix("  ").and_then(|l| l.find(':')) {
+                Some(i) if !line.starts_with("   ") => 2 + (i + 1).max(8) + 1,
+                _ => 0,
+            };
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Review 38: the bytes a write destroyed were shown decoded as UTF-8 (C3h BCh as `ü`, where
+/// every other output reads one character per byte), without their hex, and wrapped with the
+/// space at the wrap dropped and an escape cut in two (`\xC3\` / `x1B`); the `Text:` line lost
+/// its space at the wrap too. Now the text is one character per byte everywhere, the hex is
+/// given, and the wrapped pieces join back to exactly the value.
+#[test]
+fn review_38_destroyed_bytes_read_one_character_per_byte_with_their_hex() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ev, bk) = (dir.path().join("ev"), dir.path().join("bk"));
+    std::fs::create_dir_all(&ev).unwrap();
+    std::fs::create_dir_all(&bk).unwrap();
+    let w = b"\r\n\r\nExporting messages in mailbox \"M\x81ller\" to file EXPORT\\MSG4A27.CCM\r\n12 messages exported.\r\n";
+    let r = b"Name: J\xc3\xbcrgen  \xc4\x8c   two  spaces  here and a long run of words so that the line wraps somewhere";
+    let mut a = common::noise(200_003, 38);
+    a[4097..4097 + w.len()].copy_from_slice(w);
+    let mut b = a.clone();
+    b[4097..4097 + r.len()].copy_from_slice(r);
+    let (f, other) = (ev.join("CLANDATA"), bk.join("CLANDATA"));
+    std::fs::write(&f, &a).unwrap();
+    std::fs::write(&other, &b).unwrap();
+    let hex = r
+        .iter()
+        .map(|x| format!("{x:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let shown = "Name: J\u{C3}\u{BC}rgen  \u{C4}\\u{008C}   two  spaces  here and a long run of words so that the line wraps somewhere";
+    let args = [
+        "--compare",
+        other.to_str().unwrap(),
+        "--finding",
+        "1",
+        "--context",
+        "0",
+    ];
+    let text = export(&args, &f);
+    let joined = unwrapped(&text);
+    assert!(
+        joined.contains(&format!("\n  Text:    \"\\r\\n\\r\\nExporting messages in mailbox \"M\\u{{0081}}ller\" to file EXPORT\\MSG4A27.CCM\\r\\n12 messages exported.\\r\\n\"\n  Destroyed: \"{shown}\" (the compared file's bytes at offsets 4097-4190; 90 of them differ from the write's)\n  Destroyed hex: {hex}\n")),
+        "{text}"
+    );
+    // The wrap as it is printed: the space of `wraps somewhere` opens the next piece.
+    assert!(
+        text.contains("  Destroyed hex: 4E 61 6D 65 3A 20 4A C3 BC 72 67 65 6E 20 20 C4 8C 20 20 20 74 77 6F 20 20 73 70\n  |               61 63 "),
+        "{text}"
+    );
+    // No prose line is read as data: the export gives back the excerpt's bytes.
+    let out = tempfile::tempdir().unwrap();
+    let t = out.path().join("x.txt");
+    std::fs::write(&t, &text).unwrap();
+    let back = bin()
+        .args(["undump", "--strict"])
+        .arg(&t)
+        .assert()
+        .success();
+    assert_eq!(back.get_output().stdout, &a[0x1000..0x1060]);
+    // HTML: the same text and the hex.
+    let html = export(&[&args[..], &["--format", "html"]].concat(), &f);
+    assert!(
+        html.contains(&format!("<dt>Destroyed</dt><dd><code>{shown}</code> (the compared file&#39;s bytes at offsets 4097-4190; 90 of them differ from the write&#39;s)</dd><dt>Destroyed hex</dt><dd><code>{hex}</code></dd>")),
+        "{html}"
+    );
+    // compare: the same text; its JSON decodes to the exact bytes.
+    let c = bin().arg("compare").arg(&f).arg(&other).assert().success();
+    let c = String::from_utf8(c.get_output().stdout.clone()).unwrap();
+    assert!(
+        c.contains(&format!("destroyed \"{shown}\"\n    hex {hex}\n")),
+        "{c}"
+    );
+    let c = bin()
+        .arg("compare")
+        .arg(&f)
+        .arg(&other)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&c.get_output().stdout).unwrap();
+    let back: Vec<u8> = v["destroyed"][0]["backup_text"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .map(|c| c as u8)
+        .collect();
+    assert_eq!(back, r);
+}
+
 #[test]
 fn names_in_writes_link_to_files_in_related_folders() {
     let dir = tempfile::tempdir().unwrap();
@@ -961,7 +1068,7 @@ fn names_in_writes_link_to_files_in_related_folders() {
         ]
     );
     let text = export(&["--related", related], &f);
-    let joined = text.replace("\n  |            ", " ");
+    let joined = unwrapped(&text);
     assert!(
         joined.contains(&format!(
             "\n  Looked in: 1 file(s) under {related}\n  Linked file: EXPORT\\MSG4A27.CCM -> {} (path match, modified 1998-06-02T08:41:07Z)\n",
@@ -1017,7 +1124,7 @@ fn review_36_a_related_file_modified_before_1970_is_dated() {
         v["links"][0]["files"],
         serde_json::json!([{"path": named.to_str().unwrap(), "match": "path", "modified": "1969-12-31T23:59:59Z"}])
     );
-    let text = export(&[], &f).replace("\n  |            ", " ");
+    let text = unwrapped(&export(&[], &f));
     assert!(
         text.contains(&format!(
             "  Linked file: EXPORT\\MSG4A27.CCM -> {} (path match, modified 1969-12-31T23:59:59Z)\n",

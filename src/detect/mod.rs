@@ -272,7 +272,7 @@ pub(crate) fn range(data: &[u8], start: u64, end: u64) -> &[u8] {
 /// Decodes bytes as Latin-1 text, at most [`TEXT_CAP`] bytes, with `…` when cut.
 pub(crate) fn decode(b: &[u8]) -> String {
     let n = b.len().min(TEXT_CAP);
-    let mut s: String = b[..n].iter().map(|&c| c as char).collect();
+    let mut s = crate::sanitize::latin1(&b[..n]);
     if b.len() > TEXT_CAP {
         s.push('…');
     }

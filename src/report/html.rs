@@ -222,24 +222,42 @@ fn finding_terms(o: &mut String, doc: &Document<'_>, f: &Finding, nested: bool) 
             escape(&super::text::range_words(doc, f.start, f.end))
         ));
     }
+    // Sanitized as the text export does (a backslash that would start an escape doubled), so a
+    // real ESC (`\x1B`) and the four characters `\x1B` (`\\x1B`) differ here too.
     if f.mailbox.is_some() {
-        dd_code(o, "Mailbox", &f.mailboxes().collect::<Vec<_>>().join(", "));
+        let names = f.mailboxes().collect::<Vec<_>>().join(", ");
+        dd_code(o, "Mailbox", &sanitize::line(&names));
     }
     if f.file.is_some() {
-        dd_code(o, "File", &f.files().collect::<Vec<_>>().join(", "));
+        dd_code(
+            o,
+            "File",
+            &sanitize::line(&f.files().collect::<Vec<_>>().join(", ")),
+        );
     }
-    dd_code(o, "Why", &f.why());
-    dd_code(o, "Text", &f.text(doc.data));
+    dd_code(o, "Why", &sanitize::line(&f.why()));
+    dd_code(o, "Text", &sanitize::line(&f.text(doc.data)));
     if let Some(d) = doc.destroyed(f) {
+        destroyed_terms(o, &d);
+    }
+}
+
+/// What a write destroyed, as the text export gives it: the compared file's bytes one
+/// character per byte, and as hex.
+fn destroyed_terms(o: &mut String, d: &crate::compare::Destroyed) {
+    if d.backup.is_empty() {
         o.push_str(&format!(
-            "<dt>Destroyed</dt><dd>{} {}</dd>",
-            match d.backup.is_empty() {
-                true => "unknown".to_string(),
-                false => format!("<code>{}</code>", escape(&sanitize::bytes_line(&d.backup))),
-            },
+            "<dt>Destroyed</dt><dd>unknown {}</dd>",
             escape(&d.whereabouts())
         ));
+        return;
     }
+    o.push_str(&format!(
+        "<dt>Destroyed</dt><dd><code>{}</code> {}</dd>",
+        escape(&sanitize::latin1_line(&d.backup)),
+        escape(&d.whereabouts())
+    ));
+    dd_code(o, "Destroyed hex", &d.backup_hex());
 }
 
 /// Writes spans of one dump area: runs of bytes under one overlay share a span carrying

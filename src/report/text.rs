@@ -2,18 +2,22 @@
 //! with `>` in a gutter, and marks the bytes themselves on a caret line below: `^` under a
 //! write or finding (or the range asked for), `~` under the rest of a damaged header. It parses
 //! back with `clanscope undump`: prose lines never start with something a dump parser could
-//! take for data (wrapped text and notes are prefixed with `|`).
+//! take for data (wrapped text and notes are prefixed with `|`). A wrapped value loses nothing:
+//! its pieces start in one column and, joined, give it back exactly (see `wrap_words`).
 
 use super::{Document, Excerpt, Subject};
 use crate::detect::Finding;
 use crate::dump::format::{lines, LineLayout};
 use crate::dump::{Overlay, Printer};
 use crate::sanitize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 const WRAP: usize = 86;
 
-/// `  LABEL    text`, wrapped at word boundaries so no line reaches 100 columns; continuation
-/// lines start with `|`.
+/// `  LABEL    text`, wrapped so no line reaches 100 columns; continuation lines start with
+/// `|`. Every piece starts in the same column (the label's width plus three), so the pieces,
+/// each taken from that column and joined with nothing between them, give `text` back exactly
+/// ([`wrap_words`]).
 fn wrapped(out: &mut String, label: &str, text: &str) {
     let indent = label.chars().count().max(8);
     let width = WRAP - indent.saturating_sub(8);
@@ -30,25 +34,63 @@ fn wrapped(out: &mut String, label: &str, text: &str) {
     }
 }
 
-/// Splits `text` into pieces of at most `width` characters, at spaces where it can.
+/// Splits `text` into pieces of at most `width` columns (or one unit, where a unit is wider)
+/// that join back to exactly `text`: nothing is dropped and nothing is cut in two. A
+/// piece ends before a run of spaces where one lies within `width` (the spaces open the next
+/// piece: at the end of a line they would be invisible, and lost by editors that trim lines),
+/// else after `width` columns, between two [`units`].
 fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
+    let units = units(text);
     let mut out = Vec::new();
     let mut at = 0;
-    while at < chars.len() {
-        let mut end = (at + width).min(chars.len());
-        if end < chars.len() && chars[end] != ' ' {
-            if let Some(sp) = (at + 1..end).rev().find(|&i| chars[i] == ' ') {
-                end = sp;
+    while at < units.len() {
+        let mut end = at + 1;
+        let mut used = units[at].width();
+        while end < units.len() && used + units[end].width() <= width {
+            used += units[end].width();
+            end += 1;
+        }
+        if end < units.len() {
+            // The last run of spaces that starts within the piece, after something else.
+            if let Some(b) = (at + 1..=end)
+                .rev()
+                .find(|&i| units[i] == " " && units[i - 1] != " ")
+            {
+                end = b;
             }
         }
-        out.push(chars[at..end].iter().collect::<String>());
+        out.push(units[at..end].concat());
         at = end;
-        while at < chars.len() && chars[at] == ' ' && end < chars.len() {
-            at += 1;
-        }
     }
     out
+}
+
+/// `text` cut into the units a wrap may not split: an escape the sanitizer writes (`\\`, `\r`,
+/// `\n`, `\t`, `\xNN`, `\u{NNNN}`), or one character with the marks that combine with it
+/// (zero width: `e` and U+0301 stay together).
+fn units(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let mut len = escape_len(rest).unwrap_or(c.len_utf8());
+        while let Some(m) = rest[len..].chars().next().filter(|m| m.width() == Some(0)) {
+            len += m.len_utf8();
+        }
+        out.push(&rest[..len]);
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// The length in bytes of the sanitizer's escape that `s` starts with, if it starts with one.
+fn escape_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    match b {
+        [b'\\', b'\\' | b'r' | b'n' | b't', ..] => Some(2),
+        [b'\\', b'x', h, l, ..] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => Some(4),
+        [b'\\', b'u', b'{', ..] => s[3..].find('}').filter(|&n| n <= 6).map(|n| n + 4),
+        _ => None,
+    }
 }
 
 /// A note's text, where it lies, who wrote it and when:
@@ -189,18 +231,7 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     for f in &e.findings {
         finding_details(out, doc, f, nested);
         if let Some(d) = doc.destroyed(f) {
-            wrapped(
-                out,
-                "Destroyed:",
-                &match d.backup.is_empty() {
-                    true => format!("unknown {}", d.whereabouts()),
-                    false => format!(
-                        "\"{}\" {}",
-                        sanitize::bytes_line(&d.backup),
-                        d.whereabouts()
-                    ),
-                },
-            );
+            destroyed(out, &d);
         }
     }
     for n in &e.notes {
@@ -238,6 +269,25 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     }
 }
 
+/// What a write destroyed: the compared file's bytes there as text, one character per byte as
+/// in a finding's `Text:` and in JSON, and as hex, from which they can be rebuilt.
+fn destroyed(out: &mut String, d: &crate::compare::Destroyed) {
+    if d.backup.is_empty() {
+        wrapped(out, "Destroyed:", &format!("unknown {}", d.whereabouts()));
+        return;
+    }
+    wrapped(
+        out,
+        "Destroyed:",
+        &format!(
+            "\"{}\" {}",
+            sanitize::latin1_line(&d.backup),
+            d.whereabouts()
+        ),
+    );
+    wrapped(out, "Destroyed hex:", &d.backup_hex());
+}
+
 /// The caret line under a dump line: `^` under marked bytes, `~` under header-only bytes.
 fn caret_line(out: &mut String, printed: &[u8], first_col: usize, marks: &[Option<Overlay>]) {
     let layout = LineLayout {
@@ -263,11 +313,67 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wraps_at_spaces() {
+    fn wraps_before_spaces_and_keeps_them() {
         assert_eq!(
             wrap_words("the damaged header holds two writes", 12),
-            vec!["the damaged", "header holds", "two writes"]
+            vec!["the damaged", " header", " holds two", " writes"]
         );
         assert_eq!(wrap_words("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        // A run of spaces stays whole and opens the next piece; none is dropped (review 38:
+        // `wraps somewhere` read `wrapssomewhere` once joined).
+        assert_eq!(
+            wrap_words("line wraps   somewhere", 12),
+            vec!["line wraps", "   somewhere"]
+        );
+        assert_eq!(wrap_words("ab      ", 4), vec!["ab", "    ", "  "]);
+    }
+
+    #[test]
+    fn never_cuts_an_escape_or_a_character_from_its_marks() {
+        // Review 38: `\xC3\` on one line and `x1B` on the next.
+        assert_eq!(
+            wrap_words("ab\\xC3\\x1Bcd", 5),
+            vec!["ab", "\\xC3", "\\x1Bc", "d"]
+        );
+        assert_eq!(
+            wrap_words("a\\u{00AD}\\u{E0041}b", 8),
+            vec!["a", "\\u{00AD}", "\\u{E0041}", "b"]
+        );
+        assert_eq!(
+            wrap_words("\\\\x\\r\\n", 1),
+            vec!["\\\\", "x", "\\r", "\\n"]
+        );
+        assert_eq!(wrap_words("abe\u{301}f", 3), vec!["abe\u{301}", "f"]);
+        // A backslash that starts no escape is one character (DOS paths).
+        assert_eq!(wrap_words("A\\MSG", 2), vec!["A\\", "MS", "G"]);
+    }
+
+    #[test]
+    fn the_pieces_join_back_to_the_text() {
+        let texts = [
+            "\"Name: J\\u{00C3}\\u{00BC}rgen  \\u{00C4}\\u{008C}   two  spaces  here and a long run of words so that the line wraps somewhere\"",
+            "  leading and trailing  ",
+            "\\x1B\\x1B\\x1B\\x1B\\x1B\\x1B\\x1B\\x1B\\x1B\\x1B\\x1B",
+            "4E 61 6D 65 3A 20 4A C3 BC 72 67 65 6E 20 20 C4 8C 20 20 20 74 77 6F 20",
+        ];
+        for t in texts {
+            for width in 1..30 {
+                let pieces = wrap_words(t, width);
+                assert_eq!(pieces.concat(), t, "{width}");
+                assert!(pieces.iter().all(|p| !p.is_empty()));
+            }
+        }
+    }
+
+    #[test]
+    fn wrapped_lines_start_their_pieces_in_one_column() {
+        let mut out = String::new();
+        let text = format!("{}  b", "a".repeat(85));
+        wrapped(&mut out, "Text:", &text);
+        let a = "a".repeat(85);
+        assert_eq!(out, format!("  Text:    {a}\n  |{}  b\n", " ".repeat(8)));
+        // Each piece taken from column 11 (the label's 8 plus 3), joined, is the text.
+        let joined: String = out.lines().map(|l| &l[11..]).collect();
+        assert_eq!(joined, text);
     }
 }

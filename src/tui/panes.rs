@@ -235,7 +235,7 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
             if hex.is_empty() {
                 "(past its end)".to_string()
             } else {
-                format!("{}  {}", hex.join(" "), sanitize::bytes_line(theirs))
+                format!("{}  {}", hex.join(" "), sanitize::latin1_line(theirs))
             }
         ),
         style,
@@ -264,12 +264,12 @@ fn compare_lines(p: &PaneSource<'_>) -> Vec<Line<'static>> {
                     "the compared file holds this write too, but for {} of its {} byte(s): \"{}\"",
                     d.differing,
                     d.backup.len(),
-                    sanitize::bytes_line(&d.backup)
+                    sanitize::latin1_line(&d.backup)
                 )
             } else {
                 format!(
                     "this write destroyed: \"{}\"{}",
-                    sanitize::bytes_line(&d.backup),
+                    sanitize::latin1_line(&d.backup),
                     if d.missing() > 0 {
                         format!(" (+{} byte(s) past the compared file's end)", d.missing())
                     } else {

@@ -124,13 +124,6 @@ struct Comparison<'a> {
 }
 
 impl Comparison<'_> {
-    fn hex(b: &[u8]) -> String {
-        b.iter()
-            .map(|x| format!("{x:02X}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
     fn write_text(&self, w: &mut dyn Write) -> std::io::Result<()> {
         w.write_all(self.head_text().as_bytes())?;
         self.ranges_text(w)?;
@@ -313,14 +306,14 @@ impl Comparison<'_> {
                 "the other file holds this write too, but for {} of its {} byte(s): \"{}\"\n    hex {}\n",
                 x.differing,
                 x.backup.len(),
-                sanitize::bytes_line(&x.backup),
-                Self::hex(&x.backup)
+                sanitize::latin1_line(&x.backup),
+                x.backup_hex()
             ));
         } else {
             s.push_str(&format!(
                 "destroyed \"{}\"\n    hex {}\n",
-                sanitize::bytes_line(&x.backup),
-                Self::hex(&x.backup)
+                sanitize::latin1_line(&x.backup),
+                x.backup_hex()
             ));
         }
         if x.missing() > 0 {
@@ -361,8 +354,8 @@ impl Comparison<'_> {
             "destroyed": self.destroyed.iter().map(|d| json!({
                 "finding": d.finding, "start": d.start, "end": d.end,
                 "address": o.address(d.start).to_string(),
-                "same": d.same, "differing": d.differing, "backup_hex": Self::hex(&d.backup),
-                "backup_text": latin1(&d.backup), "missing": d.missing(),
+                "same": d.same, "differing": d.differing, "backup_hex": d.backup_hex(),
+                "backup_text": sanitize::latin1(&d.backup), "missing": d.missing(),
             })).collect::<Vec<_>>(),
             "repaired_copy": self.a.repaired_copy.as_deref().map(json::path),
             "replaced": self.replaced.iter().map(|r| json!({"finding": r.finding, "start": r.start, "end": r.end})).collect::<Vec<_>>(),
@@ -386,10 +379,4 @@ impl serde::Serialize for Ranges<'_> {
             json!({"start": r.0, "end": r.1, "address": o.address(r.0).to_string(), "past_other_end": d.is_tail(*r)})
         }))
     }
-}
-
-/// Bytes as text, one character per byte (Latin-1), as scan and export JSON give a finding's
-/// text: JSON escapes the controls (`\r\n`), so the text decodes to the exact bytes.
-fn latin1(b: &[u8]) -> String {
-    b.iter().map(|&c| c as char).collect()
 }

@@ -111,10 +111,7 @@ fn is_keyword(t: &[u8], kw: &[u8]) -> bool {
 /// text is: exact, whatever the code page (a lone byte 9Bh and FFh stay apart). Cut at
 /// [`MAX_VALUE`] bytes, marked with `…`.
 fn clip(b: &[u8]) -> String {
-    let mut s: String = b[..b.len().min(MAX_VALUE)]
-        .iter()
-        .map(|&c| c as char)
-        .collect();
+    let mut s = crate::sanitize::latin1(&b[..b.len().min(MAX_VALUE)]);
     if b.len() > MAX_VALUE {
         s.push('…');
     }
