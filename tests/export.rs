@@ -1008,6 +1008,34 @@ fn review_38_destroyed_bytes_read_one_character_per_byte_with_their_hex() {
     assert_eq!(back, r);
 }
 
+/// Review 38: HTML showed `Mary   Ann` as `Mary Ann` (values in `<code>` without
+/// `white-space: pre-wrap`). The page holds the exact spaces, and its one style sheet keeps
+/// them in `code`, `td` and `dd`.
+#[test]
+fn review_38_html_keeps_runs_of_spaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("CLANDATA");
+    let mut d = common::noise(30000, 7);
+    let w = b"\r\n\r\nExporting messages in mailbox \"Mary   Ann\" to file EXPORT\\MSG4A27.CCM\r\n12 messages exported.\r\n";
+    d[8000..8000 + w.len()].copy_from_slice(w);
+    std::fs::write(&f, &d).unwrap();
+    let html = export(&["--format", "html"], &f);
+    let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    assert!(
+        style.contains("code,td,dd{white-space:pre-wrap}"),
+        "{style}"
+    );
+    assert!(
+        html.contains("<dt>Mailbox</dt><dd><code>Mary   Ann</code></dd>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>Mary   Ann (1)</td>"), "{html}");
+    assert!(
+        html.contains("mailbox &quot;Mary   Ann&quot; to file"),
+        "{html}"
+    );
+}
+
 #[test]
 fn names_in_writes_link_to_files_in_related_folders() {
     let dir = tempfile::tempdir().unwrap();

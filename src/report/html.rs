@@ -27,7 +27,11 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The fixed rules. Values (mailboxes, file names, a write's text, notes) sit in `code`, `td`
+/// and `dd` with `white-space:pre-wrap`: a browser would otherwise show `Mary   Ann` as
+/// `Mary Ann`, and the evidence's spaces are part of what it says.
 const STYLE: &str = "body{font-family:sans-serif;margin:1.5em;color:#222;background:#fff}\
+code,td,dd{white-space:pre-wrap}\
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}\
 pre.dump{font-family:monospace;background:#111;color:#ddd;padding:.6em;line-height:1.3;overflow-x:auto}\
 .addr{color:#ddd}.gut{color:#f55;font-weight:bold}\
