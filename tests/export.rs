@@ -672,7 +672,10 @@ fn review_38_a_healthy_ccm_header_is_not_marked_as_a_damaged_one_in_text() {
     std::fs::write(&f, format!("{healthy}{damaged}")).unwrap();
     let text = export(&["--context", "8"], &f);
     // The first line (offsets 0-15) is the healthy header's only: shown, not marked.
-    assert!(text.contains("\n   0000:0000  4D 65 73 73 61 67 65 3A-"), "{text}");
+    assert!(
+        text.contains("\n   0000:0000  4D 65 73 73 61 67 65 3A-"),
+        "{text}"
+    );
     assert!(!text.contains(">  0000:0000"), "{text}");
     // The write is marked.
     assert!(text.contains(">  "), "{text}");
