@@ -7,6 +7,7 @@
 
 use crate::detect::{Finding, FindingKind, Report};
 use crate::source::Bytes;
+use std::fs::File;
 use std::io::Write;
 
 /// Differing ranges kept at most; past it the count goes on but ranges are not stored.
@@ -89,7 +90,7 @@ pub fn diff(a: &[u8], b: &[u8]) -> Diff {
 }
 
 /// Bytes compared before the pages read are let go of (see [`diff_sources`]).
-const RELEASE_STEP: usize = 64 << 20;
+const RELEASE_STEP: usize = 4 << 20;
 
 /// [`diff`] over two sources, letting go of the pages of both behind the comparison, so that
 /// comparing two large mapped files keeps the process's memory flat.
@@ -289,30 +290,141 @@ pub fn replacements(destroyed: &[Destroyed]) -> Vec<Replacement> {
         .collect()
 }
 
-/// Writes the repaired copy to `w`: the evidence `a`, with each replacement's range taken from
-/// the backup `b`. Streams, so memory stays flat for any size.
-pub fn write_repaired(
-    a: &[u8],
-    b: &[u8],
+/// Bytes of the evidence copied per step before the pages read are let go of.
+const COPY_STEP: usize = 4 << 20;
+
+/// A block of zeros this long, at a multiple of its length, is left a hole in the copy.
+const HOLE: usize = 4096;
+
+static ZEROS: [u8; HOLE] = [0; HOLE];
+
+/// Writes the repaired copy to `f`: the evidence `a`, with each replacement's range taken from
+/// the backup `b`. Memory stays flat for any size: the copy is written in steps, and the pages
+/// of both files read for a step are let go of once it is written. A regular file keeps holes
+/// where the evidence has whole blocks of zeros (or holes): they are stepped over and the
+/// length set at the end, so the copy reads byte for byte as the evidence but the replaced
+/// ranges. Anything else (a FIFO, a character device) gets every byte in order.
+pub fn write_repaired<A: Bytes + ?Sized, B: Bytes + ?Sized>(
+    a: &A,
+    b: &B,
     replaced: &[Replacement],
-    w: &mut dyn Write,
+    f: &File,
 ) -> std::io::Result<()> {
+    let (da, db) = (a.safe_bytes(), b.safe_bytes());
+    let mut out = Out::new(f)?;
     let mut at = 0usize;
     for r in replaced {
         let (s, e) = (r.start as usize, r.end as usize);
-        if s < at || e > b.len() || e > a.len() {
+        if s < at || e > db.len() || e > da.len() {
             continue;
         }
-        for chunk in a[at..s].chunks(4 << 20) {
-            w.write_all(chunk)?;
-        }
-        w.write_all(&b[s..e])?;
+        copy_evidence(a, da, (at, s), &mut out)?;
+        out.data(s as u64, &db[s..e])?;
+        b.release(s as u64, e as u64);
         at = e;
     }
-    for chunk in a[at..].chunks(4 << 20) {
-        w.write_all(chunk)?;
+    copy_evidence(a, da, (at, da.len()), &mut out)?;
+    out.finish(da.len() as u64)
+}
+
+/// Copies the evidence's `[from, to)` (`da` its bytes) to `out` a step at a time, stepping over
+/// the holes the file system reports without reading them, and letting go of each step's pages.
+fn copy_evidence<A: Bytes + ?Sized>(
+    a: &A,
+    da: &[u8],
+    (from, to): (usize, usize),
+    out: &mut Out,
+) -> std::io::Result<()> {
+    let mut at = from;
+    while at < to {
+        let Some(data) = a.next_data(at as u64) else {
+            break;
+        };
+        let data = (data as usize).max(at);
+        if data >= to {
+            break;
+        }
+        let end = (data - data % COPY_STEP + COPY_STEP).min(to);
+        copy_step(da, (data, end), out)?;
+        a.release(at as u64, end as u64);
+        at = end;
     }
-    w.flush()
+    Ok(())
+}
+
+/// Writes `da[from..to]` to `out` but its whole blocks of zeros (see [`HOLE`]), each run of
+/// other blocks in one write.
+fn copy_step(da: &[u8], (from, to): (usize, usize), out: &mut Out) -> std::io::Result<()> {
+    let mut run: Option<usize> = None;
+    let mut x = from;
+    while x < to {
+        let end = (x - x % HOLE + HOLE).min(to);
+        let zero = da[x..end] == ZEROS[..end - x];
+        match (zero, run) {
+            (true, Some(s)) => {
+                out.data(s as u64, &da[s..x])?;
+                run = None;
+            }
+            (false, None) => run = Some(x),
+            _ => {}
+        }
+        x = end;
+    }
+    if let Some(s) = run {
+        out.data(s as u64, &da[s..to])?;
+    }
+    Ok(())
+}
+
+/// Where a repaired copy goes. Bytes come in file order, with gaps where the copy holds zeros.
+struct Out<'f> {
+    f: &'f File,
+    /// A regular file: gaps are left holes (positioned writes, the length set at the end);
+    /// otherwise gaps are written as zeros.
+    sparse: bool,
+    /// Where the bytes written so far end.
+    at: u64,
+}
+
+impl<'f> Out<'f> {
+    fn new(f: &'f File) -> std::io::Result<Out<'f>> {
+        let sparse = f.metadata()?.file_type().is_file();
+        Ok(Out { f, sparse, at: 0 })
+    }
+
+    /// Writes `bytes` at offset `at` (at or past the bytes written so far).
+    fn data(&mut self, at: u64, bytes: &[u8]) -> std::io::Result<()> {
+        if self.sparse {
+            use std::os::unix::fs::FileExt;
+            self.f.write_all_at(bytes, at)?;
+        } else {
+            self.zeros(at)?;
+            (&mut &*self.f).write_all(bytes)?;
+        }
+        self.at = at + bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Zeros up to `to`, written (a stream has no holes).
+    fn zeros(&mut self, to: u64) -> std::io::Result<()> {
+        while self.at < to {
+            let n = (to - self.at).min(HOLE as u64) as usize;
+            (&mut &*self.f).write_all(&ZEROS[..n])?;
+            self.at += n as u64;
+        }
+        Ok(())
+    }
+
+    /// Ends the copy at `len` bytes: a file's length set (what follows the last write is a
+    /// hole), a stream's last zeros written.
+    fn finish(mut self, len: u64) -> std::io::Result<()> {
+        if self.sparse {
+            self.f.set_len(len)
+        } else {
+            self.zeros(len)?;
+            (&mut &*self.f).flush()
+        }
+    }
 }
 
 /// The suspected findings of a report by start, to find those over a range without a pass
@@ -452,6 +564,19 @@ mod tests {
         assert_eq!((done(&a), done(&b)), (n as u64, n as u64));
     }
 
+    /// The repaired copy written to a fresh file, read back, with its allocated 512-byte blocks.
+    fn repaired(a: &[u8], b: &[u8], r: &[Replacement]) -> (Vec<u8>, u64) {
+        use std::io::{Read, Seek};
+        use std::os::unix::fs::MetadataExt;
+        let mut f = tempfile::tempfile().unwrap();
+        write_repaired(a, b, r, &f).unwrap();
+        let blocks = f.metadata().unwrap().blocks();
+        let mut out = Vec::new();
+        f.rewind().unwrap();
+        f.read_to_end(&mut out).unwrap();
+        (out, blocks)
+    }
+
     #[test]
     fn repaired_copy_takes_only_the_replaced_ranges() {
         let a = b"xxWRITExxZZ".to_vec();
@@ -461,8 +586,66 @@ mod tests {
             start: 2,
             end: 7,
         }];
-        let mut out = Vec::new();
-        write_repaired(&a, &b, &r, &mut out).unwrap();
-        assert_eq!(out, b"xxoldokxxZZ");
+        assert_eq!(repaired(&a, &b, &r).0, b"xxoldokxxZZ");
+    }
+
+    #[test]
+    fn a_repaired_copy_keeps_zero_blocks_as_holes_and_the_evidence_bytes_elsewhere() {
+        let n = 3 * COPY_STEP + 1234;
+        let mut a = vec![0u8; n];
+        // Data across a step's edge, and a block with one byte; zeros elsewhere.
+        a[COPY_STEP - 100..COPY_STEP + 50].fill(7);
+        a[2 * COPY_STEP + HOLE + 17] = 1;
+        let mut b = a.clone();
+        b[5000..5010].fill(9);
+        b[n - 3..].fill(4);
+        let r = [
+            Replacement {
+                finding: 1,
+                start: 5000,
+                end: 5010,
+            },
+            Replacement {
+                finding: 2,
+                start: n as u64 - 3,
+                end: n as u64,
+            },
+        ];
+        let (out, blocks) = repaired(&a, &b, &r);
+        let mut want = a.clone();
+        want[5000..5010].fill(9);
+        want[n - 3..].fill(4);
+        assert_eq!(out, want);
+        // A few blocks of data, not the 12 MiB.
+        assert!(blocks * 512 < 1 << 20, "{blocks} blocks");
+        // Zeros to the end: the length is set all the same.
+        let (out, _) = repaired(&a[..n - 1], &a[..n - 1], &[]);
+        assert_eq!(out, a[..n - 1]);
+    }
+
+    #[test]
+    fn a_repaired_copy_to_a_pipe_has_every_byte_in_order() {
+        let mut a = vec![0u8; 2 * COPY_STEP + 77];
+        a[HOLE * 3 + 5] = 1;
+        a[COPY_STEP + 9..COPY_STEP + 20].fill(2);
+        let mut b = a.clone();
+        b[HOLE..HOLE + 3].fill(3);
+        let r = [Replacement {
+            finding: 1,
+            start: HOLE as u64,
+            end: HOLE as u64 + 3,
+        }];
+        let (mut rx, tx) = std::io::pipe().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            std::io::Read::read_to_end(&mut rx, &mut got).unwrap();
+            got
+        });
+        let f = File::from(std::os::fd::OwnedFd::from(tx));
+        write_repaired(&a, &b, &r, &f).unwrap();
+        drop(f);
+        let mut want = a.clone();
+        want[HOLE..HOLE + 3].fill(3);
+        assert!(reader.join().unwrap() == want);
     }
 }

@@ -68,9 +68,10 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     Ok(0)
 }
 
-/// Creates OUT new (through the guard: never over or beside an input) and streams the
-/// repaired copy into it. If either file shrank meanwhile (its lost bytes read as zeros), or
-/// the write failed, the copy is removed: no repaired copy holds bytes that no file had.
+/// Creates OUT new (through the guard: never over or beside an input) and writes the
+/// repaired copy into it, in flat memory, the evidence's blocks of zeros left holes. If either
+/// file shrank meanwhile (its lost bytes read as zeros), or the write failed, the copy is
+/// removed: no repaired copy holds bytes that no file had.
 fn write_repaired(
     guard: &Guard,
     o: &Path,
@@ -78,14 +79,12 @@ fn write_repaired(
     replaced: &[Replacement],
 ) -> Result<(), Error> {
     let f = guard.create(o)?;
-    let mut w = BufWriter::new(f);
-    let written = compare::write_repaired(ev.safe_bytes(), other.safe_bytes(), replaced, &mut w)
-        .and_then(|_| w.flush())
+    let written = compare::write_repaired(ev, other, replaced, &f)
         .map_err(|e| Error::io(o, &e))
         .and_then(|_| ev.check())
         .and_then(|_| other.check());
     if written.is_err() {
-        drop(w);
+        drop(f);
         let _ = std::fs::remove_file(o);
     }
     written
