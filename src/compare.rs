@@ -298,6 +298,9 @@ const HOLE: usize = 4096;
 
 static ZEROS: [u8; HOLE] = [0; HOLE];
 
+/// Bytes of the evidence read for zeros and written at a time (see [`copy_step`]).
+const PIECE: usize = 256 << 10;
+
 /// Writes the repaired copy to `f`: the evidence `a`, with each replacement's range taken from
 /// the backup `b`. Memory stays flat for any size: the copy is written in steps, and the pages
 /// of both files read for a step are let go of once it is written. A regular file keeps holes
@@ -336,6 +339,7 @@ fn copy_evidence<A: Bytes + ?Sized>(
     out: &mut Out,
 ) -> std::io::Result<()> {
     let mut at = from;
+    let mut buf = Vec::with_capacity(PIECE);
     while at < to {
         let Some(data) = a.next_data(at as u64) else {
             break;
@@ -345,24 +349,44 @@ fn copy_evidence<A: Bytes + ?Sized>(
             break;
         }
         let end = (data - data % COPY_STEP + COPY_STEP).min(to);
-        copy_step(da, (data, end), out)?;
+        copy_step(da, (data, end), out, &mut buf)?;
         a.release(at as u64, end as u64);
         at = end;
     }
     Ok(())
 }
 
-/// Writes `da[from..to]` to `out` but its whole blocks of zeros (see [`HOLE`]), each run of
-/// other blocks in one write.
-fn copy_step(da: &[u8], (from, to): (usize, usize), out: &mut Out) -> std::io::Result<()> {
-    let mut run: Option<usize> = None;
+/// Writes `da[from..to]` to `out` but its whole blocks of zeros (see [`HOLE`]), a piece at a
+/// time through `buf` (a write from the mapped pages themselves, just read for zeros, costs
+/// the kernel twice the time).
+fn copy_step(
+    da: &[u8],
+    (from, to): (usize, usize),
+    out: &mut Out,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
     let mut x = from;
     while x < to {
-        let end = (x - x % HOLE + HOLE).min(to);
-        let zero = da[x..end] == ZEROS[..end - x];
+        let end = (x - x % PIECE + PIECE).min(to);
+        buf.clear();
+        buf.extend_from_slice(&da[x..end]);
+        write_but_zeros(buf, x, out)?;
+        x = end;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` (the copy's bytes from offset `at`) to `out` but its whole blocks of zeros,
+/// each run of other blocks in one write.
+fn write_but_zeros(bytes: &[u8], at: usize, out: &mut Out) -> std::io::Result<()> {
+    let mut run: Option<usize> = None;
+    let mut x = 0;
+    while x < bytes.len() {
+        let end = (x + HOLE - (at + x) % HOLE).min(bytes.len());
+        let zero = bytes[x..end] == ZEROS[..end - x];
         match (zero, run) {
             (true, Some(s)) => {
-                out.data(s as u64, &da[s..x])?;
+                out.data((at + s) as u64, &bytes[s..x])?;
                 run = None;
             }
             (false, None) => run = Some(x),
@@ -371,7 +395,7 @@ fn copy_step(da: &[u8], (from, to): (usize, usize), out: &mut Out) -> std::io::R
         x = end;
     }
     if let Some(s) = run {
-        out.data(s as u64, &da[s..to])?;
+        out.data((at + s) as u64, &bytes[s..])?;
     }
     Ok(())
 }
