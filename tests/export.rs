@@ -1391,3 +1391,36 @@ fn an_export_wrapped_by_mail_reads_back_without_its_digest() {
         u.warnings[0].message
     );
 }
+
+/// Review 38 (#14): a range of an empty file gave the inspector's "no address to go to". Now
+/// the export says the file is empty and that nothing was exported, and leaves no file.
+#[test]
+fn review_38_a_range_of_an_empty_file_says_it_is_empty_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&ev).unwrap();
+    std::fs::create_dir(&out).unwrap();
+    let f = ev.join("EMPTY");
+    std::fs::write(&f, b"").unwrap();
+    let want = format!(
+        "clanscope: {}: the file is empty (0 bytes): there is no range to export; nothing was exported\n",
+        f.display()
+    );
+    for to in [
+        vec!["-o".to_string(), out.join("x.txt").display().to_string()],
+        vec!["--out".to_string(), out.join("case").display().to_string()],
+        vec![],
+    ] {
+        let a = bin()
+            .arg("export")
+            .args(["--from", "0", "--length", "1"])
+            .args(&to)
+            .arg(&f)
+            .assert()
+            .code(2);
+        assert_eq!(String::from_utf8_lossy(&a.get_output().stderr), want);
+        assert!(a.get_output().stdout.is_empty());
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{to:?}");
+    }
+}

@@ -123,6 +123,13 @@ fn selection(
     min: f32,
 ) -> Result<Selection, Error> {
     Ok(match (&a.from, &a.length) {
+        (Some(_), Some(_)) if len == 0 => {
+            // Said as the export's own error, not the inspector's "no address to go to".
+            return Err(Error::file(
+                &a.file,
+                "the file is empty (0 bytes): there is no range to export; nothing was exported",
+            ));
+        }
         (Some(from), Some(length)) => {
             let (s, e) = address::resolve_range(Some(from), Some(length), None, origin, len)
                 .map_err(|e| e.in_file(&a.file))?;
