@@ -201,6 +201,19 @@ impl Destroyed {
         self.end - self.start - self.backup.len() as u64
     }
 
+    /// What an export says of a write the backup holds too (`same`): `nothing: same bytes (the
+    /// compared file's bytes at offsets S-E)`, or, where part of the write lies past the
+    /// backup's end, `nothing in the bytes compared: same bytes (...; N byte(s) lie past its
+    /// end)`.
+    pub fn same_said(&self) -> String {
+        let compared = if self.missing() > 0 {
+            " in the bytes compared"
+        } else {
+            ""
+        };
+        format!("nothing{compared}: same bytes {}", self.whereabouts())
+    }
+
     /// Where the backup's bytes were taken, and what lies past its end, for a report line:
     /// `(the compared file's bytes at offsets S-E)`, `...; N byte(s) lie past its end` or, for a
     /// write wholly past the backup's end, `(all N byte(s) lie past the compared file's end)`.

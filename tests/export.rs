@@ -1424,3 +1424,93 @@ fn review_38_a_range_of_an_empty_file_says_it_is_empty_and_writes_nothing() {
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{to:?}");
     }
 }
+
+/// Review 38 (#3): `export --compare OTHER` named no compared file: an export could not say
+/// which copy its destroyed bytes came from, and a write the other copy holds too got no word
+/// at all. Now the header gives the other file's path, size and SHA-256 (text, HTML, JSON), as
+/// it gives the examined file's, and a write whose bytes the other copy holds too says "same
+/// bytes".
+#[test]
+fn review_38_export_compare_names_the_compared_file_and_says_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let bk = dir.path().join("bk");
+    std::fs::create_dir(&bk).unwrap();
+    // A copy holding the same bytes: every write is there too.
+    let same = bk.join("CLANDATA\u{1b}[2J");
+    std::fs::write(&same, clanscope::demo::STORE).unwrap();
+    let sha = clanscope::notes::sha256_all(clanscope::demo::STORE);
+    let args = [
+        "--compare",
+        same.to_str().unwrap(),
+        "--finding",
+        "1",
+        "--context",
+        "0",
+    ];
+    let shown = format!("{}/CLANDATA\\x1B[2J", bk.display());
+    let text = export(&args, &f);
+    assert!(
+        text.contains(&format!(
+            "\nCompared:  {shown}\nCompared size: 327680 bytes\nCompared SHA-256: {sha}\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  Destroyed: nothing: same bytes (the compared file's bytes at offsets 15872-15947)\n"),
+        "{text}"
+    );
+    let html = export(&[&args[..], &["--format", "html"]].concat(), &f);
+    assert!(
+        html.contains(&format!(
+            "<tr><th>Compared</th><td><code>{shown}</code></td></tr>\n<tr><th>Compared size</th><td><code>327680 bytes</code></td></tr>\n<tr><th>Compared SHA-256</th><td><code>{sha}</code></td></tr>\n"
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains("<dt>Destroyed</dt><dd>nothing: same bytes (the compared file&#39;s bytes at offsets 15872-15947)</dd>"),
+        "{html}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&export(&[&args[..], &["--format", "json"]].concat(), &f)).unwrap();
+    assert_eq!(
+        json["compared"],
+        serde_json::json!({"path": same.to_str().unwrap(), "size": 327680, "sha256": sha})
+    );
+    let d = &json["files"][0]["excerpts"][0]["destroyed"];
+    assert_eq!(d[0]["same"], true, "{d}");
+    assert_eq!(d[0]["bytes"].as_str().unwrap().len(), 2 * 76);
+    // A copy that ends 10 bytes into the write: the same bytes as far as it goes, said so.
+    let short = bk.join("short");
+    std::fs::write(&short, &clanscope::demo::STORE[..0x3E00 + 10]).unwrap();
+    let text = export(
+        &["--compare", short.to_str().unwrap(), "--finding", "1"],
+        &f,
+    );
+    assert!(
+        unwrapped(&text).contains("\n  Destroyed: nothing in the bytes compared: same bytes (the compared file's bytes at offsets 15872-15881; 66 byte(s) lie past its end)\n"),
+        "{text}"
+    );
+    // A backup with other bytes: named too, and what was destroyed is given as before.
+    let b = bk.join("backup");
+    let backup = clanscope::demo::make_backup();
+    std::fs::write(&b, &backup).unwrap();
+    let text = export(&["--compare", b.to_str().unwrap(), "--finding", "1"], &f);
+    assert!(
+        text.contains(&format!(
+            "\nCompared:  {}\nCompared size: {} bytes\nCompared SHA-256: {}\n",
+            b.display(),
+            backup.len(),
+            clanscope::notes::sha256_all(&backup)
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Destroyed: \"Message:\\r\\n1200\\r\\nFrom: Yeh, Randy at Hub"),
+        "{text}"
+    );
+    // Without --compare, no such line; JSON says null.
+    assert!(!export(&["--finding", "1"], &f).contains("Compared"));
+    let json: serde_json::Value = serde_json::from_str(&export(&["--format", "json"], &f)).unwrap();
+    assert_eq!(json["compared"], serde_json::Value::Null);
+}

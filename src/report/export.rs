@@ -45,18 +45,30 @@ pub enum Selection {
     Range(u64, u64),
 }
 
-/// Scans `src` and hashes it in one pass over the bytes (the hash on its own thread).
-pub fn scan_and_hash(engine: &Engine, src: &Source, name: &Path) -> (Report, String) {
+/// Scans `src` and hashes it in one pass over the bytes (the hash on its own thread), and
+/// hashes `other` (the compared file) meanwhile.
+pub fn scan_and_hash(
+    engine: &Engine,
+    src: &Source,
+    name: &Path,
+    other: Option<&Source>,
+) -> (Report, String, Option<String>) {
+    // A file that shrank has no hash; the caller checks the sources before writing.
+    let hash = |src: &Source| {
+        notes::sha256_source(src, &|| false)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
     std::thread::scope(|s| {
-        // A file that shrank has no hash; the caller checks the source before writing.
-        let h = s.spawn(|| {
-            notes::sha256_source(src, &|| false)
-                .ok()
-                .flatten()
-                .unwrap_or_default()
-        });
+        let h = s.spawn(|| hash(src));
+        let o = s.spawn(|| other.map(hash));
         let r = engine.scan(src, name, &Control::new());
-        (r, h.join().expect("hash thread"))
+        (
+            r,
+            h.join().expect("hash thread"),
+            o.join().expect("hash thread"),
+        )
     })
 }
 
@@ -380,6 +392,9 @@ pub fn render(doc: &Document<'_>, format: ExportFormat) -> String {
 #[derive(serde::Serialize)]
 struct JsonDoc<'a> {
     ccm_files: serde_json::Value,
+    /// The file compared with (`--compare`): path, size, SHA-256, as `files` gives the
+    /// examined file's; null without one.
+    compared: serde_json::Value,
     /// The examiner's name (settings or `--examiner`), as the text and HTML headers give it.
     examiner: Option<&'a str>,
     exported: &'a str,
@@ -415,22 +430,17 @@ fn json_doc<'a>(doc: &'a Document<'_>) -> JsonDoc<'a> {
                 "cut": e.cut,
                 "bytes": hex(&doc.data[e.from as usize..e.to as usize]),
                 "notes": e.notes.iter().map(|n| json!({"start": n.start, "end": n.end, "address": doc.origin.address(n.start).to_string(), "text": n.text, "source": n.source, "time": n.time, "examiner": n.examiner})).collect::<Vec<_>>(),
-                "destroyed": e.findings.iter().filter_map(|f| doc.destroyed(f)).map(|d| json!({"finding": d.finding, "start": d.start, "end": d.start + d.backup.len() as u64, "bytes": hex(&d.backup), "missing": d.missing()})).collect::<Vec<_>>(),
+                "destroyed": e.findings.iter().filter_map(|f| doc.destroyed(f)).map(|d| json!({"finding": d.finding, "start": d.start, "end": d.start + d.backup.len() as u64, "bytes": hex(&d.backup), "same": d.same, "missing": d.missing()})).collect::<Vec<_>>(),
             })
         })
         .collect();
     let a = super::Affected::of(super::listed(r, doc.min));
-    let mut file = json!({
-        "path": doc.path,
-        "size": doc.size,
-        "sha256": doc.sha256,
-        "kind": r.kind.name(),
-        "origin": doc.origin.to_string(),
-        "findings": super::listed(r, doc.min).map(|f| super::json::finding(f, doc.origin, doc.data)).collect::<Vec<_>>(),
-    });
-    if let Some(p) = doc.file {
-        super::json::set_path(&mut file, p);
-    }
+    let mut file = doc.id.json();
+    file["kind"] = json!(r.kind.name());
+    file["origin"] = json!(doc.origin.to_string());
+    file["findings"] = json!(super::listed(r, doc.min)
+        .map(|f| super::json::finding(f, doc.origin, doc.data))
+        .collect::<Vec<_>>());
     file["damaged_headers"] = super::json::file_headers(r, doc.origin, doc.min);
     for (k, v) in super::json::file_counts(r) {
         file[k] = v;
@@ -442,6 +452,10 @@ fn json_doc<'a>(doc: &'a Document<'_>) -> JsonDoc<'a> {
     };
     JsonDoc {
         ccm_files: json!(a.files),
+        compared: doc
+            .other
+            .as_ref()
+            .map_or(serde_json::Value::Null, |o| o.id.json()),
         examiner: doc.examiner.as_deref(),
         exported: &doc.exported,
         files: [super::json::WithMessages {

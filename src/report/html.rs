@@ -60,7 +60,7 @@ pub fn render(doc: &Document<'_>) -> String {
     o.push_str(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>clanscope: ",
     );
-    o.push_str(&escape(&doc.path));
+    o.push_str(&escape(&doc.id.path));
     o.push_str("</title><style>");
     o.push_str(&style());
     o.push_str(
@@ -249,6 +249,13 @@ fn finding_terms(o: &mut String, doc: &Document<'_>, f: &Finding, nested: bool) 
 /// What a write destroyed, as the text export gives it: the compared file's bytes one
 /// character per byte, and as hex.
 fn destroyed_terms(o: &mut String, d: &crate::compare::Destroyed) {
+    if d.same {
+        o.push_str(&format!(
+            "<dt>Destroyed</dt><dd>{}</dd>",
+            escape(&d.same_said())
+        ));
+        return;
+    }
     if d.backup.is_empty() {
         o.push_str(&format!(
             "<dt>Destroyed</dt><dd>unknown {}</dd>",
@@ -329,7 +336,7 @@ fn dump_line(
     });
     let mut addr = Vec::new();
     doc.origin
-        .write_line_address_padded(line.start, doc.origin.seg_digits(doc.size), &mut addr);
+        .write_line_address_padded(line.start, doc.origin.seg_digits(doc.id.size), &mut addr);
     o.push_str(&format!(
         "<span class=\"addr\">{}</span>  ",
         String::from_utf8(addr).expect("ASCII")

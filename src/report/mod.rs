@@ -303,15 +303,54 @@ pub const MAX_EXCERPT_LINES: u64 = 256;
 /// excerpt says how), or dumped whole with `clanscope dump`, which streams.
 pub const MAX_RANGE_LINES: u64 = 65_536;
 
-/// Everything an export shows, gathered once for every format.
-pub struct Document<'a> {
-    /// The examined file's name, sanitized ([`sanitize::path`]).
+/// Which file an export is about, or compares with: its name, size and SHA-256, stated the
+/// same way for both (the header's lines, JSON's object).
+pub struct Identity<'a> {
+    /// The file's name, sanitized ([`sanitize::path`]).
     pub path: String,
-    /// The examined file's path as given, for JSON's exact name ([`json::set_path`]); `None`
-    /// for bytes that did not come from a file.
+    /// The file's path as given, for JSON's exact name ([`json::set_path`]); `None` for bytes
+    /// that did not come from a file.
     pub file: Option<&'a std::path::Path>,
     pub size: u64,
     pub sha256: String,
+}
+
+impl Identity<'_> {
+    /// The name, size and SHA-256 as header lines under `labels` (name, size, hash); every value
+    /// already sanitized.
+    pub fn lines(&self, [name, size, sha]: [&str; 3]) -> [(String, String); 3] {
+        [
+            (name.into(), self.path.clone()),
+            (size.into(), crate::address::bytes(self.size)),
+            (sha.into(), self.sha256.clone()),
+        ]
+    }
+
+    /// `{"path", "size", "sha256"}`, the path exactly as given (`path_bytes` for a name that is
+    /// not UTF-8).
+    pub fn json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "path": self.path,
+            "size": self.size,
+            "sha256": self.sha256,
+        });
+        if let Some(p) = self.file {
+            json::set_path(&mut v, p);
+        }
+        v
+    }
+}
+
+/// The copy an export compares the file with (`export --compare OTHER`).
+pub struct Compared<'a> {
+    pub id: Identity<'a>,
+    pub data: &'a [u8],
+}
+
+/// Everything an export shows, gathered once for every format.
+pub struct Document<'a> {
+    /// The examined file.
+    pub id: Identity<'a>,
     pub origin: Origin,
     pub exported: String,
     pub report: &'a Report,
@@ -319,8 +358,9 @@ pub struct Document<'a> {
     pub excerpts: Vec<Excerpt<'a>>,
     pub sidecar: Option<&'a Sidecar>,
     pub min: f32,
-    /// A backup copy's bytes (`export --compare`): excerpts show what each write destroyed.
-    pub other: Option<&'a [u8]>,
+    /// A backup copy (`export --compare`): the header names it, and excerpts show what each
+    /// write destroyed.
+    pub other: Option<Compared<'a>>,
     /// The examiner's name (settings or `--examiner`).
     pub examiner: Option<String>,
     /// The files beside the examined one that names in its writes are linked to.
@@ -328,12 +368,13 @@ pub struct Document<'a> {
 }
 
 impl Document<'_> {
-    /// What the compared file holds under finding `f`, when it holds other bytes there.
+    /// What the compared file holds under console write `f` (`same` when it holds the same
+    /// bytes there).
     pub fn destroyed(&self, f: &Finding) -> Option<crate::compare::Destroyed> {
         if f.kind != FindingKind::ConsoleWrite {
             return None;
         }
-        crate::compare::destroyed_by(f, self.data, self.other?).filter(|d| !d.same)
+        crate::compare::destroyed_by(f, self.data, self.other.as_ref()?.data)
     }
 
     /// The summary: findings by kind, mailboxes, files named.
@@ -365,7 +406,7 @@ impl Document<'_> {
         };
         s.notes
             .iter()
-            .filter(|n| n.start >= self.size)
+            .filter(|n| n.start >= self.id.size)
             .map(|n| {
                 let by = n.byline();
                 let by = if by.is_empty() {
@@ -379,7 +420,7 @@ impl Document<'_> {
                         "offsets {}-{}, the file ends at {}: {}{by}",
                         n.start,
                         n.end,
-                        self.size,
+                        self.id.size,
                         crate::sanitize::line(&n.text)
                     ),
                 )
@@ -416,25 +457,29 @@ impl Document<'_> {
         out
     }
 
-    /// The document's header: file, size, hash, kind, origin, tool, time, examiner; every
+    /// The document's header: file, size, hash, kind, origin, tool, time, examiner, and the
+    /// compared file's name, size and hash (said as the file's are); every
     /// value already sanitized (a second pass would escape the escapes' backslashes).
     pub fn header_lines(&self) -> Vec<(String, String)> {
-        vec![
-            ("File".into(), self.path.clone()),
-            ("Size".into(), crate::address::bytes(self.size)),
-            ("SHA-256".into(), self.sha256.clone()),
-            ("Kind".into(), self.report.kind.name().into()),
-            ("Origin".into(), self.origin.to_string()),
-            ("Tool".into(), format!("clanscope {VERSION}")),
-            ("Exported".into(), self.exported.clone()),
-        ]
-        .into_iter()
-        .chain(
-            self.examiner
-                .as_ref()
-                .map(|e| ("Examiner".to_string(), sanitize::line(e).into_owned())),
-        )
-        .collect()
+        let compared = self.other.iter().flat_map(|o| {
+            o.id.lines(["Compared", "Compared size", "Compared SHA-256"])
+        });
+        self.id
+            .lines(["File", "Size", "SHA-256"])
+            .into_iter()
+            .chain([
+                ("Kind".into(), self.report.kind.name().into()),
+                ("Origin".into(), self.origin.to_string()),
+                ("Tool".into(), format!("clanscope {VERSION}")),
+                ("Exported".into(), self.exported.clone()),
+            ])
+            .chain(
+                self.examiner
+                    .as_ref()
+                    .map(|e| ("Examiner".to_string(), sanitize::line(e).into_owned())),
+            )
+            .chain(compared)
+            .collect()
     }
 }
 

@@ -101,10 +101,10 @@ pub fn note_words(doc: &Document<'_>, n: &crate::notes::Note) -> String {
         doc.origin.address(n.start),
         crate::address::bytes(n.end.max(n.start + 1) - n.start)
     );
-    if n.end > doc.size {
+    if n.end > doc.id.size {
         at.push_str(&format!(
             ", reaching past the end of the file (offset {})",
-            doc.size
+            doc.id.size
         ));
     }
     let mut about = vec![at];
@@ -241,7 +241,7 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     if let Some(said) = e.shown_before() {
         out.push_str(&format!("  | ({said})\n"));
     }
-    let printer = Printer::new(doc.origin).for_size(doc.size);
+    let printer = Printer::new(doc.origin).for_size(doc.id.size);
     let mut buf = Vec::with_capacity(96);
     for line in lines(doc.data, doc.origin, e.from, e.to) {
         buf.clear();
@@ -272,6 +272,10 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
 /// What a write destroyed: the compared file's bytes there as text, one character per byte as
 /// in a finding's `Text:` and in JSON, and as hex, from which they can be rebuilt.
 fn destroyed(out: &mut String, d: &crate::compare::Destroyed) {
+    if d.same {
+        wrapped(out, "Destroyed:", &d.same_said());
+        return;
+    }
     if d.backup.is_empty() {
         wrapped(out, "Destroyed:", &format!("unknown {}", d.whereabouts()));
         return;

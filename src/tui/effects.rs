@@ -140,10 +140,12 @@ fn export(app: &mut App) {
         Err(e) => return app.error(e.to_string()),
     };
     let doc = Document {
-        path: app.src().name().to_string(),
-        file: app.src().path(),
-        size,
-        sha256: sha,
+        id: crate::report::Identity {
+            path: app.src().name().to_string(),
+            file: app.src().path(),
+            size,
+            sha256: sha,
+        },
         origin,
         exported: crate::report::now_rfc3339(),
         report: &report,

@@ -7,7 +7,7 @@ use crate::notes::{self, Loaded, Sidecar};
 use crate::output::{self, Guard};
 use crate::report::export::{self as ex, ExportFormat, Selection};
 use crate::report::related::{self, default_roots, Related};
-use crate::report::{now_rfc3339, Document};
+use crate::report::{now_rfc3339, Compared, Document, Identity};
 use crate::source::Source;
 use crate::{sanitize, Error};
 use std::io::{IsTerminal, Write};
@@ -34,20 +34,8 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let settings = crate::settings::load_default()?;
     let other = a.compare.as_deref().map(Source::open).transpose()?;
     let format = format_of(&a);
-    let inputs: Vec<&Path> = std::iter::once(a.file.as_path())
-        .chain(a.compare.as_deref())
-        .collect();
     let roots = related_roots(&a);
-    // The folders whose files are listed for the names in writes (--related, the post office's
-    // and the connector's; else the folder holding the file): nothing is written in their trees.
-    let mut guard = Guard::new(&inputs)?;
-    for r in &roots {
-        guard.add_listed(r);
-    }
-    // A notes file is never an examined file: refused before it is read.
-    if let Some(n) = &a.notes {
-        guard.check_notes_read(n)?;
-    }
+    let guard = guard(&a, &roots)?;
     let target = target(&a)?;
     if let Some(Target::File(o)) = &target {
         guard.check(o)?;
@@ -57,7 +45,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     }
     let data = src.safe_bytes();
     let len = data.len() as u64;
-    let (report, sha) = ex::scan_and_hash(&engine, &src, &a.file);
+    let (report, sha, other_sha) = ex::scan_and_hash(&engine, &src, &a.file, other.as_ref());
     let sidecar = load_sidecar(a.notes.as_deref(), a.out.as_deref(), src.name(), &sha)?;
     // One file, one origin: --origin, else the one its sidecar remembers, else the default.
     let remembered = sidecar.as_ref().map(Sidecar::parsed_origin).transpose()?;
@@ -77,10 +65,12 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     .map_err(|e| e.in_file(&a.file))?;
     let related = (a.file.as_os_str() != "-").then(|| Related::walk(&roots, related::LIMIT));
     let doc = Document {
-        path: sanitize::path(&a.file),
-        file: Some(&a.file),
-        size: len,
-        sha256: sha,
+        id: Identity {
+            path: sanitize::path(&a.file),
+            file: Some(&a.file),
+            size: len,
+            sha256: sha,
+        },
         origin,
         exported: now_rfc3339(),
         report: &report,
@@ -88,7 +78,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         excerpts,
         sidecar: sidecar.as_ref(),
         min,
-        other: other.as_ref().map(|o| o.safe_bytes()),
+        other: compared(a.compare.as_deref(), other.as_ref(), other_sha),
         examiner: a.examiner.clone().or(settings.examiner),
         related: related.as_ref(),
     };
@@ -99,8 +89,45 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     if let Some(o) = &other {
         o.check()?;
     }
-    deliver(target, &guard, &src, &doc.sha256, format, &body)?;
+    deliver(target, &guard, &src, &doc.id.sha256, format, &body)?;
     Ok(0)
+}
+
+/// The guard of every output: the inputs, and the folders whose files are listed for the
+/// names in writes (`roots`: --related, the post office's and the connector's; else the folder
+/// holding the file), nothing being written in their trees. A notes file is never an examined
+/// file: refused before it is read.
+fn guard(a: &ExportArgs, roots: &[PathBuf]) -> Result<Guard, Error> {
+    let inputs: Vec<&Path> = std::iter::once(a.file.as_path())
+        .chain(a.compare.as_deref())
+        .collect();
+    let mut guard = Guard::new(&inputs)?;
+    for r in roots {
+        guard.add_listed(r);
+    }
+    if let Some(n) = &a.notes {
+        guard.check_notes_read(n)?;
+    }
+    Ok(guard)
+}
+
+/// The file compared with (`--compare`), named as the examined file is.
+fn compared<'a>(
+    path: Option<&'a Path>,
+    src: Option<&'a Source>,
+    sha256: Option<String>,
+) -> Option<Compared<'a>> {
+    let (path, src) = (path?, src?);
+    let data = src.safe_bytes();
+    Some(Compared {
+        id: Identity {
+            path: sanitize::path(path),
+            file: Some(path),
+            size: data.len() as u64,
+            sha256: sha256.unwrap_or_default(),
+        },
+        data,
+    })
 }
 
 /// The format asked for, else the output file's extension, else text.
