@@ -1514,3 +1514,64 @@ fn review_38_export_compare_names_the_compared_file_and_says_same_bytes() {
     let json: serde_json::Value = serde_json::from_str(&export(&["--format", "json"], &f)).unwrap();
     assert_eq!(json["compared"], serde_json::Value::Null);
 }
+
+/// Review 38 (#10): `--finding N` left out the examiner's notes outside the picked findings
+/// without a word (text and HTML). Now the summary says how many, where, and how to have them.
+#[test]
+fn review_38_notes_outside_the_picked_findings_are_counted_with_their_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let notes = dir.path().join("n.json");
+    let mut s = demo_sidecar(0x3E00, 0x3E4C, "on the write", None);
+    for (start, end) in [(0x120, 0x124), (0x200, 0x201)] {
+        let mut n = s.notes[0].clone();
+        (n.start, n.end, n.text) = (start, end, "elsewhere".into());
+        s.notes.push(n);
+    }
+    std::fs::write(&notes, s.to_json()).unwrap();
+    let n = notes.to_str().unwrap();
+    let said = "2 (at 0AFA:0220, 0AFA:0300): they lie outside the findings picked; an export of every finding (without --finding) shows every note";
+    let text = unwrapped(&export(&["--notes", n, "--finding", "1"], &f));
+    assert!(
+        text.contains(&format!("\n  Notes left out: {said}\n")),
+        "{text}"
+    );
+    assert!(text.contains("  Note:    on the write (at 0AFA:3F00, 76 bytes)\n"));
+    let html = export(&["--notes", n, "--finding", "1", "--format", "html"], &f);
+    assert!(
+        html.contains(&format!("<tr><th>Notes left out</th><td>{said}</td></tr>")),
+        "{html}"
+    );
+    // A range asked for says so too.
+    let text = unwrapped(&export(
+        &["--notes", n, "--from", "0x3E00", "--length", "16"],
+        &f,
+    ));
+    assert!(
+        text.contains("\n  Notes left out: 2 (at 0AFA:0220, 0AFA:0300): they lie outside the range exported; an export of every finding (without --from and --length) shows every note\n"),
+        "{text}"
+    );
+    // Without --finding every note is shown, and nothing is said.
+    let text = export(&["--notes", n], &f);
+    assert!(!text.contains("Notes left out"), "{text}");
+    assert_eq!(text.matches("(at 0AFA:0220, 4 bytes)").count(), 1, "{text}");
+    // Past 20, the first 20 by address are listed and the rest counted.
+    let one = s.notes[1].clone();
+    s.notes = (0..22u64)
+        .rev()
+        .map(|i| {
+            let mut n = one.clone();
+            (n.start, n.end) = (0x100 + 16 * i, 0x101 + 16 * i);
+            n
+        })
+        .collect();
+    std::fs::write(&notes, s.to_json()).unwrap();
+    let text = unwrapped(&export(&["--notes", n, "--finding", "1"], &f));
+    let first: Vec<String> = (0..20u64)
+        .map(|i| format!("0AFA:{:04X}", 0x200 + 16 * i))
+        .collect();
+    assert!(
+        text.contains(&format!("\n  Notes left out: 22 (at {}, and 2 more): they lie outside the findings picked; an export of every finding (without --finding) shows every note\n", first.join(", "))),
+        "{text}"
+    );
+}

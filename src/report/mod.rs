@@ -295,6 +295,9 @@ impl Excerpt<'_> {
     }
 }
 
+/// Addresses of notes left out of an export that its summary lists (the rest are counted).
+pub const NOTES_LISTED: usize = 20;
+
 /// Lines of dump shown at most for one excerpt of a finding, header or note.
 pub const MAX_EXCERPT_LINES: u64 = 256;
 
@@ -395,7 +398,55 @@ impl Document<'_> {
         .into_iter()
         .chain(self.link_lines())
         .chain(self.notes_outside())
+        .chain(self.notes_left_out())
         .collect()
+    }
+
+    /// Notes in the file that no excerpt shows (they lie outside the findings picked, or the
+    /// range asked for): how many, where (the first [`NOTES_LISTED`] by address) and how to
+    /// have them, so that none is left out without a word (review 38).
+    fn notes_left_out(&self) -> Option<(String, String)> {
+        let shown = |n: &Note| {
+            self.excerpts
+                .iter()
+                .any(|e| e.notes.iter().any(|m| std::ptr::eq(*m, n)))
+        };
+        let mut at: Vec<u64> = self
+            .sidecar?
+            .notes
+            .iter()
+            .filter(|n| n.start < self.id.size && !shown(n))
+            .map(|n| n.start)
+            .collect();
+        if at.is_empty() {
+            return None;
+        }
+        at.sort_unstable();
+        let mut listed: Vec<String> = at
+            .iter()
+            .take(NOTES_LISTED)
+            .map(|&x| self.origin.address(x).to_string())
+            .collect();
+        if at.len() > NOTES_LISTED {
+            listed.push(format!("and {} more", at.len() - NOTES_LISTED));
+        }
+        let range = self
+            .excerpts
+            .iter()
+            .any(|e| matches!(e.subject, Subject::Range));
+        let (what, how) = match range {
+            true => ("the range exported", "--from and --length"),
+            false => ("the findings picked", "--finding"),
+        };
+        let they = if at.len() == 1 { "it lies" } else { "they lie" };
+        Some((
+            "Notes left out".into(),
+            format!(
+                "{} (at {}): {they} outside {what}; an export of every finding (without {how}) shows every note",
+                at.len(),
+                listed.join(", ")
+            ),
+        ))
     }
 
     /// Notes of the sidecar that start at or past the end of the file (made on a longer copy,
