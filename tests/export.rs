@@ -1575,3 +1575,91 @@ fn review_38_notes_outside_the_picked_findings_are_counted_with_their_addresses(
         "{text}"
     );
 }
+
+/// Review 38 (#11): a note starting before a finding and ending inside it: its first bytes
+/// were not dumped and none of its bytes was marked. Now the excerpt starts at the note's line
+/// and marks its bytes, and the text reads back with `undump --strict`.
+#[test]
+fn review_38_a_note_starting_before_an_excerpt_is_dumped_from_its_start_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let notes = dir.path().join("n.json");
+    std::fs::write(
+        &notes,
+        demo_sidecar(0x3DE8, 0x3E08, "reaches into the write", None).to_json(),
+    )
+    .unwrap();
+    let n = notes.to_str().unwrap();
+    let args = ["--notes", n, "--finding", "1", "--context", "0"];
+    let text = export(&args, &f);
+    assert!(
+        text.contains("  Note:    reaches into the write (at 0AFA:3EE8, 32 bytes)\n"),
+        "{text}"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(">  0AFA:3EE0  "))
+        .unwrap_or_else(|| panic!("{text}"));
+    // Bytes 8-15 of the line are the note's: carets under their hex and their characters.
+    let hex: Vec<&str> = vec!["^^"; 8];
+    assert_eq!(
+        lines[i + 1],
+        format!(
+            "{}{}{}{}",
+            " ".repeat(14 + 3 * 8),
+            hex.join(" "),
+            " ".repeat(64 + 8 - (14 + 3 * 8 + 23)),
+            "^".repeat(8)
+        )
+    );
+    assert!(lines[i + 2].starts_with(">  0AFA:3EF0  "), "{text}");
+    assert_eq!(lines[i + 3].matches('^').count(), 48, "{text}");
+    assert!(lines[i + 4].starts_with(">  0AFA:3F00  "), "{text}");
+    // Reads back: the excerpt's bytes from the note's line.
+    let out = tempfile::tempdir().unwrap();
+    let t = out.path().join("x.txt");
+    std::fs::write(&t, &text).unwrap();
+    let back = bin()
+        .args(["undump", "--strict"])
+        .arg(&t)
+        .assert()
+        .success();
+    assert_eq!(
+        back.get_output().stdout,
+        &clanscope::demo::STORE[0x3DE0..0x3E50]
+    );
+    // HTML marks the note's bytes from its first.
+    let html = export(&[&args[..], &["--format", "html"]].concat(), &f);
+    assert!(
+        html.contains("data-part=\"hex\" data-o=\"15848\">"),
+        "{html}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&export(&[&args[..], &["--format", "json"]].concat(), &f)).unwrap();
+    assert_eq!(json["files"][0]["excerpts"][0]["start"], 0x3DE0);
+    // A note starting more than 256 lines before the finding widens the excerpt by 256 lines
+    // and says it starts before them; one running on past the excerpt says so too.
+    let mut s = demo_sidecar(0x2D00, 0x3E08, "long before", None);
+    let mut later = s.notes[0].clone();
+    (later.start, later.end, later.text) = (0x3E40, 0x3F00, "runs on".into());
+    s.notes.push(later);
+    std::fs::write(&notes, s.to_json()).unwrap();
+    let text = export(&args, &f);
+    assert!(
+        text.contains("  Note:    long before (at 0AFA:2E00, 4360 bytes; it starts before the lines shown here)\n  Note:    runs on (at 0AFA:3F40, 192 bytes; it runs on past the lines shown here)\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n>  0AFA:2F00  "), "{text}");
+    assert!(!text.contains("0AFA:2EF0"), "{text}");
+    std::fs::write(&t, &text).unwrap();
+    let back = bin()
+        .args(["undump", "--strict"])
+        .arg(&t)
+        .assert()
+        .success();
+    assert_eq!(
+        back.get_output().stdout,
+        &clanscope::demo::STORE[0x2E00..0x3E50]
+    );
+}

@@ -142,7 +142,7 @@ fn clip_context(out: &mut [Excerpt<'_>], origin: Origin) {
         if x.start < prev.start {
             continue;
         }
-        let own = line_of(x.start);
+        let own = line_of(x.first_own());
         let shown_end = (prev.end - prev.cut).saturating_sub(1).max(prev.start);
         let prev_own_end = line_of(shown_end).saturating_add(16).min(prev.to);
         if prev.to > own {
@@ -228,19 +228,14 @@ fn note_excerpts<'a>(
                 .any(|e| e.notes.iter().any(|m| std::ptr::eq(*m, *n)))
         })
         .map(|n| {
+            // Marked by `frame`, as every note on an excerpt's subject.
             let end = n.end.max(n.start + 1).min(len);
-            let marks = vec![Mark {
-                start: n.start,
-                end,
-                overlay: Overlay::Range,
-                finding: None,
-            }];
             frame(
                 origin,
                 len,
                 Subject::Note(n),
                 (n.start, end),
-                marks,
+                Vec::new(),
                 Vec::new(),
                 context,
                 sidecar,
@@ -329,14 +324,17 @@ fn range_excerpt<'a>(
 }
 
 /// Places an excerpt: the lines shown around `[start, end)`, cut after
-/// [`MAX_EXCERPT_LINES`] lines ([`MAX_RANGE_LINES`] for a range asked for).
+/// [`MAX_EXCERPT_LINES`] lines ([`MAX_RANGE_LINES`] for a range asked for). The notes on the
+/// subject are listed and marked, and one that starts before it widens the excerpt to its
+/// start's line (up to [`MAX_EXCERPT_LINES`] lines before the subject; see
+/// [`Excerpt::first_own`]).
 #[allow(clippy::too_many_arguments)]
 fn frame<'a>(
     origin: Origin,
     len: u64,
     subject: Subject<'a>,
     (start, end): (u64, u64),
-    marks: Vec<Mark>,
+    mut marks: Vec<Mark>,
     findings: Vec<&'a Finding>,
     context: u64,
     sidecar: Option<&'a Sidecar>,
@@ -345,7 +343,6 @@ fn frame<'a>(
     // start (a first line shorter than 16 bytes, under an origin whose offset is not a
     // multiple of 16).
     let line_of = |x: u64| x.saturating_sub(origin.column(x) as u64);
-    let from = line_of(start).saturating_sub(context.saturating_mul(16));
     let lines = match subject {
         Subject::Range => MAX_RANGE_LINES,
         _ => MAX_EXCERPT_LINES,
@@ -358,20 +355,30 @@ fn frame<'a>(
     let to = last_line
         .saturating_add(after.saturating_add(1).saturating_mul(16))
         .min(len);
-    let notes = sidecar
+    let notes: Vec<&crate::notes::Note> = sidecar
         .map(|s| s.notes_in(start, end).collect())
         .unwrap_or_default();
-    Excerpt {
+    // Each note's bytes are marked wherever they are shown (review 38: a note reaching into a
+    // finding from before it was neither shown from its start nor marked).
+    marks.extend(notes.iter().map(|n| Mark {
+        start: n.start,
+        end: n.end.max(n.start + 1),
+        overlay: Overlay::Range,
+        finding: None,
+    }));
+    let mut x = Excerpt {
         subject,
         start,
         end,
         marks,
         findings,
-        from,
+        from: 0,
         to,
         cut: end - shown_end,
         notes,
-    }
+    };
+    x.from = line_of(x.first_own()).saturating_sub(context.saturating_mul(16));
+    x
 }
 
 /// Renders a document.

@@ -184,7 +184,7 @@ fn excerpt(o: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
     for n in &e.notes {
         o.push_str(&format!(
             "<dt>Note</dt><dd>{}</dd>",
-            escape(&super::text::note_words(doc, n))
+            escape(&super::text::note_words(doc, e, n))
         ));
     }
     o.push_str("</dl>\n");

@@ -254,6 +254,35 @@ impl Excerpt<'_> {
         )
     }
 
+    /// The first byte of the excerpt's own lines: its subject's start, or the start of a note
+    /// on it that starts before it, up to [`MAX_EXCERPT_LINES`] lines before (a note starting
+    /// further back is said to, [`Excerpt::note_reach`]).
+    pub fn first_own(&self) -> u64 {
+        let bound = self.start.saturating_sub(MAX_EXCERPT_LINES * 16);
+        self.notes
+            .iter()
+            .map(|n| n.start)
+            .min()
+            .map_or(self.start, |s| s.clamp(bound, self.start))
+    }
+
+    /// Where note `n` reaches beyond the lines shown here, as words for its line: it starts
+    /// before them, runs on past them (short of the end of the file, `len`, said otherwise), or
+    /// both; `None` when they hold it whole (or show nothing, their bytes being in the excerpt
+    /// before).
+    pub fn note_reach(&self, n: &Note, len: u64) -> Option<&'static str> {
+        if self.from >= self.to {
+            return None;
+        }
+        let end = n.end.max(n.start + 1).min(len);
+        match (n.start < self.from, end > self.to) {
+            (true, true) => Some("it starts before the lines shown here and runs on past them"),
+            (true, false) => Some("it starts before the lines shown here"),
+            (false, true) => Some("it runs on past the lines shown here"),
+            (false, false) => None,
+        }
+    }
+
     /// What an excerpt whose lines were all shown by the one before says in their place
     /// ([`crate::report::export::excerpts`]: a line is never shown twice).
     pub fn shown_before(&self) -> Option<&'static str> {

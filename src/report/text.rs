@@ -93,9 +93,11 @@ fn escape_len(s: &str) -> Option<usize> {
     }
 }
 
-/// A note's text, where it lies, who wrote it and when:
-/// `text (at SEG:OFF, N byte(s); by EXAMINER, TIME; from SOURCE)`.
-pub fn note_words(doc: &Document<'_>, n: &crate::notes::Note) -> String {
+/// A note's text, where it lies, who wrote it and when, and where it reaches beyond the lines
+/// excerpt `e` shows:
+/// `text (at SEG:OFF, N byte(s); it starts before the lines shown here; by EXAMINER, TIME;
+/// from SOURCE)`.
+pub fn note_words(doc: &Document<'_>, e: &Excerpt<'_>, n: &crate::notes::Note) -> String {
     let mut at = format!(
         "at {}, {}",
         doc.origin.address(n.start),
@@ -108,6 +110,7 @@ pub fn note_words(doc: &Document<'_>, n: &crate::notes::Note) -> String {
         ));
     }
     let mut about = vec![at];
+    about.extend(e.note_reach(n, doc.id.size).map(String::from));
     let by = n.byline();
     if !by.is_empty() {
         about.push(by);
@@ -235,7 +238,7 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
         }
     }
     for n in &e.notes {
-        wrapped(out, "Note:", &note_words(doc, n));
+        wrapped(out, "Note:", &note_words(doc, e, n));
     }
     out.push('\n');
     if let Some(said) = e.shown_before() {
