@@ -440,6 +440,69 @@ fn a_run_under_a_banner_wider_than_the_screen_is_one_finding() {
     }
 }
 
+/// The real EXPORT run of KB 282172 (in the corpus's held-out split), cut short by binary data
+/// at every line end and inside each line after its banner: one console write from the line
+/// end before the banner to the cut, in a store. Before detection v4 a cut after the
+/// `Post office directory:` line gave the banner as plain text (it reads as a sentence over 80
+/// columns) and the rest as a write, and a cut inside that line nothing at all. A cut inside
+/// the banner itself is still reported, with its signature (a known text is never dropped).
+#[test]
+fn the_export_run_cut_short_anywhere_after_its_banner_is_one_write_from_the_banner() {
+    let run = std::fs::read_to_string("assets/corpus/console/kb282172--01.txt").expect("sample");
+    let run = format!("\r\n{}", run.replace('\n', "\r\n"));
+    let banner_end = run[2..].find("\r\n").expect("banner line") + 2;
+    let second = run.find("Post office directory").expect("second line");
+    let e = Engine::default();
+    // From five bytes into the line after the banner to the end; a CR LF is never cut in two.
+    let cuts = (second + 5..=run.len()).filter(|&c| !run[..c].ends_with('\r'));
+    for cut in cuts {
+        let w = &run.as_bytes()[..cut];
+        // A line cut short after fewer than five bytes reads as bytes of the binary data
+        // around it (README, "Edges"): the write ends at the line end before them.
+        let tail = w.len() - w.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+        let end = if (1..5).contains(&tail) {
+            cut - tail
+        } else {
+            cut
+        };
+        let d = planted(w, 40 + cut as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        assert_eq!(
+            console_writes(&r),
+            vec![(1000, 1000 + end as u64)],
+            "cut at {cut}: {:?}",
+            r.findings
+        );
+        let f = &r.findings[0];
+        assert_eq!(f.signature.as_deref(), Some("tool-banner"), "cut at {cut}");
+    }
+    // The banner alone (cut inside it after its known text, or with nothing but blank lines
+    // after it) is not called a write at 0.5, but it is reported, with its signature.
+    let known = run.find("Inc.").expect("known text") + 4;
+    for cut in [
+        known,
+        100,
+        120,
+        banner_end - 1,
+        banner_end + 2,
+        banner_end + 4,
+    ] {
+        let d = planted(&run.as_bytes()[..cut], 90 + cut as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.signature.as_deref() == Some("tool-banner"))
+            .unwrap_or_else(|| panic!("cut at {cut}: {:?}", r.findings));
+        assert_eq!((f.start, f.end), (1000, 1000 + cut as u64), "cut at {cut}");
+        assert!(
+            f.why().starts_with("signature 'tool-banner'"),
+            "{}",
+            f.why()
+        );
+    }
+}
+
 /// Every write is listed once; the header holds it; streaming equals the report.
 #[test]
 fn findings_carry_ids_and_reasons() {

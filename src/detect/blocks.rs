@@ -391,7 +391,7 @@ impl Reader<'_> {
         let (join, hold) = match block {
             Some(b) => {
                 let join = !p.hard
-                    && (opens(b, next.last)
+                    && (opens(b, &next)
                         || b.run && next.last.0 == TextClass::Console
                         || !self.differ(b, next.last));
                 (join, !join && !p.hard && self.closes(b, &next))
@@ -593,11 +593,14 @@ fn join_block(b: &mut Block, next: Block) {
 }
 
 /// The open block is a program's banner and the next paragraph is its output (anything but
-/// prose: a banner over the text of a document is the document's title). Without the
-/// exception a version line at the head of a text file took the file's prose into its block
-/// and was lost; tests/corpus.rs's fresh-split floor fails then (recall 0.714 < 0.72).
-fn opens(b: &Block, next: (TextClass, f32, u32, u32)) -> bool {
-    b.banner && next.0 != TextClass::Prose
+/// prose: a banner over the text of a document is the document's title), printed in the same
+/// line-end style (a banner in another style is another writer's: a README's closing
+/// copyright line before a program's run). Without the prose exception a version line at the
+/// head of a text file took the file's prose into its block and was lost; tests/corpus.rs's
+/// fresh-split floor fails then (recall 0.714 < 0.72).
+fn opens(b: &Block, next: &Block) -> bool {
+    let same = b.style.is_none() || next.style.is_none() || b.style == next.style;
+    b.banner && same && next.last.0 != TextClass::Prose
 }
 
 /// True when one or more BEL bytes (07h) and then a CR or LF follow `data[..end]`, or a CR or

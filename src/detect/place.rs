@@ -173,7 +173,9 @@ impl Candidate {
             (FindingKind::ConsoleWrite, b.console() * place.factor())
         } else {
             let (class, _) = b.class();
-            if class == TextClass::Noise || !b.has_words() {
+            // A known text is never dropped, even where the rest reads as noise (a banner cut
+            // short inside its line).
+            if (class == TextClass::Noise || !b.has_words()) && b.hit.is_none() {
                 return None;
             }
             let text = 1.0 - b.probs[TextClass::Noise.index()];
@@ -222,10 +224,13 @@ impl Candidate {
         let (class, pc) = best(&self.probs);
         let p = self.probs[TextClass::Console.index()];
         if self.kind == FindingKind::PlainText {
-            f.reasons = vec![
-                Reason::Class(class, pc),
-                Reason::Place(self.place.why(), self.place.plain()),
-            ];
+            if let Some(h) = &self.hit {
+                f.reasons.push(Reason::Signature { partial: h.partial });
+                f.signature = Some(h.name.as_str().into());
+            }
+            f.reasons.push(Reason::Class(class, pc));
+            f.reasons
+                .push(Reason::Place(self.place.why(), self.place.plain()));
             return f;
         }
         let (s, e) = (self.start as usize, self.end as usize);

@@ -451,6 +451,29 @@ mod tests {
     }
 
     #[test]
+    fn the_tools_banner_and_last_line_match() {
+        // KB 282172's EXPORT run, and the same texts with another tool's name, version, years
+        // and error number.
+        let s = SignatureSet::builtin();
+        for (line, name) in [
+            ("EXPORT 8.50.00.14 Copyright(c) 1991, 1999 by cc:Mail, Inc., a wholly owned subsidiary of Lotus Development Corporation. All rights reserved.", "tool-banner"),
+            ("IMPORT 6.0 Copyright (c) 1993 by cc:Mail, Inc.", "tool-banner"),
+            ("EXPORT process ended with error: 4.", "tool-ended-with-error"),
+            ("IMPORT process ended with error: 12.", "tool-ended-with-error"),
+        ] {
+            let h = s.match_line(line).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!((h.name.as_str(), h.partial), (name, false), "{line}");
+        }
+        for line in [
+            "Copyright (c) 1995 Acme Software, Inc. All rights reserved.",
+            "cc:Mail, Inc. was bought by Lotus in 1991.",
+            "The process ended with an error.",
+        ] {
+            assert!(s.match_line(line).is_none(), "{line}");
+        }
+    }
+
+    #[test]
     fn bad_files_name_their_line() {
         let e = SignatureSet::parse(
             "[[signature]]\nname = \"x\"\npattern = \"(unclosed\"\n",
