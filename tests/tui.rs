@@ -1118,6 +1118,46 @@ fn compare_mode_marks_differences_walks_them_and_names_what_was_destroyed() {
     insta::assert_snapshot!("compare_80", text(&app));
 }
 
+/// Review 38 (#3) for the inspector: `e` in compare mode names the compared file (name, size,
+/// SHA-256) and says what each write destroyed, as `export --compare` does.
+#[test]
+fn an_export_in_compare_mode_names_the_compared_file_and_what_was_destroyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app_in(120, 40, dir.path());
+    let backup = demo::make_backup();
+    let other = Arc::new(Source::from_vec("backup/CLANDATA", backup.clone()));
+    app.set_compare(Comparison::new(app.src(), other));
+    step(&mut app, Command::NextHeader);
+    step(&mut app, Command::Export);
+    let export = files_in(dir.path(), ".export.txt").remove(0);
+    let text = std::fs::read_to_string(&export).unwrap();
+    let sha = clanscope::notes::sha256_all(&backup);
+    for line in [
+        "Compared:  backup/CLANDATA".to_string(),
+        format!("Compared size: {} bytes", backup.len()),
+        format!("Compared SHA-256: {sha}"),
+    ] {
+        assert!(text.lines().any(|l| l.trim_end() == line), "{line}\n{text}");
+    }
+    assert!(text.contains("Destroyed:"), "{text}");
+    // While the comparison runs, the export waits for it rather than leaving it out.
+    let mut app = demo_app_in(120, 40, dir.path());
+    // A compared file over the size compared at once: the worker (not started here) has not
+    // reported yet.
+    let big = Arc::new(Source::from_vec("big", vec![0; 17 << 20]));
+    let c = Comparison::new(app.src(), big);
+    assert!(!c.done());
+    app.set_compare(c);
+    step(&mut app, Command::NextHeader);
+    step(&mut app, Command::Export);
+    assert_eq!(files_in(dir.path(), ".export.txt").len(), 1);
+    assert!(
+        status(&app).contains("the comparison is still running"),
+        "{}",
+        status(&app)
+    );
+}
+
 #[test]
 fn glyphs_and_cp437_in_the_ascii_column() {
     let src = Arc::new(Source::from_vec("g", vec![0, b' ', 1, 0xB0, b'A']));

@@ -18,6 +18,8 @@ pub enum DiffMsg {
     /// Bytes compared so far.
     Progress(u64),
     Done,
+    /// The compared file's SHA-256, hashed after the comparison (None: it changed meanwhile).
+    Hash(Option<String>),
 }
 
 /// Compare mode: the other file and the ranges that differ.
@@ -27,6 +29,9 @@ pub struct Comparison {
     pub(crate) done: bool,
     pub(crate) compared: u64,
     pub(crate) cancel: Arc<AtomicBool>,
+    /// The compared file's SHA-256 once hashed (an export names the file by it); empty when it
+    /// could not be hashed (it shrank or faulted meanwhile).
+    pub(crate) sha256: Option<String>,
 }
 
 impl Comparison {
@@ -43,6 +48,7 @@ impl Comparison {
             done: false,
             compared: 0,
             cancel: Arc::new(AtomicBool::new(false)),
+            sha256: None,
         };
         if evidence.len().max(c.other.len()) <= SYNC_LIMIT {
             let other = c.other.clone();
@@ -66,6 +72,11 @@ impl Comparison {
     pub fn done(&self) -> bool {
         self.done
     }
+    /// The compared file's SHA-256, once the comparison is done and the file hashed (empty if
+    /// it could not be hashed).
+    pub fn sha256(&self) -> Option<&str> {
+        self.sha256.as_deref()
+    }
 
     pub(crate) fn absorb(&mut self, m: DiffMsg) {
         match m {
@@ -76,6 +87,7 @@ impl Comparison {
                 self.diff.differing += differing;
             }
             DiffMsg::Progress(n) => self.compared = n,
+            DiffMsg::Hash(h) => self.sha256 = Some(h.unwrap_or_default()),
             DiffMsg::Done => {
                 self.done = true;
                 let (a, b) = (self.diff.evidence_len, self.diff.other_len);
@@ -132,5 +144,13 @@ pub fn run(a: &Source, b: &Source, cancel: &AtomicBool, send: &mut dyn FnMut(Dif
         }
         pos = to;
     }
-    send(DiffMsg::Done);
+    if !send(DiffMsg::Done) {
+        return;
+    }
+    let stop = || cancel.load(Ordering::Relaxed);
+    match crate::notes::sha256_source(b, &stop) {
+        Ok(Some(h)) => send(DiffMsg::Hash(Some(h))),
+        Ok(None) if stop() => false,
+        _ => send(DiffMsg::Hash(None)),
+    };
 }

@@ -119,9 +119,34 @@ fn export_subject(app: &App) -> (Selection, String) {
     (Selection::Listed(crate::detect::SUSPECTED), "all".into())
 }
 
+/// In compare mode, the compared file as an export names it: `Err` while the comparison or
+/// its hash is still running.
+fn compared(app: &App) -> Result<Option<crate::report::Compared<'_>>, &'static str> {
+    let Some(c) = app.comparison() else {
+        return Ok(None);
+    };
+    let (true, Some(sha)) = (c.done(), c.sha256()) else {
+        return Err("the comparison is still running; export again when it is done");
+    };
+    let other = c.other();
+    Ok(Some(crate::report::Compared {
+        id: crate::report::Identity {
+            path: other.name().to_string(),
+            file: other.path(),
+            size: other.len(),
+            sha256: sha.to_string(),
+        },
+        data: other.safe_bytes(),
+    }))
+}
+
 fn export(app: &mut App) {
     let Some(sha) = app.notes().sha256().map(str::to_string) else {
         return app.error("the SHA-256 is still being computed; export again in a moment");
+    };
+    let other = match compared(app) {
+        Ok(o) => o,
+        Err(e) => return app.error(e),
     };
     let idx = app.index();
     let mut report = Report::new(idx.kind().unwrap_or(FileKind::Binary));
@@ -153,7 +178,7 @@ fn export(app: &mut App) {
         excerpts,
         sidecar: Some(&sidecar),
         min: crate::detect::SUSPECTED,
-        other: None,
+        other,
         examiner: app.notes().examiner.clone(),
         related: app.related.as_deref(),
     };
