@@ -335,6 +335,11 @@ pub fn write_repaired<A: Bytes + ?Sized, B: Bytes + ?Sized>(
             continue;
         }
         copy_evidence(a, da, (at, s), &mut out)?;
+        if b.current_len() < db.len() as u64 {
+            return Err(std::io::Error::other(
+                "the other file shrank while it was copied",
+            ));
+        }
         out.data(s as u64, &db[s..e])?;
         b.release(s as u64, e as u64);
         at = e;
@@ -354,6 +359,12 @@ fn copy_evidence<A: Bytes + ?Sized>(
     let mut at = from;
     let mut buf = Vec::with_capacity(PIECE);
     while at < to {
+        // A file that shrank reads zeros where its bytes were: stop, the caller says why.
+        if a.current_len() < da.len() as u64 {
+            return Err(std::io::Error::other(
+                "the evidence shrank while it was copied",
+            ));
+        }
         let Some(data) = a.next_data(at as u64) else {
             break;
         };

@@ -565,3 +565,48 @@ fn a_repaired_copy_is_written_in_flat_memory() {
         "{test}: peak RSS {small} KiB at 12 MiB, {large} KiB at 96 MiB"
     );
 }
+
+/// Review 54 (D1): a repaired copy that fails into a FIFO (its reader went away) left the
+/// FIFO deleted, as the copy removed whatever stood at OUT; a device node (`/dev/full`) went
+/// the same way. Only a file the run created is removed; the FIFO stays, and the error says
+/// what it received.
+#[test]
+fn a_failed_repaired_copy_never_removes_a_fifo_it_did_not_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = demo_copy(dir.path());
+    let bak = dir.path().join("backup.CLANDATA");
+    std::fs::write(&bak, clanscope::demo::make_backup()).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let fifo = out_dir.path().join("pipe");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut f = std::fs::File::open(&fifo).unwrap();
+            let mut b = [0u8; 1000];
+            f.read_exact(&mut b).unwrap();
+        })
+    };
+    let a = bin()
+        .arg("compare")
+        .arg(&ev)
+        .arg(&bak)
+        .arg("--repaired-copy")
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2);
+    reader.join().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: {}: broken pipe; this is not a file this run created, so it was left as it was: what it received is the start of a copy, not a repaired copy\n",
+            fifo.display()
+        )
+    );
+    let m = std::fs::symlink_metadata(&fifo).unwrap();
+    use std::os::unix::fs::FileTypeExt;
+    assert!(m.file_type().is_fifo());
+}

@@ -478,7 +478,7 @@ fn the_export_run_cut_short_anywhere_after_its_banner_is_one_write_from_the_bann
     }
     // The banner alone (cut inside it after its known text, or with nothing but blank lines
     // after it) is not called a write at 0.5, but it is reported, with its signature.
-    let known = run.find("Inc.").expect("known text") + 4;
+    let known = run.find("a wholly owned").expect("known text") + "a wholly owned".len();
     for cut in [
         known,
         100,

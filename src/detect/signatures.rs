@@ -457,7 +457,7 @@ mod tests {
         let s = SignatureSet::builtin();
         for (line, name) in [
             ("EXPORT 8.50.00.14 Copyright(c) 1991, 1999 by cc:Mail, Inc., a wholly owned subsidiary of Lotus Development Corporation. All rights reserved.", "tool-banner"),
-            ("IMPORT 6.0 Copyright (c) 1993 by cc:Mail, Inc.", "tool-banner"),
+            ("IMPORT 8.50.00.14 Copyright (c) 1991-1999 by cc:Mail, Inc., a wholly owned", "tool-banner"),
             ("EXPORT process ended with error: 4.", "tool-ended-with-error"),
             ("IMPORT process ended with error: 12.", "tool-ended-with-error"),
         ] {
@@ -468,6 +468,11 @@ mod tests {
             "Copyright (c) 1995 Acme Software, Inc. All rights reserved.",
             "cc:Mail, Inc. was bought by Lotus in 1991.",
             "The process ended with an error.",
+            // Review 54: a mail's footer and sentences that go on after the number.
+            "Sent with cc:Mail for Windows 2.5 Copyright (c) 1993, 1994 by cc:Mail, Inc.",
+            "Portions Copyright(c) 1991, 1992 by cc:Mail, Inc. are used under license.",
+            "The import process ended with error: 3 files skipped, see the log.",
+            "the weekly report process ended with error: 12 last time",
         ] {
             assert!(s.match_line(line).is_none(), "{line}");
         }

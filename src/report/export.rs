@@ -253,6 +253,7 @@ fn mark_messages(report: &Report, x: &mut Excerpt<'_>) {
                 end: m.header_end,
                 overlay: Overlay::CcmHeader,
                 finding: None,
+                note: false,
             });
         }
     }
@@ -278,6 +279,7 @@ fn subject_excerpt<'a>(
             end,
             overlay: overlay::of_header(h),
             finding: None,
+            note: false,
         });
     }
     marks.extend(findings.iter().map(|f| Mark {
@@ -285,6 +287,7 @@ fn subject_excerpt<'a>(
         end: f.end,
         overlay: overlay::of_finding(f),
         finding: Some(f.id),
+        note: false,
     }));
     frame(
         origin,
@@ -310,6 +313,7 @@ fn range_excerpt<'a>(
         end,
         overlay: Overlay::Range,
         finding: None,
+        note: false,
     }];
     frame(
         origin,
@@ -365,6 +369,7 @@ fn frame<'a>(
         end: n.end.max(n.start + 1),
         overlay: Overlay::Range,
         finding: None,
+        note: true,
     }));
     let mut x = Excerpt {
         subject,

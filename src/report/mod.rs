@@ -210,6 +210,8 @@ pub struct Mark {
     pub overlay: Overlay,
     /// The finding marked, if it is one.
     pub finding: Option<u32>,
+    /// An examiner's note (the text export marks its bytes apart from the subject's).
+    pub note: bool,
 }
 
 /// One dumped piece of an export: the lines `[from, to)` shown, the marks inside them, and
@@ -302,25 +304,40 @@ impl Excerpt<'_> {
 
     /// The strongest overlay at file offset `x`, if any mark covers it.
     pub fn overlay_at(&self, x: u64) -> Option<Overlay> {
-        self.overlay_at_but(x, None)
+        self.overlay_of(x, None, true)
     }
 
     /// [`Excerpt::overlay_at`], leaving out marks of overlay `but` (the text export leaves out
-    /// healthy .CCM headers, so a note inside one still shows).
-    pub fn overlay_at_but(&self, x: u64, but: Option<Overlay>) -> Option<Overlay> {
-        // A subject cut short is marked up to where it is cut; otherwise every mark in the
-        // lines shown (a note or a write in a line shared with the next excerpt is marked here).
-        let limit = if self.cut > 0 {
-            self.shown_end()
-        } else {
-            self.to
-        };
+    /// healthy .CCM headers, so a note inside one still shows) and, unless `notes`, the marks
+    /// of notes.
+    pub fn overlay_of(&self, x: u64, but: Option<Overlay>, notes: bool) -> Option<Overlay> {
+        let limit = self.mark_limit();
         overlay::strongest(
             self.marks
                 .iter()
                 .filter(|m| x >= m.start && x < m.end.min(limit) && Some(m.overlay) != but)
+                .filter(|m| notes || !m.note)
                 .map(|m| m.overlay),
         )
+    }
+
+    /// Whether `x` lies in a note's bytes marked here.
+    pub fn note_at(&self, x: u64) -> bool {
+        let limit = self.mark_limit();
+        self.marks
+            .iter()
+            .any(|m| m.note && x >= m.start && x < m.end.min(limit))
+    }
+
+    /// Where marks end: a subject cut short is marked up to where it is cut; otherwise every
+    /// mark in the lines shown (a note or a write in a line shared with the next excerpt is
+    /// marked here).
+    fn mark_limit(&self) -> u64 {
+        if self.cut > 0 {
+            self.shown_end()
+        } else {
+            self.to
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The text export: reads like the KB article (DEBUG lines), marks lines that hold marked bytes
 //! with `>` in a gutter, and marks the bytes themselves on a caret line below: `^` under a
-//! write or finding (or the range asked for), `~` under the rest of a damaged header. It parses
+//! write or finding (or the range asked for), `~` under the rest of a damaged header, `-` under
+//! an examiner's note's bytes outside those. It parses
 //! back with `clanscope undump`: prose lines never start with something a dump parser could
 //! take for data (wrapped text and notes are prefixed with `|`). A wrapped value loses nothing:
 //! its pieces start in one column and, joined, give it back exactly (see `wrap_words`).
@@ -251,9 +252,17 @@ fn excerpt(out: &mut String, doc: &Document<'_>, e: &Excerpt<'_>) {
         printer.format_line(&line, &mut buf);
         // A healthy .CCM header is not a finding: marked in HTML by its colour, not here, where
         // `>` and carets mark a finding's bytes and `~` a damaged header's (review 38: a healthy
-        // header was marked as the damaged one was).
-        let marks: Vec<Option<Overlay>> = (0..line.bytes.len())
-            .map(|i| e.overlay_at_but(line.start + i as u64, Some(Overlay::CcmHeader)))
+        // header was marked as the damaged one was). A note's bytes outside them get `-`
+        // (review 54: marked as the finding's, they could not be told apart).
+        let marks: Vec<Option<u8>> = (0..line.bytes.len())
+            .map(|i| {
+                let x = line.start + i as u64;
+                match e.overlay_of(x, Some(Overlay::CcmHeader), false) {
+                    Some(Overlay::Header) => Some(b'~'),
+                    Some(_) => Some(b'^'),
+                    None => e.note_at(x).then_some(b'-'),
+                }
+            })
             .collect();
         let any = marks.iter().any(Option::is_some);
         out.push_str(if any { ">  " } else { "   " });
@@ -295,16 +304,16 @@ fn destroyed(out: &mut String, d: &crate::compare::Destroyed) {
     wrapped(out, "Destroyed hex:", &d.backup_hex());
 }
 
-/// The caret line under a dump line: `^` under marked bytes, `~` under header-only bytes.
-fn caret_line(out: &mut String, printed: &[u8], first_col: usize, marks: &[Option<Overlay>]) {
+/// The caret line under a dump line: each byte's mark (`^` a finding's or the range's, `~` a
+/// damaged header's, `-` a note's) under its hex digits and its character.
+fn caret_line(out: &mut String, printed: &[u8], first_col: usize, marks: &[Option<u8>]) {
     let layout = LineLayout {
         // The label ends four digits after its colon (blanks may stand before it).
         addr_width: printed.iter().position(|&c| c == b':').map_or(9, |i| i + 5),
     };
     let mut caret = vec![b' '; 3 + layout.width()];
     for (i, m) in marks.iter().enumerate() {
-        let Some(o) = m else { continue };
-        let c = if *o == Overlay::Header { b'~' } else { b'^' };
+        let Some(c) = *m else { continue };
         let col = first_col + i;
         caret[3 + layout.hex(col)] = c;
         caret[3 + layout.hex(col) + 1] = c;

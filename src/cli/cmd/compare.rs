@@ -70,8 +70,9 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
 
 /// Creates OUT new (through the guard: never over or beside an input) and writes the
 /// repaired copy into it, in flat memory, the evidence's blocks of zeros left holes. If either
-/// file shrank meanwhile (its lost bytes read as zeros), or the write failed, the copy is
-/// removed: no repaired copy holds bytes that no file had.
+/// file shrank meanwhile (the copy stops at the next step), or the write failed, the copy is
+/// removed: no repaired copy holds bytes that no file had. Only a file this run created is
+/// removed; a FIFO or device given as OUT is left, and the error says what it received.
 fn write_repaired(
     guard: &Guard,
     o: &Path,
@@ -79,20 +80,48 @@ fn write_repaired(
     replaced: &[Replacement],
 ) -> Result<(), Error> {
     let f = guard.create(o)?;
-    let written = compare::write_repaired(ev, other, replaced, &f)
-        .map_err(|e| Error::io(o, &e))
-        .and_then(|_| ev.check())
-        .and_then(|_| other.check());
-    if written.is_err() {
-        drop(f);
-        let _ = std::fs::remove_file(o);
+    let copied = compare::write_repaired(ev, other, replaced, &f);
+    // A file that shrank is the cause whatever the copy says.
+    let written = ev
+        .check()
+        .and_then(|_| other.check())
+        .and_then(|_| copied.map_err(|e| Error::io(o, &e)));
+    let Err(e) = written else {
+        return Ok(());
+    };
+    if remove_own(o, f) {
+        return Err(e);
     }
-    written
+    let e = match e {
+        Error::Io { cause, .. } => cause,
+        e => e.to_string(),
+    };
+    Err(Error::file(
+        o,
+        format!(
+            "{e}; this is not a file this run created, so it was left as it was: what it \
+             received is the start of a copy, not a repaired copy"
+        ),
+    ))
+}
+
+/// Removes `o` if it is the regular file `f` (same device and inode): a file this run created
+/// (the guard never opens an existing regular file). True when removed.
+fn remove_own(o: &Path, f: std::fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(m), Ok(n)) = (f.metadata(), std::fs::symlink_metadata(o)) else {
+        return false;
+    };
+    drop(f);
+    m.is_file() && n.is_file() && (m.dev(), m.ino()) == (n.dev(), n.ino()) && {
+        let _ = std::fs::remove_file(o);
+        true
+    }
 }
 
 /// Whether both names are one file (the same device and inode: a hard link, a name given
 /// twice), which then cannot differ from itself.
-fn one_file(a: &Path, b: &Path) -> bool {
+pub(crate) fn one_file(a: &Path, b: &Path) -> bool {
     // `-` is standard input: the file it was redirected from, if any.
     let id = |p: &Path| -> Option<(u64, u64)> {
         use std::os::unix::fs::MetadataExt;

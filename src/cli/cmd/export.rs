@@ -24,6 +24,9 @@ fn related_roots(a: &ExportArgs) -> Vec<PathBuf> {
 }
 
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
+    if let Some(c) = &a.compare {
+        check_compared(&a.file, c)?;
+    }
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
     let given = a
@@ -109,6 +112,24 @@ fn guard(a: &ExportArgs, roots: &[PathBuf]) -> Result<Guard, Error> {
         guard.check_notes_read(n)?;
     }
     Ok(guard)
+}
+
+/// The compared file is another file: not standard input twice (it can be read once), nor
+/// the examined file by another name (review 54: every write then said 'same bytes').
+fn check_compared(file: &Path, other: &Path) -> Result<(), Error> {
+    if file.as_os_str() == "-" && other.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "standard input can be read once: give a file for at least one side".into(),
+        ));
+    }
+    if super::compare::one_file(file, other) {
+        return Err(Error::Usage(format!(
+            "{} and {} are one file (the same device and inode): nothing to compare it with",
+            sanitize::path(file),
+            sanitize::path(other)
+        )));
+    }
+    Ok(())
 }
 
 /// The file compared with (`--compare`), named as the examined file is.
