@@ -610,3 +610,36 @@ fn a_failed_repaired_copy_never_removes_a_fifo_it_did_not_create() {
     use std::os::unix::fs::FileTypeExt;
     assert!(m.file_type().is_fifo());
 }
+
+/// Review 54 (D8): a FIFO that no writer held open, given as the other file, was compared as
+/// an empty file without a word; `compare` and `export --compare` now say what `dump` says.
+#[test]
+fn a_fifo_without_a_writer_as_the_other_file_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = demo_copy(dir.path());
+    let fifo = dir.path().join("nofifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let said = format!(
+        "clanscope: {}: nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, or whose writer sent nothing\n",
+        fifo.display()
+    );
+    for args in [vec!["compare"], vec!["export", "--compare"]] {
+        let mut cmd = bin();
+        cmd.args(&args);
+        if args[0] == "compare" {
+            cmd.arg(&ev).arg(&fifo);
+        } else {
+            cmd.arg(&fifo).arg(&ev);
+        }
+        let a = cmd
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .success();
+        assert_eq!(
+            String::from_utf8_lossy(&a.get_output().stderr),
+            said,
+            "{args:?}"
+        );
+    }
+}

@@ -29,6 +29,12 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     guard.check_stdout()?;
     let ev = Source::open(&a.evidence)?;
     let other = Source::open(&a.other)?;
+    // A FIFO without a writer reads as 0 bytes: said, not compared as an empty file in silence.
+    for s in [&ev, &other] {
+        if let Some(said) = s.empty_notice() {
+            eprintln!("clanscope: {}: {said}", s.name());
+        }
+    }
     let origin = crate::settings::Origins::for_command(a.origin.as_deref())?.of(&ev)?;
     let (da, db) = (ev.safe_bytes(), other.safe_bytes());
     let report = engine.scan(&ev, &a.evidence, &Control::new());

@@ -36,6 +36,12 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         .transpose()?;
     let settings = crate::settings::load_default()?;
     let other = a.compare.as_deref().map(Source::open).transpose()?;
+    // A FIFO without a writer reads as 0 bytes: said, not compared as an empty file in silence.
+    for s in std::iter::once(&src).chain(other.as_ref()) {
+        if let Some(said) = s.empty_notice() {
+            eprintln!("clanscope: {}: {said}", s.name());
+        }
+    }
     let format = format_of(&a);
     let roots = related_roots(&a);
     let guard = guard(&a, &roots)?;
