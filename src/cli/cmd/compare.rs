@@ -16,11 +16,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
-    if a.evidence.as_os_str() == "-" && a.other.as_os_str() == "-" {
-        return Err(Error::Usage(
-            "standard input can be read once: give a file for at least one side".into(),
-        ));
-    }
+    stdin_once(&a.evidence, &a.other)?;
     let engine = engine(&a.signatures)?;
     let guard = Guard::new(&[&a.evidence, &a.other])?;
     if let Some(o) = &a.repaired_copy {
@@ -29,12 +25,7 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     guard.check_stdout()?;
     let ev = Source::open(&a.evidence)?;
     let other = Source::open(&a.other)?;
-    // A FIFO without a writer reads as 0 bytes: said, not compared as an empty file in silence.
-    for s in [&ev, &other] {
-        if let Some(said) = s.empty_notice() {
-            eprintln!("clanscope: {}: {said}", s.name());
-        }
-    }
+    say_empty(&[&ev, &other]);
     let origin = crate::settings::Origins::for_command(a.origin.as_deref())?.of(&ev)?;
     let (da, db) = (ev.safe_bytes(), other.safe_bytes());
     let report = engine.scan(&ev, &a.evidence, &Control::new());
@@ -122,6 +113,26 @@ fn remove_own(o: &Path, f: std::fs::File) -> bool {
     m.is_file() && n.is_file() && (m.dev(), m.ino()) == (n.dev(), n.ino()) && {
         let _ = std::fs::remove_file(o);
         true
+    }
+}
+
+/// Standard input is one side at most: it can be read once.
+pub(crate) fn stdin_once(a: &Path, b: &Path) -> Result<(), Error> {
+    if a.as_os_str() == "-" && b.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "standard input can be read once: give a file for at least one side".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A FIFO without a writer (or an empty standard input) reads as 0 bytes: said, not compared
+/// as an empty file in silence.
+pub(crate) fn say_empty(sources: &[&Source]) {
+    for s in sources {
+        if let Some(said) = s.empty_notice() {
+            out::message(&format!("{}: {said}", s.name()));
+        }
     }
 }
 

@@ -36,12 +36,8 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
         .transpose()?;
     let settings = crate::settings::load_default()?;
     let other = a.compare.as_deref().map(Source::open).transpose()?;
-    // A FIFO without a writer reads as 0 bytes: said, not compared as an empty file in silence.
-    for s in std::iter::once(&src).chain(other.as_ref()) {
-        if let Some(said) = s.empty_notice() {
-            eprintln!("clanscope: {}: {said}", s.name());
-        }
-    }
+    let sources: Vec<&Source> = std::iter::once(&src).chain(other.as_ref()).collect();
+    super::compare::say_empty(&sources);
     let format = format_of(&a);
     let roots = related_roots(&a);
     let guard = guard(&a, &roots)?;
@@ -123,11 +119,7 @@ fn guard(a: &ExportArgs, roots: &[PathBuf]) -> Result<Guard, Error> {
 /// The compared file is another file: not standard input twice (it can be read once), nor
 /// the examined file by another name (review 54: every write then said 'same bytes').
 fn check_compared(file: &Path, other: &Path) -> Result<(), Error> {
-    if file.as_os_str() == "-" && other.as_os_str() == "-" {
-        return Err(Error::Usage(
-            "standard input can be read once: give a file for at least one side".into(),
-        ));
-    }
+    super::compare::stdin_once(file, other)?;
     if super::compare::one_file(file, other) {
         return Err(Error::Usage(format!(
             "{} and {} are one file (the same device and inode): nothing to compare it with",
