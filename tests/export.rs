@@ -646,8 +646,11 @@ fn review_38_a_note_in_the_last_line_of_a_finding_is_shown_once_and_reads_back_s
     // `-` the note's (review 54).
     assert_eq!(carets.matches('^').count(), 3 * col, "{carets}");
     assert_eq!(carets.matches('-').count(), 3, "{carets}");
+    // The note lies in the write's excerpt's last line: listed there (review 54), not given
+    // an excerpt of its own whose line the write's excerpt already showed.
+    assert_eq!(text.matches("  Note:    byte after").count(), 1, "{text}");
     assert!(
-        text.contains("  | (its bytes are in the lines of the excerpt before, marked there)\n"),
+        !text.contains("its bytes are in the lines of the excerpt before"),
         "{text}"
     );
     let out = dir.path().join("out");
@@ -1702,4 +1705,40 @@ fn review_54_a_file_is_not_compared_with_itself() {
         String::from_utf8_lossy(&a.get_output().stderr),
         "clanscope: standard input can be read once: give a file for at least one side\n"
     );
+}
+
+/// Review 54 (D9): with `--finding`, a note whose bytes lie in the excerpt's context lines was
+/// dumped there unmarked and counted as "left out". It is listed and marked there now.
+#[test]
+fn review_54_a_note_in_an_excerpts_context_lines_is_listed_and_marked_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let first = &scan_json(&f, &[])["files"][0]["findings"][0];
+    let start = first["start"].as_u64().unwrap();
+    // Two bytes in the line before the write's first line (context 2 shows it).
+    let at = start - start % 16 - 16 + 2;
+    let notes = dir.path().join("n.json");
+    std::fs::write(
+        &notes,
+        demo_sidecar(at, at + 2, "in context before", None).to_json(),
+    )
+    .unwrap();
+    let text = export(&["--notes", notes.to_str().unwrap(), "--finding", "1"], &f);
+    assert!(!text.contains("Notes left out"), "{text}");
+    assert_eq!(
+        text.matches("  Note:    in context before").count(),
+        1,
+        "{text}"
+    );
+    let origin = Origin::parse("0AFA:0100").unwrap();
+    let line = format!(">  {}  ", origin.address(at - at % 16));
+    let lines: Vec<&str> = text.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(&line))
+        .unwrap_or_else(|| panic!("{line}\n{text}"));
+    // Bytes 2 and 3 of the line: `-` under their hex and their characters, nothing else.
+    let marks = lines[i + 1];
+    assert_eq!(marks.matches('-').count(), 6, "{marks}");
+    assert_eq!(marks.matches('^').count(), 0, "{marks}");
 }

@@ -383,7 +383,30 @@ fn frame<'a>(
         notes,
     };
     x.from = line_of(x.first_own()).saturating_sub(context.saturating_mul(16));
+    context_notes(&mut x, sidecar);
     x
+}
+
+/// Notes whose bytes lie in the excerpt's context lines (not on its subject) are shown there
+/// too: listed and marked (review 54: with `--finding` such a note was dumped unmarked and
+/// counted as left out).
+fn context_notes<'a>(x: &mut Excerpt<'a>, sidecar: Option<&'a Sidecar>) {
+    let Some(s) = sidecar else {
+        return;
+    };
+    for n in s.notes_in(x.from, x.to) {
+        if x.notes.iter().any(|m| std::ptr::eq(*m, n)) {
+            continue;
+        }
+        x.notes.push(n);
+        x.marks.push(Mark {
+            start: n.start,
+            end: n.end.max(n.start + 1),
+            overlay: Overlay::Range,
+            finding: None,
+            note: true,
+        });
+    }
 }
 
 /// Renders a document.
