@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{bin, demo_copy};
+use common::{bin, demo_copy, mkfifo};
 use std::os::unix::fs::MetadataExt;
 
 #[test]
@@ -578,8 +578,7 @@ fn a_failed_repaired_copy_never_removes_a_fifo_it_did_not_create() {
     std::fs::write(&bak, clanscope::demo::make_backup()).unwrap();
     let out_dir = tempfile::tempdir().unwrap();
     let fifo = out_dir.path().join("pipe");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    mkfifo(&fifo);
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || {
@@ -618,8 +617,7 @@ fn a_fifo_without_a_writer_as_the_other_file_is_said() {
     let dir = tempfile::tempdir().unwrap();
     let ev = demo_copy(dir.path());
     let fifo = dir.path().join("nofifo");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    mkfifo(&fifo);
     let said = format!(
         "clanscope: {}: nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, or whose writer sent nothing\n",
         fifo.display()

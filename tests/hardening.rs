@@ -294,8 +294,7 @@ fn standard_input_fifos_and_the_memory_cap() {
 
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("pipe");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    common::mkfifo(&fifo);
     // No writer: an empty input at once, not a hang, and said to be a FIFO with no writer
     // (not "empty file": a writer that comes later is not waited for).
     let a = bin()
@@ -494,8 +493,7 @@ fn every_byte_through_a_pipe_arrives_whatever_the_limits() {
         .starts_with("0000:0000  4C 69 6E 75 78 20 76 65-72 73 69 6F 6E 20"));
     // A name is escaped once in a message (a review saw `\x1B` become `\\x1B`).
     let fifo = dir.path().join("pi\x1bpe\\x");
-    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    common::mkfifo(&fifo);
     let src = clanscope::source::Source::open(&fifo).unwrap();
     assert_eq!(src.name(), clanscope::sanitize::path(&fifo));
     assert!(src.name().ends_with(r"/pi\x1Bpe\\x"), "{}", src.name());

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{bin, noise, skip};
+use common::{bin, mkfifo, noise, skip};
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
@@ -86,13 +86,6 @@ fn mknod(test: &str, path: &Path, major: u32, minor: u32) -> bool {
         );
     }
     r == 0
-}
-
-fn mkfifo(path: &Path) {
-    use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
-    // SAFETY: mkfifo with a valid NUL-terminated path; the result is checked.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
 }
 
 #[test]

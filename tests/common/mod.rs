@@ -59,6 +59,14 @@ pub fn noise(n: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
+/// Makes a FIFO at `path` (mode 600); the call is checked.
+pub fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path; the result is checked.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
 /// Says that a test could not run here, and why: on stderr, and in a log that CI counts
 /// (`target/tmp/skipped.log`).
 pub fn skip(test: &str, why: &str) {
