@@ -33,6 +33,9 @@ const PROGRESS: usize = 1 << 20;
 /// name line and a copyright line).
 const BANNER_LINES: u32 = 3;
 
+/// A line this wide (or wider) filled an 80-column screen: the next line may be its rest.
+const SCREEN_WRAP: usize = 79;
+
 /// Stretches with fewer words never start or end a block on their own: too little evidence.
 const MIN_WORDS: u32 = 3;
 
@@ -75,6 +78,9 @@ pub struct Block {
     /// The block opened with a banner and holds the output after it: a paragraph that reads as
     /// console output is more of that program's run and stays in it.
     run: bool,
+    /// The block's last paragraph holds a known text, or reads as console output after one:
+    /// only console output joins it ([`Reader::close`]).
+    known_run: bool,
     /// The line-end style of its last paragraph's text lines ([`writer_style`]; one style in a
     /// paragraph, as a change between two text lines starts the next one).
     style: Option<bool>,
@@ -146,6 +152,56 @@ struct Pass {
     para: Para,
     last_style: Option<bool>,
     since: usize,
+    known: Known,
+}
+
+/// The lines of a stretch that hold a known text ([`SignatureSet::known_lines`]), looked for a
+/// window ahead of the reader (one pass over the text, and no page of a long stretch touched
+/// long before it is read).
+struct Known {
+    spans: std::collections::VecDeque<(usize, usize)>,
+    /// Looked through up to here (a line end, or the stretch's end).
+    to: usize,
+    end: usize,
+    /// The text line before held a known text and is not a banner: the next one starts a
+    /// paragraph.
+    after: bool,
+}
+
+impl Known {
+    /// Known texts are looked for this far ahead (then on to a line end).
+    const WINDOW: usize = 1 << 20;
+
+    fn new(s: usize, e: usize) -> Known {
+        Known {
+            spans: Default::default(),
+            to: s,
+            end: e,
+            after: false,
+        }
+    }
+
+    /// True when line `l` (after the lines asked about before) holds a known text.
+    fn holds(&mut self, data: &[u8], sigs: &SignatureSet, l: &Line) -> bool {
+        while l.start >= self.to && self.to < self.end {
+            let mut t = (self.to + Known::WINDOW).min(self.end);
+            if t < self.end {
+                // On to a line end, or a piece's length on in a line without one.
+                let far = (t + MAX_LINE).min(self.end);
+                t = memchr::memchr2(b'\r', b'\n', &data[t..far]).map_or(far, |i| t + i);
+            }
+            let mut found = Vec::new();
+            sigs.known_lines(data, self.to, t, &mut found);
+            self.spans.extend(found);
+            self.to = t.max(self.to + 1);
+        }
+        while self.spans.front().is_some_and(|&(_, e)| e <= l.start) {
+            self.spans.pop_front();
+        }
+        self.spans
+            .front()
+            .is_some_and(|&(s, e)| s < l.content_end && e > l.start)
+    }
 }
 
 /// The blocks not yet handed out: the open one, and the console output before it when the open
@@ -251,6 +307,7 @@ impl Reader<'_> {
             para: Para::new(s, false),
             last_style: None,
             since: s,
+            known: Known::new(s, e),
         };
         let lex = self.model.lexicon();
         with_lines(data, (s, e), lex, self.helper, |l, facts| {
@@ -309,11 +366,23 @@ impl Reader<'_> {
                 self.close(data, &mut pass.open, done, out);
             }
             para.lead_blank += 1;
+            pass.known.after = false;
         } else {
-            if changed && para.text_lines > 0 {
-                let done = std::mem::replace(para, Para::new(l.start, true));
+            // A line holding a known text is a paragraph of its own, and so is each status line
+            // right after it (`12 messages exported.`) that does not run on into the next line
+            // as a wrapped sentence does: a write glued to the text around it (a message's
+            // body) is judged apart from it. A banner's paragraph goes on, and so
+            // does a line as wide as the screen: the screen wrapped it.
+            let known = pass.known.holds(data, self.sigs, &l);
+            if (changed || known || pass.known.after) && para.text_lines > 0 {
+                let done = std::mem::replace(para, Para::new(l.start, changed));
                 self.close(data, &mut pass.open, done, out);
             }
+            pass.known.after = if known {
+                !facts.is_banner() && l.content_end - l.start < SCREEN_WRAP
+            } else {
+                pass.known.after && facts.is_status() && !wraps_on(&l, facts)
+            };
             if para.text_lines == 0 {
                 para.banner_first = facts.is_banner();
             }
@@ -369,13 +438,15 @@ impl Reader<'_> {
             self.emit(data, h, out);
         }
         let block = &mut open.block;
+        let hit = p.sigs.best();
         let mut next = Block {
             start: p.start,
             end: p.end,
             acc: p.acc,
             lead_blank: p.lead_blank,
             probs: [0.0; 4],
-            hit: p.sigs.best(),
+            known_run: hit.is_some(),
+            hit,
             cut_short: false,
             one_crlf_at_end: p.crlf_text_ends == 1 && p.last_end == End::CrLf,
             bell_line_end: false,
@@ -391,6 +462,7 @@ impl Reader<'_> {
         let (join, hold) = match block {
             Some(b) => {
                 let join = !p.hard
+                    && !self.known_apart(b, &next)
                     && (opens(b, &next)
                         || b.run && next.last.0 == TextClass::Console
                         || !self.differ(b, next.last));
@@ -424,6 +496,8 @@ impl Reader<'_> {
         };
         match (&mut open.tail, next.last.0) {
             (None, _) if next.banner && !was => open.tail = starts(true),
+            // A banner's output is printed in its style ([`opens`]).
+            (Some(t), _) if t.banner && !same_style(t.run.style, next.style) => open.tail = None,
             (Some(t), c) if c != TextClass::Console && !t.banner => open.tail = None,
             (_, TextClass::Prose) => open.tail = None,
             (Some(t), _) => join_block(&mut t.run, next.clone()),
@@ -450,8 +524,10 @@ impl Reader<'_> {
     ) {
         let tail = open.tail.take();
         if let Some(t) = tail.as_ref().filter(|t| {
-            let same = t.run.style.is_none() || next.style.is_none() || t.run.style == next.style;
-            t.banner && !hard && same && next.last.0 == TextClass::Console
+            t.banner
+                && !hard
+                && same_style(t.run.style, next.style)
+                && next.last.0 == TextClass::Console
         }) {
             let mut run = t.run.clone();
             join_block(&mut run, next);
@@ -484,28 +560,44 @@ impl Reader<'_> {
     /// its own if it reads as console output and the text before it as prose (a program's
     /// output after a message's text in a store). A later paragraph that does not read as
     /// console output on its own ends such a run ([`Reader::join`]). A run that opens with a
-    /// banner is not split off here: a banner at the end of a text is the text's own.
+    /// banner is split off only when output followed the banner and the run reads as console
+    /// output: a banner alone at the end of a text is the text's own (a document's copyright
+    /// line), and a known text in the run (the banner's) must not make the text before it a
+    /// write with it.
     fn settle(&self, mut b: Block, tail: Option<Tail>) -> (Block, Option<Block>) {
+        if let Some(Tail {
+            mut before,
+            mut run,
+            banner: true,
+        }) = tail
+        {
+            if run.run && self.apart(&mut before, &mut run) {
+                return (before, Some(run));
+            }
+            return (b, None);
+        }
         if self.reads_console(&mut b, 0.5) {
             return (b, None);
         }
-        // A banner at the end of a text is the text's own (a document's copyright line)
-        // unless output follows it ([`Reader::replace`]).
         if let Some(Tail {
             mut before,
             mut run,
             banner: false,
         }) = tail
         {
-            before.judge(self.model);
-            if before.class().0 == TextClass::Prose
-                && run.acc.words() >= self.model.split_words
-                && self.reads_console(&mut run, 0.5)
-            {
+            if self.apart(&mut before, &mut run) {
                 return (before, Some(run));
             }
         }
         (b, None)
+    }
+
+    /// The text before a run reads as prose and the run as console output.
+    fn apart(&self, before: &mut Block, run: &mut Block) -> bool {
+        before.judge(self.model);
+        before.class().0 == TextClass::Prose
+            && run.acc.words() >= self.model.split_words
+            && self.reads_console(run, 0.5)
     }
 
     /// Console output and a short paragraph after it that reads otherwise on its own, but as
@@ -527,6 +619,19 @@ impl Reader<'_> {
         m.judge(self.model);
         let (c, p) = m.class();
         c == TextClass::Console && p >= self.model.split
+    }
+
+    /// A known text and the text beside it are judged apart unless both read as console
+    /// output: a paragraph holding a known text joins only a block whose last paragraph reads
+    /// as console output, and only console output joins a block whose last paragraph holds a known text
+    /// (a write glued between message bodies in a store is not made one with them by its
+    /// signature, whatever the model makes of those bodies). Text of fewer than
+    /// [`MIN_WORDS`] words is too little to tell (a line cut short by binary data): it joins.
+    fn known_apart(&self, b: &Block, next: &Block) -> bool {
+        if b.known_run {
+            return next.last.0 != TextClass::Console && next.acc.words() >= MIN_WORDS;
+        }
+        next.hit.is_some() && b.acc.words() >= MIN_WORDS && b.last.0 != TextClass::Console
     }
 
     /// The open block and the next paragraph (class, probability, words, known words) clearly
@@ -575,6 +680,7 @@ impl Reader<'_> {
 
 /// Adds the paragraph (or block) `next` to the block `b`, which it follows.
 fn join_block(b: &mut Block, next: Block) {
+    b.known_run = next.known_run || b.known_run && next.last.0 == TextClass::Console;
     b.acc.merge(&next.acc);
     b.end = next.end;
     b.one_crlf_at_end = false;
@@ -592,6 +698,13 @@ fn join_block(b: &mut Block, next: Block) {
     b.banner = false;
 }
 
+/// The line fills most of a screen and stops inside a sentence (its last character a letter,
+/// comma or hyphen): a wrapped sentence that goes on in the next line.
+fn wraps_on(l: &Line, facts: &LineFacts) -> bool {
+    l.content_end - l.start >= 60
+        && (facts.last_char().is_ascii_alphabetic() || matches!(facts.last_char(), b',' | b'-'))
+}
+
 /// The open block is a program's banner and the next paragraph is its output (anything but
 /// prose: a banner over the text of a document is the document's title), printed in the same
 /// line-end style (a banner in another style is another writer's: a README's closing
@@ -599,8 +712,12 @@ fn join_block(b: &mut Block, next: Block) {
 /// head of a text file took the file's prose into its block and was lost; tests/corpus.rs's
 /// fresh-split floor fails then (recall 0.714 < 0.72).
 fn opens(b: &Block, next: &Block) -> bool {
-    let same = b.style.is_none() || next.style.is_none() || b.style == next.style;
-    b.banner && same && next.last.0 != TextClass::Prose
+    b.banner && same_style(b.style, next.style) && next.last.0 != TextClass::Prose
+}
+
+/// Two line-end styles are one writer's (or one of them is not known).
+fn same_style(a: Option<bool>, b: Option<bool>) -> bool {
+    a.is_none() || b.is_none() || a == b
 }
 
 /// True when one or more BEL bytes (07h) and then a CR or LF follow `data[..end]`, or a CR or

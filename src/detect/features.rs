@@ -1197,6 +1197,18 @@ fn read_punct(b: &[u8], i: usize, c: u8, k: u8, f: &mut LineFacts, st: &mut Line
 }
 
 impl LineFacts {
+    /// The line has the shape of a program's status line: a count with its noun (`12
+    /// messages exported`), a `Label: value`, a line opening with an error word, or a yes/no
+    /// prompt (words alone, such as `error` inside a sentence, do not make one).
+    pub(crate) fn is_status(&self) -> bool {
+        self.count_noun || self.label || self.err_start || self.yes_no
+    }
+
+    /// The line's last character (0 for a blank line).
+    pub(crate) fn last_char(&self) -> u8 {
+        self.last
+    }
+
     /// The line is a version or copyright banner.
     pub(crate) fn is_banner(&self) -> bool {
         self.cats & COPY != 0 || self.copyright_c || self.version && self.cats & VERW != 0

@@ -265,6 +265,32 @@ impl SignatureSet {
         }
     }
 
+    /// The lines of `text[from..to]` (`to` a line end or the end of `text`) that hold a known
+    /// text whole, as `(start, end)` of their text (without the line end), in order, added to
+    /// `out`. Only signatures with literals are looked for (through the prefilter, one pass);
+    /// those without are matched per paragraph only ([`SignatureSet::match_more`]).
+    pub fn known_lines(&self, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
+        let Some(ac) = &self.prefilter.literals else {
+            return;
+        };
+        // A line's start is looked for this far back at most (no console line is longer; the
+        // pages of a longer one behind the reader are not read again).
+        let base = from.saturating_sub(4096);
+        let hay = &text[base..to];
+        let mut at = from - base;
+        while let Some(x) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
+            let (s, e) = line_span(hay, x.start());
+            let line = line_text(&hay[s..e]);
+            let known = (0..self.signatures.len()).any(|i| {
+                !self.prefilter.always.contains(&i) && self.signatures[i].regex.is_match(&line)
+            });
+            if known {
+                out.push((base + s, base + e));
+            }
+            at = e.max(x.end());
+        }
+    }
+
     /// A line cut short by binary data that is the start of a signature's literal text.
     pub fn match_cut(&self, line: &str) -> Option<Hit> {
         let mut best: Option<Hit> = None;
