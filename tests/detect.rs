@@ -503,6 +503,86 @@ fn the_export_run_cut_short_anywhere_after_its_banner_is_one_write_from_the_bann
     }
 }
 
+/// Review 54 (D3): the real EXPORT run of KB 282172 with its banner on one line, wrapped at 80
+/// columns by the screen (hard, inside a word) or by the program (at the last space before
+/// column 80), and every line ended with LF, CR LF or `\r\r\n` (CR LF written through a DOS
+/// text-mode handle): one console write from the line end before the banner through the last
+/// LF, with the banner's signature. With `\r\r\n` and the word-wrapped banner it came out as
+/// three findings: each such line end was read as a line end and a blank line, so every line
+/// was a paragraph of its own, and the banner's second line, read as prose, split from the first.
+#[test]
+fn the_export_run_in_every_line_end_and_wrap_is_one_write_from_the_banner() {
+    let run = std::fs::read_to_string("assets/corpus/console/kb282172--01.txt").expect("sample");
+    let (banner, rest) = run.split_once('\n').expect("banner line");
+    let space = banner[..80].rfind(' ').expect("a space before column 80");
+    let wraps = [
+        ("one line", banner.to_string()),
+        ("hard", format!("{}\n{}", &banner[..80], &banner[80..])),
+        (
+            "word",
+            format!("{}\n{}", &banner[..space], &banner[space + 1..]),
+        ),
+    ];
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    for (i, (wrap, b)) in wraps.iter().enumerate() {
+        for (j, end) in ["\n", "\r\n", "\r\r\n"].iter().enumerate() {
+            let w = format!("\n{b}\n{rest}").replace('\n', end);
+            let d = planted(w.as_bytes(), 300 + 3 * i as u64 + j as u64);
+            let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+            let one =
+                r.findings.len() == 1 && r.findings[0].signature.as_deref() == Some("tool-banner");
+            if console_writes(&r) != vec![(1000, 1000 + w.len() as u64)] || !one {
+                wrong.push(format!(
+                    "{wrap}, {end:?}, 1000..{}: {:?}",
+                    1000 + w.len(),
+                    r.findings
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // A CR of the binary data right before the write's first CR LF is not part of its line
+    // end (CR CR LF is one line end only where the write ends its lines so).
+    let w = format!("\n{banner}\n{rest}").replace('\n', "\r\n");
+    let mut d = planted(w.as_bytes(), 310);
+    d[999] = b'\r';
+    let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+    let len = w.len() as u64;
+    assert_eq!(
+        console_writes(&r),
+        vec![(1000, 1000 + len)],
+        "{:?}",
+        r.findings
+    );
+    // Word-wrapped in `\r\r\n` and cut short anywhere after the banner (as in the test
+    // above; before, the banner's second line was plain text at every cut).
+    let run = format!("\n{}\n{rest}", wraps[2].1).replace('\n', "\r\r\n");
+    let second = run.find("Post office directory").expect("second line");
+    for cut in (second + 5..=run.len()).filter(|&c| !run[..c].ends_with('\r')) {
+        let w = &run.as_bytes()[..cut];
+        let tail = w.len() - w.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+        let end = if (1..5).contains(&tail) {
+            cut - tail
+        } else {
+            cut
+        };
+        let r = e.scan(
+            &planted(w, 40 + cut as u64)[..],
+            Path::new("CLANDATA"),
+            &Control::new(),
+        );
+        let writes = console_writes(&r);
+        assert_eq!(
+            writes,
+            vec![(1000, 1000 + end as u64)],
+            "cut at {cut}: {:?}",
+            r.findings
+        );
+        assert_eq!(r.findings.len(), 1, "cut at {cut}: {:?}", r.findings);
+    }
+}
+
 /// Every write is listed once; the header holds it; streaming equals the report.
 #[test]
 fn findings_carry_ids_and_reasons() {

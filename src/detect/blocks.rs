@@ -135,10 +135,10 @@ pub struct Reader<'a> {
     pub helper: bool,
 }
 
-/// Line-end style: CR LF, or LF/CR alone.
+/// Line-end style: CR LF (CR CR LF too), or LF/CR alone.
 fn style(e: End) -> Option<bool> {
     match e {
-        End::CrLf => Some(true),
+        End::CrLf | End::CrCrLf => Some(true),
         End::Lf | End::Cr => Some(false),
         End::None => None,
     }
@@ -227,12 +227,12 @@ struct Tail {
 }
 
 /// The line-end style a line shows of its writer, for telling two writers apart: CR LF or LF.
-/// A CR alone tells nothing: DOS programs print it inside their own style (`\r\r\n` from a
-/// text-mode `printf("\r\n")`, LF CR from `db 10,13`, a progress counter returning to the
-/// line's start).
+/// CR CR LF is a CR LF written through a text-mode handle (`printf("\r\n")`): CR LF. A CR
+/// alone tells nothing: DOS programs print it inside their own style (LF CR from
+/// `db 10,13`, a progress counter returning to the line's start).
 fn writer_style(e: End) -> Option<bool> {
     match e {
-        End::CrLf => Some(true),
+        End::CrLf | End::CrCrLf => Some(true),
         End::Lf => Some(false),
         End::Cr | End::None => None,
     }
@@ -248,6 +248,7 @@ struct Para {
     /// Starts after a change of line-end style.
     hard: bool,
     last_end: End,
+    /// Text lines ended with CR LF or CR CR LF.
     crlf_text_ends: u32,
     /// Known texts found so far, in `[start, matched)`.
     sigs: TextMatch,
@@ -387,7 +388,7 @@ impl Reader<'_> {
                 para.banner_first = facts.is_banner();
             }
             para.text_lines += 1;
-            para.crlf_text_ends += (l.term == End::CrLf) as u32;
+            para.crlf_text_ends += matches!(l.term, End::CrLf | End::CrCrLf) as u32;
         }
         if !l.is_blank() && st.is_some() {
             pass.last_style = st;
@@ -793,9 +794,12 @@ fn last_line(data: &[u8], s: usize, e: usize) -> Option<Line> {
     if s >= e {
         return None;
     }
-    // The last line ends at e; find where it starts (its own CR LF at the very end is not a
-    // line start).
-    let body_end = if data[e - 1] == b'\n' && e - 1 > s && data[e - 2] == b'\r' {
+    // The last line ends at e; find where it starts (its own CR LF or CR CR LF at the very end
+    // is not a line start).
+    let crlf = data[e - 1] == b'\n' && e - 1 > s && data[e - 2] == b'\r';
+    let body_end = if crlf && e - 2 > s && data[e - 3] == b'\r' {
+        e - 3
+    } else if crlf {
         e - 2
     } else if matches!(data[e - 1], b'\n' | b'\r') {
         e - 1
@@ -842,6 +846,13 @@ fn glued_head(data: &[u8], s: usize, e: usize) -> usize {
     cased as usize
 }
 
+/// A blank first line ended CR CR LF where no other line near it ends so: its first CR is a
+/// byte of the binary data before a write that starts with CR LF (CR CR LF is one line end,
+/// [`End::CrCrLf`]), as a stray LF before one is.
+fn stray_cr(data: &[u8], l: Line, e: usize) -> bool {
+    l.is_blank() && l.term == End::CrCrLf && !lines(data, l.end, e).any(|n| n.term == End::CrCrLf)
+}
+
 /// Trims printable bytes of the surrounding binary data off both edges of an island.
 fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize, usize) {
     const EDGE: usize = 4096;
@@ -861,6 +872,12 @@ fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize,
         } else {
             break;
         }
+    }
+    if lines(data, s, e)
+        .next()
+        .is_some_and(|l| stray_cr(data, l, e.min(s + EDGE)))
+    {
+        s += 1;
     }
     s += glued_head(data, s, e);
     let tail = majority(data, e.saturating_sub(EDGE).max(s), e);
@@ -911,6 +928,13 @@ mod tests {
         let mut d = b"\n".to_vec();
         d.extend_from_slice(w);
         assert_eq!(trim(&d, 0, d.len(), &sigs), (1, 1 + w.len()));
+        // So does a stray CR, though CR CR LF is one line end; a write in CR CR LF keeps its
+        // first.
+        let mut d = b"\r".to_vec();
+        d.extend_from_slice(w);
+        assert_eq!(trim(&d, 0, d.len(), &sigs), (1, 1 + w.len()));
+        let r = String::from_utf8_lossy(w).replace("\r\n", "\r\r\n");
+        assert_eq!(trim(r.as_bytes(), 0, r.len(), &sigs), (0, r.len()));
         // Cut short inside a word: kept.
         let cut = b"\r\n\r\nExporting messages in mailbox \"kwong\" to fi";
         assert_eq!(trim(cut, 0, cut.len(), &sigs), (0, cut.len()));

@@ -1244,7 +1244,7 @@ impl Acc {
     pub(crate) fn line_read(&mut self, len: usize, f: &LineFacts, end: End) {
         self.bytes += len as u64 + end_len(end);
         match end {
-            End::CrLf => self.crlf += 1,
+            End::CrLf | End::CrCrLf => self.crlf += 1,
             End::Lf | End::Cr => self.lf += 1,
             End::None => {}
         }
@@ -1559,6 +1559,7 @@ fn end_len(e: End) -> u64 {
         End::None => 0,
         End::Lf | End::Cr => 1,
         End::CrLf => 2,
+        End::CrCrLf => 3,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The one line splitter of the detector, shared by the block reader (text in binary data and
-//! text files) and the .CCM parser. A line ends at CR LF, at LF, or at a CR not followed by LF
-//! (DOS programs overwrite a progress line with a lone CR); the last line may have no end.
+//! text files) and the .CCM parser. A line ends at CR LF, at CR CR LF, at LF, or at a CR not
+//! followed by LF (DOS programs overwrite a progress line with a lone CR); the last line may
+//! have no end. CR CR LF is one line end, not a CR and a blank line: it is what a DOS program's
+//! CR LF becomes when written through a text-mode handle (`printf("\r\n")`).
 //! A line longer than [`MAX_LINE`] is given in pieces of that length, each but the last without
 //! an end ([`End::None`]): no console line is that long, and reading a line of hundreds of MB
 //! in one go would keep all its pages in memory.
@@ -16,6 +18,8 @@ pub enum End {
     None,
     Lf,
     CrLf,
+    /// CR CR LF: a CR LF written through a DOS text-mode handle (one line end, three bytes).
+    CrCrLf,
     Cr,
 }
 
@@ -99,13 +103,21 @@ impl Iterator for Lines<'_> {
                 end: start + i + 1,
                 term: End::Lf,
             },
-            // The LF of a CR LF may lie just past a piece's length.
+            // The LF of a CR LF (or CR CR LF) may lie just past a piece's length.
             Some(i) if self.data[..self.to].get(start + i + 1) == Some(&b'\n') => Line {
                 start,
                 content_end: start + i,
                 end: start + i + 2,
                 term: End::CrLf,
             },
+            Some(i) if self.data[..self.to].get(start + i + 1..start + i + 3) == Some(b"\r\n") => {
+                Line {
+                    start,
+                    content_end: start + i,
+                    end: start + i + 3,
+                    term: End::CrCrLf,
+                }
+            }
             Some(i) => Line {
                 start,
                 content_end: start + i,
@@ -136,9 +148,19 @@ mod tests {
                 (0, 1, 3, End::CrLf),
                 (3, 5, 6, End::Lf),
                 (6, 9, 10, End::Cr),
-                (10, 11, 12, End::Cr),
-                (12, 12, 14, End::CrLf),
+                (10, 11, 14, End::CrCrLf),
                 (14, 15, 15, End::None),
+            ]
+        );
+        // CR CR LF is one end, blank lines too; a third CR before it is a line end of its own.
+        assert_eq!(
+            spans(b"\r\r\n\r\r\r\nx\r\r"),
+            vec![
+                (0, 0, 3, End::CrCrLf),
+                (3, 3, 4, End::Cr),
+                (4, 4, 7, End::CrCrLf),
+                (7, 8, 9, End::Cr),
+                (9, 9, 10, End::Cr),
             ]
         );
         assert_eq!(spans(b""), vec![]);
