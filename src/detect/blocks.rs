@@ -156,10 +156,11 @@ struct Pass {
 }
 
 /// The lines of a stretch that hold a known text ([`SignatureSet::known_lines`]), looked for a
-/// window ahead of the reader (one pass over the text, and no page of a long stretch touched
-/// long before it is read).
+/// window ahead of the reader (one pass of the literal prefilter over the text, and no page of
+/// a long stretch touched long before it is read); each paragraph takes the matches of its
+/// lines from here.
 struct Known {
-    spans: std::collections::VecDeque<(usize, usize)>,
+    spans: std::collections::VecDeque<(usize, usize, Hit)>,
     /// Looked through up to here (a line end, or the stretch's end).
     to: usize,
     end: usize,
@@ -181,8 +182,8 @@ impl Known {
         }
     }
 
-    /// True when line `l` (after the lines asked about before) holds a known text.
-    fn holds(&mut self, data: &[u8], sigs: &SignatureSet, l: &Line) -> bool {
+    /// The best known text line `l` (after the lines asked about before) holds.
+    fn holds(&mut self, data: &[u8], sigs: &SignatureSet, l: &Line) -> Option<Hit> {
         while l.start >= self.to && self.to < self.end {
             let mut t = (self.to + Known::WINDOW).min(self.end);
             if t < self.end {
@@ -195,12 +196,11 @@ impl Known {
             self.spans.extend(found);
             self.to = t.max(self.to + 1);
         }
-        while self.spans.front().is_some_and(|&(_, e)| e <= l.start) {
+        while self.spans.front().is_some_and(|&(_, e, _)| e <= l.start) {
             self.spans.pop_front();
         }
-        self.spans
-            .front()
-            .is_some_and(|&(s, e)| s < l.content_end && e > l.start)
+        let &(s, e, _) = self.spans.front()?;
+        (s < l.content_end && e > l.start).then(|| self.spans.pop_front().expect("a span").2)
     }
 }
 
@@ -274,11 +274,11 @@ impl Para {
         }
     }
 
-    /// Looks for known texts in the lines read since the last look (`more`: the paragraph
-    /// goes on).
+    /// Looks for known texts of the signatures without literals in the lines read since the
+    /// last look (`more`: the paragraph goes on); the others come line by line ([`Known`]).
     fn match_more(&mut self, data: &[u8], sigs: &SignatureSet, more: bool) {
         if self.end > self.matched || !more {
-            sigs.match_more(&mut self.sigs, &data[self.matched..self.end], more);
+            sigs.match_unlisted(&mut self.sigs, &data[self.matched..self.end], more);
             self.matched = self.end;
         }
     }
@@ -375,11 +375,12 @@ impl Reader<'_> {
             // body) is judged apart from it. A banner's paragraph goes on, and so
             // does a line as wide as the screen: the screen wrapped it.
             let known = pass.known.holds(data, self.sigs, &l);
-            if (changed || known || pass.known.after) && para.text_lines > 0 {
+            if (changed || known.is_some() || pass.known.after) && para.text_lines > 0 {
                 let done = std::mem::replace(para, Para::new(l.start, changed));
                 self.close(data, &mut pass.open, done, out);
             }
-            pass.known.after = if known {
+            pass.known.after = if let Some(hit) = known {
+                para.sigs.add(hit);
                 !facts.is_banner() && l.content_end - l.start < SCREEN_WRAP
             } else {
                 pass.known.after && facts.is_status() && !wraps_on(&l, facts)

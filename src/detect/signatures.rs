@@ -240,15 +240,17 @@ impl SignatureSet {
             while let Some(x) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
                 // A line holding any literal is tried with every signature that has literals.
                 let (s, e) = line_span(text, x.start());
-                let line = line_text(&text[s..e]);
-                for i in 0..self.signatures.len() {
-                    if !self.prefilter.always.contains(&i) {
-                        keep_best(&mut m.literal, self.full(i, &line));
-                    }
-                }
+                keep_best(&mut m.literal, self.literal_line(&line_text(&text[s..e])));
                 at = e.max(x.end());
             }
         }
+        self.match_unlisted(m, text, more);
+    }
+
+    /// The part of [`match_more`](Self::match_more) for the signatures without literals (run
+    /// on every line); a reader that finds the others with
+    /// [`known_lines`](Self::known_lines) adds those with [`TextMatch::add`].
+    pub fn match_unlisted(&self, m: &mut TextMatch, text: &[u8], more: bool) {
         if !self.prefilter.always.is_empty() {
             let mut lines = text.split(|&b| b == b'\n' || b == b'\r').peekable();
             while let Some(line) = lines.next() {
@@ -266,29 +268,44 @@ impl SignatureSet {
     }
 
     /// The lines of `text[from..to]` (`to` a line end or the end of `text`) that hold a known
-    /// text whole, as `(start, end)` of their text (without the line end), in order, added to
-    /// `out`. Only signatures with literals are looked for (through the prefilter, one pass);
-    /// those without are matched per paragraph only ([`SignatureSet::match_more`]).
-    pub fn known_lines(&self, text: &[u8], from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
+    /// text whole, as `(start, end)` of their text (without the line end) and the line's best
+    /// match, in order, added to `out`. Only signatures with literals are looked for (through
+    /// the prefilter, in one pass); those without are matched by
+    /// [`match_unlisted`](Self::match_unlisted). Over the lines of a text, this finds what the
+    /// literal part of [`match_more`](Self::match_more) finds, line by line.
+    pub fn known_lines(
+        &self,
+        text: &[u8],
+        from: usize,
+        to: usize,
+        out: &mut Vec<(usize, usize, Hit)>,
+    ) {
         let Some(ac) = &self.prefilter.literals else {
             return;
         };
-        // A line's start is looked for this far back at most (no console line is longer; the
-        // pages of a longer one behind the reader are not read again).
-        let base = from.saturating_sub(4096);
+        // A line's start is looked for this far back at most (no console line is that long;
+        // the pages of a longer one behind the reader are not read again).
+        let base = from.saturating_sub(64 << 10);
         let hay = &text[base..to];
         let mut at = from - base;
         while let Some(x) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
             let (s, e) = line_span(hay, x.start());
-            let line = line_text(&hay[s..e]);
-            let known = (0..self.signatures.len()).any(|i| {
-                !self.prefilter.always.contains(&i) && self.signatures[i].regex.is_match(&line)
-            });
-            if known {
-                out.push((base + s, base + e));
+            if let Some(hit) = self.literal_line(&line_text(&hay[s..e])) {
+                out.push((base + s, base + e, hit));
             }
             at = e.max(x.end());
         }
+    }
+
+    /// The best match on a line holding a literal, of the signatures that have literals.
+    fn literal_line(&self, line: &str) -> Option<Hit> {
+        let mut best = None;
+        for i in 0..self.signatures.len() {
+            if !self.prefilter.always.contains(&i) {
+                keep_best(&mut best, self.full(i, line));
+            }
+        }
+        best
     }
 
     /// A line cut short by binary data that is the start of a signature's literal text.
@@ -352,6 +369,12 @@ pub struct TextMatch {
 }
 
 impl TextMatch {
+    /// Adds a match found through the literals ([`SignatureSet::known_lines`]), after those
+    /// added before it in the text.
+    pub fn add(&mut self, hit: Hit) {
+        keep_best(&mut self.literal, Some(hit));
+    }
+
     /// The best match of the text: the first of the highest confidence found through the
     /// literals, else the first of a higher one among the other signatures.
     pub fn best(self) -> Option<Hit> {
