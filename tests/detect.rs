@@ -386,11 +386,28 @@ fn progress_cancel_and_cap() {
 
 /// Plants `w` at offset 1000 of 8 KiB of noise, binary bytes on both sides.
 fn planted(w: &[u8], seed: u64) -> Vec<u8> {
-    let mut d = noise(8192, seed);
+    planted_in(8192, w, seed)
+}
+
+/// `w` at offset 1000 of `len` bytes of noise, between two bytes that are not text.
+fn planted_in(len: usize, w: &[u8], seed: u64) -> Vec<u8> {
+    let mut d = noise(len, seed);
     d[1000..1000 + w.len()].copy_from_slice(w);
     d[999] = 0xFF;
     d[1000 + w.len()] = 0xFF;
     d
+}
+
+/// Where a write cut short after `w` ends: a line cut short after fewer than five bytes reads
+/// as bytes of the binary data around it (README, "Edges"), so the write ends at the line end
+/// before them.
+fn cut_end(w: &[u8]) -> usize {
+    let tail = w.len() - w.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+    if (1..5).contains(&tail) {
+        w.len() - tail
+    } else {
+        w.len()
+    }
 }
 
 /// The measured failure: a write's second line was cut off the finding.
@@ -457,14 +474,7 @@ fn the_export_run_cut_short_anywhere_after_its_banner_is_one_write_from_the_bann
     let cuts = (second + 5..=run.len()).filter(|&c| !run[..c].ends_with('\r'));
     for cut in cuts {
         let w = &run.as_bytes()[..cut];
-        // A line cut short after fewer than five bytes reads as bytes of the binary data
-        // around it (README, "Edges"): the write ends at the line end before them.
-        let tail = w.len() - w.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
-        let end = if (1..5).contains(&tail) {
-            cut - tail
-        } else {
-            cut
-        };
+        let end = cut_end(w);
         let d = planted(w, 40 + cut as u64);
         let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
         assert_eq!(
@@ -561,12 +571,7 @@ fn the_export_run_in_every_line_end_and_wrap_is_one_write_from_the_banner() {
     let second = run.find("Post office directory").expect("second line");
     for cut in (second + 5..=run.len()).filter(|&c| !run[..c].ends_with('\r')) {
         let w = &run.as_bytes()[..cut];
-        let tail = w.len() - w.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
-        let end = if (1..5).contains(&tail) {
-            cut - tail
-        } else {
-            cut
-        };
+        let end = cut_end(w);
         let r = e.scan(
             &planted(w, 40 + cut as u64)[..],
             Path::new("CLANDATA"),
@@ -837,10 +842,7 @@ fn a_write_glued_between_message_bodies_keeps_its_own_edges() {
                 let a = a.trim_end_matches('\r');
                 let b = if mode == 2 { &b[b.len() / 3..] } else { b };
                 let t = format!("{a}{w}{b}");
-                let mut d = noise(t.len() + 4000, 7 + i as u64);
-                d[1000..1000 + t.len()].copy_from_slice(t.as_bytes());
-                d[999] = 0xFF;
-                d[1000 + t.len()] = 0xFF;
+                let d = planted_in(t.len() + 4000, t.as_bytes(), 7 + i as u64);
                 let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
                 let at = (1000 + a.len()) as u64;
                 let end = at + w.len() as u64;
@@ -886,10 +888,7 @@ fn a_write_planted_into_word_salad_is_found_with_its_own_bytes() {
     for at in [5_000, 17_321, 30_000] {
         let mut t = text.clone().into_bytes();
         t[at..at + w.len()].copy_from_slice(w);
-        let mut d = noise(t.len() + 4000, at as u64);
-        d[1000..1000 + t.len()].copy_from_slice(&t);
-        d[999] = 0xFF;
-        d[1000 + t.len()] = 0xFF;
+        let d = planted_in(t.len() + 4000, &t, at as u64);
         let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
         let (s, e) = ((1000 + at) as u64, (1000 + at + w.len()) as u64);
         // Planted inside a line: the write's first CR LF ends that line too (README, "Edges").
