@@ -20,7 +20,7 @@ use super::ahead::with_lines;
 use super::features::{Acc, LineFacts, NF};
 use super::lines::{lines, End, Line, MAX_LINE};
 use super::model::{best, evidence, Model, Probs, TextClass};
-use super::signatures::{line_text, Hit, SignatureSet, TextMatch};
+use super::signatures::{line_text, Hit, KnownLine, SignatureSet, TextMatch};
 
 /// A paragraph's known texts are looked for in pieces of about this size, right behind the
 /// reader (the piece is still in the cache; a long paragraph is never read a second time).
@@ -33,8 +33,9 @@ const PROGRESS: usize = 1 << 20;
 /// name line and a copyright line).
 const BANNER_LINES: u32 = 3;
 
-/// A line this wide (or wider) filled an 80-column screen: the next line may be its rest.
-const SCREEN_WRAP: usize = 79;
+/// A line this wide filled an 80-column screen: the next line may be its rest (a longer line
+/// in a file was never wrapped by a screen).
+const SCREEN_WRAP: std::ops::RangeInclusive<usize> = 79..=80;
 
 /// Stretches with fewer words never start or end a block on their own: too little evidence.
 const MIN_WORDS: u32 = 3;
@@ -160,13 +161,15 @@ struct Pass {
 /// a long stretch touched long before it is read); each paragraph takes the matches of its
 /// lines from here.
 struct Known {
-    spans: std::collections::VecDeque<(usize, usize, Hit)>,
+    spans: std::collections::VecDeque<KnownLine>,
     /// Looked through up to here (a line end, or the stretch's end).
     to: usize,
     end: usize,
     /// The text line before held a known text and is not a banner: the next one starts a
     /// paragraph.
     after: bool,
+    /// The text line before runs on into the next as a wrapped sentence ([`wraps_on`]).
+    prev_wraps: bool,
 }
 
 impl Known {
@@ -179,11 +182,12 @@ impl Known {
             to: s,
             end: e,
             after: false,
+            prev_wraps: false,
         }
     }
 
-    /// The best known text line `l` (after the lines asked about before) holds.
-    fn holds(&mut self, data: &[u8], sigs: &SignatureSet, l: &Line) -> Option<Hit> {
+    /// The known text line `l` (after the lines asked about before) holds.
+    fn holds(&mut self, data: &[u8], sigs: &SignatureSet, l: &Line) -> Option<KnownLine> {
         while l.start >= self.to && self.to < self.end {
             let mut t = (self.to + Known::WINDOW).min(self.end);
             if t < self.end {
@@ -196,11 +200,12 @@ impl Known {
             self.spans.extend(found);
             self.to = t.max(self.to + 1);
         }
-        while self.spans.front().is_some_and(|&(_, e, _)| e <= l.start) {
+        while self.spans.front().is_some_and(|k| k.end <= l.start) {
             self.spans.pop_front();
         }
-        let &(s, e, _) = self.spans.front()?;
-        (s < l.content_end && e > l.start).then(|| self.spans.pop_front().expect("a span").2)
+        let k = self.spans.front()?;
+        let here = k.start < l.content_end && k.end > l.start;
+        here.then(|| self.spans.pop_front().expect("a span"))
     }
 }
 
@@ -368,23 +373,31 @@ impl Reader<'_> {
             }
             para.lead_blank += 1;
             pass.known.after = false;
+            pass.known.prev_wraps = false;
         } else {
             // A line holding a known text is a paragraph of its own, and so is each status line
             // right after it (`12 messages exported.`) that does not run on into the next line
             // as a wrapped sentence does: a write glued to the text around it (a message's
             // body) is judged apart from it. A banner's paragraph goes on, and so
             // does a line as wide as the screen: the screen wrapped it.
+            // A known text inside a sentence that the line before runs on into is quoted by
+            // the text, not written over it.
             let known = pass.known.holds(data, self.sigs, &l);
-            if (changed || known.is_some() || pass.known.after) && para.text_lines > 0 {
+            let apart = known
+                .as_ref()
+                .is_some_and(|k| k.opens || !pass.known.prev_wraps);
+            if (changed || apart || pass.known.after) && para.text_lines > 0 {
                 let done = std::mem::replace(para, Para::new(l.start, changed));
                 self.close(data, &mut pass.open, done, out);
             }
-            pass.known.after = if let Some(hit) = known {
-                para.sigs.add(hit);
-                !facts.is_banner() && l.content_end - l.start < SCREEN_WRAP
+            let width = l.content_end - l.start;
+            pass.known.after = if let Some(k) = known {
+                para.sigs.add(k.hit);
+                apart && !facts.is_banner() && !SCREEN_WRAP.contains(&width)
             } else {
                 pass.known.after && facts.is_status() && !wraps_on(&l, facts)
             };
+            pass.known.prev_wraps = wraps_on(&l, facts);
             if para.text_lines == 0 {
                 para.banner_first = facts.is_banner();
             }
@@ -631,9 +644,9 @@ impl Reader<'_> {
     /// [`MIN_WORDS`] words is too little to tell (a line cut short by binary data): it joins.
     fn known_apart(&self, b: &Block, next: &Block) -> bool {
         if b.known_run {
-            return next.last.0 != TextClass::Console && next.acc.words() >= MIN_WORDS;
+            return next.last.0 == TextClass::Prose && next.acc.words() >= MIN_WORDS;
         }
-        next.hit.is_some() && b.acc.words() >= MIN_WORDS && b.last.0 != TextClass::Console
+        next.hit.is_some() && b.acc.words() >= MIN_WORDS && b.last.0 == TextClass::Prose
     }
 
     /// The open block and the next paragraph (class, probability, words, known words) clearly
@@ -682,7 +695,7 @@ impl Reader<'_> {
 
 /// Adds the paragraph (or block) `next` to the block `b`, which it follows.
 fn join_block(b: &mut Block, next: Block) {
-    b.known_run = next.known_run || b.known_run && next.last.0 == TextClass::Console;
+    b.known_run = next.known_run || b.known_run && next.last.0 != TextClass::Prose;
     b.acc.merge(&next.acc);
     b.end = next.end;
     b.one_crlf_at_end = false;

@@ -95,6 +95,19 @@ fn prefix_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
+/// A line holding a known text ([`SignatureSet::known_lines`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownLine {
+    /// The line's text, without its line end.
+    pub start: usize,
+    pub end: usize,
+    /// The line's best match.
+    pub hit: Hit,
+    /// The known text's literal opens the line (after blanks): the text is not inside a
+    /// sentence of the line.
+    pub opens: bool,
+}
+
 /// One signature's match on a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -273,13 +286,7 @@ impl SignatureSet {
     /// the prefilter, in one pass); those without are matched by
     /// [`match_unlisted`](Self::match_unlisted). Over the lines of a text, this finds what the
     /// literal part of [`match_more`](Self::match_more) finds, line by line.
-    pub fn known_lines(
-        &self,
-        text: &[u8],
-        from: usize,
-        to: usize,
-        out: &mut Vec<(usize, usize, Hit)>,
-    ) {
+    pub fn known_lines(&self, text: &[u8], from: usize, to: usize, out: &mut Vec<KnownLine>) {
         let Some(ac) = &self.prefilter.literals else {
             return;
         };
@@ -291,7 +298,13 @@ impl SignatureSet {
         while let Some(x) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
             let (s, e) = line_span(hay, x.start());
             if let Some(hit) = self.literal_line(&line_text(&hay[s..e])) {
-                out.push((base + s, base + e, hit));
+                let opens = hay[s..x.start()].iter().all(|c| matches!(c, b' ' | b'\t'));
+                out.push(KnownLine {
+                    start: base + s,
+                    end: base + e,
+                    hit,
+                    opens,
+                });
             }
             at = e.max(x.end());
         }
