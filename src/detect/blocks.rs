@@ -79,8 +79,8 @@ pub struct Block {
     /// The block opened with a banner and holds the output after it: a paragraph that reads as
     /// console output is more of that program's run and stays in it.
     run: bool,
-    /// The block's last paragraph holds a known text, or reads as console output after one:
-    /// only console output joins it ([`Reader::close`]).
+    /// The block's last paragraph holds a known text, or follows one without reading as
+    /// prose: a paragraph that reads as prose does not join it ([`Reader::known_apart`]).
     known_run: bool,
     /// The line-end style of its last paragraph's text lines ([`writer_style`]; one style in a
     /// paragraph, as a change between two text lines starts the next one).
@@ -378,10 +378,9 @@ impl Reader<'_> {
             // A line holding a known text is a paragraph of its own, and so is each status line
             // right after it (`12 messages exported.`) that does not run on into the next line
             // as a wrapped sentence does: a write glued to the text around it (a message's
-            // body) is judged apart from it. A banner's paragraph goes on, and so
-            // does a line as wide as the screen: the screen wrapped it.
-            // A known text inside a sentence that the line before runs on into is quoted by
-            // the text, not written over it.
+            // body) is judged apart from it. A banner's paragraph goes on, and so does a line
+            // as wide as the screen (the screen wrapped it). A known text inside a sentence
+            // that the line before runs on into is quoted by the text, not written over it.
             let known = pass.known.holds(data, self.sigs, &l);
             let apart = known
                 .as_ref()
@@ -636,11 +635,12 @@ impl Reader<'_> {
         c == TextClass::Console && p >= self.model.split
     }
 
-    /// A known text and the text beside it are judged apart unless both read as console
-    /// output: a paragraph holding a known text joins only a block whose last paragraph reads
-    /// as console output, and only console output joins a block whose last paragraph holds a known text
+    /// A known text and prose beside it are judged apart: a paragraph holding a known text does
+    /// not join a block whose last paragraph reads as prose, and a paragraph that reads as
+    /// prose does not join a block whose last paragraph holds a known text or followed one
     /// (a write glued between message bodies in a store is not made one with them by its
-    /// signature, whatever the model makes of those bodies). Text of fewer than
+    /// signature, whatever the model makes of those bodies). Other text joins as elsewhere
+    /// (a hostile review found runs cut where their lines read as noise). Text of fewer than
     /// [`MIN_WORDS`] words is too little to tell (a line cut short by binary data): it joins.
     fn known_apart(&self, b: &Block, next: &Block) -> bool {
         if b.known_run {
@@ -713,11 +713,10 @@ fn join_block(b: &mut Block, next: Block) {
     b.banner = false;
 }
 
-/// The line fills most of a screen and stops inside a sentence (its last character a letter,
-/// comma or hyphen): a wrapped sentence that goes on in the next line.
+/// The line fills most of a screen and stops inside a sentence: a wrapped sentence that goes
+/// on in the next line.
 fn wraps_on(l: &Line, facts: &LineFacts) -> bool {
-    l.content_end - l.start >= 60
-        && (facts.last_char().is_ascii_alphabetic() || matches!(facts.last_char(), b',' | b'-'))
+    l.content_end - l.start >= 60 && facts.ends_mid_sentence()
 }
 
 /// The open block is a program's banner and the next paragraph is its output (anything but

@@ -1204,9 +1204,10 @@ impl LineFacts {
         self.count_noun || self.label || self.err_start || self.yes_no
     }
 
-    /// The line's last character (0 for a blank line).
-    pub(crate) fn last_char(&self) -> u8 {
-        self.last
+    /// The line stops inside a sentence: its last character is a letter, a comma or a hyphen.
+    #[inline(always)]
+    pub(crate) fn ends_mid_sentence(&self) -> bool {
+        self.last.is_ascii_alphabetic() || matches!(self.last, b',' | b'-')
     }
 
     /// The line is a version or copyright banner.
@@ -1274,7 +1275,7 @@ impl Acc {
             }
         }
         self.para_lines += 1;
-        self.last_mid = f.last.is_ascii_alphabetic() || matches!(f.last, b',' | b'-');
+        self.last_mid = f.ends_mid_sentence();
         let len = f.len - f.indent;
         self.nonblank += 1;
         self.sum_len += len as u64;
