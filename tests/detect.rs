@@ -536,7 +536,10 @@ fn the_export_run_in_every_line_end_and_wrap_is_one_write_from_the_banner() {
     let e = Engine::default();
     let mut wrong = Vec::new();
     for (i, (wrap, b)) in wraps.iter().enumerate() {
-        for (j, end) in ["\n", "\r\n", "\r\r\n"].iter().enumerate() {
+        for (j, end) in ["\n", "\r\n", "\r\r\n", "\n\r", "\r\n\r"]
+            .iter()
+            .enumerate()
+        {
             let w = format!("\n{b}\n{rest}").replace('\n', end);
             let d = planted(w.as_bytes(), 300 + 3 * i as u64 + j as u64);
             let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
@@ -565,6 +568,19 @@ fn the_export_run_in_every_line_end_and_wrap_is_one_write_from_the_banner() {
         "{:?}",
         r.findings
     );
+    // Nor is a CR of the binary data right after its last CR LF or LF (a write whose lines end
+    // LF CR keeps its last CR: the loop above).
+    for end in ["\r\n", "\n"] {
+        let w = format!("\n{banner}\n{rest}").replace('\n', end);
+        let mut d = planted(w.as_bytes(), 320);
+        d.insert(1000 + w.len(), b'\r');
+        let len = w.len() as u64;
+        assert_eq!(
+            console_writes(&e.scan(&d[..], Path::new("CLANDATA"), &Control::new())),
+            vec![(1000, 1000 + len)],
+            "{end:?}"
+        );
+    }
     // Word-wrapped in `\r\r\n` and cut short anywhere after the banner (as in the test
     // above; before, the banner's second line was plain text at every cut).
     let run = format!("\n{}\n{rest}", wraps[2].1).replace('\n', "\r\r\n");

@@ -154,6 +154,8 @@ struct Pass {
     last_style: Option<bool>,
     since: usize,
     known: Known,
+    /// How the line before ended.
+    prev_end: End,
 }
 
 /// The lines of a stretch that hold a known text ([`SignatureSet::known_lines`]), looked for a
@@ -314,6 +316,7 @@ impl Reader<'_> {
             last_style: None,
             since: s,
             known: Known::new(s, e),
+            prev_end: End::None,
         };
         let lex = self.model.lexicon();
         with_lines(data, (s, e), lex, self.helper, |l, facts| {
@@ -359,6 +362,12 @@ impl Reader<'_> {
         out: &mut dyn FnMut(Block),
     ) {
         let para = &mut pass.para;
+        let prev_end = std::mem::replace(&mut pass.prev_end, l.term);
+        if lf_cr(prev_end, &l) {
+            para.acc.end_byte();
+            para.end = l.end;
+            return;
+        }
         // Text lines tell a writer's style; blank lines do not (a program may end its text
         // lines and its blank lines differently). A change from one text line to the next is
         // another writer; across blank lines it may be one program's own ways (a banner
@@ -789,10 +798,39 @@ fn cut_line(data: &[u8], start: usize, t: &[u8]) -> bool {
         && t.iter().any(u8::is_ascii_alphabetic)
 }
 
-/// The line-end style most lines near one edge use (CR LF: true).
+/// True for the CR of an LF CR line end (`prev`: how the line before ended), which the
+/// splitter gives as a blank line ended by a lone CR. A CR after an LF moves nothing on a
+/// screen: DOS programs end lines with LF CR (`db 10,13`), and `printf("\n\r")` through a
+/// text-mode handle writes CR LF CR. It is read as part of the line end before it, not as a
+/// blank line that would split the program's paragraphs. Where no line ends with LF (text
+/// with CR alone), a blank CR line stays a blank line.
+fn lf_cr(prev: End, l: &Line) -> bool {
+    l.is_blank() && l.term == End::Cr && matches!(prev, End::Lf | End::CrLf | End::CrCrLf)
+}
+
+/// True when most LFs of `data[s..e]` (two or more) are ends LF CR ([`lf_cr`]).
+fn lf_cr_habit(data: &[u8], s: usize, e: usize) -> bool {
+    let (mut lfs, mut pairs) = (0, 0);
+    let mut prev = End::None;
+    for l in lines(data, s, e) {
+        lfs += matches!(l.term, End::Lf | End::CrLf | End::CrCrLf) as u32;
+        pairs += lf_cr(prev, &l) as u32;
+        prev = l.term;
+    }
+    pairs >= 2 && 2 * pairs > lfs
+}
+
+/// The line-end style most lines near one edge use (CR LF: true); the CR of an LF CR end
+/// ([`lf_cr`]) is not a line.
 fn majority(data: &[u8], s: usize, e: usize) -> Option<bool> {
     let (mut crlf, mut other) = (0, 0);
+    let mut prev = End::None;
     for l in lines(data, s, e) {
+        let pair = lf_cr(prev, &l);
+        prev = l.term;
+        if pair {
+            continue;
+        }
         match style(l.term) {
             Some(true) => crlf += 1,
             Some(false) => other += 1,
@@ -902,6 +940,9 @@ fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize,
         let keep = if !l.terminated() {
             let sig = sigs.match_cut(&line_text(t)).is_some() || sigs.match_text(t).is_some();
             sig || wordlike(t) || cut_line(data, l.start, t)
+        } else if l.start > s && data[l.start - 1] == b'\n' && l.is_blank() && l.term == End::Cr {
+            // The CR of the last LF CR end: the text's own where its lines end so.
+            lf_cr_habit(data, e.saturating_sub(EDGE).max(s), e)
         } else {
             let odd_end = style(l.term) != tail;
             !(odd_end && (l.is_blank() || !wordlike(t)))
@@ -947,6 +988,16 @@ mod tests {
         d.extend_from_slice(w);
         assert_eq!(trim(&d, 0, d.len(), &sigs), (1, 1 + w.len()));
         let r = String::from_utf8_lossy(w).replace("\r\n", "\r\r\n");
+        assert_eq!(trim(r.as_bytes(), 0, r.len(), &sigs), (0, r.len()));
+        // A CR right after the last LF is the binary data's, unless the text ends its lines
+        // LF CR.
+        let mut d = w.to_vec();
+        d.push(b'\r');
+        assert_eq!(trim(&d, 0, d.len(), &sigs), (0, w.len()));
+        let lf = String::from_utf8_lossy(w).replace("\r\n", "\n");
+        let d = format!("{lf}\r");
+        assert_eq!(trim(d.as_bytes(), 0, d.len(), &sigs), (0, lf.len()));
+        let r = String::from_utf8_lossy(w).replace("\r\n", "\n\r");
         assert_eq!(trim(r.as_bytes(), 0, r.len(), &sigs), (0, r.len()));
         // Cut short inside a word: kept.
         let cut = b"\r\n\r\nExporting messages in mailbox \"kwong\" to fi";

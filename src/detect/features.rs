@@ -1257,6 +1257,12 @@ impl Acc {
         self.add(f);
     }
 
+    /// The CR of an LF CR line end, which the splitter gives as a blank line of its own
+    /// ([`super::blocks`] reads it as the end of the line before): its byte counts, no line.
+    pub(crate) fn end_byte(&mut self) {
+        self.bytes += 1;
+    }
+
     fn close_paragraph(&mut self) {
         if self.para_lines == 1 {
             self.single_paras += 1;
