@@ -930,3 +930,80 @@ fn a_table_after_a_known_line_stays_in_the_write() {
     assert_eq!(console_writes(&r), vec![(1000, 1000 + w.len() as u64)]);
     assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
 }
+
+/// The export line is judged by what the program wrote, not by the names it printed: a
+/// mailbox name of several words or longer than a screen's line made it read as prose (a line
+/// over 80 columns, words in a sentence's order), so `"Help Desk at the main office"` was
+/// plain text at 0.23 and an 83-column line lost to a -4.29 long-lines weight. Names here
+/// are of the shapes cc:Mail users have (`Last, First`, departments, up to the signature's
+/// 61 characters here, of the 64 the signature takes), in our own wording.
+#[test]
+fn the_export_line_is_a_write_whatever_mailbox_it_names() {
+    let names = [
+        "randyyeh_ee",
+        "Yeh, Randy",
+        "O'Brien, Mary Ann",
+        "Help Desk at the main office",
+        "Post Office Administrator",
+        "Administrative Assistant to the Director of Sales",
+        "The Manager of the Accounts Payable Department at Head Office",
+    ];
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let line =
+            format!("Exporting messages in mailbox \"{name}\" to file EXPORT\\MSG4A27.CCM\r\n");
+        for (j, lead) in ["\r\n\r\n", ""].iter().enumerate() {
+            let w = format!("{lead}{line}");
+            let d = planted(w.as_bytes(), 500 + 2 * i as u64 + j as u64);
+            let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+            let mailbox = r.findings.first().and_then(|f| f.mailbox.as_deref());
+            if console_writes(&r) != vec![(1000, 1000 + w.len() as u64)]
+                || r.findings.len() != 1
+                || mailbox != Some(name)
+            {
+                wrong.push(format!("{name:?} {lead:?}: {:?}", r.findings));
+            }
+        }
+    }
+    // A name in Latin-1 or a DOS code page (not UTF-8): the line is read a byte to a
+    // character, and the name's bytes are left out all the same.
+    for (k, name) in [&b"M\xFCller, Hans"[..], b"M\x81ller, Hans"]
+        .iter()
+        .enumerate()
+    {
+        let mut w = b"\r\n\r\nExporting messages in mailbox \"".to_vec();
+        w.extend_from_slice(name);
+        w.extend_from_slice(b"\" to file EXPORT\\MSG4A27.CCM\r\n");
+        let d = planted(&w, 520 + k as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        if console_writes(&r) != vec![(1000, 1000 + w.len() as u64)] || r.findings.len() != 1 {
+            wrong.push(format!("{name:?}: {:?}", r.findings));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A write glued right before a message body that opens with a greeting of two words: the
+/// greeting is too little to read as prose, so it no longer ends the write's run, and the body
+/// after it stays apart (before, all of it was one block of plain text and the write was lost).
+#[test]
+fn a_write_before_a_greeting_and_a_body_is_found() {
+    let line = "Exporting messages in mailbox \"Yeh, Randy\" to file EXPORT\\MSG4A27.CCM\r\n";
+    let body = "Hi all,\r\n\r\nThe budget meeting moved to Tuesday at ten in the large conference \
+                room, please bring\r\nthe figures for the third quarter and the draft of the \
+                plan we discussed last week.\r\n";
+    let w = format!("{line}{body}");
+    let e = Engine::default();
+    let r = e.scan(
+        &planted(w.as_bytes(), 77)[..],
+        Path::new("CLANDATA"),
+        &Control::new(),
+    );
+    let writes = console_writes(&r);
+    assert_eq!(writes.len(), 1, "{:?}", r.findings);
+    // It starts at the line and ends before the body's sentences (the greeting goes with it:
+    // README, "Known text").
+    let greet = line.len() + "Hi all,\r\n".len();
+    assert_eq!(writes[0], (1000, 1000 + greet as u64), "{:?}", r.findings);
+}

@@ -362,6 +362,8 @@ impl Reader<'_> {
         out: &mut dyn FnMut(Block),
     ) {
         let para = &mut pass.para;
+        // A known line's facts read without the names it printed ([`Reader::without_names`]).
+        let mut own = None;
         let prev_end = std::mem::replace(&mut pass.prev_end, l.term);
         if lf_cr(prev_end, &l) {
             para.acc.end_byte();
@@ -391,6 +393,10 @@ impl Reader<'_> {
             // as wide as the screen (the screen wrapped it). A known text inside a sentence
             // that the line before runs on into is quoted by the text, not written over it.
             let known = pass.known.holds(data, self.sigs, &l);
+            if let Some(k) = known.as_ref().filter(|k| !k.names.is_empty()) {
+                own = Some(self.without_names(data, &l, k));
+            }
+            let facts = own.as_ref().unwrap_or(facts);
             let apart = known
                 .as_ref()
                 .is_some_and(|k| k.opens || !pass.known.prev_wraps);
@@ -415,7 +421,11 @@ impl Reader<'_> {
         if !l.is_blank() && st.is_some() {
             pass.last_style = st;
         }
-        para.acc.line_read(l.content_end - l.start, facts, l.term);
+        para.acc.line_read(
+            l.content_end - l.start,
+            own.as_ref().unwrap_or(facts),
+            l.term,
+        );
         para.end = l.end;
         para.last_end = l.term;
         let far = l.end - pass.since >= PROGRESS;
@@ -426,6 +436,28 @@ impl Reader<'_> {
             progress(l.end);
             pass.since = l.end;
         }
+    }
+
+    /// What known line `l` holds, read without the names its match captured (a mailbox, a
+    /// file): they are data the program printed, not its words, and a long name or one of
+    /// several words (`"Help Desk at the main office"`) made the line read as prose or as a
+    /// line longer than a screen's. Every such line is judged alike, whatever names it holds.
+    fn without_names(&self, data: &[u8], l: &Line, k: &KnownLine) -> LineFacts {
+        let text = l.text(data);
+        let mut kept = Vec::with_capacity(text.len());
+        let mut at = 0;
+        // The known line's span may begin before the line's (printable bytes of binary data
+        // glued to it) or end after it (a line cut short).
+        let within = |x: usize| (k.start + x).clamp(l.start, l.content_end) - l.start;
+        for r in &k.names {
+            let (s, e) = (within(r.start), within(r.end));
+            kept.extend_from_slice(&text[at..s.max(at)]);
+            at = at.max(e);
+        }
+        kept.extend_from_slice(&text[at..]);
+        let mut f = LineFacts::default();
+        Acc::read_into(&kept, self.model.lexicon(), &mut f, &mut Default::default());
+        f
     }
 
     /// A block is complete: judged as a whole, handed out.
@@ -704,7 +736,10 @@ impl Reader<'_> {
 
 /// Adds the paragraph (or block) `next` to the block `b`, which it follows.
 fn join_block(b: &mut Block, next: Block) {
-    b.known_run = next.known_run || b.known_run && next.last.0 != TextClass::Prose;
+    // Too few words to read as prose (`Hi all,` opening a message glued after a write) do not
+    // end a known run: the prose after them stays apart from it ([`Reader::known_apart`]).
+    b.known_run = next.known_run
+        || b.known_run && (next.last.0 != TextClass::Prose || next.acc.words() < MIN_WORDS);
     b.acc.merge(&next.acc);
     b.end = next.end;
     b.one_crlf_at_end = false;

@@ -106,7 +106,13 @@ pub struct KnownLine {
     /// The known text's literal opens the line (after blanks): the text is not inside a
     /// sentence of the line.
     pub opens: bool,
+    /// Where the names the match captured (a mailbox, a file) lie in the line, as byte
+    /// offsets from its start: data the program printed, not its own words.
+    pub names: NameSpans,
 }
+
+/// Where the names a match captured lie in its line (byte offsets, in order).
+pub type NameSpans = Vec<std::ops::Range<usize>>;
 
 /// One signature's match on a line.
 #[derive(Debug, Clone, PartialEq)]
@@ -253,7 +259,10 @@ impl SignatureSet {
             while let Some(x) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
                 // A line holding any literal is tried with every signature that has literals.
                 let (s, e) = line_span(text, x.start());
-                keep_best(&mut m.literal, self.literal_line(&line_text(&text[s..e])));
+                keep_best(
+                    &mut m.literal,
+                    self.literal_line(&line_text(&text[s..e])).map(|(h, _)| h),
+                );
                 at = e.max(x.end());
             }
         }
@@ -297,25 +306,42 @@ impl SignatureSet {
         let mut at = from - base;
         while let Some(x) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
             let (s, e) = line_span(hay, x.start());
-            if let Some(hit) = self.literal_line(&line_text(&hay[s..e])) {
+            let text = line_text(&hay[s..e]);
+            if let Some((hit, names)) = self.literal_line(&text) {
                 let opens = hay[s..x.start()].iter().all(|c| matches!(c, b' ' | b'\t'));
+                // Offsets in the text as decoded; a line that is not UTF-8 was decoded a byte
+                // to a character.
+                let raw = |at: usize| match text {
+                    std::borrow::Cow::Borrowed(_) => at,
+                    std::borrow::Cow::Owned(ref t) => t[..at].chars().count(),
+                };
                 out.push(KnownLine {
                     start: base + s,
                     end: base + e,
                     hit,
                     opens,
+                    names: names
+                        .into_iter()
+                        .map(|r| raw(r.start)..raw(r.end))
+                        .collect(),
                 });
             }
             at = e.max(x.end());
         }
     }
 
-    /// The best match on a line holding a literal, of the signatures that have literals.
-    fn literal_line(&self, line: &str) -> Option<Hit> {
-        let mut best = None;
+    /// The best match on a line holding a literal, of the signatures that have literals, and
+    /// where the names it captured lie in the line.
+    fn literal_line(&self, line: &str) -> Option<(Hit, NameSpans)> {
+        let mut best: Option<(Hit, NameSpans)> = None;
         for i in 0..self.signatures.len() {
-            if !self.prefilter.always.contains(&i) {
-                keep_best(&mut best, self.full(i, line));
+            if self.prefilter.always.contains(&i) {
+                continue;
+            }
+            if let Some((h, names)) = self.full_names(i, line) {
+                if best.as_ref().is_none_or(|b| h.confidence > b.0.confidence) {
+                    best = Some((h, names));
+                }
             }
         }
         best
@@ -331,8 +357,21 @@ impl SignatureSet {
     }
 
     fn full(&self, i: usize, line: &str) -> Option<Hit> {
+        self.full_names(i, line).map(|(h, _)| h)
+    }
+
+    /// [`SignatureSet::full`], and where its named groups `mailbox` and `file` matched.
+    fn full_names(&self, i: usize, line: &str) -> Option<(Hit, NameSpans)> {
         let s = &self.signatures[i];
-        s.regex.captures(line).map(|c| Hit {
+        let c = s.regex.captures(line)?;
+        let mut names: NameSpans = ["mailbox", "file"]
+            .iter()
+            .filter_map(|n| c.name(n))
+            .map(|m| m.range())
+            .filter(|r| !r.is_empty())
+            .collect();
+        names.sort_by_key(|r| r.start);
+        let hit = Hit {
             name: s.name.clone(),
             confidence: s.confidence,
             mailbox: c.name("mailbox").map(|m| m.as_str().to_string()),
@@ -344,7 +383,8 @@ impl SignatureSet {
                 .filter(|f| !f.is_empty())
                 .map(str::to_string),
             partial: false,
-        })
+        };
+        Some((hit, names))
     }
 
     fn cut(&self, i: usize, line: &str) -> Option<Hit> {
@@ -443,6 +483,30 @@ fn literal_prefix(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_known_line_gives_where_its_names_lie_in_its_bytes() {
+        let s = SignatureSet::builtin();
+        let mut text = b"\x01\x02ab\r\nExporting messages in mailbox \"".to_vec();
+        let name = text.len();
+        text.extend_from_slice(b"M\xFCller, Hans\" to file ");
+        let file = text.len();
+        text.extend_from_slice(b"EXPORT\\MSG0001.CCM\r\nnext");
+        let mut out = Vec::new();
+        s.known_lines(&text, 0, text.len(), &mut out);
+        assert_eq!(out.len(), 1);
+        let k = &out[0];
+        assert_eq!((k.start, k.end), (6, file + 18));
+        let at: Vec<(usize, usize)> = k
+            .names
+            .iter()
+            .map(|r| (k.start + r.start, k.start + r.end))
+            .collect();
+        // The name's Latin-1 byte is one byte (it is two in the decoded text).
+        assert_eq!(at, vec![(name, name + 12), (file, file + 18)]);
+        assert_eq!(&text[at[0].0..at[0].1], b"M\xFCller, Hans");
+        assert_eq!(k.hit.mailbox.as_deref(), Some("M\u{FC}ller, Hans"));
+    }
 
     /// What the literal prefilter must find: the best full match over every line, tried line
     /// by line with every signature (a full match always holds one of its literals).
