@@ -361,13 +361,10 @@ impl Reader<'_> {
         progress: &mut dyn FnMut(usize),
         out: &mut dyn FnMut(Block),
     ) {
-        let para = &mut pass.para;
-        // A known line's facts read without the names it printed ([`Reader::without_names`]).
-        let mut own = None;
         let prev_end = std::mem::replace(&mut pass.prev_end, l.term);
         if lf_cr(prev_end, &l) {
-            para.acc.end_byte();
-            para.end = l.end;
+            pass.para.acc.end_byte();
+            pass.para.end = l.end;
             return;
         }
         // Text lines tell a writer's style; blank lines do not (a program may end its text
@@ -377,50 +374,24 @@ impl Reader<'_> {
         // when that was split), so the paragraph joins or not as any other.
         let st = writer_style(l.term);
         let changed = st.is_some() && pass.last_style.is_some() && st != pass.last_style;
+        // A known line's facts read without the names it printed ([`Reader::without_names`]).
+        let mut own = None;
         if l.is_blank() {
+            let para = &mut pass.para;
             if para.text_lines > 0 {
                 let done = std::mem::replace(para, Para::new(l.start, false));
                 self.close(data, &mut pass.open, done, out);
             }
-            para.lead_blank += 1;
+            pass.para.lead_blank += 1;
             pass.known.after = false;
             pass.known.prev_wraps = false;
         } else {
-            // A line holding a known text is a paragraph of its own, and so is each status line
-            // right after it (`12 messages exported.`) that does not run on into the next line
-            // as a wrapped sentence does: a write glued to the text around it (a message's
-            // body) is judged apart from it. A banner's paragraph goes on, and so does a line
-            // as wide as the screen (the screen wrapped it). A known text inside a sentence
-            // that the line before runs on into is quoted by the text, not written over it.
-            let known = pass.known.holds(data, self.sigs, &l);
-            if let Some(k) = known.as_ref().filter(|k| !k.names.is_empty()) {
-                own = Some(self.without_names(data, &l, k));
+            own = self.text_line(data, pass, &l, facts, changed, out);
+            if st.is_some() {
+                pass.last_style = st;
             }
-            let facts = own.as_ref().unwrap_or(facts);
-            let apart = known
-                .as_ref()
-                .is_some_and(|k| k.opens || !pass.known.prev_wraps);
-            if (changed || apart || pass.known.after) && para.text_lines > 0 {
-                let done = std::mem::replace(para, Para::new(l.start, changed));
-                self.close(data, &mut pass.open, done, out);
-            }
-            let width = l.content_end - l.start;
-            pass.known.after = if let Some(k) = known {
-                para.sigs.add(k.hit);
-                apart && !facts.is_banner() && !SCREEN_WRAP.contains(&width)
-            } else {
-                pass.known.after && facts.is_status() && !wraps_on(&l, facts)
-            };
-            pass.known.prev_wraps = wraps_on(&l, facts);
-            if para.text_lines == 0 {
-                para.banner_first = facts.is_banner();
-            }
-            para.text_lines += 1;
-            para.crlf_text_ends += matches!(l.term, End::CrLf | End::CrCrLf) as u32;
         }
-        if !l.is_blank() && st.is_some() {
-            pass.last_style = st;
-        }
+        let para = &mut pass.para;
         para.acc.line_read(
             l.content_end - l.start,
             own.as_ref().unwrap_or(facts),
@@ -436,6 +407,56 @@ impl Reader<'_> {
             progress(l.end);
             pass.since = l.end;
         }
+    }
+
+    /// A line of text (`changed`: another writer's line-end style than the text line before):
+    /// whether it starts a paragraph, and what it tells of the lines after it. Returns the
+    /// facts of a known line read without its names, when it has some.
+    ///
+    /// A line holding a known text is a paragraph of its own, and so is each status line right
+    /// after it (`12 messages exported.`) that does not run on into the next line as a wrapped
+    /// sentence does: a write glued to the text around it (a message's body) is judged apart
+    /// from it. A banner's paragraph goes on, and so does a line as wide as the screen (the
+    /// screen wrapped it). A known text inside a sentence that the line before runs on into is
+    /// quoted by the text, not written over it.
+    fn text_line(
+        &self,
+        data: &[u8],
+        pass: &mut Pass,
+        l: &Line,
+        facts: &LineFacts,
+        changed: bool,
+        out: &mut dyn FnMut(Block),
+    ) -> Option<LineFacts> {
+        let known = pass.known.holds(data, self.sigs, l);
+        let own = known
+            .as_ref()
+            .filter(|k| !k.names.is_empty())
+            .map(|k| self.without_names(data, l, k));
+        let facts = own.as_ref().unwrap_or(facts);
+        let apart = known
+            .as_ref()
+            .is_some_and(|k| k.opens || !pass.known.prev_wraps);
+        let para = &mut pass.para;
+        if (changed || apart || pass.known.after) && para.text_lines > 0 {
+            let done = std::mem::replace(para, Para::new(l.start, changed));
+            self.close(data, &mut pass.open, done, out);
+        }
+        let para = &mut pass.para;
+        let width = l.content_end - l.start;
+        pass.known.after = if let Some(k) = known {
+            para.sigs.add(k.hit);
+            apart && !facts.is_banner() && !SCREEN_WRAP.contains(&width)
+        } else {
+            pass.known.after && facts.is_status() && !wraps_on(l, facts)
+        };
+        pass.known.prev_wraps = wraps_on(l, facts);
+        if para.text_lines == 0 {
+            para.banner_first = facts.is_banner();
+        }
+        para.text_lines += 1;
+        para.crlf_text_ends += matches!(l.term, End::CrLf | End::CrCrLf) as u32;
+        own
     }
 
     /// What known line `l` holds, read without the names its match captured (a mailbox, a
