@@ -1007,3 +1007,69 @@ fn a_write_before_a_greeting_and_a_body_is_found() {
     let greet = line.len() + "Hi all,\r\n".len();
     assert_eq!(writes[0], (1000, 1000 + greet as u64), "{:?}", r.findings);
 }
+
+/// Review 57 (of the two rules above): a message quoting the export line inside a sentence
+/// that runs over three lines is read as it stands (no names left out: it stays prose), and
+/// so is a line that goes on as prose after the known text; short prose that is not a lead-in
+/// (`Thanks, Bob`, `Please wait.`) still ends a known run, so two writes with it between stay
+/// two, and a tool's run with a sentence in it is not cut into a piece of plain text.
+#[test]
+fn quotes_and_short_prose_beside_known_lines_read_as_before() {
+    let e = Engine::default();
+    let scan = |w: &[u8], seed| {
+        e.scan(
+            &planted(w, seed)[..],
+            Path::new("CLANDATA"),
+            &Control::new(),
+        )
+    };
+    let nm = "Accounts Payable and Receivable Dept Main Office";
+    let quote = format!(
+        "Hi Bob,\r\n\r\nI ran the export of the finance post office last night and the screen \
+         showed\r\nExporting messages in mailbox \"{nm}\" to file EXPORT\\MSG0001.CCM\r\nfor more \
+         than an hour before it finally went on.\r\n\r\nMary\r\n"
+    );
+    let goes_on = format!(
+        "Exporting messages in mailbox \"{nm}\" to file EXPORT\\MSG0001.CCM is what it says\r\n\
+         for more than an hour before it finally goes on to the next mailbox.\r\n"
+    );
+    for (what, w) in [("quote", &quote), ("goes on", &goes_on)] {
+        let r = scan(w.as_bytes(), 3);
+        assert_eq!(console_writes(&r), vec![], "{what}: {:?}", r.findings);
+    }
+    let line = |n: &str| {
+        format!("\r\nExporting messages in mailbox \"{n}\" to file EXPORT\\MSG4A27.CCM\r\n")
+    };
+    let first = format!("{}Thanks, Bob\r\n", line("kwong"));
+    let w = format!("{first}{}", line("ops"));
+    let r = scan(w.as_bytes(), 22);
+    let (a, b) = (1000 + first.len() as u64, 1000 + w.len() as u64);
+    assert_eq!(
+        console_writes(&r),
+        vec![(1000, a), (a, b)],
+        "{:?}",
+        r.findings
+    );
+    let run = std::fs::read_to_string("assets/corpus/console/kb282172--01.txt").expect("sample");
+    let run = run.replace(
+        "EXPORT process ended",
+        "Please wait.\n\nThe post office is being checked, this may take a few minutes.\n\nEXPORT process ended",
+    );
+    let w = format!("\n{run}").replace('\n', "\r\n");
+    let r = scan(w.as_bytes(), 9);
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.kind == FindingKind::ConsoleWrite),
+        "{:?}",
+        r.findings
+    );
+    let writes = console_writes(&r);
+    assert_eq!(writes.first().map(|w| w.0), Some(1000), "{:?}", r.findings);
+    assert_eq!(
+        writes.last().map(|w| w.1),
+        Some(1000 + w.len() as u64),
+        "{:?}",
+        r.findings
+    );
+}

@@ -82,6 +82,10 @@ pub struct Block {
     /// The block's last paragraph holds a known text, or follows one without reading as
     /// prose: a paragraph that reads as prose does not join it ([`Reader::known_apart`]).
     known_run: bool,
+    /// The block is one paragraph of fewer than [`MIN_WORDS`] words that ends with a comma or
+    /// a colon: it leads into what follows it (`Hi all,` opening a message), and after a known
+    /// run it does not end that run ([`join_block`]).
+    lead_in: bool,
     /// The line-end style of its last paragraph's text lines ([`writer_style`]; one style in a
     /// paragraph, as a change between two text lines starts the next one).
     style: Option<bool>,
@@ -262,6 +266,8 @@ struct Para {
     matched: usize,
     /// The first non-blank line is a banner.
     banner_first: bool,
+    /// The last character of the last text line.
+    last_char: u8,
 }
 
 impl Para {
@@ -278,6 +284,7 @@ impl Para {
             sigs: TextMatch::default(),
             matched: start,
             banner_first: false,
+            last_char: 0,
         }
     }
 
@@ -429,9 +436,11 @@ impl Reader<'_> {
         out: &mut dyn FnMut(Block),
     ) -> Option<LineFacts> {
         let known = pass.known.holds(data, self.sigs, l);
+        // Names are left out of a line the known text makes up, not of one that a sentence of
+        // the line before runs on into (a message quoting the line): that is read as it stands.
         let own = known
             .as_ref()
-            .filter(|k| !k.names.is_empty())
+            .filter(|k| !k.names.is_empty() && opens_line(data, l, k) && !pass.known.prev_wraps)
             .map(|k| self.without_names(data, l, k));
         let facts = own.as_ref().unwrap_or(facts);
         let apart = known
@@ -455,6 +464,7 @@ impl Reader<'_> {
             para.banner_first = facts.is_banner();
         }
         para.text_lines += 1;
+        para.last_char = facts.last;
         para.crlf_text_ends += matches!(l.term, End::CrLf | End::CrCrLf) as u32;
         own
     }
@@ -515,6 +525,7 @@ impl Reader<'_> {
         }
         let block = &mut open.block;
         let hit = p.sigs.best();
+        let lead_in = p.acc.words() < MIN_WORDS && matches!(p.last_char, b',' | b':');
         let mut next = Block {
             start: p.start,
             end: p.end,
@@ -530,6 +541,7 @@ impl Reader<'_> {
             judged: false,
             banner: p.banner_first && p.text_lines <= BANNER_LINES,
             run: false,
+            lead_in,
             style: writer_style(p.last_end),
         };
         next.judge(self.model);
@@ -755,12 +767,22 @@ impl Reader<'_> {
     }
 }
 
+/// The known text's literal opens line `l` (after blanks; the line as read, which begins after
+/// any printable bytes of binary data trimmed off an island's edge).
+fn opens_line(data: &[u8], l: &Line, k: &KnownLine) -> bool {
+    (l.start..l.content_end).contains(&k.at)
+        && data[l.start..k.at]
+            .iter()
+            .all(|c| matches!(c, b' ' | b'\t'))
+}
+
 /// Adds the paragraph (or block) `next` to the block `b`, which it follows.
 fn join_block(b: &mut Block, next: Block) {
-    // Too few words to read as prose (`Hi all,` opening a message glued after a write) do not
-    // end a known run: the prose after them stays apart from it ([`Reader::known_apart`]).
-    b.known_run = next.known_run
-        || b.known_run && (next.last.0 != TextClass::Prose || next.acc.words() < MIN_WORDS);
+    // A lead-in (`Hi all,` opening a message glued after a write) does not end a known run:
+    // the prose after it stays apart from it ([`Reader::known_apart`]). Other short prose
+    // (`Please wait.`, `Thanks, Bob`) ends it, as any prose does.
+    b.known_run =
+        next.known_run || b.known_run && (next.last.0 != TextClass::Prose || next.lead_in);
     b.acc.merge(&next.acc);
     b.end = next.end;
     b.one_crlf_at_end = false;

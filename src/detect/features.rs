@@ -611,7 +611,8 @@ pub(crate) struct LineFacts {
     equals: bool,
     function_end: bool,
     first: u8,
-    last: u8,
+    /// The last byte of the line's text (blanks trimmed).
+    pub(crate) last: u8,
     /// Marks read apart from the per-line reader ([`super::order`]).
     order: super::order::LineMarks,
 }

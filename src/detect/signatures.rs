@@ -106,8 +106,11 @@ pub struct KnownLine {
     /// The known text's literal opens the line (after blanks): the text is not inside a
     /// sentence of the line.
     pub opens: bool,
+    /// Where the known text's literal starts.
+    pub at: usize,
     /// Where the names the match captured (a mailbox, a file) lie in the line, as byte
-    /// offsets from its start: data the program printed, not its own words.
+    /// offsets from its start: data the program printed, not its own words. Empty when the
+    /// match does not run to the line's end.
     pub names: NameSpans,
 }
 
@@ -320,6 +323,7 @@ impl SignatureSet {
                     end: base + e,
                     hit,
                     opens,
+                    at: base + x.start(),
                     names: names
                         .into_iter()
                         .map(|r| raw(r.start)..raw(r.end))
@@ -364,8 +368,16 @@ impl SignatureSet {
     fn full_names(&self, i: usize, line: &str) -> Option<(Hit, NameSpans)> {
         let s = &self.signatures[i];
         let c = s.regex.captures(line)?;
+        // Only a match that makes up the rest of its line gives its names: a line that goes on
+        // after it (`... EXPORT\MSG0001.CCM is what it says`) is read whole.
+        let to_end = c.get(0).is_some_and(|m| {
+            line[m.end()..]
+                .chars()
+                .all(|ch| ch.is_whitespace() || ch.is_control())
+        });
         let mut names: NameSpans = ["mailbox", "file"]
             .iter()
+            .filter(|_| to_end)
             .filter_map(|n| c.name(n))
             .map(|m| m.range())
             .filter(|r| !r.is_empty())
