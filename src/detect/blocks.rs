@@ -436,22 +436,20 @@ impl Reader<'_> {
         out: &mut dyn FnMut(Block),
     ) -> Option<LineFacts> {
         let known = pass.known.holds(data, self.sigs, l);
+        let opens = known.as_ref().is_some_and(|k| opens_line(data, l, k));
         // Names are left out of a line the known text makes up, not of one that a sentence of
         // the line before runs on into (a message quoting the line): that is read as it stands.
         let own = known
             .as_ref()
-            .filter(|k| !k.names.is_empty() && opens_line(data, l, k) && !pass.known.prev_wraps)
+            .filter(|k| !k.names.is_empty() && opens && !pass.known.prev_wraps)
             .map(|k| self.without_names(data, l, k));
         let facts = own.as_ref().unwrap_or(facts);
-        let apart = known
-            .as_ref()
-            .is_some_and(|k| k.opens || !pass.known.prev_wraps);
+        let apart = known.is_some() && (opens || !pass.known.prev_wraps);
         let para = &mut pass.para;
         if (changed || apart || pass.known.after) && para.text_lines > 0 {
             let done = std::mem::replace(para, Para::new(l.start, changed));
             self.close(data, &mut pass.open, done, out);
         }
-        let para = &mut pass.para;
         let width = l.content_end - l.start;
         pass.known.after = if let Some(k) = known {
             para.sigs.add(k.hit);

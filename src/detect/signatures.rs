@@ -103,9 +103,6 @@ pub struct KnownLine {
     pub end: usize,
     /// The line's best match.
     pub hit: Hit,
-    /// The known text's literal opens the line (after blanks): the text is not inside a
-    /// sentence of the line.
-    pub opens: bool,
     /// Where the known text's literal starts.
     pub at: usize,
     /// Where the names the match captured (a mailbox, a file) lie in the line, as byte
@@ -311,7 +308,6 @@ impl SignatureSet {
             let (s, e) = line_span(hay, x.start());
             let text = line_text(&hay[s..e]);
             if let Some((hit, names)) = self.literal_line(&text) {
-                let opens = hay[s..x.start()].iter().all(|c| matches!(c, b' ' | b'\t'));
                 // Offsets in the text as decoded; a line that is not UTF-8 was decoded a byte
                 // to a character.
                 let raw = |at: usize| match text {
@@ -322,7 +318,6 @@ impl SignatureSet {
                     start: base + s,
                     end: base + e,
                     hit,
-                    opens,
                     at: base + x.start(),
                     names: names
                         .into_iter()
