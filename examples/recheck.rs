@@ -160,10 +160,26 @@ fn scan(d: &[u8], name: &str) -> Report {
 fn main() {
     let root = corpus::root();
     let run = std::fs::read_to_string(root.join("console/kb282172--01.txt")).expect("sample");
+    let samples = corpus::load(&root);
+    export_runs(&run);
+    let mut rng = Rng(4);
+    cc_mail_prose(&samples, &mut rng);
+    word_salad(&samples, &mut rng);
+    one_line_errors_and_second_lines();
+    text_file_heads(&run);
+    demo_store();
+    folded_header_line();
+    message_subjects();
+    short_message_bodies();
+}
+
+/// Items 1-3: the EXPORT run of KB 282172 in a store, its banner on one line, glued to a
+/// printable byte, wrapped at 80 columns, and as an Import-side variant.
+fn export_runs(run: &str) {
     let banner = run.lines().next().expect("banner").to_string();
 
     // 1. The EXPORT run, one-line banner (139 columns), blank lines, CR LF: 6 placements.
-    let one = format!("\r\n{}", crlf(&run));
+    let one = format!("\r\n{}", crlf(run));
     let (d, at) = store(&vec![one.clone(); 6], 1);
     let r = scan(&d, "CLANDATA");
     println!(
@@ -176,7 +192,7 @@ fn main() {
 
     // 1b. The run with no line end before it, written right after each printable byte (and
     //     TAB) of the record before it: that byte is glued to the banner's first word.
-    let glued = glued_after_each_printable(&run);
+    let glued = glued_after_each_printable(run);
     println!(
         "1b. EXPORT run right after a printable byte of binary data: {glued} of 96 found whole"
     );
@@ -198,10 +214,12 @@ fn main() {
         "3. IMPORT variant (own wording): {} of 3 found whole",
         found_whole(&r, &at)
     );
+}
 
+/// Item 4: technical prose about cc:Mail as message bodies of a store.
+fn cc_mail_prose(samples: &[corpus::Sample], rng: &mut Rng) {
     // 4. Technical prose about cc:Mail as message bodies: every prose paragraph of the corpus
     //    that mentions cc:Mail, wrapped near 75 columns, CR LF, in records of a 9 MB store.
-    let samples = corpus::load(&root);
     let prose: Vec<String> = samples
         .iter()
         .filter(|s| {
@@ -224,7 +242,6 @@ fn main() {
             lines.join("\r\n") + "\r\n"
         })
         .collect();
-    let mut rng = Rng(4);
     let mut d = Vec::with_capacity(9 << 20);
     let mut bodies = 0;
     while d.len() < 9 << 20 {
@@ -241,11 +258,14 @@ fn main() {
         prose.len(),
         d.len() as f64 / 1e6
     );
+}
 
+/// Items 5, 5b and 5c: word salad, a line per record.
+fn word_salad(samples: &[corpus::Sample], rng: &mut Rng) {
     // 5. Word salad with mail words, a line per record, in 24 MB.
     let train: Vec<_> = samples.iter().filter(|s| !s.heldout).cloned().collect();
     let vocab = corpus::vocabulary(&train);
-    let salad: Vec<String> = corpus::noise(&mut rng, 400, &vocab)
+    let salad: Vec<String> = corpus::noise(rng, 400, &vocab)
         .into_iter()
         .filter(|s| s.subtype == "word-salad")
         .flat_map(|s| s.text.lines().map(str::to_string).collect::<Vec<_>>())
@@ -279,7 +299,7 @@ fn main() {
         let gap = 32 + rng.below(256);
         d.extend(rng.bytes(gap));
         let n = rng.range(3, 14);
-        d.extend(salad_line(&mut rng, &words_5b, n).as_bytes());
+        d.extend(salad_line(rng, &words_5b, n).as_bytes());
         lines += 1;
     }
     let r = scan(&d, "CLANDATA");
@@ -289,8 +309,11 @@ fn main() {
         r.count(FindingKind::ConsoleWrite, 0.5)
     );
 
-    salad_by_length(&mut rng);
+    salad_by_length(rng);
+}
 
+/// Items 6 and 7: one-line errors printed by a tool, and a write's second line.
+fn one_line_errors_and_second_lines() {
     // 6. One-line errors printed by a tool (own wording): the event text without its product
     //    name, and one the signature set does not know.
     for line in [
@@ -321,11 +344,14 @@ fn main() {
         "7. second line `12 messages exported.` kept: {}",
         found_whole(&r, &at) == 1
     );
+}
 
+/// Item 8: a text file not in .CCM form with console output at its head.
+fn text_file_heads(run: &str) {
     // 8. A text file not in .CCM form with console output at its head, as .TMP and .TXT.
     let body = "Kim, the figures for the second quarter are attached; please check the totals\r\nin the last table before we send them on to the regional offices.\r\n";
     for name in ["Ccmcdata/MSG0031.TMP", "notes.txt"] {
-        let t = format!("\r\n{}\r\n{body}", crlf(&run));
+        let t = format!("\r\n{}\r\n{body}", crlf(run));
         let r = scan(t.as_bytes(), name);
         let f = r.findings.first();
         println!(
@@ -340,7 +366,10 @@ fn main() {
             ))
         );
     }
+}
 
+/// Items 9 and 10: every write once, and what is streamed equals the report (demo store).
+fn demo_store() {
     // 9, 10. Every write once; what is streamed equals the report (demo store).
     let demo = clanscope::demo::STORE;
     let mut sink = Collect::default();
@@ -358,7 +387,10 @@ fn main() {
         "10. streamed equals the report: {}",
         sink.findings == r.findings && sink.headers == r.headers
     );
+}
 
+/// Item 11: a .CCM folded header line.
+fn folded_header_line() {
     // 11. A .CCM folded header line (own wording).
     let ccm = "Message:\r\n150\r\nFrom: Grewal, Jeff at Hub\r\nSubject: A subject that goes on\r\n  over a folded line\r\nTo: Admin at HUBPO2\r\nContents:\r\n30\r\nText item:\r\n10\r\nHello.\r\n";
     let r = scan(ccm.as_bytes(), "MSG0001.CCM");
@@ -372,7 +404,10 @@ fn main() {
             .find(|f| f.0 == "Subject")
             .map(|f| f.1.as_str())
     );
+}
 
+/// Item 12: message subjects in records of a store.
+fn message_subjects() {
     // 12. Short texts a store holds besides console output: message subjects (own wording),
     //     NUL-terminated in records of a store, each subject 80 times.
     const SUBJECTS: &[&str] = &[
@@ -411,7 +446,10 @@ fn main() {
             called
         );
     }
+}
 
+/// Item 13: short message bodies in records of a store.
+fn short_message_bodies() {
     // 13. Short message bodies (own wording), their lines ended with CR LF, each as the text of
     //     a record of a store, each body 40 times: a store holds many, and a short one is
     //     framed as a one-line console message is.

@@ -930,18 +930,20 @@ fn read_line_into(b: &[u8], lex: &Lexicon, f: &mut LineFacts, room: &mut Room) {
     // Letters are not space; read_word leaves them out of `nonspace` to add them once here.
     f.nonspace += f.letters;
     Lanes::flush(st.w.lanes, f);
-    let t0 = &b[start..end];
-    f.shell = t0.len() >= 3
-        && t0[1] == b':'
-        && t0[2] == b'\\'
-        && t0[0].is_ascii_alphabetic()
-        && t0
-            .split(|&c| c == b' ')
-            .next()
-            .unwrap_or(t0)
-            .contains(&b'>');
+    f.shell = shell_prompt(&b[start..end]);
     f.version = st.dotted_number;
     f.function_end = st.w.last_cat & (DET | PREP | CONJ | AUX) != 0;
+}
+
+/// The trimmed line opens with a DOS prompt: a drive, `:\`, and a `>` in its first word
+/// (`C:\CCMAIL>EXPORT ...`).
+#[inline]
+fn shell_prompt(t: &[u8]) -> bool {
+    t.len() >= 3
+        && t[1] == b':'
+        && t[2] == b'\\'
+        && t[0].is_ascii_alphabetic()
+        && t.split(|&c| c == b' ').next().unwrap_or(t).contains(&b'>')
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;

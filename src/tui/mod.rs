@@ -243,57 +243,69 @@ pub fn inspect(
         }
         app.set_compare(cmp);
     }
-    let result = (|| -> Result<(), Error> {
-        let mut dirty = true;
-        loop {
-            while let Ok(msg) = rx.try_recv() {
-                app.absorb(msg);
-                dirty = true;
-            }
-            let p = ctl.progress();
-            if !app.index().done() && p != app.progress {
-                app.progress = p;
-                dirty = true;
-            }
-            dirty |= app.recheck_size();
-            match terminal::job_control(term, app.take_suspend())? {
-                Jobs::Same => {}
-                Jobs::Redraw => {
-                    resized(term, &mut app)?;
-                    dirty = true;
-                }
-                Jobs::Away => {
-                    std::thread::sleep(Duration::from_millis(50));
-                    continue;
-                }
-                Jobs::Refused => {
-                    app.error(NO_JOB_CONTROL);
-                    dirty = true;
-                }
-            }
-            run_effects(&mut app, &src, &tx);
-            if dirty {
-                term.draw(|f| render(&app, f)).map_err(draw_err)?;
-                dirty = false;
-            }
-            if event::poll(Duration::from_millis(50)).map_err(draw_err)? {
-                let ev = event::read().map_err(draw_err)?;
-                if let Some(cmd) = keys::command(app.mode(), &ev) {
-                    app.update(cmd);
-                    dirty = true;
-                }
-            }
-            if app.quitting() {
-                return Ok(());
-            }
-        }
-    })();
+    let result = event_loop(term, &mut app, &src, &rx, &tx, &ctl);
     ctl.cancel();
     app.search.clear();
     if let Some(c) = app.comparison() {
         c.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
     }
     result
+}
+
+/// The inspector's loop: takes in what the workers found, follows job control, applies the
+/// effects of commands, draws when something changed and turns keys into commands, until the
+/// examiner quits.
+fn event_loop(
+    term: &mut DefaultTerminal,
+    app: &mut App,
+    src: &Arc<Source>,
+    rx: &mpsc::Receiver<ScanMsg>,
+    tx: &mpsc::Sender<ScanMsg>,
+    ctl: &crate::detect::Control,
+) -> Result<(), Error> {
+    let mut dirty = true;
+    loop {
+        while let Ok(msg) = rx.try_recv() {
+            app.absorb(msg);
+            dirty = true;
+        }
+        let p = ctl.progress();
+        if !app.index().done() && p != app.progress {
+            app.progress = p;
+            dirty = true;
+        }
+        dirty |= app.recheck_size();
+        match terminal::job_control(term, app.take_suspend())? {
+            Jobs::Same => {}
+            Jobs::Redraw => {
+                resized(term, app)?;
+                dirty = true;
+            }
+            Jobs::Away => {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+            Jobs::Refused => {
+                app.error(NO_JOB_CONTROL);
+                dirty = true;
+            }
+        }
+        run_effects(app, src, tx);
+        if dirty {
+            term.draw(|f| render(app, f)).map_err(draw_err)?;
+            dirty = false;
+        }
+        if event::poll(Duration::from_millis(50)).map_err(draw_err)? {
+            let ev = event::read().map_err(draw_err)?;
+            if let Some(cmd) = keys::command(app.mode(), &ev) {
+                app.update(cmd);
+                dirty = true;
+            }
+        }
+        if app.quitting() {
+            return Ok(());
+        }
+    }
 }
 
 /// The folders whose files names in writes are linked to: `--related`, else the folder opened

@@ -85,49 +85,82 @@ pub(super) fn check<R: BufRead>(
     ahead: &mut Window<R>,
 ) -> io::Result<Check> {
     let mut col = line.text[pos.min(line.text.len())..].trim_ascii();
-    // hexdump's column sits between bars, od's between `>` and `<`; a column that only starts
-    // with one of them (HxD's, Format-Hex's) is read as it stands.
     let mut close: Option<&[u8]> = None;
     if line.hex.bars {
-        let whole = col;
-        for (open, end) in [(b"|", b"|"), (b">", b"<")] {
-            if let Some(inner) = whole.strip_prefix(open) {
-                let c = barred(bytes, inner.strip_suffix(end).unwrap_or(inner));
-                if c != (Check::Mismatch { through: 0 }) {
-                    return Ok(c);
-                }
-                // Opened and not closed: mail wrapped the column, whose rest (and closing bar)
-                // is on the lines below.
-                match Matcher::new(bytes).feed(inner) {
-                    Fed::Open => {
-                        (col, close) = (inner, Some(&end[..]));
-                        break;
-                    }
-                    // All of it but its closing bar, which is the next line.
-                    Fed::Complete if closing_line(line, ahead, end)? => return Ok(Check::Exact(1)),
-                    _ => {}
-                }
-            }
+        match barred_column(bytes, line, col, ahead)? {
+            Barred::Decided(c) => return Ok(c),
+            Barred::Wrapped(inner, end) => (col, close) = (inner, Some(end)),
+            Barred::Plain => {}
         }
     }
     let mut m = Matcher::new(bytes);
     match m.feed(col) {
-        Fed::Complete => return Ok(Check::Exact(0)),
-        Fed::Differs => return Ok(Check::Mismatch { through: 0 }),
-        Fed::Open => {}
+        Fed::Complete => Ok(Check::Exact(0)),
+        Fed::Differs => Ok(Check::Mismatch { through: 0 }),
+        Fed::Open => follow(line, ahead, m, col.is_empty(), close),
     }
-    // Following lines the column has run onto, matching so far.
+}
+
+/// What a column that may sit between bars is.
+enum Barred<'t> {
+    /// Decided on this line (or with the closing bar alone on the next).
+    Decided(Check),
+    /// Opened by a bar and not closed: mail wrapped the column, whose rest (and closing bar,
+    /// the second field) is on the lines below; the first field is the column on this line.
+    Wrapped(&'t [u8], &'static [u8]),
+    /// No bar opens it: read as it stands.
+    Plain,
+}
+
+/// hexdump's column sits between bars, od's between `>` and `<`; a column that only starts
+/// with one of them (HxD's, Format-Hex's) is read as it stands.
+fn barred_column<'t, R: BufRead>(
+    bytes: &[u8],
+    line: &Line,
+    col: &'t [u8],
+    ahead: &mut Window<R>,
+) -> io::Result<Barred<'t>> {
+    for (open, end) in [(b"|", b"|"), (b">", b"<")] {
+        let Some(inner) = col.strip_prefix(open) else {
+            continue;
+        };
+        let c = barred(bytes, inner.strip_suffix(end).unwrap_or(inner));
+        if c != (Check::Mismatch { through: 0 }) {
+            return Ok(Barred::Decided(c));
+        }
+        match Matcher::new(bytes).feed(inner) {
+            Fed::Open => return Ok(Barred::Wrapped(inner, &end[..])),
+            // All of it but its closing bar, which is the next line.
+            Fed::Complete if closing_line(line, ahead, end)? => {
+                return Ok(Barred::Decided(Check::Exact(1)))
+            }
+            _ => {}
+        }
+    }
+    Ok(Barred::Plain)
+}
+
+/// Follows a column that matched so far (`m`) onto the lines ahead it has run onto. `empty`:
+/// nothing of it was on the dump line itself; `close`: the closing bar of a barred column
+/// opened there.
+fn follow<R: BufRead>(
+    line: &Line,
+    ahead: &mut Window<R>,
+    mut m: Matcher<'_>,
+    empty: bool,
+    mut close: Option<&[u8]>,
+) -> io::Result<Check> {
     let mut fed = 0;
     for k in 0..8 {
         let Some(next) = ahead.peek(k)? else { break };
-        let (mut kind, empty) = (next.kind, next.unquoted(line.depth).trim_ascii().is_empty());
+        let (mut kind, blank) = (next.kind, next.unquoted(line.depth).trim_ascii().is_empty());
         // An end address means something only after xxd or hexdump lines; after a DEBUG
         // line, a run of hex digits alone is text.
         if matches!(kind, Kind::End(_)) && line.hex.style == super::AddrStyle::Segmented {
             kind = Kind::Other;
         }
         // A line of `>` alone is blank as mail quoting goes, but may be the column's rest.
-        if kind == Kind::Hex || empty {
+        if kind == Kind::Hex || blank {
             break;
         }
         // A `*` is the column's last character only where no run is squeezed: the next dump
@@ -139,7 +172,7 @@ pub(super) fn check<R: BufRead>(
         let before = m.matched;
         let mut rest = next.unquoted(line.depth).trim_ascii();
         // The whole barred column wrapped onto the next line: its opening bar is there.
-        if line.hex.bars && col.is_empty() && close.is_none() && k == 0 {
+        if line.hex.bars && empty && close.is_none() && k == 0 {
             for (open, end) in [(b"|", b"|"), (b">", b"<")] {
                 if let Some(inner) = rest.strip_prefix(open) {
                     (rest, close) = (inner, Some(&end[..]));
