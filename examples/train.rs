@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 const SEED: u64 = 0xCC4A_2700_1998;
 const RENDERS: usize = 6;
 const FOLDS: usize = 5;
-/// Cross-validation scores closer than this to the best are ties ([`choose_cost_and_split`]).
+/// Cross-validation scores closer than this to the best are ties ([`choose`]).
 const TIE: f64 = 0.001;
 
 /// One training example.
@@ -252,10 +252,10 @@ fn score(out: &[Outcome]) -> f64 {
     c.recall() + 0.5 * c.edges() - 20.0 * alarms as f64 / prose as f64
 }
 
-/// The prose cost and the segmentation threshold and words, by cross-validated placement
-/// outcomes.
+/// Placement outcomes of every choice of prose cost, split probability and split words
+/// (keyed by cost x 10, split x 100, words), each model fitted and evaluated fold by fold.
 #[allow(clippy::too_many_arguments)]
-fn choose_cost_and_split(
+fn placements_by_choice(
     ex: &[Example],
     train: &[Sample],
     noise: &[Sample],
@@ -265,7 +265,7 @@ fn choose_cost_and_split(
     t: f32,
     filler: &[Vec<u8>],
     lex: &[(Vec<String>, Vec<u32>)],
-) -> (f32, f32, u32) {
+) -> BTreeMap<(u32, u32, u32), Vec<Outcome>> {
     let splits = [0.5f32, 0.6, 0.7, 0.8, 0.9];
     let costs = [1.0f32, 2.0, 4.0];
     let words = [3u32, 4, 5, 6];
@@ -295,6 +295,12 @@ fn choose_cost_and_split(
             }
         }
     }
+    results
+}
+
+/// The prose cost and the segmentation threshold and words: the best choice by
+/// cross-validated placement outcomes (ties to the highest split probability).
+fn choose(results: &BTreeMap<(u32, u32, u32), Vec<Outcome>>) -> (f32, f32, u32) {
     // Scores within TIE of the best are not told apart by five folds (neighbouring choices
     // differ by 0.001 to 0.003): among them the highest split probability is taken, a block
     // being cut only on the clearer evidence (detection v4: 0.5 scored 0.9503 and 0.7 0.9496;
@@ -302,7 +308,7 @@ fn choose_cost_and_split(
     let top = results.values().map(|o| score(o)).fold(f64::MIN, f64::max);
     let mut best = (f64::MIN, 1.0, 0.8, 3);
     let mut best_out: &[Outcome] = &[];
-    for ((c, s, n), out) in &results {
+    for ((c, s, n), out) in results {
         let sc = score(out);
         let fc = corpus::figures(out);
         let con = fc.get(&TextClass::Console).copied().unwrap_or_default();
@@ -394,36 +400,33 @@ fn diagnose(ex: &[Example], samples: &[Sample], mean: &[f32], scale: &[f32], l2:
     }
 }
 
-fn main() {
-    let samples = corpus::load(&corpus::root());
-    let train: Vec<Sample> = samples.iter().filter(|s| !s.heldout).cloned().collect();
-    let vocab = corpus::vocabulary(&train);
-    let mut rng = Rng(SEED);
-    // Other text put next to planted blocks: prose of the train split.
-    let filler = corpus::filler(&samples);
-    if std::env::args().any(|a| a == "--check") {
-        let out = corpus::heldout(&Engine::default(), &samples, &vocab, &filler);
-        println!("{}", corpus::table(&out));
-        let out = corpus::fresh(&Engine::default(), &samples, &vocab, &filler);
-        println!("Fresh held-out split:\n\n{}", corpus::table(&out));
-        let [head, after] = corpus::all_fillers(&Engine::default(), &samples, &vocab, &filler);
-        for (what, (found, n)) in [
-            ("at the head of a .TMP before", head),
-            ("in a store after", after),
-        ] {
-            println!(
-                "Console samples of both splits {what} each of the {} filler texts: {found} of \
-                 {n} found whole at >= 0.5 ({:.3})",
-                filler.len(),
-                found as f64 / n as f64
-            );
-        }
-        return;
+/// `--check`: the built-in model's figures on both held-out splits and beside every filler.
+fn check(samples: &[Sample], vocab: &[String], filler: &[Vec<u8>]) {
+    let out = corpus::heldout(&Engine::default(), samples, vocab, filler);
+    println!("{}", corpus::table(&out));
+    let out = corpus::fresh(&Engine::default(), samples, vocab, filler);
+    println!("Fresh held-out split:\n\n{}", corpus::table(&out));
+    let [head, after] = corpus::all_fillers(&Engine::default(), samples, vocab, filler);
+    for (what, (found, n)) in [
+        ("at the head of a .TMP before", head),
+        ("in a store after", after),
+    ] {
+        println!(
+            "Console samples of both splits {what} each of the {} filler texts: {found} of \
+             {n} found whole at >= 0.5 ({:.3})",
+            filler.len(),
+            found as f64 / n as f64
+        );
     }
-    let noise = corpus::noise(&mut rng, 400, &vocab);
-    let mut all = train.clone();
-    all.extend(noise.iter().cloned());
-    let fold_lex: Vec<(Vec<String>, Vec<u32>)> = (0..FOLDS)
+}
+
+/// A lexicon's words and the fingerprints of its word pairs.
+type Words = (Vec<String>, Vec<u32>);
+
+/// Per fold, the lexicon and word pairs of the train samples outside it, and the tables
+/// built from them.
+fn fold_lexicons(train: &[Sample]) -> (Vec<Words>, Vec<Lexicon>) {
+    let fold_lex: Vec<Words> = (0..FOLDS)
         .map(|f| {
             let other: Vec<Sample> = train
                 .iter()
@@ -440,9 +443,12 @@ fn main() {
             Lexicon::new(&l.0, &wordpairs::with_public(&l.1), wordpairs::order())
         })
         .collect();
-    let mut ex = examples(&all, &fold_tables, &mut rng);
-    // TRAIN_DROP=name,name: those features held at 0, so their weights stay 0 (to measure by
-    // cross-validation what a feature adds).
+    (fold_lex, fold_tables)
+}
+
+/// TRAIN_DROP=name,name: those features held at 0, so their weights stay 0 (to measure by
+/// cross-validation what a feature adds).
+fn hold_dropped_features(ex: &mut [Example]) {
     if let Ok(drop) = std::env::var("TRAIN_DROP") {
         for name in drop.split(',').filter(|n| !n.is_empty()) {
             let i = clanscope::detect::features::NAMES
@@ -450,11 +456,63 @@ fn main() {
                 .position(|n| n.0 == name)
                 .unwrap_or_else(|| panic!("no feature {name}"));
             eprintln!("feature {name} held at 0");
-            for e in &mut ex {
+            for e in ex.iter_mut() {
                 e.x[i] = 0.0;
             }
         }
     }
+}
+
+/// Writes the model to assets/text-model.toml (TRAIN_OUT: elsewhere, to compare two feature
+/// sets side by side).
+fn write_model(m: &Model) {
+    let path = std::env::var_os("TRAIN_OUT").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/text-model.toml"),
+        std::path::PathBuf::from,
+    );
+    let text = format!(
+        "# The text model of clanscope's detector. GENERATED by `cargo run --release --example \
+         train`;\n# do not edit by hand. Features are described in src/detect/features.rs.\n{}",
+        m.to_toml()
+    );
+    std::fs::write(&path, text).expect("write the model");
+    eprintln!("wrote {}", path.display());
+}
+
+/// The figures of the model trained on both held-out splits, looked at once, at the end.
+fn held_out_figures(m: &'static Model, samples: &[Sample], vocab: &[String], filler: &[Vec<u8>]) {
+    let engine = Engine::default().with_model(m);
+    let out = corpus::heldout(&engine, samples, vocab, filler);
+    println!(
+        "Held-out split ({} samples) and 60 generated noise blocks:\n",
+        samples.iter().filter(|s| s.heldout).count()
+    );
+    println!("{}", corpus::table(&out));
+    let out = corpus::fresh(&engine, samples, vocab, filler);
+    println!(
+        "Fresh held-out split ({} samples) and 20 generated noise blocks:\n",
+        samples.iter().filter(|s| s.fresh).count()
+    );
+    println!("{}", corpus::table(&out));
+}
+
+fn main() {
+    let samples = corpus::load(&corpus::root());
+    let train: Vec<Sample> = samples.iter().filter(|s| !s.heldout).cloned().collect();
+    let vocab = corpus::vocabulary(&train);
+    let mut rng = Rng(SEED);
+    // Other text put next to planted blocks: prose of the train split.
+    let filler = corpus::filler(&samples);
+    if std::env::args().any(|a| a == "--check") {
+        check(&samples, &vocab, &filler);
+        return;
+    }
+    let noise = corpus::noise(&mut rng, 400, &vocab);
+    let mut all = train.clone();
+    all.extend(noise.iter().cloned());
+    let (fold_lex, fold_tables) = fold_lexicons(&train);
+    let mut ex = examples(&all, &fold_tables, &mut rng);
+    hold_dropped_features(&mut ex);
     eprintln!(
         "{} training examples from {} train samples and {} noise blocks",
         ex.len(),
@@ -467,9 +525,10 @@ fn main() {
     if std::env::args().any(|a| a == "--dev") {
         diagnose(&ex, &all, &mean, &scale, l2, t);
     }
-    let (cost, split, words) = choose_cost_and_split(
+    let results = placements_by_choice(
         &ex, &train, &noise, &mean, &scale, l2, t, &filler, &fold_lex,
     );
+    let (cost, split, words) = choose(&results);
     eprintln!("chosen: prose cost {cost}, split {split}, split words {words}");
     let every: Vec<&Example> = ex.iter().collect();
     let lexicon = (corpus::lexicon(&train), corpus::pairs(&train));
@@ -494,33 +553,10 @@ fn main() {
             .len(),
         noise.len()
     );
-    // TRAIN_OUT writes the model elsewhere (to compare two feature sets side by side).
-    let path = std::env::var_os("TRAIN_OUT").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/text-model.toml"),
-        std::path::PathBuf::from,
-    );
-    let text = format!(
-        "# The text model of clanscope's detector. GENERATED by `cargo run --release --example \
-         train`;\n# do not edit by hand. Features are described in src/detect/features.rs.\n{}",
-        m.to_toml()
-    );
-    std::fs::write(&path, text).expect("write the model");
-    eprintln!("wrote {}", path.display());
+    write_model(&m);
     if std::env::args().any(|a| a == "--dev") {
         // Development runs stop here: the held-out split is looked at once, at the end.
         return;
     }
-    let engine = Engine::default().with_model(leak(m));
-    let out = corpus::heldout(&engine, &samples, &vocab, &filler);
-    println!(
-        "Held-out split ({} samples) and 60 generated noise blocks:\n",
-        samples.iter().filter(|s| s.heldout).count()
-    );
-    println!("{}", corpus::table(&out));
-    let out = corpus::fresh(&engine, &samples, &vocab, &filler);
-    println!(
-        "Fresh held-out split ({} samples) and 20 generated noise blocks:\n",
-        samples.iter().filter(|s| s.fresh).count()
-    );
-    println!("{}", corpus::table(&out));
+    held_out_figures(leak(m), &samples, &vocab, &filler);
 }
