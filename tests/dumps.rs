@@ -622,3 +622,86 @@ fn xxd_e_of_text_whose_words_look_like_hex_reads_back_exactly() {
         assert_eq!(u.warnings, vec![], "{text}");
     }
 }
+
+/// xxd's layout of `data` (16 bytes a line in groups of two, its column).
+fn xxd(data: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, line) in data.chunks(16).enumerate() {
+        let hex: Vec<String> = line
+            .chunks(2)
+            .map(|g| g.iter().map(|b| format!("{b:02x}")).collect())
+            .collect();
+        let col: String = line
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        out += &format!("{:08x}: {:<39}  {col}\n", i * 16, hex.join(" "));
+    }
+    out
+}
+
+/// Review 59: a dump line whose address was typed over (`XXXX:0020`, `xxe929`) is said
+/// with its line however many such lines come in a row, and as the first or the last line
+/// of the dump, where no gap between two dump lines tells of it; `--strict` refuses each.
+/// Before, three in a row, or one at either end, were left out without a word.
+#[test]
+fn review_59_dump_lines_with_a_damaged_address_are_said_wherever_they_are() {
+    let data: Vec<u8> = common::noise(160, 59)
+        .into_iter()
+        .map(|b| if b == b'\n' || b == b'\r' { b'.' } else { b })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.bin");
+    std::fs::write(&file, &data).unwrap();
+    let out = common::bin().arg("dump").arg(&file).assert().success();
+    let debug = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines = |t: &str| t.lines().map(str::to_string).collect::<Vec<_>>();
+    let damage = |text: &str, which: &[usize], how: &dyn Fn(&str) -> String| {
+        let mut l = lines(text);
+        for &i in which {
+            l[i] = how(&l[i]);
+        }
+        l.join("\n") + "\n"
+    };
+    let debug_x = |l: &str| format!("XXXX{}", &l[4..]);
+    let xxd_x = |l: &str| format!("xx{}", &l[10..]);
+    let dumps = [
+        (debug.clone(), &debug_x as &dyn Fn(&str) -> String),
+        (xxd(&data), &xxd_x),
+    ];
+    for (text, how) in dumps {
+        assert_eq!(parse::parse(&text).bytes(), data, "{text}");
+        let n = lines(&text).len();
+        for which in [vec![2, 3, 4], vec![0], vec![n - 1]] {
+            let t = damage(&text, &which, how);
+            let u = parse::parse(&t);
+            let said: Vec<usize> = u
+                .warnings
+                .iter()
+                .filter(|w| w.kind == WarningKind::NotRead)
+                .map(|w| w.line)
+                .collect();
+            let want: Vec<usize> = which.iter().map(|i| i + 1).collect();
+            assert_eq!(said, want, "{t}\n{:?}", u.warnings);
+            assert_eq!(u.bytes().len(), data.len() - 16 * which.len(), "{t}");
+            let f = dir.path().join(format!("d{}-{}.txt", which[0], t.len()));
+            std::fs::write(&f, &t).unwrap();
+            let r = common::bin()
+                .args(["undump", "--strict"])
+                .arg(&f)
+                .assert()
+                .code(2);
+            let err = String::from_utf8(r.get_output().stderr.clone()).unwrap();
+            assert!(
+                err.contains("looks like a dump line but could not be read"),
+                "{err}"
+            );
+        }
+    }
+}

@@ -800,7 +800,8 @@ fn hexyl_squeezed(t: &mut Vec<u8>, c: &[char]) {
 }
 
 /// True for an unread line that looks like a dump line all the same (an address-like start
-/// and at least four hex pairs): one a damaged layout hid from the parser.
+/// and at least four hex pairs, or a damaged address and eight bytes of hex groups right
+/// after it): one a damaged layout hid from the parser.
 pub(super) fn looks_like_dump(c: &[u8]) -> bool {
     // A hexyl line its layout was lost from (an address between borders).
     let bordered = c
@@ -810,18 +811,28 @@ pub(super) fn looks_like_dump(c: &[u8]) -> bool {
         return true;
     }
     let run = hex_run(c);
-    if run < 4 {
-        return false;
-    }
     // Hex with no address glued to something else (`A1B2...*`).
     if run >= 16 {
         return true;
     }
-    c.split(|&b| b == b' ' || b == b'\t' || b == b'-')
+    let (groups, digits) = c
+        .split(|&b| b == b' ' || b == b'\t' || b == b'-')
         .skip(1)
         .filter(|w| !w.is_empty() && w.len() % 2 == 0 && hex_run(w) == w.len())
-        .count()
-        >= 4
+        .fold((0, 0), |(n, d), w| (n + 1, d + w.len()));
+    if run >= 4 {
+        return groups >= 4;
+    }
+    // An address that is not one (`XXXX:0020`, `xxe929`: damaged, or typed over) right before
+    // the groups of a dump line, eight bytes or more of them in three groups or more. A label
+    // (`Destroyed hex: 4E 61 ...`) or a continuation mark (`|   61 63 ...`) is not such an
+    // address: no digit, or a word between it and the groups.
+    let mut words = c.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or_default();
+    let second = words.next().unwrap_or_default();
+    let address_like = (4..=20).contains(&first.len()) && first.iter().any(u8::is_ascii_digit);
+    let group_next = second.len() % 2 == 0 && hex_run(second) == second.len() && !second.is_empty();
+    address_like && group_next && groups >= 3 && digits >= 16
 }
 
 /// The lines of a text, read one by one with a window of lines ahead. Lines are boxed, so
