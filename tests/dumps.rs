@@ -705,3 +705,50 @@ fn review_59_dump_lines_with_a_damaged_address_are_said_wherever_they_are() {
         }
     }
 }
+
+/// Review 59: a byte lost from the hex of a line whose column looks like hex (`xxd` of
+/// `8899aabbccddeeff`) is said as a column that does not match, and the column's characters
+/// are not read as eight more bytes; a byte typed into a DEBUG line (17 on a line) is kept,
+/// where it was read as the start of the column while the warning said the hex was kept.
+#[test]
+fn review_59_a_byte_lost_or_typed_in_is_said_and_no_byte_is_invented_or_dropped() {
+    let text = b"0123456789abcdefdeadbeefcafebabe00112233445566778899aabbccddeeff";
+    let dump = xxd(text);
+    assert_eq!(parse::parse(&dump).bytes(), text);
+    // The last line loses its last byte (`66`).
+    let lost = dump.replace(" 6565 6666  ", " 6565 66  ");
+    assert_ne!(lost, dump);
+    let u = parse::parse(&lost);
+    assert_eq!(u.bytes(), &text[..63]);
+    let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+    assert_eq!(w, vec![(4, WarningKind::AsciiMismatch)], "{:?}", u.warnings);
+    assert!(
+        u.warnings[0]
+            .message
+            .contains("expected '8899aabbccddeef', found '8899aabbccddeeff'"),
+        "{}",
+        u.warnings[0].message
+    );
+    // The second line loses its third byte: 15 bytes there, then a gap of 1 before line 3.
+    let lost = dump.replace("00000010: 6465 6164 ", "00000010: 6465 61 ");
+    let u = parse::parse(&lost);
+    let want = [&text[..19], &text[20..]].concat();
+    assert_eq!(u.bytes(), want);
+    let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+    assert_eq!(
+        w,
+        vec![(2, WarningKind::AsciiMismatch), (3, WarningKind::Gap)],
+        "{:?}",
+        u.warnings
+    );
+    // DEBUG: a byte typed into the second line's hex is kept (17 bytes there), and the next
+    // line's address, one byte back, is said.
+    let debug = "0000:0000  48 65 6C 6C 6F 2C 20 77-6F 72 6C 64 21 20 54 68   Hello, world! Th\n0000:0010  69 73 20 20 69 73 20 61 20-74 65 73 74 20 6F 66 20   is is a test of \n0000:0020  75 6E 64 75 6D 70 20 70-61 72 73 69 6E 67 20 30   undump parsing 0\n";
+    let u = parse::parse(debug);
+    assert_eq!(
+        u.bytes(),
+        b"Hello, world! This  is a test of undump parsing 0".to_vec()
+    );
+    let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+    assert_eq!(w, vec![(3, WarningKind::Back)], "{:?}", u.warnings);
+}

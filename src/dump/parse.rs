@@ -1105,19 +1105,24 @@ impl<'s> Parser<'s> {
         if full == 0 {
             return Ok(None);
         }
-        self.as_it_stands(line, check, w).map(Some)
+        if let Some(c) = column_after_groups(line) {
+            let check = ascii::check(&line.hex.bytes[..c], line, line.hex.cuts[c - 1].pos, w)?;
+            return self.as_it_stands(line, c, check, w).map(Some);
+        }
+        self.as_it_stands(line, full, check, w).map(Some)
     }
 
-    /// A line no cut makes a column of: all its whole groups are bytes, and a column that does
-    /// not match, or none, is said.
+    /// A line no cut makes a column of: its first `full` bytes (all its whole groups, or those
+    /// before a column [`column_after_groups`] tells) are bytes, and a column that does not
+    /// match, or none, is said.
     fn as_it_stands<R: BufRead>(
         &mut self,
         line: &Line,
+        full: usize,
         check: Check,
         w: &mut Window<R>,
     ) -> io::Result<(usize, usize)> {
         let h = &line.hex;
-        let full = h.full;
         match check {
             Check::Mismatch { through } => {
                 let found = column_text(line, h.cuts[full - 1].pos, through, w)?;
@@ -1413,6 +1418,28 @@ fn hexy(t: &[u8]) -> bool {
         .filter(|w| w.len() >= 2 && w.len() % 2 == 0 && line::hex_run(w) == w.len())
         .count()
         >= 4
+}
+
+/// Where the hex of a line whose column matches at no cut ends, when its layout tells: the
+/// last group is wider than the line's first (`8899aabbccddeeff` after groups of 4 digits),
+/// no group before it is, and two blanks or more stand before it, as before every tool's
+/// column. It is the column, damaged or out of step with the hex (a byte lost from the hex
+/// leaves a column one character longer): read as bytes, its characters would be bytes no
+/// dump line holds. `None` where the layout does not tell (blanks collapsed by mail).
+fn column_after_groups(line: &Line) -> Option<usize> {
+    let g = &line.hex.groups;
+    let [first, .., before, last] = g.as_slice() else {
+        return None;
+    };
+    let width = |x: &(usize, usize)| x.1 - x.0;
+    let gap = &line.text[before.1..last.0];
+    let wider =
+        width(last) > width(first) && g[..g.len() - 1].iter().all(|x| width(x) <= width(first));
+    if !wider || g.len() < 3 || gap.len() < 2 || !gap.iter().all(|&c| c == b' ' || c == b'\t') {
+        return None;
+    }
+    let count: usize = g[..g.len() - 1].iter().map(|x| width(x) / 2).sum();
+    (count > 0 && count < line.hex.full).then_some(count)
 }
 
 /// True when every byte shows as a blank in the ASCII column.

@@ -550,6 +550,7 @@ fn hex_line(
     loop {
         if area_end.is_some_and(|e| i >= e) {
             hex.full = hex.bytes.len();
+            groups_past_area(hex, t, i);
             break;
         }
         let n = hex_run(&t[i..]);
@@ -557,6 +558,9 @@ fn hex_line(
         let ended = end == t.len() || matches!(t[end], b' ' | b'\t' | b'-');
         if n < 2 || hex.bytes.len() + n / 2 > max || !(ended && n.is_multiple_of(2)) {
             hex.full = hex.bytes.len();
+            if n >= 2 && ended && n.is_multiple_of(2) {
+                groups_past_area(hex, t, i);
+            }
             // A run glued to text (a lost blank before the ASCII column): its leading bytes
             // are candidates, kept only if the column then matches.
             if n >= 2 && !(ended && n.is_multiple_of(2)) {
@@ -590,6 +594,26 @@ fn hex_line(
         }
     }
     (!hex.bytes.is_empty()).then_some(Kind::Hex)
+}
+
+/// Groups of hex past where a DEBUG line's hex area ends (its 16 bytes, or 47 columns): bytes
+/// a damaged line holds beyond them (a byte typed in), or its ASCII column where that looks
+/// like hex. They are candidates, kept only if the column after them then spells every byte
+/// of the line ([`super::Parser`]'s cuts): read as the column, a byte of the hex would be lost
+/// while the warning says the hex is kept.
+fn groups_past_area(hex: &mut Hex, t: &[u8], mut i: usize) {
+    const MORE: usize = 8;
+    let top = hex.bytes.len() + MORE;
+    while i < t.len() && hex.bytes.len() < top {
+        let n = hex_run(&t[i..]);
+        let end = i + n;
+        let ended = end == t.len() || matches!(t[end], b' ' | b'\t');
+        if n != 2 || !ended {
+            return;
+        }
+        push_byte(hex, t, i);
+        i = skip_blanks(t, end);
+    }
 }
 
 fn push_byte(hex: &mut Hex, t: &[u8], k: usize) {
