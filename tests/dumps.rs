@@ -96,7 +96,7 @@ fn every_tools_dump_of_the_fixtures_reads_back_to_their_bytes() {
         );
         seen += 1;
     }
-    assert_eq!(seen, 63, "fixtures in {}", dir.display());
+    assert_eq!(seen, 84, "fixtures in {}", dir.display());
 }
 
 #[test]

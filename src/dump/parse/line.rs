@@ -760,13 +760,18 @@ fn hexyl(t: &mut Vec<u8>) {
         }
         bytes.push(u8::from_str_radix(tok, 16).unwrap_or(0));
     }
+    let addr: String = c[1..9].iter().collect();
+    if bytes.is_empty() {
+        // The address alone: where the data ends, after a squeezed run (`hexdump -C`'s end).
+        *t = addr.into_bytes();
+        return;
+    }
     let panel: Vec<char> = c[62..70].iter().chain(&c[71..79]).copied().collect();
     let column: String = bytes
         .iter()
         .zip(&panel)
         .map(|(&b, &p)| unshown(b, p))
         .collect();
-    let addr: String = c[1..9].iter().collect();
     *t = format!("{addr}  {}  |{column}|", hex.trim_end()).into_bytes();
 }
 
@@ -807,6 +812,10 @@ fn hexyl_squeezed(t: &mut Vec<u8>, c: &[char]) {
             return;
         }
         bytes.push(u8::from_str_radix(tok, 16).unwrap_or(0));
+    }
+    if bytes.is_empty() {
+        *t = addr.as_bytes().to_vec();
+        return;
     }
     let mut panel = f[4]
         .chars()
