@@ -155,6 +155,37 @@ fn dump_pads_a_mid_line_start_like_debug_and_to_is_inclusive() {
     assert_eq!(out, expect);
 }
 
+/// Review 59 D8: `dump --length` says, as `export` does, when it runs past the end of the file
+/// (it printed fewer bytes without a word), and refuses 0 (it printed nothing, exit 0).
+#[test]
+fn dump_says_a_length_past_the_end_and_refuses_a_length_of_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("f");
+    std::fs::write(&p, (0u8..=255).cycle().take(65_537).collect::<Vec<_>>()).unwrap();
+    let a = bin()
+        .args(["dump", "--from", "0xFFFA", "--length", "10"])
+        .arg(&p)
+        .assert()
+        .success();
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.starts_with("0000:FFF0  "), "{out}");
+    assert_eq!(
+        String::from_utf8(a.get_output().stderr.clone()).unwrap(),
+        "clanscope: --length 10 runs past the end of the file: the range dumped is 7 bytes (0000:FFFA to 1000:0000)\n"
+    );
+    let a = bin()
+        .args(["dump", "--length", "0"])
+        .arg(&p)
+        .assert()
+        .code(2);
+    assert!(a.get_output().stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(a.get_output().stderr.clone()).unwrap(),
+        "clanscope: --length 0: a range to dump holds at least one byte\n"
+    );
+}
+
 #[test]
 fn squeeze_and_no_squeeze() {
     let dir = tempfile::tempdir().unwrap();

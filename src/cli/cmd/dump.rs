@@ -34,6 +34,9 @@ pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
         len,
     )
     .map_err(|e| e.in_file(&a.file))?;
+    if let Some(length) = a.length.as_deref() {
+        super::said_length(length, (start, end), origin, ("dump", "dumped"))?;
+    }
     let stdout = std::io::stdout();
     let color = match a.color {
         ColorArg::Always => true,

@@ -179,21 +179,7 @@ fn selection(
         (Some(from), Some(length)) => {
             let (s, e) = address::resolve_range(Some(from), Some(length), None, origin, len)
                 .map_err(|e| e.in_file(&a.file))?;
-            let asked = address::parse_count(length)?;
-            if asked == 0 {
-                return Err(Error::Usage(
-                    "--length 0: a range to export holds at least one byte".into(),
-                ));
-            }
-            if asked > e - s {
-                out::message(&format!(
-                    "--length {} runs past the end of the file: the range exported is {} ({} to {})",
-                    sanitize::line(length),
-                    address::bytes(e - s),
-                    origin.address(s),
-                    origin.address(e - 1)
-                ));
-            }
+            super::said_length(length, (s, e), origin, ("export", "exported"))?;
             Selection::Range(s, e)
         }
         _ if !a.finding.is_empty() => Selection::Findings(a.finding.clone()),
