@@ -572,7 +572,24 @@ fn undump_several_blocks_split_and_warnings() {
     let name = t.display().to_string();
     assert_eq!(
         err,
-        format!("clanscope: {name}: warning: line 5: ASCII column does not match the hex: expected '................', found '..X.............'; the hex is kept\n0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)\n1000:0000-1000:000F  16 bytes  (from line 5)\n")
+        format!("clanscope: {name}: warning: line 5: ASCII column does not match the hex: expected '................', found '..X.............'; the hex is kept\n0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)  -> 0AFA_3F00.bin\n1000:0000-1000:000F  16 bytes  (from line 5)  -> 1000_0000.bin\n")
+    );
+    // Review 59: a name already taken in the folder gets -2, and the block's line says so.
+    let a = bin()
+        .arg("undump")
+        .arg(&t)
+        .arg("--split")
+        .arg(&split)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.ends_with("0AFA:3F00-0AFA:3F0F  16 bytes  (from line 3)  -> 0AFA_3F00-2.bin\n1000:0000-1000:000F  16 bytes  (from line 5)  -> 1000_0000-2.bin\n"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(split.join("0AFA_3F00-2.bin")).unwrap(),
+        b"ABCDEFGHIJKLMNOP"
     );
     let all = std::fs::read(&out).unwrap();
     assert_eq!(&all[..16], b"ABCDEFGHIJKLMNOP");

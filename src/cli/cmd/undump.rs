@@ -306,14 +306,18 @@ impl parse::Sink for Writer<'_> {
     }
 
     fn end(&mut self, s: &Span) -> io::Result<()> {
+        // The file of the block in --split (a taken name gets -2, -3, ...: the one written).
+        let mut file = String::new();
         if let Some((p, mut w)) = self.split.take() {
             let r = w.flush();
             self.written(r, &p)?;
+            let name = p.file_name().unwrap_or(p.as_os_str()).to_string_lossy();
+            file = format!("  -> {}", crate::sanitize::line(&name));
         }
         if self.blocks <= LIST_BLOCKS {
             let _ = writeln!(
                 io::stderr(),
-                "{}-{}  {}  (from line {})",
+                "{}-{}  {}  (from line {}){file}",
                 s.start_label(),
                 s.end_label(),
                 crate::address::bytes(s.len),
