@@ -1073,3 +1073,35 @@ fn quotes_and_short_prose_beside_known_lines_read_as_before() {
         r.findings
     );
 }
+
+/// Review 58: a mailbox name with two letters of a code page close together (`Ren\xE9e
+/// Dupr\xE9`, Latin-1; `Dupr\x82`, CP850) is inside the write, in random data and between
+/// zero bytes. Before, the island ended at the second letter (fewer than eight printable bytes
+/// beside it), and the write came out cut short at `"Ren`, its tail a weak piece of its own.
+#[test]
+fn review_58_a_name_with_two_code_page_letters_stays_inside_its_write() {
+    let e = Engine::default();
+    let names: [&[u8]; 4] = [
+        b"Ren\xE9e Dupr\xE9",
+        b"Ren\x82e Dupr\x82",
+        b"J\xFCrgen M\xFCller",
+        b"Fran\xE7ois L\xE9v\xEAque",
+    ];
+    let mut wrong = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let mut w = b"\r\nExporting messages in mailbox \"".to_vec();
+        w.extend_from_slice(name);
+        w.extend_from_slice(b"\" to file EXPORT\\MSG036E.CCM\r\n");
+        let mut zeros = vec![0u8; 100];
+        zeros.extend_from_slice(&w);
+        zeros.extend_from_slice(b"A\xFA");
+        zeros.extend(vec![0u8; 200]);
+        for (d, at) in [(planted(&w, 580 + i as u64), 1000), (zeros, 100)] {
+            let r = e.scan(&d[..], Path::new("USR00A1F"), &Control::new());
+            if console_writes(&r) != vec![(at, at + w.len() as u64)] || r.findings.len() != 1 {
+                wrong.push(format!("{name:?} at {at}: {:?}", r.findings));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
