@@ -203,8 +203,18 @@ impl Engine {
                     {
                         std::thread::sleep(std::time::Duration::from_micros(50));
                     }
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let found = self.scan_chunk(input, data, i, place, shrank, full);
-                    let Some((found, extra)) = found else { break };
+                    let Some((found, extra)) = found else {
+                        // The file shrank below this chunk: it is never sent, so the delivery
+                        // stops at it, and a worker waiting for the window to move on would
+                        // wait for ever (and the scan with it: a hostile test's `scan` of a
+                        // file cut while it ran hung this way under load). All stop.
+                        stop.store(true, Ordering::Relaxed);
+                        break;
+                    };
                     if tx.send((i, found, extra)).is_err() {
                         break;
                     }
@@ -449,6 +459,51 @@ impl ccm::Emit for Output<'_> {
 mod tests {
     use super::*;
     use crate::detect::Collect;
+
+    /// Bytes whose size, asked by the first chunk a worker reads, has shrunk to 0 after a
+    /// while; asked at any other time, it is whole.
+    struct ShrinksUnderOneChunk {
+        data: Vec<u8>,
+        calls: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Bytes for ShrinksUnderOneChunk {
+        fn bytes(&self) -> &[u8] {
+            &self.data
+        }
+        fn current_len(&self) -> u64 {
+            if self.calls.fetch_add(1, Ordering::SeqCst) == 1 {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                return 0;
+            }
+            self.data.len() as u64
+        }
+    }
+
+    /// A file that shrank under the chunk one worker reads, while the other worker is a window
+    /// ahead of the delivery: the scan ends and says the file shrank. Before, the chunk was
+    /// never delivered, the other worker waited for the window to move on for ever, and the
+    /// scan hung (seen in a hardening test's `scan` of a file cut while it ran, under load).
+    #[test]
+    fn a_chunk_the_file_shrank_under_ends_the_scan_and_hangs_nothing() {
+        let input = ShrinksUnderOneChunk {
+            data: vec![0x41; 64 * 4096],
+            calls: Default::default(),
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Not a scoped thread: a scan that hangs must fail the test, not hang it too.
+        std::thread::spawn(move || {
+            let e = Engine::default().with_threads(2).with_chunk_size(4096);
+            let r = e.scan(&input, Path::new("CLANDATA"), &Control::new());
+            let _ = tx.send(r.shrank_to);
+        });
+        let got = rx.recv_timeout(std::time::Duration::from_secs(20));
+        assert_eq!(
+            got,
+            Ok(Some(0)),
+            "the scan hung or did not say the file shrank"
+        );
+    }
 
     #[test]
     fn a_ccm_header_names_only_findings_kept_under_the_cap() {
