@@ -90,17 +90,21 @@ fn bridge(data: &[u8], g: usize, h: usize) -> bool {
     let after = &data[h..(h + GAP_SIDE + SIDE_LETTERS + 1).min(data.len())];
     // Code page letters beside the sides' printable bytes only where the gap is one too: a
     // letter (or a pair) inside a word of ASCII letters.
-    let word_end =
-        |c: u8| c.is_ascii_alphabetic() || matches!(c, b' ' | b'"' | b'\'' | b',' | b'.');
     let in_word = g > 0
         && data[g - 1].is_ascii_alphabetic()
         && data[g..h].iter().all(|&b| b >= 0x80)
-        && word_end(data[h]);
+        && word_goes_on(data[h]);
     let letters = if in_word { SIDE_LETTERS } else { 0 };
     let left = side(before.iter().rev(), letters);
     let right = side(after.iter(), letters);
     let bell = data[g..h].iter().all(|&b| b == 0x07);
     left && right || bell && (left && eol(data.get(h)) || right && g > 0 && eol(data.get(g - 1)))
+}
+
+/// What may follow a code page letter inside a word: a letter, or the blank, quote, comma or
+/// full stop that ends the word.
+fn word_goes_on(c: u8) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, b' ' | b'"' | b'\'' | b',' | b'.')
 }
 
 /// Code page letters a side of a gap may hold ([`side`]).
@@ -129,9 +133,7 @@ fn side<'a>(bytes: impl Iterator<Item = &'a u8>, most: usize) -> bool {
         let after_letter =
             at(1).is_ascii_alphabetic() || at(1) >= 0x80 && at(2).is_ascii_alphabetic();
         let next = w.get(i + 1).copied().unwrap_or(0);
-        let before_word_end = next.is_ascii_alphabetic()
-            || next >= 0x80
-            || matches!(next, b' ' | b'"' | b'\'' | b',' | b'.' | b'-');
+        let before_word_end = word_goes_on(next) || next >= 0x80 || next == b'-';
         if printable(b) {
             seen += 1;
         } else if b >= 0x80 && letters < most && after_letter && before_word_end {
