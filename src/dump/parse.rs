@@ -25,7 +25,7 @@ mod line;
 mod words;
 
 use ascii::Check;
-use line::{looks_like_dump, Hex, Kind, Line, Order, Window, MAX_LINE};
+use line::{looks_like_dump, Hex, Kind, Line, Order, Typo, Window, MAX_LINE};
 use std::io::{self, BufRead};
 use words::{
     group_sizes, later_step, leading_words, next_addr, padded_end, plain_rest, radix_name,
@@ -165,6 +165,8 @@ pub enum WarningKind {
     ByteOrder,
     /// Addresses that read alike in more than one radix.
     Radix,
+    /// A byte of a dump line typed over by something that is not hex.
+    TypedOver,
 }
 
 impl WarningKind {
@@ -184,6 +186,7 @@ impl WarningKind {
             WarningKind::NoAddress => "hex with no addresses",
             WarningKind::ByteOrder => "byte order of words not checked",
             WarningKind::Radix => "radix of the addresses uncertain",
+            WarningKind::TypedOver => "byte typed over in the hex",
         }
     }
 }
@@ -660,18 +663,59 @@ impl<'s> Parser<'s> {
             }
         }
         self.beyond_top(line.no, start, count)?;
-        let bytes = &h.bytes[..count];
-        self.sink.bytes(bytes)?;
-        self.summary.bytes += count as u64;
-        if let Some(o) = self.open.as_mut() {
-            o.span.len += count as u64;
-            o.span.last_seg = h.seg;
+        match h.typo.filter(|t| t.at < count) {
+            Some(t) => self.typed_over(line.no, h, start, count, t)?,
+            None => self.emit(h, &h.bytes[..count])?,
         }
         self.pattern.clear();
-        self.pattern.extend_from_slice(bytes);
+        self.pattern.extend_from_slice(&h.bytes[..count]);
         self.prose = false;
         self.unread = None;
         Ok(consumed)
+    }
+
+    /// Writes bytes of the line `h` into the open block.
+    fn emit(&mut self, h: &Hex, bytes: &[u8]) -> io::Result<()> {
+        self.sink.bytes(bytes)?;
+        self.summary.bytes += bytes.len() as u64;
+        if let Some(o) = self.open.as_mut() {
+            o.span.len += bytes.len() as u64;
+            o.span.last_seg = h.seg;
+        }
+        Ok(())
+    }
+
+    /// The `count` bytes of a line at `start` one of which was typed over ([`Typo`]): taken
+    /// from the ASCII column where it shows the byte, and said; where it shows `.`, the byte
+    /// is missing, said, and the bytes after it are a new block at their own address.
+    fn typed_over(
+        &mut self,
+        no: usize,
+        h: &Hex,
+        start: u64,
+        count: usize,
+        t: Typo,
+    ) -> io::Result<()> {
+        let token = crate::sanitize::bytes_line(&t.token);
+        let at = start.wrapping_add(t.at as u64);
+        let Some(b) = t.byte else {
+            self.emit(h, &h.bytes[..t.at])?;
+            let next = start_label(h, at.wrapping_add(1));
+            let after = match count - t.at - 1 {
+                0 => format!("the bytes after it start a new block at {next}"),
+                n => format!(
+                    "the line's {} after it are kept as a new block at {next}",
+                    crate::address::bytes(n as u64)
+                ),
+            };
+            let msg = format!("'{token}' stands where byte {} of the line belongs, and the ASCII column shows '.' there: the byte at {} is missing; {after}", t.at + 1, start_label(h, at));
+            self.warn(no, no, WarningKind::TypedOver, msg)?;
+            self.start_block(h, at.wrapping_add(1), no)?;
+            return self.emit(h, &h.bytes[t.at + 1..count]);
+        };
+        let msg = format!("'{token}' stands where byte {} of the line belongs; the ASCII column shows '{}' there: read as {b:02X}h, the byte it spells", t.at + 1, b as char);
+        self.warn(no, no, WarningKind::TypedOver, msg)?;
+        self.emit(h, &h.bytes[..count])
     }
 
     /// A lone dump line with no ASCII column (none of the tools prints one: od and hexdump
@@ -1381,6 +1425,19 @@ impl<'s> Parser<'s> {
     }
 }
 
+/// Linear address `lin` as the dump line `h` writes it (segment:offset in its segment).
+fn start_label(h: &Hex, lin: u64) -> String {
+    Span {
+        style: h.style,
+        start: lin,
+        len: 0,
+        line: 0,
+        first_seg: h.seg,
+        last_seg: h.seg,
+    }
+    .start_label()
+}
+
 /// The column a DEBUG line's first byte sits in by the distance from its hex to its ASCII
 /// column, when the line keeps DEBUG's spacing: byte column `k` starts 2 + 3`k` characters
 /// after the address, its ASCII character 2 + 47 + 3 + `k`, so the two lie 50 - 2`k` apart.
@@ -1640,6 +1697,72 @@ mod tests {
         assert_eq!(w[..2], [PLAIN.to_string(), "line 1: longer than 64 KiB and not all hex with no addresses; the rest of it after its first 131072 characters is not read".to_string()]);
         assert!(w[2].starts_with("line 1: looks like a dump line but could not be read as one; its bytes are missing: '"), "{w:?}");
         assert_eq!(w.len(), 3);
+    }
+
+    /// Review 59 D4: a byte of a DEBUG line typed over (`7G`) cost the line's bytes after it
+    /// (15 at the first byte), warned only as a column mismatch and a gap. Now the byte is the
+    /// column's where it shows one, and where it shows `.`, only that byte is missing (said)
+    /// and the bytes after it are kept at their own address.
+    #[test]
+    fn a_byte_typed_over_costs_at_most_that_byte() {
+        use crate::address::Origin;
+        use crate::dump::Printer;
+        // Bytes 16-31 alternate printable and not, so every position meets both cases.
+        let data: Vec<u8> = (0u8..48)
+            .map(|i| if i % 2 == 0 { b'A' + i } else { i })
+            .collect();
+        let text = Printer::new(Origin::parse("0AFA:0100").unwrap()).to_string(&data, 0, 48);
+        let lines: Vec<&str> = text.lines().collect();
+        let hex_at = lines[1].find("  ").unwrap() + 2;
+        for k in 0..16 {
+            let mut line = lines[1].to_string();
+            line.replace_range(hex_at + 3 * k..hex_at + 3 * k + 2, "7G");
+            let t = format!("{}\n{line}\n{}\n", lines[0], lines[2]);
+            let u = parse(&t);
+            let b = data[16 + k];
+            if k % 2 == 0 {
+                assert_eq!(u.bytes(), data, "{t}");
+                assert_eq!(u.blocks.len(), 1);
+                let msg = format!("line 2: '7G' stands where byte {} of the line belongs; the ASCII column shows '{}' there: read as {b:02X}h, the byte it spells", k + 1, b as char);
+                assert_eq!(said(&u), vec![msg]);
+            } else {
+                let mut kept = data.clone();
+                kept.remove(16 + k);
+                assert_eq!(u.bytes(), kept, "{t}");
+                let spans: Vec<(String, String)> = u
+                    .blocks
+                    .iter()
+                    .map(|b| (b.start_label(), b.end_label()))
+                    .collect();
+                let (miss, next) = (0x110 + k, 0x111 + k);
+                assert_eq!(
+                    spans,
+                    vec![
+                        ("0AFA:0100".to_string(), format!("0AFA:{:04X}", miss - 1)),
+                        (format!("0AFA:{next:04X}"), "0AFA:012F".to_string())
+                    ]
+                );
+                let after = match 15 - k {
+                    0 => format!("the bytes after it start a new block at 0AFA:{next:04X}"),
+                    n => format!(
+                        "the line's {} after it are kept as a new block at 0AFA:{next:04X}",
+                        crate::address::bytes(n as u64)
+                    ),
+                };
+                let msg = format!("line 2: '7G' stands where byte {} of the line belongs, and the ASCII column shows '.' there: the byte at 0AFA:{miss:04X} is missing; {after}", k + 1);
+                assert_eq!(said(&u), vec![msg]);
+            }
+        }
+        // Outside DEBUG's exact layout (blanks collapsed by mail) the line is read as before:
+        // its bytes up to the token, and said.
+        let line = lines[1].replace("  ", " ").replacen(" 51 ", " 7G ", 1);
+        let u = parse(&format!("{}\n{line}\n{}\n", lines[0], lines[2]));
+        assert!(
+            u.warnings.iter().all(|w| w.kind != WarningKind::TypedOver),
+            "{:?}",
+            u.warnings
+        );
+        assert!(!u.warnings.is_empty());
     }
 
     #[test]

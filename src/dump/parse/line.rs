@@ -51,6 +51,8 @@ pub(super) struct Hex {
     pub octal: bool,
     /// Where the address's digits lie in the text (start, end).
     pub addr: (usize, usize),
+    /// A byte typed over by something that is not hex ([`typed_over`]).
+    pub typo: Option<Typo>,
 }
 
 impl Hex {
@@ -66,6 +68,7 @@ impl Hex {
         self.words = 0;
         self.octal = false;
         self.dash_after = None;
+        self.typo = None;
     }
 }
 
@@ -114,6 +117,20 @@ pub(super) struct Line {
     /// Bytes of the line before this piece.
     pub before: u64,
     pub order: Order,
+}
+
+/// A byte of a dump line in DEBUG's exact layout whose two hex digits were typed over (`7G`),
+/// between hex that reads and an ASCII column that spells every other byte of the line. Its
+/// value is the column's character when that shows one (DEBUG shows 20h-7Eh as themselves), and
+/// unknown when the column shows `.`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Typo {
+    /// Which byte of the line (0-15).
+    pub at: usize,
+    /// What stands where its digits belong.
+    pub token: [u8; 2],
+    /// Its value, from the column; None when the column shows `.`.
+    pub byte: Option<u8>,
 }
 
 impl Line {
@@ -305,6 +322,64 @@ fn dump_line(t: &[u8], hex: &mut Hex) -> Option<Kind> {
         return kind;
     }
     None
+}
+
+/// A DEBUG line in DEBUG's exact layout (two blanks after the address, byte `k`'s digits at
+/// column 3k, the dash before the 9th, the ASCII column three blanks after the 16th) whose hex
+/// reading stopped at a token of two characters that is not hex (`7G`), with the line's other
+/// 15 bytes in their places and the column spelling each of them: the line's bytes all read,
+/// the typed-over one taken from the column ([`Typo`]; 0 standing in while the column shows
+/// `.`, where the parser leaves it out). None, and `hex` as read, for any other line.
+fn typed_over(t: &[u8], hex: &mut Hex) -> Option<Typo> {
+    let k = hex.full;
+    if hex.style != AddrStyle::Segmented || hex.lead != 2 || hex.dash_first || k >= 16 {
+        return None;
+    }
+    if hex.bytes.len() != k || hex.dash_after.is_some_and(|d| d != 7) {
+        return None;
+    }
+    let first = hex.addr.1 + 2;
+    let at = |m: usize| first + 3 * m;
+    let col = at(16) + 2;
+    let column = t.get(col..col + 16)?;
+    if t[at(16) - 1..col].iter().any(|&c| c != b' ') || !t[col + 16..].trim_ascii().is_empty() {
+        return None;
+    }
+    let token = [t[at(k)], t[at(k) + 1]];
+    if token.iter().any(|c| c.is_ascii_whitespace()) || token.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let mut bytes = hex.bytes.clone();
+    for m in 0..16 {
+        let sep = if m == 8 { b'-' } else { b' ' };
+        if m > 0 && t[at(m) - 1] != sep {
+            return None;
+        }
+        if m > k {
+            let d = &t[at(m)..at(m) + 2];
+            if !d.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            bytes.push(hex_byte(d));
+        } else if m == k {
+            bytes.push(0);
+        }
+    }
+    let shown = |b: u8| if (0x20..0x7F).contains(&b) { b } else { b'.' };
+    if (0..16).any(|m| m != k && column[m] != shown(bytes[m])) {
+        return None;
+    }
+    let byte = (column[k] != b'.').then_some(column[k]);
+    bytes[k] = byte.unwrap_or(0);
+    hex.bytes = bytes;
+    hex.cuts.extend((k..16).map(|m| Cut {
+        count: m + 1,
+        pos: at(m) + 2,
+    }));
+    hex.full = 16;
+    hex.dash_after = Some(7);
+    hex.groups = (0..16).map(|m| (at(m), at(m) + 2)).collect();
+    Some(Typo { at: k, token, byte })
 }
 
 /// An indented line whose "address" is as wide as each of its groups: `od -A n` (no
@@ -593,6 +668,7 @@ fn hex_line(
             break;
         }
     }
+    hex.typo = typed_over(t, hex);
     (!hex.bytes.is_empty()).then_some(Kind::Hex)
 }
 
