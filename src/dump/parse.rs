@@ -360,6 +360,8 @@ struct Parser<'s> {
     star: Option<usize>,
     /// The bytes of the last dump line: what a `*` repeats.
     pattern: Vec<u8>,
+    /// Which byte of that line is missing ([`Typo`]): a run repeating it is not filled.
+    pattern_missing: Option<usize>,
     /// Prose came since the last dump line.
     prose: bool,
     /// The address of the last DEBUG `d` command.
@@ -398,6 +400,7 @@ impl<'s> Parser<'s> {
             open: None,
             star: None,
             pattern: Vec::new(),
+            pattern_missing: None,
             prose: true,
             hint: None,
             reversed: None,
@@ -663,12 +666,14 @@ impl<'s> Parser<'s> {
             }
         }
         self.beyond_top(line.no, start, count)?;
-        match h.typo.filter(|t| t.at < count) {
+        let typo = h.typo.filter(|t| t.at < count);
+        match typo {
             Some(t) => self.typed_over(line.no, h, start, count, t)?,
             None => self.emit(h, &h.bytes[..count])?,
         }
         self.pattern.clear();
         self.pattern.extend_from_slice(&h.bytes[..count]);
+        self.pattern_missing = typo.filter(|t| t.byte.is_none()).map(|t| t.at);
         self.prose = false;
         self.unread = None;
         Ok(consumed)
@@ -1320,6 +1325,11 @@ impl<'s> Parser<'s> {
             self.warn(star, star, WarningKind::Squeeze, msg)?;
             return Ok(false);
         }
+        if let Some(at) = self.pattern_missing {
+            let msg = format!("'*' repeats the line before it, whose byte {} is missing: the squeezed run is not filled", at + 1);
+            self.warn(star, star, WarningKind::Squeeze, msg)?;
+            return Ok(false);
+        }
         let gap = (target as u128 - end) as u64;
         if gap > self.fill_budget {
             let msg = format!(
@@ -1763,6 +1773,40 @@ mod tests {
             u.warnings
         );
         assert!(!u.warnings.is_empty());
+    }
+
+    /// A squeezed run (`*`) after a line whose typed-over byte is missing is not filled with a
+    /// byte that stands in for it: said, and the line after the run starts a new block.
+    #[test]
+    fn a_squeezed_run_of_a_line_with_a_byte_missing_is_not_filled() {
+        let t = "0AFA:0100  01 02 03 7G 05 06 07 08-09 0A 0B 0C 0D 0E 0F 10   ................\n*\n0AFA:0140  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\n";
+        let u = parse(t);
+        assert_eq!(
+            said(&u),
+            vec![
+                "line 1: '7G' stands where byte 4 of the line belongs, and the ASCII column shows '.' there: the byte at 0AFA:0103 is missing; the line's 12 bytes after it are kept as a new block at 0AFA:0104",
+                "line 2: '*' repeats the line before it, whose byte 4 is missing: the squeezed run is not filled",
+                "line 3: gap of 48 bytes: expected 0AFA:0110, found 0AFA:0140; a new block starts here",
+            ]
+        );
+        let spans: Vec<(String, String)> = u
+            .blocks
+            .iter()
+            .map(|b| (b.start_label(), b.end_label()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("0AFA:0100", "0AFA:0102"),
+                ("0AFA:0104", "0AFA:010F"),
+                ("0AFA:0140", "0AFA:014F")
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+        let mut want = vec![1u8, 2, 3];
+        want.extend(5u8..=16);
+        want.extend(b"ABCDEFGHIJKLMNOP");
+        assert_eq!(u.bytes(), want);
     }
 
     #[test]
