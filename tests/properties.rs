@@ -569,6 +569,37 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// A byte of a full DEBUG line typed over by two characters that are not hex: the bytes
+    /// come back exactly where the column shows the byte, and else without that one byte only,
+    /// said on its line in both cases.
+    #[test]
+    fn a_typed_over_byte_costs_at_most_that_byte(
+        d in prop::collection::vec(any::<u8>(), 16..160), o in aligned_origin(),
+        pick in any::<usize>(), token in "[G-Zg-z?#.!][0-9A-Za-z]|[0-9a-f][G-Zg-z?#.]",
+    ) {
+        let full = d.len() / 16;
+        let idx = pick % (full * 16);
+        let text = Printer::new(o).to_string(&d, 0, d.len() as u64);
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let line = &mut lines[idx / 16];
+        let at = line.find("  ").unwrap() + 2 + 3 * (idx % 16);
+        line.replace_range(at..at + 2, &token);
+        let t = lines.join("\n") + "\n";
+        let u = parse::parse(&t);
+        let b = d[idx];
+        let mut want = d.clone();
+        if !(0x20..0x7F).contains(&b) || b == b'.' {
+            want.remove(idx);
+        }
+        prop_assert_eq!(u.bytes(), want, "{}", t);
+        let said: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+        prop_assert_eq!(said, vec![(idx / 16 + 1, parse::WarningKind::TypedOver)], "{}", t);
+    }
+}
+
 #[test]
 fn a_doubled_blank_anywhere_in_the_hex_area_keeps_every_byte_in_order() {
     // Found by the corruption property test (it failed once on an xxd line): a short last word
