@@ -652,7 +652,8 @@ impl<'s> Parser<'s> {
         } else {
             count
         };
-        self.place(line.no, h, start)?;
+        let typo = h.typo.filter(|t| t.at < count);
+        self.place_typed(line.no, h, start, typo)?;
         let said = match line.order {
             Order::Assumed if h.words > 1 => Some(format!("groups of {} bytes with no ASCII column to confirm their order: read as little-endian words, as od and hexdump print them on a PC", h.words)),
             Order::Unsettled => Some(format!("the ASCII column reads the same whichever way round the bytes of its groups are, and no line of this dump tells: read {}", if h.words > 1 { "as little-endian words, as od and hexdump print them on a PC" } else { "in the order the hex shows them (xxd -e prints them the other way round)" })),
@@ -666,7 +667,6 @@ impl<'s> Parser<'s> {
             }
         }
         self.beyond_top(line.no, start, count)?;
-        let typo = h.typo.filter(|t| t.at < count);
         match typo {
             Some(t) => self.typed_over(line.no, h, start, count, t)?,
             None => self.emit(h, &h.bytes[..count])?,
@@ -677,6 +677,30 @@ impl<'s> Parser<'s> {
         self.prose = false;
         self.unread = None;
         Ok(consumed)
+    }
+
+    /// Places a line as [`Parser::place`] does, but one whose first byte is missing
+    /// ([`Typo`]) after that byte: a block it would have continued ends before it (the typo's
+    /// warning says why, no gap is said), so that no block is left empty.
+    fn place_typed(
+        &mut self,
+        no: usize,
+        h: &Hex,
+        start: u64,
+        typo: Option<Typo>,
+    ) -> io::Result<()> {
+        if !typo.is_some_and(|t| t.byte.is_none() && t.at == 0) {
+            return self.place(no, h, start);
+        }
+        let continues = self.star.is_none()
+            && self
+                .open
+                .as_ref()
+                .is_some_and(|o| o.span.style == h.style && o.span.end() == start as u128);
+        if continues {
+            self.close()?;
+        }
+        self.place(no, h, start.wrapping_add(1))
     }
 
     /// Writes bytes of the line `h` into the open block.
@@ -704,7 +728,6 @@ impl<'s> Parser<'s> {
         let token = crate::sanitize::bytes_line(&t.token);
         let at = start.wrapping_add(t.at as u64);
         let Some(b) = t.byte else {
-            self.emit(h, &h.bytes[..t.at])?;
             let next = start_label(h, at.wrapping_add(1));
             let after = match count - t.at - 1 {
                 0 => format!("the bytes after it start a new block at {next}"),
@@ -715,7 +738,11 @@ impl<'s> Parser<'s> {
             };
             let msg = format!("'{token}' stands where byte {} of the line belongs, and the ASCII column shows '.' there: the byte at {} is missing; {after}", t.at + 1, start_label(h, at));
             self.warn(no, no, WarningKind::TypedOver, msg)?;
-            self.start_block(h, at.wrapping_add(1), no)?;
+            if t.at > 0 {
+                // (At the first byte, the line was placed after it: [`Parser::place_typed`].)
+                self.emit(h, &h.bytes[..t.at])?;
+                self.start_block(h, at.wrapping_add(1), no)?;
+            }
             return self.emit(h, &h.bytes[t.at + 1..count]);
         };
         let msg = format!("'{token}' stands where byte {} of the line belongs; the ASCII column shows '{}' there: read as {b:02X}h, the byte it spells", t.at + 1, b as char);
@@ -1762,6 +1789,26 @@ mod tests {
                 let msg = format!("line 2: '7G' stands where byte {} of the line belongs, and the ASCII column shows '.' there: the byte at 0AFA:{miss:04X} is missing; {after}", k + 1);
                 assert_eq!(said(&u), vec![msg]);
             }
+        }
+        // A missing first byte leaves no empty block, at a dump's start or inside it.
+        let at_start = vec![("0AFA:0101", "0AFA:012F")];
+        let inside = vec![("0AFA:0100", "0AFA:010F"), ("0AFA:0111", "0AFA:012F")];
+        for (t, want) in [(0, at_start), (1, inside)] {
+            let mut ls: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            ls[t].replace_range(hex_at..hex_at + 2, "7G");
+            ls[t].replace_range(hex_at + 50..hex_at + 51, ".");
+            let u = parse(&(ls.join("\n") + "\n"));
+            let spans: Vec<(String, String)> = u
+                .blocks
+                .iter()
+                .map(|b| (b.start_label(), b.end_label()))
+                .collect();
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            assert_eq!(spans, want);
+            assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
         }
         // Outside DEBUG's exact layout (blanks collapsed by mail) the line is read as before:
         // its bytes up to the token, and said.
