@@ -1136,3 +1136,38 @@ fn review_61_words_in_lines_are_never_dropped() {
     let r = e.scan(&noise[..], Path::new("CLANDATA"), &Control::new());
     assert_eq!(r.findings.len(), 0, "{:?}", r.findings);
 }
+
+/// Review 60 D5: a code page letter in the file name that ends a write (`EXPORT\R\x82SUM.CCM`,
+/// CP437 é) cut the write at it, and the name in two. The write is whole now, and its file
+/// name one name.
+#[test]
+fn review_60_a_code_page_letter_in_the_file_name_stays_in_the_write_and_the_name() {
+    let e = Engine::default();
+    for (i, (name, shown)) in [
+        (&b"R\x82SUM.CCM"[..], "R\u{82}SUM.CCM"),
+        (b"M\x81LLER.CCM", "M\u{81}LLER.CCM"),
+        (b"MSG4A27.CCM", "MSG4A27.CCM"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut w = b"\r\n\r\nExporting messages in mailbox \"francois\" to file EXPORT\\".to_vec();
+        w.extend_from_slice(name);
+        w.extend_from_slice(b"\r\n");
+        let mut zeros = vec![0u8; 1000];
+        zeros.extend_from_slice(&w);
+        zeros.extend(vec![0u8; 300]);
+        for d in [planted(&w, 620 + i as u64), zeros] {
+            let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+            assert_eq!(
+                console_writes(&r),
+                vec![(1000, 1000 + w.len() as u64)],
+                "{:?}",
+                r.findings
+            );
+            let files: Vec<Option<&str>> = r.findings.iter().map(|f| f.file.as_deref()).collect();
+            assert_eq!(files, vec![Some(format!("EXPORT\\{shown}").as_str())]);
+            assert!(r.findings[0].more_files.is_empty(), "{:?}", r.findings);
+        }
+    }
+}

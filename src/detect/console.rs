@@ -107,6 +107,9 @@ fn word_goes_on(c: u8) -> bool {
     c.is_ascii_alphabetic() || matches!(c, b' ' | b'"' | b'\'' | b',' | b'.')
 }
 
+/// Printable bytes a side of a gap needs where a line end ends it ([`side`]).
+const LINE_SIDE: usize = 3;
+
 /// Code page letters a side of a gap may hold ([`side`]).
 const SIDE_LETTERS: usize = 3;
 
@@ -127,7 +130,7 @@ fn side<'a>(bytes: impl Iterator<Item = &'a u8>, most: usize) -> bool {
         n += 1;
     }
     let w = &w[..n];
-    let (mut seen, mut letters) = (0, 0);
+    let (mut seen, mut letters, mut name) = (0, 0, true);
     for (i, &b) in w.iter().enumerate() {
         let at = |k: usize| i.checked_sub(k).map_or(0, |j| w[j]);
         let after_letter =
@@ -136,10 +139,13 @@ fn side<'a>(bytes: impl Iterator<Item = &'a u8>, most: usize) -> bool {
         let before_word_end = word_goes_on(next) || next >= 0x80 || next == b'-';
         if printable(b) {
             seen += 1;
+            name &= b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'$');
         } else if b >= 0x80 && letters < most && after_letter && before_word_end {
             letters += 1;
         } else {
-            return false;
+            // A line end close to the gap, a name between (`EXPORT\R\x82SUM.CCM` ending the
+            // write): the side is the rest of that name.
+            return most > 0 && name && matches!(b, b'\r' | b'\n') && seen >= LINE_SIDE;
         }
         if seen == GAP_SIDE {
             return true;
@@ -297,7 +303,9 @@ pub fn find_runs(
 }
 
 static FILE_83: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b[a-z]:\\)?(?:[\w$~-]{1,8}\\)*\b[\w$~-]{1,8}\.(?:ccm|tmp|und)\b").unwrap()
+    // A byte of 80h-9Fh read as Latin-1 is a C1 control, not `\w`: in a DOS name it is a
+    // code page letter (CP437 `\x82` is é).
+    Regex::new(r"(?i)(?:\b[a-z]:\\)?(?:[\w$~\x{80}-\x{9F}-]{1,8}\\)*\b[\w$~\x{80}-\x{9F}-]{1,8}\.(?:ccm|tmp|und)\b").unwrap()
 });
 static MAILBOX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)mailbox\s+"([^"\r\n]{1,64})""#).unwrap());

@@ -383,10 +383,16 @@ impl SignatureSet {
             confidence: s.confidence,
             mailbox: c.name("mailbox").map(|m| m.as_str().to_string()),
             // A DOS file name holds no control character: one after it (a BEL the program
-            // beeps with) is not part of it.
+            // beeps with) is not part of it. A byte of 80h-9Fh, read as Latin-1 a C1 control,
+            // is a code page letter there (CP437 `\x82` is é).
             file: c
                 .name("file")
-                .map(|m| m.as_str().split(char::is_control).next().unwrap_or(""))
+                .map(|m| {
+                    m.as_str()
+                        .split(|ch: char| ch < ' ' || ch == '\x7f')
+                        .next()
+                        .unwrap_or("")
+                })
                 .filter(|f| !f.is_empty())
                 .map(str::to_string),
             partial: false,
