@@ -306,12 +306,34 @@ impl Guard {
 
     /// Refuses standard output when it is a file that no output may be: an examined file (or
     /// a link to one, opened by the shell with `>>` or `1<>`), or a file in a folder that holds
-    /// one or in the tree of an examined folder. Pipes, terminals and devices pass.
+    /// one or in the tree of an examined folder, or a file whose folder cannot be checked.
+    /// Pipes, terminals and devices pass.
     pub fn check_stdout(&self) -> Result<(), Error> {
         use std::os::fd::AsFd;
-        let out = Path::new("standard output");
-        let stdout = std::io::stdout();
-        let Ok(st) = rfs::fstat(stdout.as_fd()) else {
+        self.check_stream(std::io::stdout().as_fd(), 1, "standard output")
+    }
+
+    /// Refuses standard error as [`Guard::check_stdout`] refuses standard output. Where it is
+    /// refused, nothing is written there, not even why (it is pointed at `/dev/null`): the exit
+    /// code says it.
+    pub fn check_stderr(&self) -> Result<(), Error> {
+        use std::os::fd::AsFd;
+        let checked = self.check_stream(std::io::stderr().as_fd(), 2, "standard error");
+        if checked.is_err() {
+            silence_stderr();
+        }
+        checked
+    }
+
+    /// [`Guard::check_stdout`] for the stream open at descriptor `no` (1 or 2).
+    fn check_stream(
+        &self,
+        fd: std::os::fd::BorrowedFd<'_>,
+        no: u8,
+        name: &str,
+    ) -> Result<(), Error> {
+        let out = Path::new(name);
+        let Ok(st) = rfs::fstat(fd) else {
             return Ok(());
         };
         // A block device that is an input (a disk, a loop device) is refused as any input is.
@@ -328,19 +350,19 @@ impl Guard {
         if kind == FileType::BlockDevice {
             return Ok(());
         }
-        let Some(folder) = std::fs::read_link("/proc/self/fd/1")
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-        else {
-            return Ok(());
+        let unchecked = |why: String| {
+            Error::refused(out, format!("is a file whose folder clanscope cannot check ({why}), so it might hold an examined file: write to a pipe, or give -o"))
         };
+        let folder = std::fs::read_link(format!("/proc/self/fd/{no}"))
+            .map_err(|e| unchecked(crate::error::io_cause(&e)))?;
+        let folder = folder.parent().unwrap_or(Path::new("/"));
         match rfs::open(
-            &folder,
+            folder,
             OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
             Mode::empty(),
         ) {
-            Ok(fd) => self.refuse_folder(&fd, &folder, out),
-            Err(_) => Ok(()),
+            Ok(fd) => self.refuse_folder(&fd, folder, out),
+            Err(e) => Err(unchecked(crate::error::io_cause(&e.into()))),
         }
     }
 
@@ -759,6 +781,15 @@ fn make_folders(path: &Path, guard: &Guard) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Points standard error at `/dev/null`: a refused standard error gets nothing more.
+fn silence_stderr() {
+    use std::os::fd::AsRawFd;
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        // SAFETY: dup2 onto descriptor 2 with an open descriptor; both stay valid.
+        unsafe { libc::dup2(null.as_raw_fd(), 2) };
+    }
 }
 
 #[cfg(test)]

@@ -2529,3 +2529,39 @@ fn standard_input_and_output_left_non_blocking_are_waited_for() {
         input.len()
     );
 }
+
+/// Review 60 D3: standard error was not checked, so `2>> EV` appended the command's message to
+/// the evidence. Now standard error on the evidence, or in a folder that holds it, is refused
+/// as standard output is: exit 2, and nothing written there, not even why.
+#[test]
+fn standard_error_on_the_evidence_or_in_its_folder_gets_nothing() {
+    let case = Case::new();
+    let ev = case.ev();
+    for args in [
+        "dump --from 99999999 \"$1\"",
+        "dump --length 64 \"$1\"",
+        "scan \"$1\"",
+        "export \"$1\" -o /dev/null",
+        "compare \"$1\" \"$1\"",
+    ] {
+        for redirect in ["2>>\"$1\" >/dev/null", "2<>\"$1\" >/dev/null"] {
+            let (code, err) = shell_run(args, redirect, &[&ev]);
+            assert_eq!(code, Some(2), "{args} {redirect}: {err}");
+            assert_eq!(
+                std::fs::read(&ev).unwrap(),
+                clanscope::demo::STORE,
+                "{args} {redirect}"
+            );
+        }
+    }
+    let beside = case.path("po/err.txt");
+    let (code, _) = shell_run("scan \"$1\"", "2>\"$2\" >/dev/null", &[&ev, &beside]);
+    assert_eq!(code, Some(2));
+    assert_eq!(std::fs::metadata(&beside).unwrap().len(), 0);
+    // Standard error anywhere else still gets the messages.
+    let log = case.path("work/err.txt");
+    let (code, _) = shell_run("dump --from 99999999 \"$1\"", "2>\"$2\"", &[&ev, &log]);
+    assert_eq!(code, Some(2));
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(said.contains("is outside the file"), "{said}");
+}

@@ -19,6 +19,7 @@ pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
     stdin_once(&a.evidence, &a.other)?;
     let engine = engine(&a.signatures)?;
     let guard = Guard::new(&[&a.evidence, &a.other])?;
+    guard.check_stderr()?;
     if let Some(o) = &a.repaired_copy {
         guard.check(o)?;
     }

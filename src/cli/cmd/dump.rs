@@ -11,7 +11,9 @@ use std::io::IsTerminal;
 
 pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
     let origins = Origins::for_command(a.origin.as_deref())?;
-    crate::output::Guard::lenient(&[&a.file]).check_stdout()?;
+    let guard = crate::output::Guard::lenient(&[&a.file]);
+    guard.check_stderr()?;
+    guard.check_stdout()?;
     let src = Source::open(&a.file)?;
     // The file's one origin: --origin, else the one its sidecar remembers, else the default.
     let origin = origins.of(&src)?;

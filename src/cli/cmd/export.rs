@@ -41,6 +41,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let format = format_of(&a);
     let roots = related_roots(&a);
     let guard = guard(&a, &roots)?;
+    guard.check_stderr()?;
     let target = target(&a)?;
     if let Some(Target::File(o)) = &target {
         guard.check(o)?;

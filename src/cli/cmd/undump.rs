@@ -31,6 +31,7 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
         sanitize::path(&a.dump_text)
     };
     let guard = Guard::new(&[&a.dump_text])?;
+    guard.check_stderr()?;
     if let Some(o) = &a.output {
         guard.check(o)?;
     }
