@@ -2565,3 +2565,37 @@ fn standard_error_on_the_evidence_or_in_its_folder_gets_nothing() {
     let said = std::fs::read_to_string(&log).unwrap();
     assert!(said.contains("is outside the file"), "{said}");
 }
+
+/// Review 60 D1: standard output in a folder whose path is longer than the kernel can name let
+/// the write through beside the evidence (`/proc/self/fd/1` could not be read). A file whose
+/// folder cannot be checked is refused now.
+#[test]
+fn standard_output_whose_folder_cannot_be_checked_is_refused() {
+    let case = Case::new();
+    let script = r#"cd "$1" || exit 9
+for i in $(seq 25); do d=$(printf 'd%.0s' $(seq 200)); mkdir "$d" && cd "$d" || exit 9; done
+printf 'Exporting messages in mailbox "A" to file EXPORT\\MSG0001.CCM\r\n' > e.ccm
+"$0" dump e.ccm > out.txt; echo "dump $?"
+"$0" scan . > scan.txt; echo "scan $?"
+wc -c < out.txt; wc -c < scan.txt"#;
+    let out = Process::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .arg(case.path(""))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        said.split_whitespace().collect::<Vec<_>>(),
+        ["dump", "2", "scan", "2", "0", "0"],
+        "{said} {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("standard output: is a file whose folder clanscope cannot check"),
+        "{err}"
+    );
+}
