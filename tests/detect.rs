@@ -1106,37 +1106,6 @@ fn review_58_a_name_with_two_code_page_letters_stays_inside_its_write() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
-/// Review 61: text in lines that the model reads as noise gave no finding at all, even with
-/// `--all` (`Import complete.`, numbered meeting notes in a store). Words in lines are plain
-/// text now, weak and said as noise; random bytes still give nothing.
-#[test]
-fn review_61_words_in_lines_are_never_dropped() {
-    let e = Engine::default();
-    let texts: [&[u8]; 2] = [
-        b"\r\nImport complete.\r\n",
-        b"Minutes, Safety Committee, May 12\r\n\r\nPresent: J. Ortiz, M. Khan, L. Brooks\r\n\r\n1. Fire drill held May 5; evacuation took 4 minutes.\r\n2. Two extinguishers need recharging.\r\n3. Next meeting June 9.\r\n",
-    ];
-    for (i, t) in texts.iter().enumerate() {
-        let d = planted(t, 610 + i as u64);
-        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
-        let over: Vec<(FindingKind, u64, u64)> = r
-            .findings
-            .iter()
-            .filter(|f| f.start < 1000 + t.len() as u64 && f.end > 1000)
-            .map(|f| (f.kind, f.start, f.end))
-            .collect();
-        assert_eq!(
-            over,
-            vec![(FindingKind::PlainText, 1000, 1000 + t.len() as u64)],
-            "{:?}",
-            r.findings
-        );
-    }
-    let noise = noise(4 << 20, 612);
-    let r = e.scan(&noise[..], Path::new("CLANDATA"), &Control::new());
-    assert_eq!(r.findings.len(), 0, "{:?}", r.findings);
-}
-
 /// Review 60 D5: a code page letter in the file name that ends a write (`EXPORT\R\x82SUM.CCM`,
 /// CP437 é) cut the write at it, and the name in two. The write is whole now, and its file
 /// name one name.
