@@ -174,10 +174,8 @@ impl Candidate {
         } else {
             let (class, _) = b.class();
             // A known text is never dropped, even where the rest reads as noise (a banner cut
-            // short inside its line); nor are words in lines (`Import complete.`, a numbered
-            // list of notes), which random bytes do not make, whatever the model reads them as.
-            let lines = b.acc.line_ends() > 0;
-            if b.hit.is_none() && (!b.has_words() || class == TextClass::Noise && !lines) {
+            // short inside its line).
+            if (class == TextClass::Noise || !b.has_words()) && b.hit.is_none() {
                 return None;
             }
             let text = 1.0 - b.probs[TextClass::Noise.index()];
