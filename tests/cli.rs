@@ -705,6 +705,24 @@ fn an_empty_path_is_said_to_name_nothing() {
     }
 }
 
+/// Review 60 D8: an option given no value was said as an empty file name ("invalid value ''
+/// for '--from <ADDR>': an empty name names no file or folder").
+#[test]
+fn an_option_without_its_value_is_said_so() {
+    for (args, want) in [
+        (&["dump", "--from"][..], "'--from <ADDR>'"),
+        (&["--origin"], "'--origin <SEG:OFF>'"),
+        (&["export", "--length"], "'--length <N>'"),
+    ] {
+        let a = bin().args(args).assert().code(2);
+        assert_eq!(
+            String::from_utf8_lossy(&a.get_output().stderr),
+            format!("clanscope: {want} needs a value, and none was given (see --help)\n"),
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn a_mistyped_command_is_named_and_a_file_of_that_name_still_opens() {
     let dir = tempfile::tempdir().unwrap();

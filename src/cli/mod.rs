@@ -104,9 +104,14 @@ fn usage_error(e: &clap::Error) -> String {
         ErrorKind::InvalidValue => {
             let value = get(K::InvalidValue);
             let empty = value.as_deref().is_some_and(str::is_empty);
-            let mut m = format!("invalid value {} for {}", q(value), q(arg));
+            // clap says a missing option value this way: an option with nothing after it.
+            let option = arg.as_deref().is_some_and(|a| a.starts_with('-'));
+            let mut m = format!("invalid value {} for {}", q(value), q(arg.clone()));
             match get(K::ValidValue).filter(|v| !v.is_empty()) {
                 Some(valid) => m.push_str(&format!(": use one of {}", sanitize::line(&valid))),
+                None if empty && option => {
+                    m = format!("{} needs a value, and none was given", q(arg));
+                }
                 None if empty => m.push_str(": an empty name names no file or folder"),
                 None => {}
             }
