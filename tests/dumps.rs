@@ -752,3 +752,37 @@ fn review_59_a_byte_lost_or_typed_in_is_said_and_no_byte_is_invented_or_dropped(
     let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
     assert_eq!(w, vec![(3, WarningKind::Back)], "{:?}", u.warnings);
 }
+
+/// Review 62 (first-run report of review 60's helper): a dump whose lines end with CR alone
+/// (`tr '\n' '\r'`, old Mac text) kept its first 16 bytes and said "the hex is kept"; a 17th
+/// byte typed after a DEBUG line's 16th was dropped under the same words.
+#[test]
+fn review_62_lines_ended_by_cr_alone_read_back_and_a_byte_past_the_sixteenth_is_said() {
+    let data: Vec<u8> = (0..100u32).map(|i| (i * 37 % 256) as u8).collect();
+    let dump = clanscope::dump::Printer::new(clanscope::address::Origin::default()).to_string(
+        &data,
+        0,
+        data.len() as u64,
+    );
+    assert!(dump.starts_with("0000:0000  00 25 4A 6F"), "{dump}");
+    for end in ["\r", "\r\n", "\n"] {
+        let u = parse::parse(&dump.replace('\n', end));
+        assert_eq!(u.bytes(), data, "{end:?}: {:?}", u.warnings);
+        assert!(u.warnings.is_empty(), "{end:?}: {:?}", u.warnings);
+    }
+    let line = "0000:0000  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50 51   ABCDEFGHIJKLMNOP\n";
+    let u = parse::parse(line);
+    assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNOP");
+    assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+    assert_eq!(
+        u.warnings[0].message,
+        "ASCII column does not match the hex: expected 'ABCDEFGHIJKLMNOP', found '51   ABCDEFGHIJKLMNOP'; the line's 16 bytes are kept; the hex after them (51) is read as the start of the column, not as bytes: 1 byte not kept"
+    );
+    let u = parse::parse(&line[..line.len() - 20]);
+    assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNOP");
+    assert!(
+        u.warnings[0].message.ends_with("the hex after them (51) is read as the start of the column, not as bytes: 1 byte not kept"),
+        "{:?}",
+        u.warnings
+    );
+}

@@ -1203,18 +1203,21 @@ impl<'s> Parser<'s> {
             Check::Mismatch { through } => {
                 let found = column_text(line, h.cuts[full - 1].pos, through, w)?;
                 let msg = format!(
-                    "ASCII column does not match the hex: expected '{}', found '{}'; the hex is kept",
+                    "ASCII column does not match the hex: expected '{}', found '{}'; {}",
                     crate::sanitize::line(&ascii::expected(&h.bytes[..full])),
-                    crate::sanitize::bytes_line(&found)
+                    crate::sanitize::bytes_line(&found),
+                    kept(h, full)
                 );
                 self.warn(line.no, line.no + through, WarningKind::AsciiMismatch, msg)?;
                 Ok((full, through))
             }
             _ => {
                 // Every dump format has one: a line without is taken as it is, and said.
-                if !blank(&h.bytes[..full]) {
-                    let msg =
-                        "no ASCII column to check the hex against; the hex is kept".to_string();
+                if !blank(&h.bytes[..full]) || h.bytes.len() > full {
+                    let msg = format!(
+                        "no ASCII column to check the hex against; {}",
+                        kept(h, full)
+                    );
                     self.warn(line.no, line.no, WarningKind::NoAscii, msg)?;
                 }
                 if let Some(o) = self.open.as_mut() {
@@ -1534,6 +1537,22 @@ fn column_after_groups(line: &Line) -> Option<usize> {
     }
     let count: usize = g[..g.len() - 1].iter().map(|x| width(x) / 2).sum();
     (count > 0 && count < line.hex.full).then_some(count)
+}
+
+/// What a line read as it stands keeps: its hex, or its first `full` bytes and not the hex
+/// after them, which no reading made bytes (a DEBUG line's 17th byte typed in).
+fn kept(h: &Hex, full: usize) -> String {
+    let rest = &h.bytes[full.min(h.bytes.len())..];
+    if rest.is_empty() {
+        return "the hex is kept".to_string();
+    }
+    let hex: Vec<String> = rest.iter().map(|b| format!("{b:02X}")).collect();
+    format!(
+        "the line's {} are kept; the hex after them ({}) is read as the start of the column, not as bytes: {} not kept",
+        crate::address::bytes(full as u64),
+        hex.join(" "),
+        crate::address::bytes(rest.len() as u64)
+    )
 }
 
 /// True when every byte shows as a blank in the ASCII column.

@@ -1045,9 +1045,10 @@ impl<R: BufRead> Window<R> {
                 break;
             }
             got = true;
-            let (take, done) = match memchr::memchr(b'\n', buf) {
-                Some(p) => (p + 1, true),
-                None => (buf.len(), false),
+            // A line ends at LF, CR LF, or a CR alone (old Mac text, or `tr '\n' '\r'`).
+            let (take, done) = match memchr::memchr2(b'\n', b'\r', buf) {
+                Some(p) => (p + 1, Some(buf[p])),
+                None => (buf.len(), None),
             };
             let room = MAX_LINE.saturating_sub(line.text.len());
             let n = take.min(room);
@@ -1057,7 +1058,10 @@ impl<R: BufRead> Window<R> {
                 full = !self.at_line_end()?;
                 break;
             }
-            if done {
+            if done == Some(b'\r') {
+                self.lf_after_cr()?;
+            }
+            if done.is_some() {
                 break;
             }
         }
@@ -1092,16 +1096,26 @@ impl<R: BufRead> Window<R> {
         Ok(true)
     }
 
+    /// Reads the LF of a CR LF whose CR ended the last buffer or line.
+    fn lf_after_cr(&mut self) -> io::Result<()> {
+        if self.reader.fill_buf()?.first() == Some(&b'\n') {
+            self.reader.consume(1);
+        }
+        Ok(())
+    }
+
     /// True (and the line end read) when all that is left of a full piece's line is its end.
     fn at_line_end(&mut self) -> io::Result<bool> {
         let buf = self.reader.fill_buf()?;
-        let end = match buf {
-            [b'\n', ..] => 1,
-            [b'\r', b'\n', ..] => 2,
-            [b'\r'] | [] => buf.len(),
+        match buf {
+            [] => {}
+            [b'\n', ..] => self.reader.consume(1),
+            [b'\r', ..] => {
+                self.reader.consume(1);
+                self.lf_after_cr()?;
+            }
             _ => return Ok(false),
-        };
-        self.reader.consume(end);
+        }
         Ok(true)
     }
 
@@ -1208,5 +1222,37 @@ mod tests {
         let l = w.next_line().unwrap().unwrap();
         assert_eq!((l.no, &l.text[..]), (2, &b"next"[..]));
         assert!(w.next_line().unwrap().is_none());
+    }
+
+    /// Lines end at LF, CR LF or a CR alone (old Mac text), also where the buffer ends between
+    /// a CR and its LF; a CR CR LF leaves an empty line. Before, a text with CR alone was one
+    /// line, and undump kept its first 16 bytes.
+    #[test]
+    fn lines_end_at_lf_crlf_or_a_lone_cr() {
+        let text = b"one\rtwo\r\nthree\nfour\r\r\nfive\r";
+        for cap in [1, 2, 3, 4, 64] {
+            let mut w = Window::new(io::BufReader::with_capacity(cap, &text[..]));
+            let mut got = Vec::new();
+            while let Some(l) = w.next_line().unwrap() {
+                got.push((l.no, String::from_utf8(l.text.clone()).unwrap()));
+            }
+            let want = ["one", "two", "three", "four", "", "five"];
+            let want: Vec<_> = want
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1, s.to_string()))
+                .collect();
+            assert_eq!(got, want, "buffer of {cap}");
+        }
+        // A long line cut into pieces ends at a lone CR too.
+        let mut text = vec![b'x'; MAX_LINE + 10];
+        text.extend_from_slice(b"\rnext");
+        let mut w = Window::new(io::BufReader::with_capacity(7, &text[..]));
+        let (mut pieces, mut last) = (0, Vec::new());
+        while let Some(l) = w.next_line().unwrap() {
+            pieces += 1;
+            last = l.text.clone();
+        }
+        assert_eq!((pieces, &last[..]), (3, &b"next"[..]));
     }
 }
