@@ -76,6 +76,44 @@ fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr), Error> {
     Ok((folder, name))
 }
 
+/// Removes `path` when it is still the regular file `f` (same device and inode, the name
+/// not followed): a file this run created and could not finish. True when removed; a FIFO or
+/// device given as the output, or a name that now holds another file, is left as it is.
+pub fn remove_created(path: &Path, f: &File) -> bool {
+    let Ok((folder, name)) = split(path) else {
+        return false;
+    };
+    let (Ok(dir), Ok(own)) = (
+        rfs::open(
+            folder,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ),
+        rfs::fstat(f),
+    ) else {
+        return false;
+    };
+    let Ok(now) = rfs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW) else {
+        return false;
+    };
+    let regular = FileType::from_raw_mode(now.st_mode) == FileType::RegularFile;
+    regular && Id::of(&now) == Id::of(&own) && rfs::unlinkat(&dir, name, AtFlags::empty()).is_ok()
+}
+
+/// `e`, said with the half-written output `path` removed (when it was).
+pub fn removed(e: Error, path: &Path, f: &File) -> Error {
+    if !remove_created(path, f) {
+        return e;
+    }
+    match e {
+        Error::Io { path, cause } => Error::Io {
+            path,
+            cause: format!("{cause}; the unfinished file was removed"),
+        },
+        e => e,
+    }
+}
+
 impl Guard {
     /// A guard over `inputs` (`-`: standard input, when it is a file): each input's device and inode,
     /// and those of the folder it is named in and of the folder it really lies in. A folder
@@ -525,11 +563,12 @@ impl Guard {
     }
 
     /// Creates `path` as [`Guard::create`] does and writes `bytes` to it.
+    /// A write that fails (a full disk, the size limit) removes the file it created: no
+    /// output is left holding part of what it should.
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let mut f = self.create(path)?;
-        f.write_all(bytes)
-            .and_then(|()| f.flush())
-            .map_err(|e| Error::io(path, &e))
+        let written = f.write_all(bytes).and_then(|()| f.flush());
+        written.map_err(|e| removed(Error::io(path, &e), path, &f))
     }
 
     /// Creates a new file named `{stem}{suffix}` in `folder`, or `{stem}-2{suffix}`,

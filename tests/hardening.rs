@@ -2599,3 +2599,54 @@ wc -c < out.txt; wc -c < scan.txt"#;
         "{err}"
     );
 }
+
+/// Review 60 (first run): under a file-size limit (`ulimit -f`) SIGXFSZ ended export and
+/// compare --repaired-copy (exit 153) and left the part written. The limit is now an error
+/// (EFBIG) like a full disk: said, exit 2, and the unfinished file removed.
+#[test]
+fn an_output_past_the_file_size_limit_is_said_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ev, out) = (dir.path().join("ev"), dir.path().join("out"));
+    std::fs::create_dir_all(&ev).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let data: Vec<u8> = (0..2u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    let mut other = data.clone();
+    other[1000] ^= 0xFF;
+    let (a, b, text) = (ev.join("a.bin"), ev.join("b.bin"), ev.join("a.txt"));
+    std::fs::write(&a, &data).unwrap();
+    std::fs::write(&b, &other).unwrap();
+    let printer = clanscope::dump::Printer::new(clanscope::address::Origin::default());
+    std::fs::write(&text, printer.to_string(&data[..1 << 16], 0, 1 << 16)).unwrap();
+    let cases: [(&str, &[&std::path::Path], &str); 3] = [
+        (
+            r#"ulimit -f 1 && "$0" export "$1" -o "$2""#,
+            &[&a],
+            "e.html",
+        ),
+        (
+            r#"ulimit -f 100 && "$0" undump "$1" -o "$2""#,
+            &[&text],
+            "u.bin",
+        ),
+        (
+            r#"ulimit -f 100 && "$0" compare "$1" "$3" --repaired-copy "$2""#,
+            &[&a, &b],
+            "r.bin",
+        ),
+    ];
+    for (script, inputs, name) in cases {
+        let o = out.join(name);
+        let mut args = vec![inputs[0].as_os_str(), o.as_os_str()];
+        args.extend(inputs[1..].iter().map(|p| p.as_os_str()));
+        let (code, _, err) = piped(script, &args, Vec::new());
+        assert_eq!(code, Some(2), "{script}: {err}");
+        assert!(
+            err.contains(&format!("{}: file too large", o.display())),
+            "{script}: {err}"
+        );
+        assert!(!o.exists(), "{script}: {} left behind", o.display());
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), data);
+}

@@ -18,6 +18,10 @@ pub use args::command as clap_command;
 /// Parses the arguments, runs the command, prints an error as one line, and gives the exit
 /// code: 0 ok (or nothing found), 1 found (scan), 2 an error.
 pub fn main() -> ExitCode {
+    // A write past the file size limit (`ulimit -f`) fails with EFBIG, which each command
+    // reports and cleans up after, instead of ending the process halfway through an output.
+    // SAFETY: setting a signal's disposition to ignore, before any thread starts.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(msg) = mistyped_command(&argv) {
         out::message(&msg);

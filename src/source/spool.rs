@@ -107,7 +107,7 @@ fn in_memory(mut head: Vec<u8>, reader: impl Read, cap: u64) -> std::io::Result<
 }
 
 /// Whether the process's file-size limit (`ulimit -f`, which applies to memory files too: a
-/// write past it would end the process with SIGXFSZ) leaves room for `cap` bytes.
+/// write past it would fail, EFBIG) leaves room for `cap` bytes.
 fn size_limit_allows(cap: u64) -> bool {
     let mut lim = libc::rlimit {
         rlim_cur: 0,

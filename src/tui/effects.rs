@@ -53,7 +53,8 @@ fn write_new(app: &App, label: &str, ext: &str, bytes: &[u8]) -> Result<Option<P
         &format!("{stem}.{label}"),
         &format!(".{ext}"),
     )?;
-    f.write_all(bytes).map_err(|e| Error::io(&path, &e))?;
+    f.write_all(bytes)
+        .map_err(|e| crate::output::removed(Error::io(&path, &e), &path, &f))?;
     Ok(Some(path))
 }
 

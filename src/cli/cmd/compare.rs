@@ -87,7 +87,7 @@ fn write_repaired(
     let Err(e) = written else {
         return Ok(());
     };
-    if remove_own(o, f) {
+    if crate::output::remove_created(o, &f) {
         return Err(e);
     }
     let e = match e {
@@ -101,20 +101,6 @@ fn write_repaired(
              received is the start of a copy, not a repaired copy"
         ),
     ))
-}
-
-/// Removes `o` if it is the regular file `f` (same device and inode): a file this run created
-/// (the guard never opens an existing regular file). True when removed.
-fn remove_own(o: &Path, f: std::fs::File) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let (Ok(m), Ok(n)) = (f.metadata(), std::fs::symlink_metadata(o)) else {
-        return false;
-    };
-    drop(f);
-    m.is_file() && n.is_file() && (m.dev(), m.ino()) == (n.dev(), n.ino()) && {
-        let _ = std::fs::remove_file(o);
-        true
-    }
 }
 
 /// Standard input is one side at most: it can be read once.

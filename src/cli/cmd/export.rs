@@ -215,7 +215,7 @@ fn deliver(
             };
             let (mut f, path) = guard.create_unique(&dir, &stem, suffix)?;
             f.write_all(body.as_bytes())
-                .map_err(|e| Error::io(&path, &e))?;
+                .map_err(|e| output::removed(Error::io(&path, &e), &path, &f))?;
             out::message(&format!("exported to {}", sanitize::path(&path)));
         }
         None => {

@@ -55,10 +55,11 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     let mut sink = Writer::new(&name, &guard, a.output.clone(), split);
     let parsed = parse::undump(input.reader()?, parse::FILL_LIMIT, &mut sink);
     if let Err(e) = parsed.and_then(|s| sink.finish().map(|()| s)) {
-        return Err(sink
+        let e = sink
             .error
             .take()
-            .unwrap_or_else(|| Error::io(&a.dump_text, &e)));
+            .unwrap_or_else(|| Error::io(&a.dump_text, &e));
+        return Err(sink.discard(e));
     }
     if sink.blocks == 0 {
         return Err(Error::Undump {
@@ -190,6 +191,9 @@ struct Writer<'g> {
     kinds: BTreeMap<WarningKind, (u64, usize, usize)>,
     /// The precise error behind an I/O failure the parser saw.
     error: Option<Error>,
+    /// The files being written (`-o`, the open block's in `--split`): removed if the command
+    /// fails before they are done.
+    unfinished: Vec<(PathBuf, File)>,
 }
 
 impl<'g> Writer<'g> {
@@ -211,6 +215,7 @@ impl<'g> Writer<'g> {
             blocks: 0,
             kinds: BTreeMap::new(),
             error: None,
+            unfinished: Vec::new(),
         }
     }
 
@@ -219,6 +224,26 @@ impl<'g> Writer<'g> {
         let io = io::Error::other(e.to_string());
         self.error = Some(e);
         io
+    }
+
+    /// `f`, just created at `p`, is unfinished until its last byte is written.
+    fn started(&mut self, p: &Path, f: &File) {
+        if let Ok(f) = f.try_clone() {
+            self.unfinished.push((p.to_path_buf(), f));
+        }
+    }
+
+    /// The command failed: the files it had not finished are removed (each one still the file
+    /// it created), and said, in `e` when it is about that file.
+    fn discard(&mut self, mut e: Error) -> Error {
+        for (p, f) in std::mem::take(&mut self.unfinished) {
+            if matches!(&e, Error::Io { path, .. } if *path == sanitize::path(&p)) {
+                e = output::removed(e, &p, &f);
+            } else if output::remove_created(&p, &f) {
+                out::message(&format!("{}: unfinished; removed", sanitize::path(&p)));
+            }
+        }
+        e
     }
 
     fn written(&mut self, r: io::Result<()>, what: &Path) -> io::Result<()> {
@@ -239,7 +264,11 @@ impl<'g> Writer<'g> {
         }
         let (path, w): (PathBuf, Box<dyn Write>) = match &self.to {
             Some(p) => match self.guard.create(p) {
-                Ok(f) => (p.clone(), Box::new(f)),
+                Ok(f) => {
+                    let p = p.clone();
+                    self.started(&p, &f);
+                    (p, Box::new(f))
+                }
                 Err(e) => return Err(self.fail(e)),
             },
             None if self.to_stdout => ("standard output".into(), Box::new(out::stdout())),
@@ -283,7 +312,10 @@ impl parse::Sink for Writer<'_> {
         self.open_output()?;
         if let Some(dir) = self.split_dir.clone() {
             match self.guard.create_unique(&dir, &span.file_stem(), ".bin") {
-                Ok((f, p)) => self.split = Some((p, io::BufWriter::new(f))),
+                Ok((f, p)) => {
+                    self.started(&p, &f);
+                    self.split = Some((p, io::BufWriter::new(f)));
+                }
                 Err(e) => return Err(self.fail(e)),
             }
         }
@@ -312,6 +344,7 @@ impl parse::Sink for Writer<'_> {
         if let Some((p, mut w)) = self.split.take() {
             let r = w.flush();
             self.written(r, &p)?;
+            self.unfinished.retain(|(q, _)| *q != p);
             let name = p.file_name().unwrap_or(p.as_os_str()).to_string_lossy();
             file = format!("  -> {}", crate::sanitize::line(&name));
         }
