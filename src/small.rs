@@ -22,7 +22,24 @@ pub(crate) fn read_capped(r: impl Read, limit: u64) -> std::io::Result<String> {
 /// where the kernel allows it): a file named here by mistake may be an examined one, whose
 /// access time must not move.
 pub(crate) fn read_file_capped(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
-    read_capped(open_read(path, 0)?, limit)
+    read_capped(open_unwaiting(path)?, limit)
+}
+
+/// [`open_read`] that does not wait for a FIFO's writer (a plain open blocks until one comes,
+/// for ever if none does): opened with `O_NONBLOCK`, which is then cleared, so reads wait for
+/// data as usual, and a FIFO that no writer holds open reads as empty at once.
+pub(crate) fn open_unwaiting(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let f = open_read(path, libc::O_NONBLOCK)?;
+    // SAFETY: fcntl on a descriptor we own, reading then setting its status flags.
+    let cleared = unsafe {
+        let flags = libc::fcntl(f.as_raw_fd(), libc::F_GETFL);
+        flags >= 0 && libc::fcntl(f.as_raw_fd(), libc::F_SETFL, flags & !libc::O_NONBLOCK) == 0
+    };
+    if !cleared {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(f)
 }
 
 /// Opens `path` for reading: `O_RDONLY|O_CLOEXEC` with `O_NOATIME` (reading then leaves the

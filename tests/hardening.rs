@@ -2650,3 +2650,67 @@ fn an_output_past_the_file_size_limit_is_said_and_removed() {
     }
     assert_eq!(std::fs::read(&a).unwrap(), data);
 }
+
+/// Review 60 (first run): a FIFO that no writer holds open, given as the dump text, the
+/// signature file or the settings file, hung the command for ever in its open. It now reads
+/// as empty at once, as `dump` and `scan` read one, and says so.
+#[test]
+fn a_fifo_without_a_writer_never_hangs_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ev, out) = (dir.path().join("ev"), dir.path().join("out"));
+    std::fs::create_dir_all(&ev).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let fifo = ev.join("fifo");
+    common::mkfifo(&fifo);
+    let file = ev.join("a.bin");
+    std::fs::write(&file, b"Exporting messages").unwrap();
+    let o = out.join("u.bin");
+    let a = bin()
+        .arg("undump")
+        .arg(&fifo)
+        .arg("-o")
+        .arg(&o)
+        .timeout(Duration::from_secs(10))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err, format!("clanscope: {}: no dump lines found (a FIFO that no writer held open when clanscope opened it reads as nothing)\n", fifo.display()));
+    assert!(!o.exists());
+    let a = bin()
+        .arg("scan")
+        .arg("--signatures")
+        .arg(&fifo)
+        .arg(&file)
+        .timeout(Duration::from_secs(10))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(err.contains("no [[signature]] entries"), "{err}");
+    let a = bin()
+        .env("CLANSCOPE_SETTINGS", &fifo)
+        .arg("dump")
+        .arg(&file)
+        .timeout(Duration::from_secs(10))
+        .assert()
+        .success();
+    assert!(a.get_output().stdout.starts_with(b"0000:0000  45 78 70 6F"));
+    // With a writer, the text comes through the FIFO whole.
+    let text = clanscope::dump::Printer::new(clanscope::address::Origin::default()).to_string(
+        b"Exporting messages",
+        0,
+        18,
+    );
+    let f2 = fifo.clone();
+    let writer = std::thread::spawn(move || std::fs::write(&f2, text).unwrap());
+    std::thread::sleep(Duration::from_millis(300));
+    bin()
+        .arg("undump")
+        .arg(&fifo)
+        .arg("-o")
+        .arg(&o)
+        .timeout(Duration::from_secs(10))
+        .assert()
+        .success();
+    writer.join().unwrap();
+    assert_eq!(std::fs::read(&o).unwrap(), b"Exporting messages");
+}

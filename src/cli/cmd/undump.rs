@@ -8,7 +8,6 @@ use crate::cli::args::UndumpArgs;
 use crate::cli::out;
 use crate::dump::parse::{self, Span, Warning, WarningKind};
 use crate::output::{self, Guard};
-use crate::source;
 use crate::{sanitize, Error};
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -62,9 +61,18 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
         return Err(sink.discard(e));
     }
     if sink.blocks == 0 {
+        let fifo = !stdin
+            && std::fs::metadata(&a.dump_text).is_ok_and(|m| {
+                use std::os::unix::fs::FileTypeExt;
+                m.file_type().is_fifo()
+            });
+        let message = match fifo {
+            true => "no dump lines found (a FIFO that no writer held open when clanscope opened it reads as nothing)",
+            false => "no dump lines found",
+        };
         return Err(Error::Undump {
             path: name,
-            message: "no dump lines found".into(),
+            message: message.into(),
         });
     }
     Ok(0)
@@ -137,7 +145,7 @@ impl Input {
     fn reader(&mut self) -> Result<Box<dyn BufRead + '_>, Error> {
         Ok(match self {
             Input::File(p) => {
-                let f = source::open_read(p, 0).map_err(|e| Error::io(&*p, &e))?;
+                let f = crate::small::open_unwaiting(p).map_err(|e| Error::io(&*p, &e))?;
                 if f.metadata().is_ok_and(|m| m.is_dir()) {
                     return Err(Error::file(&*p, "is a directory"));
                 }
