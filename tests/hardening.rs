@@ -2714,3 +2714,49 @@ fn a_fifo_without_a_writer_never_hangs_a_command() {
     writer.join().unwrap();
     assert_eq!(std::fs::read(&o).unwrap(), b"Exporting messages");
 }
+
+/// Review 60 (first run): a file that shrank while `dump` read it was said (exit 2), but the
+/// dump went on to the old end with zeros and `*` lines standing for the lost bytes. It now
+/// stops at the first read that found the pages gone: every line printed holds the file's
+/// bytes as they were.
+#[test]
+fn a_dump_stops_where_the_file_shrank_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ev, out) = (dir.path().join("ev"), dir.path().join("out"));
+    std::fs::create_dir_all(&ev).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let data: Vec<u8> = (0..64u32 << 20)
+        .map(|i| ((i.wrapping_mul(2_654_435_761) >> 13) as u8) | 1)
+        .collect();
+    let file = ev.join("shrinks.bin");
+    std::fs::write(&file, &data).unwrap();
+    let text = out.join("d.txt");
+    let script = r#"set -o pipefail; "$0" dump "$1" | { head -c 65536 > "$2"; truncate -s 1M "$1"; cat >> "$2"; }"#;
+    let o = Process::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .arg(&file)
+        .arg(&text)
+        .env("XDG_DATA_HOME", dir.path().join("xdg"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("shrinks.bin: "), "{err}");
+    let dump = std::fs::read_to_string(&text).unwrap();
+    assert!(!dump.contains("\n*\n"), "a squeezed run of lost bytes");
+    assert!(
+        !dump.contains(" 00 00 00 00"),
+        "zeros standing for lost bytes"
+    );
+    let u = clanscope::dump::parse::parse(&dump);
+    assert!(u.warnings.is_empty(), "{:?}", u.warnings);
+    let got = u.bytes();
+    assert!(
+        got.len() >= 65536 / 80 * 16 && got.len() < data.len(),
+        "{}",
+        got.len()
+    );
+    assert_eq!(got, &data[..got.len()]);
+}

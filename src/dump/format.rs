@@ -506,6 +506,9 @@ impl Printer {
                 pages,
                 &mut out,
                 Some(&mut |text, pos| {
+                    if pages.faulted() {
+                        return Err(shrank());
+                    }
                     w.write_all(text)?;
                     if pos >= released + RELEASE_STEP {
                         pages.release(start, pos);
@@ -514,6 +517,9 @@ impl Printer {
                     Ok(())
                 }),
             )?;
+            if pages.faulted() {
+                return Err(shrank());
+            }
             w.write_all(out.text())?;
             return w.flush();
         }
@@ -786,7 +792,10 @@ impl Spans<'_> {
     fn write_ready(&self, pending: &mut BTreeMap<u64, Out>, to: &mut SpanWriter<'_>) {
         while let Some(out) = pending.remove(&self.written.load(Relaxed)) {
             if to.result.is_ok() {
-                to.result = to.w.write_all(out.text());
+                to.result = match self.pages.faulted() {
+                    true => Err(shrank()),
+                    false => to.w.write_all(out.text()),
+                };
                 if to.result.is_err() {
                     self.stop.store(true, Relaxed);
                 }
@@ -855,6 +864,7 @@ fn skip_repeats(data: &[u8], pattern: &[u8], mut p: u64, to: u64, pages: &dyn Pa
 trait PageInfo: Sync {
     fn next_data(&self, x: u64) -> Option<u64>;
     fn release(&self, from: u64, to: u64);
+    fn faulted(&self) -> bool;
 }
 
 struct Pages<'a, B: ?Sized>(&'a B);
@@ -866,6 +876,15 @@ impl<B: Bytes + ?Sized> PageInfo for Pages<'_, B> {
     fn release(&self, from: u64, to: u64) {
         self.0.release(from, to)
     }
+    fn faulted(&self) -> bool {
+        self.0.faulted()
+    }
+}
+
+/// The error a dump stops with when a read found the file's pages gone (it shrank while
+/// read): what was formatted after is not written, so no zeros stand for the lost bytes.
+fn shrank() -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, "the file shrank while read")
 }
 
 #[cfg(test)]

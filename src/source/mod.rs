@@ -526,6 +526,11 @@ pub trait Bytes: Sync {
         let b = self.bytes();
         &b[..(self.current_len() as usize).min(b.len())]
     }
+    /// True once a read found pages gone (the file shrank): from then on, what was read may
+    /// be zeros standing for lost bytes.
+    fn faulted(&self) -> bool {
+        false
+    }
 }
 
 impl Bytes for [u8] {
@@ -552,6 +557,9 @@ impl Bytes for Source {
     }
     fn release(&self, from: u64, to: u64) {
         Source::release(self, from, to)
+    }
+    fn faulted(&self) -> bool {
+        self.first_fault().is_some()
     }
 }
 

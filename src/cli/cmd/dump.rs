@@ -52,6 +52,10 @@ pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
         .for_size(src.len())
         .squeeze(!a.no_squeeze)
         .color(color);
-    out::result(printer.write_range(&src, start, end, out::stdout()))?;
-    Ok(0)
+    match printer.write_range(&src, start, end, out::stdout()) {
+        // The dump stopped where a read found the file shrunk; the command's end says so
+        // (exit 2), as for every file that shrank while read.
+        Err(_) if src.first_fault().is_some() => Ok(0),
+        r => out::result(r).map(|()| 0),
+    }
 }
