@@ -161,8 +161,12 @@ impl Guard {
                 self.linked.push((Id::of(&st), name.clone()));
             }
         }
-        let (named, _) = split(input)?;
-        let mut folders = vec![named.to_path_buf()];
+        // The folder it is named in: `.`, `..` and `/` have no name in one, but a parent.
+        let named = match input.file_name() {
+            Some(_) => split(input)?.0.to_path_buf(),
+            None => input.join(".."),
+        };
+        let mut folders = vec![named];
         if let Some(real) = std::fs::canonicalize(input)
             .ok()
             .and_then(|r| r.parent().map(Path::to_path_buf))
@@ -843,6 +847,24 @@ mod tests {
         std::fs::write(&ev, b"evidence").unwrap();
         let g = Guard::new(&[&ev]).unwrap();
         (dir, ev, g)
+    }
+
+    /// `clanscope .` said ".: is not a file name" (review 60): a folder named `.`, `..` or
+    /// ending in them is an input, and the folder holding it is guarded.
+    #[test]
+    fn a_folder_named_dot_or_dot_dot_is_an_input() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("po/sub")).unwrap();
+        for input in [dir.path().join("po/sub/.."), dir.path().join("po/.")] {
+            let g = Guard::new(&[&input]).unwrap();
+            for out in [dir.path().join("po/a.txt"), dir.path().join("b.txt")] {
+                let e = g.check(&out).unwrap_err().to_string();
+                assert!(e.contains("clanscope writes nothing there"), "{e}");
+            }
+        }
+        let out = tempfile::tempdir().unwrap();
+        let g = Guard::new(&[&dir.path().join("po/.")]).unwrap();
+        g.check(&out.path().join("c.txt")).unwrap();
     }
 
     #[test]
