@@ -53,6 +53,10 @@ pub struct Guard {
     /// Folders whose files are listed, not read (named with `--related`): nothing is written
     /// in their trees either (the post office and the connector's folders).
     listed: Vec<(Id, String)>,
+    /// The folders holding an examined file (as named and as resolved), with the file's name:
+    /// nothing is written anywhere in their trees (a subfolder of the post office is the
+    /// post office's).
+    beside: Vec<(Id, String)>,
     /// Examined files with more than one name (hard links): a folder holding another of their
     /// names holds them too.
     linked: Vec<(Id, String)>,
@@ -144,6 +148,13 @@ impl Guard {
         }
     }
 
+    /// A guard over dump text (`undump`), not evidence: the folder holding the text takes no
+    /// output, but its subfolders may (`undump dump.txt -o out/x.bin`).
+    pub fn for_dump_text(mut self) -> Guard {
+        self.beside.clear();
+        self
+    }
+
     /// Adds one input.
     pub fn add(&mut self, input: &Path) -> Result<(), Error> {
         if input.as_os_str() == "-" {
@@ -173,9 +184,13 @@ impl Guard {
         {
             folders.push(real);
         }
+        let file = FileType::from_raw_mode(st.st_mode) != FileType::Directory;
         for f in folders {
             if let Ok(st) = rfs::stat(&f) {
                 self.folders.push((Id::of(&st), name.clone()));
+                if file {
+                    self.beside.push((Id::of(&st), name.clone()));
+                }
             }
         }
         Ok(())
@@ -246,7 +261,8 @@ impl Guard {
             .and_then(Path::parent)
             .and_then(|f| rfs::stat(f).ok())
         {
-            self.folders.push((Id::of(&st), name));
+            self.folders.push((Id::of(&st), name.clone()));
+            self.beside.push((Id::of(&st), name));
         }
     }
 
@@ -264,11 +280,11 @@ impl Guard {
             .map(|(_, n)| n.as_str())
     }
 
-    /// The input folder whose tree holds `folder` (the folder itself or one above it), as
-    /// `folder` really lies (links resolved), and whether it is a listed folder
-    /// ([`Guard::add_listed`]) rather than an examined one.
-    fn in_tree(&self, folder: &Path) -> Option<(&str, bool)> {
-        if self.trees.is_empty() && self.listed.is_empty() {
+    /// The input whose tree holds `folder` (the folder itself or one above it), as `folder`
+    /// really lies (links resolved), and what tree it is: an examined folder's, a listed
+    /// folder's ([`Guard::add_listed`]), or the folder's holding an examined file.
+    fn in_tree(&self, folder: &Path) -> Option<(&str, Tree)> {
+        if self.trees.is_empty() && self.listed.is_empty() && self.beside.is_empty() {
             return None;
         }
         let real = std::fs::canonicalize(folder).ok()?;
@@ -276,16 +292,19 @@ impl Guard {
             let id = Id::of(&rfs::stat(a).ok()?);
             let find = |v: &'_ [(Id, String)]| v.iter().position(|(i, _)| *i == id);
             if let Some(k) = find(&self.trees) {
-                return Some((self.trees[k].1.as_str(), false));
+                return Some((self.trees[k].1.as_str(), Tree::Examined));
             }
-            find(&self.listed).map(|k| (self.listed[k].1.as_str(), true))
+            if let Some(k) = find(&self.beside) {
+                return Some((self.beside[k].1.as_str(), Tree::Beside));
+            }
+            find(&self.listed).map(|k| (self.listed[k].1.as_str(), Tree::Listed))
         })
     }
 
     /// Why `folder` lies in a tree nothing is written in (`lies inside ...`), if it does.
     fn inside(&self, folder: &Path) -> Option<String> {
         self.in_tree(folder)
-            .map(|(input, listed)| inside_said(input, listed))
+            .map(|(input, tree)| inside_said(input, tree))
     }
 
     /// The examined file with another name (a hard link) in the folder open as `fd`. Only
@@ -324,8 +343,8 @@ impl Guard {
         // folders that hold one. A listed folder's tree after the folders holding a file: the
         // folder holding the file is one by default, and holding the file says more.
         let tree = self.in_tree(folder);
-        if let Some((input, false)) = tree {
-            return refuse(inside_said(input, false));
+        if let Some((input, Tree::Examined)) = tree {
+            return refuse(inside_said(input, Tree::Examined));
         }
         if let Some(input) = self.holding(Id::of(&st)) {
             let what = if self.trees.iter().any(|(_, n)| n == input) {
@@ -335,8 +354,8 @@ impl Guard {
             };
             return refuse(format!("lies in a folder that holds {what} ({input})"));
         }
-        if let Some((input, true)) = tree {
-            return refuse(inside_said(input, true));
+        if let Some((input, tree)) = tree {
+            return refuse(inside_said(input, tree));
         }
         if let Some(input) = self.linked_in(fd, folder)? {
             return refuse(format!(
@@ -766,14 +785,25 @@ pub fn case_folder(explicit: Option<&Path>, guard: &Guard) -> Result<PathBuf, Er
 
 /// What a path inside the tree of `input` is said to lie in: an examined folder's, or a
 /// `listed` one's ([`Guard::add_listed`]).
-fn inside_said(input: &str, listed: bool) -> String {
-    if listed {
-        format!(
+fn inside_said(input: &str, tree: Tree) -> String {
+    match tree {
+        Tree::Listed => format!(
             "lies inside {input}, a folder whose files are linked to the names in console writes"
-        )
-    } else {
-        format!("lies inside the examined folder {input}")
+        ),
+        Tree::Examined => format!("lies inside the examined folder {input}"),
+        Tree::Beside => format!("lies inside the folder that holds the examined file {input}"),
     }
+}
+
+/// The trees nothing is written in ([`Guard::in_tree`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tree {
+    /// An examined folder's.
+    Examined,
+    /// The folder's holding an examined file.
+    Beside,
+    /// A folder's whose files are listed for the names in console writes.
+    Listed,
 }
 
 /// Where an inspector session writes and what it must not touch: the guard over its inputs and

@@ -15,8 +15,30 @@ fn compare_names_what_each_write_destroyed_and_repairs_a_copy() {
     let backup = clanscope::demo::make_backup();
     std::fs::write(&bak, &backup).unwrap();
     let before = std::fs::metadata(&ev).unwrap();
-    let out = dir.path().join("case").join("CLANDATA.repaired");
-    std::fs::create_dir(out.parent().unwrap()).unwrap();
+    // Beside the evidence, or in a folder under it, the copy is refused (review 60 saw a
+    // case folder there accepted, where export refused it).
+    let inside = dir.path().join("case").join("CLANDATA.repaired");
+    std::fs::create_dir(inside.parent().unwrap()).unwrap();
+    let a = bin()
+        .arg("compare")
+        .arg(&ev)
+        .arg(&bak)
+        .arg("--repaired-copy")
+        .arg(&inside)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(
+        err,
+        format!(
+            "clanscope: {}: lies inside the folder that holds the examined file {}; clanscope writes nothing there: choose another folder\n",
+            inside.display(),
+            ev.display()
+        )
+    );
+    assert!(!inside.exists());
+    let case = tempfile::tempdir().unwrap();
+    let out = case.path().join("CLANDATA.repaired");
     let a = bin()
         .arg("compare")
         .arg(&ev)

@@ -1165,8 +1165,8 @@ fn review_38_the_folder_holding_the_file_is_guarded_as_its_tree() {
     let po = case.path("po");
     let before = listing_and_mtime(&po);
     let inside = format!(
-        "lies inside {}, a folder whose files are linked to the names in console writes; clanscope writes nothing there: choose another folder\n",
-        po.display()
+        "lies inside the folder that holds the examined file {}; clanscope writes nothing there: choose another folder\n",
+        case.ev().display()
     );
     for (flag, rel) in [
         ("-o", "po/Ccmcdata/Import/r.txt"),
@@ -2759,4 +2759,47 @@ fn a_dump_stops_where_the_file_shrank_under_it() {
         got.len()
     );
     assert_eq!(got, &data[..got.len()]);
+}
+
+/// Review 60 (D2, first run): `dump EV > ev/sub/d.txt` and `compare --repaired-copy
+/// ev/Ccmcdata/r.bin` were accepted, while `export -o` into the same subfolder was refused.
+/// Every command now refuses the whole tree of the folder holding an examined file.
+#[test]
+fn no_command_writes_into_a_subfolder_of_the_evidence_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let po = dir.path().join("po");
+    std::fs::create_dir_all(po.join("Ccmcdata")).unwrap();
+    let ev = po.join("CLANDATA");
+    let data = b"\r\n\r\nExporting messages in mailbox \"a\" to file EXPORT\\MSG0001.CCM\r\n";
+    std::fs::write(&ev, data).unwrap();
+    let bak = dir.path().join("backup");
+    std::fs::write(&bak, vec![b'x'; 70]).unwrap();
+    let inside = |p: &Path| {
+        format!(
+            "clanscope: {}: lies inside the folder that holds the examined file {}; clanscope writes nothing there: choose another folder\n",
+            p.display(),
+            ev.display()
+        )
+    };
+    let d = po.join("Ccmcdata/d.txt");
+    let (code, out, err) = piped(
+        r#""$0" dump "$1" > "$2""#,
+        &[ev.as_os_str(), d.as_os_str()],
+        Vec::new(),
+    );
+    assert_eq!((code, out.len()), (Some(2), 0));
+    assert_eq!(err, inside(Path::new("standard output")));
+    assert_eq!(std::fs::read(&d).unwrap(), b"");
+    let r = po.join("Ccmcdata/r.bin");
+    let a = bin()
+        .arg("compare")
+        .arg(&ev)
+        .arg(&bak)
+        .arg("--repaired-copy")
+        .arg(&r)
+        .assert()
+        .code(2);
+    assert_eq!(String::from_utf8_lossy(&a.get_output().stderr), inside(&r));
+    assert!(!r.exists());
+    assert_eq!(std::fs::read(&ev).unwrap(), data);
 }

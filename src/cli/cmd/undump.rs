@@ -29,7 +29,7 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     } else {
         sanitize::path(&a.dump_text)
     };
-    let guard = Guard::new(&[&a.dump_text])?;
+    let guard = Guard::new(&[&a.dump_text])?.for_dump_text();
     guard.check_stderr()?;
     if let Some(o) = &a.output {
         guard.check(o)?;
