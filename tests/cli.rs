@@ -723,6 +723,24 @@ fn an_option_without_its_value_is_said_so() {
     }
 }
 
+/// Review 60: an unknown argument that is not UTF-8 was said with U+FFFD for its bytes, and
+/// the hint to put a name starting with '-' after '--' came when '--' was already given.
+#[test]
+fn an_unknown_argument_is_said_as_given() {
+    use std::os::unix::ffi::OsStrExt;
+    let raw = std::ffi::OsStr::from_bytes(b"--\xFF\x1B[31m");
+    let a = bin().arg(raw).assert().code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        "clanscope: unexpected argument '--\\xFF\\x1B[31m'; a file name that starts with '-' goes after '--' (see --help)\n"
+    );
+    let a = bin().args(["dump", "a", "--", "-x"]).assert().code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        "clanscope: unexpected argument '-x' (see --help)\n"
+    );
+}
+
 #[test]
 fn a_mistyped_command_is_named_and_a_file_of_that_name_still_opens() {
     let dir = tempfile::tempdir().unwrap();

@@ -2803,3 +2803,35 @@ fn no_command_writes_into_a_subfolder_of_the_evidence_folder() {
     assert!(!r.exists());
     assert_eq!(std::fs::read(&ev).unwrap(), data);
 }
+
+/// Review 60 (first run): a file that grew while a command read it was not said; what the
+/// command read (and an export hashed) is only what it had when opened.
+#[test]
+fn a_file_that_grew_while_read_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    std::fs::create_dir_all(&ev).unwrap();
+    let data: Vec<u8> = (0..16u32 << 20)
+        .map(|i| ((i.wrapping_mul(2_654_435_761) >> 13) as u8) | 1)
+        .collect();
+    let file = ev.join("grows.bin");
+    std::fs::write(&file, &data).unwrap();
+    let script = r#"set -o pipefail; "$0" dump "$1" | { head -c 65536 > /dev/null; head -c 4096 /dev/zero >> "$1"; cat > /dev/null; }"#;
+    let o = Process::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .arg(&file)
+        .env("XDG_DATA_HOME", dir.path().join("xdg"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "clanscope: {}: the file grew from 16777216 to 16781312 bytes while open; what was read is the 16777216 bytes it had when opened\n",
+            file.display()
+        )
+    );
+}

@@ -29,7 +29,7 @@ pub fn main() -> ExitCode {
     }
     let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
-        Err(e) => return clap_exit(&e),
+        Err(e) => return clap_exit(&e, &argv),
     };
     let interactive = matches!(cli.command, None | Some(Sub::View(_)));
     let result = match cli.command {
@@ -58,12 +58,17 @@ pub fn main() -> ExitCode {
             code = 2;
         }
     }
+    // A file that grew while read: what the command read and reported is what it had when
+    // opened (its hash too), and the rest is not in it. (The inspector says it on screen.)
+    if !interactive {
+        grown();
+    }
     ExitCode::from(code)
 }
 
 /// Help and version go to standard output as clap writes them (our own text); every other
 /// clap error is one line through the sanitizer, exit code 2.
-fn clap_exit(e: &clap::Error) -> ExitCode {
+fn clap_exit(e: &clap::Error, argv: &[std::ffi::OsString]) -> ExitCode {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -71,14 +76,15 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
-            out::message(&usage_error(e));
+            out::message(&usage_error(e, argv));
             ExitCode::from(2)
         }
     }
 }
 
-/// A clap error as one line: every piece that came from the command line sanitized.
-fn usage_error(e: &clap::Error) -> String {
+/// A clap error as one line: every piece that came from the command line sanitized, from the
+/// argument as given where clap's copy lost bytes that are not UTF-8 (`\xFF`, not U+FFFD).
+fn usage_error(e: &clap::Error, argv: &[std::ffi::OsString]) -> String {
     use clap::error::{ContextKind as K, ContextValue as V, ErrorKind};
     let get = |k: K| -> Option<String> {
         Some(match e.get(k)? {
@@ -94,12 +100,22 @@ fn usage_error(e: &clap::Error) -> String {
             _ => return None,
         })
     };
-    let q = |s: Option<String>| format!("'{}'", sanitize::line(&s.unwrap_or_default()));
+    let q = |s: Option<String>| {
+        let s = s.unwrap_or_default();
+        let given = argv
+            .iter()
+            .find(|a| s.contains('\u{FFFD}') && a.to_string_lossy() == s);
+        match given {
+            Some(a) => format!("'{}'", sanitize::path(std::path::Path::new(a))),
+            None => format!("'{}'", sanitize::line(&s)),
+        }
+    };
     let arg = get(K::InvalidArg);
+    let ended = argv.iter().any(|a| a == "--");
     let mut msg = match e.kind() {
         ErrorKind::UnknownArgument => {
             let mut m = format!("unexpected argument {}", q(arg.clone()));
-            if arg.as_deref().is_some_and(|a| a.starts_with('-')) {
+            if arg.as_deref().is_some_and(|a| a.starts_with('-')) && !ended {
                 m.push_str("; a file name that starts with '-' goes after '--'");
             }
             m
@@ -244,6 +260,20 @@ fn shrunk(result: &Result<u8, Error>) -> Vec<Error> {
         }
     }
     out
+}
+
+/// Says each file that grew while open, once.
+fn grown() {
+    let mut said: Vec<String> = Vec::new();
+    for (name, len, size) in crate::source::fault::take_grown() {
+        if said.contains(&name) {
+            continue;
+        }
+        out::message(&format!(
+            "{name}: the file grew from {len} to {size} bytes while open; what was read is the {len} bytes it had when opened"
+        ));
+        said.push(name);
+    }
 }
 
 /// The engine with `--signatures`, or the built-in set.

@@ -69,6 +69,7 @@ struct Entry {
 /// Live mappings by slot, and files found shrunk after their mapping was dropped.
 static LIVE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
 static SHRUNK: Mutex<Vec<(String, u64, u64)>> = Mutex::new(Vec::new());
+static GREW: Mutex<Vec<(String, u64, u64)>> = Mutex::new(Vec::new());
 
 /// Runs `hook` (which must be async-signal-safe) before the process dies of a SIGBUS that no
 /// reader can recover from.
@@ -280,6 +281,8 @@ pub(crate) fn unregister(slot: usize) {
         let e = live.swap_remove(i);
         if let Some((n, size)) = shrunk_to(&e) {
             lock(&SHRUNK).push((e.name, n, size));
+        } else if let Some(size) = grown_to(&e) {
+            lock(&GREW).push((e.name, e.len, size));
         }
     }
     let s = &TABLE[slot];
@@ -292,20 +295,42 @@ pub(crate) fn unregister(slot: usize) {
 /// faulted on if that is lower (the file ended there or before at that moment); and the size it
 /// has now (which may be larger: it grew back).
 fn shrunk_to(e: &Entry) -> Option<(u64, u64)> {
-    // SAFETY: fstat on a descriptor the caller guarantees is still open (the entry lives only
-    // while its Source does, and both this and the Source's drop hold LIVE's lock).
-    let size = unsafe {
-        let mut st: libc::stat = std::mem::zeroed();
-        (libc::fstat(e.fd, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFREG)
-            .then_some(st.st_size as u64)
-    };
-    let size = size.unwrap_or(e.len);
+    let size = size_now(e).unwrap_or(e.len);
     let now = size.min(first_fault(e.slot).unwrap_or(u64::MAX));
     (now < e.len).then_some((now, size))
 }
 
+/// The size a registered regular file has now, by fstat.
+fn size_now(e: &Entry) -> Option<u64> {
+    // SAFETY: fstat on a descriptor the caller guarantees is still open (the entry lives only
+    // while its Source does, and both this and the Source's drop hold LIVE's lock).
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        (libc::fstat(e.fd, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFREG)
+            .then_some(st.st_size as u64)
+    }
+}
+
+/// If a registered file that did not shrink has grown: the size it has now.
+fn grown_to(e: &Entry) -> Option<u64> {
+    size_now(e).filter(|&size| size > e.len && shrunk_to(e).is_none())
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Every mapped file that grew while open (and did not shrink), as (name, size when opened,
+/// size now): what was read is the bytes it had when opened, not the rest. Those closed since
+/// the last call, and those still open.
+pub fn take_grown() -> Vec<(String, u64, u64)> {
+    let live = lock(&LIVE);
+    let mut out = std::mem::take(&mut *lock(&GREW));
+    out.extend(
+        live.iter()
+            .filter_map(|e| grown_to(e).map(|size| (e.name.clone(), e.len, size))),
+    );
+    out
 }
 
 /// Every mapped file that shrank while open, as (name, size it shrank to or offset where a read
