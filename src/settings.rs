@@ -91,9 +91,17 @@ pub fn load(path: &Path) -> Result<Settings, Error> {
 }
 
 /// Loads the settings from their default place (or the defaults).
+/// A settings file that cannot be read is an error (the origins it holds would be lost
+/// unsaid), which says how to run without it.
 pub fn load_default() -> Result<Settings, Error> {
     match default_path() {
-        Some(p) => load(&p),
+        Some(p) => load(&p).map_err(|e| match e {
+            Error::Io { path, cause } => Error::Io {
+                path,
+                cause: format!("{cause} (the settings file; CLANSCOPE_SETTINGS=/dev/null runs with the defaults)"),
+            },
+            e => e,
+        }),
         None => Ok(Settings::default()),
     }
 }

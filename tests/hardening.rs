@@ -1300,6 +1300,26 @@ fn settings_signatures_and_sidecars_are_read_with_a_cap() {
         bin().arg("export").arg(&ev).arg("--notes").arg(&sparse),
         &sparse,
     );
+    // A settings file that cannot be read says how to run without it (review 60: an unreadable
+    // home folder failed every command with no way round said).
+    let folder = case.path("data");
+    let a = bin()
+        .env("CLANSCOPE_SETTINGS", &folder)
+        .arg("dump")
+        .arg(&ev)
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!("clanscope: {}: is a directory (the settings file; CLANSCOPE_SETTINGS=/dev/null runs with the defaults)\n", folder.display())
+    );
+    let a = bin()
+        .env("CLANSCOPE_SETTINGS", "/dev/null")
+        .arg("dump")
+        .arg(&ev)
+        .assert()
+        .success();
+    assert!(a.get_output().stdout.starts_with(b"0AFA:0100  "));
 }
 
 #[test]
