@@ -16,10 +16,13 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub(crate) fn run(a: CompareArgs) -> Result<u8, Error> {
+    // Standard error first: nothing, not even an error naming an input that does not open, is
+    // written there before it is known not to be the evidence (`2>> EV`).
+    Guard::lenient(&[&a.evidence, &a.other]).check_stderr()?;
     stdin_once(&a.evidence, &a.other)?;
-    let engine = engine(&a.signatures)?;
     let guard = Guard::new(&[&a.evidence, &a.other])?;
     guard.check_stderr()?;
+    let engine = engine(&a.signatures)?;
     if let Some(o) = &a.repaired_copy {
         guard.check(o)?;
     }

@@ -10,10 +10,10 @@ use crate::Error;
 use std::io::IsTerminal;
 
 pub(crate) fn run(a: DumpArgs) -> Result<u8, Error> {
-    let origins = Origins::for_command(a.origin.as_deref())?;
     let guard = crate::output::Guard::lenient(&[&a.file]);
     guard.check_stderr()?;
     guard.check_stdout()?;
+    let origins = Origins::for_command(a.origin.as_deref())?;
     let src = Source::open(&a.file)?;
     // The file's one origin: --origin, else the one its sidecar remembers, else the default.
     let origin = origins.of(&src)?;

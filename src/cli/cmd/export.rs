@@ -24,6 +24,15 @@ fn related_roots(a: &ExportArgs) -> Vec<PathBuf> {
 }
 
 pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
+    // Standard error first: nothing, not even an error naming an input that does not open, is
+    // written there before it is known not to be the evidence (`2>> EV`).
+    let inputs: Vec<&Path> = std::iter::once(a.file.as_path())
+        .chain(a.compare.as_deref())
+        .collect();
+    Guard::lenient(&inputs).check_stderr()?;
+    let roots = related_roots(&a);
+    let guard = guard(&a, &roots)?;
+    guard.check_stderr()?;
     if let Some(c) = &a.compare {
         check_compared(&a.file, c)?;
     }
@@ -39,9 +48,6 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let sources: Vec<&Source> = std::iter::once(&src).chain(other.as_ref()).collect();
     super::compare::say_empty(&sources);
     let format = format_of(&a);
-    let roots = related_roots(&a);
-    let guard = guard(&a, &roots)?;
-    guard.check_stderr()?;
     let target = target(&a)?;
     if let Some(Target::File(o)) = &target {
         guard.check(o)?;

@@ -14,11 +14,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 pub(crate) fn run(a: ScanArgs) -> Result<u8, Error> {
-    let origins = Origins::for_command(a.origin.as_deref())?;
     let inputs: Vec<&std::path::Path> = a.paths.iter().map(|p| p.as_path()).collect();
     let guard = crate::output::Guard::lenient(&inputs);
     guard.check_stderr()?;
     guard.check_stdout()?;
+    let origins = Origins::for_command(a.origin.as_deref())?;
     let engine = engine(&a.signatures)?;
     let min = if a.all {
         0.0

@@ -29,6 +29,7 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     } else {
         sanitize::path(&a.dump_text)
     };
+    Guard::lenient(&[&a.dump_text]).check_stderr()?;
     let guard = Guard::new(&[&a.dump_text])?.for_dump_text();
     guard.check_stderr()?;
     if let Some(o) = &a.output {

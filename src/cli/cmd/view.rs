@@ -7,6 +7,15 @@ use crate::tui::{self, Target, ViewConfig};
 use crate::{settings, Error};
 
 pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
+    // Standard error is checked before anything can be said there: not the evidence, nor a
+    // file beside it (`clanscope EV 2>> EV`).
+    let inputs: Vec<&std::path::Path> = a
+        .path
+        .iter()
+        .chain(&a.compare)
+        .map(|p| p.as_path())
+        .collect();
+    crate::output::Guard::lenient(&inputs).check_stderr()?;
     let target = match a.path {
         None => Target::Demo,
         Some(p) if p.is_dir() => Target::Folder(p),
