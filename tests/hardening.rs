@@ -2863,3 +2863,43 @@ fn a_file_that_grew_while_read_is_said() {
         )
     );
 }
+
+/// Review 60 (first run): a relative -o with --out went out of the case folder through a
+/// symbolic link inside it (`-o link/x.txt`, `link` pointing elsewhere).
+#[test]
+fn a_relative_export_name_does_not_leave_the_case_folder_through_a_link() {
+    let case = Case::new();
+    let dir = case.path("data/c2");
+    let elsewhere = case.path("data/elsewhere");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("link")).unwrap();
+    let a = bin()
+        .arg("export")
+        .arg(case.ev())
+        .arg("--out")
+        .arg(&dir)
+        .args(["-o", "link/x.txt"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: {}: -o link/x.txt leads out of the case folder through a symbolic link (to {}); a relative -o names a file inside it\n",
+            dir.join("link/x.txt").display(),
+            std::fs::canonicalize(&elsewhere).unwrap().display()
+        )
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // A real folder inside the case folder is fine.
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    bin()
+        .arg("export")
+        .arg(case.ev())
+        .arg("--out")
+        .arg(&dir)
+        .args(["-o", "sub/x.txt"])
+        .assert()
+        .code(0);
+    assert!(dir.join("sub/x.txt").is_file());
+}

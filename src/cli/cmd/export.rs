@@ -207,7 +207,9 @@ fn deliver(
     match target {
         Some(Target::File(o)) => guard.write(&o, body.as_bytes())?,
         Some(Target::InFolder(dir, o)) => {
-            let path = output::case_folder(Some(&dir), guard)?.join(o);
+            let case = output::case_folder(Some(&dir), guard)?;
+            let path = case.join(&o);
+            left_through_a_link(&case, &path, &o)?;
             guard.write(&path, body.as_bytes())?;
             out::message(&format!("exported to {}", sanitize::path(&path)));
         }
@@ -232,6 +234,28 @@ fn deliver(
         }
     }
     Ok(())
+}
+
+/// A relative `-o` whose folders inside the case folder are links that lead out of it
+/// (`-o link/x.txt`, `link` pointing elsewhere) is refused: it would be written outside.
+fn left_through_a_link(case: &Path, path: &Path, o: &Path) -> Result<(), Error> {
+    let (Ok(case), Some(Ok(folder))) = (
+        std::fs::canonicalize(case),
+        path.parent().map(std::fs::canonicalize),
+    ) else {
+        return Ok(());
+    };
+    if folder.starts_with(&case) {
+        return Ok(());
+    }
+    Err(Error::refused(
+        path,
+        format!(
+            "-o {} leads out of the case folder through a symbolic link (to {}); a relative -o names a file inside it",
+            sanitize::path(o),
+            sanitize::path(&folder)
+        ),
+    ))
 }
 
 /// Where the export goes: `-o FILE`, a relative `-o FILE` inside `--out DIR` (made if need be),
