@@ -118,6 +118,17 @@ pub fn removed(e: Error, path: &Path, f: &File) -> Error {
     }
 }
 
+/// Standard output was closed when the process started (`>&-`): refused by
+/// [`Guard::check_stdout`].
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes that standard output was closed when the process started (`>&-`): called before
+/// Rust's start-up code opens `/dev/null` in its place (see `main.rs`), after which writes to
+/// it vanish and the command would end in success with nothing said.
+pub fn note_stdout_closed() {
+    STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 impl Guard {
     /// A guard over `inputs` (`-`: standard input, when it is a file): each input's device and inode,
     /// and those of the folder it is named in and of the folder it really lies in. A folder
@@ -371,6 +382,12 @@ impl Guard {
     /// Pipes, terminals and devices pass.
     pub fn check_stdout(&self) -> Result<(), Error> {
         use std::os::fd::AsFd;
+        if STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::refused(
+                "standard output",
+                "is closed (>&-), so nothing written there would arrive: redirect it to a file, or to /dev/null to discard it",
+            ));
+        }
         self.check_stream(std::io::stdout().as_fd(), 1, "standard output")
     }
 

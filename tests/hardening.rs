@@ -2903,3 +2903,28 @@ fn a_relative_export_name_does_not_leave_the_case_folder_through_a_link() {
         .code(0);
     assert!(dir.join("sub/x.txt").is_file());
 }
+
+/// Review 60 D6: with standard output closed (`>&-`), dump, scan and compare wrote into
+/// nothing (Rust's start-up opens /dev/null there) and ended in success. They refuse now; a
+/// command that does not write there runs as ever.
+#[test]
+fn a_closed_standard_output_is_refused_not_written_into_nothing() {
+    let case = Case::new();
+    let ev = case.ev();
+    let want = "clanscope: standard output: is closed (>&-), so nothing written there would arrive: redirect it to a file, or to /dev/null to discard it\n";
+    for args in [
+        "dump \"$1\"",
+        "scan \"$1\"",
+        "compare \"$1\" \"$1\"",
+        "export \"$1\"",
+    ] {
+        let (code, err) = shell_run(args, ">&-", &[&ev]);
+        assert_eq!((code, err.as_str()), (Some(2), want), "{args}");
+    }
+    let out = case.path("work/x.txt");
+    let (code, err) = shell_run("export \"$1\" -o \"$2\"", ">&-", &[&ev, &out]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.is_file());
+    let (code, err) = shell_run("dump \"$1\"", ">/dev/null", &[&ev]);
+    assert_eq!((code, err.as_str()), (Some(0), ""));
+}
