@@ -2928,3 +2928,23 @@ fn a_closed_standard_output_is_refused_not_written_into_nothing() {
     let (code, err) = shell_run("dump \"$1\"", ">/dev/null", &[&ev]);
     assert_eq!((code, err.as_str()), (Some(0), ""));
 }
+
+/// Review 60: `undump -o /dev/full` listed the block as written, then said the disk was full.
+/// A block is listed once its bytes are written.
+#[test]
+fn undump_lists_a_block_only_once_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("d.txt");
+    let printer = clanscope::dump::Printer::new(clanscope::address::Origin::default());
+    std::fs::write(&text, printer.to_string(b"Exporting messages", 0, 18)).unwrap();
+    let a = bin()
+        .arg("undump")
+        .arg(&text)
+        .args(["-o", "/dev/full"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        "clanscope: /dev/full: no space left on device\n"
+    );
+}

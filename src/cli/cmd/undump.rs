@@ -348,6 +348,12 @@ impl parse::Sink for Writer<'_> {
     }
 
     fn end(&mut self, s: &Span) -> io::Result<()> {
+        // A block is listed once its bytes are written (`-o /dev/full` listed it, then failed).
+        if let Some((p, w)) = self.out.as_mut() {
+            let r = w.flush();
+            let p = p.clone();
+            self.written(r, &p)?;
+        }
         // The file of the block in --split (a taken name gets -2, -3, ...: the one written).
         let mut file = String::new();
         if let Some((p, mut w)) = self.split.take() {
