@@ -1580,6 +1580,49 @@ fn age_atime(p: &Path) -> i64 {
     std::fs::metadata(p).unwrap().atime()
 }
 
+/// Review 60 D4: a folder walk (`scan DIR`, and the listing of the folder holding the file
+/// that `export` links the names in writes to) moved the access times of the folders it read.
+/// Folders are listed with `O_NOATIME` now, as files are read.
+#[test]
+fn walking_folders_leaves_their_access_times() {
+    let case = Case::new();
+    let po = case.path("po");
+    let sub = case.path("po/Ccmcdata");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join("MSG0001.CCM"), b"x").unwrap();
+    let probe = case.path("work/probe");
+    std::fs::create_dir_all(&probe).unwrap();
+    let old = age_atime(&probe);
+    std::fs::read_dir(&probe).unwrap().for_each(drop);
+    if std::fs::metadata(&probe).unwrap().atime() == old {
+        return skip(
+            "walking_folders_leaves_their_access_times",
+            "this file system does not update access times (noatime)",
+        );
+    }
+    let ev = case.ev();
+    for args in [
+        vec![po.as_os_str()],
+        vec!["export".as_ref(), ev.as_os_str()],
+    ] {
+        let times = [age_atime(&po), age_atime(&sub)];
+        let mut cmd = bin();
+        if args.len() == 1 {
+            cmd.arg("scan");
+        }
+        let code = cmd
+            .current_dir(case.path("work"))
+            .args(&args)
+            .output()
+            .unwrap()
+            .status
+            .code();
+        assert!(matches!(code, Some(0 | 1)), "{args:?}: {code:?}");
+        let now = [&po, &sub].map(|p| std::fs::metadata(p).unwrap().atime());
+        assert_eq!(now, times, "{args:?} moved a folder's access time");
+    }
+}
+
 #[test]
 fn evidence_is_read_without_changing_its_access_time() {
     let case = Case::new();

@@ -130,7 +130,7 @@ struct Level {
     /// The walked folder named on the command line, resolved (for links leaving it).
     root: std::sync::Arc<PathBuf>,
     /// Entries still to visit, in reverse name order (popped from the end).
-    todo: Vec<(OsString, Option<FileType>)>,
+    todo: Vec<(OsString, Option<Kind>)>,
     dir: PathBuf,
 }
 
@@ -183,55 +183,107 @@ impl Walk {
 
     /// Lists a folder and pushes its level; an unreadable folder is an error entry.
     fn enter(&mut self, dir: PathBuf, root: std::sync::Arc<PathBuf>) -> Option<Entry> {
-        let rd = match std::fs::read_dir(&dir) {
-            Ok(rd) => rd,
-            Err(e) => return Some(Entry::Error(Error::io(&dir, &e))),
-        };
-        let mut todo = Vec::new();
-        for e in rd {
-            match e {
-                Ok(e) => todo.push((e.file_name(), e.file_type().ok())),
-                Err(e) => return Some(Entry::Error(Error::io(&dir, &e))),
+        match list(&dir) {
+            Ok(mut todo) => {
+                todo.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+                self.levels.push(Level { root, todo, dir });
+                None
             }
+            Err(e) => Some(Entry::Error(Error::io(&dir, &e))),
         }
-        todo.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-        self.levels.push(Level { root, todo, dir });
-        None
     }
 
     /// One entry of a folder: a file to read, a folder to enter, or something to list.
     fn visit(
         &mut self,
         path: PathBuf,
-        ft: Option<FileType>,
+        ft: Option<Kind>,
         root: std::sync::Arc<PathBuf>,
     ) -> Option<Entry> {
         let ft = match ft {
             Some(ft) => ft,
             None => match std::fs::symlink_metadata(&path) {
-                Ok(m) => m.file_type(),
+                Ok(m) => Kind::of(&m.file_type()),
                 Err(e) => return Some(Entry::Error(Error::io(&path, &e))),
             },
         };
-        if ft.is_dir() {
-            return self.enter(path, root);
+        match ft {
+            Kind::Folder => self.enter(path, root),
+            Kind::Link => link(path, &root),
+            _ => Some(by_type(path, ft)),
         }
-        if ft.is_symlink() {
-            return link(path, &root);
-        }
-        Some(by_type(path, &ft))
     }
+}
+
+/// What a folder entry is, as its folder's listing or `lstat` tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Folder,
+    Link,
+    File,
+    Special(Special),
+}
+
+impl Kind {
+    fn of(ft: &FileType) -> Kind {
+        match () {
+            _ if ft.is_dir() => Kind::Folder,
+            _ if ft.is_symlink() => Kind::Link,
+            _ => Special::of(ft).map_or(Kind::File, Kind::Special),
+        }
+    }
+
+    /// From a listing's entry type; None where the file system does not say (`DT_UNKNOWN`).
+    fn listed(ft: rustix::fs::FileType) -> Option<Kind> {
+        use rustix::fs::FileType as T;
+        Some(match ft {
+            T::Directory => Kind::Folder,
+            T::Symlink => Kind::Link,
+            T::RegularFile => Kind::File,
+            T::CharacterDevice => Kind::Special(Special::CharDevice),
+            T::BlockDevice => Kind::Special(Special::BlockDevice),
+            T::Fifo => Kind::Special(Special::Fifo),
+            T::Socket => Kind::Special(Special::Socket),
+            _ => return None,
+        })
+    }
+}
+
+/// The entries of the folder `dir` (not `.` and `..`), with their types where the listing
+/// gives them. The folder is opened with `O_NOATIME` where the kernel allows it (as files
+/// are), so listing it leaves its access time alone; `std::fs::read_dir` moved it.
+fn list(dir: &Path) -> std::io::Result<Vec<(OsString, Option<Kind>)>> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let fd = match rustix::fs::open(dir, flags | OFlags::NOATIME, Mode::empty()) {
+        Err(rustix::io::Errno::PERM) => rustix::fs::open(dir, flags, Mode::empty()),
+        r => r,
+    }?;
+    let mut todo = Vec::new();
+    for e in rustix::fs::Dir::new(fd)? {
+        let e = e?;
+        let name = e.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let name = std::os::unix::ffi::OsStrExt::from_bytes(name);
+        todo.push((
+            OsString::from(name as &std::ffi::OsStr),
+            Kind::listed(e.file_type()),
+        ));
+    }
+    Ok(todo)
 }
 
 /// A file met in a folder that is not a folder or a link: read when regular, listed when
 /// special.
-fn by_type(path: PathBuf, ft: &FileType) -> Entry {
-    match Special::of(ft) {
-        Some(s) => Entry::Skipped {
+fn by_type(path: PathBuf, ft: Kind) -> Entry {
+    match ft {
+        Kind::Special(s) => Entry::Skipped {
             path,
             why: Skip::Special(s),
         },
-        None => Entry::File {
+        _ => Entry::File {
             path,
             explicit: false,
         },
@@ -255,7 +307,7 @@ fn link(path: PathBuf, root: &Path) -> Option<Entry> {
     }
     Some(match std::fs::metadata(&target) {
         Ok(m) if m.is_dir() => return None,
-        Ok(m) => by_type(path, &m.file_type()),
+        Ok(m) => by_type(path, Kind::of(&m.file_type())),
         Err(e) => Entry::Error(Error::io(&path, &e)),
     })
 }
