@@ -2793,25 +2793,11 @@ fn a_fifo_without_a_writer_never_hangs_a_command() {
 #[test]
 fn a_dump_stops_where_the_file_shrank_under_it() {
     let dir = tempfile::tempdir().unwrap();
-    let (ev, out) = (dir.path().join("ev"), dir.path().join("out"));
-    std::fs::create_dir_all(&ev).unwrap();
-    std::fs::create_dir_all(&out).unwrap();
-    let data: Vec<u8> = (0..64u32 << 20)
-        .map(|i| ((i.wrapping_mul(2_654_435_761) >> 13) as u8) | 1)
-        .collect();
-    let file = ev.join("shrinks.bin");
-    std::fs::write(&file, &data).unwrap();
-    let text = out.join("d.txt");
+    let (file, data) = changing_file(dir.path(), "shrinks.bin", 64);
+    let text = dir.path().join("out/d.txt");
+    std::fs::create_dir_all(text.parent().unwrap()).unwrap();
     let script = r#"set -o pipefail; "$0" dump "$1" | { head -c 65536 > "$2"; truncate -s 1M "$1"; cat >> "$2"; }"#;
-    let o = Process::new("bash")
-        .arg("-c")
-        .arg(script)
-        .arg(env!("CARGO_BIN_EXE_clanscope"))
-        .arg(&file)
-        .arg(&text)
-        .env("XDG_DATA_HOME", dir.path().join("xdg"))
-        .output()
-        .unwrap();
+    let o = bash_run(script, &[&file, &text]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("shrinks.bin: "), "{err}");
@@ -2830,6 +2816,34 @@ fn a_dump_stops_where_the_file_shrank_under_it() {
         got.len()
     );
     assert_eq!(got, &data[..got.len()]);
+}
+
+/// A file of `mib` MiB in `dir/ev` that changes under a command: bytes with no zero among
+/// them (a zero byte in a dump can then only stand for a lost one).
+fn changing_file(dir: &Path, name: &str, mib: u32) -> (PathBuf, Vec<u8>) {
+    let ev = dir.join("ev");
+    std::fs::create_dir_all(&ev).unwrap();
+    let data: Vec<u8> = (0..mib << 20)
+        .map(|i| ((i.wrapping_mul(2_654_435_761) >> 13) as u8) | 1)
+        .collect();
+    let file = ev.join(name);
+    std::fs::write(&file, &data).unwrap();
+    (file, data)
+}
+
+/// Runs `script` under bash with clanscope as `$0` and `args` as `$1`...
+fn bash_run(script: &str, args: &[&Path]) -> std::process::Output {
+    Process::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .args(args)
+        .env(
+            "XDG_DATA_HOME",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-data"),
+        )
+        .output()
+        .unwrap()
 }
 
 /// Review 60 (D2, first run): `dump EV > ev/sub/d.txt` and `compare --repaired-copy
@@ -2880,22 +2894,9 @@ fn no_command_writes_into_a_subfolder_of_the_evidence_folder() {
 #[test]
 fn a_file_that_grew_while_read_is_said() {
     let dir = tempfile::tempdir().unwrap();
-    let ev = dir.path().join("ev");
-    std::fs::create_dir_all(&ev).unwrap();
-    let data: Vec<u8> = (0..16u32 << 20)
-        .map(|i| ((i.wrapping_mul(2_654_435_761) >> 13) as u8) | 1)
-        .collect();
-    let file = ev.join("grows.bin");
-    std::fs::write(&file, &data).unwrap();
+    let (file, _) = changing_file(dir.path(), "grows.bin", 16);
     let script = r#"set -o pipefail; "$0" dump "$1" | { head -c 65536 > /dev/null; head -c 4096 /dev/zero >> "$1"; cat > /dev/null; }"#;
-    let o = Process::new("bash")
-        .arg("-c")
-        .arg(script)
-        .arg(env!("CARGO_BIN_EXE_clanscope"))
-        .arg(&file)
-        .env("XDG_DATA_HOME", dir.path().join("xdg"))
-        .output()
-        .unwrap();
+    let o = bash_run(script, &[&file]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert_eq!(
