@@ -1146,3 +1146,39 @@ fn a_1gib_squeezed_run_stays_within_the_documented_memory() {
     // README, undump: memory stays under 16 MiB whatever the dump or its squeezed runs.
     assert!(peak < 16 << 10, "peak RSS {peak} KiB");
 }
+
+/// Review 60 D8: `export -o x.csv` wrote text without a word; an extension that names no
+/// format is said (the text is still written).
+#[test]
+fn an_export_extension_that_names_no_format_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = common::demo_copy(dir.path());
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().join("x.csv");
+    let a = bin()
+        .arg("export")
+        .arg(&ev)
+        .arg("-o")
+        .arg(&o)
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: {}: '.csv' names none of the formats (.txt, .html, .json): written as text; --format chooses\n",
+            o.display()
+        )
+    );
+    assert!(std::fs::read_to_string(&o)
+        .unwrap()
+        .starts_with("clanscope annotated dump\n"));
+    let o = out.path().join("x.json");
+    let a = bin()
+        .arg("export")
+        .arg(&ev)
+        .arg("-o")
+        .arg(&o)
+        .assert()
+        .success();
+    assert!(a.get_output().stderr.is_empty());
+}

@@ -162,7 +162,21 @@ fn format_of(a: &ExportArgs) -> ExportFormat {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
         (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
         (Some(ExportFormatArg::Json), _) => ExportFormat::Json,
-        (None, Some(o)) => ExportFormat::from_path(o),
+        (None, Some(o)) => {
+            let ext = o
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            if let Some(e) =
+                ext.filter(|e| !matches!(e.as_str(), "txt" | "text" | "html" | "htm" | "json"))
+            {
+                out::message(&format!(
+                    "{}: '.{}' names none of the formats (.txt, .html, .json): written as text; --format chooses",
+                    sanitize::path(o),
+                    sanitize::line(&e)
+                ));
+            }
+            ExportFormat::from_path(o)
+        }
         (None, None) => ExportFormat::Text,
     }
 }
