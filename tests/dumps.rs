@@ -776,13 +776,46 @@ fn review_62_lines_ended_by_cr_alone_read_back_and_a_byte_past_the_sixteenth_is_
     assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
     assert_eq!(
         u.warnings[0].message,
-        "ASCII column does not match the hex: expected 'ABCDEFGHIJKLMNOP', found '51   ABCDEFGHIJKLMNOP'; the line's 16 bytes are kept; the hex after them (51) is read as the start of the column, not as bytes: 1 byte not kept"
+        "ASCII column does not match the hex: expected 'ABCDEFGHIJKLMNOP', found '51   ABCDEFGHIJKLMNOP'; the line's 16 bytes are kept; the 1 group(s) of hex after them are not read as bytes (read as the start of the column): 1 byte not kept"
     );
     let u = parse::parse(&line[..line.len() - 20]);
     assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNOP");
     assert!(
-        u.warnings[0].message.ends_with("the hex after them (51) is read as the start of the column, not as bytes: 1 byte not kept"),
+        u.warnings[0].message.ends_with("the 1 group(s) of hex after them are not read as bytes (read as the start of the column): 1 byte not kept"),
         "{:?}",
         u.warnings
     );
+}
+
+/// Review 62 D1: a character glued to a byte of a first DEBUG line (`43x`, a zero-width space
+/// copied from a web page) cut its reading short: its first 2 bytes were placed at 010E, as a
+/// short line aligned with the next, and the warning said 1 byte was not kept where 14 were.
+#[test]
+fn review_62_a_character_glued_to_a_byte_costs_the_bytes_it_says_at_their_address() {
+    for glued in ["x", "\u{200B}"] {
+        let text = format!("0AFA:0100  41 42 43{glued} 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\r\n0AFA:0110  51 52 53 54 55 56 57 58-59 5A 61 62 63 64 65 66   QRSTUVWXYZabcdef\r\n");
+        let u = parse::parse(&text);
+        let blocks: Vec<_> = u
+            .blocks
+            .iter()
+            .map(|b| (b.start, b.bytes.clone()))
+            .collect();
+        assert_eq!(
+            blocks,
+            vec![
+                (0xAFA0 + 0x100, b"AB".to_vec()),
+                (0xAFA0 + 0x110, b"QRSTUVWXYZabcdef".to_vec())
+            ],
+            "{glued:?}"
+        );
+        let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+        assert_eq!(
+            w,
+            vec![(1, WarningKind::AsciiMismatch), (2, WarningKind::Gap)],
+            "{:?}",
+            u.warnings
+        );
+        assert!(u.warnings[0].message.ends_with("the line's 2 bytes are kept; the 14 group(s) of hex after them are not read as bytes (read as the start of the column): 14 bytes not kept"), "{}", u.warnings[0].message);
+        assert!(u.warnings[1].message.starts_with("gap of 14 bytes"));
+    }
 }

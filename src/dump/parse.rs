@@ -1206,7 +1206,7 @@ impl<'s> Parser<'s> {
                     "ASCII column does not match the hex: expected '{}', found '{}'; {}",
                     crate::sanitize::line(&ascii::expected(&h.bytes[..full])),
                     crate::sanitize::bytes_line(&found),
-                    kept(h, full)
+                    kept(line, full)
                 );
                 self.warn(line.no, line.no + through, WarningKind::AsciiMismatch, msg)?;
                 Ok((full, through))
@@ -1216,7 +1216,7 @@ impl<'s> Parser<'s> {
                 if !blank(&h.bytes[..full]) || h.bytes.len() > full {
                     let msg = format!(
                         "no ASCII column to check the hex against; {}",
-                        kept(h, full)
+                        kept(line, full)
                     );
                     self.warn(line.no, line.no, WarningKind::NoAscii, msg)?;
                 }
@@ -1437,6 +1437,11 @@ impl<'s> Parser<'s> {
         {
             return Ok(0); // continues the block: a short last line
         }
+        // DEBUG's own spacing, and the line shows 16 groups (one damaged, `43x`, cut its
+        // reading short): a full line from column 0, not a short one to align with the next.
+        if h.lead == 2 && count + groups_after(&line.text, after_bytes(h, count)) >= 16 {
+            return Ok(0);
+        }
         let spaced = (h.lead > 2).then(|| ((h.lead - 2) / 3).min(max));
         if let (Some(s), Some(a)) = (spaced, ascii_column(line, count)) {
             if a != Some(s) {
@@ -1539,20 +1544,51 @@ fn column_after_groups(line: &Line) -> Option<usize> {
     (count > 0 && count < line.hex.full).then_some(count)
 }
 
-/// What a line read as it stands keeps: its hex, or its first `full` bytes and not the hex
-/// after them, which no reading made bytes (a DEBUG line's 17th byte typed in).
-fn kept(h: &Hex, full: usize) -> String {
-    let rest = &h.bytes[full.min(h.bytes.len())..];
-    if rest.is_empty() {
+/// What a line read as it stands keeps: its hex, or its first `full` bytes and not the
+/// groups of hex after them, which no reading made bytes (a DEBUG line's 17th byte typed in,
+/// a character glued to a byte: `43x 44 45 ...`), counted as the line shows them.
+fn kept(line: &Line, full: usize) -> String {
+    let h = &line.hex;
+    // (Other layouts put their column two blanks after the hex: words there are no bytes.)
+    let rest = match h.style {
+        AddrStyle::Segmented => groups_after(&line.text, after_bytes(h, full)),
+        AddrStyle::Linear => 0,
+    };
+    let n = rest.max(h.bytes.len().saturating_sub(full));
+    if n == 0 {
         return "the hex is kept".to_string();
     }
-    let hex: Vec<String> = rest.iter().map(|b| format!("{b:02X}")).collect();
     format!(
-        "the line's {} are kept; the hex after them ({}) is read as the start of the column, not as bytes: {} not kept",
+        "the line's {} are kept; the {n} group(s) of hex after them are not read as bytes (read as the start of the column): {} not kept",
         crate::address::bytes(full as u64),
-        hex.join(" "),
-        crate::address::bytes(rest.len() as u64)
+        crate::address::bytes(n as u64)
     )
+}
+
+/// Where a line's text goes on after its first `count` bytes.
+fn after_bytes(h: &Hex, count: usize) -> usize {
+    match count {
+        0 => h.addr.1,
+        _ => h.cuts[count - 1].pos,
+    }
+}
+
+/// The groups of hex a line shows from `pos` up to its ASCII column (three blanks or more) or
+/// its end: words that start with two hex digits (`44`, `43x`, a byte with a character glued to
+/// it), two for DEBUG's `48-49`. What a damaged line still shows of its bytes.
+fn groups_after(t: &[u8], pos: usize) -> usize {
+    let t = t[pos.min(t.len())..].trim_ascii_start();
+    let end = t
+        .windows(3)
+        .position(|w| w.iter().all(|&c| c == b' ' || c == b'\t'))
+        .unwrap_or(t.len());
+    t[..end]
+        .split(|&c| c == b' ' || c == b'\t' || c == b'-')
+        .filter(|w| {
+            let glued = (3..=5).contains(&w.len()) && !w[2].is_ascii_hexdigit();
+            w.len() >= 2 && w[..2].iter().all(u8::is_ascii_hexdigit) && (w.len() == 2 || glued)
+        })
+        .count()
 }
 
 /// True when every byte shows as a blank in the ASCII column.
