@@ -109,6 +109,11 @@ pub fn removed(e: Error, path: &Path, f: &File) -> Error {
     if !remove_created(path, f) {
         return e;
     }
+    said_removed(e)
+}
+
+/// `e` about an output, said with that output removed (unfinished).
+pub fn said_removed(e: Error) -> Error {
     match e {
         Error::Io { path, cause } => Error::Io {
             path,

@@ -2615,6 +2615,13 @@ fn standard_error_on_the_evidence_or_in_its_folder_gets_nothing() {
         "scan --origin XYZ \"$1\"",
         "view \"$1\" --compare /nonexistent",
         "\"$1\"",
+        // Argument errors, said before any command runs (review 63 D1).
+        "export \"$1\" --context 99999",
+        "dump \"$1\" --lenght 5",
+        "dump \"$1\" extra",
+        "compare \"$1\"",
+        "\"$1\" --bogus",
+        "scna \"$1\"",
     ] {
         for redirect in ["2>>\"$1\" >/dev/null", "2<>\"$1\" >/dev/null"] {
             let (code, err) = shell_run(args, redirect, &[&ev]);
@@ -2624,6 +2631,15 @@ fn standard_error_on_the_evidence_or_in_its_folder_gets_nothing() {
                 "{args} {redirect}: the evidence changed"
             );
         }
+    }
+    // Help and version on standard output (review 63 D2).
+    for args in ["dump \"$1\" --help", "\"$1\" --help", "dump \"$1\" -V"] {
+        let (code, err) = shell_run(args, ">>\"$1\"", &[&ev]);
+        assert_eq!(code, Some(2), "{args}: {err}");
+        assert!(
+            std::fs::read(&ev).unwrap() == clanscope::demo::STORE,
+            "{args}: the evidence changed"
+        );
     }
     let beside = case.path("po/err.txt");
     let (code, _) = shell_run("scan \"$1\"", "2>\"$2\" >/dev/null", &[&ev, &beside]);
@@ -2714,7 +2730,10 @@ fn an_output_past_the_file_size_limit_is_said_and_removed() {
         let (code, _, err) = piped(script, &args, Vec::new());
         assert_eq!(code, Some(2), "{script}: {err}");
         assert!(
-            err.contains(&format!("{}: file too large", o.display())),
+            err.contains(&format!(
+                "{}: file too large; the unfinished file was removed",
+                o.display()
+            )),
             "{script}: {err}"
         );
         assert!(!o.exists(), "{script}: {} left behind", o.display());

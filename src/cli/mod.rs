@@ -24,7 +24,9 @@ pub fn main() -> ExitCode {
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(msg) = mistyped_command(&argv) {
-        out::message(&msg);
+        if argv_guard(&argv).check_stderr().is_ok() {
+            out::message(&msg);
+        }
         return ExitCode::from(2);
     }
     let cli = match Cli::try_parse_from(&argv) {
@@ -68,10 +70,20 @@ pub fn main() -> ExitCode {
 
 /// Help and version go to standard output as clap writes them (our own text); every other
 /// clap error is one line through the sanitizer, exit code 2.
+/// Neither is written where the paths the command line names say no output may go (`2>> EV`,
+/// `--help >> EV`): the command's own inputs are not known before its arguments parse.
 fn clap_exit(e: &clap::Error, argv: &[std::ffi::OsString]) -> ExitCode {
     use clap::error::ErrorKind;
+    let guard = argv_guard(argv);
+    if guard.check_stderr().is_err() {
+        return ExitCode::from(2);
+    }
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            if let Err(refused) = guard.check_stdout() {
+                out::message(&refused.to_string());
+                return ExitCode::from(2);
+            }
             let _ = out::write(e.render().to_string().as_bytes());
             ExitCode::SUCCESS
         }
@@ -80,6 +92,23 @@ fn clap_exit(e: &clap::Error, argv: &[std::ffi::OsString]) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A guard over every path the command line names that exists (an option's value after `=`
+/// too), for what is written before the command's own inputs are known.
+fn argv_guard(argv: &[std::ffi::OsString]) -> crate::output::Guard {
+    use std::os::unix::ffi::OsStrExt;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for a in argv.iter().skip(1) {
+        let b = a.as_bytes();
+        if let (true, Some(eq)) = (b.starts_with(b"--"), b.iter().position(|&c| c == b'=')) {
+            paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(&b[eq + 1..])));
+        }
+        paths.push(PathBuf::from(a));
+    }
+    paths.retain(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok());
+    let refs: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
+    crate::output::Guard::lenient(&refs)
 }
 
 /// A clap error as one line: every piece that came from the command line sanitized, from the

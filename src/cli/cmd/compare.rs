@@ -91,7 +91,7 @@ fn write_repaired(
         return Ok(());
     };
     if crate::output::remove_created(o, &f) {
-        return Err(e);
+        return Err(crate::output::said_removed(e));
     }
     let e = match e {
         Error::Io { cause, .. } => cause,
