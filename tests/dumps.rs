@@ -818,4 +818,14 @@ fn review_62_a_character_glued_to_a_byte_costs_the_bytes_it_says_at_their_addres
         assert!(u.warnings[0].message.ends_with("the line's 2 bytes are kept; the 14 group(s) of hex after them are not read as bytes (read as the start of the column): 14 bytes not kept"), "{}", u.warnings[0].message);
         assert!(u.warnings[1].message.starts_with("gap of 14 bytes"));
     }
+    // A byte missing: the column, three blanks after 15 bytes, is no group left unread.
+    let u = parse::parse(
+        "0AFA:0100  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F   ABCDEFGHIJKLMNOP\n",
+    );
+    assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNO");
+    assert!(
+        u.warnings[0].message.ends_with("; the hex is kept"),
+        "{}",
+        u.warnings[0].message
+    );
 }

@@ -1550,11 +1550,12 @@ fn column_after_groups(line: &Line) -> Option<usize> {
 fn kept(line: &Line, full: usize) -> String {
     let h = &line.hex;
     // (Other layouts put their column two blanks after the hex: words there are no bytes.)
-    let rest = match h.style {
+    // A DEBUG line's groups as it shows them (a candidate read from a column glued on, `4F
+    // ABCD...`, is the column's, not a byte); other layouts' candidates.
+    let n = match h.style {
         AddrStyle::Segmented => groups_after(&line.text, after_bytes(h, full)),
-        AddrStyle::Linear => 0,
+        AddrStyle::Linear => h.bytes.len().saturating_sub(full),
     };
-    let n = rest.max(h.bytes.len().saturating_sub(full));
     if n == 0 {
         return "the hex is kept".to_string();
     }
