@@ -22,14 +22,21 @@ pub enum ExportFormat {
 impl ExportFormat {
     /// The format a file name's extension asks for (text unless `.html`/`.htm`/`.json`).
     pub fn from_path(p: &Path) -> ExportFormat {
+        ExportFormat::named_by(p).unwrap_or(ExportFormat::Text)
+    }
+
+    /// The format `p`'s extension names (`.txt`, `.text`, `.html`, `.htm`, `.json`, any case);
+    /// None for no extension or another one.
+    pub fn named_by(p: &Path) -> Option<ExportFormat> {
         match p
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .as_deref()
         {
-            Some("html") | Some("htm") => ExportFormat::Html,
-            Some("json") => ExportFormat::Json,
-            _ => ExportFormat::Text,
+            Some("html") | Some("htm") => Some(ExportFormat::Html),
+            Some("json") => Some(ExportFormat::Json),
+            Some("txt") | Some("text") => Some(ExportFormat::Text),
+            _ => None,
         }
     }
 }

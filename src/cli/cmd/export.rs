@@ -163,16 +163,11 @@ fn format_of(a: &ExportArgs) -> ExportFormat {
         (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
         (Some(ExportFormatArg::Json), _) => ExportFormat::Json,
         (None, Some(o)) => {
-            let ext = o
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase());
-            if let Some(e) =
-                ext.filter(|e| !matches!(e.as_str(), "txt" | "text" | "html" | "htm" | "json"))
-            {
+            if let (Some(e), None) = (o.extension(), ExportFormat::named_by(o)) {
                 out::message(&format!(
                     "{}: '.{}' names none of the formats (.txt, .html, .json): written as text; --format chooses",
                     sanitize::path(o),
-                    sanitize::line(&e)
+                    sanitize::line(&e.to_string_lossy().to_ascii_lowercase())
                 ));
             }
             ExportFormat::from_path(o)
