@@ -421,6 +421,9 @@ impl Guard {
         };
         // A block device that is an input (a disk, a loop device) is refused as any input is.
         let kind = FileType::from_raw_mode(st.st_mode);
+        if matches!(kind, FileType::Fifo | FileType::Socket) {
+            return self.check_named_pipe(no, out);
+        }
         if !matches!(kind, FileType::RegularFile | FileType::BlockDevice) {
             return Ok(());
         }
@@ -446,6 +449,28 @@ impl Guard {
         ) {
             Ok(fd) => self.refuse_folder(&fd, folder, out),
             Err(e) => Err(unchecked(crate::error::io_cause(&e.into()))),
+        }
+    }
+
+    /// A FIFO or socket at descriptor `no`: one with a name in a folder (`mkfifo ev/p`, then
+    /// `> ev/p`) is refused where a file there would be (review 63: it passed as any pipe
+    /// does, and writing to it moved the times of a node in the evidence's folder). A pipe
+    /// without a name (`|`), or one whose folder cannot be opened, passes.
+    fn check_named_pipe(&self, no: u8, out: &Path) -> Result<(), Error> {
+        let Ok(named) = std::fs::read_link(format!("/proc/self/fd/{no}")) else {
+            return Ok(());
+        };
+        if !named.is_absolute() {
+            return Ok(());
+        }
+        let folder = named.parent().unwrap_or(Path::new("/"));
+        match rfs::open(
+            folder,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => self.refuse_folder(&fd, folder, out),
+            Err(_) => Ok(()),
         }
     }
 
@@ -586,13 +611,7 @@ impl Guard {
             }
             _ => return Err(exists()),
         }
-        let fd = rfs::openat(
-            folder,
-            name,
-            OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::NOCTTY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| rio(path, e))?;
+        let fd = open_reader_waiting(folder, name, path)?;
         let st = rfs::fstat(&fd).map_err(|e| rio(path, e))?;
         if !stream(&st) || self.input(Id::of(&st)).is_some() {
             return Err(exists());
@@ -885,6 +904,45 @@ fn silence_stderr() {
         // SAFETY: dup2 onto descriptor 2 with an open descriptor; both stay valid.
         unsafe { libc::dup2(null.as_raw_fd(), 2) };
     }
+}
+
+/// How long an existing FIFO named as an output is waited for to have a reader.
+const READER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens the existing FIFO or device `name` in `folder` for writing without blocking for ever:
+/// a plain open of a FIFO waits until some program opens it for reading, for ever if none
+/// does (review 62). It is opened with `O_NONBLOCK`, retried for [`READER_WAIT`] while no
+/// program reads it (`ENXIO`), then refused; once open, `O_NONBLOCK` is cleared, so writes wait
+/// for the reader as usual.
+fn open_reader_waiting(
+    folder: &OwnedFd,
+    name: &std::ffi::OsStr,
+    path: &Path,
+) -> Result<OwnedFd, Error> {
+    let flags = OFlags::WRONLY | OFlags::NOFOLLOW | OFlags::NOCTTY | OFlags::CLOEXEC;
+    let since = std::time::Instant::now();
+    let fd = loop {
+        match rfs::openat(folder, name, flags | OFlags::NONBLOCK, Mode::empty()) {
+            Ok(fd) => break fd,
+            Err(rustix::io::Errno::NXIO) if since.elapsed() < READER_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(rustix::io::Errno::NXIO) => {
+                return Err(Error::refused(
+                    path,
+                    format!(
+                        "is a FIFO that no program reads (waited {} s): start its reader first",
+                        READER_WAIT.as_secs()
+                    ),
+                ))
+            }
+            Err(e) => return Err(rio(path, e)),
+        }
+    };
+    let cleared = rustix::fs::fcntl_getfl(&fd)
+        .and_then(|fl| rustix::fs::fcntl_setfl(&fd, fl - OFlags::NONBLOCK));
+    cleared.map_err(|e| rio(path, e))?;
+    Ok(fd)
 }
 
 #[cfg(test)]

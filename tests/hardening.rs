@@ -2805,6 +2805,80 @@ fn a_fifo_without_a_writer_never_hangs_a_command() {
     assert_eq!(std::fs::read(&o).unwrap(), b"Exporting messages");
 }
 
+/// Review 62 (D4): an existing FIFO named as an output with no program reading it hung
+/// `export -o`, `undump -o` and `compare --repaired-copy` in `open` for ever. The FIFO is waited
+/// for five seconds, then refused; with a reader, what is written comes through it whole.
+#[test]
+fn an_output_fifo_without_a_reader_never_hangs_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ev, out, text) = (
+        dir.path().join("ev"),
+        dir.path().join("out"),
+        dir.path().join("text"),
+    );
+    for d in [&ev, &out, &text] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let (file, backup) = (ev.join("a.bin"), ev.join("b.bin"));
+    std::fs::write(&file, b"Exporting messages").unwrap();
+    std::fs::write(&backup, b"Exporting messagez").unwrap();
+    let dump = text.join("d.txt");
+    std::fs::write(&dump, "0000:0000  41 42\n").unwrap();
+    let fifo = out.join("fifo");
+    common::mkfifo(&fifo);
+    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+        vec![
+            "export".as_ref(),
+            file.as_ref(),
+            "-o".as_ref(),
+            fifo.as_ref(),
+        ],
+        vec![
+            "undump".as_ref(),
+            dump.as_ref(),
+            "-o".as_ref(),
+            fifo.as_ref(),
+        ],
+        vec![
+            "compare".as_ref(),
+            file.as_ref(),
+            backup.as_ref(),
+            "--repaired-copy".as_ref(),
+            fifo.as_ref(),
+        ],
+    ];
+    for args in &runs {
+        let started = std::time::Instant::now();
+        let a = bin()
+            .args(args)
+            .timeout(Duration::from_secs(30))
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(
+            err.contains(&format!(
+                "clanscope: {}: is a FIFO that no program reads (waited 5 s): start its reader first\n",
+                fifo.display()
+            )),
+            "{args:?}: {err}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20), "{args:?}");
+    }
+    // A reader that comes a second late is waited for, and gets the whole output.
+    let f2 = fifo.clone();
+    let reader = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1000));
+        std::fs::read(&f2).unwrap()
+    });
+    bin()
+        .args(&runs[1])
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success();
+    assert_eq!(reader.join().unwrap(), b"AB");
+    assert_eq!(std::fs::read(&file).unwrap(), b"Exporting messages");
+}
+
 /// Review 60 (first run): a file that shrank while `dump` read it was said (exit 2), but the
 /// dump went on to the old end with zeros and `*` lines standing for the lost bytes. It now
 /// stops at the first read that found the pages gone: every line printed holds the file's
@@ -2848,6 +2922,41 @@ fn changing_file(dir: &Path, name: &str, mib: u32) -> (PathBuf, Vec<u8>) {
     let file = ev.join(name);
     std::fs::write(&file, &data).unwrap();
     (file, data)
+}
+
+/// Review 63 (D3): a FIFO made in the evidence's folder passed as standard output or error
+/// as any pipe does (`dump EV > ev/sub/p`). A named FIFO or socket there is refused as a file
+/// there is; a pipe without a name and a FIFO elsewhere still pass.
+#[test]
+fn a_named_fifo_beside_the_evidence_is_no_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let po = dir.path().join("po");
+    std::fs::create_dir_all(po.join("sub")).unwrap();
+    let ev = po.join("CLANDATA");
+    std::fs::write(&ev, b"Exporting messages").unwrap();
+    let (inside, outside) = (po.join("sub").join("p"), dir.path().join("p"));
+    common::mkfifo(&inside);
+    common::mkfifo(&outside);
+    let script = r#"
+        cat "$2" > "$4.out" & "$0" dump "$1" > "$2"; echo "stdout $?"; wait
+        cat "$2" > "$4.err" & "$0" dump "$1" 2> "$2" > /dev/null; echo "stderr $?"; wait
+        cat "$3" > "$4.ok" & "$0" dump "$1" > "$3"; echo "elsewhere $?"; wait
+        "$0" dump "$1" | wc -c
+    "#;
+    let seen = dir.path().join("seen");
+    let o = bash_run(script, &[&ev, &inside, &outside, &seen]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "stdout 2\nstderr 2\nelsewhere 0\n142\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!("clanscope: standard output: lies inside the folder that holds the examined file {}; clanscope writes nothing there: choose another folder\n", ev.display())
+    );
+    let read = |x: &str| std::fs::read(dir.path().join(format!("seen.{x}"))).unwrap();
+    assert!(read("out").is_empty());
+    assert!(read("err").is_empty());
+    assert!(read("ok").starts_with(b"0000:0000  45 78 70 6F"));
 }
 
 /// Runs `script` under bash with clanscope as `$0` and `args` as `$1`...
