@@ -741,8 +741,9 @@ fn review_59_a_byte_lost_or_typed_in_is_said_and_no_byte_is_invented_or_dropped(
         "{:?}",
         u.warnings
     );
-    // DEBUG: a byte typed into the second line's hex is kept (17 bytes there), and the next
-    // line's address, one byte back, is said.
+    // DEBUG: a byte typed into the second line's hex is kept (17 bytes there) and said on
+    // that line (review 62: it was said only through the next line's address, one byte back,
+    // and not at all on a last line).
     let debug = "0000:0000  48 65 6C 6C 6F 2C 20 77-6F 72 6C 64 21 20 54 68   Hello, world! Th\n0000:0010  69 73 20 20 69 73 20 61 20-74 65 73 74 20 6F 66 20   is is a test of \n0000:0020  75 6E 64 75 6D 70 20 70-61 72 73 69 6E 67 20 30   undump parsing 0\n";
     let u = parse::parse(debug);
     assert_eq!(
@@ -750,7 +751,19 @@ fn review_59_a_byte_lost_or_typed_in_is_said_and_no_byte_is_invented_or_dropped(
         b"Hello, world! This  is a test of undump parsing 0".to_vec()
     );
     let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
-    assert_eq!(w, vec![(3, WarningKind::Back)], "{:?}", u.warnings);
+    assert_eq!(
+        w,
+        vec![(2, WarningKind::Overlong), (3, WarningKind::Back)],
+        "{:?}",
+        u.warnings
+    );
+    assert_eq!(u.warnings[0].message, "17 bytes on one line, where DEBUG prints at most 16 from this line's first column (a byte typed in?): all kept as they stand");
+    // On the last line, it is said all the same.
+    let last = &debug[..debug.find("\n0000:0020").unwrap() + 1];
+    let u = parse::parse(last);
+    assert_eq!(u.bytes(), b"Hello, world! This  is a test of ".to_vec());
+    let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+    assert_eq!(w, vec![(2, WarningKind::Overlong)], "{:?}", u.warnings);
 }
 
 /// Review 62 (first-run report of review 60's helper): a dump whose lines end with CR alone
@@ -828,4 +841,36 @@ fn review_62_a_character_glued_to_a_byte_costs_the_bytes_it_says_at_their_addres
         "{}",
         u.warnings[0].message
     );
+}
+
+/// Review 62 (D5): a byte typed over in an `od` or `xxd` line (`6g`) ends the line's hex there;
+/// the rest of its hex was read as its column and the warning said "the hex is kept", though
+/// those bytes were not. It now counts them, as the next line's gap does.
+#[test]
+fn review_62_a_byte_typed_over_in_an_od_or_xxd_line_counts_what_it_costs() {
+    let od = "000000 48 65 6c 6g 6f 2c 20 77 6f 72 6c 64 21 20 54 68  >Hello, world! Th<\n000010 69 73 20 69 73 20 61 20 74 65 73 74 20 6f 66 20  >is is a test of <\n000020\n";
+    let u = parse::parse(od);
+    assert_eq!(u.bytes(), b"Helis is a test of ".to_vec());
+    let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+    assert_eq!(
+        w,
+        vec![(1, WarningKind::AsciiMismatch), (2, WarningKind::Gap)],
+        "{:?}",
+        u.warnings
+    );
+    assert!(
+        u.warnings[0].message.ends_with("; the line's 3 bytes are kept; the 13 group(s) of hex after them are not read as bytes (read as the start of the column): 13 bytes not kept"),
+        "{}",
+        u.warnings[0].message
+    );
+    assert!(u.warnings[1].message.starts_with("gap of 13 bytes"));
+    let xxd = "00000000: 4865 6c6g 6f2c 2077  Hello, w\n00000008: 6f72 6c64 2120 5468  orld! Th\n";
+    let u = parse::parse(xxd);
+    assert_eq!(u.bytes(), b"Heorld! Th".to_vec());
+    assert!(
+        u.warnings[0].message.ends_with("; the line's 2 bytes are kept; the 3 group(s) of hex after them are not read as bytes (read as the start of the column): 6 bytes not kept"),
+        "{}",
+        u.warnings[0].message
+    );
+    assert!(u.warnings[1].message.starts_with("gap of 6 bytes"));
 }

@@ -167,6 +167,8 @@ pub enum WarningKind {
     Radix,
     /// A byte of a dump line typed over by something that is not hex.
     TypedOver,
+    /// A DEBUG line holding more bytes than DEBUG prints on one line.
+    Overlong,
 }
 
 impl WarningKind {
@@ -187,6 +189,7 @@ impl WarningKind {
             WarningKind::ByteOrder => "byte order of words not checked",
             WarningKind::Radix => "radix of the addresses uncertain",
             WarningKind::TypedOver => "byte typed over in the hex",
+            WarningKind::Overlong => "more bytes on a line than DEBUG prints",
         }
     }
 }
@@ -667,6 +670,7 @@ impl<'s> Parser<'s> {
             }
         }
         self.beyond_top(line.no, start, count)?;
+        self.overlong(line.no, h, col0, count)?;
         match typo {
             Some(t) => self.typed_over(line.no, h, start, count, t)?,
             None => self.emit(h, &h.bytes[..count])?,
@@ -677,6 +681,22 @@ impl<'s> Parser<'s> {
         self.prose = false;
         self.unread = None;
         Ok(consumed)
+    }
+
+    /// Says a DEBUG line that holds more bytes than DEBUG prints on a line from its first
+    /// byte's column (16 less the column): the text is consistent (its ASCII column spells
+    /// them), so they are kept as they stand, but no dump DEBUG printed holds them, and the
+    /// next line's address then goes back over them (review 62).
+    fn overlong(&mut self, no: usize, h: &Hex, col0: usize, count: usize) -> io::Result<()> {
+        if h.style != AddrStyle::Segmented || col0 + count <= 16 {
+            return Ok(());
+        }
+        let msg = format!(
+            "{} on one line, where DEBUG prints at most {} from this line's first column (a byte typed in?): all kept as they stand",
+            crate::address::bytes(count as u64),
+            16 - col0.min(16)
+        );
+        self.warn(no, no, WarningKind::Overlong, msg)
     }
 
     /// Places a line as [`Parser::place`] does, but one whose first byte is missing
@@ -1552,18 +1572,58 @@ fn kept(line: &Line, full: usize) -> String {
     // (Other layouts put their column two blanks after the hex: words there are no bytes.)
     // A DEBUG line's groups as it shows them (a candidate read from a column glued on, `4F
     // ABCD...`, is the column's, not a byte); other layouts' candidates.
-    let n = match h.style {
-        AddrStyle::Segmented => groups_after(&line.text, after_bytes(h, full)),
-        AddrStyle::Linear => h.bytes.len().saturating_sub(full),
+    let (groups, lost) = match h.style {
+        AddrStyle::Segmented => {
+            let n = groups_after(&line.text, after_bytes(h, full));
+            (n, n)
+        }
+        AddrStyle::Linear => {
+            let n = h.bytes.len().saturating_sub(full);
+            let (g, b) = linear_groups_after(h, &line.text, after_bytes(h, full));
+            if b > n {
+                (g, b)
+            } else {
+                (n, n)
+            }
+        }
     };
-    if n == 0 {
+    if lost == 0 {
         return "the hex is kept".to_string();
     }
     format!(
-        "the line's {} are kept; the {n} group(s) of hex after them are not read as bytes (read as the start of the column): {} not kept",
+        "the line's {} are kept; the {groups} group(s) of hex after them are not read as bytes (read as the start of the column): {} not kept",
         crate::address::bytes(full as u64),
-        crate::address::bytes(n as u64)
+        crate::address::bytes(lost as u64)
     )
+}
+
+/// The groups of hex, as wide as the line's own (`6c`, `6c6c`), that a line of another
+/// layout than DEBUG's shows from `pos` on, up to the first word that is none or a run of
+/// three blanks, one of them with a character typed over (`6g`): the groups and their bytes.
+/// After a byte typed over in an `od` or `xxd` line, the rest of its hex is read as its
+/// column (review 62: "the hex is kept" was said where 13 bytes were not).
+fn linear_groups_after(h: &Hex, t: &[u8], pos: usize) -> (usize, usize) {
+    let Some(&(s, e)) = h.groups.first() else {
+        return (0, 0);
+    };
+    let width = e - s;
+    if h.octal || width < 2 || !width.is_multiple_of(2) {
+        return (0, 0);
+    }
+    let t = t[pos.min(t.len())..].trim_ascii_start();
+    let end = t
+        .windows(3)
+        .position(|w| w.iter().all(|&c| c == b' ' || c == b'\t'))
+        .unwrap_or(t.len());
+    let groups = t[..end]
+        .split(|&c| c == b' ' || c == b'\t')
+        .filter(|w| !w.is_empty())
+        .take_while(|w| {
+            let digits = w.iter().filter(|c| c.is_ascii_hexdigit()).count();
+            w.len() == width && w[0].is_ascii_hexdigit() && digits + 1 >= width
+        })
+        .count();
+    (groups, groups * width / 2)
 }
 
 /// Where a line's text goes on after its first `count` bytes.
