@@ -2959,6 +2959,61 @@ fn a_named_fifo_beside_the_evidence_is_no_standard_output() {
     assert!(read("ok").starts_with(b"0000:0000  45 78 70 6F"));
 }
 
+/// Review 62 (D7): Ctrl-C during `undump -o` left the part written as a file that looked like
+/// a finished output. SIGINT, SIGTERM and SIGHUP now remove the files the command created and
+/// had not finished, say so, and end it as the signal would (`compare --repaired-copy` too).
+#[test]
+fn a_signal_during_undump_removes_the_unfinished_output() {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (text, out) = (dir.path().join("text"), dir.path().join("out"));
+    std::fs::create_dir_all(&text).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let data: Vec<u8> = (0..64u32 << 10).map(|i| (i * 7 % 251) as u8).collect();
+    let dump = clanscope::dump::Printer::new(clanscope::address::Origin::default()).to_string(
+        &data,
+        0,
+        data.len() as u64,
+    );
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let fifo = text.join(format!("pipe{sig}"));
+        common::mkfifo(&fifo);
+        let o = out.join(format!("u{sig}.bin"));
+        let child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+            .arg("undump")
+            .arg(&fifo)
+            .arg("-o")
+            .arg(&o)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The writer sends the dump and holds the FIFO open: the command waits for more.
+        let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        w.write_all(dump.as_bytes()).unwrap();
+        let started = std::time::Instant::now();
+        while !o.exists() && started.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(o.exists(), "the output was never started");
+        std::thread::sleep(Duration::from_millis(200));
+        // SAFETY: sending a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        let done = child.wait_with_output().unwrap();
+        drop(w);
+        assert_eq!(done.status.signal(), Some(sig), "{:?}", done.status);
+        let err = String::from_utf8_lossy(&done.stderr).into_owned();
+        assert!(
+            err.ends_with(&format!(
+                "clanscope: {}: unfinished when a signal stopped the command; removed\n",
+                o.display()
+            )),
+            "{err}"
+        );
+        assert!(!o.exists(), "the unfinished output was left");
+    }
+}
+
 /// Runs `script` under bash with clanscope as `$0` and `args` as `$1`...
 fn bash_run(script: &str, args: &[&Path]) -> std::process::Output {
     Process::new("bash")

@@ -5,6 +5,7 @@
 mod args;
 mod cmd;
 mod out;
+mod stop;
 
 use crate::detect::{signatures::SignatureSet, Engine};
 use crate::{sanitize, Error};

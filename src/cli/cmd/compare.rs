@@ -4,7 +4,7 @@
 //! the list of what was replaced. Both inputs are only read.
 
 use crate::cli::args::{CompareArgs, CompareFormatArg};
-use crate::cli::{engine, out};
+use crate::cli::{engine, out, stop};
 use crate::compare::{self, Destroyed, Diff, Replacement};
 use crate::detect::{Control, Report};
 use crate::output::Guard;
@@ -80,8 +80,12 @@ fn write_repaired(
     (ev, other): (&Source, &Source),
     replaced: &[Replacement],
 ) -> Result<(), Error> {
+    // Ctrl-C (and SIGTERM, SIGHUP) removes the unfinished copy, as a failure does.
+    stop::watch();
     let f = guard.create(o)?;
+    stop::started(o, &f);
     let copied = compare::write_repaired(ev, other, replaced, &f);
+    stop::finished(o);
     // A file that shrank is the cause whatever the copy says.
     let written = ev
         .check()

@@ -5,7 +5,7 @@
 //! guard: never over the dump text itself, never beside it, never over an existing file.
 
 use crate::cli::args::UndumpArgs;
-use crate::cli::out;
+use crate::cli::{out, stop};
 use crate::dump::parse::{self, Span, Warning, WarningKind};
 use crate::output::{self, Guard};
 use crate::{sanitize, Error};
@@ -52,6 +52,8 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
         Some(d) => Some(output::case_folder(Some(d), &guard)?),
         None => None,
     };
+    // Ctrl-C (and SIGTERM, SIGHUP) removes the files not finished, as a failure does.
+    stop::watch();
     let mut sink = Writer::new(&name, &guard, a.output.clone(), split);
     let parsed = parse::undump(input.reader()?, parse::FILL_LIMIT, &mut sink);
     if let Err(e) = parsed.and_then(|s| sink.finish().map(|()| s)) {
@@ -61,6 +63,8 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
             .unwrap_or_else(|| Error::io(&a.dump_text, &e));
         return Err(sink.discard(e));
     }
+    // Every byte is written: a signal from here on leaves the files.
+    stop::take();
     if sink.blocks == 0 {
         let fifo = !stdin
             && std::fs::metadata(&a.dump_text).is_ok_and(|m| {
@@ -200,9 +204,6 @@ struct Writer<'g> {
     kinds: BTreeMap<WarningKind, (u64, usize, usize)>,
     /// The precise error behind an I/O failure the parser saw.
     error: Option<Error>,
-    /// The files being written (`-o`, the open block's in `--split`): removed if the command
-    /// fails before they are done.
-    unfinished: Vec<(PathBuf, File)>,
 }
 
 impl<'g> Writer<'g> {
@@ -224,7 +225,6 @@ impl<'g> Writer<'g> {
             blocks: 0,
             kinds: BTreeMap::new(),
             error: None,
-            unfinished: Vec::new(),
         }
     }
 
@@ -235,17 +235,16 @@ impl<'g> Writer<'g> {
         io
     }
 
-    /// `f`, just created at `p`, is unfinished until its last byte is written.
+    /// `f`, just created at `p`, is unfinished until its last byte is written (the list is
+    /// [`stop`]'s: a signal that ends the command removes it too).
     fn started(&mut self, p: &Path, f: &File) {
-        if let Ok(f) = f.try_clone() {
-            self.unfinished.push((p.to_path_buf(), f));
-        }
+        stop::started(p, f);
     }
 
     /// The command failed: the files it had not finished are removed (each one still the file
     /// it created), and said, in `e` when it is about that file.
     fn discard(&mut self, mut e: Error) -> Error {
-        for (p, f) in std::mem::take(&mut self.unfinished) {
+        for (p, f) in stop::take() {
             if matches!(&e, Error::Io { path, .. } if *path == sanitize::path(&p)) {
                 e = output::removed(e, &p, &f);
             } else if output::remove_created(&p, &f) {
@@ -359,7 +358,7 @@ impl parse::Sink for Writer<'_> {
         if let Some((p, mut w)) = self.split.take() {
             let r = w.flush();
             self.written(r, &p)?;
-            self.unfinished.retain(|(q, _)| *q != p);
+            stop::finished(&p);
             let name = p.file_name().unwrap_or(p.as_os_str()).to_string_lossy();
             file = format!("  -> {}", crate::sanitize::line(&name));
         }

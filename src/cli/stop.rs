@@ -1,0 +1,71 @@
+//! Signals that end a command while it writes files of its own (`undump -o`, `--split`,
+//! `compare --repaired-copy`): SIGINT (Ctrl-C), SIGTERM and SIGHUP. The files the command
+//! created and has not finished are removed, each said, and the process ends as the signal's
+//! default would (exit code 128 + its number): no output is left holding part of what it should
+//! (review 62: Ctrl-C during undump left a partial -o file).
+
+use crate::cli::out;
+use crate::{output, sanitize};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, Once};
+
+/// The files being written, each with the handle that proves it is still the file created.
+static UNFINISHED: Mutex<Vec<(PathBuf, File)>> = Mutex::new(Vec::new());
+
+fn list() -> MutexGuard<'static, Vec<(PathBuf, File)>> {
+    UNFINISHED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Starts watching for the ending signals (once): from then on, they end the process through
+/// [`stopped`]. Without the watch (the kernel refused the handlers), they end it as before.
+pub(crate) fn watch() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("stop".into())
+            .spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    stopped(sig);
+                }
+            });
+    });
+}
+
+/// `f`, just created at `p`, is unfinished until [`finished`] says otherwise.
+pub(crate) fn started(p: &Path, f: &File) {
+    if let Ok(f) = f.try_clone() {
+        list().push((p.to_path_buf(), f));
+    }
+}
+
+/// The file at `p` is complete (or was removed by its command): a signal leaves it.
+pub(crate) fn finished(p: &Path) {
+    list().retain(|(q, _)| q != p);
+}
+
+/// The files not finished, handed over (the command failed and removes them itself).
+pub(crate) fn take() -> Vec<(PathBuf, File)> {
+    std::mem::take(&mut *list())
+}
+
+/// A signal came: removes the unfinished files (only one still the file created), says each,
+/// and ends the process with the signal's default action. The lock is kept to the end, so no
+/// file is started meanwhile.
+fn stopped(sig: i32) -> ! {
+    let files = list();
+    for (p, f) in files.iter() {
+        if output::remove_created(p, f) {
+            out::message(&format!(
+                "{}: unfinished when a signal stopped the command; removed",
+                sanitize::path(p)
+            ));
+        }
+    }
+    let _ = signal_hook::low_level::emulate_default_handler(sig);
+    std::process::exit(128 + sig);
+}
