@@ -244,6 +244,7 @@ pub(crate) struct ExportArgs {
         long,
         value_name = "ADDR",
         requires = "length",
+        conflicts_with = "finding",
         allow_hyphen_values = true
     )]
     pub from: Option<String>,

@@ -97,6 +97,8 @@ pub fn excerpts<'a>(
         Selection::Listed(min) => super::listed(report, *min).collect(),
         Selection::Findings(ids) => ids
             .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .map(|&id| {
                 report.finding(id).ok_or_else(|| {
                     Error::Usage(format!(
@@ -126,8 +128,10 @@ pub fn excerpts<'a>(
             ));
         }
         out.extend(note_excerpts(origin, len, &out, context, sidecar));
-        out.sort_by_key(|e| e.start);
     }
+    // In address order whatever order the findings were asked in (`--finding 7 --finding 1`):
+    // the dump's addresses never go back, so the text reads back with `undump --strict`.
+    out.sort_by_key(|e| e.start);
     for x in &mut out {
         mark_messages(report, x);
     }
