@@ -1425,6 +1425,34 @@ fn a_note_made_before_the_hash_is_known_is_saved_beside_the_notes_already_there(
     );
 }
 
+/// Review 64 (D2): a note made before the hash was known was lost when `q` came first: the
+/// inspector quit at once. `q` now says the notes are not saved yet, as for notes that could
+/// not be saved; once the hash comes and they are saved, `q` quits at once.
+#[test]
+fn q_before_the_hash_is_known_asks_before_losing_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = scanned_app(demo_src(), "CLANDATA", demo::ORIGIN, 120, 40, dir.path());
+    add_note(&mut app, 0x20, "early");
+    step(&mut app, Command::Quit);
+    assert!(!app.quitting());
+    assert_eq!(
+        status(&app),
+        "notes not saved (the file's SHA-256, which names the notes file, is not known yet: wait for it to save them); q again quits and loses them"
+    );
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    effects::apply(&mut app);
+    assert_eq!(sidecar_texts(dir.path()), ["early"]);
+    step(&mut app, Command::Quit);
+    assert!(app.quitting());
+    // Without waiting, a second q quits and the note is lost, as said.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = scanned_app(demo_src(), "CLANDATA", demo::ORIGIN, 120, 40, dir.path());
+    add_note(&mut app, 0x20, "early");
+    step(&mut app, Command::Quit);
+    step(&mut app, Command::Quit);
+    assert!(app.quitting());
+}
+
 #[test]
 fn an_edit_open_while_the_sidecar_loads_changes_the_note_it_was_opened_on() {
     let dir = tempfile::tempdir().unwrap();

@@ -77,6 +77,11 @@ fn fitted(app: &App, before: &str, path: &std::path::Path, after: &str) -> Strin
 /// `notes::save`), and takes the merged notes in.
 fn save_notes(app: &mut App) {
     let Some(sha) = app.notes().sha256().map(str::to_string) else {
+        // Not saved yet: quitting now asks first (review 64: `q` lost them without a word).
+        app.notes.unsaved = Some(
+            "the file's SHA-256, which names the notes file, is not known yet: wait for it to save them"
+                .to_string(),
+        );
         return app.info("kept; saved to the notes file once the file's SHA-256 is known");
     };
     let path = app.notes.sidecar_path(app.src().name(), &sha);
