@@ -2417,3 +2417,62 @@ fn quitting_with_notes_that_could_not_be_saved_asks_twice() {
     step(&mut app, Command::Quit);
     assert!(app.quitting());
 }
+
+/// Review 64 (D1): `e` after the file was written in place (or shrank) gave the SHA-256 taken
+/// when it was opened beside the bytes it holds now. The export is refused, said, and nothing
+/// is written; an export before the change is made as before.
+#[test]
+fn an_export_after_the_file_changed_is_refused_not_given_the_old_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ev, out) = (dir.path().join("ev"), dir.path().join("case"));
+    std::fs::create_dir_all(&ev).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let file = ev.join("CLANDATA");
+    std::fs::write(&file, demo::STORE).unwrap();
+    let src = Source::open(&file).unwrap();
+    let mut app = scanned_app(src, "CLANDATA", demo::ORIGIN, 120, 40, &out);
+    app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
+    step(&mut app, Command::NextHeader);
+    step(&mut app, Command::Export);
+    assert_eq!(files_in(&out, ".export.txt").len(), 1, "{}", status(&app));
+    // Written in place: same size, other bytes.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&f, b"ZZZZ", 0x3F08).unwrap();
+    drop(f);
+    step(&mut app, Command::Export);
+    assert_eq!(
+        status(&app),
+        "the file changed since it was opened (its size or times moved), so its SHA-256 no longer names the bytes shown: nothing exported; reopen the file to export it"
+    );
+    assert_eq!(files_in(&out, ".export.txt").len(), 1);
+}
+
+/// Review 64 (D4): `e` gave the linked files' modification times from when the inspector
+/// listed their folder, not those they had when the export was written. The folders are
+/// listed anew for each export.
+#[test]
+fn an_export_gives_the_linked_files_times_as_they_are_when_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (conn, out) = (dir.path().join("conn"), dir.path().join("case"));
+    std::fs::create_dir_all(conn.join("Export")).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let named = conn.join("Export/MSG4A27.CCM");
+    std::fs::write(&named, b"x").unwrap();
+    let mut app = demo_app_in(120, 40, &out);
+    let listed = clanscope::report::related::Related::walk(std::slice::from_ref(&conn), 1000);
+    app.absorb(ScanMsg::Related(Arc::new(listed)));
+    // The file's time changes after the listing.
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(896_776_867);
+    std::fs::File::options()
+        .write(true)
+        .open(&named)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    step(&mut app, Command::NextHeader);
+    step(&mut app, Command::Export);
+    let export = files_in(&out, ".export.txt").remove(0);
+    let text = std::fs::read_to_string(&export).unwrap();
+    assert!(text.contains("modified 1998-06-02T08:41:07Z"), "{text}");
+}

@@ -371,6 +371,23 @@ impl Source {
         }
     }
 
+    /// The file's size, modification time and status-change time now (fstat on the open
+    /// handle, nanoseconds): when any of them moves, the bytes may no longer be those read,
+    /// scanned or hashed before. `None` for bytes in memory, which never change.
+    pub fn version(&self) -> Option<(u64, i128, i128)> {
+        use std::os::unix::fs::MetadataExt;
+        let Backing::Mapped { file, .. } = &self.backing else {
+            return None;
+        };
+        let m = file.metadata().ok()?;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some((
+            m.len(),
+            ns(m.mtime(), m.mtime_nsec()),
+            ns(m.ctime(), m.ctime_nsec()),
+        ))
+    }
+
     /// Where a read last found the file's pages gone (the file ended there or before, at that
     /// moment), unless the file's pages have been mapped back since ([`Source::recover`]).
     pub fn fault_at(&self) -> Option<u64> {

@@ -122,6 +122,9 @@ pub struct App {
     origin_given: bool,
     /// The files of the related folders, once listed.
     pub(crate) related: Option<Arc<crate::report::related::Related>>,
+    /// The file's size and times when the inspector opened it ([`Source::version`]): the
+    /// SHA-256 computed since names those bytes only while they stay so.
+    pub(crate) opened: Option<(u64, i128, i128)>,
     /// The status line follows the background search (see `App::report_search`).
     pub(crate) search_report: Option<SearchReport>,
 }
@@ -175,6 +178,7 @@ impl App {
             grew_warned: false,
             origin_given: false,
             related: None,
+            opened: src.version(),
             search_report: None,
             src,
         }

@@ -150,6 +150,17 @@ fn export(app: &mut App) {
     let Some(sha) = app.notes().sha256().map(str::to_string) else {
         return app.error("the SHA-256 is still being computed; export again in a moment");
     };
+    // The hash was taken of the bytes the file had when opened (review 64: an export after the
+    // file shrank or was written gave the old SHA-256 beside the new bytes).
+    if app.src().version() != app.opened {
+        return app.error("the file changed since it was opened (its size or times moved), so its SHA-256 no longer names the bytes shown: nothing exported; reopen the file to export it");
+    }
+    // The linked files as they are now: their times may have moved since the inspector
+    // listed them (review 64).
+    let related = app
+        .related
+        .as_ref()
+        .map(|r| crate::report::related::Related::walk(&r.roots, crate::report::related::LIMIT));
     let other = match compared(app) {
         Ok(o) => o,
         Err(e) => return app.error(e),
@@ -186,7 +197,7 @@ fn export(app: &mut App) {
         min: crate::detect::SUSPECTED,
         other,
         examiner: app.notes().examiner.clone(),
-        related: app.related.as_deref(),
+        related: related.as_ref(),
     };
     let text = ex::render(&doc, ExportFormat::Text);
     match write_new(app, &label, "export.txt", text.as_bytes()) {
