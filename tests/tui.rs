@@ -436,6 +436,10 @@ fn search_v2_smart_case_hex_wildcards_regex_and_wrap() {
     app.update(Command::SearchRegex);
     keys(&mut app, "mailbox \"[a-z_]+\"\n");
     assert!(app.search().matches().len() >= 5);
+    // A regular expression is said as typed, its backslashes not doubled (review 64).
+    app.update(Command::SearchRegex);
+    keys(&mut app, "no\\x20such\\d\n");
+    assert_eq!(status(&app), "not found: regex /no\\x20such\\d/");
     app.update(Command::SearchHex);
     keys(&mut app, "4G\n");
     assert_eq!(status(&app), "not hex bytes: '4G' (write e.g. 0D 0A ?? 45)");

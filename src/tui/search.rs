@@ -100,7 +100,13 @@ impl Pattern {
 
     /// How the status line names it.
     pub fn describe(&self) -> String {
-        let t = sanitize::line(&self.typed);
+        // A pattern with nothing unsafe in it is said as typed: a backslash is part of its
+        // syntax (`\xFF`), and doubling it, as an escape-free text needs, misquoted it
+        // (review 64: `(?-u)\xFF` was said as `(?-u)\\xFF`).
+        let t = match self.typed.chars().any(sanitize::is_unsafe) {
+            false if self.kind != SearchKind::Text => std::borrow::Cow::Borrowed(&*self.typed),
+            _ => sanitize::line(&self.typed),
+        };
         match self.kind {
             SearchKind::Text if self.case_insensitive => format!("'{t}' (any case)"),
             SearchKind::Text => format!("'{t}'"),
