@@ -47,6 +47,15 @@ pub(crate) fn open_unwaiting(path: &std::path::Path) -> std::io::Result<std::fs:
 /// of another user). `extra` adds open flags (`O_NONBLOCK`). Evidence is opened so
 /// ([`crate::source::open_read`]), and every small file a run reads.
 pub(crate) fn open_read(path: &std::path::Path, extra: i32) -> std::io::Result<std::fs::File> {
+    open_read_said(path, extra).map(|(f, _)| f)
+}
+
+/// [`open_read`], and whether `O_NOATIME` was kept (false: the kernel refused it, and reading
+/// the file may move its access time).
+pub(crate) fn open_read_said(
+    path: &std::path::Path,
+    extra: i32,
+) -> std::io::Result<(std::fs::File, bool)> {
     use std::os::unix::fs::OpenOptionsExt;
     let open = |flags: i32| {
         std::fs::OpenOptions::new()
@@ -55,8 +64,8 @@ pub(crate) fn open_read(path: &std::path::Path, extra: i32) -> std::io::Result<s
             .open(path)
     };
     match open(libc::O_NOATIME) {
-        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0),
-        r => r,
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(0).map(|f| (f, false)),
+        r => r.map(|f| (f, true)),
     }
 }
 

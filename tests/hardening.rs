@@ -2980,6 +2980,14 @@ fn a_signal_during_undump_removes_the_unfinished_output() {
         let fifo = text.join(format!("pipe{sig}"));
         common::mkfifo(&fifo);
         let o = out.join(format!("u{sig}.bin"));
+        // The writer holds the FIFO open before the command opens it (read and write: an open
+        // that does not wait for a reader), sends the dump and keeps it open: the command
+        // waits for more.
+        let w = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&fifo)
+            .unwrap();
         let child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
             .arg("undump")
             .arg(&fifo)
@@ -2988,9 +2996,9 @@ fn a_signal_during_undump_removes_the_unfinished_output() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // The writer sends the dump and holds the FIFO open: the command waits for more.
-        let mut w = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
-        w.write_all(dump.as_bytes()).unwrap();
+        let text = dump.clone();
+        let mut w2 = w.try_clone().unwrap();
+        std::thread::spawn(move || w2.write_all(text.as_bytes()));
         let started = std::time::Instant::now();
         while !o.exists() && started.elapsed() < Duration::from_secs(20) {
             std::thread::sleep(Duration::from_millis(20));
@@ -3012,6 +3020,82 @@ fn a_signal_during_undump_removes_the_unfinished_output() {
         );
         assert!(!o.exists(), "the unfinished output was left");
     }
+}
+
+/// Review 63 (D5): another user's file is opened without `O_NOATIME` (the kernel refuses it to
+/// all but the owner and CAP_FOWNER), so reading it may move its access time, and nothing said
+/// so. Run as `nobody` on root's files, `dump` and a folder `scan` now say it once.
+#[test]
+fn another_users_file_read_without_o_noatime_is_said() {
+    use std::os::unix::fs::PermissionsExt;
+    let test = "another_users_file_read_without_o_noatime_is_said";
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return skip(
+            test,
+            "needs root, to run clanscope as another user (setpriv)",
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let open = |p: &Path| std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755));
+    open(dir.path()).unwrap();
+    // The binary, copied where `nobody` may run it (the build folder may be closed to others).
+    let exe = dir.path().join("clanscope");
+    std::fs::copy(env!("CARGO_BIN_EXE_clanscope"), &exe).unwrap();
+    let ev = dir.path().join("ev");
+    std::fs::create_dir(&ev).unwrap();
+    open(&ev).unwrap();
+    for name in ["a.bin", "b.bin"] {
+        std::fs::write(ev.join(name), b"Exporting messages").unwrap();
+    }
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let run = |args: &[&std::ffi::OsStr]| {
+        Process::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&exe)
+            .args(args)
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", &home)
+            .env("XDG_DATA_HOME", &home)
+            .stdout(std::process::Stdio::null())
+            .output()
+    };
+    let Ok(mut o) = run(&["--version".as_ref()]) else {
+        return skip(test, "setpriv is not installed");
+    };
+    // A copy just written may be busy for a moment (a fork in another test held it open).
+    for _ in 0..40 {
+        if o.status.success() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        o = run(&["--version".as_ref()]).unwrap();
+    }
+    if !o.status.success() {
+        return skip(test, "setpriv could not run clanscope as nobody");
+    }
+    let o = run(&["dump".as_ref(), ev.join("a.bin").as_os_str()]).unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!("clanscope: {}: opened without O_NOATIME (the kernel allows O_NOATIME only to a file's owner or CAP_FOWNER): reading it may have moved its access time\n", ev.join("a.bin").display())
+    );
+    let o = run(&["scan".as_ref(), ev.as_os_str()]).unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.starts_with("clanscope: 2 examined files were opened without O_NOATIME (the kernel allows O_NOATIME only to a file's owner or CAP_FOWNER): reading them may have moved their access times: "),
+        "{err}"
+    );
+    // As the owner, nothing is said.
+    let o = Process::new(&exe)
+        .args(["dump".as_ref(), ev.join("a.bin").as_os_str()])
+        .env("CLANSCOPE_SETTINGS", "/dev/null")
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
 }
 
 /// Runs `script` under bash with clanscope as `$0` and `args` as `$1`...

@@ -66,7 +66,30 @@ pub fn main() -> ExitCode {
     if !interactive {
         grown();
     }
+    atime_may_have_moved();
     ExitCode::from(code)
+}
+
+/// Says the examined files opened without `O_NOATIME` (another user's files): their access
+/// times may have moved, which an examiner must know (README, "Evidence is never changed").
+fn atime_may_have_moved() {
+    let (names, all) = crate::source::take_atime_may_move();
+    let (Some(first), true) = (names.first(), all > 0) else {
+        return;
+    };
+    let why = "the kernel allows O_NOATIME only to a file's owner or CAP_FOWNER";
+    let msg = match all {
+        1 => format!("{first}: opened without O_NOATIME ({why}): reading it may have moved its access time"),
+        _ => format!(
+            "{all} examined files were opened without O_NOATIME ({why}): reading them may have moved their access times: {}{}",
+            names.join(", "),
+            match all - names.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            }
+        ),
+    };
+    out::message(&msg);
 }
 
 /// Help and version go to standard output as clap writes them (our own text); every other

@@ -434,7 +434,11 @@ fn open_read_only(path: &Path) -> std::io::Result<File> {
     };
     match open(libc::O_NONBLOCK | libc::O_NOATIME) {
         // O_NOATIME needs the file's owner (or CAP_FOWNER).
-        Err(e) if e.raw_os_error() == Some(libc::EPERM) => open(libc::O_NONBLOCK),
+        Err(e) if e.raw_os_error() == Some(libc::EPERM) => {
+            let f = open(libc::O_NONBLOCK)?;
+            crate::source::atime_may_move(path);
+            Ok(f)
+        }
         r => r,
     }
 }

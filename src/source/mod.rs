@@ -64,7 +64,38 @@ pub fn open_error(path: &Path, e: &std::io::Error) -> Error {
 /// access time alone), and without `O_NOATIME` where the kernel refuses it (`EPERM`: a file
 /// of another user). `extra` adds open flags (`O_NONBLOCK`).
 pub fn open_read(path: &Path, extra: i32) -> std::io::Result<File> {
-    crate::small::open_read(path, extra)
+    let (f, kept) = crate::small::open_read_said(path, extra)?;
+    if !kept {
+        atime_may_move(path);
+    }
+    Ok(f)
+}
+
+/// Examined files opened without `O_NOATIME` since the last [`take_atime_may_move`] (the first
+/// [`ATIME_NAMED`] by name), and how many in all.
+static ATIME: std::sync::Mutex<(Vec<String>, usize)> = std::sync::Mutex::new((Vec::new(), 0));
+
+/// Examined files named by [`take_atime_may_move`]; the rest are counted.
+const ATIME_NAMED: usize = 3;
+
+/// Notes that the examined file `path` was opened without `O_NOATIME` (the kernel allows it
+/// only to the file's owner or CAP_FOWNER): reading it may move its access time.
+pub(crate) fn atime_may_move(path: &Path) {
+    let mut a = ATIME.lock().unwrap_or_else(|e| e.into_inner());
+    let name = sanitize::path(path);
+    if a.0.contains(&name) {
+        return;
+    }
+    if a.0.len() < ATIME_NAMED {
+        a.0.push(name);
+    }
+    a.1 += 1;
+}
+
+/// The examined files opened without `O_NOATIME` since the last call: the first few names,
+/// and how many in all (review 63: the access time moved and nothing said so).
+pub fn take_atime_may_move() -> (Vec<String>, usize) {
+    std::mem::take(&mut *ATIME.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 impl Drop for Source {
