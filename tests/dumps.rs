@@ -874,3 +874,21 @@ fn review_62_a_byte_typed_over_in_an_od_or_xxd_line_counts_what_it_costs() {
     );
     assert!(u.warnings[1].message.starts_with("gap of 6 bytes"));
 }
+
+/// Review 62 (D7): lines ended by CR CR LF (text converted to CR LF twice, a `script` log)
+/// read back, but every line counted as two, so a warning named line 5 for the third line.
+/// CR CR LF is one line end; a CR alone and CR LF still are one each.
+#[test]
+fn review_62_cr_cr_lf_is_one_line_end_in_warnings() {
+    let text = "0000:0000  41 42 43 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\n0000:0010  51 52 53 54 55 56 57 58-59 5A 61 62 63 64 65 66   QRSTUVWXYZabcdef\n0000:0020  67 68 69 6A 6B 6C 6D 6E-6F 70 71 72 73 74 75 76   ghijklmnopqrsTuv\n";
+    for end in ["\r\r\n", "\r\n", "\r", "\n"] {
+        let u = parse::parse(&text.replace('\n', end));
+        assert_eq!(
+            u.bytes(),
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv",
+            "{end:?}"
+        );
+        let w: Vec<_> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+        assert_eq!(w, vec![(3, WarningKind::AsciiMismatch)], "{end:?}");
+    }
+}
