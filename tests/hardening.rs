@@ -3041,7 +3041,14 @@ fn another_users_file_read_without_o_noatime_is_said() {
     open(dir.path()).unwrap();
     // The binary, copied where `nobody` may run it (the build folder may be closed to others).
     let exe = dir.path().join("clanscope");
-    std::fs::copy(env!("CARGO_BIN_EXE_clanscope"), &exe).unwrap();
+    // Copied by another process: a copy written here could still be open for writing in a
+    // child another test thread is forking, and exec would fail (ETXTBSY).
+    let copied = Process::new("cp")
+        .arg(env!("CARGO_BIN_EXE_clanscope"))
+        .arg(&exe)
+        .status()
+        .unwrap();
+    assert!(copied.success(), "cannot copy the binary");
     let ev = dir.path().join("ev");
     std::fs::create_dir(&ev).unwrap();
     open(&ev).unwrap();
@@ -3062,17 +3069,9 @@ fn another_users_file_read_without_o_noatime_is_said() {
             .stdout(std::process::Stdio::null())
             .output()
     };
-    let Ok(mut o) = run(&["--version".as_ref()]) else {
+    let Ok(o) = run(&["--version".as_ref()]) else {
         return skip(test, "setpriv is not installed");
     };
-    // A copy just written may be busy for a moment (a fork in another test held it open).
-    for _ in 0..40 {
-        if o.status.success() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-        o = run(&["--version".as_ref()]).unwrap();
-    }
     if !o.status.success() {
         return skip(test, "setpriv could not run clanscope as nobody");
     }
@@ -3258,4 +3257,42 @@ fn undump_lists_a_block_only_once_it_is_written() {
         String::from_utf8_lossy(&a.get_output().stderr),
         "clanscope: /dev/full: no space left on device\n"
     );
+}
+
+/// Review 62 (D7): `undump --split DIR` made DIR and left it, empty, when the command failed
+/// (no dump lines); it looked like an output. A folder the command made is removed again when
+/// it stays empty; a folder that was there is left.
+#[test]
+fn an_empty_split_folder_the_command_made_is_not_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("text");
+    std::fs::create_dir(&text).unwrap();
+    let prose = text.join("p.txt");
+    std::fs::write(&prose, "no dump here\n").unwrap();
+    let (made, there) = (dir.path().join("made"), dir.path().join("there"));
+    std::fs::create_dir(&there).unwrap();
+    let a = bin()
+        .arg("undump")
+        .arg(&prose)
+        .arg("--split")
+        .arg(&made)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains(&format!(
+            "clanscope: {}: made for --split and left empty; removed\n",
+            made.display()
+        )),
+        "{err}"
+    );
+    assert!(!made.exists());
+    bin()
+        .arg("undump")
+        .arg(&prose)
+        .arg("--split")
+        .arg(&there)
+        .assert()
+        .code(2);
+    assert!(there.is_dir());
 }

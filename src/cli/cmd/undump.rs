@@ -48,13 +48,38 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     if a.strict {
         check_strictly(&mut input, &name)?;
     }
+    // A --split folder this command makes is removed again if the command ends with nothing
+    // in it (a failure, no dump lines): no empty folder is left as if it held the output.
+    let made = a.split.as_ref().is_some_and(|d| !d.exists());
     let split = match &a.split {
         Some(d) => Some(output::case_folder(Some(d), &guard)?),
         None => None,
     };
+    let made = split.clone().filter(|_| made);
+    let ran = write_all(&a, &name, &guard, input, split, stdin);
+    if let (Err(_), Some(d)) = (&ran, &made) {
+        if std::fs::remove_dir(d).is_ok() {
+            out::message(&format!(
+                "{}: made for --split and left empty; removed",
+                sanitize::path(d)
+            ));
+        }
+    }
+    ran
+}
+
+/// Reads the dump text and writes its bytes where they go; `Ok(0)` when done.
+fn write_all(
+    a: &UndumpArgs,
+    name: &str,
+    guard: &Guard,
+    mut input: Input,
+    split: Option<PathBuf>,
+    stdin: bool,
+) -> Result<u8, Error> {
     // Ctrl-C (and SIGTERM, SIGHUP) removes the files not finished, as a failure does.
     stop::watch();
-    let mut sink = Writer::new(&name, &guard, a.output.clone(), split);
+    let mut sink = Writer::new(name, guard, a.output.clone(), split);
     let parsed = parse::undump(input.reader()?, parse::FILL_LIMIT, &mut sink);
     if let Err(e) = parsed.and_then(|s| sink.finish().map(|()| s)) {
         let e = sink
@@ -76,7 +101,7 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
             false => "no dump lines found",
         };
         return Err(Error::Undump {
-            path: name,
+            path: name.to_string(),
             message: message.into(),
         });
     }
