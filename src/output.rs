@@ -87,14 +87,7 @@ pub fn remove_created(path: &Path, f: &File) -> bool {
     let Ok((folder, name)) = split(path) else {
         return false;
     };
-    let (Ok(dir), Ok(own)) = (
-        rfs::open(
-            folder,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        ),
-        rfs::fstat(f),
-    ) else {
+    let (Ok(dir), Ok(own)) = (open_folder_fd(folder), rfs::fstat(f)) else {
         return false;
     };
     let Ok(now) = rfs::statat(&dir, name, AtFlags::SYMLINK_NOFOLLOW) else {
@@ -442,11 +435,7 @@ impl Guard {
         let folder = std::fs::read_link(format!("/proc/self/fd/{no}"))
             .map_err(|e| unchecked(crate::error::io_cause(&e)))?;
         let folder = folder.parent().unwrap_or(Path::new("/"));
-        match rfs::open(
-            folder,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        ) {
+        match open_folder_fd(folder) {
             Ok(fd) => self.refuse_folder(&fd, folder, out),
             Err(e) => Err(unchecked(crate::error::io_cause(&e.into()))),
         }
@@ -464,11 +453,7 @@ impl Guard {
             return Ok(());
         }
         let folder = named.parent().unwrap_or(Path::new("/"));
-        match rfs::open(
-            folder,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        ) {
+        match open_folder_fd(folder) {
             Ok(fd) => self.refuse_folder(&fd, folder, out),
             Err(_) => Ok(()),
         }
@@ -493,12 +478,7 @@ impl Guard {
         if name == ".." || name == "." {
             return Err(Error::refused(path, "is not a file name"));
         }
-        let fd = rfs::open(
-            folder,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| rio(folder, e))?;
+        let fd = open_folder_fd(folder).map_err(|e| rio(folder, e))?;
         if check_name {
             self.refuse_input(&fd, name, path)?;
         }
@@ -802,12 +782,7 @@ pub fn case_folder(explicit: Option<&Path>, guard: &Guard) -> Result<PathBuf, Er
     };
     let path = std::path::absolute(&path).map_err(|e| Error::io(&path, &e))?;
     make_folders(&path, guard)?;
-    let fd = rfs::open(
-        &path,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )
-    .map_err(|e| rio(&path, e))?;
+    let fd = open_folder_fd(&path).map_err(|e| rio(&path, e))?;
     let st = rfs::fstat(&fd).map_err(|e| rio(&path, e))?;
     if let Some(input) = guard.holding(Id::of(&st)) {
         return Err(Error::refused(
@@ -943,6 +918,15 @@ fn open_reader_waiting(
         .and_then(|fl| rustix::fs::fcntl_setfl(&fd, fl - OFlags::NONBLOCK));
     cleared.map_err(|e| rio(path, e))?;
     Ok(fd)
+}
+
+/// Opens the folder `path` to work in it by handle (read-only, never inherited).
+fn open_folder_fd(path: &Path) -> rustix::io::Result<OwnedFd> {
+    rfs::open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
 }
 
 #[cfg(test)]
