@@ -414,6 +414,18 @@ impl Guard {
         };
         // A block device that is an input (a disk, a loop device) is refused as any input is.
         let kind = FileType::from_raw_mode(st.st_mode);
+        // A file or FIFO with more than one name: only the name the shell opened can be
+        // checked, and another may lie in the evidence's tree (review 65: `>> case/link` to
+        // a hard link of a file in the post office appended to that file).
+        if matches!(kind, FileType::RegularFile | FileType::Fifo)
+            && st.st_nlink > 1
+            && self.input(Id::of(&st)).is_none()
+        {
+            return Err(Error::refused(
+                out,
+                format!("has {} names (hard links), and clanscope cannot check where the others lie (beside the evidence?): write to a new file or a pipe", st.st_nlink),
+            ));
+        }
         if matches!(kind, FileType::Fifo | FileType::Socket) {
             return self.check_named_pipe(no, out);
         }

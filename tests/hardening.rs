@@ -3296,3 +3296,97 @@ fn an_empty_split_folder_the_command_made_is_not_left() {
         .code(2);
     assert!(there.is_dir());
 }
+
+/// Review 65 (D1): a signal while undump was blocked on a standard error nobody read removed
+/// the output, then hung: the signal's thread waited for the lock of standard error that the
+/// blocked thread held. The signal now ends the command whatever standard error does.
+#[test]
+fn a_signal_ends_undump_even_when_its_standard_error_is_stalled() {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (text, out) = (dir.path().join("text"), dir.path().join("out"));
+    std::fs::create_dir_all(&text).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    // 100 blocks of 32 bytes, each listed on standard error: more than its pipe holds.
+    let printer = clanscope::dump::Printer::new(clanscope::address::Origin::default());
+    let data: Vec<u8> = (0..6400u32).map(|i| (i * 13 % 251) as u8).collect();
+    let dump: String = (0..100u64)
+        .map(|k| printer.to_string(&data, k * 64, k * 64 + 32))
+        .collect();
+    let d = text.join("d.txt");
+    std::fs::write(&d, dump).unwrap();
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 into an array of two descriptors, then F_SETPIPE_SZ on the write end.
+    unsafe {
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
+        libc::fcntl(fds[1], libc::F_SETPIPE_SZ, 4096);
+    }
+    // SAFETY: the two descriptors pipe2 just made, each owned once.
+    let (r, w) = unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::fs::File::from_raw_fd(fds[1]),
+        )
+    };
+    let o = out.join("u.bin");
+    let mut child = Process::new(env!("CARGO_BIN_EXE_clanscope"))
+        .arg("undump")
+        .arg(&d)
+        .arg("-o")
+        .arg(&o)
+        .stderr(w)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    // SAFETY: sending a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    drop(r);
+    let status = status.expect("the command hung after the signal");
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    assert!(!o.exists(), "the unfinished output was left");
+}
+
+/// Review 65 (D2): standard output opened on a hard link, outside the evidence's folder, to
+/// another file in it (`ln po/Export/MSG4A26.CCM case/l; dump po/CLANDATA >> case/l`) was
+/// accepted, and appended to that file of the post office: only the name the shell opened
+/// can be checked. A file or FIFO with more than one name is refused as standard output.
+#[test]
+fn standard_output_on_a_hard_link_into_the_evidence_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let po = dir.path().join("po");
+    std::fs::create_dir_all(po.join("Export")).unwrap();
+    let ev = po.join("CLANDATA");
+    std::fs::write(&ev, b"Exporting messages").unwrap();
+    let msg = po.join("Export/MSG4A26.CCM");
+    std::fs::write(&msg, b"Message:\r\n").unwrap();
+    let case = dir.path().join("case");
+    std::fs::create_dir(&case).unwrap();
+    let link = case.join("l");
+    std::fs::hard_link(&msg, &link).unwrap();
+    let o = bash_run(r#""$0" dump "$1" >> "$2"; echo "$?""#, &[&ev, &link]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "2\n");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "clanscope: standard output: has 2 names (hard links), and clanscope cannot check where the others lie (beside the evidence?): write to a new file or a pipe\n"
+    );
+    assert_eq!(std::fs::read(&msg).unwrap(), b"Message:\r\n");
+    // A file of one name there is written as before.
+    let o = bash_run(
+        r#""$0" dump "$1" > "$2"; echo "$?""#,
+        &[&ev, &case.join("d.txt")],
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "0\n");
+}

@@ -4,7 +4,6 @@
 //! default would (exit code 128 + its number): no output is left holding part of what it should
 //! (review 62: Ctrl-C during undump left a partial -o file).
 
-use crate::cli::out;
 use crate::{output, sanitize};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -60,12 +59,36 @@ fn stopped(sig: i32) -> ! {
     let files = list();
     for (p, f) in files.iter() {
         if output::remove_created(p, f) {
-            out::message(&format!(
-                "{}: unfinished when a signal stopped the command; removed",
+            say(&format!(
+                "clanscope: {}: unfinished when a signal stopped the command; removed\n",
                 sanitize::path(p)
             ));
         }
     }
     let _ = signal_hook::low_level::emulate_default_handler(sig);
     std::process::exit(128 + sig);
+}
+
+/// Writes `text` to standard error without its lock and without waiting: the command's own
+/// thread may hold the lock, blocked on a standard error nobody reads (review 65: the signal
+/// then removed the file and the process hung). A pipe is written through a description of
+/// its own opened non-blocking (the shell's is left as it is): what does not fit is not said.
+fn say(text: &str) {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let pipe = rustix::fs::fstat(rustix::stdio::stderr()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
+    });
+    if !pipe {
+        // A file or a terminal takes it at once.
+        let b = text.as_bytes();
+        // SAFETY: a write of a buffer we own to descriptor 2.
+        let _ = unsafe { libc::write(2, b.as_ptr().cast(), b.len()) };
+        return;
+    }
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open("/proc/self/fd/2")
+        .and_then(|mut f| f.write_all(text.as_bytes()));
 }

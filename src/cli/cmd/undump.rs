@@ -315,6 +315,8 @@ impl<'g> Writer<'g> {
         if let Some((p, mut w)) = self.out.take() {
             let r = w.flush();
             self.written(r, &p)?;
+            // Whole: a signal while the summary below is said leaves it (review 65).
+            stop::finished(&p);
         }
         for (kind, (n, first, last)) in &self.kinds {
             if *n > WARN_EACH {
