@@ -1441,11 +1441,16 @@ fn q_before_the_hash_is_known_asks_before_losing_notes() {
     assert!(!app.quitting());
     assert_eq!(
         status(&app),
-        "notes not saved (the file's SHA-256, which names the notes file, is not known yet: wait for it to save them); q again quits and loses them"
+        "notes not saved (the SHA-256 naming the notes file is not known yet); q again quits and loses them"
     );
     app.absorb(ScanMsg::Hash(clanscope::notes::sha256_all(demo::STORE)));
     effects::apply(&mut app);
     assert_eq!(sidecar_texts(dir.path()), ["early"]);
+    assert!(
+        status(&app).starts_with("notes saved to "),
+        "{}",
+        status(&app)
+    );
     step(&mut app, Command::Quit);
     assert!(app.quitting());
     // Without waiting, a second q quits and the note is lost, as said.

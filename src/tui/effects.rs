@@ -78,10 +78,7 @@ fn fitted(app: &App, before: &str, path: &std::path::Path, after: &str) -> Strin
 fn save_notes(app: &mut App) {
     let Some(sha) = app.notes().sha256().map(str::to_string) else {
         // Not saved yet: quitting now asks first (review 64: `q` lost them without a word).
-        app.notes.unsaved = Some(
-            "the file's SHA-256, which names the notes file, is not known yet: wait for it to save them"
-                .to_string(),
-        );
+        app.notes.unsaved = Some("the SHA-256 naming the notes file is not known yet".to_string());
         return app.info("kept; saved to the notes file once the file's SHA-256 is known");
     };
     let path = app.notes.sidecar_path(app.src().name(), &sha);
@@ -90,6 +87,11 @@ fn save_notes(app: &mut App) {
         Ok(saved) => {
             app.notes.saved(saved);
             app.notes.unsaved = None;
+            // The warning `q` gave is over: where they went is said instead, and a later
+            // failure to save is warned about again.
+            if std::mem::take(&mut app.quit_asked) {
+                app.status = None;
+            }
             app.notes.path = Some(path.clone());
             if app.status.is_none() {
                 let msg = fitted(app, "notes saved to ", &path, "");
