@@ -2464,21 +2464,13 @@ fn an_export_after_the_file_changed_is_refused_not_given_the_old_hash() {
 fn an_export_gives_the_linked_files_times_as_they_are_when_it_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let (conn, out) = (dir.path().join("conn"), dir.path().join("case"));
-    std::fs::create_dir_all(conn.join("Export")).unwrap();
     std::fs::create_dir_all(&out).unwrap();
-    let named = conn.join("Export/MSG4A27.CCM");
-    std::fs::write(&named, b"x").unwrap();
+    related_file(&conn, "Export/MSG4A27.CCM", 1_700_000_000);
     let mut app = demo_app_in(120, 40, &out);
     let listed = clanscope::report::related::Related::walk(std::slice::from_ref(&conn), 1000);
     app.absorb(ScanMsg::Related(Arc::new(listed)));
     // The file's time changes after the listing.
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(896_776_867);
-    std::fs::File::options()
-        .write(true)
-        .open(&named)
-        .unwrap()
-        .set_modified(t)
-        .unwrap();
+    related_file(&conn, "Export/MSG4A27.CCM", 896_776_867);
     step(&mut app, Command::NextHeader);
     step(&mut app, Command::Export);
     let export = files_in(&out, ".export.txt").remove(0);
