@@ -278,6 +278,42 @@ fn review_64_findings_asked_in_any_order_are_exported_in_address_order() {
     );
 }
 
+/// A weaker finding exported by its number: the summary's counts are of findings at 0.50 and
+/// over, so the summary says which shown ones it does not count (review 64 D6), in the text
+/// and the HTML export.
+#[test]
+fn review_64_a_weaker_finding_exported_is_named_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = demo_copy(dir.path());
+    let v = scan_json(&f, &["--all"]);
+    let weak: Vec<(u64, String, f64)> = v["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["confidence"].as_f64().unwrap() < 0.5)
+        .map(|x| {
+            let kind = x["kind"].as_str().unwrap().to_string();
+            (
+                x["id"].as_u64().unwrap(),
+                kind,
+                x["confidence"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(weak.len(), 1, "{v}");
+    let (id, kind, c) = &weak[0];
+    let want = format!("Also shown: #{id} {kind} {c:.2} (below 0.50, not counted above)");
+    let text = export(&["--finding", &id.to_string()], &f);
+    assert!(text.contains(&format!("\n  {want}\n")), "{text}");
+    let html = export(&["--finding", &id.to_string(), "--format", "html"], &f);
+    assert!(
+        html.contains(&format!("#{id} {kind} {c:.2} (below 0.50")),
+        "{html}"
+    );
+    let strong = export(&["--finding", "1"], &f);
+    assert!(!strong.contains("Also shown"), "{strong}");
+}
+
 /// Offsets each overlay span of the HTML marks, read from its data-o and its hex tokens.
 fn overlay_offsets(html: &str, part: &str) -> Vec<Vec<u64>> {
     let dom = tl::parse(html, tl::ParserOptions::default()).unwrap();

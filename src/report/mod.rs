@@ -442,10 +442,43 @@ impl Document<'_> {
             ("Files named".into(), counted(&a.files)),
         ]
         .into_iter()
+        .chain(self.shown_below_min())
         .chain(self.link_lines())
         .chain(self.notes_outside())
         .chain(self.notes_left_out())
         .collect()
+    }
+
+    /// The findings and headers an excerpt shows that the counts above leave out, being below
+    /// their confidence (an export of a weaker finding asked by its number), so that the
+    /// summary does not read as if nothing of the kind were there (review 64).
+    fn shown_below_min(&self) -> Option<(String, String)> {
+        let mut below: Vec<(String, f32)> = Vec::new();
+        let mut say = |what: String, c: f32| {
+            if c < self.min && !below.iter().any(|(w, _)| *w == what) {
+                below.push((what, c));
+            }
+        };
+        for e in &self.excerpts {
+            if let Subject::Header(h) = e.subject {
+                say(format!("H{} damaged-header", h.id), h.confidence);
+            }
+            for f in &e.findings {
+                say(format!("#{} {}", f.id, f.kind.name()), f.confidence);
+            }
+        }
+        if below.is_empty() {
+            return None;
+        }
+        let listed: Vec<String> = below.iter().map(|(w, c)| format!("{w} {c:.2}")).collect();
+        Some((
+            "Also shown".into(),
+            format!(
+                "{} (below {:.2}, not counted above)",
+                listed.join(", "),
+                self.min
+            ),
+        ))
     }
 
     /// Notes in the file that no excerpt shows (they lie outside the findings picked, or the
