@@ -1140,3 +1140,44 @@ fn review_60_a_code_page_letter_in_the_file_name_stays_in_the_write_and_the_name
         }
     }
 }
+
+/// Console output written over a later message of a .CCM in place, from that message's
+/// `Message:` line on or from its `Contents:` size line on (review 66: no finding of any kind,
+/// even with `--all`, in 18 of 128 such files). Written from `Message:` on, over the rest of the
+/// message and the next one's header up to its `Text item:` line: the text after where message
+/// 1's text ends by its declared size is not message 1's, and the write is found there, from
+/// its first byte. Written from the size line after `Contents:` on: the write stands where that
+/// size line belongs and is found from its first byte.
+#[test]
+fn review_66_console_output_written_over_a_later_message_is_found() {
+    let e = Engine::default();
+    let write = "\r\n\r\nEXPORT 8.50.00.14 Copyright(c) 1991, 1999 by cc:Mail, Inc.\r\n\r\n\
+                 Post office directory: e:\\ccmail\\ccdata\r\n\r\n\
+                 Exporting messages in mailbox \"Grewal, Jeff\" to file EXPORT\\MSG4A27.CCM\r\n";
+    let first = ccm_message("Grewal, Jeff at Hub", "Kim,\r\nPlease run the export.\r\n");
+    let second = ccm_message("Lee, Anna at SALES", "David,\r\nplease resend it.\r\n");
+    let third = ccm_message(
+        "Park, David at Hub",
+        "Anna,\r\nsent again this morning.\r\n",
+    );
+    let plain = format!("{first}{second}{third}");
+    let r = e.scan(plain.as_bytes(), Path::new("MSG0013.CCM"), &Control::new());
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    let from_message = first.len();
+    let from_size = first.len() + second.find("Contents:\r\n").unwrap() + "Contents:\r\n".len();
+    for at in [from_message, from_size] {
+        let mut file = plain.clone().into_bytes();
+        file[at..at + write.len()].copy_from_slice(write.as_bytes());
+        let r = e.scan(&file, Path::new("MSG0013.CCM"), &Control::new());
+        let w: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::ConsoleWrite)
+            .collect();
+        assert_eq!(w.len(), 1, "at {at}: {:?}", r.findings);
+        assert_eq!(w[0].start, at as u64, "{:?}", w[0]);
+        assert!(w[0].end >= (at + write.len()) as u64, "{:?}", w[0]);
+        assert!(w[0].confidence >= 0.5, "{:?}", w[0]);
+        assert_eq!(w[0].mailbox.as_deref(), Some("Grewal, Jeff"), "{:?}", w[0]);
+    }
+}

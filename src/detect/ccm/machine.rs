@@ -43,6 +43,9 @@ struct Open {
     anomalies: Vec<String>,
     anomalies_not_kept: u32,
     missing_keyword: bool,
+    /// `Contents:` had no size line after it: text at the body's start stands where that line
+    /// belongs.
+    contents_size_lost: bool,
     /// An item keyword line waiting for its size line: (label, where it starts).
     item: Option<(&'static str, usize)>,
     keep: bool,
@@ -262,6 +265,7 @@ impl<'a> Parser<'a> {
             anomalies: Vec::new(),
             anomalies_not_kept: 0,
             missing_keyword,
+            contents_size_lost: false,
             item: None,
             keep,
         };
@@ -310,6 +314,7 @@ impl<'a> Parser<'a> {
                     self.state = State::Header;
                     self.header_line(l);
                 } else {
+                    m.contents_size_lost = true;
                     self.end_header(l.start);
                     self.body_line(l);
                 }
@@ -378,6 +383,11 @@ impl<'a> Parser<'a> {
                 self.body_contents = Some(s);
                 self.body_fields = None;
             }
+            (Some((k, _)), None)
+                if k.eq_ignore_ascii_case(b"Contents") && self.past_declared_text(l.start) =>
+            {
+                self.body_contents = Some(l.start);
+            }
             (Some((k, _)), run) if header::known_key(k) => {
                 self.body_fields = match run {
                     Some((s, n)) if n < MAX_RUN => Some((s, n + 1)),
@@ -386,6 +396,16 @@ impl<'a> Parser<'a> {
             }
             _ => self.body_fields = None,
         }
+    }
+
+    /// A `Contents:` line at `s` with no field line before it lies past where the open
+    /// message's last item ends by its declared size, with more than blanks between: the
+    /// message's text ended before it, so it is what is left of the next message's header
+    /// when all its field lines were overwritten (console output written over a header from
+    /// its `Message:` line on). Without a declared size nothing says where the text ends, and
+    /// a message may quote such a line.
+    fn past_declared_text(&self, s: usize) -> bool {
+        self.declared_tail(s).is_some()
     }
 
     /// Whether a header run found in a body at `s` may be a header: not inside the text its
@@ -523,7 +543,12 @@ impl<'a> Parser<'a> {
         // console output at its end is quoted, not a write before that header.
         let exact = self.sizes.item_end() == Some(end as u64);
         let m = self.open.take().expect("a message is open");
-        let body = m.body_start.unwrap_or(end);
+        let mut body = m.body_start.unwrap_or(end);
+        if m.contents_size_lost {
+            body = self
+                .lost_size_write(body, tail.unwrap_or(end), m.index)
+                .unwrap_or(body);
+        }
         match tail {
             Some(t) => {
                 self.read_body(body, t, m.index, true);
@@ -564,11 +589,22 @@ impl<'a> Parser<'a> {
         let mut found = Vec::new();
         let mut from = s;
         let mut skip_size = false;
+        // Where the item being read ends by its declared size.
+        let mut item_end = None;
         for l in lines(self.data, s, e) {
             let t = l.text(self.data);
             if skip_size && size_of(t).is_some() {
                 from = l.end;
+                item_end = match size_of(t) {
+                    Some(Size::Bytes(n)) => {
+                        usize::try_from(n).ok().map(|n| l.end.saturating_add(n))
+                    }
+                    _ => None,
+                };
             } else if is_keyword(t, b"Text item:") || is_keyword(t, b"File item:") {
+                if let Some(x) = item_end.take() {
+                    self.past_item(x, l.start, index);
+                }
                 from = l.end;
                 skip_size = true;
                 continue;
@@ -585,6 +621,52 @@ impl<'a> Parser<'a> {
                 let mut f = console_finding(self.data, &b, Place::CcmHeader, self.model);
                 f.reasons.push(Reason::BeforeHeader(index + 2));
                 self.pending.push(f);
+            }
+        }
+    }
+
+    /// Console output at the start of a body whose `Contents:` line has no size line after it
+    /// (`[s, e)`: the body, or its part before the text after its last item): it stands where
+    /// that size line belongs, written over it and over what followed, as console output
+    /// written over a header from there on is. The first block is reported as a write inside
+    /// the header of message `index` when it starts there (after blank lines at most); returns
+    /// where it ends (the body is read from there).
+    fn lost_size_write(&mut self, s: usize, e: usize, index: u32) -> Option<usize> {
+        let blocks = self.console_blocks(s, e);
+        let b = blocks.first()?;
+        let at_start = self.data[s..b.start].iter().all(u8::is_ascii_whitespace);
+        if !at_start || b.console() < SUSPECTED {
+            return None;
+        }
+        let mut f = console_finding(self.data, b, Place::CcmHeader, self.model);
+        f.reasons.push(Reason::InsideHeader(index + 1));
+        f.reasons.push(Reason::Fact(
+            "where the size line after 'Contents:' belongs, which is missing",
+        ));
+        f.message = Some(index);
+        self.hand_out(f);
+        Some(b.end)
+    }
+
+    /// Text between where an item of message `index` ends by its declared size (`x`) and the
+    /// next item's keyword line at `k`: not the message's text by its sizes, but what was
+    /// written over the messages after it (console output written from a header on, over the
+    /// rest of that message, up to an item of a later one). Console output there is reported
+    /// as a write; other text is left alone (sizes do not always add up).
+    fn past_item(&mut self, x: usize, k: usize, index: u32) {
+        let d = self.data;
+        let at_line_start = x > 0 && x < k && d[x - 1] == b'\n';
+        if !at_line_start || d[x..k].iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        for b in self.console_blocks(x, k) {
+            if b.console() >= SUSPECTED {
+                let mut f = console_finding(d, &b, Place::CcmHeader, self.model);
+                f.reasons.push(Reason::Fact(
+                    "after where a text item of the message ends by its declared size",
+                ));
+                f.message = Some(index);
+                self.hand_out(f);
             }
         }
     }
