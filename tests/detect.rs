@@ -1181,3 +1181,35 @@ fn review_66_console_output_written_over_a_later_message_is_found() {
         assert_eq!(w[0].mailbox.as_deref(), Some("Grewal, Jeff"), "{:?}", w[0]);
     }
 }
+
+/// A line that opens with `cc:Mail` is no `Cc:` header field (review 66: a banner
+/// `cc:Mail ANALYZE 5.0 - ...` before the first message became a message of its own with the
+/// field `cc` = `Mail ANALYZE 5.0 ...`, and the write lost its banner: it started 65 bytes
+/// late). The write starts at its first byte, and the file holds the one message it has.
+#[test]
+fn review_66_a_line_opening_with_cc_mail_is_no_cc_field() {
+    let e = Engine::default();
+    let write = "\r\n\r\ncc:Mail ANALYZE 5.0 - Post Office Database Analysis Utility\r\n\
+                 Copyright (c) 1988-1996 cc:Mail, Inc. All rights reserved.\r\n\r\n\
+                 Post office name:    HUBPO2\r\nPost office path:    C:\\CCDATA\r\n\r\n\
+                 Checking directory entries...\r\n1204 entries checked, 0 errors found.\r\n";
+    let file = format!(
+        "{write}{}",
+        ccm_message("Grewal, Jeff at Hub", "Kim,\r\nPlease run the export.\r\n")
+    );
+    let r = e.scan(file.as_bytes(), Path::new("MSG0013.CCM"), &Control::new());
+    assert_eq!(r.messages.len(), 1, "{:?}", r.messages);
+    assert_eq!(r.messages[0].header_start, write.len() as u64);
+    assert!(
+        r.messages[0].fields.iter().all(|(k, _)| k != "cc"),
+        "{:?}",
+        r.messages[0].fields
+    );
+    let w: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::ConsoleWrite)
+        .map(|f| (f.start, f.end))
+        .collect();
+    assert_eq!(w, vec![(0, write.len() as u64)], "{:?}", r.findings);
+}

@@ -33,13 +33,16 @@ pub struct HLine {
 }
 
 /// `Key: value`: the key starts with a letter, has at most 32 letters, digits, spaces, `-` or
-/// `.`; returns the key and the value, trimmed.
+/// `.`, and the colon ends the line or a blank follows it, as Import/Export write their lines
+/// (`From: Grewal, Jeff at Hub`); `cc:Mail ANALYZE 5.0 ...`, a banner line, is no `Cc:` field
+/// (review 66). Returns the key and the value, trimmed.
 pub fn field(t: &[u8]) -> Option<(&[u8], &[u8])> {
     let colon = memchr::memchr(b':', t)?;
     let (k, v) = (&t[..colon], &t[colon + 1..]);
     let ok = !k.is_empty()
         && k.len() <= 32
         && k[0].is_ascii_alphabetic()
+        && v.first().is_none_or(|c| c.is_ascii_whitespace())
         && k.iter()
             .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-' | b'.'));
     ok.then(|| (k.trim_ascii(), v.trim_ascii()))
