@@ -46,7 +46,7 @@ impl Origin {
     }
 
     fn parse_str(s: &str) -> Result<Origin, String> {
-        let (seg, off) = split_seg_off(s.trim()).ok_or_else(|| {
+        let (seg, off) = split_seg_off(s.trim_ascii()).ok_or_else(|| {
             format!(
                 "invalid origin '{}': expected SEG:OFF in hex, e.g. 0AFA:0100",
                 clean(s)
@@ -180,7 +180,7 @@ fn clean(s: &str) -> String {
 fn split_seg_off(s: &str) -> Option<(u64, u64)> {
     let (a, b) = s.split_once(':')?;
     let hex = |t: &str| {
-        let t = t.trim();
+        let t = t.trim_ascii();
         let t = t.strip_suffix(['h', 'H']).unwrap_or(t);
         (!t.is_empty() && t.bytes().all(|c| c.is_ascii_hexdigit())).then(|| saturated(t, 16))
     };
@@ -203,7 +203,7 @@ pub fn parse_number(s: &str) -> Option<u64> {
 
 /// [`parse_number`], but a well-formed number larger than 2^64 - 1 gives [`u64::MAX`].
 pub fn parse_number_saturating(s: &str) -> Option<u64> {
-    let t: String = s.trim().chars().filter(|&c| c != '_').collect();
+    let t: String = s.trim_ascii().chars().filter(|&c| c != '_').collect();
     let (digits, radix) = number_digits(&t)?;
     Some(saturated(digits, radix))
 }
@@ -223,7 +223,7 @@ fn number_digits(t: &str) -> Option<(&str, u32)> {
 
 /// True when the number of `s` (well-formed) is within `u64`.
 fn parse_exact(s: &str) -> bool {
-    let t: String = s.trim().chars().filter(|&c| c != '_').collect();
+    let t: String = s.trim_ascii().chars().filter(|&c| c != '_').collect();
     number_digits(&t).is_some_and(|(d, r)| u64::from_str_radix(d, r).is_ok())
 }
 
@@ -241,7 +241,7 @@ pub fn parse_count(s: &str) -> Result<u64, Error> {
 }
 
 fn count(s: &str) -> Result<u64, String> {
-    let t = s.trim();
+    let t = s.trim_ascii();
     let lower = t.to_ascii_lowercase();
     let (num, mul) = [
         ("kib", 1u64 << 10),
@@ -286,7 +286,7 @@ fn location(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
     if off >= len {
         return Err(format!(
             "address '{}' is outside the file: valid {} to {} (offsets 0 to {})",
-            clean(s.trim()),
+            clean(s.trim_ascii()),
             origin.address(0),
             origin.address(len - 1),
             len - 1
@@ -301,9 +301,9 @@ pub fn parse_position(s: &str, origin: Origin, len: u64) -> Result<u64, Error> {
 }
 
 fn position(s: &str, origin: Origin, len: u64) -> Result<u64, String> {
-    let t = s.trim();
+    let t = s.trim_ascii();
     if let Some(p) = t.strip_suffix('%') {
-        let p = p.trim();
+        let p = p.trim_ascii();
         let pct: f64 = p
             .bytes()
             .all(|c| c.is_ascii_digit() || c == b'.')

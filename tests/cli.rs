@@ -894,6 +894,49 @@ fn clap_errors_never_print_arguments_raw() {
     assert!(String::from_utf8_lossy(&a.get_output().stdout).contains("--no-squeeze"));
 }
 
+/// Numbers and addresses are trimmed of ASCII blanks only (review 67: a NEL, U+2028 or U+3000
+/// around `--from` was dropped by a Unicode trim, the argument taken, and an error quoted it
+/// without the character). Such an argument is refused, and the error shows the character
+/// escaped.
+#[test]
+fn review_67_arguments_are_trimmed_of_ascii_blanks_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = article_file(dir.path());
+    let ok = bin()
+        .args(["dump", "--from", " 0x10\t", "--length", "16"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&ok.get_output().stdout).starts_with("0000:0010  "));
+    for (v, shown) in [
+        ("0x10\u{85}", "0x10\\u{0085}"),
+        ("\u{2028}0x10", "\\u{2028}0x10"),
+        ("zz\u{85}", "zz\\u{0085}"),
+    ] {
+        let a = bin()
+            .args(["dump", "--from", v, "--length", "16"])
+            .arg(&f)
+            .assert()
+            .code(2);
+        let err = one_clean_line(v, &a.get_output().stderr);
+        assert!(
+            err.contains(&format!("invalid address '{shown}'")),
+            "{v:?}: {err}"
+        );
+        assert!(a.get_output().stdout.is_empty());
+    }
+    let a = bin()
+        .args(["dump", "--origin", "0AFA:0100\u{85}"])
+        .arg(&f)
+        .assert()
+        .code(2);
+    let err = one_clean_line("origin", &a.get_output().stderr);
+    assert!(
+        err.starts_with("clanscope: invalid origin '0AFA:0100\\u{0085}'"),
+        "{err}"
+    );
+}
+
 #[test]
 fn out_of_range_arguments_are_one_line_errors_naming_the_range() {
     let dir = tempfile::tempdir().unwrap();

@@ -86,7 +86,7 @@ pub(crate) const MAX_CONTEXT: u64 = 10_000;
 
 /// `--min-confidence`: a finite number from 0 to 1.
 fn confidence(s: &str) -> Result<f32, String> {
-    s.trim()
+    s.trim_ascii()
         .parse::<f32>()
         .ok()
         .filter(|v| v.is_finite() && (0.0..=1.0).contains(v))
@@ -95,7 +95,7 @@ fn confidence(s: &str) -> Result<f32, String> {
 
 /// `--context`: a whole number of lines from 0 to [`MAX_CONTEXT`].
 fn context_lines(s: &str) -> Result<u64, String> {
-    let t = s.trim();
+    let t = s.trim_ascii();
     t.bytes()
         .all(|c| c.is_ascii_digit())
         .then(|| t.parse::<u64>().ok())

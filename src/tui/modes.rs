@@ -62,12 +62,12 @@ impl App {
     /// with the `plain_hex` setting) as DEBUG-style hex offsets under the origin.
     fn goto(&mut self, text: &str) {
         let (o, size, cursor) = (self.view.origin, self.view.size, self.view.cursor);
-        let t = text.trim();
+        let t = text.trim_ascii();
         if t.is_empty() {
             return self.info("no address given; the cursor stays");
         }
         let target = if let Some(rest) = t.strip_prefix('+').or_else(|| t.strip_prefix('-')) {
-            match address::parse_number_saturating(rest.trim()) {
+            match address::parse_number_saturating(rest.trim_ascii()) {
                 None => Err(format!(
                     "invalid move '{}': expected +N or -N bytes (decimal, 0x1F or 1Fh)",
                     sanitize::line(t)
