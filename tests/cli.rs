@@ -1114,9 +1114,15 @@ fn undump_streams_in_flat_memory_and_summarises_warnings() {
     assert!(peaks[1] < peaks[0] + 4096, "peak RSS {peaks:?} KiB");
 }
 
-/// `clanscope undump --strict - -o OUT` with standard input read from `text`: exit code,
-/// standard error, peak memory (KiB). None (and the test skipped) without GNU time.
-fn strict_stdin_peak(test: &str, text: &Path, out: &Path) -> Option<(Option<i32>, String, u64)> {
+/// `clanscope undump --strict - -o OUT` with standard input redirected from `text`, or fed
+/// through a pipe (`pipe`): exit code, standard error, peak memory (KiB). None (and the test
+/// skipped) without GNU time.
+fn strict_stdin_peak(
+    test: &str,
+    text: &Path,
+    out: &Path,
+    pipe: bool,
+) -> Option<(Option<i32>, String, u64)> {
     if !Path::new("/usr/bin/time").exists() {
         common::skip(test, "no /usr/bin/time to measure peak memory");
         return None;
@@ -1134,9 +1140,24 @@ fn strict_stdin_peak(test: &str, text: &Path, out: &Path) -> Option<(Option<i32>
             "XDG_DATA_HOME",
             Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-xdg-data"),
         )
-        .stdin(std::fs::File::open(text).unwrap())
-        .output()
+        .stdin(if pipe {
+            std::process::Stdio::piped()
+        } else {
+            std::fs::File::open(text).unwrap().into()
+        })
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    let mut r = r;
+    if let Some(mut w) = r.stdin.take() {
+        let bytes = std::fs::read(text).unwrap();
+        // The command may refuse before it read everything: a broken pipe is its answer.
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut w, &bytes);
+        });
+    }
+    let r = r.wait_with_output().unwrap();
     let peak = std::fs::read_to_string(report.path()).unwrap();
     let peak = peak.lines().last().unwrap().trim().parse().unwrap();
     let err = String::from_utf8_lossy(&r.stderr).into_owned();
@@ -1156,10 +1177,18 @@ fn undump_strict_from_standard_input_keeps_the_documented_memory() {
     assert!(text.len() > 6 << 20);
     let big = dir.path().join("big.txt");
     std::fs::write(&big, &text).unwrap();
-    let out = outputs(dir.path()).join("big.bin");
-    let Some((code, err, peak)) = strict_stdin_peak(test, &big, &out) else {
+    // Redirected from a file, standard input is that file, read twice from where it stands,
+    // so more than the cap is read (review 67: it was refused).
+    let out = outputs(dir.path()).join("big-from-file.bin");
+    let Some((code, err, peak)) = strict_stdin_peak(test, &big, &out, false) else {
         return;
     };
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::read(&out).unwrap(), data);
+    assert!(peak < 16 << 10, "peak RSS {peak} KiB");
+    // Through a pipe it can be read only once: more than the cap is refused.
+    let out = outputs(dir.path()).join("big.bin");
+    let (code, err, peak) = strict_stdin_peak(test, &big, &out, true).unwrap();
     assert_eq!(code, Some(2), "{err}");
     assert_eq!(err, "clanscope: standard input: more than 6 MiB of dump text, the most --strict holds in memory to read standard input twice; save it to a file to use --strict; nothing written\n");
     assert!(!out.exists());
@@ -1170,7 +1199,7 @@ fn undump_strict_from_standard_input_keeps_the_documented_memory() {
     let cut = text.lines().take(50_000).collect::<Vec<_>>().join("\n") + "\n";
     std::fs::write(&small, cut).unwrap();
     let out = outputs(dir.path()).join("small.bin");
-    let (code, err, peak) = strict_stdin_peak(test, &small, &out).unwrap();
+    let (code, err, peak) = strict_stdin_peak(test, &small, &out, true).unwrap();
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(std::fs::read(&out).unwrap(), data[..50_000 * 16]);
     assert!(peak < 16 << 10, "peak RSS {peak} KiB");

@@ -143,6 +143,9 @@ fn warn(name: &str, w: &Warning) {
 enum Input {
     File(PathBuf),
     Stdin,
+    /// Standard input redirected from a regular file: that file, read again from where
+    /// standard input stood for each reading.
+    StdinFile(std::fs::File, u64),
     Memory(Vec<u8>),
 }
 
@@ -153,6 +156,9 @@ impl Input {
         }
         if !twice {
             return Ok(Input::Stdin);
+        }
+        if let Some(f) = stdin_file()? {
+            return Ok(f);
         }
         // Allocated once: reading never copies the text into a larger buffer.
         let mut buf = Vec::with_capacity(STRICT_STDIN_CAP as usize + 1);
@@ -182,9 +188,33 @@ impl Input {
                 Box::new(BufReader::with_capacity(256 << 10, f))
             }
             Input::Stdin => Box::new(BufReader::with_capacity(256 << 10, out::stdin())),
+            Input::StdinFile(f, at) => {
+                use std::io::{Seek, SeekFrom};
+                f.seek(SeekFrom::Start(*at))
+                    .map_err(|e| Error::io("standard input", &e))?;
+                Box::new(BufReader::with_capacity(256 << 10, &*f))
+            }
             Input::Memory(b) => Box::new(&b[..]),
         })
     }
+}
+
+/// Standard input redirected from a regular file (`--strict - < FILE`): it can be read twice
+/// from where it stands, so it is not held in memory (review 67: more than 6 MiB was refused).
+fn stdin_file() -> Result<Option<Input>, Error> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+    let io = |e: &io::Error| Error::io("standard input", e);
+    let stdin = io::stdin();
+    let Ok(fd) = stdin.as_fd().try_clone_to_owned() else {
+        return Ok(None);
+    };
+    let mut f = std::fs::File::from(fd);
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let at = f.stream_position().map_err(|e| io(&e))?;
+    Ok(Some(Input::StdinFile(f, at)))
 }
 
 /// Counts warnings and keeps the first few (for `--strict`).
