@@ -875,6 +875,39 @@ fn review_62_a_byte_typed_over_in_an_od_or_xxd_line_counts_what_it_costs() {
     assert!(u.warnings[1].message.starts_with("gap of 6 bytes"));
 }
 
+/// Review 67: a zero-width space or a NEL between two bytes of a DEBUG line cost 13 bytes and
+/// the warning said 11 (the two bytes it stands between were counted as none), and a colour
+/// escape in the column was quoted as if it were not there. The count is what is lost, and the
+/// quote says escapes were taken out.
+#[test]
+fn review_67_warnings_count_bytes_beside_invisible_characters_and_say_escapes_taken_out() {
+    for glue in ["\u{200B}", "\u{85}"] {
+        let text = format!("0AFA:3F20  78 20 22 72{glue}61 6E 64 79-79 65 68 5F 65 65 22 20   x \"randyyeh_ee\" \n");
+        let u = parse::parse(&text);
+        assert_eq!(u.bytes(), b"x \"".to_vec(), "{glue:?}");
+        assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+        assert!(
+            u.warnings[0].message.ends_with("; the line's 3 bytes are kept; the 13 group(s) of hex after them are not read as bytes (read as the start of the column): 13 bytes not kept"),
+            "{glue:?}: {}",
+            u.warnings[0].message
+        );
+    }
+    let text =
+        "0AFA:3F00  0D 0A 0D 0A 45 78 70 6F-72 74 69 6E 67 20 6D 65   ..\x1b[31mXExporting me\n";
+    let u = parse::parse(text);
+    assert_eq!(u.bytes(), b"\r\n\r\nExporting me".to_vec());
+    assert_eq!(u.warnings.len(), 1, "{:?}", u.warnings);
+    assert_eq!(
+        u.warnings[0].message,
+        "ASCII column does not match the hex: expected '....Exporting me', found '..XExporting me' (with 1 colour escape(s) taken out of the line before it was read); the hex is kept"
+    );
+    // A dump in colour, whose column matches once its escapes are out, is read without a word.
+    let coloured = "0AFA:3F00  \x1b[31m0D 0A 0D 0A\x1b[0m 45 78 70 6F-72 74 69 6E 67 20 6D 65   \x1b[31m....\x1b[0mExporting me\n";
+    let u = parse::parse(coloured);
+    assert_eq!(u.bytes(), b"\r\n\r\nExporting me".to_vec());
+    assert!(u.warnings.is_empty(), "{:?}", u.warnings);
+}
+
 /// Review 62 (D7): lines ended by CR CR LF (text converted to CR LF twice, a `script` log)
 /// read back, but every line counted as two, so a warning named line 5 for the third line.
 /// CR CR LF is one line end; a CR alone and CR LF still are one each.

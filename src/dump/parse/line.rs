@@ -117,6 +117,8 @@ pub(super) struct Line {
     /// Bytes of the line before this piece.
     pub before: u64,
     pub order: Order,
+    /// Colour escapes taken out of the line before it was read ([`strip_escapes`]).
+    pub escapes: u32,
 }
 
 /// A byte of a dump line in DEBUG's exact layout whose two hex digits were typed over (`7G`),
@@ -146,6 +148,7 @@ impl Line {
             continues: false,
             before: 0,
             order: Order::Given,
+            escapes: 0,
         }
     }
 
@@ -710,11 +713,13 @@ fn blanks_before(t: &[u8], i: usize) -> usize {
 }
 
 /// Takes the colour escapes (`ESC [ ... m` and the other CSI sequences) out of a line: a dump
-/// printed in colour (clanscope's own, hexyl's) reads as the same dump without.
-fn strip_escapes(t: &mut Vec<u8>) {
+/// printed in colour (clanscope's own, hexyl's) reads as the same dump without. Returns how many
+/// were taken out (a warning quoting the line says so).
+fn strip_escapes(t: &mut Vec<u8>) -> u32 {
     if memchr::memchr(0x1B, t).is_none() {
-        return;
+        return 0;
     }
+    let mut taken = 0;
     let (mut r, mut w) = (0, 0);
     while r < t.len() {
         if t[r] == 0x1B && t.get(r + 1) == Some(&b'[') {
@@ -724,6 +729,7 @@ fn strip_escapes(t: &mut Vec<u8>) {
             }
             if k < t.len() && (0x40..=0x7E).contains(&t[k]) {
                 r = k + 1;
+                taken += 1;
                 continue;
             }
         }
@@ -732,6 +738,7 @@ fn strip_escapes(t: &mut Vec<u8>) {
         r += 1;
     }
     t.truncate(w);
+    taken
 }
 
 /// A text saved by an editor or copied from a web page: the byte-order mark before its first
@@ -1064,7 +1071,7 @@ impl<R: BufRead> Window<R> {
                 line.text.pop();
             }
         }
-        strip_escapes(&mut line.text);
+        line.escapes = strip_escapes(&mut line.text);
         web_blanks(&mut line.text, self.read == 0 && line.piece == 0);
         hexyl(&mut line.text);
         if line.piece == 0 {
