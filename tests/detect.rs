@@ -1218,3 +1218,35 @@ fn review_66_a_line_opening_with_cc_mail_is_no_cc_field() {
         .collect();
     assert_eq!(w, vec![(0, write.len() as u64)], "{:?}", r.findings);
 }
+
+/// Text with words the corpus knows that the model reads as noise is weak plain text, not
+/// nothing (review 66: an Import line with long DOS paths, and `Reading C:\CCDATA\HUBPO2`, gave
+/// no finding of any kind, even with `--all`). Printable bytes without such a word are still
+/// binary data.
+#[test]
+fn review_66_text_with_known_words_read_as_noise_is_weak_plain_text() {
+    let e = Engine::default();
+    for w in [
+        &b"\r\n\r\nImporting messages from file C:\\EXCHSRVR\\CCMCDATA\\IMPORT\\MSG0013.CCM into post office C:\\CCDATA\\HUBPO2\r\n1 message imported.\r\n"[..],
+        b"\r\n\r\nReading C:\\CCDATA\\HUBPO2\r\n",
+    ] {
+        let d = planted(w, 66);
+        let r = e.scan(&d, Path::new("CLANDATA"), &Control::new());
+        let found: Vec<_> = r
+            .findings
+            .iter()
+            .map(|f| (f.kind, f.start, f.end))
+            .collect();
+        let end = 1000 + w.len() as u64;
+        assert_eq!(found.len(), 1, "{:?}", r.findings);
+        assert!(
+            matches!(found[0].0, FindingKind::PlainText | FindingKind::ConsoleWrite),
+            "{:?}",
+            r.findings
+        );
+        assert_eq!((found[0].1, found[0].2), (1000, end), "{:?}", r.findings);
+    }
+    let d = planted(b"\r\n\r\nX7#q;Zr!k@Vw$9pL+m&\r\n", 66);
+    let r = e.scan(&d, Path::new("CLANDATA"), &Control::new());
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+}

@@ -172,10 +172,12 @@ impl Candidate {
         let (kind, conf) = if b.console() >= CONSOLE_KIND {
             (FindingKind::ConsoleWrite, b.console() * place.factor())
         } else {
-            let (class, _) = b.class();
             // A known text is never dropped, even where the rest reads as noise (a banner cut
-            // short inside its line).
-            if (class == TextClass::Noise || !b.has_words()) && b.hit.is_none() {
+            // short inside its line). Nor is text with words the corpus knows that the model
+            // reads as noise (review 66: `Importing messages from file C:\EXCHSRVR\...` with
+            // its long paths, and `Reading C:\CCDATA\HUBPO2`, gave no finding at all): it is
+            // weak plain text, as everywhere else text with known words is no binary data.
+            if !b.has_words() && b.hit.is_none() {
                 return None;
             }
             let text = 1.0 - b.probs[TextClass::Noise.index()];
