@@ -86,6 +86,10 @@ pub struct Block {
     /// a colon: it leads into what follows it (`Hi all,` opening a message), and after a known
     /// run it does not end that run ([`join_block`]).
     lead_in: bool,
+    /// A lead-in that is a greeting (`Hi all,`, `Jeff,`: it ends with a comma), which opens the
+    /// message after it; a heading that ends with a colon (`Usage:`, `Errors:`) is a program's
+    /// own as often (review 68).
+    greeting: bool,
     /// The line-end style of its last paragraph's text lines ([`writer_style`]; one style in a
     /// paragraph, as a change between two text lines starts the next one).
     style: Option<bool>,
@@ -225,8 +229,8 @@ struct Open {
     /// console output, the first of them a program's banner or a paragraph that reads as
     /// console output on its own, and that run ([`Reader::settle`], [`Reader::replace`]).
     tail: Option<Tail>,
-    /// The open block as it was before its last paragraph, a lead-in (`Hi all,`, `Jeff,`), joined
-    /// it, and that lead-in: a lead-in opens the text after it ([`Reader::lead_in_apart`]).
+    /// The open block as it was before its last paragraph, a greeting (`Hi all,`, `Jeff,`), joined
+    /// it, and that greeting: a greeting opens the text after it ([`Reader::lead_in_apart`]).
     lead: Option<(Block, Block)>,
 }
 
@@ -542,6 +546,7 @@ impl Reader<'_> {
             banner: p.banner_first && p.text_lines <= BANNER_LINES,
             run: false,
             lead_in,
+            greeting: lead_in && p.last_char == b',',
             style: writer_style(p.last_end),
         };
         next.judge(self.model);
@@ -610,7 +615,7 @@ impl Reader<'_> {
         };
         match block {
             Some(b) if join => {
-                if next.lead_in && open.tail.is_none() {
+                if next.greeting && open.tail.is_none() {
                     open.lead = Some((b.clone(), next.clone()));
                 }
                 self.join(open, next)

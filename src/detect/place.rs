@@ -110,6 +110,10 @@ impl Place {
     }
 }
 
+/// Words the corpus knows (of four letters or more) that make a block read as noise text, not
+/// bytes of binary data ([`Candidate::of`]).
+const NOISE_WORDS: u32 = 2;
+
 /// The console-write finding of a block (whatever its probability), not yet numbered.
 pub fn console_finding(data: &[u8], b: &Block, place: Place, model: &Model) -> Finding {
     let p = b.console();
@@ -173,11 +177,14 @@ impl Candidate {
             (FindingKind::ConsoleWrite, b.console() * place.factor())
         } else {
             // A known text is never dropped, even where the rest reads as noise (a banner cut
-            // short inside its line). Nor is text with words the corpus knows that the model
-            // reads as noise (review 66: `Importing messages from file C:\EXCHSRVR\...` with
-            // its long paths, and `Reading C:\CCDATA\HUBPO2`, gave no finding at all): it is
-            // weak plain text, as everywhere else text with known words is no binary data.
-            if !b.has_words() && b.hit.is_none() {
+            // short inside its line). Nor is text with two words or more that the corpus knows
+            // that the model reads as noise (review 66: `Importing messages from file
+            // C:\EXCHSRVR\...` with its long paths gave no finding at all): it is weak plain
+            // text. One such word is not enough: printable bytes of binary data hold one now
+            // and then (`W2C5M/bASE`, review 68).
+            let noise = b.class().0 == TextClass::Noise;
+            let words = if noise { NOISE_WORDS } else { 1 };
+            if b.acc.known_words() < words && b.hit.is_none() {
                 return None;
             }
             let text = 1.0 - b.probs[TextClass::Noise.index()];

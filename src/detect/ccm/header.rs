@@ -33,19 +33,26 @@ pub struct HLine {
 }
 
 /// `Key: value`: the key starts with a letter, has at most 32 letters, digits, spaces, `-` or
-/// `.`, and the colon ends the line or a blank follows it, as Import/Export write their lines
-/// (`From: Grewal, Jeff at Hub`); `cc:Mail ANALYZE 5.0 ...`, a banner line, is no `Cc:` field
-/// (review 66). Returns the key and the value, trimmed.
+/// `.`; returns the key and the value, trimmed. A line that opens with the product's name,
+/// `cc:Mail` (`cc:Mail ANALYZE 5.0 ...`, a banner), is no `Cc:` field (review 66); other
+/// fields may have no blank after their colon (`Date:6/2/98 8:39`, review 68).
 pub fn field(t: &[u8]) -> Option<(&[u8], &[u8])> {
     let colon = memchr::memchr(b':', t)?;
     let (k, v) = (&t[..colon], &t[colon + 1..]);
     let ok = !k.is_empty()
         && k.len() <= 32
         && k[0].is_ascii_alphabetic()
-        && v.first().is_none_or(|c| c.is_ascii_whitespace())
+        && !product_name(k, v)
         && k.iter()
             .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b' ' | b'-' | b'.'));
     ok.then(|| (k.trim_ascii(), v.trim_ascii()))
+}
+
+/// `cc:Mail` and a word boundary: the product's name opening a line, not a `Cc:` field.
+fn product_name(k: &[u8], v: &[u8]) -> bool {
+    k.eq_ignore_ascii_case(b"cc")
+        && v.get(..4).is_some_and(|m| m.eq_ignore_ascii_case(b"Mail"))
+        && v.get(4).is_none_or(|c| !c.is_ascii_alphanumeric())
 }
 
 /// True for a key of the known list (any case).
