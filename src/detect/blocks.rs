@@ -562,8 +562,8 @@ impl Reader<'_> {
         self.close_block(data, open, next, p.hard, out);
     }
 
-    /// A lead-in (`Hi all,`) joined the open block, and `next` follows it: when the block as it
-    /// was before the lead-in and `next` clearly differ, the lead-in goes with `next`, whose
+    /// A greeting (`Hi all,`) joined the open block, and `next` follows it: when the block as it
+    /// was before the greeting and `next` clearly differ, the greeting goes with `next`, whose
     /// text it opens (review 66: console output at the head of a .TMP, then `Hi all,` and a
     /// message, was one block that read as prose, and the write was lost), and the block
     /// before it is complete. Otherwise `next` is handed back to be joined or not as any

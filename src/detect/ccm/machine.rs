@@ -578,12 +578,10 @@ impl<'a> Parser<'a> {
         let mut item_end = None;
         for l in lines(self.data, s, e) {
             let t = l.text(self.data);
-            if skip_size && size_of(t).is_some() {
+            if let Some(size) = size_of(t).filter(|_| skip_size) {
                 from = l.end;
-                item_end = match size_of(t) {
-                    Some(Size::Bytes(n)) => {
-                        usize::try_from(n).ok().map(|n| l.end.saturating_add(n))
-                    }
+                item_end = match size {
+                    Size::Bytes(n) => usize::try_from(n).ok().map(|n| l.end.saturating_add(n)),
                     _ => None,
                 };
             } else if is_keyword(t, b"Text item:") || is_keyword(t, b"File item:") {
