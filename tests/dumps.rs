@@ -800,12 +800,18 @@ fn review_62_lines_ended_by_cr_alone_read_back_and_a_byte_past_the_sixteenth_is_
     );
 }
 
-/// Review 62 D1: a character glued to a byte of a first DEBUG line (`43x`, a zero-width space
-/// copied from a web page) cut its reading short: its first 2 bytes were placed at 010E, as a
-/// short line aligned with the next, and the warning said 1 byte was not kept where 14 were.
+/// Review 62 D1: a character glued to a byte of a first DEBUG line (`43x`; a zero-width space
+/// copied from a web page did the same until review 67, and now reads as a blank) cut its
+/// reading short: its first 2 bytes were placed at 010E, as a short line aligned with the next,
+/// and the warning said 1 byte was not kept where 14 were.
 #[test]
 fn review_62_a_character_glued_to_a_byte_costs_the_bytes_it_says_at_their_address() {
-    for glued in ["x", "\u{200B}"] {
+    let zw = "0AFA:0100  41 42 43\u{200B} 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\r\n0AFA:0110  51 52 53 54 55 56 57 58-59 5A 61 62 63 64 65 66   QRSTUVWXYZabcdef\r\n";
+    let u = parse::parse(zw);
+    assert_eq!(u.bytes(), b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef");
+    assert!(u.warnings.is_empty(), "{:?}", u.warnings);
+    {
+        let glued = "x";
         let text = format!("0AFA:0100  41 42 43{glued} 44 45 46 47 48-49 4A 4B 4C 4D 4E 4F 50   ABCDEFGHIJKLMNOP\r\n0AFA:0110  51 52 53 54 55 56 57 58-59 5A 61 62 63 64 65 66   QRSTUVWXYZabcdef\r\n");
         let u = parse::parse(&text);
         let blocks: Vec<_> = u
@@ -877,11 +883,22 @@ fn review_62_a_byte_typed_over_in_an_od_or_xxd_line_counts_what_it_costs() {
 
 /// Review 67: a zero-width space or a NEL between two bytes of a DEBUG line cost 13 bytes and
 /// the warning said 11 (the two bytes it stands between were counted as none), and a colour
-/// escape in the column was quoted as if it were not there. The count is what is lost, and the
-/// quote says escapes were taken out.
+/// escape in the column was quoted as if it were not there. A zero-width character reads as a
+/// blank, as a no-break space does (web pages and editors put both between words); a NEL, a
+/// control, still costs the rest of the line, and the count is what is lost. The quote says
+/// escapes were taken out.
 #[test]
 fn review_67_warnings_count_bytes_beside_invisible_characters_and_say_escapes_taken_out() {
-    for glue in ["\u{200B}", "\u{85}"] {
+    for glue in [
+        "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{A0}",
+    ] {
+        let text = format!("0AFA:3F20  78 20 22 72{glue}61 6E 64 79-79 65 68 5F 65 65 22 20   x \"randyyeh_ee\" \n");
+        let u = parse::parse(&text);
+        assert_eq!(u.bytes(), b"x \"randyyeh_ee\" ".to_vec(), "{glue:?}");
+        assert!(u.warnings.is_empty(), "{glue:?}: {:?}", u.warnings);
+    }
+    {
+        let glue = "\u{85}";
         let text = format!("0AFA:3F20  78 20 22 72{glue}61 6E 64 79-79 65 68 5F 65 65 22 20   x \"randyyeh_ee\" \n");
         let u = parse::parse(&text);
         assert_eq!(u.bytes(), b"x \"".to_vec(), "{glue:?}");
