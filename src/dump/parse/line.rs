@@ -750,7 +750,7 @@ fn web_blanks(t: &mut Vec<u8>, first: bool) {
     if first && t.starts_with(b"\xEF\xBB\xBF") {
         t.drain(..3);
     }
-    if memchr::memchr3(0xC2, 0xE2, 0xEF, t).is_none() {
+    if t.is_ascii() {
         return;
     }
     let (mut r, mut w) = (0, 0);
