@@ -453,10 +453,11 @@ impl Document<'_> {
     /// their confidence (an export of a weaker finding asked by its number), so that the
     /// summary does not read as if nothing of the kind were there (review 64).
     fn shown_below_min(&self) -> Option<(String, String)> {
-        let mut below: Vec<(String, f32)> = Vec::new();
+        let mut below: Vec<String> = Vec::new();
         let mut say = |what: String, c: f32| {
-            if c < self.min && !below.iter().any(|(w, _)| *w == what) {
-                below.push((what, c));
+            let line = format!("{what} {c:.2}");
+            if c < self.min && !below.contains(&line) {
+                below.push(line);
             }
         };
         for e in &self.excerpts {
@@ -467,18 +468,16 @@ impl Document<'_> {
                 say(format!("#{} {}", f.id, f.kind.name()), f.confidence);
             }
         }
-        if below.is_empty() {
-            return None;
-        }
-        let listed: Vec<String> = below.iter().map(|(w, c)| format!("{w} {c:.2}")).collect();
-        Some((
-            "Also shown".into(),
-            format!(
-                "{} (below {:.2}, not counted above)",
-                listed.join(", "),
-                self.min
-            ),
-        ))
+        (!below.is_empty()).then(|| {
+            (
+                "Also shown".into(),
+                format!(
+                    "{} (below {:.2}, not counted above)",
+                    below.join(", "),
+                    self.min
+                ),
+            )
+        })
     }
 
     /// Notes in the file that no excerpt shows (they lie outside the findings picked, or the
