@@ -1356,3 +1356,45 @@ impl ReplaceFirst for Vec<u8> {
         [&self[..i], to, &self[i + from.len()..]].concat()
     }
 }
+
+/// Hostile review 66 D9: a DOS program draws on its screen with more than text. The real EXPORT
+/// run of KB 282172 (CR LF), with a line that a spinner turns in place with backspaces, a
+/// counter taken back with backspaces, progress lines ended by a lone CR, and ANSI control
+/// sequences (the screen cleared on a line of its own before the banner, a colour set back at
+/// the start of a line), is one write from its first byte to its last in each form. Before, a
+/// backspace or an escape ended the text: the run came out as two writes with the spinner
+/// lost between them, or without the screen-clearing line and its last line; twelve CR-ended
+/// progress lines made the CR LF run read as LF text, and its first two line ends were left
+/// to the binary data.
+#[test]
+fn review_66_backspaces_escapes_and_lone_crs_stay_inside_the_write() {
+    let run = std::fs::read_to_string("assets/corpus/console/kb282172--01.txt").expect("sample");
+    let (first, rest) = run.split_once('\n').expect("banner line");
+    let crlf = |s: &str| s.replace('\n', "\r\n");
+    let progress: String = (1..=12).map(|i| format!("Message {i} of 12\r")).collect();
+    let counter: String = (2..=12).map(|i| format!("\x08\x08\x08{i:3}")).collect();
+    let forms = [
+        (
+            "spinner",
+            "Working... |\x08/\x08-\x08\\\x08|\x08 \n".to_string(),
+        ),
+        ("counter", format!("Exporting message   1{counter}\n")),
+        ("lone CRs", format!("{progress}\n")),
+        ("colour", "\x1b[1mDone.\x1b[0m\n\x1b[0m\n".to_string()),
+    ];
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    for (i, (form, drawn)) in forms.iter().enumerate() {
+        let w = crlf(&format!("\n\x1b[2J\x1b[1;1H\n{first}\n{drawn}{rest}"));
+        let d = planted(w.as_bytes(), 700 + i as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        if console_writes(&r) != vec![(1000, 1000 + w.len() as u64)] || r.findings.len() != 1 {
+            wrong.push(format!(
+                "{form}, 1000..{}: {:?}",
+                1000 + w.len(),
+                r.findings
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -18,7 +18,7 @@
 
 use super::ahead::with_lines;
 use super::features::{Acc, LineFacts, NF};
-use super::lines::{lines, End, Line, MAX_LINE};
+use super::lines::{controls_only, lines, End, Line, MAX_LINE};
 use super::model::{best, evidence, Model, Probs, TextClass};
 use super::signatures::{line_text, Hit, KnownLine, SignatureSet, TextMatch};
 
@@ -959,9 +959,12 @@ fn lf_cr_habit(data: &[u8], s: usize, e: usize) -> bool {
 }
 
 /// The line-end style most lines near one edge use (CR LF: true); the CR of an LF CR end
-/// ([`lf_cr`]) is not a line.
+/// ([`lf_cr`]) is not a line. A line ended by a lone CR counts only where no line ends with LF:
+/// a DOS program redraws a progress line with CR (`Message 1 of 12\r`), and twelve such
+/// lines made the CR LF run around them look like LF text, so its first blank lines were
+/// trimmed off the write as binary data's (hostile review 66 D9).
 fn majority(data: &[u8], s: usize, e: usize) -> Option<bool> {
-    let (mut crlf, mut other) = (0, 0);
+    let (mut crlf, mut lf, mut cr) = (0, 0, 0);
     let mut prev = End::None;
     for l in lines(data, s, e) {
         let pair = lf_cr(prev, &l);
@@ -969,12 +972,14 @@ fn majority(data: &[u8], s: usize, e: usize) -> Option<bool> {
         if pair {
             continue;
         }
-        match style(l.term) {
-            Some(true) => crlf += 1,
-            Some(false) => other += 1,
-            None => {}
+        match l.term {
+            End::CrLf | End::CrCrLf => crlf += 1,
+            End::Lf => lf += 1,
+            End::Cr => cr += 1,
+            End::None => {}
         }
     }
+    let other = if crlf + lf > 0 { lf } else { cr };
     (crlf + other > 0).then_some(crlf >= other)
 }
 
@@ -1051,7 +1056,8 @@ fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize,
             break;
         };
         let t = l.text(data);
-        let garbage = !l.is_blank() && !wordlike(t) && sigs.match_text(t).is_none();
+        let garbage =
+            !l.is_blank() && !wordlike(t) && !controls_only(t) && sigs.match_text(t).is_none();
         let odd_end = style(l.term).is_some() && style(l.term) != head;
         if garbage && !odd_end && l.terminated() {
             s = l.content_end;

@@ -6,6 +6,7 @@
 
 use super::blocks::Reader;
 use super::features::{equal_in, in_range, HIGH};
+use super::lines::{controls_only, csi, BS, ESC};
 use super::place::{Candidate, Place};
 use super::{FindingKind, MAX_FINDINGS};
 use regex::Regex;
@@ -79,7 +80,13 @@ fn printable(b: u8) -> bool {
 /// byte (0.04%). Fewer printable bytes, or any up to a line end, were tried and glued bytes of
 /// the records to the edges of writes: a random CR or LF is two bytes in 256.
 fn bridge(data: &[u8], g: usize, h: usize) -> bool {
-    if h >= data.len() || h <= g || h - g > GAP {
+    if h >= data.len() || h <= g {
+        return false;
+    }
+    if data[g..h].iter().all(|&b| b == BS) || h - g == 1 && data[g] == ESC && csi(&data[h..]) {
+        return redrawn(data, g, h);
+    }
+    if h - g > GAP {
         return false;
     }
     if !data[g..h].iter().all(|&b| gap_byte(b)) {
@@ -99,6 +106,88 @@ fn bridge(data: &[u8], g: usize, h: usize) -> bool {
     let right = side(after.iter(), letters);
     let bell = data[g..h].iter().all(|&b| b == 0x07);
     left && right || bell && (left && eol(data.get(h)) || right && g > 0 && eol(data.get(g - 1)))
+}
+
+/// At most this many backspaces stand in one gap ([`gap_len`]): a counter of up to eight
+/// digits taken back.
+const BS_GAP: usize = 8;
+
+/// How long the gap at the start of `bytes` (read outward from the text before it) is: 1 to
+/// [`GAP`] bytes that are not text ([`gap_byte`]), or 1 to [`BS_GAP`] backspaces; 0 when no
+/// gap that may stand inside a line starts there.
+fn gap_len<'a>(bytes: impl Iterator<Item = &'a u8> + Clone) -> usize {
+    let bs = bytes
+        .clone()
+        .take(BS_GAP + 1)
+        .take_while(|&&b| b == BS)
+        .count();
+    let (n, most) = if bs > 0 {
+        (bs, BS_GAP)
+    } else {
+        (
+            bytes.take(GAP + 1).take_while(|&&b| gap_byte(b)).count(),
+            GAP,
+        )
+    };
+    if n > most {
+        0
+    } else {
+        n
+    }
+}
+
+/// True when the backspaces or the escape `data[g..h]` stand inside a line a program draws on
+/// the screen. Read outward over the printable bytes, backspaces and control sequences beside
+/// them ([`redrawn_side`]), one side reaches [`GAP_SIDE`] printable bytes, and the other that
+/// many too or a line end: after it, past any printable bytes (the spinner's last turn,
+/// `|\x08 \r\n`, a colour set back at a line's end); before it, past blanks only (a counter
+/// taken back at a line's start, `\r\n\x08\x08\x08`, a colour set at it, `\r\n\x1B[1m`).
+/// A line of control sequences alone between two line ends bridges too ([`controls_line`]).
+/// Before, each such byte ended the island, and a spinner or a colour split a write in two
+/// and was lost between them (hostile review 66 D9). Random data seldom has either beside
+/// eight printable bytes; a printable byte of it between a line end and a backspace
+/// (`\nV\x08` before text) is no line's start.
+fn redrawn(data: &[u8], g: usize, h: usize) -> bool {
+    let (left, left_end, left_blank) = redrawn_side(data[..g].iter().rev());
+    let (right, right_end, _) = redrawn_side(data[h..].iter());
+    let far = |n: usize| n >= GAP_SIDE;
+    (far(left) || far(right)) && (far(left) || left_end && left_blank) && (far(right) || right_end)
+        || left_end && right_end && data[g] == ESC && controls_line(data, g)
+}
+
+/// One side of a gap of backspaces or an escape, its bytes read outward: how many printable
+/// bytes (up to [`GAP_SIDE`]; backspaces and escapes among them skipped), whether a line end
+/// stops it, and whether those bytes are all blanks.
+fn redrawn_side<'a>(bytes: impl Iterator<Item = &'a u8>) -> (usize, bool, bool) {
+    let (mut seen, mut blank) = (0, true);
+    for &b in bytes.take(4 * GAP_SIDE) {
+        if printable(b) {
+            seen += 1;
+            blank &= b == b' ';
+            if seen == GAP_SIDE {
+                return (seen, false, blank);
+            }
+        } else if b != BS && b != ESC {
+            return (seen, matches!(b, b'\r' | b'\n'), blank);
+        }
+    }
+    (seen, false, blank)
+}
+
+/// True when the line holding the escape at `g`, between line ends at most 64 bytes away, is
+/// only control sequences ([`controls_only`]: a program clearing the screen on a line of its
+/// own, `\r\n\x1B[2J\x1B[1;1H\r\n`).
+fn controls_line(data: &[u8], g: usize) -> bool {
+    let eol = |b: &u8| matches!(b, b'\r' | b'\n');
+    let lo = g.saturating_sub(64);
+    let hi = (g + 64).min(data.len());
+    let (Some(a), Some(b)) = (
+        data[lo..g].iter().rposition(eol),
+        data[g..hi].iter().position(eol),
+    ) else {
+        return false;
+    };
+    controls_only(&data[lo + a + 1..g + b])
 }
 
 /// What may follow a code page letter inside a word: a letter, or the blank, quote, comma or
@@ -159,12 +248,8 @@ fn side<'a>(bytes: impl Iterator<Item = &'a u8>, most: usize) -> bool {
 fn run_end(data: &[u8], i: usize, progress: &mut dyn FnMut(usize)) -> usize {
     let mut e = run_plain_end(data, i, progress);
     loop {
-        let gap = data[e..]
-            .iter()
-            .take(GAP + 1)
-            .take_while(|&&b| gap_byte(b))
-            .count();
-        if gap == 0 || gap > GAP || !bridge(data, e, e + gap) {
+        let gap = gap_len(data[e..].iter());
+        if gap == 0 || !bridge(data, e, e + gap) {
             return e;
         }
         e = run_plain_end(data, e + gap, progress);
@@ -189,13 +274,8 @@ fn run_start(data: &[u8], mut s: usize, from: usize) -> (usize, bool) {
                 return (s, true);
             }
         }
-        let gap = data[..s]
-            .iter()
-            .rev()
-            .take(GAP + 1)
-            .take_while(|&&b| gap_byte(b))
-            .count();
-        if gap == 0 || gap > GAP || s - gap == 0 || !TEXT[data[s - gap - 1] as usize] {
+        let gap = gap_len(data[..s].iter().rev());
+        if gap == 0 || s - gap == 0 || !TEXT[data[s - gap - 1] as usize] {
             return (s, false);
         }
         if !bridge(data, s - gap, s) {

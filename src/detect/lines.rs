@@ -10,6 +10,63 @@
 /// The longest line given whole (longer ones come in pieces of this length).
 pub const MAX_LINE: usize = 1 << 20;
 
+/// Backspace (08h): a DOS program redraws a spinner or a counter in place with it
+/// (`Working... |\x08/\x08-`, `message  1\x08\x08 2`).
+pub(crate) const BS: u8 = 0x08;
+
+/// Escape (1Bh), which opens an ANSI control sequence (`\x1B[2J`, `\x1B[0m`) a program
+/// prints for ANSI.SYS to clear the screen, move the cursor or set colours.
+pub(crate) const ESC: u8 = 0x1B;
+
+/// True when `rest` (the bytes after an escape) is an ANSI control sequence: `[`, up to eight
+/// digits, semicolons or `?`, and a final byte 40h-7Eh (`[2J`, `[1;1H`, `[0m`, `[?25l`).
+pub(crate) fn csi(rest: &[u8]) -> bool {
+    csi_len(rest) > 0
+}
+
+/// The length of the ANSI control sequence `rest` opens after its escape ([`csi`]), or 0.
+fn csi_len(rest: &[u8]) -> usize {
+    if rest.first() != Some(&b'[') {
+        return 0;
+    }
+    let params = rest[1..]
+        .iter()
+        .take(9)
+        .take_while(|&&b| b.is_ascii_digit() || matches!(b, b';' | b'?'))
+        .count();
+    let fin = rest
+        .get(1 + params)
+        .is_some_and(|b| (0x40..=0x7E).contains(b));
+    if params <= 8 && fin {
+        params + 2
+    } else {
+        0
+    }
+}
+
+/// True when a line's text is only what moves the cursor or sets colours: ANSI control
+/// sequences ([`csi`]), one at least, with backspaces and blanks (`\x1B[2J\x1B[1;1H`, a
+/// program clearing the screen before its banner). Such a line is the program's, not bytes
+/// of the binary data before it.
+pub(crate) fn controls_only(t: &[u8]) -> bool {
+    let (mut i, mut seqs) = (0, 0);
+    while i < t.len() {
+        match t[i] {
+            ESC => {
+                let n = csi_len(&t[i + 1..]);
+                if n == 0 {
+                    return false;
+                }
+                seqs += 1;
+                i += 1 + n;
+            }
+            BS | b' ' | b'\t' => i += 1,
+            _ => return false,
+        }
+    }
+    seqs > 0
+}
+
 /// How a line ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum End {
@@ -133,6 +190,31 @@ impl Iterator for Lines<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_sequences_are_told_from_other_bytes() {
+        for ok in [
+            &b"[2J"[..],
+            b"[1;1H",
+            b"[0m",
+            b"[?25l",
+            b"[K",
+            b"[12345678m",
+        ] {
+            assert!(csi(ok), "{ok:?}");
+        }
+        // No bracket, no final byte, a final byte out of range, nine digits: no sequence.
+        for no in [&b"2J"[..], b"[", b"[12", b"[1;1\x01", b"[123456789m", b""] {
+            assert!(!csi(no), "{no:?}");
+        }
+        assert!(controls_only(b"\x1b[2J\x1b[1;1H"));
+        assert!(controls_only(b" \x1b[0m\x08 "));
+        // Text, a broken sequence, or blanks alone: not a line of control sequences only.
+        assert!(!controls_only(b"\x1b[0mDone."));
+        assert!(!controls_only(b"\x1b[0"));
+        assert!(!controls_only(b"   "));
+        assert!(!controls_only(b""));
+    }
 
     fn spans(b: &[u8]) -> Vec<(usize, usize, usize, End)> {
         lines(b, 0, b.len())
