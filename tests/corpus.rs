@@ -135,6 +135,7 @@ fn check(out: &[corpus::Outcome], recall: f64, edges: f64, prose_alarms: usize) 
     }
     let alarms = corpus::prose_alarms(out);
     let noise_alarms = corpus::alarms(out, TextClass::Noise);
+    let structured_alarms = corpus::alarms(out, TextClass::Structured);
     eprintln!(
         "console recall {:.3} (issue: {ISSUE_RECALL}), edges {:.3} (issue: {ISSUE_EDGES}), prose alarms {} (issue: 0), noise alarms {} of {}",
         c.recall(),
@@ -143,7 +144,11 @@ fn check(out: &[corpus::Outcome], recall: f64, edges: f64, prose_alarms: usize) 
         noise_alarms.len(),
         out.iter().filter(|o| o.truth == TextClass::Noise).count()
     );
-    for (what, list) in [("prose", &alarms), ("noise", &noise_alarms)] {
+    for (what, list) in [
+        ("prose", &alarms),
+        ("noise", &noise_alarms),
+        ("structured", &structured_alarms),
+    ] {
         for o in list {
             eprintln!(
                 "{what} alarm: {} {} at {:.2}",

@@ -920,11 +920,20 @@ pub fn table(out: &[Outcome]) -> String {
             x.edges()
         );
     }
-    let alarms = prose_alarms(out).len();
+    let prose_alarmed = prose_alarms(out).len();
     let prose = out.iter().filter(|o| o.truth == TextClass::Prose).count();
     let _ = writeln!(
         s,
-        "\nprose blocks with a console write at >= 0.5: {alarms} of {prose}"
+        "\nprose blocks with a console write at >= 0.5: {prose_alarmed} of {prose}"
+    );
+    let structured = out
+        .iter()
+        .filter(|o| o.truth == TextClass::Structured)
+        .count();
+    let _ = writeln!(
+        s,
+        "structured blocks with a console write at >= 0.5: {} of {structured}",
+        alarms(out, TextClass::Structured).len()
     );
     s
 }
