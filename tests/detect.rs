@@ -1398,3 +1398,48 @@ fn review_66_backspaces_escapes_and_lone_crs_stay_inside_the_write() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Review 68: a greeting without its comma (`Hi Jeff -`, `Hi Jeff`, `Dear Randy`, `Hello all!`)
+/// between console output and a message. In a store, the export line glued before it and the
+/// message was one block of plain text at 0.45, the write lost; now the write is the line
+/// alone, exactly, and the greeting goes with the message, as `Hi all,` does. At the head of a
+/// `.TMP`, after the EXPORT run of KB 282172, the run and the message were one write at 0.33,
+/// below the line; now the write ends before the message (the greeting after a banner's run
+/// stays at the write's end, as `Hi Jeff,` does: README, "Known text").
+#[test]
+fn review_68_a_greeting_without_a_comma_opens_the_message_after_a_write() {
+    let line = "Exporting messages in mailbox \"Yeh, Randy\" to file EXPORT\\MSG4A27.CCM\r\n";
+    let body = "The budget meeting moved to Tuesday at ten in the large conference room, please \
+                bring\r\nthe figures for the third quarter and the draft of the plan we \
+                discussed last week.\r\n";
+    let run = std::fs::read_to_string("assets/corpus/console/kb282172--01.txt")
+        .expect("sample")
+        .replace('\n', "\r\n");
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    for (i, greeting) in ["Hi Jeff -", "Hi Jeff", "Dear Randy", "Hello all!"]
+        .iter()
+        .enumerate()
+    {
+        let w = format!("{line}{greeting}\r\n\r\n{body}");
+        let d = planted(w.as_bytes(), 800 + i as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        if console_writes(&r) != vec![(1000, 1000 + line.len() as u64)] {
+            wrong.push(format!("store, {greeting:?}: {:?}", r.findings));
+        }
+        let head = format!("{run}\r\n{greeting}\r\n\r\n{body}");
+        let r = e.scan(
+            head.as_bytes(),
+            Path::new("Ccmcdata/MSG0031.TMP"),
+            &Control::new(),
+        );
+        let end = (run.len() + 2 + greeting.len() + 2) as u64;
+        if console_writes(&r) != vec![(0, end)] {
+            wrong.push(format!(
+                ".TMP head, {greeting:?}, 0..{end}: {:?}",
+                r.findings
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -529,7 +529,8 @@ impl Reader<'_> {
             self.emit(data, h, out);
         }
         let hit = p.sigs.best();
-        let lead_in = p.acc.words() < MIN_WORDS && matches!(p.last_char, b',' | b':');
+        let salutation = p.acc.words() < MIN_WORDS && salutation(&data[p.start..p.end]);
+        let lead_in = p.acc.words() < MIN_WORDS && matches!(p.last_char, b',' | b':') || salutation;
         let mut next = Block {
             start: p.start,
             end: p.end,
@@ -546,7 +547,7 @@ impl Reader<'_> {
             banner: p.banner_first && p.text_lines <= BANNER_LINES,
             run: false,
             lead_in,
-            greeting: lead_in && p.last_char == b',',
+            greeting: lead_in && p.last_char == b',' || salutation,
             style: writer_style(p.last_end),
         };
         next.judge(self.model);
@@ -834,6 +835,24 @@ fn opens_line(data: &[u8], l: &Line, k: &KnownLine) -> bool {
         && data[l.start..k.at]
             .iter()
             .all(|c| matches!(c, b' ' | b'\t'))
+}
+
+/// True when a paragraph `t` (of fewer than [`MIN_WORDS`] words) is one line of at most 40
+/// bytes that opens with a salutation (`Hi`, `Hello`, `Dear`, `Hey`) and does not end as a
+/// heading or a sentence does (`:`, `.`): `Hi Jeff -`, `Hello all!`, `Dear Randy`, a greeting
+/// without the comma that [`Block::greeting`] otherwise needs (review 68: console output at
+/// the head of a `.TMP`, then `Hi Jeff -` and a message, was one block at 0.33).
+fn salutation(t: &[u8]) -> bool {
+    let t = t[t.len().saturating_sub(64)..].trim_ascii();
+    if t.len() > 40 || t.contains(&b'\n') || t.contains(&b'\r') {
+        return false;
+    }
+    let word = t.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let first = &t[..word];
+    let hello = ["hi", "hello", "dear", "hey"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w.as_bytes()));
+    hello && !matches!(t.last(), Some(b':' | b'.'))
 }
 
 /// Adds the paragraph (or block) `next` to the block `b`, which it follows.
