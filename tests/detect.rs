@@ -1443,3 +1443,59 @@ fn review_68_a_greeting_without_a_comma_opens_the_message_after_a_write() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Hostile review 72, of the rules for backspaces and escapes above. A record's length byte
+/// 08h or 1Bh after a write, before a name (`\x08RANDYYEH`, `\x1B[Inbox] folder ...`), was
+/// glued to the write; a write without its last line end, then a backspace and an LF, split
+/// in two; an escape, a colour reset and a random byte and CR were taken in; a line end, a
+/// random byte and a backspace in records made a console write at 0.85 out of nothing; a run
+/// of lines redrawn with a lone CR at a write's start lost its first CR; and a gap read one
+/// way by a chunk's walk back and the other by the walk on (`\xB3\x08`) reported a write
+/// across a 4 MiB border twice. Each gives what it gave before those rules, or now the write
+/// whole.
+#[test]
+fn review_72_record_bytes_stay_out_of_writes_and_a_gap_reads_alike_both_ways() {
+    let run = std::fs::read_to_string("assets/corpus/console/kb282172--01.txt").expect("sample");
+    let w = format!("\n{run}").replace('\n', "\r\n");
+    let cut = &w[..w.len() - 2];
+    let redrawn: String = (1..=12)
+        .map(|i| format!("\rExporting message {i} of 12"))
+        .collect();
+    let cases: [(String, &[u8], usize); 5] = [
+        (w.clone(), b"\x08RANDYYEH\x00\x00\x00\x00", w.len()),
+        (w.clone(), b"\x1b[Inbox] folder of randyyehx\x00", w.len()),
+        (cut.to_string(), b"\x08\n\xa1\x06\xb0", cut.len()),
+        (cut.to_string(), b"\x1b[0m>\r\xb1/", cut.len()),
+        (format!("{redrawn}{w}"), b"", redrawn.len() + w.len()),
+    ];
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    for (i, (text, after, len)) in cases.iter().enumerate() {
+        let planted_bytes = [text.as_bytes(), after].concat();
+        let d = planted(&planted_bytes, 900 + i as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        if console_writes(&r) != vec![(1000, 1000 + *len as u64)] {
+            wrong.push(format!("case {i}, 1000..{}: {:?}", 1000 + len, r.findings));
+        }
+    }
+    let records = planted(b"(P\n\xf0U\n\x08meeting \x08[Sent] b\x00\x00", 910);
+    let r = e.scan(&records[..], Path::new("CLANDATA"), &Control::new());
+    if !console_writes(&r).is_empty() {
+        wrong.push(format!("records: {:?}", r.findings));
+    }
+    // The island crosses the first chunk border; its gap `\xB3\x08` ends 8 bytes after it.
+    let (first, rest) = w[2..].split_once("\r\n").expect("banner line");
+    let head = format!("\r\n{first}\r\nWorking... |");
+    let tail = format!("done 12 of 12\r\n{rest}");
+    let at = CHUNK - 1 - head.len();
+    let mut d = noise(2 * CHUNK, 911);
+    let island = [head.as_bytes(), b"\xb3\x08", tail.as_bytes()].concat();
+    d[at..at + island.len()].copy_from_slice(&island);
+    d[at - 1] = 0xFF;
+    d[at + island.len()] = 0xFF;
+    let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+    if console_writes(&r) != vec![(at as u64, (at + island.len()) as u64)] {
+        wrong.push(format!("chunk border, {at}..: {:?}", r.findings));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

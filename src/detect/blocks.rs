@@ -1066,6 +1066,20 @@ fn stray_cr(data: &[u8], l: Line, e: usize) -> bool {
     l.is_blank() && l.term == End::CrCrLf && !lines(data, l.end, e).any(|n| n.term == End::CrCrLf)
 }
 
+/// True when the blank line `l` ends with a lone CR and the line after it is words ended so
+/// too: lines a program redraws in place (`\rExporting message 1 of 12\rExporting message 2
+/// of 12`), whose CRs are the text's own whatever style the lines after them end in (hostile
+/// review 72: such a run at a write's start lost its first CR as a line end odd to the CR LF
+/// lines after it). Printable bytes of the binary data ended by a random CR (`ffi3\r`) are no
+/// such line.
+fn redraws(data: &[u8], l: Line, e: usize) -> bool {
+    l.is_blank()
+        && l.term == End::Cr
+        && lines(data, l.end, e)
+            .next()
+            .is_some_and(|n| n.term == End::Cr && wordlike(n.text(data)))
+}
+
 /// Trims printable bytes of the surrounding binary data off both edges of an island.
 fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize, usize) {
     const EDGE: usize = 4096;
@@ -1077,7 +1091,7 @@ fn trim(data: &[u8], mut s: usize, mut e: usize, sigs: &SignatureSet) -> (usize,
         let t = l.text(data);
         let garbage =
             !l.is_blank() && !wordlike(t) && !controls_only(t) && sigs.match_text(t).is_none();
-        let odd_end = style(l.term).is_some() && style(l.term) != head;
+        let odd_end = style(l.term).is_some() && style(l.term) != head && !redraws(data, l, e);
         if garbage && !odd_end && l.terminated() {
             s = l.content_end;
             break;

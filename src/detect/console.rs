@@ -6,7 +6,7 @@
 
 use super::blocks::Reader;
 use super::features::{equal_in, in_range, HIGH};
-use super::lines::{controls_only, csi, BS, ESC};
+use super::lines::{controls_only, csi, csi_len, BS, ESC};
 use super::place::{Candidate, Place};
 use super::{FindingKind, MAX_FINDINGS};
 use regex::Regex;
@@ -112,71 +112,83 @@ fn bridge(data: &[u8], g: usize, h: usize) -> bool {
 /// digits taken back.
 const BS_GAP: usize = 8;
 
-/// How long the gap at the start of `bytes` (read outward from the text before it) is: 1 to
-/// [`GAP`] bytes that are not text ([`gap_byte`]), or 1 to [`BS_GAP`] backspaces; 0 when no
-/// gap that may stand inside a line starts there.
-fn gap_len<'a>(bytes: impl Iterator<Item = &'a u8> + Clone) -> usize {
-    let bs = bytes
-        .clone()
-        .take(BS_GAP + 1)
-        .take_while(|&&b| b == BS)
-        .count();
-    let (n, most) = if bs > 0 {
-        (bs, BS_GAP)
-    } else {
-        (
-            bytes.take(GAP + 1).take_while(|&&b| gap_byte(b)).count(),
-            GAP,
-        )
-    };
-    if n > most {
-        0
-    } else {
-        n
+/// How long the gap at the start of `bytes` (read outward from the text beside it) is: its
+/// bytes that are not text ([`gap_byte`]) in a row, when they are 1 to [`GAP`] bytes, or 1 to
+/// [`BS_GAP`] backspaces and nothing else; 0 when no gap that may stand inside a line starts
+/// there. The whole run is measured, so a gap reads the same forward and backward (a
+/// chunk's walk back to an island's start and the walk on to its end must agree: `\xB3\x08`
+/// read as two gaps one way and one the other reported an island twice, hostile review 72).
+fn gap_len<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
+    let (mut n, mut all_bs) = (0, true);
+    for &b in bytes.take(BS_GAP + 1) {
+        if !gap_byte(b) {
+            break;
+        }
+        n += 1;
+        all_bs &= b == BS;
+    }
+    match n {
+        _ if all_bs && n <= BS_GAP => n,
+        _ if n <= GAP => n,
+        _ => 0,
     }
 }
 
 /// True when the backspaces or the escape `data[g..h]` stand inside a line a program draws on
-/// the screen. Read outward over the printable bytes, backspaces and control sequences beside
-/// them ([`redrawn_side`]), one side reaches [`GAP_SIDE`] printable bytes, and the other that
-/// many too or a line end: after it, past any printable bytes (the spinner's last turn,
-/// `|\x08 \r\n`, a colour set back at a line's end); before it, past blanks only (a counter
-/// taken back at a line's start, `\r\n\x08\x08\x08`, a colour set at it, `\r\n\x1B[1m`).
-/// A line of control sequences alone between two line ends bridges too ([`controls_line`]).
-/// Before, each such byte ended the island, and a spinner or a colour split a write in two
-/// and was lost between them (hostile review 66 D9). Random data seldom has either beside
-/// eight printable bytes; a printable byte of it between a line end and a backspace
-/// (`\nV\x08` before text) is no line's start.
+/// the screen. Read outward over the printable bytes, backspaces and escapes beside them
+/// ([`redrawn_side`]; after an escape, from the end of its control sequence), one side
+/// reaches [`GAP_SIDE`] printable bytes, and the other that many too or a line end:
+/// - backspaces take back what was printed right before them on their line, so a printable
+///   byte stands right before them; a side that ends at a line end has a printable byte or
+///   more after them (the spinner's last turn, `|\x08 \r\n`) and [`LINE_SIDE`] before them
+///   (a counter, `\r\n  1\x08\x08\x08  2`; one random byte between a line end and a length
+///   byte 08h, `\nz\x08randyyeh`, is not);
+/// - an escape that sets colours stands at a line's start or end with the line end right
+///   beside it (`\r\n\x1B[1mDone.\x1B[0m\r\n`).
+///
+/// A line of control sequences alone between an LF and a line end bridges too
+/// ([`controls_line`]). Before, each such byte ended the island, and a spinner or a colour
+/// split a write in two and was lost between them (hostile review 66 D9). Random data seldom
+/// has either beside eight printable bytes; a record's length byte 08h or 1Bh right after a
+/// line end, before a name (`\r\n\x08RANDYYEH`), is neither (hostile review 72 found the
+/// first rules glued such names to writes).
 fn redrawn(data: &[u8], g: usize, h: usize) -> bool {
-    let (left, left_end, left_blank) = redrawn_side(data[..g].iter().rev());
-    let (right, right_end, _) = redrawn_side(data[h..].iter());
+    let esc = data[g] == ESC;
+    let from = if esc { h + csi_len(&data[h..]) } else { h };
+    let (left, left_end) = redrawn_side(data[..g].iter().rev());
+    let (right, right_end) = redrawn_side(data[from..].iter());
     let far = |n: usize| n >= GAP_SIDE;
-    (far(left) || far(right)) && (far(left) || left_end && left_blank) && (far(right) || right_end)
-        || left_end && right_end && data[g] == ESC && controls_line(data, g)
+    let near = |n: usize, end: bool, least: usize| end && if esc { n == 0 } else { n >= least };
+    let taken_back = esc || g > 0 && printable(data[g - 1]);
+    taken_back
+        && (far(left) || far(right))
+        && (far(left) || near(left, left_end, LINE_SIDE))
+        && (far(right) || near(right, right_end, 1))
+        || esc && controls_line(data, g)
 }
 
 /// One side of a gap of backspaces or an escape, its bytes read outward: how many printable
-/// bytes (up to [`GAP_SIDE`]; backspaces and escapes among them skipped), whether a line end
-/// stops it, and whether those bytes are all blanks.
-fn redrawn_side<'a>(bytes: impl Iterator<Item = &'a u8>) -> (usize, bool, bool) {
-    let (mut seen, mut blank) = (0, true);
+/// bytes (up to [`GAP_SIDE`]; backspaces and escapes among them skipped), and whether a line
+/// end stops it.
+fn redrawn_side<'a>(bytes: impl Iterator<Item = &'a u8>) -> (usize, bool) {
+    let mut seen = 0;
     for &b in bytes.take(4 * GAP_SIDE) {
         if printable(b) {
             seen += 1;
-            blank &= b == b' ';
             if seen == GAP_SIDE {
-                return (seen, false, blank);
+                return (seen, false);
             }
         } else if b != BS && b != ESC {
-            return (seen, matches!(b, b'\r' | b'\n'), blank);
+            return (seen, matches!(b, b'\r' | b'\n'));
         }
     }
-    (seen, false, blank)
+    (seen, false)
 }
 
-/// True when the line holding the escape at `g`, between line ends at most 64 bytes away, is
-/// only control sequences ([`controls_only`]: a program clearing the screen on a line of its
-/// own, `\r\n\x1B[2J\x1B[1;1H\r\n`).
+/// True when the line holding the escape at `g`, between an LF and a line end at most 64
+/// bytes away, is only control sequences ([`controls_only`]: a program clearing the screen on
+/// a line of its own, `\r\n\x1B[2J\x1B[1;1H\r\n`). A lone CR before it may be a byte of the
+/// binary data, and the write would start there (hostile review 72).
 fn controls_line(data: &[u8], g: usize) -> bool {
     let eol = |b: &u8| matches!(b, b'\r' | b'\n');
     let lo = g.saturating_sub(64);
@@ -187,7 +199,7 @@ fn controls_line(data: &[u8], g: usize) -> bool {
     ) else {
         return false;
     };
-    controls_only(&data[lo + a + 1..g + b])
+    data[lo + a] == b'\n' && controls_only(&data[lo + a + 1..g + b])
 }
 
 /// What may follow a code page letter inside a word: a letter, or the blank, quote, comma or

@@ -18,26 +18,32 @@ pub(crate) const BS: u8 = 0x08;
 /// prints for ANSI.SYS to clear the screen, move the cursor or set colours.
 pub(crate) const ESC: u8 = 0x1B;
 
-/// True when `rest` (the bytes after an escape) is an ANSI control sequence: `[`, up to eight
-/// digits, semicolons or `?`, and a final byte 40h-7Eh (`[2J`, `[1;1H`, `[0m`, `[?25l`).
+/// True when `rest` (the bytes after an escape) is an ANSI control sequence of those ANSI.SYS
+/// carries out: `[`, up to sixteen digits, semicolons or `?`, and a final letter that moves the
+/// cursor, clears, sets colours or modes (`ABCDEFGHJKfhlmsu`: `[2J`, `[1;1H`, `[0;1;33;44m`,
+/// `[?25l`). Other final bytes are left out: after a record's length byte 1Bh, a name such
+/// as `[Inbox]` would read as one (hostile review 72).
 pub(crate) fn csi(rest: &[u8]) -> bool {
     csi_len(rest) > 0
 }
 
+/// Most parameter bytes of a control sequence ([`csi`]).
+const CSI_PARAMS: usize = 16;
+
 /// The length of the ANSI control sequence `rest` opens after its escape ([`csi`]), or 0.
-fn csi_len(rest: &[u8]) -> usize {
+pub(crate) fn csi_len(rest: &[u8]) -> usize {
     if rest.first() != Some(&b'[') {
         return 0;
     }
     let params = rest[1..]
         .iter()
-        .take(9)
+        .take(CSI_PARAMS + 1)
         .take_while(|&&b| b.is_ascii_digit() || matches!(b, b';' | b'?'))
         .count();
     let fin = rest
         .get(1 + params)
-        .is_some_and(|b| (0x40..=0x7E).contains(b));
-    if params <= 8 && fin {
+        .is_some_and(|b| b"ABCDEFGHJKfhlmsu".contains(b));
+    if params <= CSI_PARAMS && fin {
         params + 2
     } else {
         0
@@ -196,15 +202,24 @@ mod tests {
         for ok in [
             &b"[2J"[..],
             b"[1;1H",
-            b"[0m",
+            b"[0;1;33;44m",
             b"[?25l",
             b"[K",
-            b"[12345678m",
+            b"[5C",
         ] {
             assert!(csi(ok), "{ok:?}");
         }
-        // No bracket, no final byte, a final byte out of range, nine digits: no sequence.
-        for no in [&b"2J"[..], b"[", b"[12", b"[1;1\x01", b"[123456789m", b""] {
+        // No bracket, no final byte, another final byte (`[Inbox]` after a length byte 1Bh),
+        // seventeen parameter bytes: no sequence.
+        for no in [
+            &b"2J"[..],
+            b"[",
+            b"[12",
+            b"[1;1\x01",
+            b"[Inbox]",
+            b"[11111111111111111m",
+            b"",
+        ] {
             assert!(!csi(no), "{no:?}");
         }
         assert!(controls_only(b"\x1b[2J\x1b[1;1H"));
