@@ -841,7 +841,7 @@ fn opens_line(data: &[u8], l: &Line, k: &KnownLine) -> bool {
 /// bytes that opens with a salutation (`Hi`, `Hello`, `Dear`, `Hey`) and does not end as a
 /// heading or a sentence does (`:`, `.`): `Hi Jeff -`, `Hello all!`, `Dear Randy`, a greeting
 /// without the comma that [`Block::greeting`] otherwise needs (review 68: console output at
-/// the head of a `.TMP`, then `Hi Jeff -` and a message, was one block at 0.33).
+/// the head of a `.TMP`, then `Hi Jeff -` and a message, was one block below 0.5).
 fn salutation(t: &[u8]) -> bool {
     let t = t[t.len().saturating_sub(64)..].trim_ascii();
     if t.len() > 40 || t.contains(&b'\n') || t.contains(&b'\r') {
@@ -978,8 +978,8 @@ fn lf_cr_habit(data: &[u8], s: usize, e: usize) -> bool {
 }
 
 /// The line-end style most lines near one edge use (CR LF: true); the CR of an LF CR end
-/// ([`lf_cr`]) is not a line. A line ended by a lone CR counts only where no line ends with LF:
-/// a DOS program redraws a progress line with CR (`Message 1 of 12\r`), and twelve such
+/// ([`lf_cr`]) is not a line. A line ended by a lone CR counts only where no line ends with CR
+/// LF or LF: a DOS program redraws a progress line with CR (`Message 1 of 12\r`), and twelve such
 /// lines made the CR LF run around them look like LF text, so its first blank lines were
 /// trimmed off the write as binary data's (hostile review 66 D9).
 fn majority(data: &[u8], s: usize, e: usize) -> Option<bool> {
