@@ -1499,3 +1499,40 @@ fn review_72_record_bytes_stay_out_of_writes_and_a_gap_reads_alike_both_ways() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Review 74, of the rule above: a salutation alone (`Hello!`) or glued to more (`HELLO.EXE`)
+/// is as often a program's own line. The first version of the rule cut a run there: the help
+/// sentence after it and the known `12 messages exported.` went to plain text at 0.32, or
+/// `HELLO.EXE` and the sentence after it were left out of the write. A salutation now needs a
+/// blank and the word of whom it greets, and each run is one write again.
+#[test]
+fn review_74_a_salutation_alone_or_a_program_name_stays_in_the_run() {
+    let line = "Exporting messages in mailbox \"randyyeh_ee\" to file EXPORT\\MSG4A27.CCM\r\n";
+    let help = "This program exports the messages of one mailbox to a text file that IMPORT can \
+                read later.\r\n";
+    let banner = "EXPORT 8.50.00.14 Copyright(c) 1991, 1999 by cc:Mail, Inc., a wholly owned \
+                  subsidiary of Lotus Development Corporation. All rights reserved.\r\n";
+    let run = format!(
+        "{banner}\r\nPost office directory: C:\\CCDATA\r\n\r\n{line}12 messages exported.\r\n"
+    );
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    for (i, w) in [
+        format!("{run}\r\nHello!\r\n\r\n{help}\r\n12 messages exported.\r\n"),
+        format!("{line}HELLO.EXE\r\n\r\n{help}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let d = planted(w.as_bytes(), 800);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        if console_writes(&r) != vec![(1000, 1000 + w.len() as u64)] {
+            wrong.push(format!(
+                "case {i}, 1000..{}: {:?}",
+                1000 + w.len(),
+                r.findings
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -838,21 +838,26 @@ fn opens_line(data: &[u8], l: &Line, k: &KnownLine) -> bool {
 }
 
 /// True when a paragraph `t` (of fewer than [`MIN_WORDS`] words) is one line of at most 40
-/// bytes that opens with a salutation (`Hi`, `Hello`, `Dear`, `Hey`) and does not end as a
-/// heading or a sentence does (`:`, `.`): `Hi Jeff -`, `Hello all!`, `Dear Randy`, a greeting
-/// without the comma that [`Block::greeting`] otherwise needs (review 68: console output at
-/// the head of a `.TMP`, then `Hi Jeff -` and a message, was one block below 0.5).
+/// bytes that opens with a salutation (`Hi`, `Hello`, `Dear`, `Hey`), a blank and the word
+/// of whom it greets, and does not end as a heading or a sentence does (`:`, `.`): `Hi Jeff
+/// -`, `Hello all!`, `Dear Randy`, a greeting without the comma that [`Block::greeting`]
+/// otherwise needs (review 68: console output at the head of a `.TMP`, then `Hi Jeff -` and a
+/// message, was one block below 0.5). A salutation alone (`Hello!`) or glued to more
+/// (`HELLO.EXE`, `Hi-Fi`) is as often a program's own line, and a run it stood in was cut
+/// there (review 74).
 fn salutation(t: &[u8]) -> bool {
     let t = t[t.len().saturating_sub(64)..].trim_ascii();
     if t.len() > 40 || t.contains(&b'\n') || t.contains(&b'\r') {
         return false;
     }
     let word = t.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    let first = &t[..word];
     let hello = ["hi", "hello", "dear", "hey"]
         .iter()
-        .any(|w| first.eq_ignore_ascii_case(w.as_bytes()));
-    hello && !matches!(t.last(), Some(b':' | b'.'))
+        .any(|w| t[..word].eq_ignore_ascii_case(w.as_bytes()));
+    let whom = t[word..].strip_prefix(b" ").map(<[u8]>::trim_ascii_start);
+    hello
+        && whom.is_some_and(|w| w.first().is_some_and(u8::is_ascii_alphabetic))
+        && !matches!(t.last(), Some(b':' | b'.'))
 }
 
 /// Adds the paragraph (or block) `next` to the block `b`, which it follows.
