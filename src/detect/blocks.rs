@@ -127,10 +127,37 @@ impl Block {
         self.acc.known_words() > 0 || self.hit.is_some()
     }
 
+    /// The model's probabilities, with a known text's evidence. A block that is one line cut
+    /// short by binary data and holds a known text reads as console output at least at that
+    /// text's confidence: the model reads a line's length and its end, and a cut line has
+    /// neither (a cc:Mail tool's banner cut inside its line read as prose, review 66 D7).
     fn judge(&mut self, model: &Model) {
         let ev = self.hit.as_ref().map_or(0.0, |h| evidence(h.confidence));
         self.probs = model.probs(&self.features(), ev);
         self.judged = true;
+        let known = self.hit.as_ref().map(|h| h.confidence);
+        if let Some(c) = known.filter(|_| self.cut_short && self.acc.lines() == 1) {
+            lift_console(&mut self.probs, c);
+        }
+    }
+}
+
+/// Raises the console probability of `p` to `c` (when below it), the other classes scaled
+/// down to keep their sum at one minus it.
+fn lift_console(p: &mut Probs, c: f32) {
+    let i = TextClass::Console.index();
+    if p[i] >= c {
+        return;
+    }
+    let rest = 1.0 - p[i];
+    for (j, x) in p.iter_mut().enumerate() {
+        *x = if j == i {
+            c
+        } else if rest > 0.0 {
+            *x * (1.0 - c) / rest
+        } else {
+            0.0
+        };
     }
 }
 
@@ -358,6 +385,7 @@ impl Reader<'_> {
         if let Some(mut b) = block {
             b.cut_short = self.trim && !ends_line(data, b.end);
             if b.cut_short {
+                b.judged = false;
                 self.cut_evidence(data, &mut b);
             }
             self.emit(data, b, out);
