@@ -1566,3 +1566,27 @@ fn review_66_a_banner_cut_short_inside_its_line_is_a_write() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// Review 66 D7: a program's last progress counter (`  100%`, redrawn in place and so ended
+/// with a lone CR) at the end of its CR LF output holds no word, and the edge trim dropped it
+/// as printable bytes of the binary data after the write.
+#[test]
+fn review_66_a_last_progress_counter_stays_in_the_write() {
+    let run = std::fs::read_to_string("assets/corpus/console/kb282172--01.txt")
+        .expect("sample")
+        .replace('\n', "\r\n");
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    for (i, counter) in ["  100%\r", "99.5%\r", " 45 %\r", "100%"]
+        .iter()
+        .enumerate()
+    {
+        let w = format!("\r\n{run}{counter}");
+        let d = planted(w.as_bytes(), 760 + i as u64);
+        let r = e.scan(&d[..], Path::new("CLANDATA"), &Control::new());
+        if console_writes(&r) != vec![(1000, 1000 + w.len() as u64)] {
+            wrong.push(format!("{counter:?}: {:?}", r.findings));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
