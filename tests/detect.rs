@@ -1590,3 +1590,114 @@ fn review_66_a_last_progress_counter_stays_in_the_write() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// Review 66 D6: console output written over a .CCM header (DOS writes at the file's
+/// position, over the bytes there) leaves the rest of the header line where it stopped, and
+/// the write ran on into it (`t HUBPO2`, `ntents:` and the size after it); where it wiped
+/// `Contents:` and its size, the write ran on through `Text item:`, its size and the message's
+/// text to the end of the file. The rest of a line is now a header anomaly of its own, and an
+/// item's keyword line ends a header that lost `Contents:`. A program's own last line that
+/// opens in lower case with a word (`creating a RDOS executable`) stays in its write.
+#[test]
+fn review_66_a_write_over_a_header_ends_where_the_header_goes_on() {
+    let body = "The figures for the third quarter are attached. Please review them.\r\n".repeat(12);
+    let body = body.as_str();
+    let header = format!(
+        "Message:\r\n200\r\nFrom: Grewal, Jeff at Hub\r\nDate: 6/2/98 8:39\r\nTo: Admin at \
+         HUBPO2\r\nSubject: Budget figures\r\nContents:\r\n{}\r\nText item:\r\n{}\r\n",
+        body.len() + 19,
+        body.len()
+    );
+    let export =
+        "\r\n\r\nExporting messages in mailbox \"jgrewal\" to file EXPORT\\MSG4A29.CCM\r\n";
+    let watcom = std::fs::read_to_string("assets/corpus/console/gh-open-watcom-v2-415--01.txt")
+        .expect("sample")
+        .replace('\n', "\r\n");
+    let watcom = format!("\r\n{watcom}");
+    let over = |w: &str, at: usize| {
+        let mut d = format!("{header}{body}").into_bytes();
+        d[at..at + w.len()].copy_from_slice(w.as_bytes());
+        d
+    };
+    let at = |needle: &str| header.find(needle).expect("in the header");
+    // Where `w` is written to end right before `rest`.
+    let before = |w: &str, rest: &str| at(rest) - w.len();
+    let ended = "\r\nEXPORT process ended with error: 4.\r\n";
+    let e = Engine::default();
+    let mut wrong = Vec::new();
+    // (what, the write, where it is written, the rest of a line left after it)
+    let cases = [
+        (
+            "rest of To:",
+            export,
+            before(export, "t HUBPO2"),
+            Some("t HUBPO2\r\n"),
+        ),
+        (
+            "rest of Date:",
+            ended,
+            before(ended, "/2/98"),
+            Some("/2/98 8:39\r\n"),
+        ),
+        (
+            "rest of Contents:",
+            export,
+            before(export, "ntents:"),
+            Some("ntents:\r\n"),
+        ),
+        (
+            "Contents: wiped",
+            export,
+            before(export, "Text item:"),
+            None,
+        ),
+    ];
+    for (what, w, s, rest) in cases {
+        let d = over(w, s);
+        let r = e.scan(
+            &d,
+            Path::new("Ccmcdata/Import/MSG0031.CCM"),
+            &Control::new(),
+        );
+        let end = (s + w.len()) as u64;
+        let writes: Vec<_> = console_writes(&r)
+            .into_iter()
+            .map(|(a, b)| (a.saturating_sub(s as u64) <= 2, b))
+            .collect();
+        if writes != vec![(true, end)] {
+            wrong.push(format!("{what}: writes {:?}", console_writes(&r)));
+        }
+        let anomalies: Vec<String> = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::CcmHeaderAnomaly && f.start == end)
+            .map(|f| String::from_utf8_lossy(&d[f.start as usize..f.end as usize]).into())
+            .collect();
+        if let Some(rest) = rest {
+            if !anomalies.first().is_some_and(|a| a.starts_with(rest)) {
+                wrong.push(format!("{what}: anomalies after the write {anomalies:?}"));
+            }
+        }
+        let item = d.windows(10).position(|x| x == b"Text item:");
+        let header_end = r.messages.first().map(|m| m.header_end);
+        if item.is_some_and(|i| header_end > Some(i as u64)) {
+            wrong.push(format!(
+                "{what}: header ends past the item: {:?}",
+                r.messages
+            ));
+        }
+    }
+    // Written in between header lines (not over them), a program's run whose last line
+    // opens in lower case with a word stays whole.
+    let s = at("Date:");
+    let d = format!("{}{watcom}{}{body}", &header[..s], &header[s..]);
+    let r = e.scan(
+        d.as_bytes(),
+        Path::new("Ccmcdata/Import/MSG0031.CCM"),
+        &Control::new(),
+    );
+    if console_writes(&r) != vec![(s as u64, (s + watcom.len()) as u64)] {
+        wrong.push(format!("a program's last line: {:?}", console_writes(&r)));
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
