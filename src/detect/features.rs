@@ -384,16 +384,6 @@ impl Lexicon {
         self.pairs.get(p)
     }
 
-    /// True for a word of letters the dictionary or the word lists have (any case).
-    pub(crate) fn knows(&self, word: &[u8]) -> bool {
-        let Ok(w) = std::str::from_utf8(word) else {
-            return false;
-        };
-        !w.is_empty()
-            && word.iter().all(u8::is_ascii_alphabetic)
-            && self.packed(key_of(w)) as u16 != 0
-    }
-
     /// The categories of the word of this key (0 if the lexicon does not have it).
     #[cfg(test)]
     fn get(&self, k: Key) -> u16 {

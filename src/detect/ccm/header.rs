@@ -5,7 +5,6 @@
 //! unknown key (`Post office directory: e:\ccmail`) next to blank lines or other text is text,
 //! not a header line: real headers have no blank lines.
 
-use crate::detect::features::Lexicon;
 use crate::detect::lines::Line;
 
 /// Keys of the Import/Export header known from public sources (KB Q184052 and others); other
@@ -129,42 +128,6 @@ pub fn text_runs(lines: &[HLine], mut each: impl FnMut(usize, usize)) {
             each(lines[s].line.start, lines[i - 1].line.end);
         }
     }
-}
-
-/// A line that starts as the rest of a line does, not as a line: with punctuation that goes
-/// on from a word, or in lower case with letters that are no word `lex` knows (the rest of a
-/// word: `t HUBPO2`, `ject: Hello`). A program's line may open in lower case with a word
-/// (`creating a RDOS executable`), and a line the screen wrapped with one (`long`); one that
-/// opens in capitals (`HUBPO2`, the rest of a name) is told from a program's (`PKZIP: done`)
-/// by nothing here, and is left in the write.
-fn opens_mid(t: &[u8], lex: &Lexicon) -> bool {
-    let Some(&c) = t.first() else {
-        return false;
-    };
-    if matches!(c, b'/' | b',' | b'.' | b':' | b';' | b')' | b']' | b'-') {
-        return true;
-    }
-    let n = t.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    let word = &t[..n];
-    c.is_ascii_lowercase() && !(lex.knows(word) && (n >= 2 || word == b"a"))
-}
-
-/// Where what a write left of a header line it was written over may start, in text right
-/// before a header line (`data[s..e]`): one of its last two lines, when that starts as the rest
-/// of a line does and follows a line of text (`t HUBPO2` of `To: Admin at HUBPO2`, `/2/98
-/// 8:39` of `Date: 6/2/98 8:39`, `ntents:` and the size line after it). DOS writes console
-/// output over the bytes at the file's position, and the header goes on in the middle of the
-/// line where the write stopped. The caller judges whether the text before it is a write.
-pub fn remnant_before(data: &[u8], s: usize, e: usize, lex: &Lexicon) -> Option<usize> {
-    let mut last: [Option<crate::detect::lines::Line>; 3] = [None; 3];
-    for l in crate::detect::lines::lines(data, s, e) {
-        last = [last[1], last[2], Some(l)];
-    }
-    let at = |i: usize| {
-        let (p, l) = (last[i - 1]?, last[i]?);
-        (opens_mid(l.text(data), lex) && !p.is_blank()).then_some(l.start)
-    };
-    at(1).or_else(|| at(2))
 }
 
 #[cfg(test)]

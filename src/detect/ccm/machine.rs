@@ -326,15 +326,6 @@ impl<'a> Parser<'a> {
         let t = l.text(self.data);
         let kind = header::kind_of(t, self.hdr.last().map(|h| h.kind));
         let m = self.open.as_mut().expect("a message is open");
-        // An item's keyword line is the body's (`Text item:`, then its size): where console
-        // output overwrote `Contents:` and its size, the header ends there, not at the
-        // message's end with the items and their text read as header text.
-        if is_keyword(t, b"Text item:") || is_keyword(t, b"File item:") {
-            m.anomaly("no 'Contents:' line before the first item");
-            self.end_header(l.start);
-            self.body_line(l);
-            return;
-        }
         m.header_end = l.end;
         if let Some((k, _)) = header::field(t).filter(|_| kind != Kind::Folded) {
             if k.eq_ignore_ascii_case(b"Contents") {
@@ -489,46 +480,18 @@ impl<'a> Parser<'a> {
     }
 
     /// Text in or right before a header: console writes and anomalies, held for the header.
-    /// A write whose last line is what it left of a header line it was written over
-    /// ([`header::remnant_before`]) ends before that line, which is judged apart: when the
-    /// text read whole ends with a write, the text before that line does too, and the line
-    /// alone does not read as console output.
     fn judge_header_text(&mut self, s: usize, e: usize, why: Reason) {
-        let whole = self.header_blocks(s, e);
-        let ends_write = |bs: &[Block], at: usize| {
-            bs.last()
-                .is_some_and(|b| b.end == at && b.console() >= SUSPECTED)
-        };
-        let split = header::remnant_before(self.data, s, e, self.model.lexicon())
-            .filter(|&r| r > s && ends_write(&whole, e))
-            .map(|r| (r, self.header_blocks(s, r), self.header_blocks(r, e)))
-            .filter(|(r, before, rest)| {
-                ends_write(before, *r) && rest.iter().all(|b| b.console() < SUSPECTED)
-            });
-        let blocks = match split {
-            Some((_, mut before, rest)) => {
-                before.extend(rest);
-                before
-            }
-            None => whole,
-        };
-        for b in &blocks {
-            let f = header_finding(self.data, b, why, self.model);
-            self.pending.push(f);
-        }
-    }
-
-    /// The blocks of text in or right before a header.
-    fn header_blocks(&self, s: usize, e: usize) -> Vec<Block> {
         let reader = Reader {
             sigs: self.sigs,
             model: self.model,
             trim: false,
             helper: false,
         };
-        let mut out = Vec::new();
-        reader.read(self.data, s, e, &mut |_| {}, &mut |b| out.push(b));
-        out
+        let (data, model) = (self.data, self.model);
+        let pending = &mut self.pending;
+        reader.read(data, s, e, &mut |_| {}, &mut |b| {
+            pending.push(header_finding(data, &b, why, model));
+        });
     }
 
     /// Text before the first message (or a file with no message at all).
