@@ -127,37 +127,10 @@ impl Block {
         self.acc.known_words() > 0 || self.hit.is_some()
     }
 
-    /// The model's probabilities, with a known text's evidence. A block that is one line cut
-    /// short by binary data and holds a known text reads as console output at least at that
-    /// text's confidence: the model reads a line's length and its end, and a cut line has
-    /// neither (a cc:Mail tool's banner cut inside its line read as prose, review 66 D7).
     fn judge(&mut self, model: &Model) {
         let ev = self.hit.as_ref().map_or(0.0, |h| evidence(h.confidence));
         self.probs = model.probs(&self.features(), ev);
         self.judged = true;
-        let known = self.hit.as_ref().map(|h| h.confidence);
-        if let Some(c) = known.filter(|_| self.cut_short && self.acc.lines() == 1) {
-            lift_console(&mut self.probs, c);
-        }
-    }
-}
-
-/// Raises the console probability of `p` to `c` (when below it), the other classes scaled
-/// down to keep their sum at one minus it.
-fn lift_console(p: &mut Probs, c: f32) {
-    let i = TextClass::Console.index();
-    if p[i] >= c {
-        return;
-    }
-    let rest = 1.0 - p[i];
-    for (j, x) in p.iter_mut().enumerate() {
-        *x = if j == i {
-            c
-        } else if rest > 0.0 {
-            *x * (1.0 - c) / rest
-        } else {
-            0.0
-        };
     }
 }
 
@@ -385,7 +358,6 @@ impl Reader<'_> {
         if let Some(mut b) = block {
             b.cut_short = self.trim && !ends_line(data, b.end);
             if b.cut_short {
-                b.judged = false;
                 self.cut_evidence(data, &mut b);
             }
             self.emit(data, b, out);
@@ -974,10 +946,16 @@ pub fn wordlike(t: &[u8]) -> bool {
 }
 
 /// A progress counter a program redraws in place (`  45%`, `100 %`, `99.5%`): one to three
-/// digits, a decimal part, a blank and a percent sign, alone on the line. Its line ends with a
-/// lone CR where the text around it ends lines with CR LF, and it holds no word, so without
-/// this the last one was dropped from the end of a write (review 66 D7).
+/// digits, a decimal part, a blank and a percent sign, alone on the line, four bytes or more
+/// with the blanks before it (a counter drawn in place is aligned; a shorter cut line is the
+/// binary data's, as [`cut_line`] has it: `7%`, `12%` after a write were taken in, hostile
+/// review 76). Its line ends with a lone CR where the text around it ends lines with CR LF,
+/// and it holds no word, so without this the last one was dropped from the end of a write
+/// (review 66 D7).
 fn percent(t: &[u8]) -> bool {
+    if t.trim_ascii_end().len() < 4 {
+        return false;
+    }
     let t = t.trim_ascii();
     let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
     let mut rest = &t[digits..];
@@ -1198,11 +1176,12 @@ mod tests {
 
     #[test]
     fn a_percent_counter_is_told_from_other_bytes() {
-        for t in ["45%", "  100%", "99.5%", "7 %", "100.25 %"] {
+        for t in [" 45%", "  100%", "99.5%", " 7 %", "100.25 %", "  3%"] {
             assert!(percent(t.as_bytes()), "{t:?}");
         }
         for t in [
-            "%", "1000%", "5.%", ".5%", "45%%", "45% done", "a45%", "45", "4 5%",
+            "%", "1000%", "5.%", ".5%", "45%%", "45% done", "a45%", "45", "4 5%", "7%", "12%",
+            "7 %",
         ] {
             assert!(!percent(t.as_bytes()), "{t:?}");
         }
