@@ -127,10 +127,10 @@ fn gap_len<'a>(bytes: impl Iterator<Item = &'a u8>) -> usize {
         n += 1;
         all_bs &= b == BS;
     }
-    match n {
-        _ if all_bs && n <= BS_GAP => n,
-        _ if n <= GAP => n,
-        _ => 0,
+    if all_bs && n <= BS_GAP || n <= GAP {
+        n
+    } else {
+        0
     }
 }
 
