@@ -942,3 +942,157 @@ fn review_62_cr_cr_lf_is_one_line_end_in_warnings() {
         assert_eq!(w, vec![(3, WarningKind::AsciiMismatch)], "{end:?}");
     }
 }
+
+/// The dump lines of a fixture joined into one text line, as a web page or a mail that lost
+/// the line breaks shows them: with a blank between, or glued.
+fn joined(text: &str, sep: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines.join(sep)
+}
+
+/// Dump lines joined on one text line (a web page or mail that lost their line breaks) are read
+/// each on its own, said once for each line found inside another, in every tool's layout with
+/// addresses but octal bytes and hexyl's boxes (README: not read, and said).
+/// Before, the first line's bytes were kept and the rest was taken for its ASCII column: the
+/// KB article's 128 bytes came back as 16 with only a column warning.
+#[test]
+fn dump_lines_joined_on_one_text_line_are_read_each_on_its_own() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dumps");
+    // Every format with addresses but octal bytes and hexyl's boxes, joined with a blank or
+    // glued (a colon, a column's closing mark, or nothing but the group's width stands before
+    // each address).
+    let formats = [
+        "xxd",
+        "xxd-e",
+        "hexdump-C",
+        "od-Ax-tx1z",
+        "od-Ax-tx2z",
+        "hexdump",
+        "hexdump-x",
+        "hexdump-o",
+        "od",
+        "od-x",
+        "od-tx1",
+        "od-tx4",
+        "od-Ad-tx1",
+        "hexyl-none",
+    ];
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        let Some((stem, format)) = name.strip_suffix(".txt").and_then(|r| r.split_once('.')) else {
+            continue;
+        };
+        if !formats.contains(&format) {
+            continue;
+        }
+        let want = std::fs::read(dir.join(format!("{stem}.bin"))).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        // Every line with an address but the first is found inside the one before it.
+        let addressed = text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && l.trim() != "*")
+            .count();
+        for sep in [" ", ""] {
+            let u = parse::parse(&joined(&text, sep));
+            assert_eq!(
+                u.bytes(),
+                want,
+                "{name} joined by {sep:?}: {:#?}",
+                u.warnings
+            );
+            assert_eq!(u.blocks.len(), 1, "{name} joined by {sep:?}");
+            let said = u
+                .warnings
+                .iter()
+                .filter(|w| w.kind == WarningKind::Joined)
+                .inspect(|w| assert_eq!((w.line, w.last), (1, 1), "{name}: {w}"))
+                .count();
+            assert_eq!(
+                said,
+                addressed - 1,
+                "{name} joined by {sep:?}: {:#?}",
+                u.warnings
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 4 * 14 * 2, "joined fixtures read");
+}
+
+/// The KB article's dump (its eight DEBUG lines, as the archived page re-wrapped them) with its
+/// line breaks lost reads back to its 128 bytes, whether the page put a blank where each break
+/// was or nothing; each line found inside the one before it is said with the address it
+/// starts at.
+#[test]
+fn the_articles_dump_with_its_line_breaks_lost_reads_back_to_its_bytes() {
+    let page = include_str!("data/article-web.txt");
+    let dump: String = page
+        .lines()
+        .skip_while(|l| !l.starts_with("0AFA:3F00"))
+        .take_while(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let whole = parse::parse(&dump).bytes();
+    assert_eq!(whole.len(), 128);
+    for sep in [" ", ""] {
+        let u = parse::parse(&joined(&dump, sep));
+        assert_eq!(u.bytes(), whole, "joined by {sep:?}: {:#?}", u.warnings);
+        let at: Vec<String> = u
+            .warnings
+            .iter()
+            .filter(|w| w.kind == WarningKind::Joined)
+            .map(|w| w.message.split_whitespace().nth(4).unwrap().to_string())
+            .collect();
+        let want: Vec<String> = (1..8).map(|k| format!("0AFA:3F{k}0")).collect();
+        assert_eq!(at, want, "joined by {sep:?}");
+    }
+}
+
+/// A dump of dump text, whose bytes spell the address of the line after theirs, is not split
+/// where its ASCII column shows that address: the column is the line's own (DEBUG's layout with
+/// the origin that makes the address go on, and xxd's).
+#[test]
+fn a_column_that_spells_the_next_address_is_not_a_joined_line() {
+    let mut data =
+        b"0AFA:3F10 41 42 43 44 45 46 47 48 49 4A 4B 4C 4D 4E 4F 50 ABCDEFGHIJKLMNOP".to_vec();
+    data.extend(0u8..48);
+    let debug: String = data
+        .chunks(16)
+        .enumerate()
+        .map(|(i, l)| {
+            let hex: Vec<String> = l.iter().map(|b| format!("{b:02X}")).collect();
+            let col: String = l
+                .iter()
+                .map(|&b| {
+                    if (0x20..0x7f).contains(&b) {
+                        b as char
+                    } else {
+                        '.'
+                    }
+                })
+                .collect();
+            let (a, b) = hex.split_at(8.min(hex.len()));
+            format!(
+                "0AFA:{:04X}  {}-{}   {col}\n",
+                0x3F00 + 16 * i,
+                a.join(" "),
+                b.join(" ")
+            )
+        })
+        .collect();
+    assert!(
+        debug.starts_with(
+            "0AFA:3F00  30 41 46 41 3A 33 46 31-30 20 34 31 20 34 32 20   0AFA:3F10 41 42 \n"
+        ),
+        "{debug}"
+    );
+    let mut xdata = b"00000010: 4142 4344  ABCD".to_vec();
+    xdata.extend(0u8..40);
+    for (text, want) in [(debug, &data), (xxd(&xdata), &xdata)] {
+        let u = parse::parse(&text);
+        assert_eq!(&u.bytes(), want, "{text}");
+        assert_eq!(u.warnings, vec![], "{text}");
+    }
+}

@@ -169,6 +169,8 @@ pub enum WarningKind {
     TypedOver,
     /// A DEBUG line holding more bytes than DEBUG prints on one line.
     Overlong,
+    /// Dump lines joined on one text line (their line breaks lost).
+    Joined,
 }
 
 impl WarningKind {
@@ -190,6 +192,7 @@ impl WarningKind {
             WarningKind::Radix => "radix of the addresses uncertain",
             WarningKind::TypedOver => "byte typed over in the hex",
             WarningKind::Overlong => "more bytes on a line than DEBUG prints",
+            WarningKind::Joined => "dump lines joined on one text line",
         }
     }
 }
@@ -435,6 +438,13 @@ impl<'s> Parser<'s> {
 
     /// Takes in one line; returns how many lines after it it used (a wrapped ASCII column).
     fn line<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<usize> {
+        if line.joined && matches!(line.kind, Kind::Hex | Kind::End(_)) {
+            let msg = format!(
+                "the dump line at {} starts inside this text line, after the dump line before it: the line break between them was lost (as a web page or mail loses it); read as a line of its own",
+                crate::sanitize::bytes_line(line.addr_digits())
+            );
+            self.warn(line.no, line.no, WarningKind::Joined, msg)?;
+        }
         let label = line.kind == Kind::Other && line.content().trim_ascii_end().ends_with(b":");
         self.after_label = std::mem::replace(&mut self.label, label);
         if self.open.as_ref().is_some_and(|o| o.plain) {

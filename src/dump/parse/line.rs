@@ -119,6 +119,9 @@ pub(super) struct Line {
     pub order: Order,
     /// Colour escapes taken out of the line before it was read ([`strip_escapes`]).
     pub escapes: u32,
+    /// A dump line that starts inside its text line, after another dump line whose line
+    /// break was lost ([`joined_at`]).
+    pub joined: bool,
 }
 
 /// A byte of a dump line in DEBUG's exact layout whose two hex digits were typed over (`7G`),
@@ -149,6 +152,7 @@ impl Line {
             before: 0,
             order: Order::Given,
             escapes: 0,
+            joined: false,
         }
     }
 
@@ -873,7 +877,10 @@ fn hexyl(t: &mut Vec<u8>) {
         .zip(&panel)
         .map(|(&b, &p)| unshown(b, p))
         .collect();
-    *t = format!("{addr}  {}  |{column}|", hex.trim_end()).into_bytes();
+    // What follows the panel's closing border (another line joined to this one, as a web page
+    // joins them) stays, for the parser to read or to say.
+    let rest: String = c[80..].iter().collect();
+    *t = format!("{addr}  {}  |{column}|{rest}", hex.trim_end()).into_bytes();
 }
 
 /// The column character for byte `b` where hexyl's panel shows `p`: the byte's own (as the
@@ -994,6 +1001,9 @@ pub(super) struct Window<R> {
     /// A line ended at a CR, and the CR after it was read where the buffer ended: the next
     /// byte tells whether the two were a CR CR LF or that CR ended a blank line.
     second_cr: bool,
+    /// The rest of a text line after a dump line that ends inside it ([`joined_at`]): the
+    /// next line, of the same number.
+    joined: Vec<u8>,
 }
 
 impl<R: BufRead> Window<R> {
@@ -1011,6 +1021,7 @@ impl<R: BufRead> Window<R> {
             before: 0,
             skip: None,
             second_cr: false,
+            joined: Vec::new(),
         }
     }
 
@@ -1064,6 +1075,21 @@ impl<R: BufRead> Window<R> {
     /// Reads the next line, or the next piece of a long one, into `line`; false at the end.
     fn fill(&mut self, line: &mut Line) -> io::Result<bool> {
         line.text.clear();
+        line.joined = !self.joined.is_empty();
+        if line.joined {
+            line.text.append(&mut self.joined);
+            // A squeeze mark before the dump line after it: a line of its own.
+            if line.text.first() == Some(&b'*') && line.text.len() > 1 {
+                self.joined = line.text.split_off(1);
+            }
+            (line.piece, line.continues, line.before, line.escapes) = (0, false, 0, 0);
+            line.no = self.read;
+            line.classify();
+            if self.joined.is_empty() {
+                self.split_joined(line);
+            }
+            return Ok(true);
+        }
         line.text.append(&mut self.carry);
         line.piece = self.piece;
         // The CR read after a line's CR at a buffer's end: with an LF after it, the end of
@@ -1099,12 +1125,27 @@ impl<R: BufRead> Window<R> {
         if line.piece == 0 {
             line.classify();
             self.plain = line.kind == Kind::Plain;
+            if !full {
+                self.split_joined(line);
+            }
         } else {
             line.classify_piece(self.plain);
             self.plain &= line.kind == Kind::Plain;
         }
         self.piece = if full { line.piece + 1 } else { 0 };
         Ok(true)
+    }
+
+    /// Ends a dump line where another starts inside its text line ([`joined_at`]); the rest
+    /// is the next line.
+    fn split_joined(&mut self, line: &mut Line) {
+        if line.kind != Kind::Hex {
+            return;
+        }
+        if let Some(at) = joined_at(&line.text, &line.hex) {
+            self.joined = line.text.split_off(at);
+            line.classify();
+        }
     }
 
     /// Reads the bytes of the next line (or piece) into `line`, through its line end: whether
@@ -1210,6 +1251,160 @@ impl<R: BufRead> Window<R> {
             trailing
         };
     }
+}
+
+/// Where a second dump line starts inside the text of the dump line `t` (read into `hex`): a web
+/// page or a mail that lost a dump's line breaks joins its lines, with or without a blank
+/// between (`0AFA:3F00 0D 0A ... 6D 65 ....Exporting me 0AFA:3F10 73 73 ...`). Taken only where
+/// an address written as this line's is written goes on from this line's: past it by no more
+/// bytes than this line's hex holds before it (and at most the 16 of a DEBUG line), and not
+/// spelled by this line's own bytes (then it is the ASCII column of a dump of dump text).
+/// DEBUG's `SSSS:OOOO` (the same segment), xxd's and tcpdump's address and colon, and the plain
+/// addresses of hexdump and od (as many digits, after a blank or the column's closing `|` or
+/// `<`, before a blank or the line's end; octal or decimal too).
+fn joined_at(t: &[u8], hex: &Hex) -> Option<usize> {
+    let (a0, a1) = hex.addr;
+    let colon = t.get(a1) == Some(&b':');
+    let (digits, most) = match hex.style {
+        AddrStyle::Segmented => (a1.checked_sub(a0 + 5)?, 16),
+        AddrStyle::Linear if colon || hex.bars => (a1 - a0, 256),
+        AddrStyle::Linear => return None,
+    };
+    let (start, first) = *hex.groups.first()?;
+    // Bytes of the hex before `at`: pairs of digits in each run of them, a run glued to the
+    // next address (`6D 650AFA:3F10`) too.
+    let held = |at: usize| -> u64 {
+        let runs = t[start..at].split(|&c| !is_hex_digit(c));
+        (runs.map(|r| r.len() / 2).sum::<usize>()).min(most) as u64
+    };
+    // After a `*` (a squeezed run of lines like this one), the address steps over whole lines
+    // (of this line's bytes, or the 16 of every tool's default: od's octal words read as hex
+    // until the parser tells their radix).
+    let whole = |d: u64| {
+        [hex.full as u64, 16]
+            .iter()
+            .any(|&n| n > 0 && d > n && d.is_multiple_of(n))
+    };
+    // `squeeze`: a `*` before the address may stand for lines between.
+    let goes_on = |at: usize, base: u64, addr: u64, squeeze: bool| {
+        let d = addr.wrapping_sub(base);
+        let star = squeeze && squeezed_before(t, at, first).is_some();
+        addr > base && (d <= held(at) || star && whole(d))
+    };
+    let hexes = |s: usize, e: usize| {
+        t.get(s..e)
+            .is_some_and(|d| d.iter().all(|&c| is_hex_digit(c)))
+    };
+    let own = &t[a0..a1];
+    let at = |s: usize, squeeze: bool| -> Option<(usize, bool)> {
+        if hex.style == AddrStyle::Segmented || colon {
+            let m = s + digits;
+            let off = hex.style == AddrStyle::Segmented;
+            let e = if off { m + 5 } else { m + 1 };
+            if t.get(m) != Some(&b':') || !hexes(s, m) || off && !hexes(m + 1, e) {
+                return None;
+            }
+            let on = match off {
+                true => {
+                    parse_hex(&t[s..m]) == hex.seg
+                        && goes_on(s, hex.base, hex.seg * 16 + parse_hex(&t[m + 1..e]), squeeze)
+                }
+                false => goes_on(s, hex.base, parse_hex(&t[s..m]), squeeze),
+            };
+            return Some((e, on));
+        }
+        // hexdump's and od's plain addresses, in the radix this line's address reads in.
+        let e = s + digits;
+        let ends = !t.get(e).is_some_and(|&c| c != b' ' && c != b'\t');
+        if !ends || !hexes(s, e) {
+            return None;
+        }
+        let on = [16, 8, 10].iter().any(|&r| {
+            let (b, a) = (
+                super::words::radix_value(own, r),
+                super::words::radix_value(&t[s..e], r),
+            );
+            b.zip(a).is_some_and(|(b, a)| goes_on(s, b, a, squeeze))
+        });
+        Some((e, on))
+    };
+    // Where this line's own bytes spell the address (a dump of dump text), it is this line's
+    // ASCII column.
+    let found = |&s: &usize| {
+        s >= first && at(s, true).is_some_and(|(e, on)| on && !spells(&hex.bytes, &t[s..e]))
+    };
+    // Where an address may start: `digits` before a colon, or as [`plain_starts`] says.
+    let s = match hex.style == AddrStyle::Segmented || colon {
+        true => memchr::memchr_iter(b':', &t[first..])
+            .filter_map(|m| (first + m).checked_sub(digits))
+            .find(found),
+        false => plain_starts(t, first, digits, first - start).find(found),
+    }?;
+    // After a `*` that the address needs (it steps over more than this line), the `*` is a
+    // line of its own.
+    let star = squeezed_before(t, s, first).filter(|_| !at(s, false).is_some_and(|(_, on)| on));
+    Some(star.unwrap_or(s))
+}
+
+/// Where a plain address of `digits` digits (hexdump's, od's) may start in the text `t` of a
+/// line whose first group of hex (`width` digits) ends at `first`: the last `digits` of a run
+/// of hex digits, the whole run after a blank, `|`, `<` or `*`, or glued to a whole group after
+/// a blank (`6e690000020`: `6e69`, then `0000020`). In a line with a column (`|...|`,
+/// `>...<`), only after the column: a line that ends with its column's end holds none (the
+/// common case, checked without reading the line byte by byte).
+fn plain_starts(
+    t: &[u8],
+    first: usize,
+    digits: usize,
+    width: usize,
+) -> impl Iterator<Item = usize> + '_ {
+    let from = match memchr::memchr2(b'|', b'>', &t[first..]) {
+        Some(o) => {
+            let open = first + o + 1;
+            let close = memchr::memchr2(b'|', b'<', &t[open..]).map_or(open, |c| open + c);
+            let rest = t[close..].trim_ascii();
+            match rest.len() <= 1 {
+                true => t.len(),
+                false => close.max(first),
+            }
+        }
+        None => first,
+    };
+    let runs = t[from..].split(|&c| !is_hex_digit(c)).scan(from, |at, r| {
+        let s = *at;
+        *at += r.len() + 1;
+        Some((s, r.len()))
+    });
+    runs.filter_map(move |(r, n)| {
+        let s = (r + n).checked_sub(digits)?;
+        let alone = s == r && matches!(t[r - 1], b' ' | b'\t' | b'|' | b'<' | b'*');
+        let glued = s == r + width && matches!(t[r - 1], b' ' | b'\t');
+        (n >= digits && (alone || glued)).then_some(s)
+    })
+}
+
+/// Where a lone `*` (hexdump's squeezed lines) stands right before `at`, blanks between or
+/// not, in a line whose hex starts at `first` (after a blank, a column's end, or hex it is glued
+/// to).
+fn squeezed_before(t: &[u8], at: usize, first: usize) -> Option<usize> {
+    let i = at
+        - t[first..at]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+    let c = t.get(i.wrapping_sub(2)).copied().unwrap_or(0);
+    let lone = i > first + 1 && (matches!(c, b' ' | b'\t' | b'|' | b'<') || is_hex_digit(c));
+    (lone && t[i - 1] == b'*').then_some(i - 1)
+}
+
+/// `bytes`, shown as a dump's ASCII column shows them (20h-7Eh as themselves, others as `.`),
+/// hold `text`.
+fn spells(bytes: &[u8], text: &[u8]) -> bool {
+    let shown = |b: u8| if (0x20..0x7F).contains(&b) { b } else { b'.' };
+    bytes
+        .windows(text.len())
+        .any(|w| w.iter().zip(text).all(|(&b, &c)| shown(b) == c))
 }
 
 fn is_hex_digit(c: u8) -> bool {
