@@ -1,7 +1,8 @@
 //! Turns dump text back into bytes ("undump"). Reads DOS DEBUG `d` output, clanscope's own dumps
 //! and exports (in colour too), the dumps of `xxd` (`-e`, `-p`, `-i` too), `hexdump`, `od` and
 //! hexyl, and dumps mangled by mail and web pages: runs of spaces collapsed or lost, the ASCII
-//! column wrapped onto following lines, `>` quoting, prose and DEBUG commands around the dump.
+//! column wrapped onto following lines, lines joined on one line, `>` quoting, prose and DEBUG
+//! commands around the dump.
 //! Groups of several bytes are words whose order the ASCII column confirms (little-endian when
 //! there is none, as od and hexdump print them on a PC, said); od's octal and decimal addresses
 //! are told by their step from line to line.
@@ -438,6 +439,10 @@ impl<'s> Parser<'s> {
 
     /// Takes in one line; returns how many lines after it it used (a wrapped ASCII column).
     fn line<R: BufRead>(&mut self, line: &mut Line, w: &mut Window<R>) -> io::Result<usize> {
+        if line.unread > 0 {
+            let msg = format!("{} characters after this hexyl line's 80 columns (another line joined to it?) are not read: if they are dump lines, their bytes are missing", line.unread);
+            self.warn(line.no, line.no, WarningKind::NotRead, msg)?;
+        }
         if line.joined && matches!(line.kind, Kind::Hex | Kind::End(_)) {
             let msg = format!(
                 "the dump line at {} starts inside this text line, after the dump line before it: the line break between them was lost (as a web page or mail loses it); read as a line of its own",

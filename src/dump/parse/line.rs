@@ -1,8 +1,10 @@
 //! One line of dump text, and the window of lines the parser looks ahead through. A line has
 //! its mail quoting taken off (and counted), is classified (a dump line, `*`, hexdump's end
 //! address, a DEBUG `d` command, blank, other), and a dump line has its address and every byte
-//! its hex groups hold, with the places its ASCII column could start. Lines are read with
-//! bounded length and their buffers reused, so memory does not grow with the text.
+//! its hex groups hold, with the places its ASCII column could start. A text line that holds
+//! dump lines joined (their line breaks lost) is given as one line each, of the same number.
+//! Lines are read with bounded length and their buffers reused, so memory does not grow with
+//! the text.
 
 use super::AddrStyle;
 use std::collections::VecDeque;
@@ -12,6 +14,11 @@ use std::io::{self, BufRead};
 /// a hex string pasted whole) is read on in further pieces of the same line number, each cut
 /// where no byte's two digits part; the rest of any other longer line is skipped (and said).
 pub(super) const MAX_LINE: usize = 64 << 10;
+
+/// How much of the rest of a text line after a dump line that ended inside it is looked
+/// through for the next dump line (the longest dump line, 256 bytes of xxd's in groups of one
+/// with its column, has about 1,040 characters).
+const JOINED_WINDOW: usize = 2048;
 
 /// A place the hex area could end: after `count` bytes, the ASCII column starting at `pos`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +129,8 @@ pub(super) struct Line {
     /// A dump line that starts inside its text line, after another dump line whose line
     /// break was lost ([`joined_at`]).
     pub joined: bool,
+    /// Characters other than blanks after a hexyl line's 80 columns, not read ([`hexyl`]).
+    pub unread: usize,
 }
 
 /// A byte of a dump line in DEBUG's exact layout whose two hex digits were typed over (`7G`),
@@ -153,6 +162,7 @@ impl Line {
             order: Order::Given,
             escapes: 0,
             joined: false,
+            unread: 0,
         }
     }
 
@@ -805,8 +815,9 @@ fn hexyl_shows(b: u8, c: char) -> bool {
 /// then two panels of 8 characters) rewritten as a `hexdump -C` line, with a column that
 /// spells its bytes where hexyl's panel shows them (a character that does not is kept as
 /// DEL, which no column shows, so the line is still said not to match). Its border lines
-/// become blank and its `*` line a `*`.
-fn hexyl(t: &mut Vec<u8>) {
+/// become blank and its `*` line a `*`. Returns how many characters other than blanks stood
+/// after its 80 columns (another line joined to it): they are not read.
+fn hexyl(t: &mut Vec<u8>) -> usize {
     // A quick look first: most lines are not hexyl's (indented text starts with a blank too).
     let addr_at_1 = |t: &[u8], sep: u8| {
         t.len() >= 80 && t[1..9].iter().all(u8::is_ascii_hexdigit) && t[9] == sep
@@ -819,10 +830,10 @@ fn hexyl(t: &mut Vec<u8>) {
         _ => false,
     };
     if !maybe {
-        return;
+        return 0;
     }
     let Ok(s) = std::str::from_utf8(t) else {
-        return;
+        return 0;
     };
     let c: Vec<char> = s.chars().collect();
     let border = c[0];
@@ -833,7 +844,7 @@ fn hexyl(t: &mut Vec<u8>) {
             .all(|&x| matches!(x, '┌' | '└' | '┐' | '┘' | '┬' | '┴' | '─' | '+' | '-'))
     {
         t.clear();
-        return;
+        return 0;
     }
     let hexdig = |r: std::ops::Range<usize>| c[r].iter().all(char::is_ascii_hexdigit);
     let inner = if border == '│' { '┊' } else { border };
@@ -848,20 +859,20 @@ fn hexyl(t: &mut Vec<u8>) {
         if border == '│' {
             hexyl_squeezed(t, &c);
         }
-        return;
+        return 0;
     }
     if c[1] == '*' && c[2..9].iter().all(|&x| x == ' ') {
         *t = b"*".to_vec();
-        return;
+        return 0;
     }
     if !hexdig(1..9) {
-        return;
+        return 0;
     }
     let hex: String = c[10..35].iter().chain(&c[36..61]).collect();
     let mut bytes = Vec::with_capacity(16);
     for tok in hex.split_whitespace() {
         if tok.len() != 2 || !tok.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return;
+            return 0;
         }
         bytes.push(u8::from_str_radix(tok, 16).unwrap_or(0));
     }
@@ -869,7 +880,7 @@ fn hexyl(t: &mut Vec<u8>) {
     if bytes.is_empty() {
         // The address alone: where the data ends, after a squeezed run (`hexdump -C`'s end).
         *t = addr.into_bytes();
-        return;
+        return 0;
     }
     let panel: Vec<char> = c[62..70].iter().chain(&c[71..79]).copied().collect();
     let column: String = bytes
@@ -877,10 +888,10 @@ fn hexyl(t: &mut Vec<u8>) {
         .zip(&panel)
         .map(|(&b, &p)| unshown(b, p))
         .collect();
+    *t = format!("{addr}  {}  |{column}|", hex.trim_end()).into_bytes();
     // What follows the panel's closing border (another line joined to this one, as a web page
-    // joins them) stays, for the parser to read or to say.
-    let rest: String = c[80..].iter().collect();
-    *t = format!("{addr}  {}  |{column}|{rest}", hex.trim_end()).into_bytes();
+    // joins them) is not read, and said.
+    c[80..].iter().filter(|x| !x.is_whitespace()).count()
 }
 
 /// The column character for byte `b` where hexyl's panel shows `p`: the byte's own (as the
@@ -1001,9 +1012,13 @@ pub(super) struct Window<R> {
     /// A line ended at a CR, and the CR after it was read where the buffer ended: the next
     /// byte tells whether the two were a CR CR LF or that CR ended a blank line.
     second_cr: bool,
-    /// The rest of a text line after a dump line that ends inside it ([`joined_at`]): the
-    /// next line, of the same number.
+    /// The rest of a text line after a dump line that ends inside it ([`joined_at`]), from
+    /// `joined_pos` on: the next lines, of the same number.
     joined: Vec<u8>,
+    joined_pos: usize,
+    /// The next piece read goes on with a text line longer than [`MAX_LINE`] after a dump line
+    /// that ended inside it (that rest is in `carry`): a line of its own, of the same number.
+    open: bool,
 }
 
 impl<R: BufRead> Window<R> {
@@ -1022,6 +1037,8 @@ impl<R: BufRead> Window<R> {
             skip: None,
             second_cr: false,
             joined: Vec::new(),
+            joined_pos: 0,
+            open: false,
         }
     }
 
@@ -1075,21 +1092,11 @@ impl<R: BufRead> Window<R> {
     /// Reads the next line, or the next piece of a long one, into `line`; false at the end.
     fn fill(&mut self, line: &mut Line) -> io::Result<bool> {
         line.text.clear();
-        line.joined = !self.joined.is_empty();
-        if line.joined {
-            line.text.append(&mut self.joined);
-            // A squeeze mark before the dump line after it: a line of its own.
-            if line.text.first() == Some(&b'*') && line.text.len() > 1 {
-                self.joined = line.text.split_off(1);
-            }
-            (line.piece, line.continues, line.before, line.escapes) = (0, false, 0, 0);
-            line.no = self.read;
-            line.classify();
-            if self.joined.is_empty() {
-                self.split_joined(line);
-            }
+        if self.joined_pos < self.joined.len() && self.next_joined(line) {
             return Ok(true);
         }
+        // The rest of a long text line after a dump line that ended inside it: a line of its own.
+        line.joined = std::mem::take(&mut self.open);
         line.text.append(&mut self.carry);
         line.piece = self.piece;
         // The CR read after a line's CR at a buffer's end: with an LF after it, the end of
@@ -1117,35 +1124,83 @@ impl<R: BufRead> Window<R> {
         }
         line.escapes = strip_escapes(&mut line.text);
         web_blanks(&mut line.text, self.read == 0 && line.piece == 0);
-        hexyl(&mut line.text);
-        if line.piece == 0 {
+        line.unread = hexyl(&mut line.text);
+        if line.piece == 0 && !line.joined {
             self.read += 1;
         }
         line.no = self.read;
+        let mut split = false;
         if line.piece == 0 {
             line.classify();
             self.plain = line.kind == Kind::Plain;
-            if !full {
-                self.split_joined(line);
-            }
+            split = self.split_joined(line);
         } else {
             line.classify_piece(self.plain);
             self.plain &= line.kind == Kind::Plain;
         }
-        self.piece = if full { line.piece + 1 } else { 0 };
+        if split && full {
+            // The rest of the piece goes on in `carry` and the reader ([`Window::next_joined`]).
+            self.open = true;
+            line.continues = false;
+        }
+        self.piece = if full && !split { line.piece + 1 } else { 0 };
         Ok(true)
     }
 
     /// Ends a dump line where another starts inside its text line ([`joined_at`]); the rest
     /// is the next line.
-    fn split_joined(&mut self, line: &mut Line) {
+    fn split_joined(&mut self, line: &mut Line) -> bool {
         if line.kind != Kind::Hex {
-            return;
+            return false;
         }
-        if let Some(at) = joined_at(&line.text, &line.hex) {
-            self.joined = line.text.split_off(at);
+        let Some(at) = joined_at(&line.text, &line.hex) else {
+            return false;
+        };
+        self.joined = line.text.split_off(at);
+        self.joined_pos = 0;
+        line.classify();
+        true
+    }
+
+    /// The next line of the rest of a text line after a dump line that ended inside it: up to
+    /// the next dump line inside it, looked for in its first [`JOINED_WINDOW`] bytes (so that
+    /// each line copies only those, however long the rest), else all of it. False when the
+    /// rest is the last of a piece of a longer line: it goes on in `carry` and the reader, as
+    /// the next piece.
+    fn next_joined(&mut self, line: &mut Line) -> bool {
+        let rest = &self.joined[self.joined_pos..];
+        (line.piece, line.continues, line.before, line.escapes) = (0, false, 0, 0);
+        (line.no, line.joined, line.unread) = (self.read, true, 0);
+        // A squeeze mark before the dump line after it: a line of its own.
+        let star = rest[0] == b'*' && rest.len() > 1;
+        let window = if star {
+            1
+        } else {
+            rest.len().min(JOINED_WINDOW)
+        };
+        line.text.extend_from_slice(&rest[..window]);
+        line.classify();
+        let at = match line.kind {
+            Kind::Hex => joined_at(&line.text, &line.hex),
+            _ => None,
+        };
+        if let Some(at) = at.or(star.then_some(1)) {
+            line.text.truncate(at);
             line.classify();
+            self.joined_pos += at;
+            return true;
         }
+        let rest = std::mem::take(&mut self.joined).split_off(self.joined_pos);
+        self.joined_pos = 0;
+        if self.open {
+            line.text.clear();
+            self.carry.splice(..0, rest);
+            return false;
+        }
+        line.text.clear();
+        line.text.extend_from_slice(&rest);
+        line.classify();
+        true
     }
 
     /// Reads the bytes of the next line (or piece) into `line`, through its line end: whether
@@ -1257,93 +1312,145 @@ impl<R: BufRead> Window<R> {
 /// page or a mail that lost a dump's line breaks joins its lines, with or without a blank
 /// between (`0AFA:3F00 0D 0A ... 6D 65 ....Exporting me 0AFA:3F10 73 73 ...`). Taken only where
 /// an address written as this line's is written goes on from this line's: past it by no more
-/// bytes than this line's hex holds before it (and at most the 16 of a DEBUG line), and not
-/// spelled by this line's own bytes (then it is the ASCII column of a dump of dump text).
-/// DEBUG's `SSSS:OOOO` (the same segment), xxd's and tcpdump's address and colon, and the plain
+/// bytes than this line's hex holds before it (and at most the 16 of a DEBUG line; to the next
+/// paragraph from a DEBUG line padded to its first byte), and not where this line's ASCII
+/// column shows its own bytes spelling it (a dump of dump text).
+/// DEBUG's `SSSS:OOOO` (its segment may grow), xxd's and tcpdump's address and colon, and the plain
 /// addresses of hexdump and od (as many digits, after a blank or the column's closing `|` or
 /// `<`, before a blank or the line's end; octal or decimal too).
 fn joined_at(t: &[u8], hex: &Hex) -> Option<usize> {
-    let (a0, a1) = hex.addr;
-    let colon = t.get(a1) == Some(&b':');
-    let (digits, most) = match hex.style {
-        AddrStyle::Segmented => (a1.checked_sub(a0 + 5)?, 16),
-        AddrStyle::Linear if colon || hex.bars => (a1 - a0, 256),
-        AddrStyle::Linear => return None,
+    let sc = Scan::new(t, hex)?;
+    let (first, digits) = (sc.first, sc.digits);
+    // Where this line's ASCII column shows its own bytes spelling the address (a dump of dump
+    // text), it is that column.
+    let found = |&s: &usize| {
+        s >= first
+            && sc
+                .at(s, false)
+                .is_some_and(|(e, on)| on && !shows(hex, t, s, e))
     };
-    let (start, first) = *hex.groups.first()?;
-    // Bytes of the hex before `at`: pairs of digits in each run of them, a run glued to the
-    // next address (`6D 650AFA:3F10`) too.
-    let held = |at: usize| -> u64 {
-        let runs = t[start..at].split(|&c| !is_hex_digit(c));
-        (runs.map(|r| r.len() / 2).sum::<usize>()).min(most) as u64
-    };
-    // After a `*` (a squeezed run of lines like this one), the address steps over whole lines
-    // (of this line's bytes, or the 16 of every tool's default: od's octal words read as hex
-    // until the parser tells their radix).
-    let whole = |d: u64| {
-        [hex.full as u64, 16]
-            .iter()
-            .any(|&n| n > 0 && d > n && d.is_multiple_of(n))
-    };
-    // `squeeze`: a `*` before the address may stand for lines between.
-    let goes_on = |at: usize, base: u64, addr: u64, squeeze: bool| {
+    // Where an address may start: `digits` before a colon (for a segment, up to 8: it grows
+    // past 1 MiB), or as [`plain_starts`] says.
+    let s = match sc.colon {
+        true => memchr::memchr_iter(b':', &t[first..])
+            .flat_map(|m| (digits..=sc.widest).filter_map(move |d| (first + m).checked_sub(d)))
+            .find(found),
+        false => plain_starts(t, first, digits, first - sc.start).find(found),
+    }?;
+    // After a `*` that the address reads as squeezed lines after (in a radix it may be in), the
+    // `*` is a line of its own.
+    let star = squeezed_before(t, s, first).filter(|_| sc.at(s, true).is_some_and(|(_, on)| on));
+    Some(star.unwrap_or(s))
+}
+
+/// What [`joined_at`] knows of a dump line `t` (read into `hex`) while it looks for another
+/// inside it.
+struct Scan<'a> {
+    t: &'a [u8],
+    hex: &'a Hex,
+    /// Where its first group of hex starts and ends.
+    start: usize,
+    first: usize,
+    /// Digits of its address (of the segment, for DEBUG's), and the most another may have.
+    digits: usize,
+    widest: usize,
+    /// The most bytes a line of its layout holds.
+    most: usize,
+    /// Its address ends with a colon (DEBUG's, xxd's, tcpdump's), not a blank.
+    colon: bool,
+}
+
+impl<'a> Scan<'a> {
+    fn new(t: &'a [u8], hex: &'a Hex) -> Option<Scan<'a>> {
+        let (a0, a1) = hex.addr;
+        let colon = t.get(a1) == Some(&b':');
+        let (digits, most) = match hex.style {
+            AddrStyle::Segmented => (a1.checked_sub(a0 + 5)?, 16),
+            AddrStyle::Linear if colon || hex.bars => (a1 - a0, 256),
+            AddrStyle::Linear => return None,
+        };
+        let debug = hex.style == AddrStyle::Segmented;
+        let widest = if debug { digits.max(8) } else { digits };
+        let (start, first) = *hex.groups.first()?;
+        let colon = debug || colon;
+        Some(Scan {
+            t,
+            hex,
+            start,
+            first,
+            digits,
+            widest,
+            most,
+            colon,
+        })
+    }
+
+    /// Bytes of the hex before `at`: pairs of digits in each run of them, a run glued to the
+    /// next address (`6D 650AFA:3F10`) too.
+    fn held(&self, at: usize) -> u64 {
+        let runs = self.t[self.start..at].split(|&c| !is_hex_digit(c));
+        (runs.map(|r| r.len() / 2).sum::<usize>()).min(self.most) as u64
+    }
+
+    /// `addr`, written at `at`, goes on from `base`: by no more bytes than the hex before it
+    /// holds; from a DEBUG first line padded to its first byte (`d 0AFA:0105`, whose address
+    /// is its paragraph's), to the next paragraph; or, after a `*` (squeezed lines like this
+    /// one; DEBUG squeezes none), by whole lines of this line's bytes or of the 16 of every
+    /// tool's default (od's octal words read as hex until the parser tells their radix).
+    /// `squeezed`: only that last way.
+    fn goes_on(&self, at: usize, base: u64, addr: u64, squeezed: bool) -> bool {
+        let debug = self.hex.style == AddrStyle::Segmented;
         let d = addr.wrapping_sub(base);
-        let star = squeeze && squeezed_before(t, at, first).is_some();
-        addr > base && (d <= held(at) || star && whole(d))
-    };
-    let hexes = |s: usize, e: usize| {
-        t.get(s..e)
-            .is_some_and(|d| d.iter().all(|&c| is_hex_digit(c)))
-    };
-    let own = &t[a0..a1];
-    let at = |s: usize, squeeze: bool| -> Option<(usize, bool)> {
-        if hex.style == AddrStyle::Segmented || colon {
-            let m = s + digits;
-            let off = hex.style == AddrStyle::Segmented;
-            let e = if off { m + 5 } else { m + 1 };
-            if t.get(m) != Some(&b':') || !hexes(s, m) || off && !hexes(m + 1, e) {
+        let whole = [self.hex.full as u64, 16]
+            .iter()
+            .any(|&n| n > 0 && d > n && d.is_multiple_of(n));
+        let star = !debug && whole && squeezed_before(self.t, at, self.first).is_some();
+        let plain = !squeezed && (d <= self.held(at) || debug && addr == (base | 15) + 1);
+        addr > base && (plain || star)
+    }
+
+    /// An address written as this line's starting at `s`: where it ends, and whether it goes
+    /// on from this line's ([`Scan::goes_on`]).
+    fn at(&self, s: usize, squeezed: bool) -> Option<(usize, bool)> {
+        let (t, hex) = (self.t, self.hex);
+        let hexes = |s: usize, e: usize| {
+            t.get(s..e)
+                .is_some_and(|d| d.iter().all(|&c| is_hex_digit(c)))
+        };
+        if self.colon {
+            let m = s + hex_run(&t[s..]);
+            let debug = hex.style == AddrStyle::Segmented;
+            let e = if debug { m + 5 } else { m + 1 };
+            if t.get(m) != Some(&b':') || !(self.digits..=self.widest).contains(&(m - s)) {
                 return None;
             }
-            let on = match off {
+            let on = match debug {
+                // The segment may change (clanscope's dumps go on at the next 64 KiB).
                 true => {
-                    parse_hex(&t[s..m]) == hex.seg
-                        && goes_on(s, hex.base, hex.seg * 16 + parse_hex(&t[m + 1..e]), squeeze)
+                    hexes(m + 1, e) && {
+                        let lin = parse_hex(&t[s..m]) * 16 + parse_hex(&t[m + 1..e]);
+                        self.goes_on(s, hex.base, lin, squeezed)
+                    }
                 }
-                false => goes_on(s, hex.base, parse_hex(&t[s..m]), squeeze),
+                false => self.goes_on(s, hex.base, parse_hex(&t[s..m]), squeezed),
             };
             return Some((e, on));
         }
-        // hexdump's and od's plain addresses, in the radix this line's address reads in.
-        let e = s + digits;
+        // hexdump's and od's plain addresses, in a radix this line's address may be in.
+        let e = s + self.digits;
         let ends = !t.get(e).is_some_and(|&c| c != b' ' && c != b'\t');
         if !ends || !hexes(s, e) {
             return None;
         }
+        let own = &t[hex.addr.0..hex.addr.1];
         let on = [16, 8, 10].iter().any(|&r| {
-            let (b, a) = (
-                super::words::radix_value(own, r),
-                super::words::radix_value(&t[s..e], r),
-            );
-            b.zip(a).is_some_and(|(b, a)| goes_on(s, b, a, squeeze))
+            let b = super::words::radix_value(own, r);
+            let a = super::words::radix_value(&t[s..e], r);
+            b.zip(a)
+                .is_some_and(|(b, a)| self.goes_on(s, b, a, squeezed))
         });
         Some((e, on))
-    };
-    // Where this line's own bytes spell the address (a dump of dump text), it is this line's
-    // ASCII column.
-    let found = |&s: &usize| {
-        s >= first && at(s, true).is_some_and(|(e, on)| on && !spells(&hex.bytes, &t[s..e]))
-    };
-    // Where an address may start: `digits` before a colon, or as [`plain_starts`] says.
-    let s = match hex.style == AddrStyle::Segmented || colon {
-        true => memchr::memchr_iter(b':', &t[first..])
-            .filter_map(|m| (first + m).checked_sub(digits))
-            .find(found),
-        false => plain_starts(t, first, digits, first - start).find(found),
-    }?;
-    // After a `*` that the address needs (it steps over more than this line), the `*` is a
-    // line of its own.
-    let star = squeezed_before(t, s, first).filter(|_| !at(s, false).is_some_and(|(_, on)| on));
-    Some(star.unwrap_or(s))
+    }
 }
 
 /// Where a plain address of `digits` digits (hexdump's, od's) may start in the text `t` of a
@@ -1398,13 +1505,20 @@ fn squeezed_before(t: &[u8], at: usize, first: usize) -> Option<usize> {
     (lone && t[i - 1] == b'*').then_some(i - 1)
 }
 
-/// `bytes`, shown as a dump's ASCII column shows them (20h-7Eh as themselves, others as `.`),
-/// hold `text`.
-fn spells(bytes: &[u8], text: &[u8]) -> bool {
+/// The text `t[s..e]` of a dump line (read into `hex`) is where its ASCII column shows its own
+/// bytes there (20h-7Eh as themselves, others as `.`): the column starts after the line's
+/// bytes and blanks (and a `|` or `>` that opens it).
+fn shows(hex: &Hex, t: &[u8], s: usize, e: usize) -> bool {
+    let Some(cut) = hex.cuts.get(hex.full.max(1) - 1) else {
+        return false;
+    };
+    let mut col = skip_blanks(t, cut.pos);
+    col += matches!(t.get(col), Some(b'|' | b'>')) as usize;
     let shown = |b: u8| if (0x20..0x7F).contains(&b) { b } else { b'.' };
-    bytes
-        .windows(text.len())
-        .any(|w| w.iter().zip(text).all(|(&b, &c)| shown(b) == c))
+    let bytes = s
+        .checked_sub(col)
+        .and_then(|k| hex.bytes.get(k..k + (e - s)));
+    bytes.is_some_and(|w| w.iter().zip(&t[s..e]).all(|(&b, &c)| shown(b) == c))
 }
 
 fn is_hex_digit(c: u8) -> bool {
