@@ -1232,3 +1232,46 @@ fn joined_lines_longer_than_a_read_are_read_to_the_end() {
         .iter()
         .all(|w| w.kind == WarningKind::Joined && w.line == 1));
 }
+
+/// Hostile review 78: an ordinary dump line whose ASCII column starts with a blank, `|` or `>`
+/// of its own and then spells the next line's address is not split (before, `xxd` of
+/// `  00000010: 4142` and 16 NULs came back with two bytes made up, and said false things); a
+/// `*` with the dump line after it on one text line is two lines (before, the squeezed run and
+/// that line were left out unsaid); clanscope's own dumps squeeze with `*` too, joined.
+#[test]
+fn review_78_leading_blanks_in_a_column_a_star_before_a_line_and_own_squeezes() {
+    for lead in ["  ", " a", "|a", ">a", "   "] {
+        let mut data = format!("{lead}00000010: 4142").into_bytes();
+        data.extend([0u8; 16]);
+        let u = parse::parse(&xxd(&data));
+        assert_eq!(u.bytes(), data, "{lead:?}: {:#?}", u.warnings);
+        assert_eq!(u.warnings, vec![], "{lead:?}");
+    }
+    let debug = "0000:0000  41 41 41 41 41 41 41 41-41 41 41 41 41 41 41 41   AAAAAAAAAAAAAAAA\n* 0000:0030  78 79 7A                                         xyz\n";
+    let hexdump = "00000000  41 41 41 41 41 41 41 41  41 41 41 41 41 41 41 41  |AAAAAAAAAAAAAAAA|\n* 00000030  78 79 7a                                          |xyz|\n00000033\n";
+    let mut want = vec![b'A'; 48];
+    want.extend(b"xyz");
+    for text in [debug, hexdump] {
+        let u = parse::parse(text);
+        assert_eq!(u.bytes(), want, "{text}: {:#?}", u.warnings);
+        let said: Vec<(usize, WarningKind)> = u.warnings.iter().map(|w| (w.line, w.kind)).collect();
+        assert_eq!(said, vec![(2, WarningKind::Joined)], "{text}");
+    }
+    let mut data = b"Hello 0AFA:3F10 world".to_vec();
+    data.extend([0u8; 100]);
+    data.extend(b"abc");
+    data.extend([0xFFu8; 40]);
+    let origin = clanscope::address::Origin {
+        segment: 0x0AFA,
+        offset: 0x3F07,
+    };
+    let text = clanscope::dump::Printer::new(origin).to_string(&data, 0, data.len() as u64);
+    assert!(text.contains("\n*\n"), "{text}");
+    let u = parse::parse(&joined(&text, " "));
+    assert_eq!(u.bytes(), data, "{:#?}", u.warnings);
+    assert!(
+        u.warnings.iter().all(|w| w.kind == WarningKind::Joined),
+        "{:#?}",
+        u.warnings
+    );
+}

@@ -1,4 +1,5 @@
-//! undump on arbitrary text never panics; dump then undump of arbitrary bytes is exact.
+//! undump on arbitrary text never panics; dump then undump of arbitrary bytes is exact, and
+//! with the dump's lines joined, exact or said.
 #![no_main]
 use clanscope::address::Origin;
 use clanscope::dump::{parse, Printer};
@@ -18,5 +19,11 @@ fuzz_target!(|data: &[u8]| {
         let back = parse::parse(&text);
         assert!(back.warnings.is_empty(), "{:?}", back.warnings);
         assert_eq!(back.bytes(), body);
+        // Its lines joined (a web page that lost the breaks): exact, or said otherwise than
+        // as joined lines.
+        let joined = text.lines().collect::<Vec<_>>().join(if data[1] & 1 == 0 { " " } else { "" });
+        let back = parse::parse(&joined);
+        let said = back.warnings.iter().any(|w| w.kind != parse::WarningKind::Joined);
+        assert!(said || back.bytes() == body, "{joined}");
     }
 });

@@ -445,7 +445,7 @@ impl<'s> Parser<'s> {
         }
         if line.joined && matches!(line.kind, Kind::Hex | Kind::End(_)) {
             let msg = format!(
-                "the dump line at {} starts inside this text line, after the dump line before it: the line break between them was lost (as a web page or mail loses it); read as a line of its own",
+                "the dump line at {} starts inside this text line, after the dump line or `*` before it: the line break between them was lost (as a web page or mail loses it); read as a line of its own",
                 crate::sanitize::bytes_line(line.addr_digits())
             );
             self.warn(line.no, line.no, WarningKind::Joined, msg)?;

@@ -1016,6 +1016,8 @@ pub(super) struct Window<R> {
     /// `joined_pos` on: the next lines, of the same number.
     joined: Vec<u8>,
     joined_pos: usize,
+    /// For reading a text after a `*` ([`Window::split_star`]).
+    scratch: Hex,
     /// The next piece read goes on with a text line longer than [`MAX_LINE`] after a dump line
     /// that ended inside it (that rest is in `carry`): a line of its own, of the same number.
     open: bool,
@@ -1038,6 +1040,7 @@ impl<R: BufRead> Window<R> {
             second_cr: false,
             joined: Vec::new(),
             joined_pos: 0,
+            scratch: Hex::default(),
             open: false,
         }
     }
@@ -1133,7 +1136,7 @@ impl<R: BufRead> Window<R> {
         if line.piece == 0 {
             line.classify();
             self.plain = line.kind == Kind::Plain;
-            split = self.split_joined(line);
+            split = self.split_joined(line) || self.split_star(line);
         } else {
             line.classify_piece(self.plain);
             self.plain &= line.kind == Kind::Plain;
@@ -1156,6 +1159,29 @@ impl<R: BufRead> Window<R> {
         let Some(at) = joined_at(&line.text, &line.hex) else {
             return false;
         };
+        self.joined = line.text.split_off(at);
+        self.joined_pos = 0;
+        line.classify();
+        true
+    }
+
+    /// A squeeze mark with a dump line after it on its text line (the break between them lost,
+    /// `* 00000030  78 79 7a ...`): the `*` is a line of its own, the rest the next. Before, the
+    /// text line was prose, and the squeezed run and the line after it were left out unsaid.
+    fn split_star(&mut self, line: &mut Line) -> bool {
+        let c = line.content();
+        if line.kind != Kind::Other || c.first() != Some(&b'*') {
+            return false;
+        }
+        let rest = c[1..].trim_ascii_start();
+        let dump = matches!(
+            dump_line(rest, &mut self.scratch),
+            Some(Kind::Hex | Kind::End(_))
+        );
+        if rest.is_empty() || !dump {
+            return false;
+        }
+        let at = line.text.len() - rest.len();
         self.joined = line.text.split_off(at);
         self.joined_pos = 0;
         line.classify();
@@ -1395,7 +1421,7 @@ impl<'a> Scan<'a> {
     /// `addr`, written at `at`, goes on from `base`: by no more bytes than the hex before it
     /// holds; from a DEBUG first line padded to its first byte (`d 0AFA:0105`, whose address
     /// is its paragraph's), to the next paragraph; or, after a `*` (squeezed lines like this
-    /// one; DEBUG squeezes none), by whole lines of this line's bytes or of the 16 of every
+    /// one, as clanscope's own dumps and hexdump's squeeze them), by whole lines of this line's bytes or of the 16 of every
     /// tool's default (od's octal words read as hex until the parser tells their radix).
     /// `squeezed`: only that last way.
     fn goes_on(&self, at: usize, base: u64, addr: u64, squeezed: bool) -> bool {
@@ -1404,7 +1430,7 @@ impl<'a> Scan<'a> {
         let whole = [self.hex.full as u64, 16]
             .iter()
             .any(|&n| n > 0 && d > n && d.is_multiple_of(n));
-        let star = !debug && whole && squeezed_before(self.t, at, self.first).is_some();
+        let star = whole && squeezed_before(self.t, at, self.first).is_some();
         let plain = !squeezed && (d <= self.held(at) || debug && addr == (base | 15) + 1);
         addr > base && (plain || star)
     }
@@ -1506,19 +1532,21 @@ fn squeezed_before(t: &[u8], at: usize, first: usize) -> Option<usize> {
 }
 
 /// The text `t[s..e]` of a dump line (read into `hex`) is where its ASCII column shows its own
-/// bytes there (20h-7Eh as themselves, others as `.`): the column starts after the line's
-/// bytes and blanks (and a `|` or `>` that opens it).
+/// bytes there (20h-7Eh as themselves, others as `.`). The column starts after the line's bytes
+/// and the blanks after them, a `|` or `>` that opens it, or any of those blanks (a column may
+/// start with a blank, `|` or `>` of its own: byte 20h, 7Ch, 3Eh).
 fn shows(hex: &Hex, t: &[u8], s: usize, e: usize) -> bool {
     let Some(cut) = hex.cuts.get(hex.full.max(1) - 1) else {
         return false;
     };
-    let mut col = skip_blanks(t, cut.pos);
-    col += matches!(t.get(col), Some(b'|' | b'>')) as usize;
     let shown = |b: u8| if (0x20..0x7F).contains(&b) { b } else { b'.' };
-    let bytes = s
-        .checked_sub(col)
-        .and_then(|k| hex.bytes.get(k..k + (e - s)));
-    bytes.is_some_and(|w| w.iter().zip(&t[s..e]).all(|(&b, &c)| shown(b) == c))
+    let spelled_from = |col: usize| {
+        let bytes = s
+            .checked_sub(col)
+            .and_then(|k| hex.bytes.get(k..k + (e - s)));
+        bytes.is_some_and(|w| w.iter().zip(&t[s..e]).all(|(&b, &c)| shown(b) == c))
+    };
+    (cut.pos..=skip_blanks(t, cut.pos) + 1).any(spelled_from)
 }
 
 fn is_hex_digit(c: u8) -> bool {
