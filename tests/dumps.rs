@@ -1050,37 +1050,18 @@ fn the_articles_dump_with_its_line_breaks_lost_reads_back_to_its_bytes() {
 }
 
 /// A dump of dump text, whose bytes spell the address of the line after theirs, is not split
-/// where its ASCII column shows that address: the column is the line's own (DEBUG's layout with
-/// the origin that makes the address go on, and xxd's).
+/// where its ASCII column shows that address: the column is the line's own (clanscope's DEBUG
+/// layout with the origin that makes the address go on, and xxd's).
 #[test]
 fn a_column_that_spells_the_next_address_is_not_a_joined_line() {
     let mut data =
         b"0AFA:3F10 41 42 43 44 45 46 47 48 49 4A 4B 4C 4D 4E 4F 50 ABCDEFGHIJKLMNOP".to_vec();
     data.extend(0u8..48);
-    let debug: String = data
-        .chunks(16)
-        .enumerate()
-        .map(|(i, l)| {
-            let hex: Vec<String> = l.iter().map(|b| format!("{b:02X}")).collect();
-            let col: String = l
-                .iter()
-                .map(|&b| {
-                    if (0x20..0x7f).contains(&b) {
-                        b as char
-                    } else {
-                        '.'
-                    }
-                })
-                .collect();
-            let (a, b) = hex.split_at(8.min(hex.len()));
-            format!(
-                "0AFA:{:04X}  {}-{}   {col}\n",
-                0x3F00 + 16 * i,
-                a.join(" "),
-                b.join(" ")
-            )
-        })
-        .collect();
+    let origin = clanscope::address::Origin {
+        segment: 0x0AFA,
+        offset: 0x3F00,
+    };
+    let debug = clanscope::dump::Printer::new(origin).to_string(&data, 0, data.len() as u64);
     assert!(
         debug.starts_with(
             "0AFA:3F00  30 41 46 41 3A 33 46 31-30 20 34 31 20 34 32 20   0AFA:3F10 41 42 \n"
