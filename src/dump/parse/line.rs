@@ -1337,13 +1337,11 @@ impl<R: BufRead> Window<R> {
 /// Where a second dump line starts inside the text of the dump line `t` (read into `hex`): a web
 /// page or a mail that lost a dump's line breaks joins its lines, with or without a blank
 /// between (`0AFA:3F00 0D 0A ... 6D 65 ....Exporting me 0AFA:3F10 73 73 ...`). Taken only where
-/// an address written as this line's is written goes on from this line's: past it by no more
-/// bytes than this line's hex holds before it (and at most the 16 of a DEBUG line; to the next
-/// paragraph from a DEBUG line padded to its first byte), and not where this line's ASCII
-/// column shows its own bytes spelling it (a dump of dump text).
-/// DEBUG's `SSSS:OOOO` (its segment may grow), xxd's and tcpdump's address and colon, and the plain
-/// addresses of hexdump and od (as many digits, after a blank or the column's closing `|` or
-/// `<`, before a blank or the line's end; octal or decimal too).
+/// an address written as this line's is written ([`Scan::at`]: DEBUG's `SSSS:OOOO`, whose
+/// segment may change and grow; xxd's and tcpdump's address and colon; the plain addresses of
+/// hexdump and od, as [`plain_starts`] finds them) goes on from this line's ([`Scan::goes_on`]),
+/// and not where this line's ASCII column shows its own bytes spelling it ([`shows`]: a dump of
+/// dump text). Where a `*` before it stands for squeezed lines, the `*` starts the next line.
 fn joined_at(t: &[u8], hex: &Hex) -> Option<usize> {
     let sc = Scan::new(t, hex)?;
     let (first, digits) = (sc.first, sc.digits);
