@@ -390,13 +390,14 @@ impl Guard {
     }
 
     /// Refuses standard error as [`Guard::check_stdout`] refuses standard output. Where it is
-    /// refused, nothing is written there, not even why (it is pointed at `/dev/null`): the exit
-    /// code says it.
+    /// refused, nothing is written there, not even why: from then on standard error is the
+    /// terminal the command runs in (`/dev/tty`), where why is said, or `/dev/null` where it has
+    /// none (a job without a terminal: the exit code says it).
     pub fn check_stderr(&self) -> Result<(), Error> {
         use std::os::fd::AsFd;
         let checked = self.check_stream(std::io::stderr().as_fd(), 2, "standard error");
         if checked.is_err() {
-            silence_stderr();
+            stderr_to_terminal();
         }
         checked
     }
@@ -884,12 +885,22 @@ fn make_folders(path: &Path, guard: &Guard) -> Result<(), Error> {
     Ok(())
 }
 
-/// Points standard error at `/dev/null`: a refused standard error gets nothing more.
-fn silence_stderr() {
+/// Points a refused standard error at the command's terminal (`/dev/tty`, a device, never a
+/// file beside the evidence), or at `/dev/null` where the command has none: the refused file
+/// gets nothing more, and an examiner at a terminal still reads why the command stopped
+/// (review 78 D6: `2> EV/../err.txt` gave exit 2 and no word anywhere).
+fn stderr_to_terminal() {
     use std::os::fd::AsRawFd;
-    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+    use std::os::unix::fs::OpenOptionsExt;
+    let open = |path: &str| {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NOCTTY | libc::O_CLOEXEC)
+            .open(path)
+    };
+    if let Ok(to) = open("/dev/tty").or_else(|_| open("/dev/null")) {
         // SAFETY: dup2 onto descriptor 2 with an open descriptor; both stay valid.
-        unsafe { libc::dup2(null.as_raw_fd(), 2) };
+        unsafe { libc::dup2(to.as_raw_fd(), 2) };
     }
 }
 

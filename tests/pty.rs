@@ -277,3 +277,45 @@ fn a_fifo_still_being_written_is_said_before_the_inspector_opens() {
     let s = t.wait_for("the exit", |s| s.contains("EXIT="));
     assert!(s.contains("EXIT=0"), "{s}");
 }
+
+/// Review 78 D6: standard error redirected into the folder that holds the evidence was refused
+/// with no word anywhere (exit 2 only). The refusal is said on the terminal the command runs
+/// in; the refused files get nothing and the evidence is unchanged.
+#[test]
+fn a_refused_standard_error_says_why_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("po")).unwrap();
+    let ev = dir.path().join("po/CLANDATA");
+    std::fs::write(&ev, clanscope::demo::STORE).unwrap();
+    let bin = env!("CARGO_BIN_EXE_clanscope");
+    let script = format!(
+        "cd '{}' && '{bin}' scan po/CLANDATA > out.txt 2> po/err.txt; echo EXIT=$?; \
+         '{bin}' scna po/CLANDATA 2> po/err2.txt; echo EXIT=$?; \
+         '{bin}' scan po/CLANDATA --bogus 2>> po/CLANDATA; echo EXIT=$?; echo DONE; sleep 60",
+        dir.path().display()
+    );
+    let t = common::Tmux::start("pty-stderr", &script, 160, 20);
+    let s = t.wait_for("the three commands", |s| s.contains("DONE"));
+    let lines: Vec<&str> = s.lines().filter(|l| !l.is_empty()).collect();
+    let beside = "clanscope: standard error: lies in a folder that holds an examined file \
+                  (po/CLANDATA); clanscope writes nothing there: choose another folder";
+    assert_eq!(
+        lines,
+        [
+            beside,
+            "EXIT=2",
+            beside,
+            "EXIT=2",
+            "clanscope: standard error: is the examined file po/CLANDATA; clanscope never \
+             writes to it",
+            "EXIT=2",
+            "DONE"
+        ],
+        "{s}"
+    );
+    for name in ["po/err.txt", "po/err2.txt", "out.txt"] {
+        let len = std::fs::metadata(dir.path().join(name)).unwrap().len();
+        assert_eq!(len, 0, "{name}");
+    }
+    assert!(std::fs::read(&ev).unwrap() == clanscope::demo::STORE);
+}

@@ -25,8 +25,9 @@ pub fn main() -> ExitCode {
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(msg) = mistyped_command(&argv) {
-        if argv_guard(&argv).check_stderr().is_ok() {
-            out::message(&msg);
+        match argv_guard(&argv).check_stderr() {
+            Ok(()) => out::message(&msg),
+            Err(refused) => out::message(&refused.to_string()),
         }
         return ExitCode::from(2);
     }
@@ -99,7 +100,8 @@ fn atime_may_have_moved() {
 fn clap_exit(e: &clap::Error, argv: &[std::ffi::OsString]) -> ExitCode {
     use clap::error::ErrorKind;
     let guard = argv_guard(argv);
-    if guard.check_stderr().is_err() {
+    if let Err(refused) = guard.check_stderr() {
+        out::message(&refused.to_string());
         return ExitCode::from(2);
     }
     match e.kind() {
