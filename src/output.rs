@@ -391,8 +391,8 @@ impl Guard {
 
     /// Refuses standard error as [`Guard::check_stdout`] refuses standard output. Where it is
     /// refused, nothing is written there, not even why: from then on standard error is the
-    /// terminal the command runs in (`/dev/tty`), where why is said, or `/dev/null` where it has
-    /// none (a job without a terminal: the exit code says it).
+    /// terminal the command runs in the foreground of, where why is said, or `/dev/null`
+    /// ([`stderr_to_terminal`]).
     pub fn check_stderr(&self) -> Result<(), Error> {
         use std::os::fd::AsFd;
         let checked = self.check_stream(std::io::stderr().as_fd(), 2, "standard error");
@@ -885,22 +885,33 @@ fn make_folders(path: &Path, guard: &Guard) -> Result<(), Error> {
     Ok(())
 }
 
-/// Points a refused standard error at the command's terminal (`/dev/tty`, a device, never a
-/// file beside the evidence), or at `/dev/null` where the command has none: the refused file
-/// gets nothing more, and an examiner at a terminal still reads why the command stopped
-/// (review 78 D6: `2> EV/../err.txt` gave exit 2 and no word anywhere).
+/// Points a refused standard error at the terminal the command runs in, where why is said:
+/// the one that standard output or standard input already is, when the command runs in its
+/// foreground. No device is opened by name (`/dev/tty` may be anything in a chroot or under a
+/// bind mount, and writing through it moves the times of a node in `/dev`, which may hold an
+/// examined disk: hostile review 79), and a background job neither stops on `stty tostop` nor
+/// writes over another program's screen. Otherwise it is `/dev/null`: the refused file gets
+/// nothing more, and the exit code says it (review 78 D6: `2> EV/../err.txt` gave exit 2 and no
+/// word anywhere).
 fn stderr_to_terminal() {
     use std::os::fd::AsRawFd;
-    use std::os::unix::fs::OpenOptionsExt;
-    let open = |path: &str| {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_NOCTTY | libc::O_CLOEXEC)
-            .open(path)
-    };
-    if let Ok(to) = open("/dev/tty").or_else(|_| open("/dev/null")) {
-        // SAFETY: dup2 onto descriptor 2 with an open descriptor; both stay valid.
-        unsafe { libc::dup2(to.as_raw_fd(), 2) };
+    if let Some(fd) = [1, 0].into_iter().find(|&fd| foreground_terminal(fd)) {
+        // SAFETY: dup2 onto descriptor 2 from an open descriptor; both stay valid.
+        unsafe { libc::dup2(fd, 2) };
+    } else if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        // SAFETY: as above.
+        unsafe { libc::dup2(null.as_raw_fd(), 2) };
+    }
+}
+
+/// Descriptor `fd` is a terminal open for writing whose foreground is this process's group.
+fn foreground_terminal(fd: i32) -> bool {
+    // SAFETY: isatty, fcntl(F_GETFL), tcgetpgrp and getpgrp only read the state of `fd` and of
+    // the process.
+    unsafe {
+        libc::isatty(fd) == 1
+            && libc::fcntl(fd, libc::F_GETFL) & libc::O_ACCMODE != libc::O_RDONLY
+            && libc::tcgetpgrp(fd) == libc::getpgrp()
     }
 }
 

@@ -2642,6 +2642,20 @@ fn standard_error_on_the_evidence_or_in_its_folder_gets_nothing() {
             );
         }
     }
+    // The evidence as standard input, with an argument error said before any command runs
+    // (hostile review 79: clap's message was appended to the evidence, help text too).
+    for (args, redirect) in [
+        ("scan - --bogus", "<\"$1\" 2>>\"$1\""),
+        ("scna -", "<\"$1\" 2>>\"$1\""),
+        ("scan - --help", "<\"$1\" >>\"$1\""),
+    ] {
+        let (code, err) = shell_run(args, redirect, &[&ev]);
+        assert_eq!(code, Some(2), "{args} {redirect}: {err}");
+        assert!(
+            std::fs::read(&ev).unwrap() == clanscope::demo::STORE,
+            "{args} {redirect}: the evidence changed"
+        );
+    }
     // Help and version on standard output (review 63 D2).
     for args in ["dump \"$1\" --help", "\"$1\" --help", "dump \"$1\" -V"] {
         let (code, err) = shell_run(args, ">>\"$1\"", &[&ev]);
@@ -3109,17 +3123,25 @@ fn another_users_file_read_without_o_noatime_is_said() {
 
 /// Runs `script` under bash with clanscope as `$0` and `args` as `$1`...
 fn bash_run(script: &str, args: &[&Path]) -> std::process::Output {
-    Process::new("bash")
-        .arg("-c")
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Process::new("bash");
+    cmd.arg("-c")
         .arg(script)
         .arg(env!("CARGO_BIN_EXE_clanscope"))
         .args(args)
         .env(
             "XDG_DATA_HOME",
             Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-data"),
-        )
-        .output()
-        .unwrap()
+        );
+    // No terminal, as in shell_run.
+    // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        })
+    };
+    cmd.output().unwrap()
 }
 
 /// Review 60 (D2, first run): `dump EV > ev/sub/d.txt` and `compare --repaired-copy

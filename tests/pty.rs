@@ -280,7 +280,9 @@ fn a_fifo_still_being_written_is_said_before_the_inspector_opens() {
 
 /// Review 78 D6: standard error redirected into the folder that holds the evidence was refused
 /// with no word anywhere (exit 2 only). The refusal is said on the terminal the command runs
-/// in; the refused files get nothing and the evidence is unchanged.
+/// in (standard input's, where standard output is a file); the refused files get nothing and
+/// the evidence is unchanged. A job in the background says nothing there, and is not stopped
+/// by `stty tostop` (hostile review 79: it was, with `/dev/tty` written to).
 #[test]
 fn a_refused_standard_error_says_why_on_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
@@ -291,12 +293,17 @@ fn a_refused_standard_error_says_why_on_the_terminal() {
     let script = format!(
         "cd '{}' && '{bin}' scan po/CLANDATA > out.txt 2> po/err.txt; echo EXIT=$?; \
          '{bin}' scna po/CLANDATA 2> po/err2.txt; echo EXIT=$?; \
-         '{bin}' scan po/CLANDATA --bogus 2>> po/CLANDATA; echo EXIT=$?; echo DONE; sleep 60",
+         '{bin}' scan po/CLANDATA --bogus 2>> po/CLANDATA; echo EXIT=$?; \
+         stty tostop; set -m; '{bin}' scan po/CLANDATA 2> po/err3.txt & wait $!; echo BG=$?; \
+         stty -tostop; echo DONE; sleep 60",
         dir.path().display()
     );
     let t = common::Tmux::start("pty-stderr", &script, 160, 20);
     let s = t.wait_for("the three commands", |s| s.contains("DONE"));
-    let lines: Vec<&str> = s.lines().filter(|l| !l.is_empty()).collect();
+    // Without the shell's own line on the job's end (`[1]+  Exit 2 ...`).
+    let lines: Vec<&str> = (s.lines())
+        .filter(|l| !l.is_empty() && !l.starts_with("[1]"))
+        .collect();
     let beside = "clanscope: standard error: lies in a folder that holds an examined file \
                   (po/CLANDATA); clanscope writes nothing there: choose another folder";
     assert_eq!(
@@ -309,11 +316,12 @@ fn a_refused_standard_error_says_why_on_the_terminal() {
             "clanscope: standard error: is the examined file po/CLANDATA; clanscope never \
              writes to it",
             "EXIT=2",
+            "BG=2",
             "DONE"
         ],
         "{s}"
     );
-    for name in ["po/err.txt", "po/err2.txt", "out.txt"] {
+    for name in ["po/err.txt", "po/err2.txt", "po/err3.txt", "out.txt"] {
         let len = std::fs::metadata(dir.path().join(name)).unwrap().len();
         assert_eq!(len, 0, "{name}");
     }
