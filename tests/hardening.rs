@@ -2642,12 +2642,19 @@ fn standard_error_on_the_evidence_or_in_its_folder_gets_nothing() {
             );
         }
     }
-    // The evidence as standard input, with an argument error said before any command runs
-    // (hostile review 79: clap's message was appended to the evidence, help text too).
+    // The evidence as standard input, named `-` or not, with an argument error said before
+    // any command runs, or a command that reads no file (hostile reviews 79 and 80: clap's
+    // message, the help text or the inspector's was appended to the evidence).
     for (args, redirect) in [
         ("scan - --bogus", "<\"$1\" 2>>\"$1\""),
         ("scna -", "<\"$1\" 2>>\"$1\""),
         ("scan - --help", "<\"$1\" >>\"$1\""),
+        ("scan --bogus", "<\"$1\" 2>>\"$1\""),
+        ("scan", "<\"$1\" 2>>\"$1\""),
+        ("dump", "<\"$1\" 2>>\"$1\""),
+        ("--help", "<\"$1\" >>\"$1\""),
+        ("", "<\"$1\" 2>>\"$1\""),
+        ("view", "<\"$1\" 2>>\"$1\""),
     ] {
         let (code, err) = shell_run(args, redirect, &[&ev]);
         assert_eq!(code, Some(2), "{args} {redirect}: {err}");

@@ -132,11 +132,8 @@ fn argv_guard(argv: &[std::ffi::OsString]) -> crate::output::Guard {
         }
         paths.push(PathBuf::from(a));
     }
-    // `-` is standard input, an input when it is a file (hostile review 79: `scan - --bogus <
-    // EV 2>> EV` appended clap's message to the evidence).
-    paths.retain(|p| {
-        p.as_os_str() == "-" || !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok()
-    });
+    // Standard input, named `-` or not, is added by the guard itself.
+    paths.retain(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok());
     let refs: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
     crate::output::Guard::lenient(&refs)
 }
