@@ -141,15 +141,16 @@ impl Guard {
 
     /// A guard over the inputs of `inputs` that can be identified (the others are the
     /// command's to report): for checking standard output before a command writes to it.
-    /// Standard input redirected from a file counts too, named `-` or not: what is said before
-    /// a command reads its arguments, or when it reads none, must not go beside it either
-    /// (hostile review 80: `scan --bogus < EV 2>> EV` appended clap's message to the evidence).
+    /// A file on standard input that is not named `-` is guarded itself, not its folder: nothing
+    /// is written into the file a command's input comes from (hostile review 80: `scan --bogus
+    /// < EV 2>> EV` appended clap's message to the evidence), while a file the command does not
+    /// read leaves the folders around it free (review 81: `dump EV > out.txt < list.txt`).
     pub fn lenient(inputs: &[&Path]) -> Guard {
         let mut g = Guard::default();
         for p in inputs {
             let _ = g.add(p);
         }
-        g.add_standard_input();
+        g.add_standard_input_itself();
         g
     }
 
@@ -249,22 +250,10 @@ impl Guard {
     /// device and inode, and the folder it lies in (as the kernel names it) holds evidence. A
     /// pipe or a terminal is no file an output could be.
     fn add_standard_input(&mut self) {
-        let Ok(st) = rfs::fstat(rustix::stdio::stdin()) else {
+        let Some((st, real, name)) = standard_input_file() else {
             return;
         };
-        let kind = FileType::from_raw_mode(st.st_mode);
-        if !matches!(kind, FileType::RegularFile | FileType::BlockDevice) {
-            return;
-        }
         let id = Id::of(&st);
-        // Named by the file it is where the kernel can tell (and it still is that file).
-        let real = std::fs::read_link("/proc/self/fd/0")
-            .ok()
-            .filter(|r| rfs::stat(r).is_ok_and(|s| Id::of(&s) == id));
-        let name = match &real {
-            Some(r) => format!("standard input, {}", sanitize::path(r)),
-            None => "standard input".to_string(),
-        };
         self.files.push((id, name.clone()));
         if st.st_nlink > 1 {
             self.linked.push((id, name.clone()));
@@ -276,6 +265,13 @@ impl Guard {
         {
             self.folders.push((Id::of(&st), name.clone()));
             self.beside.push((Id::of(&st), name));
+        }
+    }
+
+    /// Standard input, when it is a file, as a file no output may be (its folder stays free).
+    fn add_standard_input_itself(&mut self) {
+        if let Some((st, _, name)) = standard_input_file() {
+            self.files.push((Id::of(&st), name));
         }
     }
 
@@ -887,6 +883,26 @@ fn make_folders(path: &Path, guard: &Guard) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Standard input when it is a file (regular or a block device; a pipe or a terminal is no file
+/// an output could be): its status, the path it really is where the kernel can tell (and it
+/// still is that file), and its name for messages.
+fn standard_input_file() -> Option<(rustix::fs::Stat, Option<PathBuf>, String)> {
+    let st = rfs::fstat(rustix::stdio::stdin()).ok()?;
+    let kind = FileType::from_raw_mode(st.st_mode);
+    if !matches!(kind, FileType::RegularFile | FileType::BlockDevice) {
+        return None;
+    }
+    let id = Id::of(&st);
+    let real = std::fs::read_link("/proc/self/fd/0")
+        .ok()
+        .filter(|r| rfs::stat(r).is_ok_and(|s| Id::of(&s) == id));
+    let name = match &real {
+        Some(r) => format!("standard input, {}", sanitize::path(r)),
+        None => "standard input".to_string(),
+    };
+    Some((st, real, name))
 }
 
 /// Points a refused standard error at the terminal the command runs in, where why is said:

@@ -2684,6 +2684,54 @@ fn standard_error_on_the_evidence_or_in_its_folder_gets_nothing() {
     assert!(said.contains("is outside the file"), "{said}");
 }
 
+/// Hostile review 81: a file on standard input that the command does not read (a list a
+/// shell loop reads, a notes file) made its folder, and every folder below it, refuse all
+/// output: `dump EV > out.txt < list.txt` in one folder failed. Only the file itself is
+/// guarded now; its folder takes output as any other.
+#[test]
+fn an_unread_file_on_standard_input_leaves_its_folder_free() {
+    let case = Case::new();
+    let ev = case.ev();
+    let list = case.path("work/list.txt");
+    std::fs::write(&list, "po/ev\n").unwrap();
+    let out = case.path("work/out.txt");
+    let err = case.path("work/err.txt");
+    let (code, said) = shell_run("dump \"$1\"", "<\"$2\" >\"$3\"", &[&ev, &list, &out]);
+    assert_eq!(code, Some(0), "{said}");
+    let dumped = std::fs::read_to_string(&out).unwrap();
+    assert!(dumped.starts_with("0AFA:0100  AB 94 CB 58"), "{dumped:.80}");
+    let (code, said) = shell_run(
+        "scan \"$1\"",
+        "<\"$2\" >\"$3\" 2>\"$4\"",
+        &[&ev, &list, &out, &err],
+    );
+    assert_eq!(code, Some(1), "{said}");
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("console-write"));
+    let (code, _) = shell_run("--version", "<\"$2\" >\"$3\"", &[&ev, &list, &out]);
+    assert_eq!(code, Some(0));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("clanscope "));
+    let (code, _) = shell_run("scan --bogus", "<\"$2\" 2>\"$3\"", &[&ev, &list, &err]);
+    assert_eq!(code, Some(2));
+    let said = std::fs::read_to_string(&err).unwrap();
+    assert!(said.contains("--bogus"), "{said}");
+    // Named `-`, standard input is an input: its folder takes no output either.
+    let (code, _) = shell_run(
+        "scan - --bogus",
+        "<\"$1\" 2>\"$2\"",
+        &[&ev, &case.path("po/err.txt")],
+    );
+    assert_eq!(code, Some(2));
+    assert_eq!(std::fs::metadata(case.path("po/err.txt")).unwrap().len(), 0);
+    // The file itself is still no output.
+    let (code, _) = shell_run("dump \"$1\"", "<\"$2\" >>\"$2\"", &[&ev, &list]);
+    assert_eq!(code, Some(2));
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), "po/ev\n");
+}
+
 /// Review 60 D1: standard output in a folder whose path is longer than the kernel can name let
 /// the write through beside the evidence (`/proc/self/fd/1` could not be read). A file whose
 /// folder cannot be checked is refused now.

@@ -132,8 +132,12 @@ fn argv_guard(argv: &[std::ffi::OsString]) -> crate::output::Guard {
         }
         paths.push(PathBuf::from(a));
     }
-    // Standard input, named `-` or not, is added by the guard itself.
-    paths.retain(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok());
+    // `-` names standard input as an input, its folder guarded too (hostile review 79: `scan -
+    // --bogus < EV 2> po/err.txt` wrote clap's message beside the evidence); unnamed, only the
+    // file itself is guarded ([`crate::output::Guard::lenient`]).
+    paths.retain(|p| {
+        p.as_os_str() == "-" || !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok()
+    });
     let refs: Vec<&std::path::Path> = paths.iter().map(PathBuf::as_path).collect();
     crate::output::Guard::lenient(&refs)
 }
