@@ -246,9 +246,9 @@ impl Guard {
         }
     }
 
-    /// Standard input redirected from a file (`< FILE`) is an examined file too: it is known by
-    /// device and inode, and the folder it lies in (as the kernel names it) holds evidence. A
-    /// pipe or a terminal is no file an output could be.
+    /// Standard input redirected from a file (`< FILE`, [`standard_input_file`]) named `-` is an
+    /// examined file too: it is known by device and inode, and the folder it lies in (as the
+    /// kernel names it) holds evidence.
     fn add_standard_input(&mut self) {
         let Some((st, real, name)) = standard_input_file() else {
             return;
@@ -392,7 +392,7 @@ impl Guard {
     /// Refuses standard error as [`Guard::check_stdout`] refuses standard output. Where it is
     /// refused, nothing is written there, not even why: from then on standard error is the
     /// terminal the command runs in the foreground of, where why is said, or `/dev/null`
-    /// ([`stderr_to_terminal`]).
+    /// (`stderr_to_terminal`).
     pub fn check_stderr(&self) -> Result<(), Error> {
         use std::os::fd::AsFd;
         let checked = self.check_stream(std::io::stderr().as_fd(), 2, "standard error");
