@@ -630,6 +630,76 @@ fn undump_several_blocks_split_and_warnings() {
     );
 }
 
+/// Review 82 D2: `-o -` names standard output, as the dash does for the dump text; it wrote a
+/// file named `-` in the working folder.
+#[test]
+fn dash_o_writes_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("po");
+    std::fs::create_dir(&ev).unwrap();
+    let f = common::demo_copy(&ev);
+    let work = outputs(dir.path());
+    let text = |args: &[&str]| {
+        let a = bin().current_dir(&work).args(args).assert().success();
+        String::from_utf8(a.get_output().stdout.clone()).unwrap()
+    };
+    let f_s = f.to_str().unwrap();
+    let plain = text(&["export", "--format", "json", f_s]);
+    let dash = text(&["export", "--format", "json", "-o", "-", f_s]);
+    let no_time = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("\"exported\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(plain.len() > 1000);
+    assert_eq!(no_time(&dash), no_time(&plain));
+    // The text export read back: its bytes on standard output, with and beside --split.
+    let dump = work.join("export.txt");
+    std::fs::write(&dump, text(&["export", f_s])).unwrap();
+    let bytes = |args: &[&str]| {
+        let a = bin().current_dir(dir.path()).args(args).assert().success();
+        a.get_output().stdout.clone()
+    };
+    let d_s = dump.to_str().unwrap();
+    let back = bytes(&["undump", d_s]);
+    // The demo's origin is DEBUG's 0AFA:0100: 0AFA:3EE0 is file offset 3DE0h.
+    let store = std::fs::read(&f).unwrap();
+    assert_eq!(&back[..144], &store[0x3DE0..0x3DE0 + 144]);
+    assert_eq!(bytes(&["undump", d_s, "-o", "-"]), back);
+    let blocks = dir.path().join("blocks");
+    assert_eq!(
+        bytes(&[
+            "undump",
+            d_s,
+            "-o",
+            "-",
+            "--split",
+            blocks.to_str().unwrap()
+        ]),
+        back
+    );
+    assert_eq!(
+        std::fs::read(blocks.join("0AFA_3EE0.bin")).unwrap(),
+        &back[..144]
+    );
+    // With --out DIR, `-o -` is one place too many.
+    let a = bin()
+        .current_dir(&work)
+        .args(["export", "-o", "-", "--out", "case", f_s])
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        "clanscope: -o - writes to standard output, and --out case names a case folder to write in: give one of them\n"
+    );
+    assert!(a.get_output().stdout.is_empty());
+    for d in [&work, dir.path()] {
+        assert!(!d.join("-").exists(), "a file named '-' in {}", d.display());
+    }
+    assert!(!work.join("case").exists());
+}
+
 #[test]
 fn undump_line_past_the_top_of_the_address_space_is_kept_and_said() {
     let dir = tempfile::tempdir().unwrap();

@@ -2718,6 +2718,18 @@ fn an_unread_file_on_standard_input_leaves_its_folder_free() {
     assert_eq!(code, Some(2));
     let said = std::fs::read_to_string(&err).unwrap();
     assert!(said.contains("--bogus"), "{said}");
+    // A `-` that is `-o`'s value names standard output, not standard input (review 82 D1).
+    for o in ["-o -", "--output -", "--output=-"] {
+        std::fs::write(&err, "").unwrap();
+        let (code, _) = shell_run(
+            &format!("export \"$1\" {o} --bogus"),
+            "<\"$2\" 2>\"$3\"",
+            &[&ev, &list, &err],
+        );
+        assert_eq!(code, Some(2), "{o}");
+        let said = std::fs::read_to_string(&err).unwrap();
+        assert!(said.contains("--bogus"), "{o}: {said}");
+    }
     // Named `-`, standard input is an input: its folder takes no output either.
     let (code, _) = shell_run(
         "scan - --bogus",

@@ -1,7 +1,7 @@
 //! clap's view of the command line: every subcommand, option and its help text.
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A read-only hex inspector for Lotus cc:Mail post office files: finds console output of
 /// IMPORT/EXPORT written into message headers (KB Q179072) and shows it DEBUG-style.
@@ -85,6 +85,17 @@ pub(crate) enum Sub {
 pub(crate) const MAX_CONTEXT: u64 = 10_000;
 
 /// `--min-confidence`: a finite number from 0 to 1.
+/// `-o`'s file: none where it is `-`, which names standard output (review 82: `-o -` wrote a
+/// file named `-`).
+pub(crate) fn output_file(o: &Option<PathBuf>) -> Option<&Path> {
+    o.as_deref().filter(|p| !names_stdout(p))
+}
+
+/// `-o -`: standard output asked for by name.
+pub(crate) fn names_stdout(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
 fn confidence(s: &str) -> Result<f32, String> {
     s.trim_ascii()
         .parse::<f32>()
@@ -187,11 +198,11 @@ pub(crate) struct DumpArgs {
 
 #[derive(clap::Args)]
 pub(crate) struct UndumpArgs {
-    /// Write the bytes here (default: standard output, never a terminal).
+    /// Write the bytes here (`-`, or no -o: standard output, never a terminal).
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Write one file per block into DIR, named by start address (beside -o OUT; without -o,
-    /// instead of standard output).
+    /// Write one file per block into DIR, named by start address (beside -o OUT or -o -;
+    /// without -o, instead of standard output).
     #[arg(long, value_name = "DIR")]
     pub split: Option<PathBuf>,
     /// Treat warnings (ASCII mismatches, gaps) as errors.
@@ -227,7 +238,8 @@ pub(crate) struct ScanArgs {
 
 #[derive(clap::Args)]
 pub(crate) struct ExportArgs {
-    /// Output file; the format follows its extension unless --format is given. Default: stdout.
+    /// Output file; the format follows its extension unless --format is given. Default (and
+    /// `-`): stdout.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
     /// Output format: text, html or json (default: from the output's extension, else text).

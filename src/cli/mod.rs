@@ -125,8 +125,15 @@ fn clap_exit(e: &clap::Error, argv: &[std::ffi::OsString]) -> ExitCode {
 fn argv_guard(argv: &[std::ffi::OsString]) -> crate::output::Guard {
     use std::os::unix::ffi::OsStrExt;
     let mut paths: Vec<PathBuf> = Vec::new();
+    let mut after_output = false;
     for a in argv.iter().skip(1) {
         let b = a.as_bytes();
+        // `-o -` and `--output=-` name standard output, not standard input (review 82 D1).
+        if after_output && b == b"-" || b == b"--output=-" {
+            after_output = false;
+            continue;
+        }
+        after_output = b == b"-o" || b == b"--output";
         if let (true, Some(eq)) = (b.starts_with(b"--"), b.iter().position(|&c| c == b'=')) {
             paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(&b[eq + 1..])));
         }

@@ -1,7 +1,7 @@
 //! `clanscope export`: an annotated dump of findings or a range, as text, HTML or JSON.
 
 use crate::address;
-use crate::cli::args::{ExportArgs, ExportFormatArg};
+use crate::cli::args::{names_stdout, output_file, ExportArgs, ExportFormatArg};
 use crate::cli::{engine, out};
 use crate::notes::{self, Loaded, Sidecar};
 use crate::output::{self, Guard};
@@ -158,7 +158,7 @@ fn compared<'a>(
 
 /// The format asked for, else the output file's extension, else text.
 fn format_of(a: &ExportArgs) -> ExportFormat {
-    match (a.format, &a.output) {
+    match (a.format, output_file(&a.output)) {
         (Some(ExportFormatArg::Text), _) => ExportFormat::Text,
         (Some(ExportFormatArg::Html), _) => ExportFormat::Html,
         (Some(ExportFormatArg::Json), _) => ExportFormat::Json,
@@ -268,7 +268,7 @@ fn left_through_a_link(case: &Path, path: &Path, o: &Path) -> Result<(), Error> 
 }
 
 /// Where the export goes: `-o FILE`, a relative `-o FILE` inside `--out DIR` (made if need be),
-/// a new file named after the evidence in `--out DIR`, or standard output.
+/// a new file named after the evidence in `--out DIR`, or standard output (`-o -`, or neither).
 enum Target {
     File(PathBuf),
     InFolder(PathBuf, PathBuf),
@@ -276,7 +276,15 @@ enum Target {
 }
 
 fn target(a: &ExportArgs) -> Result<Option<Target>, Error> {
-    Ok(match (&a.output, &a.out) {
+    if let (Some(o), Some(dir)) = (&a.output, &a.out) {
+        if names_stdout(o) {
+            return Err(Error::Usage(format!(
+                "-o - writes to standard output, and --out {} names a case folder to write in: give one of them",
+                sanitize::path(dir)
+            )));
+        }
+    }
+    Ok(match (output_file(&a.output), &a.out) {
         (Some(o), Some(dir)) if o.is_relative() => {
             // Inside the case folder, never out of it.
             let inside = o
@@ -289,9 +297,9 @@ fn target(a: &ExportArgs) -> Result<Option<Target>, Error> {
                     sanitize::path(dir)
                 )));
             }
-            Some(Target::InFolder(dir.clone(), o.clone()))
+            Some(Target::InFolder(dir.clone(), o.to_path_buf()))
         }
-        (Some(o), _) => Some(Target::File(o.clone())),
+        (Some(o), _) => Some(Target::File(o.to_path_buf())),
         (None, Some(dir)) => Some(Target::Folder(dir.clone())),
         (None, None) => None,
     })

@@ -4,7 +4,7 @@
 //! once to check it and writes only if that reading gave no warning. Outputs go through the
 //! guard: never over the dump text itself, never beside it, never over an existing file.
 
-use crate::cli::args::UndumpArgs;
+use crate::cli::args::{names_stdout, output_file, UndumpArgs};
 use crate::cli::{out, stop};
 use crate::dump::parse::{self, Span, Warning, WarningKind};
 use crate::output::{self, Guard};
@@ -32,13 +32,14 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     Guard::lenient(&[&a.dump_text]).check_stderr()?;
     let guard = Guard::new(&[&a.dump_text])?.for_dump_text();
     guard.check_stderr()?;
-    if let Some(o) = &a.output {
+    if let Some(o) = output_file(&a.output) {
         guard.check(o)?;
     }
-    if a.output.is_none() && a.split.is_none() {
+    let to_stdout = to_stdout(&a);
+    if to_stdout {
         guard.check_stdout()?;
     }
-    if a.output.is_none() && a.split.is_none() && io::stdout().is_terminal() {
+    if to_stdout && io::stdout().is_terminal() {
         return Err(Error::refused(
             "standard output",
             "refusing to write binary data to a terminal: use -o FILE or redirect standard output",
@@ -68,6 +69,11 @@ pub(crate) fn run(a: UndumpArgs) -> Result<u8, Error> {
     ran
 }
 
+/// The bytes go to standard output: asked for by name (`-o -`), or no -o and no --split.
+fn to_stdout(a: &UndumpArgs) -> bool {
+    a.output.as_deref().is_some_and(names_stdout) || a.output.is_none() && a.split.is_none()
+}
+
 /// Reads the dump text and writes its bytes where they go; `Ok(0)` when done.
 fn write_all(
     a: &UndumpArgs,
@@ -79,7 +85,8 @@ fn write_all(
 ) -> Result<u8, Error> {
     // Ctrl-C (and SIGTERM, SIGHUP) removes the files not finished, as a failure does.
     stop::watch();
-    let mut sink = Writer::new(name, guard, a.output.clone(), split);
+    let to = output_file(&a.output).map(Path::to_path_buf);
+    let mut sink = Writer::new(name, guard, to, to_stdout(a), split);
     let parsed = parse::undump(input.reader()?, parse::FILL_LIMIT, &mut sink);
     if let Err(e) = parsed.and_then(|s| sink.finish().map(|()| s)) {
         let e = sink
@@ -248,7 +255,7 @@ impl parse::Sink for Seen {
 struct Writer<'g> {
     name: String,
     guard: &'g Guard,
-    /// `-o`; standard output when neither it nor `--split` is given.
+    /// `-o FILE`; standard output when `to_stdout` (`-o -`, or neither `-o` nor `--split`).
     to: Option<PathBuf>,
     to_stdout: bool,
     out: Option<(PathBuf, io::BufWriter<Box<dyn Write>>)>,
@@ -266,9 +273,9 @@ impl<'g> Writer<'g> {
         name: &str,
         guard: &'g Guard,
         to: Option<PathBuf>,
+        to_stdout: bool,
         split_dir: Option<PathBuf>,
     ) -> Writer<'g> {
-        let to_stdout = to.is_none() && split_dir.is_none();
         Writer {
             name: name.to_string(),
             guard,
