@@ -714,6 +714,48 @@ fn modified_before_1970(p: &Path, secs: u64) {
         .unwrap();
 }
 
+/// Review 83 D1: the timeline read each file's time again when the report was written, by
+/// name, so a file touched (or another file put under its name) during a scan was dated by what
+/// bore the name at the end, beside findings from the bytes scanned. Its time is taken when it
+/// is opened now. A FIFO given after the store holds the scan open while the store is touched.
+#[test]
+fn review_83_the_timeline_dates_the_bytes_scanned() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_copy(dir.path());
+    modified_before_1970(&store, 2);
+    let fifo = dir.path().join("pipe");
+    common::mkfifo(&fifo);
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let scan = std::process::Command::new(env!("CARGO_BIN_EXE_clanscope"))
+        .env("XDG_DATA_HOME", tmp.join("empty-xdg-data"))
+        .env("CLANSCOPE_SETTINGS", tmp.join("no-settings.toml"))
+        .args(["scan", "--format", "json"])
+        .arg(&store)
+        .arg(&fifo)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The FIFO opens once the scan reads it: the store, named before it, was opened by then or
+    // is being opened; a second later it is touched, and then the FIFO ends.
+    let mut w = std::fs::File::options().write(true).open(&fifo).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let later = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&store)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    w.write_all(b"x").unwrap();
+    drop(w);
+    let out = scan.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["timeline"][0]["path"], store.display().to_string());
+    assert_eq!(v["timeline"][0]["modified"], "1969-12-31T23:59:58Z");
+}
+
 #[test]
 fn review_36_files_modified_before_1970_are_dated_in_the_timeline() {
     // Review 36: a time before the epoch panicked (exit 101) in the timeline.

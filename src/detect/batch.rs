@@ -29,6 +29,7 @@ use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
+use std::time::SystemTime;
 
 /// Files up to this size are read into a reused buffer; larger ones are mapped.
 pub const READ_MAX: u64 = 256 << 10;
@@ -320,7 +321,7 @@ impl Batch {
         path: &Path,
         explicit: bool,
     ) -> Result<(Content, Report), Error> {
-        let (content, shrank) = load(shared, path, explicit)?;
+        let (content, shrank, modified) = load(shared, path, explicit)?;
         let len = content.bytes().len() as u64;
         let report = if len >= PARALLEL_MIN && shared.all.threads() > 1 {
             let ctl = Arc::new(Control::new());
@@ -342,6 +343,7 @@ impl Batch {
         };
         let mut report = report;
         report.shrank_to = report.shrank_to.or(shrank);
+        report.modified = modified;
         self.done.fetch_add(len, Ordering::Relaxed);
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok((content, report))
@@ -349,18 +351,38 @@ impl Batch {
 }
 
 /// Opens and reads (or maps) one file the way its type and size ask; also the size the file
-/// shrank to if a read ended before the size it reported.
+/// shrank to if a read ended before the size it reported, and its modification time when
+/// opened (fstat on the handle read; none for standard input), for the timeline.
 fn load<W>(
     shared: &Shared<'_, W>,
     path: &Path,
     explicit: bool,
-) -> Result<(Content, Option<u64>), Error> {
-    let source = |path| Source::open(path).map(|s| (Content::Source(s), None));
+) -> Result<(Content, Option<u64>, Option<SystemTime>), Error> {
     if path.as_os_str() == "-" {
-        return source(path);
+        return Source::open(path).map(|s| (Content::Source(s), None, None));
     }
     let file = open_read_only(path).map_err(|e| crate::source::open_error(path, &e))?;
     let meta = file.metadata().map_err(|e| Error::io(path, &e))?;
+    let modified = meta.modified().ok();
+    let (content, shrank) = load_opened(shared, path, explicit, file, &meta)?;
+    // A file mapped anew: its own time (review 83: the timeline took the time of whatever bore
+    // the name when the report was written).
+    let modified = match &content {
+        Content::Source(s) => s.modified().or(modified),
+        Content::Read { .. } => modified,
+    };
+    Ok((content, shrank, modified))
+}
+
+/// [`load`] once the file is open and `meta` its fstat.
+fn load_opened<W>(
+    shared: &Shared<'_, W>,
+    path: &Path,
+    explicit: bool,
+    file: File,
+    meta: &std::fs::Metadata,
+) -> Result<(Content, Option<u64>), Error> {
+    let source = |path| Source::open(path).map(|s| (Content::Source(s), None));
     let ft = meta.file_type();
     if !ft.is_file() {
         if ft.is_dir() {

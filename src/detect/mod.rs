@@ -541,6 +541,10 @@ pub struct Report {
     /// redirect file, where a run's output belongs (its write is weighed low as a misdirected
     /// write; its time dates the run).
     pub console_file: bool,
+    /// The file's modification time when it was opened to be scanned (the timeline's, so that
+    /// it dates the bytes scanned); `None` for standard input, bytes in memory, and where the
+    /// scan was not given it.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 impl Report {
@@ -557,6 +561,7 @@ impl Report {
             shrank_to: None,
             past_end: 0,
             console_file: false,
+            modified: None,
         }
     }
 

@@ -46,6 +46,8 @@ struct Scanned {
     writes: u64,
     /// The whole file is console output ([`Report::console_file`]).
     console_file: bool,
+    /// [`Report::modified`].
+    modified: Option<std::time::SystemTime>,
 }
 
 /// A file name or mailbox named by writes, or printed in a file of console output.
@@ -261,6 +263,7 @@ impl Index {
             kind: r.kind,
             writes,
             console_file: r.console_file,
+            modified: r.modified,
         });
     }
 
@@ -417,9 +420,7 @@ impl Index {
             .map(|(i, roles)| {
                 let f = &self.files[i];
                 Event {
-                    modified: (f.path.as_os_str() != "-")
-                        .then(|| std::fs::metadata(&f.path).and_then(|m| m.modified()).ok())
-                        .flatten(),
+                    modified: f.modified,
                     path: f.path.clone(),
                     roles,
                     writes: f.writes,
