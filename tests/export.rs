@@ -554,6 +554,24 @@ fn notes_from_a_sidecar_appear_and_a_mismatched_one_is_refused() {
     let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(err.contains("not applied"), "{err}");
     assert!(!String::from_utf8_lossy(&a.get_output().stdout).contains("Note:"));
+    // Review 83 D4: a --notes file that is not there (a mistyped name) exported without the
+    // notes and exit 0; nothing is exported now.
+    let typo = notes.with_extension("jsno");
+    let a = bin()
+        .arg("export")
+        .arg("--notes")
+        .arg(&typo)
+        .arg(&f)
+        .assert()
+        .code(2);
+    assert_eq!(
+        String::from_utf8_lossy(&a.get_output().stderr),
+        format!(
+            "clanscope: {}: no notes file there: --notes names a sidecar to read; nothing exported\n",
+            typo.display()
+        )
+    );
+    assert!(a.get_output().stdout.is_empty());
 }
 
 #[test]

@@ -329,12 +329,13 @@ fn load_sidecar(
             }
             Ok(Some(s))
         }
-        Loaded::Missing => {
-            if path.is_some() {
-                eprintln!("clanscope: {}: no notes file there yet", sanitize::path(&p));
-            }
-            Ok(None)
-        }
+        // Named with --notes, it is read for the export: a mistyped name would leave the
+        // examiner's notes out of the report unseen (review 83 D4), so nothing is exported.
+        Loaded::Missing if path.is_some() => Err(Error::file(
+            &p,
+            "no notes file there: --notes names a sidecar to read; nothing exported",
+        )),
+        Loaded::Missing => Ok(None),
         Loaded::Mismatch(w) => {
             eprintln!("clanscope: warning: {w}");
             Ok(None)
