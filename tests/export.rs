@@ -1805,6 +1805,27 @@ fn review_54_a_file_is_not_compared_with_itself() {
         String::from_utf8_lossy(&a.get_output().stderr),
         "clanscope: standard input can be read once: give a file for at least one side\n"
     );
+    // Review 84 D1: the inspector's --compare took the file itself (by a hard link, or its
+    // own name) and `e` exported "same bytes" under each write; refused as export refuses,
+    // before any terminal is needed (here there is none).
+    let hard = dir.path().join("hard");
+    std::fs::hard_link(&f, &hard).unwrap();
+    for (args, other) in [(["--compare", "x"], &hard), (["view", "--compare"], &f)] {
+        let a = bin()
+            .args(args.iter().filter(|a| **a != "x"))
+            .arg(other)
+            .arg(&f)
+            .assert()
+            .code(2);
+        assert_eq!(
+            String::from_utf8_lossy(&a.get_output().stderr),
+            format!(
+                "clanscope: {} and {} are one file (the same device and inode): nothing to compare it with\n",
+                f.display(),
+                other.display()
+            )
+        );
+    }
 }
 
 /// Review 54 (D9): with `--finding`, a note whose bytes lie in the excerpt's context lines was

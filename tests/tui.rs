@@ -148,6 +148,52 @@ fn n_and_shift_n_walk_damaged_headers_and_wrap() {
     assert_eq!(v.line_of(app.cursor()) - v.top(), 3);
 }
 
+/// Review 84 D3: compared with a FIFO no writer held open, every write read as past the
+/// compared file's end, and nothing said that nothing had been read from it.
+#[test]
+fn review_84_a_compared_file_that_gave_nothing_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    common::mkfifo(&fifo);
+    let other = Arc::new(Source::open(&fifo).unwrap());
+    let mut app = demo_app(80, 24);
+    app.set_compare(Comparison::new(app.src(), other));
+    let said = format!(
+        "compared file {}: nothing read (0 bytes): a FIFO that no writer held open when clanscope opened it, or whose writer sent nothing",
+        fifo.display()
+    );
+    assert_eq!(status(&app), said);
+    assert!(text(&app).contains("compared file "), "{}", text(&app));
+    // A backup with bytes is not said so.
+    assert!(!status(&compare_app(80, 24)).starts_with("compared file"));
+}
+
+/// Review 84 D2: on a damaged header's first byte reached another way (goto, `]`, a
+/// bookmark), `n` said the header under the cursor and stayed; it goes to the next one now,
+/// and `N` to the one before.
+#[test]
+fn review_84_n_from_a_header_reached_by_goto_goes_on() {
+    let mut app = demo_app(80, 24);
+    let (headers, _) = report_of(&app);
+    assert!(headers.len() >= 3);
+    app.update(Command::Goto);
+    keys(&mut app, "0AFA:3F00\n");
+    assert_eq!(app.cursor(), headers[0]);
+    app.update(Command::NextHeader);
+    assert_eq!(app.cursor(), headers[1]);
+    assert!(status(&app).starts_with(&format!("damaged header 2/{}: H2, ", headers.len())));
+    // `]` lands on the third write, which opens H3; `n` goes on to H4, `N` back to H2.
+    app.update(Command::NextFinding);
+    assert_eq!(app.cursor(), headers[2]);
+    app.update(Command::NextHeader);
+    assert_eq!(app.cursor(), headers[3]);
+    app.update(Command::NextFinding);
+    app.update(Command::PrevHeader);
+    assert_eq!(app.cursor(), headers[3]);
+    app.update(Command::PrevHeader);
+    assert_eq!(app.cursor(), headers[2]);
+}
+
 /// Writes with no damaged header around them (console output at the head of a text file):
 /// `n` says so and names the keys that reach them, and moves nothing.
 #[test]

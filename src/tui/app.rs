@@ -185,7 +185,13 @@ impl App {
     }
 
     /// Sets the file to compare with (`--compare`).
+    /// Compares with `c`'s other file. One that gave no byte without being an empty file (a
+    /// FIFO no writer held open) is said, not compared in silence as an empty file (review 84
+    /// D3; `compare` says it on standard error).
     pub fn set_compare(&mut self, c: Comparison) {
+        if let Some(said) = c.other().empty_notice() {
+            self.notice(format!("compared file {}: {said}", c.other().name()));
+        }
         self.compare = Some(c);
     }
 
@@ -318,6 +324,11 @@ impl App {
 
     pub(crate) fn info(&mut self, s: impl Into<String>) {
         self.status = Some((s.into(), Severity::Info));
+    }
+
+    /// Said until something else is: a scan's end does not replace it.
+    pub(crate) fn notice(&mut self, s: impl Into<String>) {
+        self.status = Some((s.into(), Severity::Notice));
     }
 
     pub(crate) fn error(&mut self, s: impl Into<String>) {

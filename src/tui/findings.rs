@@ -233,10 +233,18 @@ impl FindingsIndex {
         if n == 0 {
             return None;
         }
+        // The header the cursor is on: the one walked to last if it starts here, else the
+        // first that starts here (review 84 D2: reached by goto, `]` or a bookmark, `n` went to
+        // the header under the cursor instead of the next).
+        let first_here = || {
+            let i = self.headers.partition_point(|h| h.start < cursor);
+            self.headers.get(i).filter(|h| h.start == cursor)
+        };
         let here = self
             .current_header
             .and_then(|id| self.header_by_id(id))
             .filter(|h| h.start == cursor)
+            .or_else(first_here)
             .map(|h| h.id)
             .unwrap_or(0);
         let key = (cursor, here);

@@ -130,6 +130,21 @@ pub(crate) fn say_empty(sources: &[&Source]) {
     }
 }
 
+/// The compared file (`export --compare`, the inspector's `--compare`) is another file: not
+/// standard input twice (it can be read once), nor the examined file by another name (review
+/// 54: every write then said 'same bytes').
+pub(crate) fn check_other(file: &Path, other: &Path) -> Result<(), Error> {
+    stdin_once(file, other)?;
+    if one_file(file, other) {
+        return Err(Error::Usage(format!(
+            "{} and {} are one file (the same device and inode): nothing to compare it with",
+            sanitize::path(file),
+            sanitize::path(other)
+        )));
+    }
+    Ok(())
+}
+
 /// Whether both names are one file (the same device and inode: a hard link, a name given
 /// twice), which then cannot differ from itself.
 pub(crate) fn one_file(a: &Path, b: &Path) -> bool {

@@ -34,7 +34,7 @@ pub(crate) fn run(a: ExportArgs) -> Result<u8, Error> {
     let guard = guard(&a, &roots)?;
     guard.check_stderr()?;
     if let Some(c) = &a.compare {
-        check_compared(&a.file, c)?;
+        super::compare::check_other(&a.file, c)?;
     }
     let engine = engine(&a.signatures)?;
     let src = Source::open(&a.file)?;
@@ -121,20 +121,6 @@ fn guard(a: &ExportArgs, roots: &[PathBuf]) -> Result<Guard, Error> {
         guard.check_notes_read(n)?;
     }
     Ok(guard)
-}
-
-/// The compared file is another file: not standard input twice (it can be read once), nor
-/// the examined file by another name (review 54: every write then said 'same bytes').
-fn check_compared(file: &Path, other: &Path) -> Result<(), Error> {
-    super::compare::stdin_once(file, other)?;
-    if super::compare::one_file(file, other) {
-        return Err(Error::Usage(format!(
-            "{} and {} are one file (the same device and inode): nothing to compare it with",
-            sanitize::path(file),
-            sanitize::path(other)
-        )));
-    }
-    Ok(())
 }
 
 /// The file compared with (`--compare`), named as the examined file is.

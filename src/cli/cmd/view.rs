@@ -16,6 +16,16 @@ pub(crate) fn run(a: ViewArgs) -> Result<u8, Error> {
         .map(|p| p.as_path())
         .collect();
     crate::output::Guard::lenient(&inputs).check_stderr()?;
+    // Review 84 D1: compared with itself, every write read as "the compared file holds the
+    // same bytes", and `e` exported that, where `export --compare` refuses.
+    // Standard input is refused by the inspector itself, with its own reason.
+    let named = |p: &&std::path::PathBuf| p.as_os_str() != "-";
+    if let (Some(p), Some(c)) = (
+        a.path.as_ref().filter(named),
+        a.compare.as_ref().filter(named),
+    ) {
+        super::compare::check_other(p, c)?;
+    }
     let target = match a.path {
         None => Target::Demo,
         Some(p) if p.is_dir() => Target::Folder(p),
