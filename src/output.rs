@@ -599,7 +599,7 @@ impl Guard {
             Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::Directory => {
                 return Err(Error::refused(
                     path,
-                    "is a folder; name a new file to write (in it, or elsewhere)",
+                    "is a folder; name a new file to write, outside the folders that hold examined files",
                 ))
             }
             _ => return Err(exists()),

@@ -864,9 +864,15 @@ fn a_mistyped_command_is_named_and_a_file_of_that_name_still_opens() {
         stderr_of(&["scna"]),
         "clanscope: the inspector needs a terminal; use 'clanscope dump' or 'clanscope scan' in scripts and pipes\n"
     );
-    assert!(
-        stderr_of(&["scna", "."]).contains("cannot be used with"),
-        "one PATH only"
+    // One PATH only (review 83 D5: clap called the second word a subcommand that cannot be
+    // used with [PATH]).
+    assert_eq!(
+        stderr_of(&["scna", "."]),
+        "clanscope: '.' after the path to inspect: the inspector opens one file or folder ('clanscope scan' takes several) (see --help)\n"
+    );
+    assert_eq!(
+        stderr_of(&["nosuch", "ev1"]),
+        "clanscope: no such file or folder 'nosuch', and no command of that name (see --help)\n"
     );
 }
 

@@ -1239,7 +1239,7 @@ fn review_38_the_folder_holding_the_file_is_guarded_as_its_tree() {
         .code(2);
     assert!(
         String::from_utf8_lossy(&a.get_output().stderr).ends_with(&format!(
-            "clanscope: {}: is a folder; name a new file to write (in it, or elsewhere)\n",
+            "clanscope: {}: is a folder; name a new file to write, outside the folders that hold examined files\n",
             dir.display()
         )),
         "{:?}",

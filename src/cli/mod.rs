@@ -218,6 +218,18 @@ fn usage_error(e: &clap::Error, argv: &[std::ffi::OsString]) -> String {
         ErrorKind::MissingRequiredArgument => {
             format!("missing {}", sanitize::line(&arg.unwrap_or_default()))
         }
+        // A second word after the PATH to inspect (review 83 D5: clap called it a subcommand
+        // that cannot be used with [PATH]).
+        ErrorKind::ArgumentConflict if get(K::InvalidSubcommand).is_some() => {
+            let more = q(get(K::InvalidSubcommand));
+            match first_positional(&args::command(), argv) {
+                Some(w) if std::path::Path::new(w).symlink_metadata().is_err() => format!(
+                    "no such file or folder '{}', and no command of that name",
+                    sanitize::path(std::path::Path::new(w))
+                ),
+                _ => format!("{more} after the path to inspect: the inspector opens one file or folder ('clanscope scan' takes several)"),
+            }
+        }
         ErrorKind::ArgumentConflict if arg.as_deref().is_some_and(|a| !a.is_empty()) => {
             format!("{} cannot be used with {}", q(arg), q(get(K::PriorArg)))
         }
