@@ -756,6 +756,41 @@ fn review_83_the_timeline_dates_the_bytes_scanned() {
     assert_eq!(v["timeline"][0]["modified"], "1969-12-31T23:59:58Z");
 }
 
+/// Review 83 D3: the text output parts its columns with two spaces, and a file name holding
+/// two spaces in a row read as more columns: a name made to look like a damaged header's line
+/// forged one. Such spaces (and one at a name's start or end) are written `\x20` now.
+#[test]
+fn review_83_a_file_name_cannot_forge_columns_of_the_text_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let forged = "NOTES.TXT  H1  0000:0000  0  1  damaged-header  1.00  writes #1";
+    let store = common::demo_copy(dir.path());
+    std::fs::rename(&store, dir.path().join(forged)).unwrap();
+    // A second file, so that the timeline is given.
+    std::fs::write(dir.path().join("other.bin"), common::noise(4096, 7)).unwrap();
+    let a = bin().arg("scan").arg(dir.path()).assert().code(1);
+    let out = String::from_utf8(a.get_output().stdout.clone()).unwrap();
+    let name = format!(
+        "{}/NOTES.TXT\\x20\\x20H1\\x20\\x200000:0000\\x20\\x200\\x20\\x201\\x20\\x20damaged-header\\x20\\x201.00\\x20\\x20writes #1",
+        dir.path().display()
+    );
+    let first = out.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{name}  H1  0AFA:3F00  15872  76  damaged-header  "
+        )),
+        "{first}"
+    );
+    assert!(
+        out.contains(&format!("  {name}  holds-writes (")),
+        "timeline: {out}"
+    );
+    // One space alone inside a name stays a space.
+    assert_eq!(
+        clanscope::sanitize::path_column(Path::new(" a b  c ")),
+        "\\x20a b\\x20\\x20c\\x20"
+    );
+}
+
 #[test]
 fn review_36_files_modified_before_1970_are_dated_in_the_timeline() {
     // Review 36: a time before the epoch panicked (exit 101) in the timeline.

@@ -328,7 +328,7 @@ impl<W: Write> ScanWriter<W> {
         r: &Report,
         pager: &mut Pager<'_>,
     ) -> io::Result<()> {
-        let p = sanitize::path(path);
+        let p = sanitize::path_column(path);
         let mut open_header = 0;
         let mut shown_headers = std::collections::HashSet::new();
         for f in listed(r, self.min) {

@@ -503,9 +503,13 @@ impl Entry {
         let by: Vec<String> = self
             .named_by
             .iter()
-            .map(|(p, id)| format!("{} #{id}", sanitize::path(p)))
+            .map(|(p, id)| format!("{} #{id}", sanitize::path_column(p)))
             .collect();
-        let printed: Vec<String> = self.printed_in.iter().map(|p| sanitize::path(p)).collect();
+        let printed: Vec<String> = self
+            .printed_in
+            .iter()
+            .map(|p| sanitize::path_column(p))
+            .collect();
         let mut said = Vec::new();
         if self.writes > 0 || self.printed == 0 {
             said.push(format!(
@@ -537,7 +541,7 @@ impl Entry {
         for (p, m) in &self.carriers {
             s.push_str(&format!(
                 "    -> {} ({} match)\n",
-                sanitize::path(p),
+                sanitize::path_column(p),
                 m.name()
             ));
         }
@@ -588,7 +592,7 @@ impl Event {
         format!(
             "  {:<20}  {}  {}{}\n",
             self.time().unwrap_or_else(|| "(time unknown)".into()),
-            sanitize::path(&self.path),
+            sanitize::path_column(&self.path),
             self.roles.join(", "),
             if self.writes > 0 {
                 format!(" ({} write(s))", self.writes)
