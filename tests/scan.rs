@@ -705,7 +705,13 @@ fn ccm_fields_in_json_are_exact() {
 
 /// Sets the modification time of `p` to `secs` seconds before 1970-01-01.
 fn modified_before_1970(p: &Path, secs: u64) {
-    let t = std::time::UNIX_EPOCH - std::time::Duration::from_secs(secs);
+    set_modified(
+        p,
+        std::time::UNIX_EPOCH - std::time::Duration::from_secs(secs),
+    );
+}
+
+fn set_modified(p: &Path, t: std::time::SystemTime) {
     std::fs::File::options()
         .write(true)
         .open(p)
@@ -740,13 +746,10 @@ fn review_83_the_timeline_dates_the_bytes_scanned() {
     // is being opened; a second later it is touched, and then the FIFO ends.
     let mut w = std::fs::File::options().write(true).open(&fifo).unwrap();
     std::thread::sleep(std::time::Duration::from_secs(1));
-    let later = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(&store)
-        .unwrap()
-        .set_modified(later)
-        .unwrap();
+    set_modified(
+        &store,
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000),
+    );
     w.write_all(b"x").unwrap();
     drop(w);
     let out = scan.wait_with_output().unwrap();
