@@ -1569,3 +1569,35 @@ fn review_66_a_last_progress_counter_stays_in_the_write() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// Review 86 D4: console output after the last message of a .CCM file, past where its last
+/// text item ends by its declared size, was never reported (at the end of the file the body was
+/// read whole, as the message's own text). It is read as text past an item is now: a block
+/// holding a known text is a write, other text after a size too small is left alone (review
+/// 68).
+#[test]
+fn review_86_console_output_after_the_last_message_is_a_write() {
+    let e = Engine::default();
+    let body: &[u8] = b"Randy,\r\n\r\nHere are the numbers for the second quarter.\r\n\r\nJeff\r\n";
+    let write: &[u8] = b"\r\nExporting messages in mailbox \"randyyeh\" to file EXPORT\\MSG4A27.CCM\r\n12 messages exported.\r\n";
+    let one = ccm_with("", None, &[("Text", body, None)]);
+    for before in [
+        one.clone(),
+        [one.clone(), one.clone(), one.clone()].concat(),
+    ] {
+        let f = [before.as_slice(), write].concat();
+        let r = e.scan(&f, Path::new("MSG0012.CCM"), &Control::new());
+        let at = before.len() as u64;
+        assert_eq!(console_writes(&r), vec![(at, at + write.len() as u64)]);
+        assert_eq!(
+            r.findings[0].files().collect::<Vec<_>>(),
+            ["EXPORT\\MSG4A27.CCM"]
+        );
+        assert!(r.headers.is_empty(), "{:?}", r.headers);
+    }
+    // A message's own line past a size too small, at the end of the file: nothing, as before.
+    let reply = [body, b"Please reply by 5/30/98.\r\n"].concat();
+    let f = ccm_with("", None, &[("Text", &reply, Some(body.len()))]);
+    let r = e.scan(&f, Path::new("MSG0012.CCM"), &Control::new());
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+}

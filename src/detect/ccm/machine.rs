@@ -522,8 +522,10 @@ impl<'a> Parser<'a> {
             self.end_header(end);
         }
         // Text after the last item's declared size, before the next header: console output
-        // there is a write before that header (the body itself is read up to the tail).
-        let tail = (!at_eof).then(|| self.declared_tail(end)).flatten();
+        // there is a write before that header (the body itself is read up to the tail). At
+        // the end of the file, a tail is read as text past an item is (review 86: console
+        // output after the last message was never reported).
+        let tail = self.declared_tail(end);
         // Sizes that add up to the next header say the body is all the message's own text:
         // console output at its end is quoted, not a write before that header.
         let exact = self.sizes.item_end() == Some(end as u64);
@@ -535,6 +537,10 @@ impl<'a> Parser<'a> {
                 .unwrap_or(body);
         }
         match tail {
+            Some(t) if at_eof => {
+                self.read_body(body, t, m.index, true);
+                self.past_item(t, end, m.index);
+            }
             Some(t) => {
                 self.read_body(body, t, m.index, true);
                 self.tail_writes(t, end, m.index);
