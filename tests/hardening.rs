@@ -2718,17 +2718,21 @@ fn an_unread_file_on_standard_input_leaves_its_folder_free() {
     assert_eq!(code, Some(2));
     let said = std::fs::read_to_string(&err).unwrap();
     assert!(said.contains("--bogus"), "{said}");
-    // A `-` that is `-o`'s value names standard output, not standard input (review 82 D1).
-    for o in ["-o -", "--output -", "--output=-"] {
-        std::fs::write(&err, "").unwrap();
-        let (code, _) = shell_run(
-            &format!("export \"$1\" {o} --bogus"),
-            "<\"$2\" 2>\"$3\"",
-            &[&ev, &list, &err],
+    // A `-` counts as standard input wherever it stands on the argument-error path, `-o`'s
+    // value too: before the arguments parse, a `-o` may be another option's value (review 85:
+    // skipping a `-` after `-o` let `--from -o -` put the message beside the evidence).
+    for args in [
+        "export --from -o - --bogus",
+        "scan --min-confidence -o -",
+        "scan --bogus -- -o -",
+    ] {
+        let (code, _) = shell_run(args, "<\"$1\" 2>\"$2\"", &[&ev, &case.path("po/err.txt")]);
+        assert_eq!(code, Some(2), "{args}");
+        assert_eq!(
+            std::fs::metadata(case.path("po/err.txt")).unwrap().len(),
+            0,
+            "{args}"
         );
-        assert_eq!(code, Some(2), "{o}");
-        let said = std::fs::read_to_string(&err).unwrap();
-        assert!(said.contains("--bogus"), "{o}: {said}");
     }
     // Named `-`, standard input is an input: its folder takes no output either.
     let (code, _) = shell_run(

@@ -125,15 +125,8 @@ fn clap_exit(e: &clap::Error, argv: &[std::ffi::OsString]) -> ExitCode {
 fn argv_guard(argv: &[std::ffi::OsString]) -> crate::output::Guard {
     use std::os::unix::ffi::OsStrExt;
     let mut paths: Vec<PathBuf> = Vec::new();
-    let mut after_output = false;
     for a in argv.iter().skip(1) {
         let b = a.as_bytes();
-        // `-o -` and `--output=-` name standard output, not standard input (review 82 D1).
-        if after_output && b == b"-" || b == b"--output=-" {
-            after_output = false;
-            continue;
-        }
-        after_output = b == b"-o" || b == b"--output";
         if let (true, Some(eq)) = (b.starts_with(b"--"), b.iter().position(|&c| c == b'=')) {
             paths.push(PathBuf::from(std::ffi::OsStr::from_bytes(&b[eq + 1..])));
         }
@@ -141,7 +134,9 @@ fn argv_guard(argv: &[std::ffi::OsString]) -> crate::output::Guard {
     }
     // `-` names standard input as an input, its folder guarded too (hostile review 79: `scan -
     // --bogus < EV 2> po/err.txt` wrote clap's message beside the evidence); unnamed, only the
-    // file itself is guarded ([`crate::output::Guard::lenient`]).
+    // file itself is guarded ([`crate::output::Guard::lenient`]). A `-` that is `-o`'s value
+    // (standard output) counts too: before the arguments parse, `-o` may be another option's
+    // value or a name after `--` (review 85: `export --from -o - --bogus < EV 2> po/e.txt`).
     paths.retain(|p| {
         p.as_os_str() == "-" || !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_ok()
     });
