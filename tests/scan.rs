@@ -794,6 +794,46 @@ fn review_83_a_file_name_cannot_forge_columns_of_the_text_output() {
     );
 }
 
+/// Review 85: a file that reports a size of 0 (`/proc`) and gives more than 1 MiB is copied
+/// into memory, and the timeline took the copy's time (the scan's) for the file's. Here a
+/// process's command line of 1.2 MB holding a write, made a few seconds before the scan.
+#[test]
+fn review_85_a_file_read_into_memory_keeps_its_own_time() {
+    let long = "y".repeat(100_000);
+    let write = "\r\nExporting messages in mailbox \"ops\" to file EXPORT\\MSG0042.CCM\r\n";
+    // A shell that waits (`; :` keeps it from becoming `sleep`), its arguments the text.
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "sleep 30; :", "sh"])
+        .arg(format!("{write}{long}"))
+        .args(std::iter::repeat_n(&long, 11))
+        .spawn()
+        .unwrap();
+    let cmdline = std::path::PathBuf::from(format!("/proc/{}/cmdline", child.id()));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let time = |p: &Path| {
+        let t = std::fs::metadata(p).unwrap().modified().unwrap();
+        t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    };
+    let born = time(&cmdline);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::demo_copy(dir.path());
+    let a = bin()
+        .args(["scan", "--format", "json", "--all"])
+        .arg(&cmdline)
+        .arg(&store)
+        .assert()
+        .code(1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    let t = v["timeline"].as_array().unwrap();
+    let ev = t.iter().find(|e| e["path"] == cmdline.display().to_string());
+    let said = ev.expect("the command line holds a write")["modified"].clone();
+    let want = clanscope::utc::unix(born as i64);
+    assert_eq!(said, want.as_str());
+}
+
 #[test]
 fn review_36_files_modified_before_1970_are_dated_in_the_timeline() {
     // Review 36: a time before the epoch panicked (exit 101) in the timeline.

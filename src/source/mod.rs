@@ -419,15 +419,6 @@ impl Source {
         ))
     }
 
-    /// The file's modification time now (fstat on the open handle); `None` for bytes in
-    /// memory and files not mapped.
-    pub fn modified(&self) -> Option<std::time::SystemTime> {
-        let Backing::Mapped { file, .. } = &self.backing else {
-            return None;
-        };
-        file.metadata().and_then(|m| m.modified()).ok()
-    }
-
     /// Where a read last found the file's pages gone (the file ended there or before, at that
     /// moment), unless the file's pages have been mapped back since ([`Source::recover`]).
     pub fn fault_at(&self) -> Option<u64> {
