@@ -196,17 +196,32 @@ pub fn path(p: &Path) -> String {
 
 /// A path as a column of a text output whose columns two spaces part (`scan`'s lines, the
 /// cross-reference, the timeline): [`path`], with each space that stands at its start or end
-/// or beside another space written `\x20`, so that no name reads as more columns (review 83:
-/// `NOTES.TXT  H1  0000:0000 ...` forged a finding line) and a trailing space shows.
+/// or beside another space written `\x20`, and every other kind of space (U+00A0, U+2003,
+/// U+3000, ...) written `\u{NNNN}`, so that no name reads as more columns (reviews 83 and
+/// 85: `NOTES.TXT  H1  0000:0000 ...` forged a finding line) and a trailing space shows. A
+/// backslash before such an escape is doubled, as [`line()`] doubles one before any escape.
 pub fn path_column(p: &Path) -> String {
     let s = path(p);
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.char_indices() {
         let alone = i > 0 && i + 1 < b.len() && b[i - 1] != b' ' && b[i + 1] != b' ';
+        let escape = match c {
+            ' ' => !alone,
+            c => c.is_whitespace(),
+        };
+        if !escape {
+            out.push(c);
+            continue;
+        }
+        // In the sanitized text a backslash right before a space is the name's own (no escape
+        // ends with one): it would now start an escape.
+        if out.ends_with('\\') {
+            out.push('\\');
+        }
         match c {
-            ' ' if !alone => out.push_str("\\x20"),
-            c => out.push(c),
+            ' ' => out.push_str("\\x20"),
+            c => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
         }
     }
     out

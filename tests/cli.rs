@@ -874,6 +874,11 @@ fn a_mistyped_command_is_named_and_a_file_of_that_name_still_opens() {
         stderr_of(&["nosuch", "ev1"]),
         "clanscope: no such file or folder 'nosuch', and no command of that name (see --help)\n"
     );
+    // After `--` the first word is not looked at: nothing is said of it (review 85).
+    assert_eq!(
+        stderr_of(&["--", "nosuch", "ev1"]),
+        "clanscope: 'ev1': one word too many; the inspector opens one file or folder ('clanscope scan' takes several) (see --help)\n"
+    );
 }
 
 #[test]

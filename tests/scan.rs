@@ -787,10 +787,27 @@ fn review_83_a_file_name_cannot_forge_columns_of_the_text_output() {
         out.contains(&format!("  {name}  holds-writes (")),
         "timeline: {out}"
     );
-    // One space alone inside a name stays a space.
+    // One space alone inside a name stays a space; other spaces are escaped (review 85: an
+    // NBSP forged the same columns), and a name's backslash before an escaped space is doubled
+    // (review 85: `a\ ` read as the name `a\x20`).
+    let col = |s: &str| clanscope::sanitize::path_column(Path::new(s));
+    assert_eq!(col(" a b  c "), "\\x20a b\\x20\\x20c\\x20");
     assert_eq!(
-        clanscope::sanitize::path_column(Path::new(" a b  c ")),
-        "\\x20a b\\x20\\x20c\\x20"
+        col("a\u{a0}\u{a0}b\u{3000}"),
+        "a\\u{00A0}\\u{00A0}b\\u{3000}"
+    );
+    let names = ["a\\ ", "a\\x20", "b\\   c", "b\\x20  c", "\\\\ ", "\\\\x20"];
+    let shown: Vec<String> = names.iter().map(|n| col(n)).collect();
+    assert_eq!(
+        shown,
+        [
+            "a\\\\\\x20",
+            "a\\\\x20",
+            "b\\\\\\x20\\x20\\x20c",
+            "b\\\\x20\\x20\\x20c",
+            "\\\\\\\\\\x20",
+            "\\\\\\\\x20"
+        ]
     );
 }
 
@@ -828,7 +845,9 @@ fn review_85_a_file_read_into_memory_keeps_its_own_time() {
     child.wait().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
     let t = v["timeline"].as_array().unwrap();
-    let ev = t.iter().find(|e| e["path"] == cmdline.display().to_string());
+    let ev = t
+        .iter()
+        .find(|e| e["path"] == cmdline.display().to_string());
     let said = ev.expect("the command line holds a write")["modified"].clone();
     let want = clanscope::utc::unix(born as i64);
     assert_eq!(said, want.as_str());

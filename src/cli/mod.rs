@@ -222,7 +222,9 @@ fn usage_error(e: &clap::Error, argv: &[std::ffi::OsString]) -> String {
                     "no such file or folder '{}', and no command of that name",
                     sanitize::path(std::path::Path::new(w))
                 ),
-                _ => format!("{more} after the path to inspect: the inspector opens one file or folder ('clanscope scan' takes several)"),
+                Some(_) => format!("{more} after the path to inspect: the inspector opens one file or folder ('clanscope scan' takes several)"),
+                // After `--`, or a first word that is not UTF-8: not looked at here.
+                None => format!("{more}: one word too many; the inspector opens one file or folder ('clanscope scan' takes several)"),
             }
         }
         ErrorKind::ArgumentConflict if arg.as_deref().is_some_and(|a| !a.is_empty()) => {
