@@ -1601,3 +1601,25 @@ fn review_86_console_output_after_the_last_message_is_a_write() {
     let r = e.scan(&f, Path::new("MSG0012.CCM"), &Control::new());
     assert!(r.findings.is_empty(), "{:?}", r.findings);
 }
+
+/// Review 86 D2: a clean file whose text item declares more bytes than it holds (as the KB's
+/// own sample does, KB Q184052), ending in a table, gave a console write and a damaged header:
+/// the table read as console output before the next header. A size that reaches past the next
+/// header inside the file says the body is the message's own text.
+#[test]
+fn review_86_a_table_within_its_declared_size_is_the_message_s_text() {
+    let e = Engine::default();
+    let table: &[u8] = b"Status of the mail hubs as of this morning:\r\n\r\n\
+        Hub      Post office   Messages   Errors   Last run\r\n\
+        -------  ------------  ---------  -------  --------\r\n\
+        HUBPO1   CCMAIL1           1,204        0   08:30\r\n\
+        HUBPO2   CCMAIL2             981        2   08:35\r\n";
+    let next = ccm_with("", None, &[("Text", b"This is the message body\r\n", None)]);
+    for extra in [0, 6, 26] {
+        let first = ccm_with("", None, &[("Text", table, Some(table.len() + extra))]);
+        let f = [first, next.clone()].concat();
+        let r = e.scan(&f, Path::new("MSG0012.CCM"), &Control::new());
+        assert!(r.findings.is_empty(), "{extra}: {:?}", r.findings);
+        assert!(r.headers.is_empty(), "{extra}: {:?}", r.headers);
+    }
+}

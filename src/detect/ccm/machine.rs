@@ -526,9 +526,16 @@ impl<'a> Parser<'a> {
         // the end of the file, a tail is read as text past an item is (review 86: console
         // output after the last message was never reported).
         let tail = self.declared_tail(end);
-        // Sizes that add up to the next header say the body is all the message's own text:
-        // console output at its end is quoted, not a write before that header.
-        let exact = self.sizes.item_end() == Some(end as u64);
+        // Sizes that reach the next header say the body is all the message's own text:
+        // console output at its end is quoted, not a write before that header. So do sizes
+        // that reach past it inside the file, as the KB's own sample's do (review 86: a table
+        // ending a message whose item size ran 6 bytes past its end was a write); a size past
+        // the file's end says nothing.
+        let len = self.data.len() as u64;
+        let exact = self
+            .sizes
+            .item_end()
+            .is_some_and(|t| t >= end as u64 && t <= len);
         let m = self.open.take().expect("a message is open");
         let mut body = m.body_start.unwrap_or(end);
         if m.contents_size_lost {
