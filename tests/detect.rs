@@ -1623,3 +1623,27 @@ fn review_86_a_table_within_its_declared_size_is_the_message_s_text() {
         assert!(r.headers.is_empty(), "{extra}: {:?}", r.headers);
     }
 }
+
+/// Review 86 D3: a quoted reply with its header (`Contents:` and a size among its lines) in a
+/// text item whose size is blank (Export writes spaces there, KB Q287056) became a message of
+/// its own, with a damaged header and the lines before it a write. Where no item size is
+/// known, the size declared after `Contents:` tells where the message's text ends.
+#[test]
+fn review_86_a_quoted_header_after_a_blank_item_size_is_the_message_s_text() {
+    let e = Engine::default();
+    let quote: &[u8] = b"Karen,\r\n\r\nSee below.\r\n\r\n-----Original Message-----\r\n\
+        From: Grewal, Jeff at Hub\r\nDate: 6/1/98 17:02\r\nTo: Wong, Karen at HUBPO1\r\n\
+        Subject: Server move\r\nContents:\r\n120\r\n\r\n\
+        > The server move is planned for Saturday night.\r\n\r\nJeff\r\n";
+    let next = ccm_with("", None, &[("Text", b"This is the message body\r\n", None)]);
+    for blank in ["", "     "] {
+        let mut first = ccm_with("", None, &[("Text", quote, Some(0))]);
+        let at = first.windows(5).position(|w| w == b"\r\n0\r\n").unwrap() + 2;
+        first.splice(at..at + 1, blank.bytes());
+        let f = [first, next.clone()].concat();
+        let r = e.scan(&f, Path::new("MSG0012.CCM"), &Control::new());
+        assert!(r.findings.is_empty(), "{blank:?}: {:?}", r.findings);
+        assert!(r.headers.is_empty(), "{blank:?}: {:?}", r.headers);
+        assert_eq!(r.messages.len(), 2, "{blank:?}");
+    }
+}

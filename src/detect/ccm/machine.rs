@@ -399,9 +399,13 @@ impl<'a> Parser<'a> {
     fn may_recover(&mut self, s: usize) -> bool {
         // A declared end past the file's end says nothing of where the item ends (a size of
         // 20 digits must not hide every header after it).
+        // Where no item declares its size (a blank size, KB Q287056), the size declared after
+        // `Contents:` tells it (review 86: a quoted header after a blank item size became a
+        // message of its own, and the lines before it a write).
         let inside_item = self
             .sizes
             .item_end()
+            .or_else(|| self.sizes.contents_end())
             .is_some_and(|t| (s as u64) < t && t <= self.data.len() as u64);
         if inside_item {
             return false;

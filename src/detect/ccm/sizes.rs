@@ -93,6 +93,14 @@ impl Sizes {
             .map(|d| d.part_start.saturating_add(d.declared))
     }
 
+    /// Where the contents end by the size declared after `Contents:`.
+    pub fn contents_end(&self) -> Option<u64> {
+        self.decls
+            .iter()
+            .find(|d| d.label == "Contents")
+            .map(|d| d.part_start.saturating_add(d.declared))
+    }
+
     /// A size line (of any kind: a number, blanks, too many digits) ends at `part_start`.
     pub fn size_line(&mut self, part_start: u64) {
         self.last_part_start = Some(part_start);
