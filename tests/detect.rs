@@ -1647,3 +1647,22 @@ fn review_86_a_quoted_header_after_a_blank_item_size_is_the_message_s_text() {
         assert_eq!(r.messages.len(), 2, "{blank:?}");
     }
 }
+
+/// Review 86 D5: console output between two messages of a .CCM file was cut at a byte of a
+/// code page (`EXPORT\R\x82SUME.CCM`, `m\x81ller`), as writes in stores were before reviews 58
+/// and 60: the rest of the write was in no finding, and the cross-reference named `EXPORT\R`.
+#[test]
+fn review_86_a_code_page_letter_does_not_cut_a_write_between_messages() {
+    let e = Engine::default();
+    let body: &[u8] = b"Randy,\r\n\r\nHere are the numbers for the second quarter.\r\n\r\nJeff\r\n";
+    let one = ccm_with("", None, &[("Text", body, None)]);
+    for write in [
+        &b"\r\nExporting messages in mailbox \"mueller\" to file EXPORT\\R\x82SUME.CCM\r\n2 messages exported.\r\n"[..],
+        b"\r\nExporting messages in mailbox \"m\x81ller_j\xfcrgen\" to file EXPORT\\MSG4A27.CCM\r\n2 messages exported.\r\n",
+    ] {
+        let f = [one.as_slice(), write, one.as_slice()].concat();
+        let r = e.scan(&f, Path::new("MSG0012.CCM"), &Control::new());
+        let at = one.len() as u64;
+        assert_eq!(console_writes(&r), vec![(at, at + write.len() as u64)]);
+    }
+}

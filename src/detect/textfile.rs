@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// Bytes that may appear in a text file: printable ASCII, tab, CR, LF, form feed, DOS's end of
 /// file mark (1Ah), and any byte with the high bit set (code pages, UTF-8).
-static TEXT_FILE: [bool; 256] = {
+pub(crate) static TEXT_FILE: [bool; 256] = {
     let mut t = super::console::TEXT;
     let mut i = 0x80;
     while i < 256 {

@@ -12,6 +12,7 @@ use crate::detect::lines::{lines, Line};
 use crate::detect::model::{Model, TextClass};
 use crate::detect::place::{console_finding, Place, CONSOLE_KIND};
 use crate::detect::signatures::SignatureSet;
+use crate::detect::textfile::TEXT_FILE;
 use crate::detect::{console, DamagedHeader, Finding, FindingKind, Reason, SUSPECTED};
 
 /// Header-area lines kept before the parser gives up on finding `Contents:`.
@@ -695,7 +696,8 @@ impl<'a> Parser<'a> {
     }
 
     /// The blocks of `[s, e)` that may be console output, read island by island (file items
-    /// may hold binary data).
+    /// may hold binary data). A byte of a code page is a text file's byte here, as everywhere
+    /// in a .CCM file (review 86: a write between messages was cut at `EXPORT\R\x82SUME.CCM`).
     fn console_blocks(&self, s: usize, e: usize) -> Vec<Block> {
         let reader = Reader {
             sigs: self.sigs,
@@ -710,12 +712,12 @@ impl<'a> Parser<'a> {
             let start = at
                 + data[at..e]
                     .iter()
-                    .take_while(|&&c| !console::TEXT[c as usize])
+                    .take_while(|&&c| !TEXT_FILE[c as usize])
                     .count();
             let end = start
                 + data[start..e]
                     .iter()
-                    .take_while(|&&c| console::TEXT[c as usize])
+                    .take_while(|&&c| TEXT_FILE[c as usize])
                     .count();
             at = end;
             if end - start < console::MIN_RUN {
